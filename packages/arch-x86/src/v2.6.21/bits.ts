@@ -1,0 +1,53 @@
+/**
+ * x86 pte bits in 2.6.21: include/asm-i386/pgtable.h 96–131 and
+ * include/asm-x86_64/pgtable.h 139–162 (v2.6.20 lines). When a pte is not
+ * present, bit 6 (dirty) means _PAGE_FILE and bit 7 (PSE) _PAGE_PROTNONE.
+ */
+import type { PteBit } from '@mmsim/core';
+
+export const PRESENT = 0x001n;
+export const RW = 0x002n;
+export const USER = 0x004n;
+export const ACCESSED = 0x020n;
+export const DIRTY = 0x040n;
+export const FILE = 0x040n;
+export const PROTNONE = 0x080n;
+export const NX = 1n << 63n;
+
+export const X86_BITS_2621: readonly PteBit[] = [
+  { name: 'present', bit: 0, macro: '_PAGE_PRESENT' },
+  { name: 'rw', bit: 1, macro: '_PAGE_RW', when: 'present' },
+  { name: 'user', bit: 2, macro: '_PAGE_USER', when: 'present' },
+  { name: 'pwt', bit: 3, macro: '_PAGE_PWT', when: 'present' },
+  { name: 'pcd', bit: 4, macro: '_PAGE_PCD', when: 'present' },
+  { name: 'accessed', bit: 5, macro: '_PAGE_ACCESSED', when: 'present' },
+  { name: 'dirty', bit: 6, macro: '_PAGE_DIRTY', when: 'present' },
+  { name: 'file', bit: 6, macro: '_PAGE_FILE', when: 'not-present', doc: 'same bit as dirty: only meaningful when not present' },
+  { name: 'pse', bit: 7, macro: '_PAGE_PSE', when: 'present' },
+  { name: 'protnone', bit: 7, macro: '_PAGE_PROTNONE', when: 'not-present', doc: 'same bit as PSE; pte_present() is true for it' },
+  { name: 'global', bit: 8, macro: '_PAGE_GLOBAL', when: 'present' },
+];
+
+export const NX_BIT: PteBit = { name: 'nx', bit: 63, macro: '_PAGE_NX', when: 'present', doc: 'PAE and x86_64 only' };
+
+/** pte_mk* / pte_wrprotect (asm-i386/pgtable.h, asm-x86_64/pgtable.h): the same bits on every x86 variant. */
+export const X86_MODIFIERS_2621 = {
+  pte_mkwrite: { set: RW },
+  pte_wrprotect: { clear: RW },
+  pte_mkdirty: { set: DIRTY },
+  pte_mkclean: { clear: DIRTY },
+  pte_mkyoung: { set: ACCESSED },
+  pte_mkold: { clear: ACCESSED },
+} as const;
+
+/** pte_present(): present or PROT_NONE (asm-i386/pgtable.h 206, asm-x86_64/pgtable.h 239). */
+export const X86_PRESENT_2621 = [
+  { mask: PRESENT, value: PRESENT },
+  { mask: PROTNONE, value: PROTNONE },
+] as const;
+
+/**
+ * There is no pte_protnone() helper in 2.6.21; the state it names is
+ * _PAGE_PROTNONE set without _PAGE_PRESENT, which the classifier reports.
+ */
+export const X86_PROTNONE_2621 = { mask: PRESENT | PROTNONE, value: PROTNONE } as const;

@@ -1,0 +1,70 @@
+/**
+ * i386 PAE, 6.18: three levels, 64-bit ptes built like x86_64's from a
+ * 32-bit arch swap entry.
+ * arch/x86/include/asm/pgtable-3level.h 148–207, pgtable-3level_types.h (v6.18.2).
+ */
+import { field, type VariantSpec } from '@mmsim/core';
+import { V618 } from '../sources.js';
+import { KNL_ERRATUM_MASK, NX, X86_BITS_618, X86_HIGH_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Modifiers618, x86Prots618 } from './bits.js';
+
+export const i386Pae_618: VariantSpec = {
+  specificationVersion: 'v1',
+  id: 'i386-pae',
+  era: '6.18',
+  arch: 'x86',
+  title: 'i386 PAE, 3-level',
+  aliases: ['v6.18-i386-pae'],
+  wordBits: 32,
+  pteBits: 64,
+  PAGE_SHIFT: 12,
+  levels: [
+    { name: 'pgd', shift: 30, bits: 2 },
+    { name: 'pmd', shift: 21, bits: 9 },
+    { name: 'pte', shift: 12, bits: 9 },
+  ],
+  physBits: 36,
+  bits: [...X86_BITS_618, ...X86_HIGH_BITS_618],
+  prots: x86Prots618(NX),
+  predicates: {
+    none: { ignore: KNL_ERRATUM_MASK },
+    present: X86_PRESENT_618,
+    protnone: X86_PROTNONE_618,
+    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
+  },
+  modifiers: x86Modifiers618(false),
+  pfn: {
+    // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn
+    // itself is an unsigned long, so 32 bits go in and come out. L1TF inversion applies (line 207).
+    field: field('pfn', 12, 40),
+    l1tfInvert: true,
+    supportedMask: 'present-prot',
+    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
+  },
+  swap: {
+    // pgtable-3level.h 173–202: the 32-bit arch entry is (type & 0x1f) | offset << 5; the pte
+    // is built from the unpacked type and offset exactly as on x86_64, and decoded back into
+    // a 32-bit entry.
+    arch: {
+      type: field('type', 0, 5),
+      offset: field('offset', 5, 27),
+    },
+    toPte: {
+      kind: 'relayout',
+      type: field('type', 59, 5),
+      offset: field('offset', 9, 50, { invert: true }),
+    },
+    flags: { exclusive: 7 },
+    source: { file: 'arch/x86/include/asm/pgtable-3level.h', version: V618, lines: '173–207' },
+  },
+  nxBit: 63,
+  sources: [
+    { file: 'arch/x86/include/asm/pgtable-3level.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable-3level_types.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable_types.h', version: V618 },
+    { file: 'arch/x86/include/asm/page_32_types.h', version: V618, lines: '36' },
+  ],
+  quirks: [
+    'The arch entry could hold 27 offset bits, but the 6.18 generic layer keeps 26 on 32-bit.',
+    'mm/debug_vm_pgtable.c is not built for PAE (x86 Kconfig line 83).',
+  ],
+};

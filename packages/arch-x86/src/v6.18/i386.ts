@@ -1,0 +1,56 @@
+/**
+ * i386 without PAE, 6.18: two levels, 32-bit ptes, no L1TF inversion.
+ * arch/x86/include/asm/pgtable-2level.h 83–129, pgtable-2level_types.h (v6.18.2).
+ */
+import { field, type VariantSpec } from '@mmsim/core';
+import { V618 } from '../sources.js';
+import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Modifiers618, x86Prots618 } from './bits.js';
+
+export const i386_618: VariantSpec = {
+  specificationVersion: 'v1',
+  id: 'i386',
+  era: '6.18',
+  arch: 'x86',
+  title: 'i386, 2-level (no PAE)',
+  aliases: ['v6.18-i386-2level', 'i386-2level'],
+  wordBits: 32,
+  pteBits: 32,
+  PAGE_SHIFT: 12,
+  levels: [
+    { name: 'pgd', shift: 22, bits: 10 },
+    { name: 'pte', shift: 12, bits: 10 },
+  ],
+  physBits: 32,
+  bits: X86_BITS_618,
+  prots: x86Prots618(0n),
+  predicates: {
+    none: { ignore: 0n }, // the KNL erratum mask is 0 on 2-level
+    present: X86_PRESENT_618,
+    protnone: X86_PROTNONE_618,
+    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
+  },
+  modifiers: x86Modifiers618(false),
+  pfn: {
+    // __PHYSICAL_MASK_SHIFT 32 (page_32_types.h 40): pfn at bits 12–31; phys_addr_t is 32-bit
+    field: field('pfn', 12, 20),
+    supportedMask: 'present-prot',
+    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
+  },
+  swap: {
+    // pgtable-2level.h 95–109: (type & 0x1f) << 1 | offset << 9; bit 7 is the exclusive marker
+    arch: {
+      type: field('type', 1, 5),
+      offset: field('offset', 9, 23),
+    },
+    toPte: { kind: 'shift', shift: 0 },
+    flags: { exclusive: 7 },
+    source: { file: 'arch/x86/include/asm/pgtable-2level.h', version: V618, lines: '95–112' },
+  },
+  sources: [
+    { file: 'arch/x86/include/asm/pgtable-2level.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable-2level_types.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable_types.h', version: V618 },
+    { file: 'arch/x86/include/asm/page_32_types.h', version: V618, lines: '40' },
+  ],
+  quirks: ['No swap soft-dirty or uffd-wp on 32-bit x86: the generic stubs make them no-ops.'],
+};

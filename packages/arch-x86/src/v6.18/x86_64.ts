@@ -1,0 +1,69 @@
+/**
+ * x86_64, 6.18: four levels (five with LA57, not modelled), 64-bit ptes,
+ * L1TF-inverted swap offsets and PROT_NONE pfns.
+ * arch/x86/include/asm/pgtable_64.h 183–240, pgtable_64_types.h, pgtable.h,
+ * pgtable-invert.h, page_64_types.h (v6.18.2).
+ */
+import { field, type VariantSpec } from '@mmsim/core';
+import { V618 } from '../sources.js';
+import { KNL_ERRATUM_MASK, NX, X86_BITS_618, X86_HIGH_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Modifiers618, x86Prots618 } from './bits.js';
+
+export const x86_64_618: VariantSpec = {
+  specificationVersion: 'v1',
+  id: 'x86_64',
+  era: '6.18',
+  arch: 'x86',
+  title: 'x86_64, 4-level',
+  aliases: ['v6.18-x86_64'],
+  wordBits: 64,
+  pteBits: 64,
+  PAGE_SHIFT: 12,
+  levels: [
+    { name: 'pgd', shift: 39, bits: 9 },
+    { name: 'pud', shift: 30, bits: 9 },
+    { name: 'pmd', shift: 21, bits: 9 },
+    { name: 'pte', shift: 12, bits: 9 },
+  ],
+  physBits: 46, // MAX_PHYSMEM_BITS with 4-level paging
+  bits: [...X86_BITS_618, ...X86_HIGH_BITS_618],
+  prots: x86Prots618(NX),
+  predicates: {
+    none: { ignore: KNL_ERRATUM_MASK },
+    present: X86_PRESENT_618,
+    protnone: X86_PROTNONE_618,
+    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
+  },
+  modifiers: x86Modifiers618(true),
+  pfn: {
+    // PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52); pfn_pte inverts the pfn of a
+    // non-zero non-present prot and masks the prot with __supported_pte_mask only if present.
+    field: field('pfn', 12, 40),
+    l1tfInvert: true,
+    supportedMask: 'present-prot',
+    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
+  },
+  swap: {
+    // pgtable_64.h 183–240: type in bits 59–63, the complement of the offset in bits 9–58
+    // (~offset << 14 >> 5); the pte is the arch value.
+    arch: {
+      type: field('type', 59, 5),
+      offset: field('offset', 9, 50, { invert: true }),
+    },
+    toPte: { kind: 'shift', shift: 0 },
+    flags: { softDirty: 1, uffdWp: 2, exclusive: 3 },
+    source: { file: 'arch/x86/include/asm/pgtable_64.h', version: V618, lines: '183–240' },
+  },
+  nxBit: 63,
+  sources: [
+    { file: 'arch/x86/include/asm/pgtable_64.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable_64_types.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable_types.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable.h', version: V618 },
+    { file: 'arch/x86/include/asm/pgtable-invert.h', version: V618, lines: '16–37' },
+    { file: 'arch/x86/mm/init.c', version: V618, lines: '1041–1060', what: 'L1TF clamp of max_swapfile_size' },
+  ],
+  quirks: [
+    'swap(0, 0) is 0x07fffffffffffe00, not zero; swap(0, 2^50 - 1), the largest offset, is the all-zero pte, which is pte_none.',
+    'The swap-size limit is further clamped at boot to MAX_PA/2 (L1TF), which depends on the CPU; the limit shown is the generic one.',
+  ],
+};

@@ -1,0 +1,198 @@
+/**
+ * The checked layer: what the CLI and the simulator use. Same encodings as
+ * the kernel-faithful layer, but a value that the kernel would silently
+ * truncate is refused, and the error says what the kernel would have made
+ * of it. The kernel's own limits (PTE_FILE_MAX_BITS, swap offset bits) are
+ * errors here, never masks.
+ */
+import { PteRangeError, UnsupportedOperationError } from '../errors.js';
+import { hex, maskBig } from '../u64/pair.js';
+import type { PteClass } from './fast-ops.js';
+import type { Variant } from './variant.js';
+
+export interface SwapEntryParts {
+  readonly type: number;
+  readonly offset: bigint;
+  /** the arch-independent swp_entry_t value */
+  readonly val: bigint;
+  /** 6.18 swap-pte flag bits found set (and ignored by the decode) */
+  readonly exclusive: boolean;
+  readonly softDirty: boolean;
+  readonly uffdWp: boolean;
+}
+
+export interface CheckedOps {
+  /** swp_entry_to_pte(swp_entry(type, offset)); special types only with `special: true` */
+  swp_entry_to_pte(type: number, offset: bigint, options?: { special?: boolean }): bigint;
+  /** refuses ptes that are not swap-format (none, present, file) */
+  pte_to_swp_entry(pte: bigint): SwapEntryParts;
+  pgoff_to_pte(pgoff: bigint): bigint;
+  pte_to_pgoff(pte: bigint): bigint;
+  pfn_pte(pfn: bigint, prot: bigint | string): bigint;
+  pte_pfn(pte: bigint): bigint;
+  /** resolve a named protection (`PAGE_SHARED`) of this variant */
+  prot(name: string): bigint;
+}
+
+export function checkedOps(v: Variant): CheckedOps {
+  const k = v.kernel;
+  const c = v.constants;
+  const P = c.pteBits;
+  const W = c.wordBits;
+  const name = v.key;
+
+  const requireWord = (what: string, value: bigint) => {
+    if (value < 0n || value > maskBig(W)) {
+      throw new PteRangeError(
+        `${what} ${hex(value, 64)} is not an unsigned long on ${name} (0..${hex(maskBig(W), W)})`,
+        what,
+        value,
+        maskBig(W),
+      );
+    }
+  };
+  const requirePte = (value: bigint) => {
+    if (value < 0n || value > maskBig(P)) {
+      throw new PteRangeError(`pte ${hex(value, 64)} is wider than a ${P}-bit pte on ${name} (0..${hex(maskBig(P), P)})`, 'pte', value, maskBig(P));
+    }
+  };
+
+  const prot = (protName: string): bigint => {
+    const value = v.spec.prots[protName];
+    if (value === undefined) {
+      throw new UnsupportedOperationError(`${name} has no protection '${protName}' (valid: ${Object.keys(v.spec.prots).join(', ')})`);
+    }
+    return value;
+  };
+
+  return {
+    swp_entry_to_pte(type, offset, options = {}) {
+      const special = v.swapTypes.byType(type);
+      if (!Number.isInteger(type) || type < 0 || type > 31) {
+        throw new PteRangeError(`swap type ${type} is out of range on ${name} (0..31, MAX_SWAPFILES_SHIFT is 5)`, 'swap type', BigInt(Math.max(0, Math.trunc(type) || 0)), 31n);
+      }
+      if (type >= c.MAX_SWAPFILES && !(options.special && special)) {
+        const what = special ? `reserved for ${special.name}` : 'not a swap file';
+        throw new PteRangeError(
+          `swap type ${type} is ${what} on ${name}: swap files use types 0..${c.MAX_SWAPFILES - 1} (MAX_SWAPFILES ${c.MAX_SWAPFILES})`,
+          'swap type',
+          BigInt(type),
+          BigInt(c.MAX_SWAPFILES - 1),
+        );
+      }
+      requireWord('swap offset', offset);
+      const kernelPte = k.swp_entry_to_pte(k.swp_entry(type, offset));
+      if (offset > c.maxSwapOffset) {
+        const back = k.swp_offset(k.pte_to_swp_entry(kernelPte));
+        throw new PteRangeError(
+          `swap offset ${hex(offset, W)} does not fit ${name}: the largest is ${hex(c.maxSwapOffset, W)} (${c.maxSwapOffsetBits} bits); ` +
+            `the kernel would silently store pte ${hex(kernelPte, P)}, which reads back as offset ${hex(back, W)}`,
+          'swap offset',
+          offset,
+          c.maxSwapOffset,
+          kernelPte,
+        );
+      }
+      return kernelPte;
+    },
+
+    pte_to_swp_entry(pte) {
+      requirePte(pte);
+      const cls: PteClass = v.classify(pte);
+      if (cls === 'none' || cls === 'present' || cls === 'protnone' || cls === 'file') {
+        const why =
+          cls === 'file'
+            ? 'the kernel would BUG_ON(pte_file(pte)) in pte_to_swp_entry'
+            : `is_swap_pte() is false, so the kernel never decodes it`;
+        throw new UnsupportedOperationError(`pte ${hex(pte, P)} is a ${cls} pte on ${name}, not a swap entry: ${why}`);
+      }
+      const val = k.pte_to_swp_entry(pte);
+      const flags = v.spec.swap.flags;
+      return {
+        type: k.swp_type(val),
+        offset: k.swp_offset(val),
+        val,
+        exclusive: flags?.exclusive !== undefined && k.pte_swp_exclusive(pte),
+        softDirty: flags?.softDirty !== undefined && k.pte_swp_soft_dirty(pte),
+        uffdWp: flags?.uffdWp !== undefined && k.pte_swp_uffd_wp(pte),
+      };
+    },
+
+    pgoff_to_pte(pgoff) {
+      const maxBits = c.PTE_FILE_MAX_BITS;
+      if (maxBits === null) {
+        throw new UnsupportedOperationError(`${name} has no nonlinear file ptes (removed in v4.0; remap_file_pages is emulated with VMAs)`);
+      }
+      if (maxBits === 0) {
+        throw new UnsupportedOperationError(`pgoff_to_pte is a BUG() stub on ${name}: CONFIG_NONLINEAR=n (PTE_FILE_MAX_BITS is 0)`);
+      }
+      requireWord('pgoff', pgoff);
+      const kernelPte = k.pgoff_to_pte(pgoff);
+      const limit = maskBig(Math.min(maxBits, W));
+      if (pgoff > limit) {
+        throw new PteRangeError(
+          `pgoff ${hex(pgoff, W)} does not fit ${name}: PTE_FILE_MAX_BITS is ${maxBits} (largest ${hex(limit, W)}), so remap_file_pages returns -EINVAL; ` +
+            `pgoff_to_pte alone would silently store ${hex(kernelPte, P)}, read back as ${hex(k.pte_to_pgoff(kernelPte), W)}`,
+          'pgoff',
+          pgoff,
+          limit,
+          kernelPte,
+        );
+      }
+      const real = maskBig(c.fileRoundtripBits ?? 0);
+      if (pgoff > real) {
+        throw new PteRangeError(
+          `pgoff ${hex(pgoff, W)} is within PTE_FILE_MAX_BITS (${maxBits}) on ${name} but only ${c.fileRoundtripBits} bits survive pte_to_pgoff: ` +
+            `the kernel accepts it and silently reads back ${hex(k.pte_to_pgoff(kernelPte), W)} (pte ${hex(kernelPte, P)})`,
+          'pgoff',
+          pgoff,
+          real,
+          kernelPte,
+        );
+      }
+      return kernelPte;
+    },
+
+    pte_to_pgoff(pte) {
+      requirePte(pte);
+      if (c.PTE_FILE_MAX_BITS === null || c.PTE_FILE_MAX_BITS === 0) {
+        throw new UnsupportedOperationError(`${name} has no nonlinear file ptes to decode (${c.PTE_FILE_MAX_BITS === 0 ? 'CONFIG_NONLINEAR=n' : 'removed in v4.0'})`);
+      }
+      const cls = v.classify(pte);
+      if (cls !== 'file') {
+        throw new UnsupportedOperationError(`pte ${hex(pte, P)} is a ${cls} pte on ${name}, not a file pte: pte_to_pgoff is only meaningful when pte_file() and !pte_present()`);
+      }
+      return k.pte_to_pgoff(pte);
+    },
+
+    pfn_pte(pfn, protArg) {
+      const protVal = typeof protArg === 'string' ? prot(protArg) : protArg;
+      requireWord('pfn', pfn);
+      requirePte(protVal);
+      const kernelPte = k.pfn_pte(pfn, protVal);
+      const limit = maskBig(c.pfnBits);
+      if (pfn > limit) {
+        throw new PteRangeError(
+          `pfn ${hex(pfn, W)} does not fit ${name}: the pte holds ${c.pfnBits} pfn bits (largest ${hex(limit, W)}); ` +
+            `the kernel would silently store ${hex(kernelPte, P)}, whose pte_pfn is ${hex(k.pte_pfn(kernelPte), W)}`,
+          'pfn',
+          pfn,
+          limit,
+          kernelPte,
+        );
+      }
+      return kernelPte;
+    },
+
+    pte_pfn(pte) {
+      requirePte(pte);
+      const cls = v.classify(pte);
+      if (cls !== 'present' && cls !== 'protnone') {
+        throw new UnsupportedOperationError(`pte ${hex(pte, P)} is a ${cls} pte on ${name}: pte_pfn is only meaningful for present ptes`);
+      }
+      return k.pte_pfn(pte);
+    },
+
+    prot,
+  };
+}

@@ -1,0 +1,165 @@
+/**
+ * The kernel-faithful layer, in BigInt: each function restates one kernel
+ * macro literally, in the kernel's order of composition (generic
+ * swp_entry → arch __swp_entry → __swp_entry_to_pte, and back), with the C
+ * operand widths, silent truncation included. It is the readable reference
+ * and the oracle for the generated u32-pair fast path, which takes a
+ * different route (fused, pre-derived fields) to the same bits.
+ */
+import { decodeFieldBig, encodeFieldBig } from '../layout/reference.js';
+import { swp_entry, swp_offset, swp_type, type SwpEntryLayout } from '../generic/swp-entry.js';
+import type { KernelConfig } from '../spec/config.js';
+import type { VariantSpec } from '../spec/variant-spec.js';
+import { maskBig, truncate } from '../u64/pair.js';
+
+/** A kernel BUG()/VM_BUG_ON the model refuses to run past. */
+export class KernelBugError extends Error {
+  override readonly name = 'KernelBugError';
+}
+
+export interface KernelOps {
+  swp_entry(type: bigint | number, offset: bigint): bigint;
+  swp_type(entry: bigint): number;
+  swp_offset(entry: bigint): bigint;
+  /** arch swp_entry_t from (type, offset) */
+  __swp_entry(type: bigint | number, offset: bigint): bigint;
+  __swp_type(arch: bigint): number;
+  __swp_offset(arch: bigint): bigint;
+  __swp_entry_to_pte(arch: bigint): bigint;
+  __pte_to_swp_entry(pte: bigint): bigint;
+  /** 2.6.21: BUG()s on a file pte (swapops.h); 6.18: clears the swap-pte flag bits first */
+  pte_to_swp_entry(pte: bigint): bigint;
+  swp_entry_to_pte(entry: bigint): bigint;
+  /** throws KernelBugError where the kernel has a BUG() stub (CONFIG_NONLINEAR=n) or no such macro (6.18) */
+  pgoff_to_pte(pgoff: bigint): bigint;
+  pte_to_pgoff(pte: bigint): bigint;
+  /** the masked value the C function returns */
+  pte_file(pte: bigint): bigint;
+  pte_none(pte: bigint): boolean;
+  pte_present(pte: bigint): boolean;
+  pte_protnone(pte: bigint): boolean;
+  /** 6.18 ppc64 radix-MMU pte_none; the hash one elsewhere */
+  pte_none_radix(pte: bigint): boolean;
+  is_swap_pte(pte: bigint): boolean;
+  pfn_pte(pfn: bigint, prot: bigint): bigint;
+  pte_pfn(pte: bigint): bigint;
+  /** pte_mkwrite, pte_wrprotect, … by name, as the variant defines them */
+  modify(name: string, pte: bigint): bigint;
+  pte_swp_mkexclusive(pte: bigint): bigint;
+  pte_swp_exclusive(pte: bigint): boolean;
+  pte_swp_clear_exclusive(pte: bigint): bigint;
+  pte_swp_mksoft_dirty(pte: bigint): bigint;
+  pte_swp_soft_dirty(pte: bigint): boolean;
+  pte_swp_clear_soft_dirty(pte: bigint): bigint;
+  pte_swp_mkuffd_wp(pte: bigint): bigint;
+  pte_swp_uffd_wp(pte: bigint): boolean;
+  pte_swp_clear_uffd_wp(pte: bigint): bigint;
+}
+
+const bit = (n: number | undefined): bigint => (n === undefined ? 0n : 1n << BigInt(n));
+
+export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpEntryLayout, supportedMask: bigint): KernelOps {
+  const W = spec.wordBits;
+  const P = spec.pteBits;
+  const { arch, toPte, flags } = spec.swap;
+  const flagMask = bit(flags?.exclusive) | bit(flags?.softDirty) | bit(flags?.uffdWp);
+  const nonlinear = spec.era === '2.6.21' && config.NONLINEAR && spec.file !== undefined;
+  const pred = spec.predicates;
+  const fileMask = nonlinear ? (pred.file ?? 0n) : 0n;
+
+  const __swp_entry = (type: bigint | number, offset: bigint): bigint =>
+    truncate(encodeFieldBig(arch.type, BigInt(type)) | encodeFieldBig(arch.offset, offset), W);
+  const __swp_type = (a: bigint): number => Number(decodeFieldBig(arch.type, truncate(a, W)));
+  const __swp_offset = (a: bigint): bigint => decodeFieldBig(arch.offset, truncate(a, W));
+  const __swp_entry_to_pte = (a: bigint): bigint => {
+    if (toPte.kind === 'shift') return truncate((truncate(a, W) << BigInt(toPte.shift)) | (toPte.set ?? 0n), P);
+    return truncate(encodeFieldBig(toPte.type, BigInt(__swp_type(a))) | encodeFieldBig(toPte.offset, __swp_offset(a)), P);
+  };
+  const __pte_to_swp_entry = (pte: bigint): bigint => {
+    const p = truncate(pte, P);
+    if (toPte.kind === 'shift') return truncate((p & ~(toPte.set ?? 0n)) >> BigInt(toPte.shift), W);
+    return __swp_entry(decodeFieldBig(toPte.type, p), decodeFieldBig(toPte.offset, p));
+  };
+  const pte_file = (pte: bigint): bigint => truncate(pte, P) & fileMask;
+  const pte_none = (pte: bigint): boolean => (truncate(pte, P) & ~pred.none.ignore) === 0n;
+  const pte_present = (pte: bigint): boolean => pred.present.some((m) => (truncate(pte, P) & m.mask) === m.value);
+  const needsInvert = (v: bigint): boolean => v !== 0n && (v & 1n) === 0n;
+
+  const requireFile = (what: string) => {
+    if (spec.era !== '2.6.21' || !spec.file) throw new KernelBugError(`${what}: ${spec.id} ${spec.era} has no nonlinear file ptes`);
+    if (!config.NONLINEAR) throw new KernelBugError(`${what}: BUG() — CONFIG_NONLINEAR=n stubs it out`);
+    return spec.file;
+  };
+  const modify = (set: bigint, clear: bigint) => (pte: bigint) => truncate((pte | set) & ~clear, P);
+
+  return {
+    swp_entry: (type, offset) => swp_entry(generic, BigInt(type), offset),
+    swp_type: (e) => swp_type(generic, e),
+    swp_offset: (e) => swp_offset(generic, e),
+    __swp_entry,
+    __swp_type,
+    __swp_offset,
+    __swp_entry_to_pte,
+    __pte_to_swp_entry,
+    pte_to_swp_entry(pte) {
+      if (spec.era === '2.6.21' && pte_file(pte) !== 0n) {
+        throw new KernelBugError('pte_to_swp_entry: BUG_ON(pte_file(pte)) — a nonlinear file pte is not a swap entry');
+      }
+      const a = __pte_to_swp_entry(truncate(pte, P) & ~flagMask);
+      return swp_entry(generic, BigInt(__swp_type(a)), __swp_offset(a));
+    },
+    swp_entry_to_pte(entry) {
+      const pte = __swp_entry_to_pte(__swp_entry(swp_type(generic, entry), swp_offset(generic, entry)));
+      if (spec.era === '2.6.21' && pte_file(pte) !== 0n) {
+        throw new KernelBugError('swp_entry_to_pte: BUG_ON(pte_file(pte)) — the arch packing produced a file pte');
+      }
+      return pte;
+    },
+    pgoff_to_pte(pgoff) {
+      const file = requireFile('pgoff_to_pte');
+      return truncate(encodeFieldBig(file.pgoff, truncate(pgoff, W)) | file.set, P);
+    },
+    pte_to_pgoff(pte) {
+      const file = requireFile('pte_to_pgoff');
+      return truncate(decodeFieldBig(file.pgoff, truncate(pte, P)), W);
+    },
+    pte_file,
+    pte_none,
+    pte_present,
+    pte_protnone: (pte) => pred.protnone !== undefined && (truncate(pte, P) & pred.protnone.mask) === pred.protnone.value,
+    pte_none_radix: (pte) => (truncate(pte, P) & ~(pred.noneRadix ?? pred.none).ignore) === 0n,
+    is_swap_pte: (pte) => !pte_none(pte) && !pte_present(pte) && pte_file(pte) === 0n,
+    pfn_pte(pfn, prot) {
+      const pf = spec.pfn;
+      const p = truncate(pfn, W);
+      const invert = pf.l1tfInvert === true && needsInvert(prot);
+      const placed = encodeFieldBig(invert ? { ...pf.field, invert: !pf.field.invert } : pf.field, p);
+      let protVal = prot;
+      if (pf.supportedMask === 'present-prot' && (prot & 1n) !== 0n) protVal &= supportedMask;
+      let pte = placed | protVal | (pf.set ?? 0n);
+      if (pf.supportedMask === 'result') pte &= supportedMask;
+      return truncate(pte, P);
+    },
+    pte_pfn(pte) {
+      const pf = spec.pfn;
+      const p = truncate(pte, P);
+      const invert = pf.l1tfInvert === true && needsInvert(p);
+      return truncate(decodeFieldBig(invert ? { ...pf.field, invert: !pf.field.invert } : pf.field, p), W);
+    },
+    modify(name, pte) {
+      const m = spec.modifiers[name];
+      if (!m) throw new Error(`${spec.id} ${spec.era} has no modifier '${name}' (has: ${Object.keys(spec.modifiers).join(', ')})`);
+      return modify(m.set ?? 0n, m.clear ?? 0n)(pte);
+    },
+    pte_swp_mkexclusive: (pte) => truncate(pte | bit(flags?.exclusive), P),
+    pte_swp_exclusive: (pte) => (pte & bit(flags?.exclusive)) !== 0n,
+    pte_swp_clear_exclusive: (pte) => pte & ~bit(flags?.exclusive),
+    pte_swp_mksoft_dirty: (pte) => truncate(pte | bit(flags?.softDirty), P),
+    pte_swp_soft_dirty: (pte) => (pte & bit(flags?.softDirty)) !== 0n,
+    pte_swp_clear_soft_dirty: (pte) => pte & ~bit(flags?.softDirty),
+    pte_swp_mkuffd_wp: (pte) => truncate(pte | bit(flags?.uffdWp), P),
+    pte_swp_uffd_wp: (pte) => (pte & bit(flags?.uffdWp)) !== 0n,
+    pte_swp_clear_uffd_wp: (pte) => pte & ~bit(flags?.uffdWp),
+  };
+}
+

@@ -1,0 +1,200 @@
+/**
+ * compileVariant(spec, config): one backend variant in one era under one
+ * configuration, with everything derived from its data — the fast pair API,
+ * the kernel-faithful BigInt layer, the checked layer, limits, classifier.
+ */
+import { swapTypes, type SwapTypes } from '../generic/swap-types.js';
+import { swpEntryLayout, type SwpEntryLayout } from '../generic/swp-entry.js';
+import { fieldWidth } from '../layout/field.js';
+import { DEFAULT_CONFIG, describeConfig, type KernelConfig } from '../spec/config.js';
+import type { Era } from '../spec/era.js';
+import type { VariantSpec } from '../spec/variant-spec.js';
+import { maskBig } from '../u64/pair.js';
+import { checkedOps, type CheckedOps } from './checked.js';
+import { deriveSwap, type DerivedSwap } from './derive-swap.js';
+import { PteClassCode, PTE_CLASSES, type FastModifier, type FastOps, type PteClass } from './fast-ops.js';
+import { compileFast, compileModifier, fastSource } from './generate.js';
+import { kernelOps, type KernelOps } from './kernel-ops.js';
+
+export interface SwapSizeLimit {
+  /** the kernel's name for the limit: kernel_swapon_maxpages (2.6.21) or generic_max_swapfile_size (6.18) */
+  readonly name: 'kernel_swapon_maxpages' | 'generic_max_swapfile_size';
+  /** in pages */
+  readonly pages: bigint;
+}
+
+export interface VariantConstants {
+  readonly PAGE_SHIFT: number;
+  readonly PAGE_SIZE: number;
+  readonly wordBits: 32 | 64;
+  readonly pteBits: 32 | 64;
+  /** bits of virtual address the levels translate */
+  readonly vaBits: number;
+  readonly SWP_TYPE_SHIFT: number;
+  readonly SWP_OFFSET_MASK: bigint;
+  readonly MAX_SWAPFILES: number;
+  /** width of the arch's type decode mask (6 on 2.6.21 x86_64/ppc64, of which 5 are used) */
+  readonly archSwapTypeFieldBits: number;
+  /** largest offset that survives swp_entry(0, offset) → pte → back, probed as the kernel does */
+  readonly maxSwapOffset: bigint;
+  readonly maxSwapOffsetBits: number;
+  readonly swapSizeLimit: SwapSizeLimit;
+  /** null in 6.18 (no nonlinear mappings); 0 with CONFIG_NONLINEAR=n */
+  readonly PTE_FILE_MAX_BITS: number | null;
+  /** low pgoff bits that really survive pgoff_to_pte → pte_to_pgoff (can be fewer than PTE_FILE_MAX_BITS) */
+  readonly fileRoundtripBits: number | null;
+  /** pfn bits that survive pfn_pte → pte_pfn */
+  readonly pfnBits: number;
+  /** MAX_PHYSMEM_BITS */
+  readonly physBits: number;
+}
+
+export interface Variant {
+  readonly spec: VariantSpec;
+  readonly id: string;
+  readonly era: Era;
+  readonly arch: string;
+  readonly config: KernelConfig;
+  /** `x86_64@6.18`, plus `+CONFIG_X=n` for non-default configs */
+  readonly key: string;
+  readonly constants: VariantConstants;
+  readonly generic: SwpEntryLayout;
+  readonly swapTypes: SwapTypes;
+  readonly derivedSwap: DerivedSwap;
+  /** __supported_pte_mask as configured */
+  readonly supportedMask: bigint;
+  /** the u32-pair API: no allocation, no BigInt */
+  readonly fast: FastOps;
+  /** pte_mk* / pte_wrprotect / … on pairs */
+  readonly fastModifiers: Readonly<Record<string, FastModifier>>;
+  /** the generated JavaScript behind `fast` */
+  readonly fastSource: string;
+  /** the kernel-faithful layer: C macros bit for bit, truncation included */
+  readonly kernel: KernelOps;
+  /** the checked layer: refuses what does not fit, says what the kernel would do */
+  readonly checked: CheckedOps;
+  /** total classifier, the kernel's order */
+  classify(pte: bigint): PteClass;
+}
+
+function countLowOnes(value: bigint): number {
+  let n = 0;
+  while ((value >> BigInt(n)) & 1n) n++;
+  return n;
+}
+
+function typeClassTable(types: SwapTypes): number[] {
+  const table: number[] = [];
+  for (let t = 0; t < 64; t++) {
+    const special = types.byType(t);
+    table.push(special ? PteClassCode[special.kind] : PteClassCode.swap);
+  }
+  return table;
+}
+
+const cache = new WeakMap<VariantSpec, Map<string, Variant>>();
+
+export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT_CONFIG): Variant {
+  const cfgKey = describeConfig(spec.era, config);
+  let perSpec = cache.get(spec);
+  if (!perSpec) cache.set(spec, (perSpec = new Map()));
+  const hit = perSpec.get(cfgKey);
+  if (hit) return hit;
+
+  const generic = swpEntryLayout(spec.era, spec.wordBits);
+  const types = swapTypes(spec.era, config);
+  const derived = deriveSwap(spec, generic);
+  const nx = spec.nxBit !== undefined && !config.X86_NX ? 1n << BigInt(spec.nxBit) : 0n;
+  const supportedMask = maskBig(spec.pteBits) & ~nx;
+  const nonlinear = spec.era === '2.6.21' && config.NONLINEAR && spec.file !== undefined;
+  const fileMask = nonlinear ? (spec.predicates.file ?? 0n) : 0n;
+
+  const source = fastSource({
+    pteBits: spec.pteBits,
+    wordBits: spec.wordBits,
+    pteType: derived.pteType,
+    pteOffset: derived.pteOffset,
+    swapSet: derived.set,
+    swapFlagMask: derived.flagMask,
+    typeBits: derived.typeBits,
+    offsetBits: derived.offsetBits,
+    ...(nonlinear && spec.file ? { file: { pgoff: spec.file.pgoff, set: spec.file.set } } : {}),
+    fileMask,
+    pfn: spec.pfn.field,
+    pfnSet: spec.pfn.set ?? 0n,
+    pfnL1tf: spec.pfn.l1tfInvert === true,
+    supportedMask,
+    supportedMode: spec.pfn.supportedMask ?? 'none',
+    noneIgnore: spec.predicates.none.ignore,
+    present: spec.predicates.present,
+    ...(spec.predicates.protnone ? { protnone: spec.predicates.protnone } : {}),
+    typeClass: typeClassTable(types),
+    fileClassCode: PteClassCode.file,
+  });
+  const fast = compileFast(source);
+  const fastModifiers: Record<string, FastModifier> = {};
+  for (const [name, m] of Object.entries(spec.modifiers)) {
+    fastModifiers[name] = compileModifier(m.set ?? 0n, m.clear ?? 0n, spec.pteBits);
+  }
+  const kernel = kernelOps(spec, config, generic, supportedMask);
+
+  // Limits, probed through the faithful layer the way the kernel probes them.
+  const probe = kernel.swp_offset(kernel.pte_to_swp_entry(kernel.swp_entry_to_pte(kernel.swp_entry(0, maskBig(spec.wordBits)))));
+  const maxSwapOffset = probe;
+  const swapSizeLimit: SwapSizeLimit =
+    spec.era === '2.6.21'
+      ? { name: 'kernel_swapon_maxpages', pages: maxSwapOffset - 1n }
+      : { name: 'generic_max_swapfile_size', pages: maxSwapOffset + 1n };
+  let fileRoundtripBits: number | null = null;
+  let fileMaxBits: number | null = null;
+  if (spec.era === '2.6.21' && spec.file) {
+    fileMaxBits = nonlinear ? spec.file.PTE_FILE_MAX_BITS : 0;
+    fileRoundtripBits = nonlinear ? countLowOnes(kernel.pte_to_pgoff(kernel.pgoff_to_pte(maskBig(spec.wordBits)))) : 0;
+  }
+  const pfnBits = countLowOnes(kernel.pte_pfn(kernel.pfn_pte(maskBig(spec.wordBits), 0n)));
+  const top = spec.levels[0]!;
+  const constants: VariantConstants = {
+    PAGE_SHIFT: spec.PAGE_SHIFT,
+    PAGE_SIZE: 2 ** spec.PAGE_SHIFT,
+    wordBits: spec.wordBits,
+    pteBits: spec.pteBits,
+    vaBits: top.shift + top.bits,
+    SWP_TYPE_SHIFT: generic.SWP_TYPE_SHIFT,
+    SWP_OFFSET_MASK: generic.SWP_OFFSET_MASK,
+    MAX_SWAPFILES: types.MAX_SWAPFILES,
+    archSwapTypeFieldBits: fieldWidth(spec.swap.arch.type),
+    maxSwapOffset,
+    maxSwapOffsetBits: countLowOnes(maxSwapOffset),
+    swapSizeLimit,
+    PTE_FILE_MAX_BITS: fileMaxBits,
+    fileRoundtripBits,
+    pfnBits,
+    physBits: spec.physBits,
+  };
+
+  const cfgSuffix = cfgKey ? `+${cfgKey}` : '';
+  const variant: Variant = {
+    spec,
+    id: spec.id,
+    era: spec.era,
+    arch: spec.arch,
+    config,
+    key: `${spec.id}@${spec.era}${cfgSuffix}`,
+    constants,
+    generic,
+    swapTypes: types,
+    derivedSwap: derived,
+    supportedMask,
+    fast,
+    fastModifiers,
+    fastSource: source,
+    kernel,
+    checked: undefined as unknown as CheckedOps,
+    classify(pte) {
+      return PTE_CLASSES[fast.classify(Number((pte >> 32n) & 0xffffffffn), Number(pte & 0xffffffffn))]!;
+    },
+  };
+  (variant as { checked: CheckedOps }).checked = checkedOps(variant);
+  perSpec.set(cfgKey, variant);
+  return variant;
+}

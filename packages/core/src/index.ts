@@ -1,0 +1,49 @@
+// Layout description: fields with bit ranges, and what is derived from them
+export { field, splitField, fieldWidth, fieldEncodeWidth, fieldMask } from './layout/field.js';
+export type { Field, Span, PteBit } from './layout/field.js';
+export { encodeFieldBig, decodeFieldBig } from './layout/reference.js';
+
+// The backend contract
+export type {
+  VariantSpec,
+  Matcher,
+  Source,
+  LevelName,
+  LevelSpec,
+  ArchSwapSpec,
+  SwapToPte,
+  SwapFlagBits,
+  SwapSpec,
+  FileSpec,
+  PfnSpec,
+  PredicateSpec,
+  ModifierSpec,
+  ExpectedFailure,
+} from './spec/variant-spec.js';
+export { defineBackend, resolveBackend, UnsupportedBackendVersionError, SUPPORTED_SPECIFICATION_VERSIONS } from './spec/backend.js';
+export type { BackendV1 } from './spec/backend.js';
+export { ERAS, isEra, normalizeEra } from './spec/era.js';
+export type { Era } from './spec/era.js';
+export { DEFAULT_CONFIG, CONFIG_NAMES, CONFIG_ERAS, parseConfig, configName, describeConfig, ConfigError } from './spec/config.js';
+export type { KernelConfig, ConfigName } from './spec/config.js';
+
+// The generic layer (linux/swapops.h, linux/swap.h)
+export { swpEntryLayout, swp_entry, swp_type, swp_offset, MAX_SWAPFILES_SHIFT } from './generic/swp-entry.js';
+export type { SwpEntryLayout } from './generic/swp-entry.js';
+export { swapTypes, PTE_MARKER, PTE_MARKER_MASK } from './generic/swap-types.js';
+export type { SwapTypes, SpecialType, SpecialKind } from './generic/swap-types.js';
+
+// Compiled variants: fast, kernel-faithful and checked layers
+export { compileVariant } from './compile/variant.js';
+export type { Variant, VariantConstants, SwapSizeLimit } from './compile/variant.js';
+export { PteClassCode, PTE_CLASSES } from './compile/fast-ops.js';
+export type { FastOps, FastModifier, PteClass } from './compile/fast-ops.js';
+export { KernelBugError } from './compile/kernel-ops.js';
+export type { KernelOps } from './compile/kernel-ops.js';
+export type { CheckedOps, SwapEntryParts } from './compile/checked.js';
+export { MmsimError, PteRangeError, UnsupportedOperationError } from './errors.js';
+
+// 64-bit values at the edges
+export { newReg, toBig, lo32, hi32, truncate, maskBig, hex } from './u64/pair.js';
+export type { Reg } from './u64/pair.js';
+export { parseU64, NumberSyntaxError } from './u64/parse.js';

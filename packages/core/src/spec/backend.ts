@@ -1,0 +1,59 @@
+/**
+ * A backend is one architecture family (x86, powerpc, or a third party's),
+ * delivering variant specs for one or more eras. Backends are plain data
+ * behind a versioned contract, so two copies of core in node_modules still
+ * agree on what a backend is (no instanceof).
+ */
+import { MmsimError } from '../errors.js';
+import type { VariantSpec } from './variant-spec.js';
+
+export interface BackendV1 {
+  readonly specificationVersion: 'v1';
+  /** family name: `x86`, `powerpc` */
+  readonly name: string;
+  /** npm package the backend came from, when known */
+  readonly packageName?: string;
+  readonly description?: string;
+  readonly variants: readonly VariantSpec[];
+}
+
+export const SUPPORTED_SPECIFICATION_VERSIONS = ['v1'] as const;
+
+export class UnsupportedBackendVersionError extends MmsimError {
+  override readonly name = 'UnsupportedBackendVersionError';
+}
+
+/** Identity function with a structural check: use it to declare a backend. */
+export function defineBackend(backend: BackendV1): BackendV1 {
+  return resolveBackend(backend, backend.name);
+}
+
+/**
+ * Accept what a backend module exports (the backend itself, or a module with
+ * `default` or `backend`), check its contract version and its variants'.
+ */
+export function resolveBackend(candidate: unknown, origin = 'backend'): BackendV1 {
+  let value = candidate as Record<string, unknown> | undefined;
+  if (value && typeof value === 'object' && !('specificationVersion' in value)) {
+    value = (value['backend'] ?? value['default']) as Record<string, unknown> | undefined;
+  }
+  if (!value || typeof value !== 'object') {
+    throw new UnsupportedBackendVersionError(`${origin} does not export an mmsim backend (expected an object with specificationVersion 'v1')`);
+  }
+  const version = value['specificationVersion'];
+  if (!(SUPPORTED_SPECIFICATION_VERSIONS as readonly unknown[]).includes(version)) {
+    throw new UnsupportedBackendVersionError(
+      `${origin} has backend specificationVersion '${String(version)}'; this core supports ${SUPPORTED_SPECIFICATION_VERSIONS.join(', ')}`,
+    );
+  }
+  const backend = value as unknown as BackendV1;
+  if (typeof backend.name !== 'string' || !Array.isArray(backend.variants)) {
+    throw new UnsupportedBackendVersionError(`${origin} is missing 'name' or 'variants'`);
+  }
+  for (const v of backend.variants) {
+    if (v.specificationVersion !== 'v1') {
+      throw new UnsupportedBackendVersionError(`${origin}: variant ${v.id}@${v.era} has specificationVersion '${String(v.specificationVersion)}'`);
+    }
+  }
+  return backend;
+}

@@ -1,0 +1,149 @@
+/**
+ * What an architecture backend provides for one variant in one era: the
+ * facts of its asm/pgtable.h, as data. Everything callable (encoders,
+ * predicates, the classifier, the checked layer) is derived by core.
+ *
+ * This is the backend contract, version v1. It changes only with a major
+ * release; a new contract gets a new `specificationVersion`.
+ */
+import type { Field, PteBit } from '../layout/field.js';
+import type { Era } from './era.js';
+
+/** (pte & mask) === value */
+export interface Matcher {
+  readonly mask: bigint;
+  readonly value: bigint;
+}
+
+/** Where a fact comes from: kernel file, version, line range. */
+export interface Source {
+  readonly file: string;
+  readonly version: string;
+  readonly lines?: string;
+  readonly what?: string;
+}
+
+export type LevelName = 'pgd' | 'p4d' | 'pud' | 'pmd' | 'pte';
+
+/** One page-table level: its name, the VA shift it indexes from, and the index width. */
+export interface LevelSpec {
+  readonly name: LevelName;
+  readonly shift: number;
+  readonly bits: number;
+}
+
+/** The arch swp_entry_t (`__swp_entry`): a wordBits-wide value with type and offset fields. */
+export interface ArchSwapSpec {
+  readonly type: Field;
+  readonly offset: Field;
+}
+
+/**
+ * How `__swp_entry_to_pte` turns the arch value into a pte:
+ * shifted left (ppc: `<< 3`, `<< PTE_RPN_SHIFT`; PAE 2.6.20: into pte_high)
+ * with constant bits set (ppc64 6.18: _PAGE_PTE), or re-laid out field by
+ * field (6.18 PAE builds the x86_64-style pte from the unpacked entry).
+ */
+export type SwapToPte =
+  | { readonly kind: 'shift'; readonly shift: number; readonly set?: bigint }
+  | { readonly kind: 'relayout'; readonly type: Field; readonly offset: Field };
+
+/** Swap-pte flag bits (6.18): kept outside the entry, cleared by pte_swp_clear_flags. */
+export interface SwapFlagBits {
+  readonly exclusive?: number;
+  readonly softDirty?: number;
+  readonly uffdWp?: number;
+}
+
+export interface SwapSpec {
+  readonly arch: ArchSwapSpec;
+  readonly toPte: SwapToPte;
+  readonly flags?: SwapFlagBits;
+  readonly source: Source;
+}
+
+/** Nonlinear file ptes (2.6.21): pgoff_to_pte / pte_to_pgoff / PTE_FILE_MAX_BITS. */
+export interface FileSpec {
+  readonly pgoff: Field;
+  /** bits pgoff_to_pte sets: _PAGE_FILE */
+  readonly set: bigint;
+  readonly PTE_FILE_MAX_BITS: number;
+  readonly source: Source;
+}
+
+export interface PfnSpec {
+  /** pte bits of the pfn; `encodeWidth` where pfn_pte does not mask */
+  readonly field: Field;
+  /** 6.18 x86 L1TF: pfn stored inverted in non-zero non-present ptes (asm/pgtable-invert.h) */
+  readonly l1tfInvert?: boolean;
+  /** bits pfn_pte always sets (ppc64 6.18: _PAGE_PTE) */
+  readonly set?: bigint;
+  /**
+   * How __supported_pte_mask applies: to the whole result (2.6.21 x86),
+   * to the prot only when it is present (6.18 check_pgprot), or not at all.
+   */
+  readonly supportedMask?: 'result' | 'present-prot';
+  /** VM_BUG_ON in pfn_pte when the pfn does not fit the field (6.18 ppc64). */
+  readonly bugUnlessFits?: boolean;
+  readonly source: Source;
+}
+
+export interface PredicateSpec {
+  /** pte_none: all bits outside `ignore` are zero */
+  readonly none: { readonly ignore: bigint };
+  /** pte_none under the radix MMU, where it differs (6.18 ppc64) */
+  readonly noneRadix?: { readonly ignore: bigint };
+  /** pte_present: any matcher matches */
+  readonly present: readonly Matcher[];
+  /** pte_protnone, where the kernel has it */
+  readonly protnone?: Matcher;
+  /** pte_file: the _PAGE_FILE mask (2.6.21) */
+  readonly file?: bigint;
+  readonly source: Source;
+}
+
+/** pte_mk* / pte_wrprotect style modifiers: bits set then cleared. */
+export interface ModifierSpec {
+  readonly set?: bigint;
+  readonly clear?: bigint;
+}
+
+/** A check in the conformance suite this variant is known to fail, with the kernel's reason. */
+export interface ExpectedFailure {
+  readonly check: string;
+  readonly reason: string;
+}
+
+export interface VariantSpec {
+  readonly specificationVersion: 'v1';
+  /** stable id shared by the variant across eras: `x86_64`, `i386-pae`, `ppc64-64k` */
+  readonly id: string;
+  readonly era: Era;
+  /** architecture family, the backend's name: `x86`, `powerpc` */
+  readonly arch: string;
+  readonly title: string;
+  /** other names, e.g. the reference-vector variant name `v2.6.20-i386-2level` */
+  readonly aliases?: readonly string[];
+  readonly wordBits: 32 | 64;
+  readonly pteBits: 32 | 64;
+  readonly PAGE_SHIFT: number;
+  /** page-table levels, top first */
+  readonly levels: readonly LevelSpec[];
+  /** MAX_PHYSMEM_BITS: physical address bits the kernel supports */
+  readonly physBits: number;
+  /** in-memory byte order of a pte (6.18 ppc64: big-endian); values here are logical */
+  readonly byteOrder?: 'little' | 'big';
+  readonly bits: readonly PteBit[];
+  readonly prots: Readonly<Record<string, bigint>>;
+  readonly predicates: PredicateSpec;
+  readonly modifiers: Readonly<Record<string, ModifierSpec>>;
+  readonly pfn: PfnSpec;
+  readonly swap: SwapSpec;
+  readonly file?: FileSpec;
+  /** x86: the NX bit, dropped from __supported_pte_mask when CONFIG X86_NX=n */
+  readonly nxBit?: number;
+  readonly sources: readonly Source[];
+  /** kernel quirks worth telling a reader, one sentence each */
+  readonly quirks?: readonly string[];
+  readonly expectedFailures?: readonly ExpectedFailure[];
+}
