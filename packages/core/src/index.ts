@@ -47,3 +47,18 @@ export { MmsimError, PteRangeError, UnsupportedOperationError } from './errors.j
 export { newReg, toBig, lo32, hi32, truncate, maskBig, hex } from './u64/pair.js';
 export type { Reg } from './u64/pair.js';
 export { parseU64, NumberSyntaxError } from './u64/parse.js';
+export {
+  make_migration_entry,
+  migrationKind,
+  make_migration_entry_young,
+  make_migration_entry_dirty,
+  migrationEntrySupportsAd,
+  swp_offset_pfn,
+  swpPfnBits,
+  make_device_entry,
+  make_hwpoison_entry,
+  make_pte_marker_entry,
+  pte_marker_get,
+  non_swap_entry,
+} from './generic/special-entries.js';
+export type { MigrationKind, DeviceKind } from './generic/special-entries.js';

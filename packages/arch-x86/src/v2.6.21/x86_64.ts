@@ -74,6 +74,13 @@ export const x86_64_2621: VariantSpec = {
     { file: 'include/asm-x86_64/page.h', version: V2621 },
     { file: 'arch/x86_64/kernel/setup64.c', version: V2621, lines: '39–58', what: '__supported_pte_mask' },
   ],
+  expectedFailures: [
+    {
+      check: 'file.max-bits-roundtrip',
+      reason:
+        'kernel bug: PTE_FILE_MAX_BITS is __PHYSICAL_MASK_SHIFT (46) but pte_to_pgoff masks with PHYSICAL_PAGE_MASK, so pgoffs at or above 2^34 come back corrupted (asm-x86_64/pgtable.h 352–354)',
+    },
+  ],
   quirks: [
     'PTE_FILE_MAX_BITS is 46 (__PHYSICAL_MASK_SHIFT) but pte_to_pgoff keeps only pte bits 12–45: remap_file_pages accepts pgoffs up to 2^46 - 1 and silently corrupts those at or above 2^34.',
     '__swp_type reads a 6-bit field whose top bit is _PAGE_FILE; only 5 bits are ever used.',

@@ -1,0 +1,57 @@
+/**
+ * Plain-text helpers: aligned tables and hex rendering for the reports.
+ */
+
+export type Align = 'left' | 'right';
+
+export interface Column {
+  readonly header: string;
+  readonly align?: Align;
+}
+
+/** Width of a string as a terminal shows it (ANSI colour codes take no room). */
+function visibleLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
+}
+
+function pad(text: string, width: number, align: Align): string {
+  const fill = ' '.repeat(Math.max(0, width - visibleLength(text)));
+  return align === 'right' ? fill + text : text + fill;
+}
+
+/** An aligned table, two spaces between columns, a header line and a rule. */
+export function table(columns: readonly Column[], rows: readonly (readonly string[])[], indent = ''): string[] {
+  const widths = columns.map((c, i) => Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ''))));
+  const line = (cells: readonly string[]) =>
+    indent +
+    columns
+      .map((c, i) => pad(cells[i] ?? '', widths[i]!, c.align ?? 'left'))
+      .join('  ')
+      .trimEnd();
+  return [line(columns.map((c) => c.header)), indent + widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
+}
+
+/** `0x1f` for a bigint, with no padding. */
+export function shortHex(value: bigint): string {
+  return `0x${value.toString(16)}`;
+}
+
+/**
+ * A value from a vector report, for a person: hex strings stay as they are,
+ * decimal integers of 10 and up get their hex beside them (`0x1f (31)`),
+ * the rest as is.
+ */
+export function showValue(value: unknown): string {
+  const text = String(value);
+  if ((typeof value === 'number' || typeof value === 'string') && /^\d+$/.test(text)) {
+    const n = BigInt(text);
+    return n < 10n ? text : `${shortHex(n)} (${text})`;
+  }
+  return text;
+}
+
+/** One line, whatever the error message held. */
+export function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
