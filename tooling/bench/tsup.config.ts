@@ -1,0 +1,11 @@
+import { defineConfig } from 'tsup';
+
+// A runnable script, not a library: one ESM file, dependencies left as imports of the built workspace packages.
+export default defineConfig({
+  entry: ['src/bench.ts'],
+  format: ['esm'],
+  dts: false,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+});
