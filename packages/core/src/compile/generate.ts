@@ -3,8 +3,9 @@
  * with `new Function`. The source is kept on the variant (`fastSource`) so a
  * reader can see exactly what the layout data turned into.
  */
+import { clipField } from '../layout/clip.js';
 import { emitDecode, emitEncode, joinWord, wordLiteral, type WordExprs } from '../layout/codegen.js';
-import type { Field } from '../layout/field.js';
+import { type Field, fieldEncodeWidth, fieldWidth } from '../layout/field.js';
 import { maskBig } from '../u64/pair.js';
 import type { FastModifier, FastOps } from './fast-ops.js';
 
@@ -30,29 +31,42 @@ export interface FastInputs {
   readonly protnone?: { mask: bigint; value: bigint };
   /** class code for each of the 64 possible decoded types */
   readonly typeClass: readonly number[];
-  readonly fileClassCode: number;
 }
 
+const ALL64 = 0xffffffffffffffffn;
 const L = (v: bigint) => wordLiteral(v, 'lo');
 const H = (v: bigint) => wordLiteral(v, 'hi');
+const W = (v: bigint, word: 'hi' | 'lo') => wordLiteral(v, word);
 
-function words(exprs: WordExprs, extra?: bigint): { hi: string; lo: string } {
-  const hi = [...exprs.hi];
-  const lo = [...exprs.lo];
-  if (extra) {
-    if (extra >> 32n) hi.push(H(extra));
-    if (extra & 0xffffffffn) lo.push(L(extra));
-  }
-  return { hi: joinWord(hi), lo: joinWord(lo) };
+/** `expr & mask`, or just `expr` when the mask keeps every bit. */
+function and(expr: string, mask: bigint, word: 'hi' | 'lo'): string {
+  const m = (word === 'hi' ? mask >> 32n : mask) & 0xffffffffn;
+  if (m === 0xffffffffn) return expr;
+  if (m === 0n) return '0';
+  return `(${expr} & ${W(mask, word)})`;
 }
 
-function encodeInto(f: Field, value: { hi: string; lo: string }): WordExprs {
+function encodeWords(f: Field, value: { hi: string; lo: string }, extra = 0n): { hi: string; lo: string } {
   const out: WordExprs = { hi: [], lo: [] };
   emitEncode(f, value, out);
-  return out;
+  if (extra >> 32n) out.hi.push(H(extra));
+  if (extra & 0xffffffffn) out.lo.push(L(extra));
+  return { hi: joinWord(out.hi), lo: joinWord(out.lo) };
 }
 
-function decodeFrom(f: Field, container: { hi: string; lo: string }): { hi: string; lo: string } {
+/**
+ * Encode a value already truncated to `bits` bits. A plain field is clipped
+ * to those bits; an inverted one is not (the complement of the truncated
+ * value has ones above `bits`), so its input is masked instead.
+ */
+function encodeTruncated(f: Field, value: { hi: string; lo: string }, bits: number, extra = 0n): { hi: string; lo: string } {
+  if (!f.invert) return encodeWords(clipField(f, bits), value, extra);
+  if (fieldEncodeWidth(f) <= bits) return encodeWords(f, value, extra);
+  const mask = maskBig(bits);
+  return encodeWords(f, { hi: and(value.hi, mask, 'hi'), lo: and(value.lo, mask, 'lo') }, extra);
+}
+
+function decodeWords(f: Field, container: { hi: string; lo: string }): { hi: string; lo: string } {
   const out: WordExprs = { hi: [], lo: [] };
   emitDecode(f, container, out);
   return { hi: joinWord(out.hi), lo: joinWord(out.lo) };
@@ -65,119 +79,104 @@ function matchExpr(m: { mask: bigint; value: bigint }): string {
   return parts.length ? `(${parts.join(' && ')})` : 'true';
 }
 
-function merge(a: WordExprs, b: WordExprs): WordExprs {
-  return { hi: [...a.hi, ...b.hi], lo: [...a.lo, ...b.lo] };
-}
-
 /** The JavaScript source of the variant's fast operations. */
 export function fastSource(x: FastInputs): string {
   const is64 = x.pteBits === 64;
-  const wordMask = maskBig(x.wordBits);
-  const offMask = maskBig(x.offsetBits);
-  const typeMask = x.typeBits >= 32 ? 0xffffffff : 2 ** x.typeBits - 1;
   const src: string[] = ['"use strict";'];
-  // Inputs wider than the pte are cut as a store to pte_t cuts them.
-  src.push(`const HI = ${is64 ? '(h) => h' : '(h) => 0'};`);
+  const fn = (name: string, params: string, body: string) => src.push(`function ${name}(${params}) { return ${body}; }`);
+  const u32 = (expr: string) => (expr === '0' ? '0' : `${expr} >>> 0`);
+  // Inputs wider than the pte are cut as a store to pte_t cuts them: on a
+  // 32-bit pte the hi word is ignored.
+  const hiIn = is64 ? 'hi' : '0';
 
-  // swap: generic swp_entry masking, then the arch packing, then flags/constant bits
-  const enc = merge(encodeInto(x.pteType, { hi: '0', lo: 't' }), encodeInto(x.pteOffset, { hi: 'oh', lo: 'ol' }));
-  const swapOut = words(enc, x.swapSet);
-  src.push(`function swp_entry_to_pte(type, offHi, offLo, out) {
-  const t = (type & ${typeMask}) >>> 0;
-  const oh = (offHi & ${H(offMask)}) >>> 0, ol = (offLo & ${L(offMask)}) >>> 0;
-  out.hi = ${is64 ? swapOut.hi : '0'};
-  out.lo = ${swapOut.lo};
-}`);
-  const clearHi = H(~x.swapFlagMask & 0xffffffffffffffffn);
-  const clearLo = L(~x.swapFlagMask & 0xffffffffffffffffn);
-  const dt = decodeFrom(x.pteType, { hi: 'h', lo: 'l' });
-  const doff = decodeFrom(x.pteOffset, { hi: 'h', lo: 'l' });
-  src.push(`function pte_to_swp_entry(hi, lo, out) {
-  const h = (HI(hi) & ${clearHi}) >>> 0, l = (lo & ${clearLo}) >>> 0;
-  out.type = (${dt.lo} & ${typeMask}) >>> 0;
-  out.hi = (${doff.hi} & ${H(offMask)}) >>> 0;
-  out.lo = (${doff.lo} & ${L(offMask)}) >>> 0;
-}`);
+  // --- swap: generic swp_entry masking is folded into the fields ---
+  const encT = encodeTruncated(x.pteType, { hi: '0', lo: 'type' }, Math.min(x.typeBits, 32));
+  const encO = encodeTruncated(x.pteOffset, { hi: 'offHi', lo: 'offLo' }, x.offsetBits);
+  const orWords = (a: string, b: string, set: bigint, word: 'hi' | 'lo') => {
+    const parts = [a, b].filter((e) => e !== '0');
+    const s = (word === 'hi' ? set >> 32n : set) & 0xffffffffn;
+    if (s) parts.push(W(set, word));
+    return parts.length ? u32(parts.length === 1 ? parts[0]! : `(${parts.join(' | ')})`) : '0';
+  };
+  fn('swp_entry_to_pte_hi', 'type, offHi, offLo', is64 ? orWords(encT.hi, encO.hi, x.swapSet, 'hi') : '0');
+  fn('swp_entry_to_pte_lo', 'type, offHi, offLo', orWords(encT.lo, encO.lo, x.swapSet, 'lo'));
+  // pte_swp_clear_flags, then the fields, then the generic masks
+  const keep = ~x.swapFlagMask & ALL64;
+  const clearedHi = is64 ? and('hi', keep, 'hi') : '0';
+  const clearedLo = and('lo', keep, 'lo');
+  const decT = decodeWords(x.pteType, { hi: clearedHi, lo: clearedLo });
+  const decO = decodeWords(x.pteOffset, { hi: clearedHi, lo: clearedLo });
+  const typeMask = maskBig(Math.min(x.typeBits, 32));
+  const offMask = maskBig(x.offsetBits);
+  const typeExpr = fieldWidth(x.pteType) > x.typeBits ? `(${decT.lo} & ${L(typeMask)})` : decT.lo;
+  const offNeedsMask = fieldWidth(x.pteOffset) > x.offsetBits;
+  fn('pte_to_swp_type', 'hi, lo', u32(typeExpr));
+  fn('pte_to_swp_offset_hi', 'hi, lo', u32(offNeedsMask ? and(decO.hi, offMask, 'hi') : decO.hi));
+  fn('pte_to_swp_offset_lo', 'hi, lo', u32(offNeedsMask ? and(decO.lo, offMask, 'lo') : decO.lo));
 
-  // nonlinear file ptes: pgoff is an unsigned long
+  // --- nonlinear file ptes: pgoff is an unsigned long ---
   if (x.file) {
-    const fenc = words(encodeInto(x.file.pgoff, { hi: 'ph', lo: 'pl' }), x.file.set);
-    const fdec = decodeFrom(x.file.pgoff, { hi: 'h', lo: 'l' });
-    src.push(`function pgoff_to_pte(pgHi, pgLo, out) {
-  const ph = (pgHi & ${H(wordMask)}) >>> 0, pl = pgLo >>> 0;
-  out.hi = ${is64 ? fenc.hi : '0'};
-  out.lo = ${fenc.lo};
-}
-function pte_to_pgoff(hi, lo, out) {
-  const h = HI(hi) >>> 0, l = lo >>> 0;
-  out.hi = (${fdec.hi} & ${H(wordMask)}) >>> 0;
-  out.lo = ${fdec.lo};
-}`);
+    const fenc = encodeTruncated(x.file.pgoff, { hi: x.wordBits === 64 ? 'pgHi' : '0', lo: 'pgLo' }, x.wordBits, x.file.set);
+    const fdec = decodeWords(x.file.pgoff, { hi: hiIn, lo: 'lo' });
+    fn('pgoff_to_pte_hi', 'pgHi, pgLo', is64 ? u32(fenc.hi) : '0');
+    fn('pgoff_to_pte_lo', 'pgHi, pgLo', u32(fenc.lo));
+    fn('pte_to_pgoff_hi', 'hi, lo', x.wordBits === 64 ? u32(fdec.hi) : '0');
+    fn('pte_to_pgoff_lo', 'hi, lo', u32(fdec.lo));
   } else {
-    src.push('const pgoff_to_pte = undefined, pte_to_pgoff = undefined;');
+    src.push('const pgoff_to_pte_hi = undefined, pgoff_to_pte_lo = undefined, pte_to_pgoff_hi = undefined, pte_to_pgoff_lo = undefined;');
   }
 
-  // pfn_pte / pte_pfn, with the L1TF inversion where the arch has it
-  const pEnc = words(encodeInto(x.pfn, { hi: 'ph', lo: 'pl' }), x.pfnSet);
-  const pDec = decodeFrom(x.pfn, { hi: 'h', lo: 'l' });
-  const invField: Field = { ...x.pfn, invert: !x.pfn.invert };
-  const pEncInv = words(encodeInto(invField, { hi: 'ph', lo: 'pl' }), x.pfnSet);
-  const pDecInv = decodeFrom(invField, { hi: 'h', lo: 'l' });
+  // --- pfn_pte / pte_pfn, with the L1TF inversion where the arch has it ---
+  // pfn is an unsigned long: on 32-bit the high word is zero (and all ones once inverted)
+  const pfnWords = { hi: x.wordBits === 64 ? 'pfnHi' : '0', lo: 'pfnLo' };
+  const pEnc = encodeTruncated(x.pfn, pfnWords, x.wordBits, x.pfnSet);
+  const pEncInv = encodeTruncated({ ...x.pfn, invert: !x.pfn.invert }, pfnWords, x.wordBits, x.pfnSet);
   const sm = x.supportedMask;
-  let protHi = 'protHi';
-  let protLo = 'protLo';
-  if (x.supportedMode === 'present-prot') {
-    protHi = `((protLo & 1) ? (protHi & ${H(sm)}) : protHi)`;
-    protLo = `((protLo & 1) ? (protLo & ${L(sm)}) : protLo)`;
-  }
-  const resultMask = (w: string, word: 'hi' | 'lo') =>
-    x.supportedMode === 'result' ? `((${w}) & ${word === 'hi' ? H(sm) : L(sm)})` : `(${w})`;
-  const invertTest = '((protHi | protLo) !== 0 && (protLo & 1) === 0)';
-  const encHi = x.pfnL1tf ? `(${invertTest} ? ${pEncInv.hi} : ${pEnc.hi})` : pEnc.hi;
-  const encLo = x.pfnL1tf ? `(${invertTest} ? ${pEncInv.lo} : ${pEnc.lo})` : pEnc.lo;
-  src.push(`function pfn_pte(pfnHi, pfnLo, protHi, protLo, out) {
-  const ph = (pfnHi & ${H(wordMask)}) >>> 0, pl = pfnLo >>> 0;
-  protHi = HI(protHi);
-  out.hi = ${is64 ? `(${resultMask(`${encHi} | ${protHi}`, 'hi')}) >>> 0` : '0'};
-  out.lo = (${resultMask(`${encLo} | ${protLo}`, 'lo')}) >>> 0;
-}`);
-  const decTest = '((h | l) !== 0 && (l & 1) === 0)';
-  src.push(`function pte_pfn(hi, lo, out) {
-  const h = HI(hi) >>> 0, l = lo >>> 0;
-  const inv = ${x.pfnL1tf ? decTest : 'false'};
-  out.hi = ((inv ? ${pDecInv.hi} : ${pDec.hi}) & ${H(wordMask)}) >>> 0;
-  out.lo = (inv ? ${pDecInv.lo} : ${pDec.lo}) >>> 0;
-}`);
+  const prot = (word: 'hi' | 'lo') => {
+    const p = word === 'hi' ? 'protHi' : 'protLo';
+    const masked = and(p, sm, word);
+    return x.supportedMode === 'present-prot' && masked !== p ? `((protLo & 1) ? ${masked} : ${p})` : p;
+  };
+  const result = (word: 'hi' | 'lo', enc: string, encInv: string) => {
+    const placed = x.pfnL1tf ? `(((protHi | protLo) !== 0 && (protLo & 1) === 0) ? ${encInv} : ${enc})` : enc;
+    const both = `(${placed} | ${prot(word)})`;
+    return u32(x.supportedMode === 'result' ? and(both, sm, word) : both);
+  };
+  fn('pfn_pte_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? result('hi', pEnc.hi, pEncInv.hi) : '0');
+  fn('pfn_pte_lo', 'pfnHi, pfnLo, protHi, protLo', result('lo', pEnc.lo, pEncInv.lo));
+  const pDec = decodeWords(x.pfn, { hi: hiIn, lo: 'lo' });
+  const pDecInv = decodeWords({ ...x.pfn, invert: !x.pfn.invert }, { hi: hiIn, lo: 'lo' });
+  const pick = (a: string, b: string) => (x.pfnL1tf ? `((((${hiIn}) | lo) !== 0 && (lo & 1) === 0) ? ${b} : ${a})` : a);
+  fn('pte_pfn_hi', 'hi, lo', x.wordBits === 64 ? u32(pick(pDec.hi, pDecInv.hi)) : '0');
+  fn('pte_pfn_lo', 'hi, lo', u32(pick(pDec.lo, pDecInv.lo)));
 
-  // predicates
-  const ig = ~x.noneIgnore & 0xffffffffffffffffn;
-  src.push(`function pte_none(hi, lo) {
-  return ((HI(hi) & ${H(ig)}) | (lo & ${L(ig)})) === 0;
-}
-function pte_present(hi, lo) {
-  hi = HI(hi);
-  return ${x.present.map(matchExpr).join(' || ') || 'false'};
-}
-function pte_file(hi, lo) {
-  return ${x.fileMask ? `((HI(hi) & ${H(x.fileMask)}) | (lo & ${L(x.fileMask)})) !== 0` : 'false'};
-}
-function pte_protnone(hi, lo) {
-  hi = HI(hi);
-  return ${x.protnone ? matchExpr(x.protnone) : 'false'};
-}
-function is_swap_pte(hi, lo) {
-  return !pte_none(hi, lo) && !pte_present(hi, lo) && !pte_file(hi, lo);
-}
-const TYPE_CLASS = new Uint8Array([${x.typeClass.join(',')}]);
+  // --- predicates and the classifier ---
+  const ig = ~x.noneIgnore & ALL64;
+  fn('pte_none', 'hi, lo', is64 ? `(${and('hi', ig, 'hi')} | ${and('lo', ig, 'lo')}) === 0` : `${and('lo', ig, 'lo')} === 0`);
+  const hiGuard = is64 ? '' : 'hi = 0; ';
+  src.push(`function pte_present(hi, lo) { ${hiGuard}return ${x.present.map(matchExpr).join(' || ') || 'false'}; }`);
+  fn('pte_file', 'hi, lo', x.fileMask ? `(${is64 ? `${and('hi', x.fileMask, 'hi')} | ` : ''}${and('lo', x.fileMask, 'lo')}) !== 0` : 'false');
+  src.push(`function pte_protnone(hi, lo) { ${hiGuard}return ${x.protnone ? matchExpr(x.protnone) : 'false'}; }`);
+  fn('is_swap_pte', 'hi, lo', '!pte_none(hi, lo) && !pte_present(hi, lo) && !pte_file(hi, lo)');
+  src.push(`const TYPE_CLASS = new Uint8Array([${x.typeClass.join(',')}]);
 function classify(hi, lo) {
   if (pte_none(hi, lo)) return 0;
   if (pte_present(hi, lo)) return pte_protnone(hi, lo) ? 2 : 1;
-  if (pte_file(hi, lo)) return ${x.fileClassCode};
-  const h = (HI(hi) & ${clearHi}) >>> 0, l = (lo & ${clearLo}) >>> 0;
-  return TYPE_CLASS[(${dt.lo} & ${typeMask}) & 63];
-}
-return { swp_entry_to_pte, pte_to_swp_entry, pgoff_to_pte, pte_to_pgoff, pfn_pte, pte_pfn,
-  pte_none, pte_present, pte_file, pte_protnone, is_swap_pte, classify };`);
+  if (pte_file(hi, lo)) return 3;
+  return TYPE_CLASS[pte_to_swp_type(hi, lo) & 63];
+}`);
+
+  // --- Reg conveniences ---
+  src.push(`function swp_entry_to_pte(type, offHi, offLo, out) { out.hi = swp_entry_to_pte_hi(type, offHi, offLo); out.lo = swp_entry_to_pte_lo(type, offHi, offLo); }
+function pte_to_swp_entry(hi, lo, out) { out.type = pte_to_swp_type(hi, lo); const h = pte_to_swp_offset_hi(hi, lo); out.lo = pte_to_swp_offset_lo(hi, lo); out.hi = h; }
+function pfn_pte(pfnHi, pfnLo, protHi, protLo, out) { out.hi = pfn_pte_hi(pfnHi, pfnLo, protHi, protLo); out.lo = pfn_pte_lo(pfnHi, pfnLo, protHi, protLo); }
+function pte_pfn(hi, lo, out) { const h = pte_pfn_hi(hi, lo); out.lo = pte_pfn_lo(hi, lo); out.hi = h; }
+const pgoff_to_pte = pgoff_to_pte_lo && function pgoff_to_pte(pgHi, pgLo, out) { out.hi = pgoff_to_pte_hi(pgHi, pgLo); out.lo = pgoff_to_pte_lo(pgHi, pgLo); };
+const pte_to_pgoff = pte_to_pgoff_lo && function pte_to_pgoff(hi, lo, out) { const h = pte_to_pgoff_hi(hi, lo); out.lo = pte_to_pgoff_lo(hi, lo); out.hi = h; };
+return { swp_entry_to_pte_hi, swp_entry_to_pte_lo, pte_to_swp_type, pte_to_swp_offset_hi, pte_to_swp_offset_lo,
+  pgoff_to_pte_hi, pgoff_to_pte_lo, pte_to_pgoff_hi, pte_to_pgoff_lo, pfn_pte_hi, pfn_pte_lo, pte_pfn_hi, pte_pfn_lo,
+  pte_none, pte_present, pte_file, pte_protnone, is_swap_pte, classify,
+  swp_entry_to_pte, pte_to_swp_entry, pgoff_to_pte, pte_to_pgoff, pfn_pte, pte_pfn };`);
   return src.join('\n');
 }
 
@@ -188,7 +187,7 @@ export function compileFast(source: string): FastOps {
 
 /** out = (pte | set) & ~clear, on pairs; generated so the masks are literals. */
 export function compileModifier(set: bigint, clear: bigint, pteBits: 32 | 64): FastModifier {
-  const keep = ~clear & 0xffffffffffffffffn;
+  const keep = ~clear & ALL64;
   const hi = pteBits === 64 ? `(((hi | ${H(set)}) & ${H(keep)}) >>> 0)` : '0';
   const body = `out.hi = ${hi}; out.lo = (((lo | ${L(set)}) & ${L(keep)}) >>> 0);`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval

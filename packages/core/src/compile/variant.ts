@@ -129,7 +129,6 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     present: spec.predicates.present,
     ...(spec.predicates.protnone ? { protnone: spec.predicates.protnone } : {}),
     typeClass: typeClassTable(types),
-    fileClassCode: PteClassCode.file,
   });
   const fast = compileFast(source);
   const fastModifiers: Record<string, FastModifier> = {};

@@ -38,9 +38,10 @@ export function emitMove(src: { hi: string; lo: string }, from: number, width: n
       const srcBit = a - 32 * sword;
       const dstBit = dStart + (a - sStart) - 32 * dword;
       const word = sword === 0 ? src.lo : src.hi;
-      let e = invert ? `(~${word})` : word;
+      let e = invert ? `~${word}` : word;
       if (srcBit > 0) e = `(${e} >>> ${srcBit})`;
-      if (n < 32 && !(srcBit > 0 && srcBit + n === 32)) e = `(${e} & ${maskLiteral(n)})`;
+      // a left shift to the top of the word drops the high bits by itself
+      if (n < 32 && !(srcBit > 0 && srcBit + n === 32) && dstBit + n !== 32) e = `(${e} & ${maskLiteral(n)})`;
       if (dstBit > 0) e = `(${e} << ${dstBit})`;
       (dword === 0 ? out.lo : out.hi).push(e);
     }
@@ -70,10 +71,11 @@ export function emitDecode(f: Field, container: { hi: string; lo: string }, out:
   }
 }
 
-/** OR a list of word expressions into one unsigned u32 expression. */
+/** OR a list of word expressions into one int32 expression (the caller makes it unsigned once, with `>>> 0`). */
 export function joinWord(exprs: readonly string[]): string {
   if (exprs.length === 0) return '0';
-  return `((${exprs.join(' | ')}) >>> 0)`;
+  if (exprs.length === 1) return exprs[0]!;
+  return `(${exprs.join(' | ')})`;
 }
 
 /** Literal of a bigint's word: hi (bits 32..63) or lo. */
