@@ -1,0 +1,87 @@
+/**
+ * ppc64 book3s with 64K pages (the book3s64 Kconfig default), 6.18: 64-bit
+ * big-endian ptes, four levels under the hash MMU. Same pte format as 4K
+ * except for the hash bookkeeping bits, which move into spare RPN bits.
+ * arch/powerpc/include/asm/book3s/64/pgtable.h, hash.h, hash-64k.h, radix.h,
+ * asm/pgtable.h, asm/pgtable-masks.h (v6.18.2).
+ */
+import type { VariantSpec } from '@mmsim/core';
+import { V618 } from '../sources.js';
+import {
+  BUSY,
+  PPC64_BITS_618,
+  PPC64_MODIFIERS_618,
+  PPC64_PRESENT_618,
+  PPC64_PROTNONE_618,
+  PPC64_PROTS_618,
+  RADIX_PTE_NONE_MASK,
+} from './ppc64-bits.js';
+import { ppc64Pfn618, ppc64Swap618 } from './ppc64-rpn.js';
+
+/**
+ * hash-64k.h 46–65: busy, HASHPTE in _RPAGE_RPN43 (bit 55) and COMBO in _RPAGE_RPN0
+ * (bit 12); the per-sub-page slots live in the second half of the pte page instead.
+ */
+const HASHPTE = 1n << 55n;
+const COMBO = 1n << 12n;
+const HPTEFLAGS = BUSY | HASHPTE | COMBO;
+
+export const ppc64_64k_618: VariantSpec = {
+  specificationVersion: 'v1',
+  id: 'ppc64-64k',
+  era: '6.18',
+  arch: 'powerpc',
+  title: 'ppc64 book3s, 64K pages (hash geometry, 4-level)',
+  aliases: ['v6.18-ppc64-book3s-64k', 'ppc64-book3s-64k'],
+  wordBits: 64,
+  pteBits: 64,
+  PAGE_SHIFT: 16,
+  // hash-64k.h 5–8: H_{PTE,PMD,PUD,PGD}_INDEX_SIZE 8/10/10/8, a 52-bit EA (radix: 5/9/9/13)
+  levels: [
+    { name: 'pgd', shift: 44, bits: 8 },
+    { name: 'pud', shift: 34, bits: 10 },
+    { name: 'pmd', shift: 24, bits: 10 },
+    { name: 'pte', shift: 16, bits: 8 },
+  ],
+  // book3s/64/pgtable.h: max of H_MAX_PHYSMEM_BITS (hash-64k.h) and R_MAX_PHYSMEM_BITS
+  // (radix.h), both 51 with SPARSEMEM_VMEMMAP and SPARSEMEM_EXTREME (the defaults), else 46.
+  physBits: 51,
+  byteOrder: 'big',
+  bits: [
+    ...PPC64_BITS_618,
+    { name: 'busy', bit: 6, macro: 'H_PAGE_BUSY', doc: 'hash only (_RPAGE_RSV1): pte and HPTE being updated' },
+    { name: 'combo', bit: 12, macro: 'H_PAGE_COMBO', doc: 'hash only (_RPAGE_RPN0): the 64K page is hashed as 4K sub-pages' },
+    { name: '4k_pfn', bit: 13, macro: 'H_PAGE_4K_PFN', doc: 'hash only (_RPAGE_RPN1): the pfn names a single 4K page; also H_PAGE_THP_HUGE' },
+    { name: 'hashpte', bit: 55, macro: 'H_PAGE_HASHPTE', doc: 'hash only (_RPAGE_RPN43): an HPTE exists' },
+    { name: 'pkey', bit: 56, width: 5, macro: 'H_PTE_PKEY_BIT0..4', doc: 'protection key (_RPAGE_PKEY_BIT0..4)' },
+  ],
+  prots: PPC64_PROTS_618,
+  predicates: {
+    // hash.h 14, 251–254: everything outside _PAGE_HPTEFLAGS must be zero
+    none: { ignore: HPTEFLAGS },
+    noneRadix: { ignore: RADIX_PTE_NONE_MASK },
+    present: PPC64_PRESENT_618,
+    protnone: PPC64_PROTNONE_618,
+    source: { file: 'arch/powerpc/include/asm/book3s/64/pgtable.h', version: V618, lines: '483–510' },
+  },
+  modifiers: PPC64_MODIFIERS_618,
+  pfn: ppc64Pfn618(16),
+  swap: ppc64Swap618(16),
+  sources: [
+    { file: 'arch/powerpc/include/asm/book3s/64/pgtable.h', version: V618 },
+    { file: 'arch/powerpc/include/asm/book3s/64/hash.h', version: V618, lines: '14, 251–254', what: 'hash pte_none' },
+    { file: 'arch/powerpc/include/asm/book3s/64/hash-64k.h', version: V618, lines: '46–65', what: '_PAGE_HPTEFLAGS' },
+    { file: 'arch/powerpc/include/asm/book3s/64/radix.h', version: V618, lines: '23, 207–210', what: 'radix pte_none' },
+    { file: 'arch/powerpc/include/asm/pgtable.h', version: V618, lines: '47–50', what: 'pte_pfn' },
+    { file: 'arch/powerpc/include/asm/pgtable-masks.h', version: V618, lines: '5–30' },
+    { file: 'arch/powerpc/Kconfig', version: V618, lines: '817', what: '64K pages are the book3s64 default' },
+  ],
+  quirks: [
+    'Hash or radix is chosen at boot: the levels shown are the hash ones (8/10/10/8); radix walks 5/9/9/13, both over 52 bits, with the same pte and swap format (hash-64k.h, radix-64k.h).',
+    'pte_none differs by MMU: hash ignores busy, HASHPTE (bit 55) and COMBO (bit 12), radix ignores only dirty and accessed (hash.h 251–254, radix.h 207–210).',
+    'The swap offset keeps 37 bits (pte bits 16–52) of the 58 the generic entry allows, 4 fewer than with 4K pages (pgtable.h 618–653).',
+    'Every swap pte carries _PAGE_PTE (bit 62); a non-present pte with _PAGE_INVALID and _PAGE_PTE is still pte_present (pgtable.h 491–510).',
+    'pfn_pte does not mask the pfn; a pfn above 37 bits trips VM_BUG_ON, and without CONFIG_DEBUG_VM spills into bits 53–63 (pgtable.h 549–555).',
+    'ptes are stored big-endian (pte_raw is __be64); the values here are the CPU-order pte_val().',
+  ],
+};
