@@ -62,3 +62,6 @@ export {
   non_swap_entry,
 } from './generic/special-entries.js';
 export type { MigrationKind, DeviceKind } from './generic/special-entries.js';
+export { pteFormats, bitSpan } from './layout/describe.js';
+export type { PteFormat, BitRange } from './layout/describe.js';
+export { variantMarkdown } from './layout/markdown.js';

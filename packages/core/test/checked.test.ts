@@ -4,14 +4,13 @@
  * value, the limit and the pte the kernel would produce; what the kernel
  * would BUG() on, or does not have, is an UnsupportedOperationError.
  */
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { KernelBugError } from '../src/compile/kernel-ops.js';
 import { MmsimError, PteRangeError, UnsupportedOperationError } from '../src/errors.js';
 import { DEFAULT_CONFIG } from '../src/spec/config.js';
 import { compileVariant } from '../src/compile/variant.js';
 import { hex, hi32, lo32 } from '../src/u64/pair.js';
-import { DEFAULT_VARIANTS, fastBig, mask, oneLine, spec, thrown, u64, variant, VARIANTS } from './helpers.js';
+import { DEFAULT_VARIANTS, fastBig, fc, mask, oneLine, prop, thrown, u64, variant, VARIANTS } from './helpers.js';
 
 const NONLINEAR_OFF = { ...DEFAULT_CONFIG, NONLINEAR: false };
 
@@ -47,7 +46,7 @@ describe('swp_entry_to_pte', () => {
   });
 
   for (const v of DEFAULT_VARIANTS) {
-    test.prop([fc.integer({ min: 0, max: v.constants.MAX_SWAPFILES - 1 }), u64], { numRuns: 200 })(
+    prop([fc.integer({ min: 0, max: v.constants.MAX_SWAPFILES - 1 }), u64], { numRuns: 200 })(
       `${v.key}: accepted iff offset <= maxSwapOffset; accepted ptes equal the kernel and fast layers`,
       (type, offset) => {
         const W = v.constants.wordBits;
@@ -171,7 +170,7 @@ describe('pte_to_swp_entry', () => {
     const v = variant('i386', '2.6.21');
     const e = thrown(() => v.checked.pte_to_swp_entry(1n << 32n));
     expect(e).toBeInstanceOf(PteRangeError);
-    expect(oneLine(e)).toBe('pte 0x0000000100000000 is wider than a 32-bit pte on i386@2.6.21 (0..0xffffffff)');
+    expect(oneLine(e)).toBe('pte 0x0000000100000000 does not fit a 32-bit pte on i386@2.6.21 (0..0xffffffff)');
   });
 });
 
@@ -220,7 +219,7 @@ describe('pgoff_to_pte / pte_to_pgoff', () => {
   for (const id of ['i386', 'i386-pae', 'x86_64']) {
     const v = variant(id, '2.6.21');
     const bits = v.constants.fileRoundtripBits!;
-    test.prop([u64], { numRuns: 200 })(`${v.key}: pgoff accepted iff it round-trips; then pte_to_pgoff gives it back`, (raw) => {
+    prop([u64], { numRuns: 200 })(`${v.key}: pgoff accepted iff it round-trips; then pte_to_pgoff gives it back`, (raw) => {
       const pgoff = raw & mask(Math.min(64, bits + 2));
       if (pgoff <= mask(bits)) {
         const pte = v.checked.pgoff_to_pte(pgoff);
@@ -279,14 +278,14 @@ describe('CONFIG_NONLINEAR=n (2.6.21)', () => {
       expect(off.constants.MAX_SWAPFILES).toBe(on.constants.MAX_SWAPFILES);
     });
 
-    test.prop([u64], { numRuns: 200 })(`${off.key}: pte_file is always false`, (raw) => {
+    prop([u64], { numRuns: 200 })(`${off.key}: pte_file is always false`, (raw) => {
       const pte = raw & mask(off.constants.pteBits);
       expect(off.kernel.pte_file(pte)).toBe(0n);
       expect(off.fast.pte_file(hi32(pte), lo32(pte))).toBe(false);
       expect(off.classify(pte)).not.toBe('file');
     });
 
-    test.prop([fc.integer({ min: 0, max: 31 }), u64, u64], { numRuns: 200 })(`${off.key}: swap encodings unchanged`, (type, offset, rawPte) => {
+    prop([fc.integer({ min: 0, max: 31 }), u64, u64], { numRuns: 200 })(`${off.key}: swap encodings unchanged`, (type, offset, rawPte) => {
       expect(off.kernel.swp_entry_to_pte(off.kernel.swp_entry(type, offset))).toBe(on.kernel.swp_entry_to_pte(on.kernel.swp_entry(type, offset)));
       expect(fastBig((o) => off.fast.swp_entry_to_pte(type, hi32(offset), lo32(offset), o))).toBe(
         fastBig((o) => on.fast.swp_entry_to_pte(type, hi32(offset), lo32(offset), o)),
@@ -341,7 +340,7 @@ describe('pfn_pte / pte_pfn / prot', () => {
 });
 
 describe('every checked error message is one line', () => {
-  test.prop([fc.constantFrom(...DEFAULT_VARIANTS), fc.integer({ min: -2, max: 40 }), u64, u64], { numRuns: 300 })(
+  prop([fc.constantFrom(...DEFAULT_VARIANTS), fc.integer({ min: -2, max: 40 }), u64, u64], { numRuns: 300 })(
     'swp_entry_to_pte / pte_to_swp_entry / pgoff_to_pte / pte_pfn',
     (v, type, a, b) => {
       for (const call of [
@@ -360,4 +359,20 @@ describe('every checked error message is one line', () => {
       }
     },
   );
+});
+
+describe('edge input found by review', () => {
+  test('pfnBits is probed with a present prot (L1TF would invert a non-present one)', () => {
+    expect(variant('x86_64', '6.18').constants.pfnBits).toBe(40);
+    expect(variant('i386-pae', '6.18').constants.pfnBits).toBe(32);
+    expect(variant('x86_64', '6.18').checked.pfn_pte(0x1234n, 'PAGE_NONE')).toBe(0x000ffffffedcb120n);
+  });
+  test('a negative offset is named in decimal', () => {
+    const e = thrown(() => variant('i386', '2.6.21').checked.swp_entry_to_pte(0, -5n));
+    expect(oneLine(e)).toBe('swap offset -5 is not an unsigned long on i386@2.6.21 (0..0xffffffff)');
+  });
+  test('an over-wide prot is named as a prot', () => {
+    const e = thrown(() => variant('i386', '2.6.21').checked.pfn_pte(1n, 1n << 33n));
+    expect(oneLine(e)).toBe('prot 0x0000000200000000 does not fit a 32-bit pte on i386@2.6.21 (0..0xffffffff)');
+  });
 });

@@ -3,12 +3,11 @@
  * re-derivation from the kernel-layer predicates, in the kernel's decision
  * order: none -> present (protnone) -> file -> swap type -> special kind.
  */
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { PTE_CLASSES, PteClassCode, type PteClass } from '../src/compile/fast-ops.js';
 import type { Variant } from '../src/compile/variant.js';
 import { hi32, lo32 } from '../src/u64/pair.js';
-import { ALL_VARIANTS, pteArb, variant } from './helpers.js';
+import { ALL_VARIANTS, prop, pteArb, variant } from './helpers.js';
 
 function oracle(v: Variant, pte: bigint): PteClass {
   const k = v.kernel;
@@ -29,7 +28,7 @@ describe('PteClassCode', () => {
 });
 
 for (const v of ALL_VARIANTS) {
-  test.prop([pteArb(v)], { numRuns: 300 })(`${v.key}: classify == BigInt re-derivation, exactly one class`, (pte) => {
+  prop([pteArb(v)], { numRuns: 300 })(`${v.key}: classify == BigInt re-derivation, exactly one class`, (pte) => {
     const code = v.fast.classify(hi32(pte), lo32(pte));
     expect(Number.isInteger(code) && code >= 0 && code < PTE_CLASSES.length).toBe(true);
     const cls = PTE_CLASSES[code]!;

@@ -4,20 +4,19 @@
  * agree bit for bit with encodeFieldBig / decodeFieldBig on random fields
  * and random u64 values.
  */
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { emitDecode, emitEncode, emitMove, joinWord, wordLiteral, type WordExprs } from '../src/layout/codegen.js';
 import { field, fieldEncodeWidth, fieldMask, fieldWidth, splitField, type Field, type Span } from '../src/layout/field.js';
 import { decodeFieldBig, encodeFieldBig } from '../src/layout/reference.js';
-import { isU32, mask, pair, U64, u64, u64Bits } from './helpers.js';
+import { fc, isU32, mask, pair, prop, u64, U64, u64Bits } from './helpers.js';
 import { toBig } from '../src/u64/pair.js';
 
 type PairFn = (hi: number, lo: number) => { hi: number; lo: number };
 
-/** Compile a WordExprs the way generate.ts does: OR each word's list, then >>> 0. */
+/** Compile a WordExprs the way generate.ts does: OR each word's list (joinWord, an int32), then make it unsigned once. */
 function compile(exprs: WordExprs, hiName: string, loName: string): PairFn {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(hiName, loName, `"use strict"; return { hi: ${joinWord(exprs.hi)}, lo: ${joinWord(exprs.lo)} };`) as PairFn;
+  return new Function(hiName, loName, `"use strict"; return { hi: (${joinWord(exprs.hi)}) >>> 0, lo: (${joinWord(exprs.lo)}) >>> 0 };`) as PairFn;
 }
 
 function run(fn: PairFn, value: bigint, signed = false): bigint {
@@ -121,7 +120,7 @@ describe('emitMove', () => {
     invert: fc.boolean(),
   });
 
-  test.prop([moveArgs, u64], { numRuns: 1000 })('moves width bits from `from` to `to`, dropping bits at 64 and above', (m, value) => {
+  prop([moveArgs, u64], { numRuns: 1000 })('moves width bits from `from` to `to`, dropping bits at 64 and above', (m, value) => {
     const out: WordExprs = { hi: [], lo: [] };
     emitMove({ hi: 'h', lo: 'l' }, m.from, m.width, m.to, m.invert, out);
     const fn = compile(out, 'h', 'l');
@@ -161,21 +160,21 @@ describe('emitMove', () => {
 // ---- emitEncode / emitDecode ----------------------------------------------
 
 describe('emitEncode / emitDecode agree with encodeFieldBig / decodeFieldBig', () => {
-  test.prop([anyField, u64], { numRuns: 1000 })('encode, random fields', (f, value) => {
+  prop([anyField, u64], { numRuns: 1000 })('encode, random fields', (f, value) => {
     const expected = encodeFieldBig(f, value);
     const fn = encoder(f);
     expect(run(fn, value)).toBe(expected);
     expect(run(fn, value, true)).toBe(expected);
   });
 
-  test.prop([anyField, u64], { numRuns: 1000 })('decode, random fields', (f, container) => {
+  prop([anyField, u64], { numRuns: 1000 })('decode, random fields', (f, container) => {
     const expected = decodeFieldBig(f, container);
     const fn = decoder(f);
     expect(run(fn, container)).toBe(expected);
     expect(run(fn, container, true)).toBe(expected);
   });
 
-  test.prop([anyField, u64Bits], { numRuns: 500 })('narrow values too', (f, value) => {
+  prop([anyField, u64Bits], { numRuns: 500 })('narrow values too', (f, value) => {
     expect(run(encoder(f), value)).toBe(encodeFieldBig(f, value));
     expect(run(decoder(f), value)).toBe(decodeFieldBig(f, value));
   });
@@ -183,14 +182,14 @@ describe('emitEncode / emitDecode agree with encodeFieldBig / decodeFieldBig', (
   for (const span of EDGE_SPANS) {
     for (const invert of [false, true]) {
       const f = field('edge', span.lsb, span.width, { invert });
-      test.prop([u64], { numRuns: 200 })(`edge span lsb ${span.lsb} width ${span.width}${invert ? ' inverted' : ''}`, (value) => {
+      prop([u64], { numRuns: 200 })(`edge span lsb ${span.lsb} width ${span.width}${invert ? ' inverted' : ''}`, (value) => {
         expect(run(encoder(f), value)).toBe(encodeFieldBig(f, value));
         expect(run(decoder(f), value)).toBe(decodeFieldBig(f, value));
       });
     }
   }
 
-  test.prop([fc.constantFrom(...EDGE_SPANS), fc.integer({ min: 0, max: 72 }), fc.boolean(), u64], { numRuns: 500 })(
+  prop([fc.constantFrom(...EDGE_SPANS), fc.integer({ min: 0, max: 72 }), fc.boolean(), u64], { numRuns: 500 })(
     'edge spans with an encodeWidth',
     (span, encodeWidth, invert, value) => {
       const f = field('e', span.lsb, span.width, { invert, encodeWidth });
@@ -202,12 +201,12 @@ describe('emitEncode / emitDecode agree with encodeFieldBig / decodeFieldBig', (
 // ---- the reference itself ----------------------------------------------------
 
 describe('the BigInt reference', () => {
-  test.prop([anyField, u64], { numRuns: 500 })('decode(encode(v)) recovers the low fieldWidth bits when encodeWidth does not truncate', (f, value) => {
+  prop([anyField, u64], { numRuns: 500 })('decode(encode(v)) recovers the low fieldWidth bits when encodeWidth does not truncate', (f, value) => {
     fc.pre(f.encodeWidth === undefined || f.encodeWidth >= fieldWidth(f));
     expect(decodeFieldBig(f, encodeFieldBig(f, value))).toBe(value & mask(fieldWidth(f)));
   });
 
-  test.prop([anyField, u64], { numRuns: 500 })('a field without encodeWidth writes only its own bits', (f, value) => {
+  prop([anyField, u64], { numRuns: 500 })('a field without encodeWidth writes only its own bits', (f, value) => {
     fc.pre(f.encodeWidth === undefined);
     expect(encodeFieldBig(f, value) & ~fieldMask(f)).toBe(0n);
   });
@@ -245,11 +244,13 @@ describe('the BigInt reference', () => {
 });
 
 describe('word helpers', () => {
-  test('joinWord', () => {
-    expect(joinWord([])).toBe('0');
-    expect(joinWord(['a', 'b'])).toBe('((a | b) >>> 0)');
+  prop([fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 32 - 1 }), { maxLength: 5 })])('joinWord ORs its expressions (empty list: 0)', (words) => {
+    const exprs = words.map((w) => `(${w})`);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const value = new Function(`return (${joinWord(exprs)}) >>> 0;`)() as number;
+    expect(value).toBe(words.reduce((acc, w) => (acc | w) >>> 0, 0));
   });
-  test.prop([u64])('wordLiteral gives the hi and lo words as hex literals', (value) => {
+  prop([u64])('wordLiteral gives the hi and lo words as hex literals', (value) => {
     expect(BigInt(wordLiteral(value, 'hi'))).toBe(value >> 32n);
     expect(BigInt(wordLiteral(value, 'lo'))).toBe(value & 0xffffffffn);
   });

@@ -100,3 +100,7 @@ describe('era', () => {
     expect(normalizeEra('6.19')).toBeUndefined();
   });
 });
+
+test('the CONFIG_ prefix is accepted in any case', () => {
+  expect(configName('config_nonlinear')).toBe('NONLINEAR');
+});

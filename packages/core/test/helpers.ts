@@ -3,7 +3,8 @@
  * core gains no package dependency on a backend), u64 arbitraries, and the
  * pair <-> bigint glue for the fast API.
  */
-import { fc } from '@fast-check/vitest';
+import * as fc from 'fast-check';
+import { test } from 'vitest';
 import { VARIANTS } from '../../arch-x86/src/index.js';
 import { compileVariant } from '../src/compile/variant.js';
 import type { Variant } from '../src/compile/variant.js';
@@ -11,7 +12,20 @@ import { DEFAULT_CONFIG, type KernelConfig } from '../src/spec/config.js';
 import type { VariantSpec } from '../src/spec/variant-spec.js';
 import { hi32, lo32, newReg, toBig, type Reg } from '../src/u64/pair.js';
 
-export { VARIANTS };
+export { VARIANTS, fc };
+
+/**
+ * `prop([arbs], params)(name, predicate)`: a vitest test running
+ * fc.assert(fc.property(...)). Same shape as @fast-check/vitest's test.prop,
+ * without its per-file import cost (about a second per test file here).
+ */
+export function prop<Ts extends [unknown, ...unknown[]]>(arbitraries: { [K in keyof Ts]: fc.Arbitrary<Ts[K]> }, params: fc.Parameters<Ts> = {}) {
+  return (name: string, predicate: (...args: Ts) => boolean | void): void => {
+    test(name, () => {
+      fc.assert(fc.property<Ts>(...arbitraries, predicate), params);
+    });
+  };
+}
 export { i386_2621, i386Pae_2621, x86_64_2621, i386_618, i386Pae_618, x86_64_618 } from '../../arch-x86/src/index.js';
 
 export const U64 = (1n << 64n) - 1n;

@@ -2,11 +2,10 @@
  * generic/swp-entry.ts: the arch-independent swp_entry_t of both eras,
  * against a BigInt restatement of swapops.h.
  */
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { MAX_SWAPFILES_SHIFT, swp_entry, swp_offset, swp_type, swpEntryLayout } from '../src/generic/swp-entry.js';
 import type { Era } from '../src/spec/era.js';
-import { mask, u64 } from './helpers.js';
+import { fc, mask, prop, u64 } from './helpers.js';
 
 const CASES: readonly { era: Era; word: 32 | 64; shift: number }[] = [
   { era: '2.6.21', word: 32, shift: 27 }, // BITS_PER_LONG - 5
@@ -63,7 +62,7 @@ describe('swp_entry / swp_type / swp_offset', () => {
     const l = swpEntryLayout(era, word);
     const typeArb = fc.oneof(fc.integer({ min: 0, max: 31 }), fc.integer({ min: 0, max: 1 << 20 }));
 
-    test.prop([typeArb, u64], { numRuns: 300 })(`${era} ${word}-bit: matches (type << shift | offset & mask) mod 2^word`, (type, offset) => {
+    prop([typeArb, u64], { numRuns: 300 })(`${era} ${word}-bit: matches (type << shift | offset & mask) mod 2^word`, (type, offset) => {
       const expected = ((BigInt(type) << BigInt(shift)) | (offset & mask(shift))) & mask(word);
       const e = swp_entry(l, BigInt(type), offset);
       expect(e).toBe(expected);
@@ -71,13 +70,13 @@ describe('swp_entry / swp_type / swp_offset', () => {
       expect(swp_offset(l, e)).toBe(offset & mask(shift));
     });
 
-    test.prop([fc.integer({ min: 0, max: 31 }), u64], { numRuns: 200 })(`${era} ${word}-bit: round trip for real types`, (type, offset) => {
+    prop([fc.integer({ min: 0, max: 31 }), u64], { numRuns: 200 })(`${era} ${word}-bit: round trip for real types`, (type, offset) => {
       const e = swp_entry(l, BigInt(type), offset);
       expect(swp_type(l, e)).toBe(type);
       expect(swp_offset(l, e)).toBe(offset & l.SWP_OFFSET_MASK);
     });
 
-    test.prop([u64], { numRuns: 200 })(`${era} ${word}-bit: swp_type reads an over-wide value as the word would`, (value) => {
+    prop([u64], { numRuns: 200 })(`${era} ${word}-bit: swp_type reads an over-wide value as the word would`, (value) => {
       expect(swp_type(l, value)).toBe(Number((value & mask(word)) >> BigInt(shift)));
     });
   }

@@ -1,12 +1,11 @@
 /** u64/pair.ts and u64/parse.ts: the (hi, lo) <-> bigint edges and number parsing. */
-import { fc, test } from '@fast-check/vitest';
-import { describe, expect } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { hex, hi32, lo32, maskBig, newReg, toBig, truncate } from '../src/u64/pair.js';
 import { NumberSyntaxError, parseU64 } from '../src/u64/parse.js';
-import { isU32, U64, u64, u64Bits } from './helpers.js';
+import { fc, isU32, prop, u64, U64, u64Bits } from './helpers.js';
 
 describe('pair.ts', () => {
-  test.prop([u64], { numRuns: 500 })('toBig(hi32(x), lo32(x)) === x and both words are u32', (x) => {
+  prop([u64], { numRuns: 500 })('toBig(hi32(x), lo32(x)) === x and both words are u32', (x) => {
     const hi = hi32(x);
     const lo = lo32(x);
     expect(isU32(hi) && isU32(lo)).toBe(true);
@@ -14,7 +13,7 @@ describe('pair.ts', () => {
     expect(BigInt(hi) * 2n ** 32n + BigInt(lo)).toBe(x);
   });
 
-  test.prop([u64], { numRuns: 300 })('toBig takes signed int32 words as unsigned', (x) => {
+  prop([u64], { numRuns: 300 })('toBig takes signed int32 words as unsigned', (x) => {
     expect(toBig(hi32(x) | 0, lo32(x) | 0)).toBe(x);
   });
 
@@ -29,7 +28,7 @@ describe('pair.ts', () => {
     expect(lo32((1n << 64n) | 7n)).toBe(7);
   });
 
-  test.prop([fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }), fc.integer({ min: 0, max: 64 })], { numRuns: 300 })(
+  prop([fc.bigInt({ min: -(1n << 80n), max: 1n << 80n }), fc.integer({ min: 0, max: 64 })], { numRuns: 300 })(
     'truncate(v, bits) is v mod 2^bits, as a C unsigned cast',
     (v, bits) => {
       const m = 1n << BigInt(bits);
@@ -57,7 +56,7 @@ describe('pair.ts', () => {
     expect(hex(1n << 40n, 32)).toBe('0x10000000000'); // wider than the type: not cut
   });
 
-  test.prop([u64, fc.constantFrom(8, 16, 32, 64)], { numRuns: 200 })('hex round-trips and is lowercase', (x, bits) => {
+  prop([u64, fc.constantFrom(8, 16, 32, 64)], { numRuns: 200 })('hex round-trips and is lowercase', (x, bits) => {
     const s = hex(x, bits);
     expect(s).toMatch(/^0x[0-9a-f]+$/);
     expect(s.length).toBeGreaterThanOrEqual(2 + bits / 4);
@@ -132,7 +131,18 @@ describe('parseU64', () => {
       return { x, text: upper ? text.toUpperCase() : text };
     });
 
-  test.prop([formatted], { numRuns: 500 })('parses any u64 written in any form with separators', ({ x, text }) => {
+  prop([formatted], { numRuns: 500 })('parses any u64 written in any form with separators', ({ x, text }) => {
     expect(parseU64(text)).toBe(x);
+  });
+});
+
+describe('parseU64 edges found by review', () => {
+  test('an underscore must sit between digits, after the prefix too', () => {
+    expect(() => parseU64('0x_1')).toThrow(/'0x_1' is not a number/);
+    expect(parseU64('0x1_f')).toBe(0x1fn);
+  });
+  test('values of 2^64 and above are refused', () => {
+    expect(parseU64('0xffffffffffffffff')).toBe((1n << 64n) - 1n);
+    expect(() => parseU64('0x10000000000000000')).toThrow(/does not fit in 64 bits/);
   });
 });

@@ -41,19 +41,20 @@ export function checkedOps(v: Variant): CheckedOps {
   const W = c.wordBits;
   const name = v.key;
 
+  const show = (value: bigint) => (value < 0n ? value.toString() : hex(value, 64));
   const requireWord = (what: string, value: bigint) => {
     if (value < 0n || value > maskBig(W)) {
       throw new PteRangeError(
-        `${what} ${hex(value, 64)} is not an unsigned long on ${name} (0..${hex(maskBig(W), W)})`,
+        `${what} ${show(value)} is not an unsigned long on ${name} (0..${hex(maskBig(W), W)})`,
         what,
         value,
         maskBig(W),
       );
     }
   };
-  const requirePte = (value: bigint) => {
+  const requirePte = (value: bigint, what = 'pte') => {
     if (value < 0n || value > maskBig(P)) {
-      throw new PteRangeError(`pte ${hex(value, 64)} is wider than a ${P}-bit pte on ${name} (0..${hex(maskBig(P), P)})`, 'pte', value, maskBig(P));
+      throw new PteRangeError(`${what} ${show(value)} does not fit a ${P}-bit pte on ${name} (0..${hex(maskBig(P), P)})`, what, value, maskBig(P));
     }
   };
 
@@ -69,7 +70,12 @@ export function checkedOps(v: Variant): CheckedOps {
     swp_entry_to_pte(type, offset, options = {}) {
       const special = v.swapTypes.byType(type);
       if (!Number.isInteger(type) || type < 0 || type > 31) {
-        throw new PteRangeError(`swap type ${type} is out of range on ${name} (0..31, MAX_SWAPFILES_SHIFT is 5)`, 'swap type', BigInt(Math.max(0, Math.trunc(type) || 0)), 31n);
+        throw new PteRangeError(
+          `swap type ${type} is out of range on ${name} (0..31, MAX_SWAPFILES_SHIFT is 5)`,
+          'swap type',
+          Number.isInteger(type) ? BigInt(type) : -1n,
+          31n,
+        );
       }
       if (type >= c.MAX_SWAPFILES && !(options.special && special)) {
         const what = special ? `reserved for ${special.name}` : 'not a swap file';
@@ -168,7 +174,7 @@ export function checkedOps(v: Variant): CheckedOps {
     pfn_pte(pfn, protArg) {
       const protVal = typeof protArg === 'string' ? prot(protArg) : protArg;
       requireWord('pfn', pfn);
-      requirePte(protVal);
+      requirePte(protVal, 'prot');
       const kernelPte = k.pfn_pte(pfn, protVal);
       const limit = maskBig(c.pfnBits);
       if (pfn > limit) {

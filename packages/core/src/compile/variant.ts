@@ -150,7 +150,9 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     fileMaxBits = nonlinear ? spec.file.PTE_FILE_MAX_BITS : 0;
     fileRoundtripBits = nonlinear ? countLowOnes(kernel.pte_to_pgoff(kernel.pgoff_to_pte(maskBig(spec.wordBits)))) : 0;
   }
-  const pfnBits = countLowOnes(kernel.pte_pfn(kernel.pfn_pte(maskBig(spec.wordBits), 0n)));
+  // Probe with a present prot: a non-present one would be L1TF-inverted by pte_pfn on 6.18 x86.
+  const presentProt = spec.predicates.present[0]?.value ?? 0n;
+  const pfnBits = countLowOnes(kernel.pte_pfn(kernel.pfn_pte(maskBig(spec.wordBits), presentProt)));
   const top = spec.levels[0]!;
   const constants: VariantConstants = {
     PAGE_SHIFT: spec.PAGE_SHIFT,

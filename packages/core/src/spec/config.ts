@@ -47,7 +47,7 @@ export class ConfigError extends Error {
 
 /** Normalise `CONFIG_NONLINEAR` / `NONLINEAR` to the option name; throws with the valid names. */
 export function configName(text: string): ConfigName {
-  const bare = text.replace(/^CONFIG_/, '').toUpperCase();
+  const bare = text.replace(/^CONFIG_/i, '').toUpperCase();
   if ((CONFIG_NAMES as readonly string[]).includes(bare)) return bare as ConfigName;
   throw new ConfigError(`unknown config option '${text}' (valid: ${CONFIG_NAMES.map((n) => `CONFIG_${n}`).join(', ')})`);
 }

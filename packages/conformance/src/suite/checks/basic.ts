@@ -2,7 +2,7 @@
  * pte basics, after mm/debug_vm_pgtable.c pte_basic_tests (6.18 lines
  * 79–105): for every named protection, the make/clear pairs behave.
  */
-import { maskBig, type Variant } from '@mmsim/core';
+import { fieldWidth, maskBig, type Variant } from '@mmsim/core';
 import { upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, property } from '../assert.js';
 import type { ConformanceCheck } from '../types.js';
@@ -73,6 +73,15 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     title: 'pfn_pte with every named protection gives a present pte',
     run(v) {
       eachProtPte(v, (pte, prot) => expectTrue(v, `pfn_pte(_, ${prot}) = ${pte.toString(16)} must be pte_present`, v.kernel.pte_present(pte)));
+    },
+  },
+  {
+    id: 'basic.pfn-bits',
+    group: 'pfn',
+    title: 'every bit of the pfn field survives pfn_pte → pte_pfn (up to the unsigned long), for a present prot',
+    run(v) {
+      const expected = Math.min(fieldWidth(v.spec.pfn.field), v.constants.wordBits);
+      expectEqual(v, 'pfn bits that survive pfn_pte → pte_pfn', expected, v.constants.pfnBits);
     },
   },
   {

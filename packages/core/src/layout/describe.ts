@@ -1,0 +1,95 @@
+/**
+ * The pte formats of a compiled variant (present, swap, file, migration) as
+ * rows of bit ranges, derived from the layout data. The CLI's diagrams and
+ * docs/layouts.md are rendered from this, never written by hand.
+ */
+import type { Variant } from '../compile/variant.js';
+import { fieldWidth, type Field } from './field.js';
+
+export interface BitRange {
+  /** highest bit, inclusive */
+  readonly msb: number;
+  readonly lsb: number;
+  readonly name: string;
+  /** `value[4:0]` for a field piece, the macro for a flag */
+  readonly detail?: string;
+  readonly kind: 'field' | 'flag' | 'constant' | 'zero';
+}
+
+export interface PteFormat {
+  readonly name: 'present' | 'swap' | 'file' | 'migration';
+  readonly title: string;
+  /** ranges, highest bits first */
+  readonly ranges: readonly BitRange[];
+  readonly source?: string;
+}
+
+function fieldRanges(f: Field, label = f.name): BitRange[] {
+  const out: BitRange[] = [];
+  let at = 0;
+  const inverted = f.invert ? '~' : '';
+  for (const span of f.spans) {
+    const detail = f.spans.length > 1 || f.invert ? `${inverted}${label}[${at + span.width - 1}:${at}]` : undefined;
+    out.push({ msb: span.lsb + span.width - 1, lsb: span.lsb, name: label, kind: 'field', ...(detail ? { detail } : {}) });
+    at += span.width;
+  }
+  return out;
+}
+
+function bitsOf(mask: bigint): number[] {
+  const bits: number[] = [];
+  for (let b = 0; b < 64; b++) if ((mask >> BigInt(b)) & 1n) bits.push(b);
+  return bits;
+}
+
+function sorted(ranges: BitRange[]): BitRange[] {
+  return ranges.sort((a, b) => b.lsb - a.lsb);
+}
+
+function named(v: Variant, bit: number, when: 'present' | 'not-present' | 'swap'): string | undefined {
+  const match = v.spec.bits.find((b) => b.bit === bit && (b.when ?? 'always') !== (when === 'present' ? 'not-present' : 'present'));
+  return match?.macro ?? match?.name;
+}
+
+export function pteFormats(v: Variant): PteFormat[] {
+  const formats: PteFormat[] = [];
+  const src = (s: { file: string; lines?: string }) => `${s.file}${s.lines ? ` ${s.lines}` : ''} (${v.spec.era === '2.6.21' ? 'v2.6.21' : 'v6.18'})`;
+
+  const present: BitRange[] = [...fieldRanges(v.spec.pfn.field)];
+  const pfnLsb = v.spec.pfn.field.spans[0]!.lsb;
+  const pfnMsb = pfnLsb + fieldWidth(v.spec.pfn.field) - 1;
+  for (const b of v.spec.bits) {
+    if (b.when === 'not-present' || b.when === 'swap') continue;
+    if (b.bit >= pfnLsb && b.bit <= pfnMsb) continue;
+    present.push({ msb: b.bit + (b.width ?? 1) - 1, lsb: b.bit, name: b.name, kind: 'flag', ...(b.macro ? { detail: b.macro } : {}) });
+  }
+  formats.push({ name: 'present', title: 'present pte (pfn_pte)', ranges: sorted(present), source: src(v.spec.pfn.source) });
+
+  const swapRanges = (typeLabel: string, offsetLabel: string): BitRange[] => {
+    const d = v.derivedSwap;
+    const r = [...fieldRanges(d.pteType, typeLabel), ...fieldRanges(d.pteOffset, offsetLabel)];
+    const flags = v.spec.swap.flags ?? {};
+    for (const [name, bit] of Object.entries(flags)) {
+      if (bit !== undefined) r.push({ msb: bit, lsb: bit, name: `swp_${name}`, kind: 'flag' });
+    }
+    for (const bit of bitsOf(d.set)) r.push({ msb: bit, lsb: bit, name: named(v, bit, 'swap') ?? `bit ${bit}`, kind: 'constant', detail: '1' });
+    return sorted(r);
+  };
+  formats.push({ name: 'swap', title: 'swap pte (swp_entry_to_pte)', ranges: swapRanges('type', 'offset'), source: src(v.spec.swap.source) });
+
+  if (v.constants.PTE_FILE_MAX_BITS && v.spec.file) {
+    const r = fieldRanges(v.spec.file.pgoff);
+    for (const bit of bitsOf(v.spec.file.set)) r.push({ msb: bit, lsb: bit, name: named(v, bit, 'not-present') ?? 'file', kind: 'constant', detail: '1' });
+    formats.push({ name: 'file', title: `nonlinear file pte (pgoff_to_pte, PTE_FILE_MAX_BITS ${v.constants.PTE_FILE_MAX_BITS})`, ranges: sorted(r), source: src(v.spec.file.source) });
+  }
+  if (v.config.MIGRATION) {
+    const types = v.swapTypes.special.filter((s) => s.kind === 'migration').map((s) => `${s.type}`);
+    formats.push({ name: 'migration', title: `migration entry (swap type ${types.join('/')}, offset = pfn)`, ranges: swapRanges('type', 'pfn') });
+  }
+  return formats;
+}
+
+/** `63:59` or `6` */
+export function bitSpan(r: { msb: number; lsb: number }): string {
+  return r.msb === r.lsb ? `${r.lsb}` : `${r.msb}:${r.lsb}`;
+}

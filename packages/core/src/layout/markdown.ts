@@ -1,0 +1,38 @@
+/**
+ * Markdown for a variant, rendered from its layout data: geometry, limits,
+ * provenance and the bit layout of each pte format.
+ */
+import type { Variant } from '../compile/variant.js';
+import { hex } from '../u64/pair.js';
+import { bitSpan, pteFormats } from './describe.js';
+
+export function variantMarkdown(v: Variant): string {
+  const c = v.constants;
+  const lines: string[] = [];
+  lines.push(`## ${v.spec.title} — \`${v.id}\`, ${v.era}`, '');
+  lines.push(`| | |`, `| --- | --- |`);
+  lines.push(`| word / pte bits | ${c.wordBits} / ${c.pteBits}${v.spec.byteOrder === 'big' ? ' (big-endian in memory)' : ''} |`);
+  lines.push(`| PAGE_SHIFT | ${c.PAGE_SHIFT} (${c.PAGE_SIZE / 1024} KiB pages) |`);
+  lines.push(`| levels | ${v.spec.levels.map((l) => `${l.name} ${l.bits} bits @${l.shift}`).join(', ')} (${c.vaBits}-bit VA) |`);
+  lines.push(`| pfn bits in a pte | ${c.pfnBits} (MAX_PHYSMEM_BITS ${c.physBits}) |`);
+  lines.push(`| MAX_SWAPFILES | ${c.MAX_SWAPFILES} |`);
+  lines.push(`| swap offset | ${c.maxSwapOffsetBits} bits, max ${hex(c.maxSwapOffset, c.wordBits)}; ${c.swapSizeLimit.name} ${hex(c.swapSizeLimit.pages, c.wordBits)} pages |`);
+  lines.push(`| PTE_FILE_MAX_BITS | ${c.PTE_FILE_MAX_BITS === null ? '— (no nonlinear mappings)' : `${c.PTE_FILE_MAX_BITS}${c.fileRoundtripBits !== c.PTE_FILE_MAX_BITS ? ` (only ${c.fileRoundtripBits} survive pte_to_pgoff)` : ''}`} |`);
+  lines.push('');
+  for (const format of pteFormats(v)) {
+    lines.push(`### ${format.title}`, '');
+    if (format.source) lines.push(`From \`${format.source}\`.`, '');
+    lines.push('| bits | name | detail |', '| --- | --- | --- |');
+    for (const r of format.ranges) lines.push(`| ${bitSpan(r)} | ${r.name} | ${r.detail ?? ''} |`);
+    lines.push('');
+  }
+  if (v.spec.quirks?.length) {
+    lines.push('### Quirks', '');
+    for (const q of v.spec.quirks) lines.push(`- ${q}`);
+    lines.push('');
+  }
+  lines.push('### Sources', '');
+  for (const s of v.spec.sources) lines.push(`- \`${s.file}\`${s.lines ? ` ${s.lines}` : ''} (${s.version})${s.what ? `: ${s.what}` : ''}`);
+  lines.push('');
+  return lines.join('\n');
+}
