@@ -2,7 +2,7 @@
  * The mmsim-test command line. `main()` parses, runs and returns the exit
  * status instead of exiting, so it can be driven from tests and scripts.
  */
-import type { BackendV1 } from '@mmsim/core';
+import { ERAS, type BackendV1, type Era } from '@mmsim/core';
 import { Command, CommanderError, Option } from 'commander';
 import { BUILTIN_BACKENDS } from './backends.js';
 import { conformanceJson, conformanceText, parseEra, runConformanceMatrix } from './commands/conformance.js';
@@ -25,9 +25,19 @@ export const processIo: Io = {
   err: (text) => void process.stderr.write(text),
 };
 
-function nonNegativeInteger(option: string) {
+/** Run `body`; a UsageError it throws gets the command's name in front. */
+function named<T>(command: string, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${PROGRAM_NAME} ${command}: ${error.message}`);
+    throw error;
+  }
+}
+
+function nonNegativeInteger(command: string, option: string) {
   return (text: string): number => {
-    if (!/^\d+$/.test(text)) throw new UsageError(`invalid value '${text}' for ${option} (valid: a whole number, 0 or more)`);
+    if (!/^\d+$/.test(text)) throw new UsageError(`${PROGRAM_NAME} ${command}: invalid value '${text}' for ${option} (valid: a whole number, 0 or more)`);
     return Number(text);
   };
 }
@@ -51,7 +61,7 @@ function usageMessage(error: CommanderError, command: Command): string {
     case 'commander.unknownOption':
       return `${name}: unknown option '${quoted}' (valid: ${optionNames(command)})`;
     case 'commander.optionMissingArgument':
-      return `${name}: option '${quoted.split(' ')[0]}' needs a value${quoted.includes('--kernel') ? ' (valid: 2.6.21, 6.18)' : ''}`;
+      return `${name}: option '${quoted.split(' ')[0]}' needs a value${quoted.includes('--kernel') ? ` (valid: ${ERAS.join(', ')})` : ''}`;
     case 'commander.excessArguments': {
       const extra = command.args.slice(command.registeredArguments.length);
       return `${name}: unexpected argument '${extra[0] ?? ''}' (${command.name()} takes no arguments; options: ${optionNames(command)})`;
@@ -97,19 +107,21 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
     .command('conformance')
     .description('run the conformance suite over every built-in variant and kernel configuration')
     .option('--arch <id>', 'only this variant id or backend name (repeatable)', collect, [])
-    .addOption(new Option('--kernel <era>', 'only this era (2.6.21 or 6.18)').argParser(parseEra))
+    .addOption(new Option('--kernel <era>', `only this era (${ERAS.join(' or ')})`).argParser((text) => named('conformance', () => parseEra(text))))
     .option('--check <prefix>', 'only checks whose id starts with this (repeatable)', collect, [])
-    .option('--num-runs <n>', 'fast-check runs per property', nonNegativeInteger('--num-runs'))
-    .option('--seed <n>', 'fast-check seed, to reproduce a failure', nonNegativeInteger('--seed'))
+    .option('--num-runs <n>', 'fast-check runs per property', nonNegativeInteger('conformance', '--num-runs'))
+    .option('--seed <n>', 'fast-check seed, to reproduce a failure', nonNegativeInteger('conformance', '--seed'))
     .option('--json', 'print the matrix and the failures as JSON')
-    .action((opts: { arch: string[]; kernel?: '2.6.21' | '6.18'; check: string[]; numRuns?: number; seed?: number; json?: boolean }) => {
-      const result = runConformanceMatrix(backends, {
-        arch: opts.arch,
-        ...(opts.kernel ? { kernel: opts.kernel } : {}),
-        only: opts.check,
-        ...(opts.numRuns !== undefined ? { numRuns: opts.numRuns } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      });
+    .action((opts: { arch: string[]; kernel?: Era; check: string[]; numRuns?: number; seed?: number; json?: boolean }) => {
+      const result = named('conformance', () =>
+        runConformanceMatrix(backends, {
+          arch: opts.arch,
+          ...(opts.kernel ? { kernel: opts.kernel } : {}),
+          only: opts.check,
+          ...(opts.numRuns !== undefined ? { numRuns: opts.numRuns } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        }),
+      );
       print(opts.json ? [conformanceJson(result)] : conformanceText(result));
       setExit(result.good ? EXIT_OK : EXIT_FAILED);
     });
@@ -125,8 +137,7 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
   // Each command turns commander's parse errors into one-line usage errors.
   for (const command of [program, ...program.commands]) {
     command.exitOverride((error) => {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') throw error;
-      if (error.code === 'commander.help') throw error; // no command given: help went to stderr
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') throw error;
       throw new UsageError(usageMessage(error, command));
     });
   }
@@ -142,8 +153,8 @@ export async function main(argv: readonly string[] = process.argv, options: Prog
     return status;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT_OK;
-      return EXIT_USAGE; // 'commander.help': usage shown on stderr
+      // help or version asked for: 0; no command given: usage went to stderr, 2
+      return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
     if (error instanceof UsageError) {
       io.err(`${error.message}\n`);

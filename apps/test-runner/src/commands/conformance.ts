@@ -152,7 +152,7 @@ export function conformanceText(result: ConformanceResult): string[] {
         r.backend,
         r.variant,
         r.era,
-        r.config,
+        r.config.replace(/CONFIG_/g, ''),
         String(r.pass),
         count(r.fail, pc.red),
         String(r.skip),
@@ -170,7 +170,17 @@ export function conformanceText(result: ConformanceResult): string[] {
     }
   }
   lines.push('', 'xfail: failed as the variant declares (a kernel quirk); xpass: declared to fail but passed (counts as a failure)');
-  if (t.expectedFailures > 0) lines.push(`${t.expectedFailures} expected failures (not counted as failed)`);
+  if (t.expectedFailures > 0) {
+    // one line per variant and check, whatever the configuration
+    const seen = new Map<string, string>();
+    for (const r of result.results) {
+      if (r.status !== 'expected-fail') continue;
+      const where = `${r.variant.split('+')[0]} ${r.check}`;
+      if (!seen.has(where)) seen.set(where, r.message ?? '');
+    }
+    lines.push(`${t.expectedFailures} expected failures (not counted as failed):`);
+    for (const [where, reason] of seen) lines.push(`  xfail ${where}: ${reason}`);
+  }
   lines.push(`conformance: ${t.passed} passed, ${t.failed + t.unexpectedPasses} failed, ${t.skipped} skipped`);
   return lines;
 }

@@ -1,0 +1,250 @@
+/**
+ * End-to-end tests of the built `mmsim-test` (dist/bin.js), run as a user
+ * runs it: a child process, its exit status, stdout and stderr.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundledVectorFiles } from '@mmsim/conformance';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BUILTIN_BACKENDS } from '../src/backends.js';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(...args: string[]): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A usage or input error: exit 2, nothing on stdout, exactly one line on stderr, no stack trace. */
+function expectOneLineError(result: Run, ...mentions: string[]): string {
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe('');
+  const lines = result.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  for (const text of mentions) expect(lines[0]).toContain(text);
+  return lines[0]!;
+}
+
+type Json = Record<string, unknown>;
+const readJson = (path: string): Json => JSON.parse(readFileSync(path, 'utf8')) as Json;
+
+let dir: string;
+const X86_64_2621 = bundledVectorFiles().find((path) => basename(path) === 'v2.6.20-x86_64.json')!;
+
+beforeAll(() => {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the package first (pnpm build)`);
+  dir = mkdtempSync(join(tmpdir(), 'mmsim-test-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mmsim-test vectors', () => {
+  test('--json on the bundled files: one JSON object, every check passes', () => {
+    const result = run('vectors', '--json');
+    const expectedPassed = bundledVectorFiles().reduce((n, path) => n + (readJson(path)['vectors'] as unknown[]).length + 1, 0);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as { passed: number; failed: number; failures: unknown[] };
+    expect(Object.keys(report).sort()).toEqual(['failed', 'failures', 'passed']);
+    expect(report.failed).toBe(0);
+    expect(report.failures).toEqual([]);
+    expect(report.passed).toBe(expectedPassed);
+    expect(bundledVectorFiles()).toHaveLength(12);
+  });
+
+  test('the readable report names every bundled file and ends with the totals', () => {
+    const result = run('vectors');
+    expect(result.status).toBe(0);
+    for (const path of bundledVectorFiles()) expect(result.stdout).toContain(basename(path));
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^vectors: \d+ passed, 0 failed$/);
+  });
+
+  describe('a corrupted copy of a vector file', () => {
+    let corrupted: string;
+    let index: number;
+    let wrongPte: string;
+
+    beforeAll(() => {
+      const file = readJson(X86_64_2621);
+      const vectors = file['vectors'] as Json[];
+      index = vectors.findIndex((v) => v['op'] === 'swp_entry');
+      const pte = BigInt(vectors[index]!['pte'] as string);
+      wrongPte = `0x${(pte ^ 0x100n).toString(16).padStart(16, '0')}`;
+      vectors[index]!['pte'] = wrongPte;
+      corrupted = join(dir, 'corrupted-x86_64.json');
+      writeFileSync(corrupted, JSON.stringify(file));
+    });
+
+    test('--json: failed ≥ 1, exit 1, a failure naming the field', () => {
+      const result = run('vectors', '--json', corrupted);
+      expect(result.status).toBe(1);
+      const report = JSON.parse(result.stdout) as { passed: number; failed: number; failures: Json[] };
+      expect(report.failed).toBeGreaterThanOrEqual(1);
+      const failure = report.failures.find((f) => f['field'] === 'pte');
+      expect(failure).toMatchObject({ file: corrupted, index, op: 'swp_entry', field: 'pte', expected: wrongPte });
+      expect(failure!['actual']).not.toBe(wrongPte);
+      for (const f of report.failures) for (const key of ['file', 'index', 'op', 'field', 'expected', 'actual']) expect(f).toHaveProperty(key);
+    });
+
+    test('readable: the variant, op, field, input, expected and actual', () => {
+      const result = run('vectors', corrupted);
+      expect(result.status).toBe(1);
+      expect(result.stdout).toContain(`vector #${index}`);
+      expect(result.stdout).toContain('op swp_entry');
+      expect(result.stdout).toContain('field pte');
+      expect(result.stdout).toContain('x86_64@2.6.21');
+      expect(result.stdout).toMatch(/input\s+type=/);
+      expect(result.stdout).toContain(`expected  ${wrongPte}`);
+      expect(result.stdout).toMatch(/vectors: \d+ passed, 1 failed/);
+    });
+
+    test('a wrong constant is caught too', () => {
+      const file = readJson(X86_64_2621);
+      (file['constants'] as Json)['PAGE_SHIFT'] = 13;
+      const path = join(dir, 'wrong-page-shift.json');
+      writeFileSync(path, JSON.stringify(file));
+      const result = run('vectors', '--json', path);
+      expect(result.status).toBe(1);
+      const report = JSON.parse(result.stdout) as { failures: Json[] };
+      expect(report.failures).toContainEqual(expect.objectContaining({ op: 'constants', field: 'constants.PAGE_SHIFT', expected: '13', actual: '12' }));
+    });
+  });
+
+  describe('bad input: one line naming the file and the problem, exit 2', () => {
+    test('a missing file', () => {
+      const path = join(dir, 'no-such-file.json');
+      expectOneLineError(run('vectors', '--json', path), path, 'cannot read');
+    });
+
+    test('a directory', () => {
+      expectOneLineError(run('vectors', dir), dir, 'is a directory');
+    });
+
+    test('not JSON', () => {
+      const path = join(dir, 'broken.json');
+      writeFileSync(path, '{"format": "linux-pte-oracle/1", "vectors": [');
+      expectOneLineError(run('vectors', '--json', path), path, 'not JSON');
+    });
+
+    test('JSON in another format', () => {
+      const path = join(dir, 'other.json');
+      writeFileSync(path, '{"hello": "world"}');
+      expectOneLineError(run('vectors', path), path, 'linux-pte-oracle/1');
+    });
+
+    test('an unknown variant', () => {
+      const file = readJson(X86_64_2621);
+      file['variant'] = 'v2.6.20-vax';
+      const path = join(dir, 'vax.json');
+      writeFileSync(path, JSON.stringify(file));
+      expectOneLineError(run('vectors', '--json', path), path, "'v2.6.20-vax'");
+    });
+
+    test('an unknown kernel', () => {
+      const file = readJson(X86_64_2621);
+      file['kernel'] = 'Linux 3.10';
+      file['variant'] = 'x86_64';
+      const path = join(dir, 'linux-3.10.json');
+      writeFileSync(path, JSON.stringify(file));
+      expectOneLineError(run('vectors', path), path, 'Linux 3.10');
+    });
+  });
+});
+
+describe('bad usage: one line naming the bad value and the valid ones, exit 2', () => {
+  test('an unknown command', () => {
+    expectOneLineError(run('frobnicate'), "'frobnicate'", 'vectors', 'conformance', 'overview');
+  });
+
+  test('an unknown option', () => {
+    expectOneLineError(run('vectors', '--jsno'), "'--jsno'", '--json');
+    expectOneLineError(run('--verbose', 'overview'), "'--verbose'", '--help');
+  });
+
+  test('a bad --kernel value', () => {
+    expectOneLineError(run('conformance', '--kernel', '5.4'), "'5.4'", '2.6.21', '6.18');
+    expectOneLineError(run('conformance', '--kernel'), '--kernel', '2.6.21', '6.18');
+  });
+
+  test('a bad --arch value', () => {
+    expectOneLineError(run('conformance', '--arch', 'vax'), "'vax'", 'x86_64', 'x86');
+  });
+
+  test('an argument overview does not take', () => {
+    expectOneLineError(run('overview', 'x86_64'), "'x86_64'");
+  });
+
+  test('no command: usage on stderr, exit 2', () => {
+    const result = run();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('Usage: mmsim-test');
+  });
+
+  test('--help, help COMMAND and --version exit 0', () => {
+    expect(run('--help').status).toBe(0);
+    const help = run('help', 'vectors');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('Usage: mmsim-test vectors');
+    const version = run('--version');
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe((readJson(fileURLToPath(new URL('../package.json', import.meta.url)))['version'] as string));
+  });
+});
+
+describe('mmsim-test overview', () => {
+  test('lists every built-in variant in its era, and points at the other commands', () => {
+    const result = run('overview');
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    const lines = result.stdout.split('\n');
+    const specs = BUILTIN_BACKENDS.flatMap((b) => b.variants);
+    expect(specs.length).toBeGreaterThan(0);
+    for (const spec of specs) {
+      const row = lines.find((line) => line.startsWith(`${spec.id} `) && line.split(/\s+/)[1] === spec.era);
+      expect(row, `${spec.id}@${spec.era}`).toBeDefined();
+    }
+    expect(result.stdout).toContain('mmsim-test vectors');
+    expect(result.stdout).toContain('mmsim-test conformance');
+  });
+
+  test('the x86_64 2.6.21 row holds the kernel values', () => {
+    const row = run('overview')
+      .stdout.split('\n')
+      .find((line) => line.startsWith('x86_64 ') && line.includes('2.6.21'))!;
+    // swp_entry(3, 0x1234): type in bits 1..6, offset from bit 8; pgoff 0x1234 << 12 | _PAGE_FILE (0x40)
+    expect(row.split(/\s+/)).toEqual(['x86_64', '2.6.21', '4K', '4', 'pgd/pud/pmd/pte', '48', '30', '56', '0xffffffffffffff', '46', '0x0000000000123406', '0x0000000001234040']);
+  });
+});
+
+describe('mmsim-test conformance', () => {
+  test('--json, filtered by variant id and era', () => {
+    const result = run('conformance', '--json', '--arch', 'x86_64', '--kernel', '6.18', '--num-runs', '20');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as { good: boolean; failed: number; matrix: Json[] };
+    expect(report.good).toBe(true);
+    expect(report.failed).toBe(0);
+    expect(report.matrix.length).toBeGreaterThan(0);
+    for (const row of report.matrix) expect(row).toMatchObject({ backend: 'x86', variant: 'x86_64', era: '6.18' });
+  });
+
+  test('the readable matrix: backend × era × config', () => {
+    const result = run('conformance', '--arch', 'i386', '--kernel', '2.6.21', '--num-runs', '10');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/backend\s+variant\s+era\s+config\s+pass\s+fail\s+skip\s+xfail\s+xpass/);
+    expect(result.stdout).toMatch(/^x86\s+i386\s+2\.6\.21\s+default\s/m);
+    expect(result.stdout).toMatch(/^x86\s+i386\s+2\.6\.21\s+NONLINEAR=n\s/m);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^conformance: \d+ passed, 0 failed, \d+ skipped$/);
+  });
+});
