@@ -65,3 +65,5 @@ export type { MigrationKind, DeviceKind } from './generic/special-entries.js';
 export { pteFormats, bitSpan } from './layout/describe.js';
 export type { PteFormat, BitRange } from './layout/describe.js';
 export { variantMarkdown } from './layout/markdown.js';
+export { decodePte } from './compile/decode.js';
+export type { DecodedPte, DecodedField, DecodedFlag } from './compile/decode.js';
