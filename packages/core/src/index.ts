@@ -35,7 +35,7 @@ export type { SwapTypes, SpecialType, SpecialKind } from './generic/swap-types.j
 
 // Compiled variants: fast, kernel-faithful and checked layers
 export { compileVariant } from './compile/variant.js';
-export type { Variant, VariantConstants, SwapSizeLimit } from './compile/variant.js';
+export type { Variant, VariantConstants, SwapSizeLimit, ModifierWords } from './compile/variant.js';
 export { PteClassCode, PTE_CLASSES } from './compile/fast-ops.js';
 export type { FastOps, FastModifier, PteClass } from './compile/fast-ops.js';
 export { KernelBugError } from './compile/kernel-ops.js';

@@ -9,7 +9,7 @@ import { fieldWidth } from '../layout/field.js';
 import { DEFAULT_CONFIG, describeConfig, type KernelConfig } from '../spec/config.js';
 import type { Era } from '../spec/era.js';
 import type { VariantSpec } from '../spec/variant-spec.js';
-import { maskBig } from '../u64/pair.js';
+import { hi32, lo32, maskBig } from '../u64/pair.js';
 import { checkedOps, type CheckedOps } from './checked.js';
 import { deriveSwap, type DerivedSwap } from './derive-swap.js';
 import { PteClassCode, PTE_CLASSES, type FastModifier, type FastOps, type PteClass } from './fast-ops.js';
@@ -49,6 +49,13 @@ export interface VariantConstants {
   readonly physBits: number;
 }
 
+export interface ModifierWords {
+  readonly setHi: number;
+  readonly setLo: number;
+  readonly keepHi: number;
+  readonly keepLo: number;
+}
+
 export interface Variant {
   readonly spec: VariantSpec;
   readonly id: string;
@@ -67,6 +74,8 @@ export interface Variant {
   readonly fast: FastOps;
   /** pte_mk* / pte_wrprotect / … on pairs */
   readonly fastModifiers: Readonly<Record<string, FastModifier>>;
+  /** the same modifiers as words to apply inline: pte = ((pte | set) & keep) per word */
+  readonly modifierWords: Readonly<Record<string, ModifierWords>>;
   /** the generated JavaScript behind `fast` */
   readonly fastSource: string;
   /** the kernel-faithful layer: C macros bit for bit, truncation included */
@@ -132,8 +141,11 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   });
   const fast = compileFast(source);
   const fastModifiers: Record<string, FastModifier> = {};
+  const modifierWords: Record<string, ModifierWords> = {};
   for (const [name, m] of Object.entries(spec.modifiers)) {
     fastModifiers[name] = compileModifier(m.set ?? 0n, m.clear ?? 0n, spec.pteBits);
+    const keep = ~(m.clear ?? 0n) & maskBig(spec.pteBits);
+    modifierWords[name] = { setHi: hi32(m.set ?? 0n), setLo: lo32(m.set ?? 0n), keepHi: hi32(keep), keepLo: lo32(keep) };
   }
   const kernel = kernelOps(spec, config, generic, supportedMask);
 
@@ -188,6 +200,7 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     supportedMask,
     fast,
     fastModifiers,
+    modifierWords,
     fastSource: source,
     kernel,
     checked: undefined as unknown as CheckedOps,

@@ -1,0 +1,71 @@
+/**
+ * The machine's invariants, checked after every step in tests and on demand:
+ * - every frame's mapcount equals the number of ptes that map it, and its
+ *   refcount covers those mappings (plus page cache, swap cache and pins as
+ *   they are modelled);
+ * - no pte maps a freed frame, and no pte lies outside a VMA;
+ * - an in-use anonymous frame is mapped or held by something (no leak).
+ * A broken one is reported naming the rule, the frame or pte, and where.
+ */
+import { PteClassCode } from '@mmsim/core';
+import type { Machine } from '../kernel/machine.js';
+import { PG_anon, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
+
+export interface Violation {
+  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak';
+  readonly message: string;
+  readonly frame?: number;
+  readonly pid?: number;
+  readonly vpn?: number;
+}
+
+export function checkInvariants(m: Machine): Violation[] {
+  const f = m.frames;
+  const counted = new Int32Array(f.highWater);
+  const out: Violation[] = [];
+  const fast = m.variant.fast;
+  for (const p of m.procs) {
+    if (!p.alive) continue;
+    const pt = p.mm.pgtable;
+    // every pte of every table, so ptes left outside VMAs are seen too
+    for (let t = 0; t < pt.leaves.length; t++) {
+      for (let i = 0; i < pt.ptrsPerPte; i++) {
+        const slot = t * pt.ptrsPerPte + i;
+        const hi = pt.hi(slot);
+        const lo = pt.lo(slot);
+        const cls = fast.classify(hi, lo);
+        if (cls === PteClassCode.none) continue;
+        const vpn = pt.vpnOf(slot);
+        if (!p.mm.vmas.lookup(vpn)) {
+          out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn, message: `pid ${p.pid}: pte at vpn 0x${vpn.toString(16)} is not inside any VMA` });
+        }
+        if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+        const frame = m.pteFrame(hi, lo);
+        if (frame < 0 || frame >= f.highWater || f.isFree(frame)) {
+          out.push({ rule: 'freed-frame', pid: p.pid, frame, message: `pid ${p.pid}: a pte maps pfn ${frame + f.pfnBase}, which is free` });
+          continue;
+        }
+        counted[frame]!++;
+      }
+    }
+  }
+  for (let frame = 0; frame < f.highWater; frame++) {
+    if (f.isFree(frame)) continue;
+    const flags = f.flags[frame]!;
+    const zero = (flags & PG_zero) !== 0;
+    if (zero && m.era === '6.18') continue; // special ptes: no struct page accounting
+    const mapcount = f.mapcount[frame]!;
+    if (mapcount !== counted[frame]!) {
+      out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: mapcount ${mapcount} but ${counted[frame]} ptes map it` });
+    }
+    const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + (zero ? 1 : 0);
+    if (f.refcount[frame]! !== holders) {
+      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refcount[frame]} but ${holders} holders (mappings, swap cache)` });
+    }
+    if (!zero && (flags & PG_anon) !== 0 && holders === 0) {
+      out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: an anonymous page nothing maps or holds` });
+    }
+  }
+  return out;
+}
+

@@ -1,0 +1,10 @@
+/** A syscall's failure, by errno name, with the kernel's reason in words. */
+export class SyscallError extends Error {
+  override readonly name = 'SyscallError';
+  constructor(
+    readonly errno: 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'EACCES' | 'ENODEV' | 'EBUSY' | 'EAGAIN' | 'ENOSYS',
+    readonly reason: string,
+  ) {
+    super(`${errno}: ${reason}`);
+  }
+}

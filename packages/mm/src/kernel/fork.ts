@@ -1,0 +1,80 @@
+/**
+ * fork() and exit() for the address space: dup_mmap / copy_page_range
+ * (kernel/fork.c, mm/memory.c) and exit_mmap.
+ *
+ * Which VMAs have their ptes copied: both eras copy only VMAs that have an
+ * anon_vma (private memory that has been written or read-faulted), plus in
+ * 2.6.21 nonlinear ones; shared mappings are refaulted in the child.
+ * VM_DONTCOPY (MADV_DONTFORK) VMAs are not inherited; VM_WIPEONFORK ones
+ * are inherited empty. A COW mapping has both parent and child ptes
+ * write-protected; 6.18 also clears PG_anon_exclusive (page_try_dup_anon_rmap).
+ */
+import { PteClassCode } from '@mmsim/core';
+import type { Machine, Mm, Process } from './machine.js';
+import { zap_pte_range } from './memory.js';
+import { PG_anon_exclusive, PG_zero } from './page-flags.js';
+import { isSpecialZero, page_dup_rmap } from './rmap.js';
+import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+
+function is_cow_mapping(flags: number): boolean {
+  return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
+}
+
+function vma_needs_copy(m: Machine, vma: Vma): boolean {
+  if (vma.flags & VM_WIPEONFORK) return false;
+  if (m.era === '2.6.21' && vma.flags & VM_NONLINEAR) return true;
+  return vma.anonVma !== 0;
+}
+
+/** copy_page_range() for one VMA. */
+function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
+  const spt = src.pgtable;
+  const dpt = dst.pgtable;
+  const cow = is_cow_mapping(vma.flags);
+  const wp = m.variant.modifierWords['pte_wrprotect']!;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const s = spt.walk(vpn, false);
+    if (s < 0) {
+      vpn += spt.ptrsPerPte - 1 - (vpn % spt.ptrsPerPte);
+      continue;
+    }
+    let hi = spt.hi(s);
+    let lo = spt.lo(s);
+    const cls = m.variant.fast.classify(hi, lo);
+    if (cls === PteClassCode.none) continue;
+    if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+      const frame = m.pteFrame(hi, lo);
+      if (!isSpecialZero(m, frame)) {
+        page_dup_rmap(m, frame);
+        if ((m.frames.flags[frame]! & PG_zero) === 0) m.frames.flags[frame]! &= ~PG_anon_exclusive;
+      }
+      if (cow) {
+        hi = ((hi | wp.setHi) & wp.keepHi) >>> 0;
+        lo = ((lo | wp.setLo) & wp.keepLo) >>> 0;
+        spt.set(s, hi, lo);
+      }
+    }
+    dpt.set(dpt.walk(vpn, true), hi, lo);
+  }
+}
+
+/** dup_mmap(): the child's address space. */
+export function dup_mmap(m: Machine, parent: Process, name: string): Process {
+  const child = m.spawn(name);
+  for (const vma of parent.mm.vmas.list) {
+    if (vma.flags & VM_DONTCOPY) continue;
+    const copy: Vma = { ...vma, anonVma: vma.flags & VM_WIPEONFORK ? 0 : vma.anonVma };
+    child.mm.vmas.insert(copy);
+    if (vma_needs_copy(m, vma)) copy_page_range(m, child.mm, parent.mm, vma);
+  }
+  return child;
+}
+
+/** exit_mmap(): unmap everything. */
+export function exit_mmap(m: Machine, p: Process): void {
+  for (const vma of [...p.mm.vmas.list]) {
+    zap_pte_range(m, p.mm, vma, vma.start, vma.end);
+    p.mm.vmas.remove(vma);
+  }
+  p.alive = false;
+}

@@ -1,0 +1,117 @@
+/**
+ * The simulated machine: one backend variant in one era and configuration,
+ * its physical frames, the shared zero page, the processes and their mms.
+ * The kernel paths live in the files named after their kernel homes
+ * (memory.ts ~ mm/memory.c, mmap.ts ~ mm/mmap.c, fork.ts ~ kernel/fork.c …)
+ * and take the machine as their first argument.
+ */
+import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
+import { FrameTable } from './frames.js';
+import { PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
+import { PageTable } from './pagetable.js';
+import { ProtCache } from './prot.js';
+import { TagTable } from './tags.js';
+import { VmaSet } from './vma.js';
+
+export interface Mm {
+  readonly id: number;
+  readonly pgtable: PageTable;
+  readonly vmas: VmaSet;
+}
+
+export interface Process {
+  readonly pid: number;
+  readonly name: string;
+  mm: Mm;
+  alive: boolean;
+}
+
+export interface MachineOptions {
+  readonly spec: VariantSpec;
+  readonly config?: KernelConfig;
+  /** physical memory in frames (default 65536, capped by the pfn bits the pte holds) */
+  readonly frames?: number;
+}
+
+export class Machine {
+  readonly variant: Variant;
+  readonly era: '2.6.21' | '6.18';
+  readonly frames: FrameTable;
+  readonly tags = new TagTable();
+  readonly prot: ProtCache;
+  readonly procs: Process[] = [];
+  /** frame of the shared zero page */
+  readonly zeroFrame: number;
+  /** pte words of the last mk* call (scratch, so no pte allocates) */
+  pteHi = 0;
+  pteLo = 0;
+  private readonly dirtyHi: number;
+  private readonly dirtyLo: number;
+  private nextPid = 1;
+  private nextMm = 1;
+  private nextAnonVma = 1;
+
+  constructor(options: MachineOptions) {
+    this.variant = compileVariant(options.spec, options.config ?? DEFAULT_CONFIG);
+    this.era = this.variant.era;
+    const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
+    this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), initial: 1024 });
+    this.prot = new ProtCache(this.variant);
+    let dirty = 0n;
+    for (const b of this.variant.spec.bits) {
+      if ((b.name === 'dirty' || b.name === 'saved_dirty') && b.when !== 'not-present') dirty |= 1n << BigInt(b.bit);
+    }
+    this.dirtyHi = hi32(dirty);
+    this.dirtyLo = lo32(dirty);
+    this.zeroFrame = this.frames.alloc();
+    this.frames.flags[this.zeroFrame]! |= PG_zero | PG_reserved | PG_uptodate;
+  }
+
+  newMm(): Mm {
+    return { id: this.nextMm++, pgtable: new PageTable(this.variant), vmas: new VmaSet() };
+  }
+
+  spawn(name: string, mm: Mm = this.newMm()): Process {
+    const p: Process = { pid: this.nextPid++, name, mm, alive: true };
+    this.procs.push(p);
+    return p;
+  }
+
+  newAnonVma(): number {
+    return this.nextAnonVma++;
+  }
+
+  /** pfn_pte(pfn, vm_page_prot(flags)) into pteHi/pteLo */
+  mkPte(frame: number, vmFlags: number): void {
+    const f = this.variant.fast;
+    const pfn = this.frames.pfn(frame);
+    const ph = this.prot.hi(vmFlags);
+    const pl = this.prot.lo(vmFlags);
+    this.pteHi = f.pfn_pte_hi(0, pfn, ph, pl);
+    this.pteLo = f.pfn_pte_lo(0, pfn, ph, pl);
+  }
+
+  /** apply a named pte modifier (pte_mkwrite, pte_mkdirty, …) to pteHi/pteLo */
+  modify(name: string): void {
+    const m = this.variant.modifierWords[name];
+    if (!m) return;
+    this.pteHi = ((this.pteHi | m.setHi) & m.keepHi) >>> 0;
+    this.pteLo = ((this.pteLo | m.setLo) & m.keepLo) >>> 0;
+  }
+
+  /** frame a present pte maps (pte_pfn) */
+  pteFrame(hi: number, lo: number): number {
+    return this.frames.frameOf(this.variant.fast.pte_pfn_lo(hi, lo));
+  }
+
+  /** pte_dirty(): the arch's dirty bit(s) — not soft-dirty, which pte_mkdirty may also set */
+  isPteDirty(hi: number, lo: number): boolean {
+    return (hi & this.dirtyHi) !== 0 || (lo & this.dirtyLo) !== 0;
+  }
+
+  /** pte_write(): the bits pte_mkwrite sets are all set */
+  pteWrite(hi: number, lo: number): boolean {
+    const m = this.variant.modifierWords['pte_mkwrite']!;
+    return (hi & m.setHi) === m.setHi && (lo & m.setLo) === m.setLo;
+  }
+}

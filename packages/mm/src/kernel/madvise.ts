@@ -1,0 +1,142 @@
+/**
+ * madvise(2) (mm/madvise.c). Which advice exists depends on the era:
+ * 2.6.21 has NORMAL..DONTNEED, REMOVE, DONTFORK/DOFORK; MADV_FREE (4.5),
+ * WIPEONFORK/KEEPONFORK (4.14), COLD/PAGEOUT (5.4) and POPULATE_READ/WRITE
+ * (5.14) are -EINVAL there.
+ */
+import { PteClassCode } from '@mmsim/core';
+import { SyscallError } from './errno.js';
+import type { Machine, Mm } from './machine.js';
+import { zap_pte_range } from './memory.js';
+import { populate, splitRange } from './mmap.js';
+import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
+import { page_remove_rmap } from './rmap.js';
+import { VM_DONTCOPY, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+
+export const ADVICE = [
+  'DONTNEED',
+  'FREE',
+  'PAGEOUT',
+  'COLD',
+  'WILLNEED',
+  'REMOVE',
+  'DONTFORK',
+  'DOFORK',
+  'WIPEONFORK',
+  'KEEPONFORK',
+  'POPULATE_READ',
+  'POPULATE_WRITE',
+] as const;
+export type Advice = (typeof ADVICE)[number];
+
+const SINCE: Partial<Record<Advice, string>> = {
+  FREE: '4.5',
+  WIPEONFORK: '4.14',
+  KEEPONFORK: '4.14',
+  COLD: '5.4',
+  PAGEOUT: '5.4',
+  POPULATE_READ: '5.14',
+  POPULATE_WRITE: '5.14',
+};
+
+/** MADV_FREE on private anon: clean, exclusive pages become lazily freeable (madvise_free_pte_range). */
+function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
+  if (vma.file !== null || vma.shmem || vma.flags & VM_SHARED) throw new SyscallError('EINVAL', 'MADV_FREE works on private anonymous memory only');
+  const f = m.frames;
+  const clean = m.variant.modifierWords['pte_mkclean']!;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const hi = mm.pgtable.hi(slot);
+    const lo = mm.pgtable.lo(slot);
+    if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
+    const frame = m.pteFrame(hi, lo);
+    if ((f.flags[frame]! & PG_anon) === 0 || (f.flags[frame]! & PG_zero) !== 0) continue;
+    if (f.mapcount[frame] !== 1) continue; // shared after fork: left alone
+    // folio_mark_lazyfree(): PG_swapbacked is cleared when the per-CPU lazyfree batch drains,
+    // which user space does not see happen at once; PG_lazyfree carries the decision here.
+    f.flags[frame]! &= ~PG_dirty;
+    f.flags[frame]! |= PG_lazyfree;
+    mm.pgtable.set(slot, ((hi | clean.setHi) & clean.keepHi) >>> 0, ((lo | clean.setLo) & clean.keepLo) >>> 0);
+  }
+}
+
+/** MADV_PAGEOUT: reclaim_pages() on the range. Without swap only clean lazyfree pages can go. */
+function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
+  const f = m.frames;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const hi = mm.pgtable.hi(slot);
+    const lo = mm.pgtable.lo(slot);
+    if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
+    const frame = m.pteFrame(hi, lo);
+    if ((f.flags[frame]! & PG_anon) === 0 || (f.flags[frame]! & PG_zero) !== 0) continue;
+    if (f.mapcount[frame] !== 1) continue; // madvise_cold_or_pageout skips shared folios
+    if ((f.flags[frame]! & PG_lazyfree) !== 0) {
+      if (m.isPteDirty(hi, lo) || (f.flags[frame]! & PG_dirty) !== 0) {
+        // written after MADV_FREE: back to a normal swap-backed page
+        f.flags[frame]! &= ~PG_lazyfree;
+        f.flags[frame]! |= PG_swapbacked | PG_dirty;
+        continue;
+      }
+      page_remove_rmap(m, frame);
+      mm.pgtable.set(slot, 0, 0);
+    }
+    // a swap-backed page with no swap device stays (add_to_swap fails)
+  }
+}
+
+export function do_madvise(m: Machine, mm: Mm, start: number, pages: number, advice: Advice): void {
+  const since = SINCE[advice];
+  if (m.era === '2.6.21' && since) throw new SyscallError('EINVAL', `MADV_${advice} does not exist in 2.6.21 (added in ${since})`);
+  if (pages <= 0) return;
+  const end = start + pages;
+  // -ENOMEM for an unmapped hole, after applying the advice to what is mapped
+  let covered = 0;
+  for (const v of mm.vmas.overlapping(start, end)) covered += Math.min(v.end, end) - Math.max(v.start, start);
+  const changesFlags = advice === 'DONTFORK' || advice === 'DOFORK' || advice === 'WIPEONFORK' || advice === 'KEEPONFORK';
+  if (advice === 'WIPEONFORK') {
+    for (const v of mm.vmas.overlapping(start, end)) {
+      if (v.flags & VM_SHARED || v.file !== null) throw new SyscallError('EINVAL', 'MADV_WIPEONFORK works on private anonymous memory only');
+    }
+  }
+  const vmas = changesFlags ? splitRange(mm, start, end) : mm.vmas.overlapping(start, end);
+  for (const v of vmas) {
+    const s = Math.max(v.start, start);
+    const e = Math.min(v.end, end);
+    switch (advice) {
+      case 'DONTNEED':
+        zap_pte_range(m, mm, v, s, e);
+        break;
+      case 'FREE':
+        madvise_free(m, mm, { ...v, start: s, end: e });
+        break;
+      case 'PAGEOUT':
+        madvise_pageout(m, mm, { ...v, start: s, end: e });
+        break;
+      case 'POPULATE_READ':
+      case 'POPULATE_WRITE':
+        populate(m, mm, s, e - s, advice === 'POPULATE_WRITE');
+        break;
+      case 'DONTFORK':
+        v.flags |= VM_DONTCOPY;
+        break;
+      case 'DOFORK':
+        v.flags &= ~VM_DONTCOPY;
+        break;
+      case 'WIPEONFORK':
+        v.flags |= VM_WIPEONFORK;
+        break;
+      case 'KEEPONFORK':
+        v.flags &= ~VM_WIPEONFORK;
+        break;
+      case 'COLD':
+      case 'WILLNEED':
+      case 'REMOVE':
+        break;
+    }
+  }
+  if (changesFlags) mm.vmas.mergeAround(start, end);
+  if (covered < pages) throw new SyscallError('ENOMEM', 'madvise: part of the range is not mapped');
+}

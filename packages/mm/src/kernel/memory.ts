@@ -1,0 +1,183 @@
+/**
+ * The fault paths and pte teardown of mm/memory.c: handle_mm_fault,
+ * do_anonymous_page, do_wp_page, zap_pte_range.
+ *
+ * Era differences, each as the kernel had it:
+ * - Read fault on private anon memory: 2.6.21 maps ZERO_PAGE as a normal,
+ *   refcounted and rmap-counted page (do_anonymous_page, mm/memory.c
+ *   v2.6.21); 6.18 maps the zero pfn with pte_mkspecial and no accounting.
+ * - COW reuse in do_wp_page: 2.6.21 reuses an anon page when
+ *   can_share_swap_page() — page_mapcount() == 1 (plus the swap count);
+ *   6.18 reuses when PageAnonExclusive, or when the folio's refcount is 1
+ *   (wp_can_reuse_anon_folio), and marks it exclusive again.
+ */
+import type { Machine, Mm } from './machine.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty } from './page-flags.js';
+import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_OK, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
+import { VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { PteClassCode } from '@mmsim/core';
+
+export const FAULT_FLAG_WRITE = 1;
+
+/** Map a new page at the pte: writable and dirty for a write fault. */
+function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
+  m.mkPte(frame, vma.flags);
+  if (write) {
+    m.modify('pte_mkwrite');
+    m.modify('pte_mkdirty');
+  }
+  m.modify('pte_mkyoung');
+  mm.pgtable.set(slot, m.pteHi, m.pteLo);
+}
+
+/** do_anonymous_page(): a fault on a none pte of anonymous memory. */
+export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): number {
+  if (!write) {
+    // 2.6.21: ZERO_PAGE is counted; 6.18: the special zero pfn is not.
+    m.mkPte(m.zeroFrame, vma.flags & ~VM_WRITE);
+    if (m.era === '6.18') m.modify('pte_mkspecial');
+    else {
+      m.frames.get(m.zeroFrame);
+      m.frames.mapcount[m.zeroFrame]!++;
+    }
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
+    return VM_FAULT_OK;
+  }
+  anon_vma_prepare(m, vma);
+  const frame = m.frames.alloc();
+  page_add_new_anon_rmap(m, frame, vma, vpn);
+  setAnonPte(m, mm, slot, frame, vma, true);
+  return VM_FAULT_OK;
+}
+
+/** wp_page_copy(): COW into a new anon page, dropping the old mapping. */
+function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number): void {
+  anon_vma_prepare(m, vma);
+  const frame = m.frames.alloc();
+  m.frames.tag[frame] = m.frames.tag[old]!;
+  page_add_new_anon_rmap(m, frame, vma, vpn);
+  page_remove_rmap(m, old);
+  setAnonPte(m, mm, slot, frame, vma, true);
+}
+
+/** do_wp_page(): a write fault on a present, write-protected pte. */
+export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number): number {
+  const hi = mm.pgtable.hi(slot);
+  const lo = mm.pgtable.lo(slot);
+  const frame = m.pteFrame(hi, lo);
+  const f = m.frames;
+  if (frame === m.zeroFrame) {
+    wp_page_copy(m, mm, vma, vpn, slot, frame);
+    return VM_FAULT_OK;
+  }
+  if ((f.flags[frame]! & PG_anon) !== 0) {
+    let reuse: boolean;
+    if (m.era === '2.6.21') {
+      reuse = f.mapcount[frame] === 1; // can_share_swap_page()
+    } else {
+      reuse = (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refcount[frame] === 1;
+    }
+    if (reuse) {
+      if (m.era === '6.18') f.flags[frame]! |= PG_anon_exclusive;
+      m.pteHi = hi;
+      m.pteLo = lo;
+      m.modify('pte_mkwrite');
+      m.modify('pte_mkdirty');
+      m.modify('pte_mkyoung');
+      mm.pgtable.set(slot, m.pteHi, m.pteLo);
+      return VM_FAULT_OK;
+    }
+    wp_page_copy(m, mm, vma, vpn, slot, frame);
+    return VM_FAULT_OK;
+  }
+  if (vma.flags & VM_SHARED) {
+    // wp_page_shared(): a shared mapping writes the page itself
+    f.flags[frame]! |= PG_dirty;
+    m.pteHi = hi;
+    m.pteLo = lo;
+    m.modify('pte_mkwrite');
+    m.modify('pte_mkdirty');
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
+    return VM_FAULT_OK;
+  }
+  wp_page_copy(m, mm, vma, vpn, slot, frame);
+  return VM_FAULT_OK;
+}
+
+/** handle_pte_fault(): dispatch on what the pte holds. */
+export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags: number): number {
+  const write = (flags & FAULT_FLAG_WRITE) !== 0;
+  const slot = mm.pgtable.walk(vpn, true);
+  const hi = mm.pgtable.hi(slot);
+  const lo = mm.pgtable.lo(slot);
+  const cls = m.variant.fast.classify(hi, lo);
+  if (cls === PteClassCode.none) {
+    if (vma.file === null && !vma.shmem) return do_anonymous_page(m, mm, vma, vpn, slot, write);
+    return VM_FAULT_SIGBUS; // file faults come with the page cache
+  }
+  if (cls === PteClassCode.present) {
+    if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
+    return VM_FAULT_OK; // a spurious fault: only the accessed/dirty bits
+  }
+  return VM_FAULT_SIGBUS;
+}
+
+/**
+ * A user access of one page: the arch fault handler's checks (no VMA →
+ * SEGV_MAPERR, wrong permission → SEGV_ACCERR), the fault, then the access.
+ */
+export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: number): AccessResult {
+  const vma = mm.vmas.lookup(vpn);
+  if (!vma) return SEGV_MAPERR;
+  if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return SEGV_ACCERR;
+  let minor = 0;
+  for (let tries = 0; tries < 3; tries++) {
+    const slot = mm.pgtable.walk(vpn, false);
+    const hi = slot < 0 ? 0 : mm.pgtable.hi(slot);
+    const lo = slot < 0 ? 0 : mm.pgtable.lo(slot);
+    const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
+    const ok = cls === PteClassCode.present && (!write || m.pteWrite(hi, lo));
+    if (ok) {
+      const frame = m.pteFrame(hi, lo);
+      if (write) {
+        m.frames.tag[frame] = tag ?? 0;
+        // the MMU sets the pte's dirty bit; the folio's PG_dirty only follows at unmap/reclaim
+        if (!m.isPteDirty(hi, lo)) {
+          m.pteHi = hi;
+          m.pteLo = lo;
+          m.modify('pte_mkdirty');
+          mm.pgtable.set(slot, m.pteHi, m.pteLo);
+        }
+      }
+      return { ok: true, tag: m.tags.name(m.frames.tag[frame]!), minor, major: 0 };
+    }
+    const ret = handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
+    if (ret === VM_FAULT_SIGBUS) return BUS_ADRERR;
+    minor++;
+  }
+  throw new Error(`fault loop at vpn ${vpn}: the pte never became accessible`);
+}
+
+/** zap_pte_range(): clear the ptes of [start, end) in one VMA, dropping what they map. */
+export function zap_pte_range(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
+  const pt = mm.pgtable;
+  const fast = m.variant.fast;
+  for (let vpn = start; vpn < end; vpn++) {
+    const slot = pt.walk(vpn, false);
+    if (slot < 0) {
+      // skip to the end of the missing pte table
+      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
+      continue;
+    }
+    const hi = pt.hi(slot);
+    const lo = pt.lo(slot);
+    const cls = fast.classify(hi, lo);
+    if (cls === PteClassCode.none) continue;
+    if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+      page_remove_rmap(m, m.pteFrame(hi, lo));
+    }
+    pt.set(slot, 0, 0);
+  }
+  void vma;
+}

@@ -1,0 +1,69 @@
+/**
+ * mmap, munmap and the VMA surgery they need (mm/mmap.c, mm/vma.c).
+ * Anonymous mappings for now; file and shmem mappings come with the page
+ * cache.
+ */
+import { SyscallError } from './errno.js';
+import type { Machine, Mm } from './machine.js';
+import { access, zap_pte_range } from './memory.js';
+import { VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+
+export interface MmapRequest {
+  /** first page (MAP_FIXED placement) */
+  readonly start: number;
+  readonly pages: number;
+  readonly prot: { read: boolean; write: boolean; exec: boolean };
+  readonly shared: boolean;
+  readonly populate?: boolean;
+}
+
+export function protFlags(prot: { read: boolean; write: boolean; exec: boolean }): number {
+  return (prot.read ? VM_READ : 0) | (prot.write ? VM_WRITE : 0) | (prot.exec ? VM_EXEC : 0);
+}
+
+/** do_mmap() of anonymous memory at a fixed place; MAP_POPULATE faults every page in. */
+export function do_mmap_anon(m: Machine, mm: Mm, req: MmapRequest): Vma {
+  if (req.pages <= 0) throw new SyscallError('EINVAL', 'mmap: length is 0');
+  if (req.shared) throw new SyscallError('ENOSYS', 'shared anonymous memory (shmem) is not modelled yet');
+  do_munmap(m, mm, req.start, req.pages);
+  const flags = protFlags(req.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (req.shared ? VM_SHARED | VM_MAYSHARE : 0);
+  const vma: Vma = { start: req.start, end: req.start + req.pages, flags, pgoff: req.start, file: null, anonVma: 0, shmem: req.shared };
+  mm.vmas.insert(vma);
+  mm.vmas.mergeAround(vma.start, vma.end);
+  if (req.populate) populate(m, mm, req.start, req.pages, req.prot.write);
+  return mm.vmas.lookup(req.start)!;
+}
+
+/** __mm_populate() / MADV_POPULATE_*: fault each page in, for write when asked. */
+export function populate(m: Machine, mm: Mm, start: number, pages: number, write: boolean): void {
+  for (let vpn = start; vpn < start + pages; vpn++) {
+    const vma = mm.vmas.lookup(vpn);
+    if (!vma) continue;
+    const slot = mm.pgtable.walk(vpn, false);
+    const present = slot >= 0 && m.variant.fast.pte_present(mm.pgtable.hi(slot), mm.pgtable.lo(slot));
+    if (present && !(write && !m.pteWrite(mm.pgtable.hi(slot), mm.pgtable.lo(slot)))) continue;
+    // a populate fault does not write data: keep the page's contents
+    const before = slot >= 0 && present ? m.frames.tag[m.pteFrame(mm.pgtable.hi(slot), mm.pgtable.lo(slot))]! : 0;
+    access(m, mm, vpn, write && (vma.flags & VM_WRITE) !== 0, before);
+  }
+}
+
+/** Split VMAs so that [start, end) is covered by whole VMAs; returns those VMAs. */
+export function splitRange(mm: Mm, start: number, end: number): Vma[] {
+  for (const v of mm.vmas.overlapping(start, end)) {
+    if (v.start < start) mm.vmas.split(v, start);
+  }
+  for (const v of mm.vmas.overlapping(start, end)) {
+    if (v.end > end) mm.vmas.split(v, end);
+  }
+  return mm.vmas.overlapping(start, end);
+}
+
+/** do_munmap(): zap and remove [start, start+pages); unmapping a hole is not an error. */
+export function do_munmap(m: Machine, mm: Mm, start: number, pages: number): void {
+  if (pages <= 0) throw new SyscallError('EINVAL', 'munmap: length is 0');
+  for (const v of splitRange(mm, start, start + pages)) {
+    zap_pte_range(m, mm, v, v.start, v.end);
+    mm.vmas.remove(v);
+  }
+}

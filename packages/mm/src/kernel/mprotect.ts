@@ -1,0 +1,61 @@
+/**
+ * mprotect(2) (mm/mprotect.c): split the VMAs, give them the new flags and
+ * rewrite each present pte with the new protection (pte_modify keeps the
+ * pfn and the accessed/dirty/special bits; rebuilding through pfn_pte keeps
+ * the 6.18 x86 L1TF inversion right when a pte turns PROT_NONE or back).
+ *
+ * 6.18 change_pte_range with MM_CP_TRY_CHANGE_WRITABLE: in a private
+ * writable VMA, a pte of a PageAnonExclusive page is made writable at once
+ * (can_change_pte_writable), so the next write takes no fault. 2.6.21 leaves
+ * it read-only and the write goes through do_wp_page.
+ */
+import { PteClassCode, hi32, lo32 } from '@mmsim/core';
+import { SyscallError } from './errno.js';
+import type { Machine, Mm } from './machine.js';
+import { splitRange, protFlags } from './mmap.js';
+import { PG_anon, PG_anon_exclusive } from './page-flags.js';
+import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+
+const KEEP_BITS = ['accessed', 'dirty', 'special', 'soft_dirty', 'uffd_wp', 'saved_dirty', 'pcd', 'pwt'];
+
+function keepMask(m: Machine): { hi: number; lo: number } {
+  let mask = 0n;
+  for (const b of m.variant.spec.bits) {
+    if (KEEP_BITS.includes(b.name) && b.when !== 'not-present') mask |= 1n << BigInt(b.bit);
+  }
+  return { hi: hi32(mask), lo: lo32(mask) };
+}
+
+function change_pte_range(m: Machine, mm: Mm, vma: Vma): void {
+  const keep = keepMask(m);
+  const tryWritable = m.era === '6.18' && (vma.flags & VM_WRITE) !== 0 && (vma.flags & VM_SHARED) === 0;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const hi = mm.pgtable.hi(slot);
+    const lo = mm.pgtable.lo(slot);
+    const cls = m.variant.fast.classify(hi, lo);
+    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    const frame = m.pteFrame(hi, lo);
+    const flags = m.frames.flags[frame]!;
+    m.mkPte(frame, frame === m.zeroFrame ? vma.flags & ~VM_WRITE : vma.flags);
+    m.pteHi = (m.pteHi | (hi & keep.hi)) >>> 0;
+    m.pteLo = (m.pteLo | (lo & keep.lo)) >>> 0;
+    if (tryWritable && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0) m.modify('pte_mkwrite');
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
+  }
+}
+
+export function do_mprotect(m: Machine, mm: Mm, start: number, pages: number, prot: { read: boolean; write: boolean; exec: boolean }): void {
+  if (pages === 0) return;
+  const end = start + pages;
+  let covered = 0;
+  for (const v of mm.vmas.overlapping(start, end)) covered += Math.min(v.end, end) - Math.max(v.start, start);
+  if (covered < pages) throw new SyscallError('ENOMEM', 'mprotect: part of the range is not mapped');
+  const want = protFlags(prot);
+  for (const v of splitRange(mm, start, end)) {
+    v.flags = (v.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
+    change_pte_range(m, mm, v);
+  }
+  mm.vmas.mergeAround(start, end);
+}

@@ -1,0 +1,20 @@
+/**
+ * Per-frame flag bits (include/linux/page-flags.h names). Only what the
+ * model decides on; kept in one Uint32Array per machine.
+ */
+export const PG_locked = 1 << 0;
+export const PG_uptodate = 1 << 1;
+export const PG_dirty = 1 << 2;
+/** anonymous page: mapping is an anon_vma id (the PAGE_MAPPING_ANON tag) */
+export const PG_anon = 1 << 3;
+export const PG_swapcache = 1 << 4;
+export const PG_swapbacked = 1 << 5;
+/** 6.18 PG_anon_exclusive: this anon page is known to be mapped by one process only */
+export const PG_anon_exclusive = 1 << 6;
+/** the shared zero page (ZERO_PAGE / my_zero_pfn) */
+export const PG_zero = 1 << 7;
+/** MADV_FREE'd and clean: reclaim may discard it (6.18 lazyfree: !PG_swapbacked anon) */
+export const PG_lazyfree = 1 << 8;
+export const PG_reserved = 1 << 9;
+/** frame is allocated (not on the free list) */
+export const PG_inuse = 1 << 31;

@@ -1,0 +1,14 @@
+/** What a user access returns: the data tag read, or the signal the kernel sends. */
+export type AccessResult =
+  | { readonly ok: true; readonly tag: string; readonly minor: number; readonly major: number }
+  | { readonly ok: false; readonly signal: 'SIGSEGV' | 'SIGBUS'; readonly si_code: 'SEGV_MAPERR' | 'SEGV_ACCERR' | 'BUS_ADRERR' };
+
+export const SEGV_MAPERR = { ok: false, signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' } as const;
+export const SEGV_ACCERR = { ok: false, signal: 'SIGSEGV', si_code: 'SEGV_ACCERR' } as const;
+export const BUS_ADRERR = { ok: false, signal: 'SIGBUS', si_code: 'BUS_ADRERR' } as const;
+
+/** VM_FAULT_* outcomes of handle_mm_fault, as the arch fault handler maps them to signals. */
+export const VM_FAULT_OK = 0;
+export const VM_FAULT_MAJOR = 1;
+export const VM_FAULT_SIGBUS = 2;
+export const VM_FAULT_OOM = 3;

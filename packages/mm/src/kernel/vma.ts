@@ -1,0 +1,112 @@
+/**
+ * vm_area_struct and the sorted VMA set of an mm (the maple tree's job,
+ * here a sorted array: the simulated address spaces hold few VMAs).
+ * Addresses are in pages (vpn), end exclusive.
+ */
+export const VM_READ = 0x1;
+export const VM_WRITE = 0x2;
+export const VM_EXEC = 0x4;
+export const VM_SHARED = 0x8;
+export const VM_MAYREAD = 0x10;
+export const VM_MAYWRITE = 0x20;
+export const VM_MAYEXEC = 0x40;
+export const VM_MAYSHARE = 0x80;
+/** 2.6.21 remap_file_pages: the VMA holds file ptes (mm/fremap.c) */
+export const VM_NONLINEAR = 0x800000;
+export const VM_DONTCOPY = 0x20000;
+export const VM_WIPEONFORK = 0x2000000;
+export const VM_HUGEPAGE = 0x20000000;
+
+export interface FileRef {
+  readonly inode: number;
+}
+
+export interface Vma {
+  start: number;
+  end: number;
+  flags: number;
+  /** in pages: file offset of `start` (or the anon linear index base) */
+  pgoff: number;
+  /** the mapped file, or null for anonymous memory */
+  file: FileRef | null;
+  /** anon_vma id once the VMA has anon pages (anon_vma_prepare), else 0 */
+  anonVma: number;
+  /** shared anonymous memory is a shmem file behind the scenes */
+  readonly shmem: boolean;
+}
+
+export function vmaCopy(v: Vma): Vma {
+  return { ...v };
+}
+
+export class VmaSet {
+  readonly list: Vma[] = [];
+
+  /** find_vma(): the first VMA with end > vpn (which may start above it) */
+  findVma(vpn: number): Vma | undefined {
+    const l = this.list;
+    let lo = 0;
+    let hi = l.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (l[mid]!.end <= vpn) lo = mid + 1;
+      else hi = mid;
+    }
+    return l[lo];
+  }
+
+  /** The VMA containing vpn, or undefined. */
+  lookup(vpn: number): Vma | undefined {
+    const v = this.findVma(vpn);
+    return v && v.start <= vpn ? v : undefined;
+  }
+
+  insert(v: Vma): void {
+    let i = 0;
+    while (i < this.list.length && this.list[i]!.start < v.start) i++;
+    this.list.splice(i, 0, v);
+  }
+
+  remove(v: Vma): void {
+    const i = this.list.indexOf(v);
+    if (i >= 0) this.list.splice(i, 1);
+  }
+
+  /** VMAs overlapping [start, end). */
+  overlapping(start: number, end: number): Vma[] {
+    return this.list.filter((v) => v.start < end && v.end > start);
+  }
+
+  /** split_vma(): cut `v` at `at`; returns the new upper part (already inserted). */
+  split(v: Vma, at: number): Vma {
+    const upper: Vma = { ...v, start: at, pgoff: v.pgoff + (at - v.start) };
+    v.end = at;
+    this.insert(upper);
+    return upper;
+  }
+
+  /** vma_merge() of neighbours that are now identical and contiguous. */
+  mergeAround(start: number, end: number): void {
+    for (let i = 0; i + 1 < this.list.length; ) {
+      const a = this.list[i]!;
+      const b = this.list[i + 1]!;
+      const touches = a.end >= start && b.start <= end;
+      const mergeable =
+        touches &&
+        a.end === b.start &&
+        a.flags === b.flags &&
+        a.file?.inode === b.file?.inode &&
+        a.shmem === b.shmem &&
+        (a.file === null || a.pgoff + (a.end - a.start) === b.pgoff) &&
+        (a.anonVma === b.anonVma || a.anonVma === 0 || b.anonVma === 0) &&
+        (a.file !== null || a.shmem || a.anonVma === 0 || b.anonVma === 0 || a.pgoff + (a.end - a.start) === b.pgoff);
+      if (mergeable) {
+        a.end = b.end;
+        a.anonVma ||= b.anonVma;
+        this.list.splice(i + 1, 1);
+      } else {
+        i++;
+      }
+    }
+  }
+}

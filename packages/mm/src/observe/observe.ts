@@ -1,0 +1,96 @@
+/**
+ * What user space can see of a region, in the host oracle's JSON schema
+ * (shared/host-oracle/README.md "Output format"): per page its state,
+ * pagemap bits, PFN label, kpageflags, kpagecount and data tag; the VMAs
+ * overlapping the region, relative to it.
+ */
+import { PteClassCode } from '@mmsim/core';
+import type { Machine, Process } from '../kernel/machine.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapbacked, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
+import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
+import type { PfnLabels } from './labels.js';
+
+export interface Region {
+  readonly name: string;
+  /** first page */
+  readonly start: number;
+  readonly pages: number;
+}
+
+export interface PageObs {
+  i: number;
+  st: 'present' | 'swapped' | 'none' | 'marker';
+  pm: string[];
+  scan: string[];
+  mc?: number;
+  pfn?: string;
+  kf?: string[];
+  mapcnt?: number;
+  data?: string;
+}
+
+export interface VmaObs {
+  from: number;
+  to: number;
+  perms: string;
+  pgoff: number;
+  path: string;
+}
+
+export interface RegionObs {
+  pages: PageObs[];
+  summary: Record<string, number>;
+  vmas: VmaObs[];
+}
+
+function kpageflags(m: Machine, frame: number): string[] {
+  const f = m.frames.flags[frame]!;
+  if (f & PG_zero) return ['ZERO_PAGE', 'RESERVED'];
+  const out: string[] = [];
+  if (f & PG_uptodate) out.push('UPTODATE');
+  if (f & PG_dirty) out.push('DIRTY');
+  if (m.frames.mapcount[frame]! > 0) out.push('MMAP');
+  if (f & PG_anon) out.push('ANON');
+  if (f & PG_swapbacked) out.push('SWAPBACKED');
+  if (f & PG_anon_exclusive) out.push('ANON_EXCL');
+  return out;
+}
+
+export function observeRegion(m: Machine, proc: Process, region: Region, labels: PfnLabels): RegionObs {
+  const pt = proc.mm.pgtable;
+  const pages: PageObs[] = [];
+  const summary: Record<string, number> = { present: 0, swapped: 0, none: 0, file: 0, excl: 0, anon: 0, thp: 0, pmd_mapped: 0, zero: 0 };
+  for (let i = 0; i < region.pages; i++) {
+    const vpn = region.start + i;
+    const slot = proc.alive ? pt.walk(vpn, false) : -1;
+    const hi = slot < 0 ? 0 : pt.hi(slot);
+    const lo = slot < 0 ? 0 : pt.lo(slot);
+    const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
+    if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+      const frame = m.pteFrame(hi, lo);
+      const flags = m.frames.flags[frame]!;
+      const zero = (flags & PG_zero) !== 0;
+      const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.mapcount[frame]!) : m.frames.mapcount[frame]!;
+      const pm: string[] = [];
+      if (!zero && (flags & PG_anon) === 0) pm.push('file');
+      if (!zero && mapcnt === 1) pm.push('excl');
+      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero'] : [], pfn: labels.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+      summary['present']!++;
+      if (pm.includes('excl')) summary['excl']!++;
+      if (pm.includes('file')) summary['file']!++;
+      if (!zero && flags & PG_anon) summary['anon']!++;
+      if (zero) summary['zero']!++;
+    } else {
+      pages.push({ i, st: 'none', pm: [], scan: [], mc: 0 });
+      summary['none']!++;
+    }
+  }
+  const vmas: VmaObs[] = [];
+  if (proc.alive) {
+    for (const v of proc.mm.vmas.overlapping(region.start, region.start + region.pages)) {
+      const perms = `${v.flags & VM_READ ? 'r' : '-'}${v.flags & VM_WRITE ? 'w' : '-'}${v.flags & VM_EXEC ? 'x' : '-'}${v.flags & VM_SHARED ? 's' : 'p'}`;
+      vmas.push({ from: v.start - region.start, to: v.end - region.start, perms, pgoff: v.file ? v.pgoff : 0, path: '' });
+    }
+  }
+  return { pages, summary, vmas };
+}

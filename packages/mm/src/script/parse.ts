@@ -1,0 +1,107 @@
+/**
+ * The `.mmo` scenario language of shared/host-oracle (README "Step
+ * vocabulary"): one op per line, `#` comments, `@child` for lines the forked
+ * child runs. Our own parser; a bad line is reported with line and column.
+ */
+export interface MmoOp {
+  readonly line: number;
+  readonly proc: 'parent' | 'child';
+  readonly op: string;
+  readonly words: readonly string[];
+  /** column (1-based) of each word, for error messages */
+  readonly columns: readonly number[];
+}
+
+export interface MmoScript {
+  readonly scenario: string;
+  readonly desc: string;
+  readonly ops: readonly MmoOp[];
+}
+
+export class MmoSyntaxError extends Error {
+  override readonly name = 'MmoSyntaxError';
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+  }
+}
+
+/** Words each op takes: [min, max]. */
+export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
+  sample: [2, 2],
+  file: [4, 4],
+  rmfile: [1, 1],
+  mmap: [4, 6],
+  munmap: [3, 3],
+  mprotect: [4, 4],
+  write: [3, 3],
+  write_all: [2, 2],
+  read: [2, 2],
+  madvise: [4, 4],
+  mremap: [4, 6],
+  remap_file_pages: [4, 5],
+  ftruncate: [2, 2],
+  punch: [3, 3],
+  pwrite: [3, 3],
+  pread: [2, 2],
+  fadvise_dontneed: [1, 1],
+  fork: [0, 0],
+  exit: [0, 0],
+  observe: [0, Infinity],
+  swapon: [1, 1],
+  swapoff: [0, 0],
+  settle: [0, 0],
+  sysstat: [0, Infinity],
+};
+
+export function parseMmo(text: string, file = 'script.mmo'): MmoScript {
+  let scenario = '';
+  let desc = '';
+  const ops: MmoOp[] = [];
+  text.split('\n').forEach((raw, index) => {
+    const line = index + 1;
+    const hash = raw.indexOf('#');
+    const body = hash >= 0 ? raw.slice(0, hash) : raw;
+    const words: string[] = [];
+    const columns: number[] = [];
+    const re = /\S+/g;
+    for (let m = re.exec(body); m; m = re.exec(body)) {
+      words.push(m[0]);
+      columns.push(m.index + 1);
+    }
+    if (words.length === 0) return;
+    let proc: 'parent' | 'child' = 'parent';
+    if (words[0] === '@child') {
+      proc = 'child';
+      words.shift();
+      columns.shift();
+      if (words.length === 0) throw new MmoSyntaxError(file, line, columns[0] ?? 1, '@child needs an op after it');
+    }
+    const op = words[0]!;
+    if (op === 'scenario') {
+      scenario = words[1] ?? '';
+      desc = body.slice((columns[2] ?? body.length + 1) - 1).trim();
+      return;
+    }
+    const arity = ARITY[op];
+    if (!arity) {
+      throw new MmoSyntaxError(file, line, columns[0]!, `unknown op '${op}' (known: scenario, ${Object.keys(ARITY).join(', ')})`);
+    }
+    const n = words.length - 1;
+    if (n < arity[0] || n > arity[1]) {
+      const want = arity[0] === arity[1] ? `${arity[0]}` : `${arity[0]}–${arity[1] === Infinity ? 'any' : arity[1]}`;
+      throw new MmoSyntaxError(file, line, columns[Math.min(words.length - 1, arity[1] + 1)] ?? columns[0]!, `'${op}' takes ${want} argument(s), got ${n}`);
+    }
+    // observe and sysstat take free text: keep it as one word
+    if ((op === 'observe' || op === 'sysstat') && n > 1) {
+      ops.push({ line, proc, op, words: [body.slice(columns[1]! - 1).trim()], columns: [columns[1]!] });
+      return;
+    }
+    ops.push({ line, proc, op, words: words.slice(1), columns: columns.slice(1) });
+  });
+  return { scenario, desc, ops };
+}
