@@ -25,14 +25,27 @@ function essence(step: Step) {
   const obs: Record<string, unknown> = {};
   for (const [name, r] of Object.entries(step.obs ?? {})) {
     obs[name] = {
-      pages: r.pages.map((p) => [p.i, p.st, p.pfn ?? '-', p.data ?? '-', p.mapcnt ?? '-', p.pm.join('+'), (p.kf ?? []).join(',')].join(' ')),
-      vmas: r.vmas.map((v) => `${v.from}-${v.to} ${v.perms} ${v.pgoff}`),
+      pages: r.pages.map((p) => [p.i, p.st, p.pfn ?? '-', p.data ?? '-', p.mapcnt ?? '-', p.pm.join('+'), (p.kf ?? []).join(','), `mc=${p.mc ?? '-'}`].join(' ')),
+      vmas: r.vmas.map((v) => `${v.from}-${v.to} ${v.perms} ${v.pgoff} ${v.path}`),
     };
   }
   return { n: step.n, proc: step.proc, op: step.op, ret, obs };
 }
 
-const MODELLED = ['anon_basic.json', 'anon_fork_cow.json', 'script.anon_fork_cow.json', 'mprotect.json'];
+const MODELLED = [
+  'anon_basic.json',
+  'anon_fork_cow.json',
+  'script.anon_fork_cow.json',
+  'mprotect.json',
+  'anon_fork_advice.json',
+  'shmem_anon.json',
+  'file_map_tmpfs.json',
+  'file_map_ext4.json',
+  'file_truncate_tmpfs.json',
+  'file_truncate_ext4.json',
+  'file_punch_tmpfs.json',
+  'file_punch_ext4.json',
+];
 
 describe('host recordings (x86_64, 6.18)', () => {
   test('the recordings not yet replayable are exactly the ones whose ops are not modelled', () => {

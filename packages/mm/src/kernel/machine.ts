@@ -6,6 +6,7 @@
  * and take the machine as their first argument.
  */
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
+import type { FsKind, Inode } from './filemap.js';
 import { FrameTable } from './frames.js';
 import { PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
 import { PageTable } from './pagetable.js';
@@ -40,6 +41,10 @@ export class Machine {
   readonly tags = new TagTable();
   readonly prot: ProtCache;
   readonly procs: Process[] = [];
+  /** every inode by id, and the named files of the scenario */
+  readonly inodes = new Map<number, Inode>();
+  readonly files = new Map<string, Inode>();
+  private nextInode = 1;
   /** frame of the shared zero page */
   readonly zeroFrame: number;
   /** pte words of the last mk* call (scratch, so no pte allocates) */
@@ -75,6 +80,16 @@ export class Machine {
     const p: Process = { pid: this.nextPid++, name, mm, alive: true };
     this.procs.push(p);
     return p;
+  }
+
+  newInode(name: string, fs: FsKind, size: number): Inode {
+    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], unlinked: false };
+    this.inodes.set(inode.id, inode);
+    return inode;
+  }
+
+  inodeOf(vma: { file: { inode: number } | null }): Inode | undefined {
+    return vma.file ? this.inodes.get(vma.file.inode) : undefined;
   }
 
   newAnonVma(): number {

@@ -8,6 +8,7 @@ import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { zap_pte_range } from './memory.js';
+import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
@@ -131,9 +132,15 @@ export function do_madvise(m: Machine, mm: Mm, start: number, pages: number, adv
       case 'KEEPONFORK':
         v.flags &= ~VM_WIPEONFORK;
         break;
+      case 'REMOVE': {
+        // madvise_remove(): punch the hole in the backing file of a shared mapping
+        const inode = m.inodeOf(v);
+        if (!inode || (v.flags & VM_SHARED) === 0) throw new SyscallError('EINVAL', 'MADV_REMOVE needs a shared file or shmem mapping');
+        do_punch(m, inode, v.pgoff + (s - v.start), e - s);
+        break;
+      }
       case 'COLD':
       case 'WILLNEED':
-      case 'REMOVE':
         break;
     }
   }

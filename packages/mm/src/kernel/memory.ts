@@ -12,9 +12,10 @@
  *   (wp_can_reuse_anon_folio), and marks it exclusive again.
  */
 import type { Machine, Mm } from './machine.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
-import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_OK, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
+import { do_fault } from './fault-file.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
 import { VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
 
@@ -71,7 +72,7 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
     wp_page_copy(m, mm, vma, vpn, slot, frame);
     return VM_FAULT_OK;
   }
-  if ((f.flags[frame]! & PG_anon) !== 0) {
+  if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
     let reuse: boolean;
     if (m.era === '2.6.21') {
       reuse = f.mapcount[frame] === 1; // can_share_swap_page()
@@ -92,7 +93,7 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
     return VM_FAULT_OK;
   }
   if (vma.flags & VM_SHARED) {
-    // wp_page_shared(): a shared mapping writes the page itself
+    // wp_page_shared(): a shared mapping writes the page itself (page_mkwrite, then dirty)
     f.flags[frame]! |= PG_dirty;
     m.pteHi = hi;
     m.pteLo = lo;
@@ -113,8 +114,8 @@ export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags
   const lo = mm.pgtable.lo(slot);
   const cls = m.variant.fast.classify(hi, lo);
   if (cls === PteClassCode.none) {
-    if (vma.file === null && !vma.shmem) return do_anonymous_page(m, mm, vma, vpn, slot, write);
-    return VM_FAULT_SIGBUS; // file faults come with the page cache
+    if (vma.file === null) return do_anonymous_page(m, mm, vma, vpn, slot, write);
+    return do_fault(m, mm, vma, vpn, slot, write);
   }
   if (cls === PteClassCode.present) {
     if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
@@ -132,6 +133,7 @@ export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: nu
   if (!vma) return SEGV_MAPERR;
   if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return SEGV_ACCERR;
   let minor = 0;
+  let major = 0;
   for (let tries = 0; tries < 3; tries++) {
     const slot = mm.pgtable.walk(vpn, false);
     const hi = slot < 0 ? 0 : mm.pgtable.hi(slot);
@@ -150,11 +152,12 @@ export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: nu
           mm.pgtable.set(slot, m.pteHi, m.pteLo);
         }
       }
-      return { ok: true, tag: m.tags.name(m.frames.tag[frame]!), minor, major: 0 };
+      return { ok: true, tag: m.tags.name(m.frames.tag[frame]!), minor, major };
     }
     const ret = handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
     if (ret === VM_FAULT_SIGBUS) return BUS_ADRERR;
-    minor++;
+    if (ret === VM_FAULT_MAJOR) major++;
+    else minor++;
   }
   throw new Error(`fault loop at vpn ${vpn}: the pte never became accessible`);
 }
@@ -175,7 +178,10 @@ export function zap_pte_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
     const cls = fast.classify(hi, lo);
     if (cls === PteClassCode.none) continue;
     if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
-      page_remove_rmap(m, m.pteFrame(hi, lo));
+      const frame = m.pteFrame(hi, lo);
+      // the pte's dirty bit moves to the file page before the pte goes (set_page_dirty)
+      if ((m.frames.flags[frame]! & PG_anon) === 0 && m.isPteDirty(hi, lo) && frame !== m.zeroFrame) m.frames.flags[frame]! |= PG_dirty;
+      page_remove_rmap(m, frame);
     }
     pt.set(slot, 0, 0);
   }

@@ -4,11 +4,15 @@
  * cache.
  */
 import { SyscallError } from './errno.js';
+import type { Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { access, zap_pte_range } from './memory.js';
 import { VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
+  /** a file mapping: the inode and the first page's offset */
+  readonly inode?: Inode;
+  readonly pgoff?: number;
   /** first page (MAP_FIXED placement) */
   readonly start: number;
   readonly pages: number;
@@ -21,13 +25,27 @@ export function protFlags(prot: { read: boolean; write: boolean; exec: boolean }
   return (prot.read ? VM_READ : 0) | (prot.write ? VM_WRITE : 0) | (prot.exec ? VM_EXEC : 0);
 }
 
-/** do_mmap() of anonymous memory at a fixed place; MAP_POPULATE faults every page in. */
-export function do_mmap_anon(m: Machine, mm: Mm, req: MmapRequest): Vma {
+/**
+ * do_mmap() at a fixed place (MAP_FIXED: whatever was there is unmapped).
+ * Shared anonymous memory is a shmem file of its own (shmem_zero_setup);
+ * MAP_POPULATE faults every page in.
+ */
+export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   if (req.pages <= 0) throw new SyscallError('EINVAL', 'mmap: length is 0');
-  if (req.shared) throw new SyscallError('ENOSYS', 'shared anonymous memory (shmem) is not modelled yet');
   do_munmap(m, mm, req.start, req.pages);
   const flags = protFlags(req.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (req.shared ? VM_SHARED | VM_MAYSHARE : 0);
-  const vma: Vma = { start: req.start, end: req.start + req.pages, flags, pgoff: req.start, file: null, anonVma: 0, shmem: req.shared };
+  let inode = req.inode;
+  const shmem = !inode && req.shared;
+  if (shmem) inode = m.newInode('/dev/zero (deleted)', 'shmem', req.pages * m.variant.constants.PAGE_SIZE);
+  const vma: Vma = {
+    start: req.start,
+    end: req.start + req.pages,
+    flags,
+    pgoff: inode ? (req.pgoff ?? 0) : req.start,
+    file: inode ? { inode: inode.id } : null,
+    anonVma: 0,
+    shmem,
+  };
   mm.vmas.insert(vma);
   mm.vmas.mergeAround(vma.start, vma.end);
   if (req.populate) populate(m, mm, req.start, req.pages, req.prot.write);
@@ -67,3 +85,6 @@ export function do_munmap(m: Machine, mm: Mm, start: number, pages: number): voi
     mm.vmas.remove(v);
   }
 }
+
+/** The anonymous-only entry point of earlier releases. */
+export const do_mmap_anon = do_mmap;

@@ -16,5 +16,7 @@ export const PG_zero = 1 << 7;
 /** MADV_FREE'd and clean: reclaim may discard it (6.18 lazyfree: !PG_swapbacked anon) */
 export const PG_lazyfree = 1 << 8;
 export const PG_reserved = 1 << 9;
+/** PG_mappedtodisk (aliased PG_owner_2, kpageflags OWNER_2): ext4 read the folio from its disk blocks */
+export const PG_mappedtodisk = 1 << 10;
 /** frame is allocated (not on the free list) */
 export const PG_inuse = 1 << 31;

@@ -6,7 +6,7 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../kernel/machine.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapbacked, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 import type { PfnLabels } from './labels.js';
 
@@ -53,6 +53,7 @@ function kpageflags(m: Machine, frame: number): string[] {
   if (f & PG_anon) out.push('ANON');
   if (f & PG_swapbacked) out.push('SWAPBACKED');
   if (f & PG_anon_exclusive) out.push('ANON_EXCL');
+  if (f & PG_mappedtodisk) out.push('OWNER_2');
   return out;
 }
 
@@ -81,7 +82,12 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       if (!zero && flags & PG_anon) summary['anon']!++;
       if (zero) summary['zero']!++;
     } else {
-      pages.push({ i, st: 'none', pm: [], scan: [], mc: 0 });
+      const vma = proc.alive ? proc.mm.vmas.lookup(vpn) : undefined;
+      const inode = vma ? m.inodeOf(vma) : undefined;
+      const page: PageObs = { i, st: 'none', pm: [], scan: [] };
+      // mincore(): only where a VMA covers the page; file pages count when cached
+      if (vma) page.mc = inode && inode.cache.has(vma.pgoff + (vpn - vma.start)) ? 1 : 0;
+      pages.push(page);
       summary['none']!++;
     }
   }
@@ -89,7 +95,9 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
   if (proc.alive) {
     for (const v of proc.mm.vmas.overlapping(region.start, region.start + region.pages)) {
       const perms = `${v.flags & VM_READ ? 'r' : '-'}${v.flags & VM_WRITE ? 'w' : '-'}${v.flags & VM_EXEC ? 'x' : '-'}${v.flags & VM_SHARED ? 's' : 'p'}`;
-      vmas.push({ from: v.start - region.start, to: v.end - region.start, perms, pgoff: v.file ? v.pgoff : 0, path: '' });
+      const inode = m.inodeOf(v);
+      const path = !inode ? '' : inode.fs === 'shmem' ? '/dev/zero (deleted)' : `${inode.fs}:${inode.name}`;
+      vmas.push({ from: v.start - region.start, to: v.end - region.start, perms, pgoff: v.file ? v.pgoff : 0, path });
     }
   }
   return { pages, summary, vmas };

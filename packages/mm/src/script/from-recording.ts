@@ -31,7 +31,21 @@ function words(step: RecordedStep): string[] | undefined {
     case 'read':
       return [`${a['r']}`, `${a['page']}`];
     case 'write_all':
-      return [`${a['r']}`, `${a['prefix']}`];
+      return [`${a['r']}`, `${a['tagprefix'] ?? a['prefix']}`];
+    case 'file_create':
+      return [`${a['file']}`, `${a['fs']}`, `${a['pages']}`, `${a['tagprefix']}`];
+    case 'file_destroy':
+      return [`${a['file']}`];
+    case 'fadvise':
+      return a['advice'] === 'DONTNEED' ? [`${a['file']}`] : undefined;
+    case 'fallocate':
+      return a['mode'] === 'PUNCH_HOLE|KEEP_SIZE' ? [`${a['file']}`, `${a['page']}`, `${a['npages']}`] : undefined;
+    case 'ftruncate':
+      return [`${a['file']}`, `${a['bytes']}`];
+    case 'pread':
+      return [`${a['file']}`, `${a['page']}`];
+    case 'pwrite':
+      return [`${a['file']}`, `${a['page']}`, `${a['tag']}`];
     case 'madvise':
       return [`${a['r']}`, `${a['page']}`, `${a['npages']}`, `${a['advice']}`];
     case 'mprotect':
@@ -46,13 +60,22 @@ function words(step: RecordedStep): string[] | undefined {
   }
 }
 
+/** Recorded op names whose `.mmo` spelling differs. */
+const SCRIPT_OP: Readonly<Record<string, string>> = {
+  file_create: 'file',
+  file_destroy: 'rmfile',
+  fadvise: 'fadvise_dontneed',
+  fallocate: 'punch',
+};
+
 /** The script, or the first step whose op cannot be expressed. */
 export function recordingToMmo(rec: Recording): { text: string } | { unsupported: RecordedStep } {
   const lines = [`scenario ${rec.scenario} ${rec.desc}`];
   for (const step of rec.steps) {
     const w = words(step);
     if (!w) return { unsupported: step };
-    lines.push(`${step.proc === 'child' ? '@child ' : ''}${step.op}${w.length ? ` ${w.join(' ')}` : ''}`);
+    const op = SCRIPT_OP[step.op] ?? step.op;
+    lines.push(`${step.proc === 'child' ? '@child ' : ''}${op}${w.length ? ` ${w.join(' ')}` : ''}`);
   }
   return { text: `${lines.join('\n')}\n` };
 }

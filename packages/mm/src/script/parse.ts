@@ -35,7 +35,7 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   sample: [2, 2],
   file: [4, 4],
   rmfile: [1, 1],
-  mmap: [4, 6],
+  mmap: [5, 7],
   munmap: [3, 3],
   mprotect: [4, 4],
   write: [3, 3],

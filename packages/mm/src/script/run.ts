@@ -8,7 +8,10 @@ import { dup_mmap, exit_mmap } from '../kernel/fork.js';
 import { Machine, type MachineOptions, type Process } from '../kernel/machine.js';
 import { ADVICE, do_madvise, type Advice } from '../kernel/madvise.js';
 import { access } from '../kernel/memory.js';
-import { do_mmap_anon, do_munmap } from '../kernel/mmap.js';
+import { do_mmap, do_munmap } from '../kernel/mmap.js';
+import type { Inode } from '../kernel/filemap.js';
+import { create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
+import { do_fadvise_dontneed, do_punch, do_truncate } from '../kernel/truncate.js';
 import { do_mprotect } from '../kernel/mprotect.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
@@ -68,13 +71,19 @@ class Runner {
     return r;
   }
 
+  private fileArg(op: MmoOp, word: number, name: string): Inode {
+    const inode = this.m.files.get(name);
+    if (!inode) this.bad(op, word, `no file '${name}' (create it with 'file ${name} tmpfs|ext4 NPAGES PREFIX')`);
+    return inode;
+  }
+
   private proc(op: MmoOp): Process {
     const p = this.procs[op.proc];
     if (!p || !p.alive) this.bad(op, 0, `no live ${op.proc} process here`);
     return p;
   }
 
-  step(op: MmoOp): { args: Record<string, unknown>; ret: Record<string, unknown> } {
+  step(op: MmoOp): { op?: string; args: Record<string, unknown>; ret: Record<string, unknown> } {
     const m = this.m;
     const p = this.proc(op);
     const ok = { ok: true, val: 0 };
@@ -85,21 +94,68 @@ class Runner {
         if (!/^[r-][w-][x-]$/.test(protText!)) this.bad(op, 2, `prot '${protText}' is not like rw- or r-x`);
         const flags = flagText!.split(',');
         for (const f of flags) if (!['private', 'shared', 'anon', 'populate'].includes(f)) this.bad(op, 3, `unknown mmap flag '${f}'`);
-        if (!flags.includes('anon')) this.bad(op, 3, 'file mappings are not modelled yet (anon only)');
+        if (flags.includes('private') === flags.includes('shared')) this.bad(op, 3, "mmap needs exactly one of 'private' and 'shared'");
         const slotWord = op.words.findIndex((w) => w.startsWith('slot='));
         if (slotWord < 0) this.bad(op, 4, 'mmap needs slot=N');
         const slot = this.int(op, slotWord, 'slot');
+        const fileWord = op.words.findIndex((w) => w.startsWith('file='));
+        const pgoffWord = op.words.findIndex((w) => w.startsWith('pgoff='));
+        const inode = fileWord >= 0 ? this.fileArg(op, fileWord, op.words[fileWord]!.slice(5)) : undefined;
+        if (!inode && !flags.includes('anon')) this.bad(op, 3, "a mapping is either 'anon' or has file=F");
+        const pgoff = pgoffWord >= 0 ? Number(op.words[pgoffWord]!.slice(6)) : 0;
         const start = this.arena + slot * this.slotPages;
         this.regions.set(name!, { name: name!, start, pages });
-        const args = { r: name, pages, prot: protText, flags, slot };
-        do_mmap_anon(m, p.mm, {
+        const args = inode ? { r: name, pages, prot: protText, flags, file: inode.name, pgoff, slot } : { r: name, pages, prot: protText, flags, slot };
+        do_mmap(m, p.mm, {
           start,
           pages,
           prot: { read: protText![0] === 'r', write: protText![1] === 'w', exec: protText![2] === 'x' },
           shared: flags.includes('shared'),
           populate: flags.includes('populate'),
+          ...(inode ? { inode, pgoff } : {}),
         });
         return { args, ret: ok };
+      }
+      case 'file': {
+        const [name, fs, , prefix] = op.words;
+        if (fs !== 'tmpfs' && fs !== 'ext4') this.bad(op, 1, `file system '${fs}' is not tmpfs or ext4`);
+        const pages = this.int(op, 2, 'page count');
+        create_file(m, name!, fs, pages, prefix!);
+        return { op: 'file_create', args: { file: name, fs, pages, tagprefix: prefix }, ret: ok };
+      }
+      case 'rmfile': {
+        remove_file(m, this.fileArg(op, 0, op.words[0]!).name);
+        return { op: 'file_destroy', args: { file: op.words[0] }, ret: ok };
+      }
+      case 'pread': {
+        const inode = this.fileArg(op, 0, op.words[0]!);
+        const page = this.int(op, 1, 'page');
+        const res = file_pread(m, inode, page);
+        return { args: { file: inode.name, page }, ret: { ok: true, ...res } };
+      }
+      case 'pwrite': {
+        const inode = this.fileArg(op, 0, op.words[0]!);
+        const page = this.int(op, 1, 'page');
+        const val = file_pwrite(m, inode, page, op.words[2]!);
+        return { args: { file: inode.name, page, tag: op.words[2] }, ret: { ok: true, val } };
+      }
+      case 'ftruncate': {
+        const inode = this.fileArg(op, 0, op.words[0]!);
+        const bytes = this.int(op, 1, 'size in bytes');
+        do_truncate(m, inode, bytes);
+        return { args: { file: inode.name, bytes, pages: bytes / m.variant.constants.PAGE_SIZE }, ret: ok };
+      }
+      case 'punch': {
+        const inode = this.fileArg(op, 0, op.words[0]!);
+        const page = this.int(op, 1, 'page');
+        const npages = this.int(op, 2, 'page count');
+        do_punch(m, inode, page, npages);
+        return { op: 'fallocate', args: { file: inode.name, mode: 'PUNCH_HOLE|KEEP_SIZE', page, npages }, ret: ok };
+      }
+      case 'fadvise_dontneed': {
+        const inode = this.fileArg(op, 0, op.words[0]!);
+        do_fadvise_dontneed(m, inode);
+        return { op: 'fadvise', args: { file: inode.name, advice: 'DONTNEED', after_fsync: true }, ret: ok };
       }
       case 'munmap': {
         const r = this.region(op, 0);
@@ -132,7 +188,7 @@ class Runner {
         const r = this.region(op, 0);
         const prefix = op.words[1]!;
         for (let i = 0; i < r.pages; i++) access(m, p.mm, r.start + i, true, m.tags.intern(`${prefix}${i}`));
-        return { args: { r: r.name, prefix }, ret: ok };
+        return { args: { r: r.name, tagprefix: prefix }, ret: ok };
       }
       case 'madvise': {
         const r = this.region(op, 0);
@@ -176,7 +232,7 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
   for (const op of script.ops) {
     if (op.op === 'sample') continue;
     n++;
-    let result: { args: Record<string, unknown>; ret: Record<string, unknown> };
+    let result: { op?: string; args: Record<string, unknown>; ret: Record<string, unknown> };
     try {
       result = runner.step(op);
     } catch (error) {
@@ -186,7 +242,9 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
         throw error;
       }
     }
-    steps.push({ n, proc: op.proc, op: op.op, args: result.args, ret: result.ret, obs: runner.observe(op.proc) });
+    const name = result.op ?? op.op;
+    // the oracle records no observation after unlinking a file (its last step)
+    steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: name === 'file_destroy' ? {} : runner.observe(op.proc) });
   }
   const v = runner.m.variant;
   return { scenario: script.scenario, desc: script.desc, kernel: v.era, variant: v.key, page_size: v.constants.PAGE_SIZE, steps };

@@ -1,0 +1,104 @@
+/**
+ * Faults on file-backed (and shmem) VMAs: do_fault → do_read_fault /
+ * do_cow_fault / do_shared_fault through the ->fault handler (the 2007 API
+ * that replaced ->nopage and ->populate), here filemap_fault/shmem_fault.
+ *
+ * Era differences:
+ * - 6.18 do_read_fault first maps what the page cache already holds around
+ *   the address (do_fault_around, fault_around_bytes = 64 KiB: 16 pages of
+ *   4 KiB), within the VMA and below EOF; 2.6.21 maps one page per fault.
+ * - A cold ext4 read triggers synchronous readahead of the file's next pages
+ *   (the default 128 KiB window) before the fault maps them.
+ * Shared writable mappings of a file system that tracks dirty pages (ext4)
+ * are mapped read-only first (vma_wants_writenotify) so the first write
+ * faults into wp_page_shared; tmpfs/shmem ptes are writable at once.
+ */
+import type { Machine, Mm } from './machine.js';
+import { find_or_read_page, pagesOf, read_page_from_disk, type Inode } from './filemap.js';
+import { PG_dirty } from './page-flags.js';
+import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
+import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
+import { VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+
+const FAULT_AROUND_PAGES_BYTES = 64 * 1024;
+const READAHEAD_BYTES = 128 * 1024;
+
+/** vma_wants_writenotify(): shared writable mappings of a dirty-tracking file system. */
+export function wantsWritenotify(m: Machine, vma: Vma): boolean {
+  const inode = m.inodeOf(vma);
+  return (vma.flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) && inode?.fs === 'ext4';
+}
+
+/** The flags whose prot a file pte gets (read-only under writenotify). */
+function pteFlags(m: Machine, vma: Vma): number {
+  return wantsWritenotify(m, vma) ? vma.flags & ~VM_SHARED : vma.flags;
+}
+
+function mapFilePage(m: Machine, mm: Mm, vma: Vma, slot: number, frame: number, write: boolean): void {
+  page_dup_rmap(m, frame);
+  m.mkPte(frame, pteFlags(m, vma));
+  if (write) {
+    m.modify('pte_mkwrite');
+    m.modify('pte_mkdirty');
+    m.frames.flags[frame]! |= PG_dirty;
+  }
+  m.modify('pte_mkyoung');
+  mm.pgtable.set(slot, m.pteHi, m.pteLo);
+}
+
+/** do_fault_around(): map the cached neighbours whose ptes are still none. */
+function do_fault_around(m: Machine, mm: Mm, vma: Vma, vpn: number, inode: Inode): void {
+  const window = Math.max(1, FAULT_AROUND_PAGES_BYTES / m.variant.constants.PAGE_SIZE);
+  const eof = pagesOf(m, inode);
+  const from = Math.max(vma.start, vpn - (vpn % window));
+  const to = Math.min(vma.end, from + window);
+  for (let v = from; v < to; v++) {
+    if (v === vpn) continue;
+    const index = vma.pgoff + (v - vma.start);
+    if (index >= eof) break;
+    const frame = inode.cache.get(index);
+    if (frame === undefined) continue;
+    const slot = mm.pgtable.walk(v, true);
+    if (!m.variant.fast.pte_none(mm.pgtable.hi(slot), mm.pgtable.lo(slot))) continue;
+    mapFilePage(m, mm, vma, slot, frame, false);
+  }
+}
+
+/** page_cache_sync_readahead() on a cold ext4 miss. */
+function readahead(m: Machine, inode: Inode, index: number): void {
+  const window = Math.max(1, READAHEAD_BYTES / m.variant.constants.PAGE_SIZE);
+  const eof = pagesOf(m, inode);
+  for (let i = index + 1; i < Math.min(eof, index + window); i++) {
+    if (!inode.cache.has(i)) read_page_from_disk(m, inode, i);
+  }
+}
+
+/** do_fault(): a none pte in a file or shmem VMA. */
+export function do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): number {
+  const inode = m.inodeOf(vma);
+  if (!inode) return VM_FAULT_SIGBUS;
+  const index = vma.pgoff + (vpn - vma.start);
+  if (index >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // filemap_fault beyond i_size
+  if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
+  const { frame, major } = find_or_read_page(m, inode, index);
+  if (major) {
+    readahead(m, inode, index);
+    if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
+  }
+  if (write && (vma.flags & VM_SHARED) === 0) {
+    // do_cow_fault(): a private copy of the cached page
+    anon_vma_prepare(m, vma);
+    const copy = m.frames.alloc();
+    m.frames.tag[copy] = m.frames.tag[frame]!;
+    page_add_new_anon_rmap(m, copy, vma, vpn);
+    m.mkPte(copy, vma.flags);
+    m.modify('pte_mkwrite');
+    m.modify('pte_mkdirty');
+    m.modify('pte_mkyoung');
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
+  } else {
+    // do_read_fault() / do_shared_fault()
+    mapFilePage(m, mm, vma, slot, frame, write);
+  }
+  return major ? VM_FAULT_MAJOR : VM_FAULT_OK;
+}

@@ -1,0 +1,50 @@
+/**
+ * The file syscalls of the scenarios: creating a file by writing its pages,
+ * pread/pwrite through the page cache, unlink.
+ */
+import { SyscallError } from './errno.js';
+import { add_to_page_cache, find_or_read_page, type FsKind, type Inode } from './filemap.js';
+import type { Machine } from './machine.js';
+import { PG_dirty } from './page-flags.js';
+import { do_truncate } from './truncate.js';
+
+/** Create a file of `pages` pages by write(2): page i holds `${prefix}${i}`, dirty in the page cache. */
+export function create_file(m: Machine, name: string, fs: Exclude<FsKind, 'shmem'>, pages: number, prefix: string): Inode {
+  if (m.files.has(name)) throw new SyscallError('EEXIST', `file ${name} exists`);
+  const inode = m.newInode(name, fs, pages * m.variant.constants.PAGE_SIZE);
+  for (let i = 0; i < pages; i++) add_to_page_cache(m, inode, i, m.tags.intern(`${prefix}${i}`), true);
+  m.files.set(name, inode);
+  return inode;
+}
+
+/** pread() of one page: the bytes below EOF and the tag. */
+export function file_pread(m: Machine, inode: Inode, page: number): { bytes: number; data?: string } {
+  const size = m.variant.constants.PAGE_SIZE;
+  const bytes = Math.max(0, Math.min(size, inode.size - page * size));
+  if (bytes === 0) return { bytes: 0 };
+  // shmem_file_read_iter() reads a hole as zeroes without allocating a page
+  if (inode.fs !== 'ext4' && !inode.cache.has(page)) return { bytes, data: '0' };
+  const { frame } = find_or_read_page(m, inode, page);
+  return { bytes, data: m.tags.name(m.frames.tag[frame]!) };
+}
+
+/** pwrite() of a tag at a page: returns the bytes written (the tag and its NUL). */
+export function file_pwrite(m: Machine, inode: Inode, page: number, tag: string): number {
+  const size = m.variant.constants.PAGE_SIZE;
+  const { frame } = find_or_read_page(m, inode, page);
+  m.frames.tag[frame] = m.tags.intern(tag);
+  m.frames.flags[frame]! |= PG_dirty;
+  const end = page * size + tag.length + 1;
+  if (end > inode.size) inode.size = end;
+  return tag.length + 1;
+}
+
+/** unlink(): the name goes; the pages stay while mapped (the inode lives on). */
+export function remove_file(m: Machine, name: string): void {
+  const inode = m.files.get(name);
+  if (!inode) throw new SyscallError('ENOENT', `no file ${name}`);
+  m.files.delete(name);
+  inode.unlinked = true;
+}
+
+export { do_truncate };
