@@ -28,3 +28,8 @@ export { do_mprotect } from './kernel/mprotect.js';
 export { checkInvariants } from './check/invariants.js';
 export type { Violation } from './check/invariants.js';
 export { ReferenceModel } from './check/reference.js';
+export { swapon, get_swap_page, usedKb, totalKb } from './kernel/swap.js';
+export type { SwapDevice } from './kernel/swap.js';
+export { swapoff } from './kernel/swapoff.js';
+export { do_swap_page } from './kernel/swap-in.js';
+export { reclaim_anon_page } from './kernel/vmscan.js';

@@ -25,7 +25,7 @@ function essence(step: Step) {
   const obs: Record<string, unknown> = {};
   for (const [name, r] of Object.entries(step.obs ?? {})) {
     obs[name] = {
-      pages: r.pages.map((p) => [p.i, p.st, p.pfn ?? '-', p.data ?? '-', p.mapcnt ?? '-', p.pm.join('+'), (p.kf ?? []).join(','), `mc=${p.mc ?? '-'}`].join(' ')),
+      pages: r.pages.map((p) => [p.i, p.st, p.pfn ?? '-', p.data ?? '-', p.mapcnt ?? '-', p.pm.join('+'), (p.kf ?? []).join(','), `mc=${p.mc ?? '-'}`, p.st === 'swapped' ? `${p.slot}@${p.swap_type}(+${p.slot_rel})` : ''].join(' ')),
       vmas: r.vmas.map((v) => `${v.from}-${v.to} ${v.perms} ${v.pgoff} ${v.path}`),
     };
   }
@@ -45,6 +45,8 @@ const MODELLED = [
   'file_truncate_ext4.json',
   'file_punch_tmpfs.json',
   'file_punch_ext4.json',
+  'swap.json',
+  'script.swap_minimal.json',
 ];
 
 describe('host recordings (x86_64, 6.18)', () => {

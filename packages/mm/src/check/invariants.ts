@@ -12,7 +12,7 @@ import type { Machine } from '../kernel/machine.js';
 import { PG_anon, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 
 export interface Violation {
-  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak';
+  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot';
   readonly message: string;
   readonly frame?: number;
   readonly pid?: number;
@@ -24,6 +24,7 @@ export function checkInvariants(m: Machine): Violation[] {
   const counted = new Int32Array(f.highWater);
   const out: Violation[] = [];
   const fast = m.variant.fast;
+  const slotUsers = m.swaps.map((d) => (d ? new Int32Array(d.pages) : undefined));
   for (const p of m.procs) {
     if (!p.alive) continue;
     const pt = p.mm.pgtable;
@@ -39,6 +40,15 @@ export function checkInvariants(m: Machine): Violation[] {
         if (!p.mm.vmas.lookup(vpn)) {
           out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn, message: `pid ${p.pid}: pte at vpn 0x${vpn.toString(16)} is not inside any VMA` });
         }
+        if (cls === PteClassCode.swap) {
+          const type = fast.pte_to_swp_type(hi, lo);
+          const slot = fast.pte_to_swp_offset_lo(hi, lo);
+          const users = slotUsers[type];
+          if (!users || slot <= 0 || slot >= users.length) {
+            out.push({ rule: 'freed-slot', pid: p.pid, vpn, message: `pid ${p.pid}: a swap pte names type ${type} slot ${slot}, which no swap device holds` });
+          } else users[slot]!++;
+          continue;
+        }
         if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
         const frame = m.pteFrame(hi, lo);
         if (frame < 0 || frame >= f.highWater || f.isFree(frame)) {
@@ -49,6 +59,23 @@ export function checkInvariants(m: Machine): Violation[] {
       }
     }
   }
+  for (const inode of m.inodes.values()) {
+    for (const id of inode.swapped.values()) {
+      const users = slotUsers[Math.floor(id / 2 ** 24)];
+      if (users) users[id % 2 ** 24]!++;
+    }
+  }
+  m.swaps.forEach((dev, type) => {
+    if (!dev) return;
+    const users = slotUsers[type]!;
+    for (let slot = 1; slot < dev.pages; slot++) {
+      if (dev.map[slot] !== users[slot]) {
+        out.push({ rule: 'swap-count', message: `swap type ${type} slot ${slot}: swap_map ${dev.map[slot]} but ${users[slot]} users` });
+      }
+    }
+  });
+  const inPageCache = new Uint8Array(f.highWater);
+  for (const inode of m.inodes.values()) for (const frame of inode.cache.values()) inPageCache[frame] = 1;
   for (let frame = 0; frame < f.highWater; frame++) {
     if (f.isFree(frame)) continue;
     const flags = f.flags[frame]!;
@@ -58,12 +85,12 @@ export function checkInvariants(m: Machine): Violation[] {
     if (mapcount !== counted[frame]!) {
       out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: mapcount ${mapcount} but ${counted[frame]} ptes map it` });
     }
-    const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + (zero ? 1 : 0);
+    const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + inPageCache[frame]! + (zero ? 1 : 0);
     if (f.refcount[frame]! !== holders) {
-      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refcount[frame]} but ${holders} holders (mappings, swap cache)` });
+      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refcount[frame]} but ${holders} holders (mappings, page cache, swap cache)` });
     }
-    if (!zero && (flags & PG_anon) !== 0 && holders === 0) {
-      out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: an anonymous page nothing maps or holds` });
+    if (!zero && holders === 0) {
+      out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a page nothing maps or holds` });
     }
   }
   return out;

@@ -42,7 +42,17 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
     let lo = spt.lo(s);
     const cls = m.variant.fast.classify(hi, lo);
     if (cls === PteClassCode.none) continue;
-    if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+    if (cls === PteClassCode.swap) {
+      // copy_nonpresent_pte(): swap_duplicate, and the entry is no longer exclusive
+      const dev = m.swaps[m.variant.fast.pte_to_swp_type(hi, lo)];
+      if (dev) dev.map[m.variant.fast.pte_to_swp_offset_lo(hi, lo)]!++;
+      const exclusive = m.variant.spec.swap.flags?.exclusive;
+      if (exclusive !== undefined) {
+        if (exclusive >= 32) hi = (hi & ~(1 << (exclusive - 32))) >>> 0;
+        else lo = (lo & ~(1 << exclusive)) >>> 0;
+        spt.set(s, hi, lo);
+      }
+    } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
       if (!isSpecialZero(m, frame)) {
         page_dup_rmap(m, frame);

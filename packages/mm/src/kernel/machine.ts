@@ -8,6 +8,7 @@
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from './filemap.js';
 import { FrameTable } from './frames.js';
+import type { SwapDevice } from './swap.js';
 import { PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
 import { PageTable } from './pagetable.js';
 import { ProtCache } from './prot.js';
@@ -44,6 +45,8 @@ export class Machine {
   /** every inode by id, and the named files of the scenario */
   readonly inodes = new Map<number, Inode>();
   readonly files = new Map<string, Inode>();
+  /** swap devices by type */
+  readonly swaps: (SwapDevice | undefined)[] = [];
   private nextInode = 1;
   /** frame of the shared zero page */
   readonly zeroFrame: number;
@@ -83,7 +86,7 @@ export class Machine {
   }
 
   newInode(name: string, fs: FsKind, size: number): Inode {
-    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], unlinked: false };
+    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], swapped: new Map(), unlinked: false };
     this.inodes.set(inode.id, inode);
     return inode;
   }

@@ -12,6 +12,9 @@ import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
+import { reclaim_anon_page } from './vmscan.js';
+import { get_swap_page } from './swap.js';
+import { shmem_writeout } from './filemap.js';
 import { VM_DONTCOPY, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 
 export const ADVICE = [
@@ -72,8 +75,21 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
     const lo = mm.pgtable.lo(slot);
     if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
     const frame = m.pteFrame(hi, lo);
-    if ((f.flags[frame]! & PG_anon) === 0 || (f.flags[frame]! & PG_zero) !== 0) continue;
+    if ((f.flags[frame]! & PG_zero) !== 0) continue;
     if (f.mapcount[frame] !== 1) continue; // madvise_cold_or_pageout skips shared folios
+    if ((f.flags[frame]! & PG_anon) === 0) {
+      // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
+      const inode = m.inodeOf(vma);
+      if (!inode || inode.fs === 'ext4' || m.swaps.every((d) => !d)) continue;
+      const dev = m.swaps.find((d) => d !== undefined)!;
+      const swapSlot = get_swap_page(dev);
+      if (swapSlot < 0) continue;
+      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+      page_remove_rmap(m, frame);
+      mm.pgtable.set(slot, 0, 0);
+      shmem_writeout(m, inode, vma.pgoff + (vpn - vma.start), dev, swapSlot);
+      continue;
+    }
     if ((f.flags[frame]! & PG_lazyfree) !== 0) {
       if (m.isPteDirty(hi, lo) || (f.flags[frame]! & PG_dirty) !== 0) {
         // written after MADV_FREE: back to a normal swap-backed page
@@ -83,8 +99,10 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
       }
       page_remove_rmap(m, frame);
       mm.pgtable.set(slot, 0, 0);
+      continue;
     }
-    // a swap-backed page with no swap device stays (add_to_swap fails)
+    // a swap-backed page goes to swap; with no swap device it stays (add_to_swap fails)
+    reclaim_anon_page(m, frame);
   }
 }
 

@@ -15,6 +15,8 @@ import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { do_fault } from './fault-file.js';
+import { do_swap_page } from './swap-in.js';
+import { free_swap_and_cache } from './swap.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
 import { VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
@@ -121,6 +123,7 @@ export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags
     if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
     return VM_FAULT_OK; // a spurious fault: only the accessed/dirty bits
   }
+  if (cls === PteClassCode.swap) return do_swap_page(m, mm, vma, vpn, slot, write);
   return VM_FAULT_SIGBUS;
 }
 
@@ -177,7 +180,10 @@ export function zap_pte_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
     const lo = pt.lo(slot);
     const cls = fast.classify(hi, lo);
     if (cls === PteClassCode.none) continue;
-    if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+    if (cls === PteClassCode.swap) {
+      const dev = m.swaps[fast.pte_to_swp_type(hi, lo)];
+      if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(hi, lo));
+    } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
       // the pte's dirty bit moves to the file page before the pte goes (set_page_dirty)
       if ((m.frames.flags[frame]! & PG_anon) === 0 && m.isPteDirty(hi, lo) && frame !== m.zeroFrame) m.frames.flags[frame]! |= PG_dirty;

@@ -18,6 +18,21 @@ export class PfnLabels {
     };
   }
 
+  private readonly types = new Map<number, string>();
+  private readonly slots = new Map<string, string>();
+  private firstSlot = -1;
+
+  /** Swap device labels T0.., slot labels S0.. in first-seen order, offsets relative to the first slot seen. */
+  slot(type: number, slot: number): { type: string; slot: string; rel: number } {
+    let t = this.types.get(type);
+    if (t === undefined) this.types.set(type, (t = `T${this.types.size}`));
+    const key = `${type}:${slot}`;
+    let s = this.slots.get(key);
+    if (s === undefined) this.slots.set(key, (s = `S${this.slots.size}`));
+    if (this.firstSlot < 0) this.firstSlot = slot;
+    return { type: t, slot: s, rel: slot - this.firstSlot };
+  }
+
   label(frame: number): string {
     if (frame === this.m.zeroFrame) return 'ZERO';
     let l = this.byFrame.get(frame);

@@ -6,7 +6,7 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../kernel/machine.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 import type { PfnLabels } from './labels.js';
 
@@ -27,6 +27,9 @@ export interface PageObs {
   kf?: string[];
   mapcnt?: number;
   data?: string;
+  swap_type?: string;
+  slot?: string;
+  slot_rel?: number;
 }
 
 export interface VmaObs {
@@ -51,6 +54,7 @@ function kpageflags(m: Machine, frame: number): string[] {
   if (f & PG_dirty) out.push('DIRTY');
   if (m.frames.mapcount[frame]! > 0) out.push('MMAP');
   if (f & PG_anon) out.push('ANON');
+  if (f & PG_swapcache) out.push('SWAPCACHE');
   if (f & PG_swapbacked) out.push('SWAPBACKED');
   if (f & PG_anon_exclusive) out.push('ANON_EXCL');
   if (f & PG_mappedtodisk) out.push('OWNER_2');
@@ -81,12 +85,24 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       if (pm.includes('file')) summary['file']!++;
       if (!zero && flags & PG_anon) summary['anon']!++;
       if (zero) summary['zero']!++;
+    } else if (cls === PteClassCode.swap) {
+      const type = m.variant.fast.pte_to_swp_type(hi, lo);
+      const slotNo = m.variant.fast.pte_to_swp_offset_lo(hi, lo);
+      const dev = m.swaps[type];
+      const l = labels.slot(type, slotNo);
+      pages.push({ i, st: 'swapped', pm: [], scan: [], mc: dev && dev.cache[slotNo]! >= 0 ? 1 : 0, swap_type: l.type, slot: l.slot, slot_rel: l.rel });
+      summary['swapped']!++;
     } else {
       const vma = proc.alive ? proc.mm.vmas.lookup(vpn) : undefined;
       const inode = vma ? m.inodeOf(vma) : undefined;
       const page: PageObs = { i, st: 'none', pm: [], scan: [] };
       // mincore(): only where a VMA covers the page; file pages count when cached
-      if (vma) page.mc = inode && inode.cache.has(vma.pgoff + (vpn - vma.start)) ? 1 : 0;
+      if (vma) {
+        const index = vma.pgoff + (vpn - vma.start);
+        const swapped = inode?.swapped.get(index);
+        const inSwapCache = swapped !== undefined && (m.swaps[Math.floor(swapped / 2 ** 24)]?.cache[swapped % 2 ** 24] ?? -1) >= 0;
+        page.mc = inode && (inode.cache.has(index) || inSwapCache) ? 1 : 0;
+      }
       pages.push(page);
       summary['none']!++;
     }

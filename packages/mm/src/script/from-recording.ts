@@ -52,7 +52,13 @@ function words(step: RecordedStep): string[] | undefined {
       return [`${a['r']}`, `${a['page']}`, `${a['npages']}`, `${a['prot']}`];
     case 'fork':
     case 'exit':
+    case 'swapoff':
+    case 'settle':
       return [];
+    case 'swapon':
+      return [String(a['file']).includes('zram') ? 'zram' : 'file'];
+    case 'sysstat':
+      return a['why'] !== undefined ? [`${a['why']}`] : [];
     case 'observe':
       return a['why'] !== undefined ? [`${a['why']}`] : [];
     default:

@@ -13,6 +13,8 @@ import type { Inode } from '../kernel/filemap.js';
 import { create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
 import { do_fadvise_dontneed, do_punch, do_truncate } from '../kernel/truncate.js';
 import { do_mprotect } from '../kernel/mprotect.js';
+import { swapon, totalKb, usedKb } from '../kernel/swap.js';
+import { swapoff } from '../kernel/swapoff.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
@@ -199,6 +201,20 @@ class Runner {
         do_madvise(m, p.mm, r.start + page, npages, advice as Advice);
         return { args: { r: r.name, page, npages, advice }, ret: ok };
       }
+      case 'swapon': {
+        const kind = op.words[0];
+        if (kind !== 'file' && kind !== 'zram') this.bad(op, 0, `swap kind '${kind}' is not file or zram`);
+        const pages = 16384;
+        swapon(m, kind, pages);
+        return { args: { file: kind === 'file' ? 'ext4:/tmp swapfile' : '/dev/zram0', pages }, ret: ok };
+      }
+      case 'swapoff':
+        swapoff(m);
+        return { args: {}, ret: ok };
+      case 'sysstat':
+        return { args: op.words[0] ? { why: op.words[0] } : {}, ret: { ok: true, swap_used_kB: usedKb(m), SwapTotal_kB: totalKb(m) } };
+      case 'settle':
+        return { args: { what: 'wait for Writeback==0 (max 2s)' }, ret: ok };
       case 'fork': {
         this.procs.child = dup_mmap(m, p, 'child');
         return { args: {}, ret: ok };
@@ -243,8 +259,9 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
       }
     }
     const name = result.op ?? op.op;
-    // the oracle records no observation after unlinking a file (its last step)
-    steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: name === 'file_destroy' ? {} : runner.observe(op.proc) });
+    // the oracle observes nothing after unlinking a file, nor after settle/sysstat (no page changes)
+    const quiet = name === 'file_destroy' || name === 'settle' || name === 'sysstat';
+    steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quiet ? {} : runner.observe(op.proc) });
   }
   const v = runner.m.variant;
   return { scenario: script.scenario, desc: script.desc, kernel: v.era, variant: v.key, page_size: v.constants.PAGE_SIZE, steps };

@@ -1,0 +1,77 @@
+/**
+ * do_swap_page() (mm/memory.c): a fault on a swap pte.
+ *
+ * 6.18: the page comes from the swap cache when it is there (a minor
+ * fault, same pfn); otherwise it is read in — on a synchronous device with
+ * the entry used once, straight into a new page that skips the swap cache
+ * (SWP_SYNCHRONOUS_IO). The swap pte's exclusive bit, or a fresh private
+ * page, makes the page PageAnonExclusive, and a write fault then maps it
+ * writable at once. The slot is freed (folio_free_swap) only on a write
+ * fault when the swap cache and this mapping are the page's only
+ * references (should_try_to_free_swap): a read fault keeps it.
+ *
+ * 2.6.21: the page is read into the swap cache (read_swap_cache_async),
+ * swap_free() drops the pte's use, and the write path goes through
+ * do_wp_page, which reuses the page when can_share_swap_page() says this
+ * mapping is its only user (and then frees the swap slot).
+ */
+import type { Machine, Mm } from './machine.js';
+import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
+import { anon_vma_prepare } from './rmap.js';
+import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
+import { add_to_swap_cache, folio_free_swap, swap_free } from './swap.js';
+import type { Vma } from './vma.js';
+
+export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte: number, write: boolean): number {
+  const fast = m.variant.fast;
+  const hi = mm.pgtable.hi(slotPte);
+  const lo = mm.pgtable.lo(slotPte);
+  const type = fast.pte_to_swp_type(hi, lo);
+  const slot = fast.pte_to_swp_offset_lo(hi, lo);
+  const dev = m.swaps[type];
+  if (!dev || slot <= 0 || slot >= dev.pages) return VM_FAULT_SIGBUS; // a bad swap entry: the kernel kills with SIGBUS
+  const flags = m.variant.spec.swap.flags;
+  const pteExclusive = flags?.exclusive !== undefined && (flags.exclusive >= 32 ? (hi >>> (flags.exclusive - 32)) & 1 : (lo >>> flags.exclusive) & 1) === 1;
+  const f = m.frames;
+  let frame = dev.cache[slot]!;
+  let major = false;
+  let inCache = frame >= 0;
+  if (!inCache) {
+    major = true;
+    frame = f.alloc();
+    f.tag[frame] = dev.data[slot]!;
+    f.flags[frame]! |= PG_anon | PG_swapbacked | PG_uptodate;
+    anon_vma_prepare(m, vma);
+    f.mapping[frame] = vma.anonVma;
+    f.index[frame] = vma.pgoff + (vpn - vma.start);
+    const skipCache = m.era === '6.18' && dev.kind === 'zram' && dev.map[slot] === 1;
+    if (!skipCache) {
+      add_to_swap_cache(m, dev, slot, frame);
+      inCache = true;
+    }
+  } else {
+    f.get(frame); // the mapping's reference
+    f.mapping[frame] ||= vma.anonVma || anon_vma_prepare(m, vma);
+  }
+  // exclusive: the pte said so, or the page never went through the swap cache
+  let exclusive = m.era === '6.18' && (pteExclusive || !inCache);
+  swap_free(m, dev, slot);
+  f.mapcount[frame]!++;
+  if (m.era === '6.18') {
+    if (write && inCache && f.refcount[frame] === 2 && dev.map[slot] === 0) {
+      folio_free_swap(m, dev, slot); // should_try_to_free_swap
+      inCache = false;
+      exclusive = true;
+    }
+    if (exclusive) f.flags[frame]! |= PG_anon_exclusive;
+  }
+  m.mkPte(frame, vma.flags);
+  if (write && (m.era === '2.6.21' ? f.mapcount[frame] === 1 : exclusive)) {
+    m.modify('pte_mkwrite');
+    m.modify('pte_mkdirty');
+    if (m.era === '2.6.21' && inCache && dev.map[slot] === 0) folio_free_swap(m, dev, slot); // remove_exclusive_swap_page
+  }
+  m.modify('pte_mkyoung');
+  mm.pgtable.set(slotPte, m.pteHi, m.pteLo);
+  return major ? VM_FAULT_MAJOR : VM_FAULT_OK;
+}

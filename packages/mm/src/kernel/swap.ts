@@ -1,0 +1,121 @@
+/**
+ * Swap devices, their slot maps and the swap cache (mm/swapfile.c,
+ * mm/swap_state.c). A slot's count is the number of swap ptes (and shmem
+ * entries) that name it; the swap cache holds at most one page per slot.
+ *
+ * Slots are handed out next-fit from a moving cursor, as the rotational
+ * (non-cluster) allocator does: a freed slot is not reused at once. Slot 0
+ * is the swap header and is never handed out. A synchronous device (zram)
+ * writes at once and drops the page from the swap cache; a file on a disk
+ * leaves the written page in the swap cache until memory pressure.
+ */
+import { SyscallError } from './errno.js';
+import type { Machine } from './machine.js';
+import { PG_dirty, PG_swapcache } from './page-flags.js';
+
+export interface SwapDevice {
+  readonly type: number;
+  readonly kind: 'file' | 'zram';
+  /** slots including the header slot 0 */
+  readonly pages: number;
+  /** swap_map: users of each slot (ptes, shmem entries) */
+  readonly map: Int32Array;
+  /** the swap cache: frame holding each slot's data, or -1 */
+  readonly cache: Int32Array;
+  /** the data written to each slot */
+  readonly data: Int32Array;
+  cursor: number;
+}
+
+/** page->private of a swap-cache page: device type and slot in one number. */
+export const SLOT_BITS = 24;
+export const slotId = (type: number, slot: number): number => type * 2 ** SLOT_BITS + slot;
+export const slotType = (id: number): number => Math.floor(id / 2 ** SLOT_BITS);
+export const slotOffset = (id: number): number => id % 2 ** SLOT_BITS;
+
+export function swapon(m: Machine, kind: 'file' | 'zram', pages: number): SwapDevice {
+  const c = m.variant.constants;
+  let type = 0;
+  while (m.swaps[type]) type++;
+  if (type >= c.MAX_SWAPFILES) throw new SyscallError('EPERM', `swapon: all ${c.MAX_SWAPFILES} swap types (MAX_SWAPFILES) are in use`);
+  // swapon clips the header's last page to what a swap pte can address
+  const limit = Number(c.swapSizeLimit.pages > 2n ** 30n ? 2n ** 30n : c.swapSizeLimit.pages);
+  const n = Math.min(pages, limit, 2 ** SLOT_BITS);
+  const dev: SwapDevice = { type, kind, pages: n, map: new Int32Array(n), cache: new Int32Array(n).fill(-1), data: new Int32Array(n), cursor: 1 };
+  m.swaps[type] = dev;
+  return dev;
+}
+
+/** get_swap_page(): the next free slot after the cursor, or -1 when the device is full. */
+export function get_swap_page(dev: SwapDevice): number {
+  for (let i = 0; i < dev.pages - 1; i++) {
+    let slot = dev.cursor + i;
+    if (slot >= dev.pages) slot -= dev.pages - 1;
+    if (dev.map[slot] === 0 && dev.cache[slot] === -1) {
+      dev.cursor = slot + 1 >= dev.pages ? 1 : slot + 1;
+      return slot;
+    }
+  }
+  return -1;
+}
+
+/** add_to_swap_cache(): the page becomes the slot's cached copy (one more reference). */
+export function add_to_swap_cache(m: Machine, dev: SwapDevice, slot: number, frame: number): void {
+  dev.cache[slot] = frame;
+  m.frames.flags[frame]! |= PG_swapcache;
+  m.frames.private[frame] = slotId(dev.type, slot);
+  m.frames.get(frame);
+}
+
+/** delete_from_swap_cache(): drop the cache's reference; frees the slot if nothing else names it. */
+export function delete_from_swap_cache(m: Machine, dev: SwapDevice, slot: number): void {
+  const frame = dev.cache[slot]!;
+  if (frame < 0) return;
+  dev.cache[slot] = -1;
+  m.frames.flags[frame]! &= ~PG_swapcache;
+  m.frames.private[frame] = -1;
+  m.frames.put(frame);
+}
+
+/**
+ * folio_free_swap(): drop a page's swap copy; the page is then the only copy
+ * of the data, so it is dirty.
+ */
+export function folio_free_swap(m: Machine, dev: SwapDevice, slot: number): void {
+  const frame = dev.cache[slot]!;
+  if (frame >= 0) m.frames.flags[frame]! |= PG_dirty;
+  delete_from_swap_cache(m, dev, slot);
+}
+
+/** swap_free(): one user less; the slot is free when no user and no cached page remain. */
+export function swap_free(m: Machine, dev: SwapDevice, slot: number): void {
+  dev.map[slot]!--;
+  if (dev.map[slot]! < 0) throw new Error(`swap_free: slot ${slot} of swap type ${dev.type} had no users`);
+  void m;
+}
+
+/** free_swap_and_cache(): a zapped swap pte; drop the cached page too when it is unused. */
+export function free_swap_and_cache(m: Machine, dev: SwapDevice, slot: number): void {
+  swap_free(m, dev, slot);
+  const frame = dev.cache[slot]!;
+  if (dev.map[slot] === 0 && frame >= 0 && m.frames.mapcount[frame] === 0) delete_from_swap_cache(m, dev, slot);
+}
+
+/** Slots in use: named by someone or holding a cached page. */
+export function slotsInUse(dev: SwapDevice): number {
+  let n = 0;
+  for (let slot = 1; slot < dev.pages; slot++) if (dev.map[slot]! > 0 || dev.cache[slot]! >= 0) n++;
+  return n;
+}
+
+export function usedKb(m: Machine): number {
+  let n = 0;
+  for (const dev of m.swaps) if (dev) n += slotsInUse(dev);
+  return (n * m.variant.constants.PAGE_SIZE) / 1024;
+}
+
+export function totalKb(m: Machine): number {
+  let n = 0;
+  for (const dev of m.swaps) if (dev) n += dev.pages - 1;
+  return (n * m.variant.constants.PAGE_SIZE) / 1024;
+}
