@@ -33,3 +33,4 @@ export type { SwapDevice } from './kernel/swap.js';
 export { swapoff } from './kernel/swapoff.js';
 export { do_swap_page } from './kernel/swap-in.js';
 export { reclaim_anon_page } from './kernel/vmscan.js';
+export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } from './kernel/fremap.js';

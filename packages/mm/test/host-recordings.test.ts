@@ -47,6 +47,8 @@ const MODELLED = [
   'file_punch_ext4.json',
   'swap.json',
   'script.swap_minimal.json',
+  'remap_file_pages.json',
+  'script.remap_minimal.json',
 ];
 
 describe('host recordings (x86_64, 6.18)', () => {

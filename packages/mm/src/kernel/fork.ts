@@ -42,7 +42,9 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
     let lo = spt.lo(s);
     const cls = m.variant.fast.classify(hi, lo);
     if (cls === PteClassCode.none) continue;
-    if (cls === PteClassCode.swap) {
+    if (cls === PteClassCode.file) {
+      // copy_one_pte(): a nonlinear file pte is copied as it is
+    } else if (cls === PteClassCode.swap) {
       // copy_nonpresent_pte(): swap_duplicate, and the entry is no longer exclusive
       const dev = m.swaps[m.variant.fast.pte_to_swp_type(hi, lo)];
       if (dev) dev.map[m.variant.fast.pte_to_swp_offset_lo(hi, lo)]!++;

@@ -37,6 +37,7 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   let inode = req.inode;
   const shmem = !inode && req.shared;
   if (shmem) inode = m.newInode('/dev/zero (deleted)', 'shmem', req.pages * m.variant.constants.PAGE_SIZE);
+  if (inode && !req.shared && req.inode === undefined) inode = undefined;
   const vma: Vma = {
     start: req.start,
     end: req.start + req.pages,
@@ -62,6 +63,7 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
     if (present && !(write && !m.pteWrite(mm.pgtable.hi(slot), mm.pgtable.lo(slot)))) continue;
     // a populate fault does not write data: keep the page's contents
     const before = slot >= 0 && present ? m.frames.tag[m.pteFrame(mm.pgtable.hi(slot), mm.pgtable.lo(slot))]! : 0;
+    // a populate fault beyond EOF fails quietly (the mapping stays, the access would SIGBUS)
     access(m, mm, vpn, write && (vma.flags & VM_WRITE) !== 0, before);
   }
 }

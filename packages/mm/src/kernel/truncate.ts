@@ -14,7 +14,7 @@ import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_dirty } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
-import type { Vma } from './vma.js';
+import { VM_NONLINEAR, type Vma } from './vma.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -33,6 +33,10 @@ export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
 export function unmap_mapping_range(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): void {
   const fast = m.variant.fast;
   for (const { mm, vma } of i_mmap(m, inode)) {
+    if (vma.flags & VM_NONLINEAR) {
+      unmap_nonlinear(m, mm, vma, first, count, evenCows);
+      continue;
+    }
     const lo = Math.max(vma.pgoff, first);
     const hi = Math.min(vma.pgoff + (vma.end - vma.start), first + count);
     for (let index = lo; index < hi; index++) {
@@ -48,6 +52,43 @@ export function unmap_mapping_range(m: Machine, inode: Inode, first: number, cou
       // zap_pte_range: the dirty bit goes to the page before the pte does
       if (m.isPteDirty(phi, plo) && (m.frames.flags[frame]! & PG_anon) === 0) m.frames.flags[frame]! |= PG_dirty;
       page_remove_rmap(m, frame);
+      mm.pgtable.set(slot, 0, 0);
+    }
+  }
+}
+
+/**
+ * The i_mmap_nonlinear walk (2.6.21 unmap_mapping_range_list over the
+ * nonlinear list, zap_pte_range with details->nonlinear_vma): every pte of
+ * the VMA is looked at; a present page whose index falls in the range is
+ * unmapped and, where that index is not the linear one, a file pte keeps
+ * its offset; file ptes themselves are left in place (a later fault on one
+ * beyond EOF gets SIGBUS).
+ */
+function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: number, evenCows: boolean): void {
+  const fast = m.variant.fast;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const hi = mm.pgtable.hi(slot);
+    const lo = mm.pgtable.lo(slot);
+    const cls = fast.classify(hi, lo);
+    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    const frame = m.pteFrame(hi, lo);
+    const f = m.frames;
+    if ((f.flags[frame]! & PG_anon) !== 0) {
+      if (!evenCows) continue;
+    } else {
+      const index = f.index[frame]!;
+      if (index < first || index >= first + count) continue;
+    }
+    const index = f.index[frame]!;
+    if (m.isPteDirty(hi, lo) && (f.flags[frame]! & PG_anon) === 0) f.flags[frame]! |= PG_dirty;
+    page_remove_rmap(m, frame);
+    if ((f.flags[frame]! & PG_anon) === 0 && index !== vma.pgoff + (vpn - vma.start)) {
+      const h = Math.floor(index / 2 ** 32);
+      mm.pgtable.set(slot, fast.pgoff_to_pte_hi!(h, index >>> 0), fast.pgoff_to_pte_lo!(h, index >>> 0));
+    } else {
       mm.pgtable.set(slot, 0, 0);
     }
   }

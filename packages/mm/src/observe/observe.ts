@@ -19,7 +19,9 @@ export interface Region {
 
 export interface PageObs {
   i: number;
-  st: 'present' | 'swapped' | 'none' | 'marker';
+  st: 'present' | 'swapped' | 'none' | 'marker' | 'file';
+  /** the pgoff a nonlinear file pte names (2.6.21) */
+  pgoff?: number;
   pm: string[];
   scan: string[];
   mc?: number;
@@ -85,6 +87,11 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       if (pm.includes('file')) summary['file']!++;
       if (!zero && flags & PG_anon) summary['anon']!++;
       if (zero) summary['zero']!++;
+    } else if (cls === PteClassCode.file) {
+      // 2.6.21 nonlinear file pte (no oracle recording has them: the state is an mmsim extension)
+      const f = m.variant.fast;
+      pages.push({ i, st: 'file', pm: [], scan: [], pgoff: f.pte_to_pgoff_hi!(hi, lo) * 2 ** 32 + f.pte_to_pgoff_lo!(hi, lo) });
+      summary['none']!++;
     } else if (cls === PteClassCode.swap) {
       const type = m.variant.fast.pte_to_swp_type(hi, lo);
       const slotNo = m.variant.fast.pte_to_swp_offset_lo(hi, lo);

@@ -44,6 +44,15 @@ function words(step: RecordedStep): string[] | undefined {
       return [`${a['file']}`, `${a['bytes']}`];
     case 'pread':
       return [`${a['file']}`, `${a['page']}`];
+    case 'remap_file_pages': {
+      const flags = Number(a['flags'] ?? 0);
+      const extra: string[] = [];
+      if (flags === 0x10000) extra.push('nonblock');
+      else if (flags !== 0) extra.push(`flags=${flags}`);
+      if (a['prot'] !== undefined && a['prot'] !== '---') extra.push(`prot=${a['prot']}`);
+      if (a['byteoff'] !== undefined) extra.push(`byteoff=${a['byteoff']}`);
+      return [`${a['r']}`, `${a['page']}`, `${a['npages']}`, `${a['pgoff']}`, ...extra];
+    }
     case 'pwrite':
       return [`${a['file']}`, `${a['page']}`, `${a['tag']}`];
     case 'madvise':

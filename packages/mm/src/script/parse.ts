@@ -43,7 +43,7 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   read: [2, 2],
   madvise: [4, 4],
   mremap: [4, 6],
-  remap_file_pages: [4, 5],
+  remap_file_pages: [4, 8],
   ftruncate: [2, 2],
   punch: [3, 3],
   pwrite: [3, 3],

@@ -15,6 +15,7 @@ import { do_fadvise_dontneed, do_punch, do_truncate } from '../kernel/truncate.j
 import { do_mprotect } from '../kernel/mprotect.js';
 import { swapon, totalKb, usedKb } from '../kernel/swap.js';
 import { swapoff } from '../kernel/swapoff.js';
+import { MAP_NONBLOCK, sys_remap_file_pages } from '../kernel/fremap.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
@@ -143,7 +144,9 @@ class Runner {
       }
       case 'ftruncate': {
         const inode = this.fileArg(op, 0, op.words[0]!);
-        const bytes = this.int(op, 1, 'size in bytes');
+        // BYTES, or Np for N pages (an mmsim extension: portable across page sizes)
+        const pagesForm = /^(\d+)p$/.exec(op.words[1] ?? '');
+        const bytes = pagesForm ? Number(pagesForm[1]) * m.variant.constants.PAGE_SIZE : this.int(op, 1, 'size in bytes');
         do_truncate(m, inode, bytes);
         return { args: { file: inode.name, bytes, pages: bytes / m.variant.constants.PAGE_SIZE }, ret: ok };
       }
@@ -200,6 +203,25 @@ class Runner {
         if (!(ADVICE as readonly string[]).includes(advice)) this.bad(op, 3, `advice '${advice}' is not one of ${ADVICE.join(', ')}`);
         do_madvise(m, p.mm, r.start + page, npages, advice as Advice);
         return { args: { r: r.name, page, npages, advice }, ret: ok };
+      }
+      case 'remap_file_pages': {
+        const r = this.region(op, 0);
+        const page = this.int(op, 1, 'page');
+        const npages = this.int(op, 2, 'page count');
+        const pgoffText = op.words[3]!;
+        const pgoff = pgoffText === 'ULONG_MAX' ? (1n << BigInt(m.variant.constants.wordBits)) - 1n : /^\d+$/.test(pgoffText) ? BigInt(pgoffText) : this.bad(op, 3, `pgoff '${pgoffText}' is not a number or ULONG_MAX`);
+        let flags = 0;
+        let prot = '---';
+        for (let w = 4; w < op.words.length; w++) {
+          const word = op.words[w]!;
+          if (word === 'nonblock') flags |= MAP_NONBLOCK;
+          else if (word.startsWith('flags=')) flags = Number(word.slice(6));
+          else if (word.startsWith('prot=')) prot = word.slice(5);
+          else if (!word.startsWith('byteoff=')) this.bad(op, w, `unknown remap_file_pages option '${word}' (nonblock, prot=, flags=, byteoff=)`);
+        }
+        const args = { r: r.name, page, size: npages * m.variant.constants.PAGE_SIZE, npages, prot, pgoff: pgoffText === 'ULONG_MAX' ? 'ULONG_MAX' : Number(pgoff), flags };
+        sys_remap_file_pages(m, p.mm, { start: r.start + page, pages: npages, prot: prot === '---' ? 0 : 1, pgoff, flags });
+        return { args, ret: ok };
       }
       case 'swapon': {
         const kind = op.words[0];
