@@ -34,3 +34,4 @@ export { swapoff } from './kernel/swapoff.js';
 export { do_swap_page } from './kernel/swap-in.js';
 export { reclaim_anon_page } from './kernel/vmscan.js';
 export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } from './kernel/fremap.js';
+export { do_mremap } from './kernel/mremap.js';

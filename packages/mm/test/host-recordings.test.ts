@@ -48,6 +48,7 @@ const MODELLED = [
   'swap.json',
   'script.swap_minimal.json',
   'remap_file_pages.json',
+  'mremap.json',
   'script.remap_minimal.json',
 ];
 

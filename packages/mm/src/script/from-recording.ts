@@ -44,6 +44,11 @@ function words(step: RecordedStep): string[] | undefined {
       return [`${a['file']}`, `${a['bytes']}`];
     case 'pread':
       return [`${a['file']}`, `${a['page']}`];
+    case 'mremap': {
+      const flags = (a['flags'] as string[]).length ? (a['flags'] as string[]).join(',') : 'none';
+      const dest = a['new_r'] !== undefined ? [`${a['new_r']}`, `${a['new_slot']}`] : [];
+      return [`${a['r']}`, `${a['old_pages']}`, `${a['new_pages']}`, flags, ...dest];
+    }
     case 'remap_file_pages': {
       const flags = Number(a['flags'] ?? 0);
       const extra: string[] = [];

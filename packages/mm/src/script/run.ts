@@ -16,6 +16,7 @@ import { do_mprotect } from '../kernel/mprotect.js';
 import { swapon, totalKb, usedKb } from '../kernel/swap.js';
 import { swapoff } from '../kernel/swapoff.js';
 import { MAP_NONBLOCK, sys_remap_file_pages } from '../kernel/fremap.js';
+import { do_mremap } from '../kernel/mremap.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
@@ -42,6 +43,8 @@ class Runner {
   readonly m: Machine;
   readonly labels: PfnLabels;
   readonly regions = new Map<string, Region>();
+  /** regions to forget after this step's observation (the source of an mremap move) */
+  readonly retire: string[] = [];
   readonly procs: Record<'parent' | 'child', Process | undefined>;
   private readonly arena: number;
   private readonly slotPages: number;
@@ -204,6 +207,36 @@ class Runner {
         do_madvise(m, p.mm, r.start + page, npages, advice as Advice);
         return { args: { r: r.name, page, npages, advice }, ret: ok };
       }
+      case 'mremap': {
+        const r = this.region(op, 0);
+        const oldPages = this.int(op, 1, 'old page count');
+        const newPages = this.int(op, 2, 'new page count');
+        const flagWords = op.words[3] === 'none' ? [] : op.words[3]!.split(',');
+        for (const f of flagWords) if (!['maymove', 'fixed', 'dontunmap'].includes(f)) this.bad(op, 3, `unknown mremap flag '${f}' (maymove, fixed, dontunmap or none)`);
+        const newName = op.words[4];
+        const newSlot = op.words[5] !== undefined ? this.int(op, 5, 'slot') : undefined;
+        if (flagWords.includes('fixed') && (newName === undefined || newSlot === undefined)) this.bad(op, 3, 'a fixed mremap needs NEWR and NEWSLOT');
+        const newStart = newSlot !== undefined ? this.arena + newSlot * this.slotPages : undefined;
+        const res = do_mremap(m, p.mm, {
+          start: r.start,
+          oldPages,
+          newPages,
+          maymove: flagWords.includes('maymove'),
+          fixed: flagWords.includes('fixed'),
+          dontunmap: flagWords.includes('dontunmap'),
+          ...(newStart !== undefined ? { newStart } : {}),
+        });
+        if (res.moved && newName !== undefined) {
+          // the oracle still shows the old region in this step's observation, then drops it
+          if (!flagWords.includes('dontunmap')) this.retire.push(r.name);
+          this.regions.set(newName, { name: newName, start: res.start, pages: newPages });
+        } else {
+          this.regions.set(r.name, { ...r, pages: newPages });
+        }
+        const args: Record<string, unknown> = { r: r.name, old_pages: oldPages, new_pages: newPages, flags: flagWords };
+        if (newName !== undefined) Object.assign(args, { new_r: newName, new_slot: newSlot });
+        return { args, ret: { ok: true, moved: res.moved } };
+      }
       case 'remap_file_pages': {
         const r = this.region(op, 0);
         const page = this.int(op, 1, 'page');
@@ -281,9 +314,10 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
       }
     }
     const name = result.op ?? op.op;
-    // the oracle observes nothing after unlinking a file, nor after settle/sysstat (no page changes)
-    const quiet = name === 'file_destroy' || name === 'settle' || name === 'sysstat';
+    // the oracle observes nothing after creating or unlinking a file, nor after settle/sysstat
+    const quiet = name === 'file_create' || name === 'file_destroy' || name === 'settle' || name === 'sysstat';
     steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quiet ? {} : runner.observe(op.proc) });
+    for (const r of runner.retire.splice(0)) runner.regions.delete(r);
   }
   const v = runner.m.variant;
   return { scenario: script.scenario, desc: script.desc, kernel: v.era, variant: v.key, page_size: v.constants.PAGE_SIZE, steps };
