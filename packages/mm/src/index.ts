@@ -5,7 +5,7 @@ export { PageTable } from './kernel/pagetable.js';
 export { VmaSet } from './kernel/vma.js';
 export type { Vma } from './kernel/vma.js';
 export { SyscallError } from './kernel/errno.js';
-export { handle_mm_fault, do_anonymous_page, do_wp_page, zap_pte_range, access } from './kernel/memory.js';
+export { handle_mm_fault, do_anonymous_page, do_wp_page, zap_pte_range, access, touch, TOUCH_OK, TOUCH_SEGV_MAPERR, TOUCH_SEGV_ACCERR, TOUCH_SIGBUS } from './kernel/memory.js';
 export { do_mmap, do_mmap_anon, do_munmap, populate } from './kernel/mmap.js';
 export { create_file, file_pread, file_pwrite, remove_file } from './kernel/fs.js';
 export { do_truncate, do_punch, do_fadvise_dontneed, unmap_mapping_range } from './kernel/truncate.js';

@@ -81,13 +81,13 @@ export function checkInvariants(m: Machine): Violation[] {
     const flags = f.flags[frame]!;
     const zero = (flags & PG_zero) !== 0;
     if (zero && m.era === '6.18') continue; // special ptes: no struct page accounting
-    const mapcount = f.mapcount[frame]!;
+    const mapcount = f.maps(frame);
     if (mapcount !== counted[frame]!) {
       out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: mapcount ${mapcount} but ${counted[frame]} ptes map it` });
     }
     const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + inPageCache[frame]! + (zero ? 1 : 0);
-    if (f.refcount[frame]! !== holders) {
-      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refcount[frame]} but ${holders} holders (mappings, page cache, swap cache)` });
+    if (f.refs(frame) !== holders) {
+      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refs(frame)} but ${holders} holders (mappings, page cache, swap cache)` });
     }
     if (!zero && holders === 0) {
       out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a page nothing maps or holds` });

@@ -116,8 +116,8 @@ export function delete_from_page_cache(m: Machine, inode: Inode, index: number):
   const frame = inode.cache.get(index);
   if (frame === undefined) return;
   const f = m.frames;
-  if (f.mapcount[frame]! > 0) {
-    throw new KernelBug(`BUG_ON(page_mapped(page)): ${inode.name} index ${index} (pfn ${f.pfn(frame)}) leaves the page cache while ${f.mapcount[frame]} pte(s) still map it`);
+  if (f.maps(frame) > 0) {
+    throw new KernelBug(`BUG_ON(page_mapped(page)): ${inode.name} index ${index} (pfn ${f.pfn(frame)}) leaves the page cache while ${f.maps(frame)} pte(s) still map it`);
   }
   if (inode.fs === 'ext4' && (f.flags[frame]! & PG_dirty) !== 0) inode.disk.set(index, f.tag[frame]!);
   inode.cache.delete(index);

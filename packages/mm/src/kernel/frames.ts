@@ -1,17 +1,19 @@
 /**
- * Physical frames and their struct page, as typed arrays (32 bytes a
- * frame): flags, refcount, mapcount, mapping, index, private (swap slot of
- * a swap-cache page) and a content tag standing for the data.
+ * Physical frames and their struct page, as typed arrays (22 bytes a
+ * frame): flags (u16), refcount and mapcount (u16, with an overflow table
+ * past 65534), mapping (i32), index (f64) and a content tag (i32). The swap
+ * slot of a swap-cache page (page->private) is kept sparsely, since few
+ * frames have one.
  *
- * A frame number is the pfn minus `pfnBase`. The free list is a stack, so
- * like the kernel's per-CPU lists a just-freed frame is reused first.
+ * Like mem_map, the arrays cover all of physical memory from the start (the
+ * machine's size is fixed); the OS commits their pages as frames are first
+ * used. A frame number is the pfn minus `pfnBase`. The free list is a stack,
+ * so like the kernel's per-CPU lists a just-freed frame is reused first.
  */
 import { PG_inuse } from './page-flags.js';
 
 export interface FrameTableOptions {
-  /** frames to reserve up front; the table grows by doubling */
-  readonly initial?: number;
-  /** hard limit (what the arch's pfn field can address) */
+  /** physical memory in frames */
   readonly max: number;
   /** pfn of frame 0 */
   readonly pfnBase?: number;
@@ -21,21 +23,23 @@ export class OutOfFramesError extends Error {
   override readonly name = 'OutOfFramesError';
 }
 
+const SATURATED = 0xffff;
+
 export class FrameTable {
-  flags: Uint32Array;
-  /** page_count(): mappings + page cache + swap cache + pins */
-  refcount: Int32Array;
-  /** page_mapcount(): ptes mapping the frame */
-  mapcount: Int32Array;
+  readonly flags: Uint16Array;
+  private readonly refcount: Uint16Array;
+  private readonly mapcount: Uint16Array;
   /** inode id (file), anon_vma id (PG_anon), or 0 */
-  mapping: Int32Array;
+  readonly mapping: Int32Array;
   /** page->index: pgoff in the file, or the anon linear index */
-  index: Float64Array;
-  /** page->private: global swap slot id of a swap-cache page, else -1 */
-  private: Int32Array;
+  readonly index: Float64Array;
   /** content tag id (0 = all zeroes) */
-  tag: Int32Array;
-  private freeStack: Int32Array;
+  readonly tag: Int32Array;
+  /** page->private of swap-cache pages: their swap slot id */
+  readonly swapSlot = new Map<number, number>();
+  private readonly refOverflow = new Map<number, number>();
+  private readonly mapOverflow = new Map<number, number>();
+  private readonly freeStack: Int32Array;
   private freeTop = 0;
   private used = 0;
   /** frames handed out at least once */
@@ -46,45 +50,24 @@ export class FrameTable {
   onFree: ((frame: number) => void) | undefined;
 
   constructor(options: FrameTableOptions) {
-    const n = Math.min(options.initial ?? 1024, options.max);
-    this.max = options.max;
+    const n = options.max;
+    this.max = n;
     this.pfnBase = options.pfnBase ?? 0x100;
-    this.flags = new Uint32Array(n);
-    this.refcount = new Int32Array(n);
-    this.mapcount = new Int32Array(n);
+    this.flags = new Uint16Array(n);
+    this.refcount = new Uint16Array(n);
+    this.mapcount = new Uint16Array(n);
     this.mapping = new Int32Array(n);
     this.index = new Float64Array(n);
-    this.private = new Int32Array(n).fill(-1);
     this.tag = new Int32Array(n);
     this.freeStack = new Int32Array(n);
   }
 
   get capacity(): number {
-    return this.flags.length;
+    return this.max;
   }
 
   get inUse(): number {
     return this.used;
-  }
-
-  private grow(): void {
-    const n = Math.min(this.capacity * 2, this.max);
-    if (n <= this.capacity) throw new OutOfFramesError(`out of physical frames (${this.max} frames)`);
-    const copy = <T extends Uint32Array | Int32Array | Float64Array>(a: T, make: (n: number) => T): T => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.flags = copy(this.flags, (k) => new Uint32Array(k));
-    this.refcount = copy(this.refcount, (k) => new Int32Array(k));
-    this.mapcount = copy(this.mapcount, (k) => new Int32Array(k));
-    this.mapping = copy(this.mapping, (k) => new Int32Array(k));
-    this.index = copy(this.index, (k) => new Float64Array(k));
-    const priv = new Int32Array(n).fill(-1);
-    priv.set(this.private);
-    this.private = priv;
-    this.tag = copy(this.tag, (k) => new Int32Array(k));
-    this.freeStack = copy(this.freeStack, (k) => new Int32Array(k));
   }
 
   /** alloc_page(): a frame with refcount 1, everything else clear. */
@@ -93,7 +76,7 @@ export class FrameTable {
     if (this.freeTop > 0) {
       frame = this.freeStack[--this.freeTop]!;
     } else {
-      if (this.high === this.capacity) this.grow();
+      if (this.high === this.max) throw new OutOfFramesError(`out of physical frames (${this.max} frames)`);
       frame = this.high++;
     }
     this.flags[frame] = PG_inuse;
@@ -101,7 +84,6 @@ export class FrameTable {
     this.mapcount[frame] = 0;
     this.mapping[frame] = 0;
     this.index[frame] = 0;
-    this.private[frame] = -1;
     this.tag[frame] = 0;
     this.used++;
     return frame;
@@ -112,24 +94,74 @@ export class FrameTable {
     return this.freeTop > 0 || this.high < this.max;
   }
 
-  /** put_page(): drop a reference; the frame is freed at zero. Returns true when freed. */
-  put(frame: number): boolean {
-    const left = --this.refcount[frame]!;
-    if (left > 0) return false;
-    if (left < 0) throw new Error(`put_page on frame ${frame} with refcount 0 (pfn ${frame + this.pfnBase})`);
-    this.free(frame);
-    return true;
+  /** page_count() */
+  refs(frame: number): number {
+    const r = this.refcount[frame]!;
+    return r === SATURATED ? this.refOverflow.get(frame)! : r;
   }
 
+  /** page_mapcount() */
+  maps(frame: number): number {
+    const c = this.mapcount[frame]!;
+    return c === SATURATED ? this.mapOverflow.get(frame)! : c;
+  }
+
+  private setRefs(frame: number, n: number): void {
+    if (n >= SATURATED) {
+      this.refcount[frame] = SATURATED;
+      this.refOverflow.set(frame, n);
+    } else {
+      if (this.refcount[frame] === SATURATED) this.refOverflow.delete(frame);
+      this.refcount[frame] = n;
+    }
+  }
+
+  mapSet(frame: number, n: number): void {
+    if (n >= SATURATED) {
+      this.mapcount[frame] = SATURATED;
+      this.mapOverflow.set(frame, n);
+    } else {
+      if (this.mapcount[frame] === SATURATED) this.mapOverflow.delete(frame);
+      this.mapcount[frame] = n;
+    }
+  }
+
+  mapInc(frame: number): void {
+    const c = this.mapcount[frame]!;
+    if (c < SATURATED - 1) this.mapcount[frame] = c + 1;
+    else this.mapSet(frame, this.maps(frame) + 1);
+  }
+
+  mapDec(frame: number): void {
+    const c = this.mapcount[frame]!;
+    if (c === 0) throw new Error(`page_remove_rmap on pfn ${frame + this.pfnBase} with mapcount 0`);
+    if (c < SATURATED) this.mapcount[frame] = c - 1;
+    else this.mapSet(frame, this.maps(frame) - 1);
+  }
+
+  /** get_page() */
   get(frame: number): void {
-    this.refcount[frame]!++;
+    const r = this.refcount[frame]!;
+    if (r < SATURATED - 1) this.refcount[frame] = r + 1;
+    else this.setRefs(frame, this.refs(frame) + 1);
+  }
+
+  /** put_page(): drop a reference; the frame is freed at zero. Returns true when freed. */
+  put(frame: number): boolean {
+    const r = this.refcount[frame]!;
+    if (r === 0) throw new Error(`put_page on frame ${frame} with refcount 0 (pfn ${frame + this.pfnBase})`);
+    if (r < SATURATED) this.refcount[frame] = r - 1;
+    else this.setRefs(frame, this.refs(frame) - 1);
+    if (this.refcount[frame] !== 0) return false;
+    this.free(frame);
+    return true;
   }
 
   private free(frame: number): void {
     this.onFree?.(frame);
     this.flags[frame] = 0;
     this.mapping[frame] = 0;
-    this.private[frame] = -1;
+    this.swapSlot.delete(frame);
     this.freeStack[this.freeTop++] = frame;
     this.used--;
   }

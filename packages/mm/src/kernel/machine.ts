@@ -53,8 +53,18 @@ export class Machine {
   /** pte words of the last mk* call (scratch, so no pte allocates) */
   pteHi = 0;
   pteLo = 0;
+  /** what the last touch() read, and the faults it took */
+  lastTag = 0;
+  lastMinor = 0;
+  lastMajor = 0;
   private readonly dirtyHi: number;
   private readonly dirtyLo: number;
+  private readonly wdyHi: number;
+  private readonly wdyLo: number;
+  private readonly wdyKeepHi: number;
+  private readonly wdyKeepLo: number;
+  private readonly writeHi: number;
+  private readonly writeLo: number;
   private nextPid = 1;
   private nextMm = 1;
   private nextAnonVma = 1;
@@ -63,7 +73,7 @@ export class Machine {
     this.variant = compileVariant(options.spec, options.config ?? DEFAULT_CONFIG);
     this.era = this.variant.era;
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
-    this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), initial: 1024 });
+    this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100) });
     this.prot = new ProtCache(this.variant);
     let dirty = 0n;
     for (const b of this.variant.spec.bits) {
@@ -71,6 +81,17 @@ export class Machine {
     }
     this.dirtyHi = hi32(dirty);
     this.dirtyLo = lo32(dirty);
+    const mw = this.variant.modifierWords;
+    const none = { setHi: 0, setLo: 0, keepHi: 0xffffffff, keepLo: 0xffffffff };
+    const w = mw['pte_mkwrite'] ?? none;
+    const d = mw['pte_mkdirty'] ?? none;
+    const y = mw['pte_mkyoung'] ?? none;
+    this.wdyHi = (w.setHi | d.setHi | y.setHi) >>> 0;
+    this.wdyLo = (w.setLo | d.setLo | y.setLo) >>> 0;
+    this.wdyKeepHi = (w.keepHi & d.keepHi & y.keepHi) >>> 0;
+    this.wdyKeepLo = (w.keepLo & d.keepLo & y.keepLo) >>> 0;
+    this.writeHi = w.setHi;
+    this.writeLo = w.setLo;
     this.zeroFrame = this.frames.alloc();
     this.frames.flags[this.zeroFrame]! |= PG_zero | PG_reserved | PG_uptodate;
   }
@@ -117,6 +138,12 @@ export class Machine {
     this.pteLo = ((this.pteLo | m.setLo) & m.keepLo) >>> 0;
   }
 
+  /** pte_mkyoung(pte_mkdirty(pte_mkwrite(pte))) on pteHi/pteLo: the hot write-fault case, pre-resolved */
+  mkWriteDirtyYoung(): void {
+    this.pteHi = ((((this.pteHi | this.wdyHi) >>> 0) & this.wdyKeepHi) >>> 0);
+    this.pteLo = ((((this.pteLo | this.wdyLo) >>> 0) & this.wdyKeepLo) >>> 0);
+  }
+
   /** frame a present pte maps (pte_pfn) */
   pteFrame(hi: number, lo: number): number {
     return this.frames.frameOf(this.variant.fast.pte_pfn_lo(hi, lo));
@@ -129,7 +156,6 @@ export class Machine {
 
   /** pte_write(): the bits pte_mkwrite sets are all set */
   pteWrite(hi: number, lo: number): boolean {
-    const m = this.variant.modifierWords['pte_mkwrite']!;
-    return (hi & m.setHi) === m.setHi && (lo & m.setLo) === m.setLo;
+    return ((hi & this.writeHi) >>> 0) === this.writeHi && ((lo & this.writeLo) >>> 0) === this.writeLo;
   }
 }

@@ -56,7 +56,7 @@ function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
     if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
     const frame = m.pteFrame(hi, lo);
     if ((f.flags[frame]! & PG_anon) === 0 || (f.flags[frame]! & PG_zero) !== 0) continue;
-    if (f.mapcount[frame] !== 1) continue; // shared after fork: left alone
+    if (f.maps(frame) !== 1) continue; // shared after fork: left alone
     // folio_mark_lazyfree(): PG_swapbacked is cleared when the per-CPU lazyfree batch drains,
     // which user space does not see happen at once; PG_lazyfree carries the decision here.
     f.flags[frame]! &= ~PG_dirty;
@@ -76,7 +76,7 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
     if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
     const frame = m.pteFrame(hi, lo);
     if ((f.flags[frame]! & PG_zero) !== 0) continue;
-    if (f.mapcount[frame] !== 1) continue; // madvise_cold_or_pageout skips shared folios
+    if (f.maps(frame) !== 1) continue; // madvise_cold_or_pageout skips shared folios
     if ((f.flags[frame]! & PG_anon) === 0) {
       // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
       const inode = m.inodeOf(vma);

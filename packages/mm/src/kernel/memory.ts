@@ -27,11 +27,8 @@ export const FAULT_FLAG_WRITE = 1;
 /** Map a new page at the pte: writable and dirty for a write fault. */
 function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
   m.mkPte(frame, vma.flags);
-  if (write) {
-    m.modify('pte_mkwrite');
-    m.modify('pte_mkdirty');
-  }
-  m.modify('pte_mkyoung');
+  if (write) m.mkWriteDirtyYoung();
+  else m.modify('pte_mkyoung');
   mm.pgtable.set(slot, m.pteHi, m.pteLo);
 }
 
@@ -43,7 +40,7 @@ export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
     if (m.era === '6.18') m.modify('pte_mkspecial');
     else {
       m.frames.get(m.zeroFrame);
-      m.frames.mapcount[m.zeroFrame]!++;
+      m.frames.mapInc(m.zeroFrame);
     }
     mm.pgtable.set(slot, m.pteHi, m.pteLo);
     return VM_FAULT_OK;
@@ -78,17 +75,15 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
   if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
     let reuse: boolean;
     if (m.era === '2.6.21') {
-      reuse = f.mapcount[frame] === 1; // can_share_swap_page()
+      reuse = f.maps(frame) === 1; // can_share_swap_page()
     } else {
-      reuse = (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refcount[frame] === 1;
+      reuse = (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1;
     }
     if (reuse) {
       if (m.era === '6.18') f.flags[frame]! |= PG_anon_exclusive;
       m.pteHi = hi;
       m.pteLo = lo;
-      m.modify('pte_mkwrite');
-      m.modify('pte_mkdirty');
-      m.modify('pte_mkyoung');
+      m.mkWriteDirtyYoung();
       mm.pgtable.set(slot, m.pteHi, m.pteLo);
       return VM_FAULT_OK;
     }
@@ -147,42 +142,62 @@ export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags
   return VM_FAULT_SIGBUS;
 }
 
+/** touch() status codes, the signal a bad access gets */
+export const TOUCH_OK = 0;
+export const TOUCH_SEGV_MAPERR = 1;
+export const TOUCH_SEGV_ACCERR = 2;
+export const TOUCH_SIGBUS = 3;
+
 /**
- * A user access of one page: the arch fault handler's checks (no VMA →
- * SEGV_MAPERR, wrong permission → SEGV_ACCERR), the fault, then the access.
+ * A user access of one page, allocation-free: the arch fault handler's
+ * checks (no VMA → SEGV_MAPERR, wrong permission → SEGV_ACCERR), the fault,
+ * then the access. Returns a TOUCH_* code; the tag read and the fault
+ * counts are left in m.lastTag, m.lastMinor, m.lastMajor.
  */
-export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: number): AccessResult {
+export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
   const vma = mm.vmas.lookup(vpn);
-  if (!vma) return SEGV_MAPERR;
-  if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return SEGV_ACCERR;
+  if (!vma) return TOUCH_SEGV_MAPERR;
+  if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return TOUCH_SEGV_ACCERR;
+  const pt = mm.pgtable;
+  const fast = m.variant.fast;
   let minor = 0;
   let major = 0;
   for (let tries = 0; tries < 3; tries++) {
-    const slot = mm.pgtable.walk(vpn, false);
-    const hi = slot < 0 ? 0 : mm.pgtable.hi(slot);
-    const lo = slot < 0 ? 0 : mm.pgtable.lo(slot);
-    const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
-    const ok = cls === PteClassCode.present && (!write || m.pteWrite(hi, lo));
-    if (ok) {
+    const slot = pt.walk(vpn, false);
+    const hi = slot < 0 ? 0 : pt.hi(slot);
+    const lo = slot < 0 ? 0 : pt.lo(slot);
+    if (slot >= 0 && fast.classify(hi, lo) === PteClassCode.present && (!write || m.pteWrite(hi, lo))) {
       const frame = m.pteFrame(hi, lo);
       if (write) {
-        m.frames.tag[frame] = tag ?? 0;
+        m.frames.tag[frame] = tag;
         // the MMU sets the pte's dirty bit; the folio's PG_dirty only follows at unmap/reclaim
         if (!m.isPteDirty(hi, lo)) {
           m.pteHi = hi;
           m.pteLo = lo;
-          m.modify('pte_mkdirty');
-          mm.pgtable.set(slot, m.pteHi, m.pteLo);
+          m.mkWriteDirtyYoung(); // the pte is writable already: only dirty/young change
+          pt.set(slot, m.pteHi, m.pteLo);
         }
       }
-      return { ok: true, tag: m.tags.name(m.frames.tag[frame]!), minor, major };
+      m.lastTag = m.frames.tag[frame]!;
+      m.lastMinor = minor;
+      m.lastMajor = major;
+      return TOUCH_OK;
     }
     const ret = handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
-    if (ret === VM_FAULT_SIGBUS) return BUS_ADRERR;
+    if (ret === VM_FAULT_SIGBUS) return TOUCH_SIGBUS;
     if (ret === VM_FAULT_MAJOR) major++;
     else minor++;
   }
   throw new Error(`fault loop at vpn ${vpn}: the pte never became accessible`);
+}
+
+/** touch() with its result as an object (for scripts and tests). */
+export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: number): AccessResult {
+  const code = touch(m, mm, vpn, write, tag ?? 0);
+  if (code === TOUCH_SEGV_MAPERR) return SEGV_MAPERR;
+  if (code === TOUCH_SEGV_ACCERR) return SEGV_ACCERR;
+  if (code === TOUCH_SIGBUS) return BUS_ADRERR;
+  return { ok: true, tag: m.tags.name(m.lastTag), minor: m.lastMinor, major: m.lastMajor };
 }
 
 /** zap_pte_range(): clear the ptes of [start, end) in one VMA, dropping what they map. */

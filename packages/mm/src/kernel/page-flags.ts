@@ -19,4 +19,4 @@ export const PG_reserved = 1 << 9;
 /** PG_mappedtodisk (aliased PG_owner_2, kpageflags OWNER_2): ext4 read the folio from its disk blocks */
 export const PG_mappedtodisk = 1 << 10;
 /** frame is allocated (not on the free list) */
-export const PG_inuse = 1 << 31;
+export const PG_inuse = 1 << 15;

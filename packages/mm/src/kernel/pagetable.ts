@@ -25,6 +25,12 @@ export class PageTable {
   nrPteTables = 0;
   /** first vpn each pte table translates */
   private readonly leafBase: number[] = [];
+  /** log2(ptrsPerPte): slot = leaf << shift | index */
+  private readonly shift: number;
+  private readonly mask: number;
+  /** a one-entry TLB: the last pte table walked, by its first vpn */
+  private lastBase = Number.NEGATIVE_INFINITY;
+  private lastLeaf = 0;
 
   constructor(readonly variant: Variant) {
     const levels = variant.spec.levels;
@@ -34,6 +40,8 @@ export class PageTable {
     this.divisors = levels.map((l) => 2 ** (l.shift - pageShift));
     this.sizes = levels.map((l) => 2 ** l.bits);
     this.ptrsPerPte = this.sizes[this.depth - 1]!;
+    this.shift = Math.log2(this.ptrsPerPte);
+    this.mask = this.ptrsPerPte - 1;
     this.upper.push(new Int32Array(this.sizes[0]!));
   }
 
@@ -46,6 +54,9 @@ export class PageTable {
    * `alloc` (pte_alloc_map), else -1 where a table is missing.
    */
   walk(vpn: number, alloc: boolean): number {
+    // sequential work stays in one pte table: skip the upper levels
+    const off = vpn - this.lastBase;
+    if (off >= 0 && off < this.ptrsPerPte) return this.lastLeaf * this.ptrsPerPte + off;
     let table = this.upper[0]!;
     for (let level = 0; level < this.depth - 2; level++) {
       const i = this.index(vpn, level);
@@ -68,35 +79,38 @@ export class PageTable {
       leaf = this.leaves.length;
       table[i] = leaf;
     }
-    return (leaf - 1) * this.ptrsPerPte + this.index(vpn, this.depth - 1);
+    const index = this.index(vpn, this.depth - 1);
+    this.lastBase = vpn - index;
+    this.lastLeaf = leaf - 1;
+    return (leaf - 1) * this.ptrsPerPte + index;
   }
 
   lo(slot: number): number {
-    const t = this.leaves[Math.floor(slot / this.ptrsPerPte)]!;
-    return t[(slot % this.ptrsPerPte) * this.words]!;
+    const t = this.leaves[slot >>> this.shift]!;
+    return t[(slot & this.mask) * this.words]!;
   }
 
   hi(slot: number): number {
     if (this.words === 1) return 0;
-    const t = this.leaves[Math.floor(slot / this.ptrsPerPte)]!;
-    return t[(slot % this.ptrsPerPte) * 2 + 1]!;
+    const t = this.leaves[slot >>> this.shift]!;
+    return t[((slot & this.mask) << 1) + 1]!;
   }
 
   /** set_pte_at(): store both words (the low word first, as x86 PAE does for a present pte) */
   set(slot: number, hi: number, lo: number): void {
-    const t = this.leaves[Math.floor(slot / this.ptrsPerPte)]!;
-    const at = (slot % this.ptrsPerPte) * this.words;
+    const t = this.leaves[slot >>> this.shift]!;
+    const at = (slot & this.mask) * this.words;
     t[at] = lo;
     if (this.words === 2) t[at + 1] = hi;
   }
 
   /** The vpn a slot translates. */
   vpnOf(slot: number): number {
-    return this.leafBase[Math.floor(slot / this.ptrsPerPte)]! + (slot % this.ptrsPerPte);
+    return this.leafBase[slot >>> this.shift]! + (slot & this.mask);
   }
 
   /** The raw pte table holding `slot`, as the arch would lay it out in memory (logical values). */
   tableOf(slot: number): Uint32Array {
-    return this.leaves[Math.floor(slot / this.ptrsPerPte)]!;
+    return this.leaves[slot >>> this.shift]!;
   }
 }

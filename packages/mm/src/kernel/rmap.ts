@@ -20,12 +20,12 @@ export function page_add_new_anon_rmap(m: Machine, frame: number, vma: Vma, vpn:
   if (m.era === '6.18') f.flags[frame]! |= PG_anon_exclusive;
   f.mapping[frame] = vma.anonVma;
   f.index[frame] = vma.pgoff + (vpn - vma.start);
-  f.mapcount[frame] = 1;
+  f.mapSet(frame, 1);
 }
 
 /** page_add_file_rmap() / page_dup_rmap(): one more pte maps the frame (with its reference). */
 export function page_dup_rmap(m: Machine, frame: number): void {
-  m.frames.mapcount[frame]!++;
+  m.frames.mapInc(frame);
   m.frames.get(frame);
 }
 
@@ -36,8 +36,8 @@ export function page_dup_rmap(m: Machine, frame: number): void {
 export function page_remove_rmap(m: Machine, frame: number): void {
   const f = m.frames;
   if ((f.flags[frame]! & PG_zero) !== 0 && m.era === '6.18') return;
-  f.mapcount[frame]!--;
-  if (f.mapcount[frame] === 0) f.flags[frame]! &= ~PG_anon_exclusive;
+  f.mapDec(frame);
+  if (f.maps(frame) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
   f.put(frame);
 }
 

@@ -56,9 +56,9 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
   // exclusive: the pte said so, or the page never went through the swap cache
   let exclusive = m.era === '6.18' && (pteExclusive || !inCache);
   swap_free(m, dev, slot);
-  f.mapcount[frame]!++;
+  f.mapInc(frame);
   if (m.era === '6.18') {
-    if (write && inCache && f.refcount[frame] === 2 && dev.map[slot] === 0) {
+    if (write && inCache && f.refs(frame) === 2 && dev.map[slot] === 0) {
       folio_free_swap(m, dev, slot); // should_try_to_free_swap
       inCache = false;
       exclusive = true;
@@ -66,7 +66,7 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
     if (exclusive) f.flags[frame]! |= PG_anon_exclusive;
   }
   m.mkPte(frame, vma.flags);
-  if (write && (m.era === '2.6.21' ? f.mapcount[frame] === 1 : exclusive)) {
+  if (write && (m.era === '2.6.21' ? f.maps(frame) === 1 : exclusive)) {
     m.modify('pte_mkwrite');
     m.modify('pte_mkdirty');
     if (m.era === '2.6.21' && inCache && dev.map[slot] === 0) folio_free_swap(m, dev, slot); // remove_exclusive_swap_page

@@ -63,7 +63,7 @@ export function get_swap_page(dev: SwapDevice): number {
 export function add_to_swap_cache(m: Machine, dev: SwapDevice, slot: number, frame: number): void {
   dev.cache[slot] = frame;
   m.frames.flags[frame]! |= PG_swapcache;
-  m.frames.private[frame] = slotId(dev.type, slot);
+  m.frames.swapSlot.set(frame, slotId(dev.type, slot));
   m.frames.get(frame);
 }
 
@@ -73,7 +73,7 @@ export function delete_from_swap_cache(m: Machine, dev: SwapDevice, slot: number
   if (frame < 0) return;
   dev.cache[slot] = -1;
   m.frames.flags[frame]! &= ~PG_swapcache;
-  m.frames.private[frame] = -1;
+  m.frames.swapSlot.delete(frame);
   m.frames.put(frame);
 }
 
@@ -98,7 +98,7 @@ export function swap_free(m: Machine, dev: SwapDevice, slot: number): void {
 export function free_swap_and_cache(m: Machine, dev: SwapDevice, slot: number): void {
   swap_free(m, dev, slot);
   const frame = dev.cache[slot]!;
-  if (dev.map[slot] === 0 && frame >= 0 && m.frames.mapcount[frame] === 0) delete_from_swap_cache(m, dev, slot);
+  if (dev.map[slot] === 0 && frame >= 0 && m.frames.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
 }
 
 /** Slots in use: named by someone or holding a cached page. */

@@ -38,7 +38,7 @@ export function swapoff(m: Machine): void {
           f.put(frame); // the cache holds it; the mapping takes its own reference below
         }
         f.get(frame);
-        f.mapcount[frame]!++;
+        f.mapInc(frame);
         const exclusive = exclusiveBit !== undefined && (exclusiveBit >= 32 ? (hi >>> (exclusiveBit - 32)) & 1 : (lo >>> exclusiveBit) & 1) === 1;
         if (m.era === '6.18' && exclusive) f.flags[frame]! |= PG_anon_exclusive;
         m.mkPte(frame, vma.flags);

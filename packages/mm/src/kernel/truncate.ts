@@ -125,7 +125,7 @@ export function do_punch(m: Machine, inode: Inode, first: number, count: number)
 /** fadvise(DONTNEED) after fsync: clean, unmapped cached pages are dropped (ext4 writes them first). */
 export function do_fadvise_dontneed(m: Machine, inode: Inode): void {
   for (const [index, frame] of [...inode.cache]) {
-    if (m.frames.mapcount[frame]! > 0) continue;
+    if (m.frames.maps(frame) > 0) continue;
     if (inode.fs === 'ext4') {
       inode.disk.set(index, m.frames.tag[frame]!);
       delete_from_page_cache(m, inode, index);

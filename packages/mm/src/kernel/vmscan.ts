@@ -82,7 +82,7 @@ export function reclaim_anon_page(m: Machine, frame: number): boolean {
   m.frames.flags[frame]! &= ~PG_dirty;
   // A synchronous device (zram) completes at once and the clean page is freed;
   // a disk write leaves it in the swap cache.
-  if (dev.kind === 'zram' && m.frames.mapcount[frame] === 0) delete_from_swap_cache(m, dev, slot);
+  if (dev.kind === 'zram' && m.frames.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
   m.frames.put(frame);
   return true;
 }

@@ -54,7 +54,7 @@ function kpageflags(m: Machine, frame: number): string[] {
   const out: string[] = [];
   if (f & PG_uptodate) out.push('UPTODATE');
   if (f & PG_dirty) out.push('DIRTY');
-  if (m.frames.mapcount[frame]! > 0) out.push('MMAP');
+  if (m.frames.maps(frame) > 0) out.push('MMAP');
   if (f & PG_anon) out.push('ANON');
   if (f & PG_swapcache) out.push('SWAPCACHE');
   if (f & PG_swapbacked) out.push('SWAPBACKED');
@@ -77,7 +77,7 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       const frame = m.pteFrame(hi, lo);
       const flags = m.frames.flags[frame]!;
       const zero = (flags & PG_zero) !== 0;
-      const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.mapcount[frame]!) : m.frames.mapcount[frame]!;
+      const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.maps(frame)) : m.frames.maps(frame);
       const pm: string[] = [];
       if (!zero && (flags & PG_anon) === 0) pm.push('file');
       if (!zero && mapcnt === 1) pm.push('excl');
