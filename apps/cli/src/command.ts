@@ -1,0 +1,56 @@
+/**
+ * What every command module provides, and what it is given to run with.
+ * Commands return their exit status; they never exit the process.
+ */
+import type { BackendV1, Era, KernelConfig, Variant } from '@mmsim/core';
+import type { Colors } from './render/color.js';
+
+/** Where output goes; each call gets whole text, newlines included. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly short?: string;
+  /** placeholder in help: `ID`, `FILE` */
+  readonly value?: string;
+  readonly help: string;
+}
+
+export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
+
+export interface RunContext {
+  readonly io: Io;
+  readonly c: Colors;
+  readonly json: boolean;
+  readonly backends: readonly BackendV1[];
+  /** the variants --arch / --kernel / --config name (or the given ids), compiled */
+  variants(ids?: readonly string[]): Variant[];
+  readonly eras: readonly Era[];
+  readonly config: KernelConfig;
+  readonly values: OptionValues;
+  readonly positionals: readonly string[];
+  readonly cwd: string;
+  /** print lines, newline-terminated */
+  print(lines: readonly string[]): void;
+}
+
+export interface CommandSpec {
+  /** `decode`, `encode swap` */
+  readonly name: string;
+  readonly summary: string;
+  /** after `mmsim `: `decode PTE` */
+  readonly usage: string;
+  /** options beyond the common ones */
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** positional arguments accepted, for the `unexpected argument` error */
+  readonly maxPositionals: number;
+  /** eras used when --kernel is not given */
+  readonly defaultEras?: readonly Era[];
+  /** extra help lines */
+  readonly details?: readonly string[];
+  run(ctx: RunContext): number | Promise<number>;
+}

@@ -1,0 +1,79 @@
+/**
+ * Every bad input: exactly one line on stderr naming it and the valid form,
+ * exit 2, nothing on stdout. A bug: one line and a hint, exit 3.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { expectUsageError, requireBuilt, run, runJson } from './helpers.js';
+
+beforeAll(requireBuilt);
+
+const ARCHES = 'all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64';
+const COMMON = '--arch, --kernel, --config, --backend, --json, --help';
+
+describe('bad usage and input: one line, exit 2', () => {
+  test.each([
+    [['decode', '0x1', '--arch', 'x86_65'], `mmsim decode: unknown arch 'x86_65' (valid: ${ARCHES})`],
+    [['encode', 'swap', '--offset', '1', '--arch', 'sparc'], `mmsim encode swap: unknown arch 'sparc' (valid: ${ARCHES})`],
+    [['decode', '0xZZ'], "mmsim decode: PTE '0xZZ' is not a number (use hex 0x…, binary 0b…, octal 0o… or decimal, '_' allowed between digits)"],
+    [['encode', 'swap', '--offset', '12z'], "mmsim encode swap: --offset '12z' is not a number (use hex 0x…, binary 0b…, octal 0o… or decimal, '_' allowed between digits)"],
+    [['decode', '0x1_0000_0000_0000_0000'], "mmsim decode: PTE '0x1_0000_0000_0000_0000' does not fit in 64 bits (at most 0xffffffffffffffff)"],
+    [['decode', '1', '--kernel', '3.0'], "mmsim decode: unknown kernel '3.0' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
+    [['limits', '--kernel', 'latest'], "mmsim limits: unknown kernel 'latest' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
+    [['decode', '1', '--config', 'CONFIG_HIGHMEM=y'], "mmsim decode: --config: unknown config option 'CONFIG_HIGHMEM' (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)"],
+    [['limits', '--config', 'NONLINEAR'], "mmsim limits: --config: config 'NONLINEAR' is not NAME=y or NAME=n (for example CONFIG_NONLINEAR=n)"],
+    [['encode', 'pfn', '--pfn', '1', '--prot', 'PAGE_FOO', '--arch', 'x86_64'], "mmsim encode pfn: unknown prot 'PAGE_FOO' (valid: PAGE_COPY, PAGE_KERNEL, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, __PAGE_KERNEL, or a raw value such as 0x63)"],
+    [['frob'], "mmsim: unknown command 'frob' (valid: decode, encode, layout, limits, diff, overview, help; no command: the overview)"],
+    [['encode'], 'mmsim encode: needs what to encode (valid: swap, file, pfn, migration)'],
+    [['encode', 'pte'], "mmsim encode: unknown kind 'pte' (valid: swap, file, pfn, migration)"],
+    [['decode', '1', '--frob'], `mmsim decode: unknown option '--frob' (valid: ${COMMON})`],
+    [['--frob'], `mmsim: unknown option '--frob' (valid: ${COMMON}, --version)`],
+    [['-x'], `mmsim: unknown option '-x' (valid: ${COMMON}, --version)`],
+    [['encode', 'swap', '--offset', '1', '--pgoff', '2'], `mmsim encode swap: unknown option '--pgoff' (valid: ${COMMON}, --type, --offset)`],
+    [['limits', '--svg', 'x.svg'], `mmsim limits: unknown option '--svg' (valid: ${COMMON})`],
+    [['decode'], 'mmsim decode: needs a PTE value (hex 0x…, decimal, binary 0b… or octal 0o…; `_` allowed between digits)'],
+    [['decode', '1', '2'], "mmsim decode: unexpected argument '2' (usage: mmsim decode PTE)"],
+    [['limits', 'x86_64'], "mmsim limits: unexpected argument 'x86_64' (usage: mmsim limits)"],
+    [['encode', 'swap'], 'mmsim encode swap: needs --offset O (the swap offset, e.g. 0x1234)'],
+    [['encode', 'swap', '--offset', '1', '--type', '32'], "mmsim encode swap: --type '32' is out of range (0..31)"],
+    [['encode', 'file'], 'mmsim encode file: needs --pgoff P (the file page offset, e.g. 0x1234)'],
+    [['encode', 'pfn', '--pfn', '1'], 'mmsim encode pfn: needs --prot NAME (a protection such as PAGE_SHARED, or a raw value)'],
+    [['encode', 'migration'], 'mmsim encode migration: needs --pfn N (the page frame number)'],
+    [['decode', '1', '--json=yes'], "mmsim decode: option '--json' takes no value"],
+    [['decode', '1', '--kernel'], "mmsim decode: option '--kernel' needs a value ERA (2.6.21 (2.6.20 is the same encodings) or 6.18 (repeatable; default: both where it makes sense))"],
+    [['decode', '1', '--arch', 'x86_64@6.18', '--kernel', '2.6.21', '--arch', 'ppc32@9'], "mmsim decode: unknown kernel '9' in 'ppc32@9' (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
+    [['decode', '1', '--backend', './no/such/backend'], 'mmsim decode: --backend ./no/such/backend: not a folder, file or installed package'],
+  ])('mmsim %j', (args, line) => {
+    expectUsageError(run(args), line);
+  });
+});
+
+describe('--backend', () => {
+  test('a backend file adds its variants beside the installed ones', () => {
+    const doc = runJson(['decode', '0x1fffffffffdb9600', '--backend', 'test/fixtures/toy-backend.mjs', '--arch', 'toy64', '--arch', 'x86_64@6.18']);
+    expect(doc.results.map((r: { variant: string; class: string; fields: { value: string }[] }) => [r.variant, r.class, r.fields[1]!.value])).toEqual([
+      ['toy64@6.18', 'swap', '0x1234'],
+      ['x86_64@6.18', 'swap', '0x1234'],
+    ]);
+    const overview = runJson(['--backend', 'test/fixtures/toy-backend.mjs']);
+    expect(overview.backends.map((b: { name: string }) => b.name)).toEqual(['toy', 'powerpc', 'x86']);
+    expect(overview.variants).toHaveLength(13);
+  });
+
+  test('an installed package named again is loaded once', () => {
+    const doc = runJson(['limits', '--backend', '@mmsim/arch-x86']);
+    expect(doc.variants).toHaveLength(12);
+  });
+
+  test('a backend that breaks the CLI is a bug: one line with a hint, exit 3; MMSIM_DEBUG=1 adds the stack', () => {
+    const args = ['decode', '1', '--backend', 'test/fixtures/broken-backend.mjs', '--arch', 'broken'];
+    const result = run(args);
+    expect(result.status).toBe(3);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^mmsim: internal error: .+ \(set MMSIM_DEBUG=1 for the stack trace\)$/);
+    const debug = run(args, { NO_COLOR: '1', MMSIM_DEBUG: '1' });
+    expect(debug.status).toBe(3);
+    expect(debug.stderr).toMatch(/^\s+at /m);
+  });
+});

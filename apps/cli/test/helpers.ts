@@ -1,0 +1,60 @@
+/**
+ * Run the built `mmsim` (dist/bin.js) as a user does: a child process, its
+ * exit status, stdout and stderr. Colour is off unless a test asks for it.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+
+export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+export const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+export interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function requireBuilt(): void {
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the package first (npx tsup)`);
+}
+
+export function run(args: readonly string[], env: Record<string, string> = { NO_COLOR: '1' }, cwd = CLI_DIR): Run {
+  const base = { ...process.env };
+  delete base['NO_COLOR'];
+  delete base['FORCE_COLOR'];
+  delete base['MMSIM_DEBUG'];
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...base, ...env }, cwd });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** Run with --json: exit status as expected, nothing on stderr, exactly one JSON document on stdout. */
+export function runJson(args: readonly string[], status = 0): Json {
+  const result = run([...args, '--json']);
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(status);
+  return JSON.parse(result.stdout) as Json;
+}
+
+/** A usage error: exit 2, nothing on stdout, exactly this one line on stderr, no stack trace. */
+export function expectUsageError(result: Run, line: string): void {
+  expect(result.stderr).toBe(`${line}\n`);
+  expect(result.status).toBe(2);
+  expect(result.stdout).toBe('');
+}
+
+// eslint-disable-next-line no-control-regex
+export const ANSI = /\u001b\[/;
+
+/** The result for one variant key (`x86_64@6.18`) in a --json document's list. */
+export function byVariant(list: readonly Json[], key: string): Json {
+  const found = list.find((r) => r.variant === key);
+  if (!found) throw new Error(`no ${key} in ${list.map((r) => r.variant).join(', ')}`);
+  return found;
+}
+
+export const ALL_KEYS = ['2.6.21', '6.18'].flatMap((era) => ['ppc32', 'ppc64', 'ppc64-64k', 'i386', 'i386-pae', 'x86_64'].map((id) => `${id}@${era}`));

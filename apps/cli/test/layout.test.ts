@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { ALL_KEYS, byVariant, expectUsageError, requireBuilt, run, runJson } from './helpers.js';
+
+// A strict XML parser to check the SVG: onml.parse (sax, strict), the one bit-field itself depends on.
+const fromCli = createRequire(import.meta.url);
+const onml = createRequire(fromCli.resolve('bit-field/lib/render.js'))('onml') as { parse(xml: string): unknown };
+
+let dir: string;
+beforeAll(() => {
+  requireBuilt();
+  dir = mkdtempSync(join(tmpdir(), 'mmsim-cli-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mmsim layout', () => {
+  test('terminal: every format of both eras, drawn under the bit positions', () => {
+    const result = run(['layout', 'x86_64']);
+    expect(result.status).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/^x86_64@2\.6\.21 — x86_64, 4-level$/m);
+    expect(out).toMatch(/^x86_64@6\.18 — x86_64, 4-level$/m);
+    expect(out).toMatch(/^ {2}present pte \(pfn_pte\) {2}from include\/asm-x86_64\/pgtable\.h/m);
+    expect(out).toContain('  nonlinear file pte (pgoff_to_pte, PTE_FILE_MAX_BITS 46)');
+    expect(out).toContain('  migration entry (swap type 25/26/27, offset = pfn)');
+    expect(out).toContain('58:9 offset (~offset[49:0])');
+    expect(out).toMatch(/^ {2}PTE_FILE_MAX_BITS {2}46 \(only 34 survive pte_to_pgoff\)$/m);
+  });
+
+  test('--arch all --json: the formats of every variant as bit ranges', () => {
+    const doc = runJson(['layout', '--arch', 'all']);
+    expect(doc.variants.map((v: { variant: string }) => v.variant).sort()).toEqual([...ALL_KEYS].sort());
+    const i386 = byVariant(doc.variants, 'i386@2.6.21');
+    expect(i386.formats.map((f: { name: string }) => f.name)).toEqual(['present', 'swap', 'file', 'migration']);
+    expect(i386.formats[2].ranges).toEqual([
+      { msb: 31, lsb: 8, name: 'pgoff', kind: 'field', detail: 'pgoff[28:5]' },
+      { msb: 6, lsb: 6, name: '_PAGE_FILE', kind: 'constant', detail: '1' },
+      { msb: 5, lsb: 1, name: 'pgoff', kind: 'field', detail: 'pgoff[4:0]' },
+    ]);
+    expect(i386.constants.maxSwapOffset).toBe('0xffffff');
+    expect(byVariant(doc.variants, 'x86_64@6.18').formats.map((f: { name: string }) => f.name)).toEqual(['present', 'swap', 'migration']);
+  });
+
+  test('--svg writes one SVG document that an XML parser accepts; --html a page embedding the diagrams and tables', () => {
+    const svg = join(dir, 'layout.svg');
+    const html = join(dir, 'layout.html');
+    const result = run(['layout', 'i386@2.6.21', 'ppc64@6.18', '--svg', svg, '--html', html]);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`wrote SVG ${svg}`);
+    expect(result.stdout).toContain(`wrote HTML ${html}`);
+    const text = readFileSync(svg, 'utf8');
+    const root = onml.parse(text) as [string, Record<string, string>, ...unknown[]];
+    expect(root[0]).toBe('svg');
+    expect(root[1].xmlns).toBe('http://www.w3.org/2000/svg');
+    expect(text).toContain('i386@2.6.21 — i386, 2-level (no PAE)');
+    expect(text).toContain('nonlinear file pte (pgoff_to_pte, PTE_FILE_MAX_BITS 29)');
+    expect(text).toContain('_PAGE_FILE');
+    expect(text).toContain('also: tolerant 5:4 (_PAGE_TOLERANT)');
+    expect(text.match(/<svg /g)!.length).toBe(1 + 4 + 3); // the document, i386's 4 formats, ppc64's 3
+
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/);
+    expect(page.match(/<svg /g)!.length).toBe(7);
+    expect(page).toContain('<h3>nonlinear file pte (pgoff_to_pte, PTE_FILE_MAX_BITS 29)</h3>');
+    expect(page).toContain('<tr><td>31:8</td><td>pgoff</td><td>pgoff[28:5]</td></tr>');
+  });
+
+  test('--json reports the files written', () => {
+    const svg = join(dir, 'x.svg');
+    const doc = runJson(['layout', 'x86_64@6.18', '--svg', svg]);
+    expect(doc.files).toEqual({ svg });
+    expect(readFileSync(svg, 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<svg /);
+  });
+
+  test('bad ids and unwritable files: one line, exit 2', () => {
+    expectUsageError(run(['layout']), 'mmsim layout: needs a variant ID (valid: all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64)');
+    expectUsageError(run(['layout', 'x86_65']), "mmsim layout: unknown arch 'x86_65' (valid: all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64)");
+    expectUsageError(run(['layout', 'x86_64', '--svg', join(dir, 'no', 'such', 'x.svg')]), `mmsim layout: cannot write --svg '${join(dir, 'no', 'such', 'x.svg')}': its folder does not exist`);
+  });
+});

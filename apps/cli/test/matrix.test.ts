@@ -1,0 +1,45 @@
+/**
+ * Every command on every variant (--arch all), as text and as --json: it
+ * succeeds, covers each variant, and the JSON is one parseable document.
+ */
+import { beforeAll, describe, expect, test } from 'vitest';
+import { ALL_KEYS, requireBuilt, run, runJson, type Json } from './helpers.js';
+
+beforeAll(requireBuilt);
+
+const OLD = ALL_KEYS.filter((k) => k.endsWith('@2.6.21'));
+
+/** command, the variant keys it covers, and where its JSON lists them */
+const COMMANDS: [string[], string[], (doc: Json) => string[]][] = [
+  [[], ALL_KEYS, (d) => d.variants.map((v: Json) => v.variant)],
+  [['decode', '0x5040'], ALL_KEYS, (d) => d.results.map((r: Json) => r.variant)],
+  [['encode', 'swap', '--type', '3', '--offset', '0x1234'], ALL_KEYS, (d) => d.results.filter((r: Json) => r.ok).map((r: Json) => r.variant)],
+  [['encode', 'file', '--pgoff', '0x1234'], OLD, (d) => d.results.filter((r: Json) => r.ok).map((r: Json) => r.variant)],
+  [['encode', 'pfn', '--pfn', '0x1234', '--prot', 'PAGE_READONLY'], ALL_KEYS, (d) => d.results.filter((r: Json) => r.ok).map((r: Json) => r.variant)],
+  [['encode', 'migration', '--pfn', '0x1234'], ALL_KEYS, (d) => d.results.filter((r: Json) => r.ok).map((r: Json) => r.variant)],
+  [['layout'], ALL_KEYS, (d) => d.variants.map((v: Json) => v.variant)],
+  [['limits'], ALL_KEYS, (d) => d.variants.map((v: Json) => v.variant)],
+  [['diff'], ALL_KEYS, (d) => d.pairs.flatMap((p: Json) => [p.a, p.b])],
+];
+
+/** The variant shows: by key (a heading), as an `id  era` table row, or as an `id` row under a `Linux ERA` heading. */
+function covers(text: string, key: string): boolean {
+  const [id, era] = key.split('@') as [string, string];
+  const row = (tail: string) => new RegExp(`^${id}\\s+${tail}`, 'm');
+  if (text.includes(key) || row(`${era.replace(/\./g, '\\.')}\\s`).test(text)) return true;
+  return text.split(/^(?=Linux )/m).some((section) => section.startsWith(`Linux ${era}`) && row('').test(section));
+}
+
+describe('--arch all', () => {
+  test.each(COMMANDS)('mmsim %j --arch all', (args, keys) => {
+    const result = run([...args, '--arch', 'all']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    for (const key of keys) expect(covers(result.stdout, key), key).toBe(true);
+  });
+
+  test.each(COMMANDS)('mmsim %j --arch all --json', (args, keys, listed) => {
+    const doc = runJson([...args, '--arch', 'all']);
+    expect([...new Set(listed(doc))].sort()).toEqual([...keys].sort());
+  });
+});
