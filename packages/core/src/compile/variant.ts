@@ -140,10 +140,15 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     typeClass: typeClassTable(types),
   });
   const fast = compileFast(source);
+  // Modifiers are compiled on first use: most callers (the CLI) never touch them.
   const fastModifiers: Record<string, FastModifier> = {};
   const modifierWords: Record<string, ModifierWords> = {};
   for (const [name, m] of Object.entries(spec.modifiers)) {
-    fastModifiers[name] = compileModifier(m.set ?? 0n, m.clear ?? 0n, spec.pteBits);
+    let compiled: FastModifier | undefined;
+    Object.defineProperty(fastModifiers, name, {
+      enumerable: true,
+      get: () => (compiled ??= compileModifier(m.set ?? 0n, m.clear ?? 0n, spec.pteBits)),
+    });
     const keep = ~(m.clear ?? 0n) & maskBig(spec.pteBits);
     modifierWords[name] = { setHi: hi32(m.set ?? 0n), setLo: lo32(m.set ?? 0n), keepHi: hi32(keep), keepLo: lo32(keep) };
   }
