@@ -131,10 +131,11 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
 
 describe('random operation sequences keep the invariants and the data', () => {
   for (const spec of [...X86, ...PPC]) {
-    test(`${spec.id}@${spec.era}`, () => {
+    test(`${spec.id}@${spec.era}`, { timeout: 120_000 }, () => {
       fc.assert(
         fc.property(fc.array(op, { minLength: 5, maxLength: 60, size: 'max' }), (ops) => run(spec, ops)),
-        { numRuns: 150 },
+        // 6 variants per arch family × 1700 = 10,200 sequences per family
+        { numRuns: Number(process.env['MMSIM_RANDOM_RUNS'] ?? 1700) },
       );
     });
   }

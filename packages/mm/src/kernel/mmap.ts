@@ -6,7 +6,8 @@
 import { SyscallError } from './errno.js';
 import type { Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
-import { access, zap_pte_range } from './memory.js';
+import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
+import { VM_FAULT_SIGBUS } from './signals.js';
 import { VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
@@ -53,18 +54,24 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   return mm.vmas.lookup(req.start)!;
 }
 
-/** __mm_populate() / MADV_POPULATE_*: fault each page in, for write when asked. */
+/**
+ * __mm_populate() / MADV_POPULATE_*: fault each page in (for write when
+ * asked) the way get_user_pages does — through handle_mm_fault, without
+ * touching the data. A page beyond EOF just stays unpopulated.
+ */
 export function populate(m: Machine, mm: Mm, start: number, pages: number, write: boolean): void {
+  const fast = m.variant.fast;
   for (let vpn = start; vpn < start + pages; vpn++) {
     const vma = mm.vmas.lookup(vpn);
     if (!vma) continue;
-    const slot = mm.pgtable.walk(vpn, false);
-    const present = slot >= 0 && m.variant.fast.pte_present(mm.pgtable.hi(slot), mm.pgtable.lo(slot));
-    if (present && !(write && !m.pteWrite(mm.pgtable.hi(slot), mm.pgtable.lo(slot)))) continue;
-    // a populate fault does not write data: keep the page's contents
-    const before = slot >= 0 && present ? m.frames.tag[m.pteFrame(mm.pgtable.hi(slot), mm.pgtable.lo(slot))]! : 0;
-    // a populate fault beyond EOF fails quietly (the mapping stays, the access would SIGBUS)
-    access(m, mm, vpn, write && (vma.flags & VM_WRITE) !== 0, before);
+    const forWrite = write && (vma.flags & VM_WRITE) !== 0;
+    for (let tries = 0; tries < 3; tries++) {
+      const slot = mm.pgtable.walk(vpn, false);
+      const hi = slot < 0 ? 0 : mm.pgtable.hi(slot);
+      const lo = slot < 0 ? 0 : mm.pgtable.lo(slot);
+      if (slot >= 0 && fast.pte_present(hi, lo) && (!forWrite || m.pteWrite(hi, lo))) break;
+      if (handle_mm_fault(m, mm, vma, vpn, forWrite ? FAULT_FLAG_WRITE : 0) === VM_FAULT_SIGBUS) break;
+    }
   }
 }
 

@@ -9,9 +9,9 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine } from './machine.js';
-import { PG_anon_exclusive, PG_dirty } from './page-flags.js';
+import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
-import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, type SwapDevice } from './swap.js';
+import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, type SwapDevice } from './swap.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {
@@ -61,28 +61,40 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
   }
 }
 
-/** Reclaim one exclusively mapped anon page; false when there is nowhere to swap it. */
+/**
+ * Reclaim one exclusively mapped anon page; false when there is nowhere to
+ * swap it. A page already in the swap cache (swapped in by a read fault,
+ * its slot kept) keeps its entry: shrink_folio_list skips add_to_swap, and
+ * a clean page needs no pageout, its data is on the device already.
+ */
 export function reclaim_anon_page(m: Machine, frame: number): boolean {
+  const f = m.frames;
   let dev: SwapDevice | undefined;
   let slot = -1;
-  for (const d of m.swaps) {
-    if (!d) continue;
-    slot = get_swap_page(d);
-    if (slot >= 0) {
-      dev = d;
-      break;
+  const existing = (f.flags[frame]! & PG_swapcache) !== 0 ? f.swapSlot.get(frame) : undefined;
+  if (existing !== undefined) {
+    dev = m.swaps[slotType(existing)];
+    slot = slotOffset(existing);
+  } else {
+    for (const d of m.swaps) {
+      if (!d) continue;
+      slot = get_swap_page(d);
+      if (slot >= 0) {
+        dev = d;
+        break;
+      }
     }
   }
-  if (!dev) return false;
-  m.frames.get(frame); // the reclaimer's isolation reference, held across unmap
-  add_to_swap_cache(m, dev, slot, frame);
+  if (!dev || slot < 0) return false;
+  f.get(frame); // the reclaimer's isolation reference, held across unmap
+  if (existing === undefined) add_to_swap_cache(m, dev, slot, frame);
   try_to_unmap_anon(m, frame, dev, slot);
-  // pageout(): the data reaches the device; the page is clean afterwards
-  dev.data[slot] = m.frames.tag[frame]!;
-  m.frames.flags[frame]! &= ~PG_dirty;
+  // pageout(): a new or dirty page reaches the device; it is clean afterwards
+  if (existing === undefined || (f.flags[frame]! & PG_dirty) !== 0) dev.data[slot] = f.tag[frame]!;
+  f.flags[frame]! &= ~PG_dirty;
   // A synchronous device (zram) completes at once and the clean page is freed;
   // a disk write leaves it in the swap cache.
-  if (dev.kind === 'zram' && m.frames.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
-  m.frames.put(frame);
+  if (dev.kind === 'zram' && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
+  f.put(frame);
   return true;
 }
