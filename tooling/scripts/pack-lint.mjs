@@ -3,56 +3,89 @@
 // `workspace:` ranges as a publish would) and lint the tarballs offline:
 // publint for package.json/exports hygiene, attw for the types each
 // resolution mode (node10, node16 CJS/ESM, bundler) would see.
+//
+// Run alone (`pnpm lint:pack`) it packs into a temporary folder and removes
+// it; release-check.mjs imports the same functions and keeps the tarballs.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bin = (name) => join(root, 'node_modules', '.bin', name);
-const out = mkdtempSync(join(tmpdir(), 'mmsim-pack-'));
+export const PNPM = 'pnpm@10.34.9';
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 
-function packages() {
-  const dirs = [];
+/** Run a command to completion, output captured; colours off. */
+export function run(cmd, args, cwd, env = process.env) {
+  const result = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '', error: result.error };
+}
+
+/** Every package under packages/ and apps/ that is not private: { dir, name, version, manifest }. */
+export function publishablePackages() {
+  const out = [];
   for (const group of ['packages', 'apps']) {
-    const base = join(root, group);
+    const base = join(ROOT, group);
     if (!existsSync(base)) continue;
-    for (const name of readdirSync(base)) {
-      const manifest = join(base, name, 'package.json');
-      if (!existsSync(manifest)) continue;
-      const pkg = JSON.parse(readFileSync(manifest, 'utf8'));
-      if (!pkg.private) dirs.push({ dir: join(base, name), name: pkg.name });
+    for (const entry of readdirSync(base).sort()) {
+      const manifestPath = join(base, entry, 'package.json');
+      if (!existsSync(manifestPath)) continue;
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+      if (!manifest.private) out.push({ dir: join(base, entry), name: manifest.name, version: manifest.version, manifest });
     }
   }
-  return dirs;
+  return out;
 }
 
-function run(cmd, args, cwd) {
-  return spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
-}
-
-let problems = 0;
-for (const { dir, name } of packages()) {
-  const pack = run('npx', ['--yes', 'pnpm@10.34.9', 'pack', '--pack-destination', out], dir);
-  if (pack.status !== 0) {
-    console.log(`✗ ${name}: pnpm pack failed\n${pack.stderr}`);
-    problems++;
-    continue;
+/** `pnpm pack` one package into `out`; returns { ok, tarball, output }. */
+export function packPackage(pkg, out) {
+  const pack = run('npx', ['--yes', PNPM, 'pack', '--pack-destination', out, '--json'], pkg.dir);
+  if (pack.status !== 0) return { ok: false, output: pack.stdout + pack.stderr };
+  try {
+    const json = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('{')));
+    return { ok: true, tarball: resolve(out, json.filename), files: json.files?.map((f) => f.path) ?? [], output: '' };
+  } catch {
+    return { ok: false, output: `cannot read pnpm pack's --json output:\n${pack.stdout}${pack.stderr}` };
   }
-  const tarball = join(out, readdirSync(out).find((f) => f.startsWith(name.replace('@', '').replace('/', '-')) && f.endsWith('.tgz')));
-  const publint = run(bin('publint'), ['run', tarball, '--strict'], dir);
-  const publintClean = publint.status === 0 && !/\b(warning|error|suggestion)s?\b/i.test(publint.stdout.replace(/All good!/, ''));
-  const attw = run(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji'], dir);
-  const attwClean = attw.status === 0;
-  console.log(`${publintClean && attwClean ? '✓' : '✗'} ${name}: publint ${publintClean ? 'clean' : 'PROBLEMS'}, attw ${attwClean ? 'clean' : 'PROBLEMS'}`);
-  if (!publintClean) console.log(publint.stdout + publint.stderr);
-  if (!attwClean) console.log(attw.stdout + attw.stderr);
-  if (!publintClean || !attwClean) problems++;
 }
-rmSync(out, { recursive: true, force: true });
-if (problems) {
-  console.log(`pack-lint: ${problems} package(s) with problems`);
-  process.exit(1);
+
+/** publint --strict and attw on one tarball: { publint: {ok, output}, attw: {ok, output} }. */
+export function lintTarball(tarball, cwd = ROOT) {
+  const publint = run(bin('publint'), ['run', tarball, '--strict'], cwd);
+  const publintOk = publint.status === 0 && !/\b(warning|error|suggestion)s?\b/i.test(publint.stdout.replace(/All good!/, ''));
+  const attw = run(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji'], cwd);
+  return {
+    publint: { ok: publintOk, output: publint.stdout + publint.stderr },
+    attw: { ok: attw.status === 0, output: attw.stdout + attw.stderr },
+  };
 }
-console.log('pack-lint: every package is clean');
+
+function main() {
+  const out = mkdtempSync(join(tmpdir(), 'mmsim-pack-'));
+  let problems = 0;
+  try {
+    for (const pkg of publishablePackages()) {
+      const packed = packPackage(pkg, out);
+      if (!packed.ok) {
+        console.log(`✗ ${pkg.name}: pnpm pack failed\n${packed.output}`);
+        problems++;
+        continue;
+      }
+      const { publint, attw } = lintTarball(packed.tarball, pkg.dir);
+      console.log(`${publint.ok && attw.ok ? '✓' : '✗'} ${pkg.name}: publint ${publint.ok ? 'clean' : 'PROBLEMS'}, attw ${attw.ok ? 'clean' : 'PROBLEMS'}`);
+      if (!publint.ok) console.log(publint.output);
+      if (!attw.ok) console.log(attw.output);
+      if (!publint.ok || !attw.ok) problems++;
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+  if (problems) {
+    console.log(`pack-lint: ${problems} package(s) with problems`);
+    process.exit(1);
+  }
+  console.log('pack-lint: every package is clean');
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();

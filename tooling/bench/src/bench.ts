@@ -19,8 +19,9 @@ import { writeFileSync } from 'node:fs';
 import { arch, cpus, platform, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import { compileVariant, fieldWidth, hex, newReg, type Reg, type Variant } from '@mmsim/core';
-// The list of built-in backends lives in one place: the test runner.
-import { BUILTIN_BACKENDS } from '../../../apps/test-runner/src/backends.js';
+// The backends are found as the test runner finds them: the installed packages that declare
+// `"mmsim": { "backend": ... }` (here: this package's own @mmsim/arch-* dependencies).
+import { builtinBackends } from '../../../apps/test-runner/src/backends.js';
 
 const TABLE = 512;
 const MASK = TABLE - 1;
@@ -377,8 +378,9 @@ function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const settings = parseArgs(process.argv.slice(2));
+  const backends = await builtinBackends();
   // Every Reg shares one hidden class. Its hi/lo fields turn from small-integer
   // to boxed-double fields the first time a word ≥ 2^31 is stored; do that now,
   // so no variant's timing depends on which variant ran before it.
@@ -396,7 +398,7 @@ function main(): void {
   const header = `${pad('variant', 12)}${pad('era', 8)}${columns.map((c) => pad(c, 17, true)).join('')}`;
   console.log(header);
   console.log('-'.repeat(header.length));
-  for (const backend of BUILTIN_BACKENDS) {
+  for (const backend of backends) {
     for (const spec of backend.variants) {
       if (settings.only.length > 0 && !settings.only.includes(spec.id)) continue;
       const v = compileVariant(spec);
@@ -445,4 +447,7 @@ function main(): void {
   }
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(`bench: ${(error as Error).message}`);
+  process.exit(1);
+});

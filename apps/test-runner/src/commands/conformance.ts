@@ -1,12 +1,19 @@
 /**
- * `mmsim-test conformance [--arch ID]... [--kernel ERA] [--json]`: the
- * conformance suite over every built-in variant and configuration.
+ * `mmsim-test conformance [--arch ID]... [--kernel ERA] [--config NAME=y|n]
+ * [--check ID]... [--seed N] [--num-runs N]`: the conformance suite over
+ * every installed variant and configuration.
  */
-import { CHECKS, isGood, runConformance, variantMatrix, type CheckResult, type CheckStatus } from '@mmsim/conformance';
-import { describeConfig, ERAS, normalizeEra, type BackendV1, type Era, type Variant } from '@mmsim/core';
+import { CHECKS, isGood, runCheck, variantMatrix, type CheckContext, type CheckResult, type CheckStatus, type ConformanceCheck } from '@mmsim/conformance';
+import { compileVariant, ConfigError, describeConfig, ERAS, normalizeEra, parseConfig, type BackendV1, type Era, type KernelConfig, type Variant } from '@mmsim/core';
 import pc from 'picocolors';
+import { configLabel, difference, type CaseStatus, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
 import { table } from '../format.js';
+import { commandLine, numberOption } from '../repro.js';
+import { caseDetailLines } from '../reporters/details.js';
+
+/** fast-check runs per property when --num-runs is not given */
+export const DEFAULT_NUM_RUNS = 200;
 
 export interface ConformanceOptions {
   /** variant ids or backend names; all when empty */
@@ -15,8 +22,15 @@ export interface ConformanceOptions {
   /** fast-check runs per property */
   readonly numRuns?: number;
   readonly seed?: number;
-  /** only checks whose id starts with one of these */
+  /** check ids (exactly that check) or id prefixes (every check that starts so) */
   readonly only?: readonly string[];
+  /**
+   * `NAME=y|n` pairs (comma-separated or repeated) or `default`: run each
+   * selected variant under exactly that configuration instead of the matrix
+   */
+  readonly config?: readonly string[];
+  /** `--backend PATH` arguments a repro command must carry (absolute paths) */
+  readonly reproBackends?: readonly string[];
 }
 
 /** One line of the matrix: a backend's variant, in one era, under one configuration. */
@@ -38,6 +52,8 @@ export interface ConformanceResult {
   readonly checks: number;
   readonly rows: MatrixRow[];
   readonly results: CheckResult[];
+  /** the same results as cases (with the parsed values and a repro command per failure) */
+  readonly cases: TestCase[];
   /** every result is a pass, a skip or a declared expected failure */
   readonly good: boolean;
 }
@@ -55,22 +71,135 @@ export function archNames(backends: readonly BackendV1[]): string[] {
   return [...new Set(names)];
 }
 
-/** The variants under test, grouped by backend, filtered by --arch / --kernel. */
+/** --config values to one configuration; undefined when none was given. */
+export function parseConfigOption(values: readonly string[] | undefined): KernelConfig | undefined {
+  if (!values || values.length === 0) return undefined;
+  const pairs = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '' && v !== 'default');
+  try {
+    return parseConfig(pairs);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`--config: ${error.message}; or 'default'`);
+    throw error;
+  }
+}
+
+/** The variants under test, grouped by backend, filtered by --arch / --kernel, under --config or the whole matrix. */
 export function selectVariants(backends: readonly BackendV1[], options: ConformanceOptions): { backend: string; variant: Variant }[] {
   const arch = options.arch ?? [];
   const valid = archNames(backends);
   for (const name of arch) {
     if (!valid.includes(name)) throw new UsageError(`unknown arch '${name}' for --arch (valid: ${valid.join(', ')})`);
   }
+  const config = parseConfigOption(options.config);
   const out: { backend: string; variant: Variant }[] = [];
   for (const backend of backends) {
-    for (const variant of variantMatrix(backend)) {
+    const variants = config ? backend.variants.map((spec) => compileVariant(spec, config)) : variantMatrix(backend);
+    for (const variant of variants) {
       if (arch.length > 0 && !arch.includes(backend.name) && !arch.includes(variant.id)) continue;
       if (options.kernel && variant.era !== options.kernel) continue;
       out.push({ backend: backend.name, variant });
     }
   }
   return out;
+}
+
+/** --check values: a value that is a check id selects that check alone, any other selects the checks it starts. */
+export function selectChecks(only: readonly string[] | undefined): readonly ConformanceCheck[] {
+  if (!only || only.length === 0) return CHECKS;
+  const ids = CHECKS.map((c) => c.id);
+  for (const value of only) {
+    if (!ids.some((id) => id.startsWith(value))) throw new UsageError(`unknown check '${value}' for --check (valid: a check id or the start of one: ${ids.join(', ')})`);
+  }
+  return CHECKS.filter((c) => only.some((value) => (ids.includes(value) ? c.id === value : c.id.startsWith(value))));
+}
+
+const STATUS: Readonly<Record<CheckStatus, CaseStatus>> = {
+  pass: 'pass',
+  fail: 'fail',
+  skip: 'skip',
+  'expected-fail': 'xfail',
+  'unexpected-pass': 'xpass',
+};
+
+/**
+ * A check's failure message, taken apart: `KEY: WHAT: expected X, got Y
+ * [fast-check seed S, path P]` (what the suite's assertions throw).
+ */
+export function parseCheckMessage(message: string, key: string): { input?: string; expected?: string; actual?: string; seed?: number; path?: string; text: string } {
+  let text = message.startsWith(`${key}: `) ? message.slice(key.length + 2) : message;
+  const out: { input?: string; expected?: string; actual?: string; seed?: number; path?: string; text: string } = { text: message };
+  const seed = /\s*\[fast-check seed (-?\d+), path ([^\]]*)\]\s*$/.exec(text);
+  if (seed) {
+    out.seed = Number(seed[1]);
+    out.path = seed[2]!;
+    text = text.slice(0, seed.index);
+  }
+  const at = text.lastIndexOf(': expected ');
+  const got = at < 0 ? -1 : text.indexOf(', got ', at);
+  if (at >= 0 && got >= 0) {
+    out.input = text.slice(0, at);
+    out.expected = text.slice(at + ': expected '.length, got);
+    out.actual = text.slice(got + ', got '.length);
+  }
+  return out;
+}
+
+/** The command that reruns one check on one variant configuration. */
+export function conformanceRepro(variant: Variant, check: string, options: ConformanceOptions, seed?: number): string {
+  const config = configLabel(describeConfig(variant.era, variant.config));
+  const runs = options.numRuns ?? DEFAULT_NUM_RUNS;
+  const theSeed = seed ?? options.seed;
+  return commandLine([
+    'mmsim-test',
+    'conformance',
+    ...(options.reproBackends ?? []),
+    '--arch',
+    variant.id,
+    '--kernel',
+    variant.era,
+    '--config',
+    config,
+    '--check',
+    check,
+    ...(theSeed !== undefined ? numberOption('--seed', theSeed) : []),
+    ...(runs !== DEFAULT_NUM_RUNS ? ['--num-runs', String(runs)] : []),
+  ]);
+}
+
+export function conformanceCase(backend: string, variant: Variant, result: CheckResult, options: ConformanceOptions): TestCase {
+  const status = STATUS[result.status];
+  const base = {
+    suite: 'conformance' as const,
+    backend,
+    variant: variant.key,
+    variantId: variant.id,
+    era: variant.era,
+    config: configLabel(describeConfig(variant.era, variant.config)),
+    name: result.check,
+    status,
+  };
+  if (status === 'pass') return base;
+  if (status === 'skip') return { ...base, message: 'does not apply to this variant' };
+  if (status === 'xfail') return { ...base, ...(result.message ? { message: result.message } : {}) };
+  if (status === 'xpass') return { ...base, message: result.message ?? 'declared as an expected failure but passed', repro: conformanceRepro(variant, result.check, options) };
+  const parsed = parseCheckMessage(result.message ?? '', variant.key);
+  return {
+    ...base,
+    message: result.message ?? 'failed',
+    ...(parsed.input ? { input: parsed.input } : {}),
+    ...(parsed.expected !== undefined && parsed.actual !== undefined ? { differences: [difference(parsed.expected, parsed.actual)] } : {}),
+    ...(parsed.seed !== undefined ? { seed: parsed.seed, path: parsed.path ?? '' } : {}),
+    repro: conformanceRepro(variant, result.check, options, parsed.seed),
+  };
+}
+
+function contextOf(options: ConformanceOptions): CheckContext {
+  return { numRuns: options.numRuns ?? DEFAULT_NUM_RUNS, ...(options.seed !== undefined ? { seed: options.seed } : {}) };
+}
+
+/** The checks of one variant configuration. */
+export function runVariantChecks(variant: Variant, checks: readonly ConformanceCheck[], context: CheckContext): CheckResult[] {
+  return checks.map((check) => runCheck(check, variant, context));
 }
 
 const COUNTERS: Readonly<Record<CheckStatus, keyof Pick<MatrixRow, 'pass' | 'fail' | 'skip' | 'expectedFail' | 'unexpectedPass'>>> = {
@@ -81,31 +210,36 @@ const COUNTERS: Readonly<Record<CheckStatus, keyof Pick<MatrixRow, 'pass' | 'fai
   'unexpected-pass': 'unexpectedPass',
 };
 
-export function runConformanceMatrix(backends: readonly BackendV1[], options: ConformanceOptions = {}): ConformanceResult {
-  const selected = selectVariants(backends, options);
-  const only = options.only && options.only.length > 0 ? options.only : undefined;
-  const results = runConformance(
-    selected.map((s) => s.variant),
-    {
-      ...(options.numRuns !== undefined ? { numRuns: options.numRuns } : {}),
-      ...(options.seed !== undefined ? { seed: options.seed } : {}),
-      ...(only ? { only } : {}),
-    },
-  );
-  const rows = selected.map(({ backend, variant }) => {
+/** Results of the selected variants (in order) to the result object. */
+export function conformanceResult(
+  selected: readonly { backend: string; variant: Variant }[],
+  perVariant: readonly CheckResult[][],
+  checks: number,
+  options: ConformanceOptions,
+): ConformanceResult {
+  const rows: MatrixRow[] = [];
+  const cases: TestCase[] = [];
+  selected.forEach(({ backend, variant }, i) => {
     const counts = { pass: 0, fail: 0, skip: 0, expectedFail: 0, unexpectedPass: 0 };
-    for (const r of results) if (r.variant === variant.key) counts[COUNTERS[r.status]]++;
-    return {
-      backend,
-      variant: variant.id,
-      era: variant.era,
-      config: describeConfig(variant.era, variant.config) || 'default',
-      key: variant.key,
-      ...counts,
-    };
+    for (const r of perVariant[i] ?? []) {
+      counts[COUNTERS[r.status]]++;
+      cases.push(conformanceCase(backend, variant, r, options));
+    }
+    rows.push({ backend, variant: variant.id, era: variant.era, config: describeConfig(variant.era, variant.config) || 'default', key: variant.key, ...counts });
   });
-  const checks = only ? CHECKS.filter((c) => only.some((p) => c.id.startsWith(p))).length : CHECKS.length;
-  return { checks, rows, results, good: results.every(isGood) };
+  const results = perVariant.flat();
+  return { checks, rows, results, cases, good: results.every(isGood) };
+}
+
+/** The plan of a run: which variant configurations and which checks. Throws UsageError for a bad selection. */
+export function conformancePlan(backends: readonly BackendV1[], options: ConformanceOptions) {
+  return { selected: selectVariants(backends, options), checks: selectChecks(options.only), context: contextOf(options) };
+}
+
+export function runConformanceMatrix(backends: readonly BackendV1[], options: ConformanceOptions = {}): ConformanceResult {
+  const { selected, checks, context } = conformancePlan(backends, options);
+  const perVariant = selected.map(({ variant }) => runVariantChecks(variant, checks, context));
+  return conformanceResult(selected, perVariant, checks.length, options);
 }
 
 function totals(result: ConformanceResult) {
@@ -114,6 +248,21 @@ function totals(result: ConformanceResult) {
 }
 
 export function conformanceJson(result: ConformanceResult): string {
+  // cases and results are in the same order
+  const failures = result.cases
+    .map((c, i) => ({ c, r: result.results[i]! }))
+    .filter(({ c }) => c.status === 'fail' || c.status === 'xpass')
+    .map(({ c, r }) => {
+      return {
+        ...r,
+        backend: c.backend,
+        config: c.config,
+        ...(c.input ? { input: c.input } : {}),
+        ...(c.differences ? { differences: c.differences } : {}),
+        ...(c.seed !== undefined ? { seed: c.seed } : {}),
+        repro: c.repro,
+      };
+    });
   return JSON.stringify(
     {
       checks: result.checks,
@@ -121,11 +270,24 @@ export function conformanceJson(result: ConformanceResult): string {
       ...totals(result),
       good: result.good,
       matrix: result.rows,
-      failures: result.results.filter((r) => !isGood(r)),
+      failures,
     },
     null,
     2,
   );
+}
+
+/** Every failure and unexpected pass, with its details: a headline, then the indented block. */
+export function failureLines(cases: readonly TestCase[]): string[] {
+  const lines: string[] = [];
+  for (const c of cases) {
+    if (c.status !== 'fail' && c.status !== 'xpass') continue;
+    const what = c.status === 'xpass' ? 'UNEXPECTED PASS' : 'FAIL';
+    const headline = c.suite === 'vectors' ? `${what} vectors ${c.name}` : `${what} ${c.variant} ${c.name}`;
+    lines.push('', pc.red(headline));
+    lines.push(...caseDetailLines(c));
+  }
+  return lines;
 }
 
 export function conformanceText(result: ConformanceResult): string[] {
@@ -161,14 +323,7 @@ export function conformanceText(result: ConformanceResult): string[] {
       ]),
     ),
   );
-  const bad = result.results.filter((r) => !isGood(r));
-  if (bad.length > 0) {
-    lines.push('');
-    for (const r of bad) {
-      const what = r.status === 'unexpected-pass' ? 'UNEXPECTED PASS' : 'FAIL';
-      lines.push(pc.red(`${what} ${r.variant} ${r.check}: ${r.message ?? ''}`.trimEnd()));
-    }
-  }
+  lines.push(...failureLines(result.cases));
   lines.push('', 'xfail: failed as the variant declares (a kernel quirk); xpass: declared to fail but passed (counts as a failure)');
   if (t.expectedFailures > 0) {
     // one line per variant and check, whatever the configuration

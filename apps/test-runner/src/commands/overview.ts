@@ -1,5 +1,5 @@
 /**
- * `mmsim-test overview`: every built-in variant in both eras, with its
+ * `mmsim-test overview`: every installed variant in both eras, with its
  * geometry, swap limits and one sample swap pte and file pte.
  */
 import { compileVariant, hex, type BackendV1, type Era } from '@mmsim/core';
@@ -72,7 +72,7 @@ function pageSize(bytes: number): string {
 export function overviewText(backends: readonly BackendV1[]): string[] {
   const rows = overviewRows(backends);
   const names = backends.map((b) => b.name).join(', ');
-  const lines = [`mmsim: ${rows.length} variants from ${backends.length} built-in backends (${names}), default kernel config`, ''];
+  const lines = [`mmsim: ${rows.length} variants from ${backends.length} installed backend${backends.length === 1 ? '' : 's'} (${names}), default kernel config`, ''];
   lines.push(
     ...table(
       [
@@ -105,7 +105,7 @@ export function overviewText(backends: readonly BackendV1[]): string[] {
   );
   lines.push(
     '',
-    'Check them: `mmsim-test vectors [FILE...]` (reference vectors from the kernel macros), `mmsim-test conformance [--arch ID] [--kernel ERA]` (the conformance suite).',
+    'Check them: `mmsim-test` (everything, as a matrix), `mmsim-test vectors [FILE...]` (reference vectors from the kernel macros), `mmsim-test conformance [--arch ID] [--kernel ERA]` (the conformance suite).',
   );
   return lines;
 }

@@ -1,9 +1,9 @@
 /**
- * `mmsim-test vectors [--json] [FILE...]`: replay reference-vector files
- * (format linux-pte-oracle/1) through the backend variant each file names.
+ * `mmsim-test vectors [--index N]... [FILE...]`: replay reference-vector
+ * files (format linux-pte-oracle/1) through the backend variant each names.
  */
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import {
   bundledVectorFiles,
   checkVectorFile,
@@ -15,8 +15,11 @@ import {
 } from '@mmsim/conformance';
 import type { BackendV1, Variant } from '@mmsim/core';
 import pc from 'picocolors';
+import { difference, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
 import { oneLine, showValue, table } from '../format.js';
+import { commandLine } from '../repro.js';
+import { caseDetailLines } from '../reporters/details.js';
 
 /** A vector file read, parsed and matched to its variant. */
 export interface LoadedVectorFile {
@@ -25,13 +28,36 @@ export interface LoadedVectorFile {
   readonly path: string;
   readonly file: VectorFile;
   readonly variant: Variant;
+  /** the backend the variant came from */
+  readonly backend: string;
+  /** true for a file bundled with @mmsim/conformance */
+  readonly bundled: boolean;
+}
+
+/** A failure as `vectors --json` lists it: the conformance package's fields, then where it ran and how to rerun it. */
+export interface VectorFailureReport extends VectorFailure {
+  readonly variant: string;
+  /** differing bit positions, highest first, when both values are numbers */
+  readonly bits?: number[];
+  readonly repro: string;
 }
 
 export interface VectorsResult {
   readonly passed: number;
   readonly failed: number;
-  readonly failures: VectorFailure[];
+  readonly failures: VectorFailureReport[];
   readonly reports: VectorReport[];
+  /** one per vector checked, and one per constants block */
+  readonly cases: TestCase[];
+}
+
+export interface VectorsOptions {
+  /** only these vectors of each file (`constants`: the constants block) */
+  readonly index?: readonly (number | 'constants')[];
+  /** `--backend PATH` arguments a repro command must carry */
+  readonly reproBackends?: readonly string[];
+  /** bundled files whose variant no backend has are left out instead of being an error (the run command) */
+  readonly skipUnplaced?: boolean;
 }
 
 const READ_ERRORS: Readonly<Record<string, string>> = {
@@ -41,8 +67,12 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   EPERM: 'permission denied',
 };
 
+function backendOf(variant: Variant, backends: readonly BackendV1[]): string {
+  return backends.find((b) => b.variants.includes(variant.spec))?.name ?? variant.arch;
+}
+
 /** Read, parse and locate one file; throws UsageError with one line naming the file. */
-export function loadVectorFile(path: string, backends: readonly BackendV1[], name: string = path): LoadedVectorFile {
+export function loadVectorFile(path: string, backends: readonly BackendV1[], name: string = path, bundled = false): LoadedVectorFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -52,56 +82,34 @@ export function loadVectorFile(path: string, backends: readonly BackendV1[], nam
   }
   try {
     const file = parseVectorFile(text, name);
-    return { name, path, file, variant: variantForVectors(file, backends) };
+    const variant = variantForVectors(file, backends);
+    return { name, path, file, variant, backend: backendOf(variant, backends), bundled };
   } catch (error) {
     const message = oneLine((error as Error).message);
     throw new UsageError(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
   }
 }
 
-/** The files to check: those given, or every bundled one. */
-export function vectorPaths(files: readonly string[]): { path: string; name: string }[] {
-  if (files.length > 0) return files.map((path) => ({ path, name: path }));
-  return bundledVectorFiles().map((path) => ({ path, name: basename(path) }));
-}
-
 /**
- * Load every file first (so a bad one stops the run before anything is
- * reported), then check each. Throws UsageError listing every bad file.
+ * The files to check: those given, or every bundled one. A name that is no
+ * file here but is a bundled file's name (`v6.18-x86_64.json`, as reports
+ * and repro commands print them) is the bundled file.
  */
-export function checkVectorFiles(files: readonly string[], backends: readonly BackendV1[]): VectorsResult {
-  const loaded: LoadedVectorFile[] = [];
-  const problems: string[] = [];
-  for (const { path, name } of vectorPaths(files)) {
-    try {
-      loaded.push(loadVectorFile(path, backends, name));
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      problems.push(error.message);
-    }
-  }
-  if (problems.length > 0) throw new UsageError(problems.join('\n'));
-
-  const reports: VectorReport[] = [];
-  for (const { name, file, variant } of loaded) {
-    try {
-      reports.push(checkVectorFile(variant, file, name));
-    } catch (error) {
-      // a malformed constants block or vector list, beyond what one vector's check catches
-      throw new UsageError(`${name}: invalid vector file (${oneLine((error as Error).message)})`);
-    }
-  }
-  return {
-    passed: reports.reduce((n, r) => n + r.passed, 0),
-    failed: reports.reduce((n, r) => n + r.failed, 0),
-    failures: reports.flatMap((r) => r.failures),
-    reports,
-  };
+export function vectorPaths(files: readonly string[]): { path: string; name: string; bundled: boolean }[] {
+  const bundled = bundledVectorFiles();
+  if (files.length === 0) return bundled.map((path) => ({ path, name: basename(path), bundled: true }));
+  return files.map((path) => {
+    const own = bundled.find((b) => basename(b) === path);
+    if (own && !existsSync(path)) return { path: own, name: path, bundled: true };
+    return { path, name: path, bundled: false };
+  });
 }
 
-/** The --json document: exactly one object. */
-export function vectorsJson(result: VectorsResult): string {
-  return JSON.stringify({ passed: result.passed, failed: result.failed, failures: result.failures }, null, 2);
+/** `--index` values: whole numbers or `constants`. */
+export function parseIndex(text: string): number | 'constants' {
+  if (text === 'constants' || text === '-1') return 'constants';
+  if (!/^\d+$/.test(text)) throw new UsageError(`invalid value '${text}' for --index (valid: a vector's number, 0 or more, or 'constants')`);
+  return Number(text);
 }
 
 function describeInput(input: Readonly<Record<string, unknown>> | undefined): string {
@@ -111,34 +119,136 @@ function describeInput(input: Readonly<Record<string, unknown>> | undefined): st
     .join(' ');
 }
 
+/** The command that rechecks one vector (or the constants block) of one file. */
+export function vectorRepro(loaded: LoadedVectorFile, index: number, options: VectorsOptions): string {
+  const file = loaded.bundled ? basename(loaded.path) : resolve(loaded.path);
+  return commandLine(['mmsim-test', 'vectors', file, '--index', index < 0 ? 'constants' : String(index), ...(options.reproBackends ?? [])]);
+}
+
+/** The vectors of a file to check (-1: the constants block); throws UsageError for an --index past its end. */
+function chosenIndices(loaded: LoadedVectorFile, options: VectorsOptions): number[] {
+  const count = loaded.file.vectors.length;
+  if (!options.index || options.index.length === 0) return [-1, ...Array.from({ length: count }, (_, i) => i)];
+  const chosen = options.index.map((i) => (i === 'constants' ? -1 : i));
+  for (const i of chosen) {
+    if (i >= count) throw new UsageError(`${loaded.name}: no vector ${i} for --index (the file has ${count}: 0 to ${count - 1}, or 'constants')`);
+  }
+  return chosen;
+}
+
+/** One file's report, cut down to the chosen vectors, and its cases. */
+function fileCases(loaded: LoadedVectorFile, report: VectorReport, options: VectorsOptions): { report: VectorReport; cases: TestCase[]; failures: VectorFailureReport[] } {
+  const chosen = chosenIndices(loaded, options);
+  const v = loaded.variant;
+  const failures: VectorFailureReport[] = [];
+  const cases: TestCase[] = [];
+  for (const index of [...new Set(chosen)]) {
+    const own = report.failures.filter((f) => f.index === index);
+    const repro = vectorRepro(loaded, index, options);
+    const vec = index >= 0 ? loaded.file.vectors[index]! : undefined;
+    const op = vec?.op ?? 'constants';
+    for (const f of own) {
+      const d = difference(f.expected, f.actual, f.field);
+      failures.push({ ...f, variant: v.key, ...(d.bits ? { bits: d.bits } : {}), repro });
+    }
+    const input = describeInput(own[0]?.input);
+    cases.push({
+      suite: 'vectors',
+      backend: loaded.backend,
+      variant: v.key,
+      variantId: v.id,
+      era: v.era,
+      config: 'default',
+      name: index < 0 ? `${loaded.name} constants` : `${loaded.name} vector ${index}`,
+      status: own.length > 0 ? 'fail' : 'pass',
+      file: loaded.name,
+      index,
+      op,
+      ...(vec?.note ? { note: vec.note } : {}),
+      ...(own.length > 0
+        ? {
+            message: `${op}: ${own.map((f) => `${f.field} expected ${f.expected}, got ${f.actual}`).join('; ')}`,
+            ...(input ? { input } : {}),
+            differences: own.map((f) => difference(f.expected, f.actual, f.field)),
+            repro,
+          }
+        : {}),
+    });
+  }
+  const failed = cases.filter((c) => c.status === 'fail').length;
+  return { report: { ...report, passed: cases.length - failed, failed, failures: report.failures.filter((f) => chosen.includes(f.index)) }, cases, failures };
+}
+
+/**
+ * Load every file first (so a bad one stops the run before anything is
+ * reported), then check each. Throws UsageError listing every bad file.
+ */
+export function loadVectorFiles(files: readonly string[], backends: readonly BackendV1[], options: VectorsOptions = {}): LoadedVectorFile[] {
+  const loaded: LoadedVectorFile[] = [];
+  const problems: string[] = [];
+  for (const { path, name, bundled } of vectorPaths(files)) {
+    try {
+      const file = loadVectorFile(path, backends, name, bundled);
+      chosenIndices(file, options);
+      loaded.push(file);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      if (options.skipUnplaced && bundled && files.length === 0 && /no installed backend has variant/.test(error.message)) continue;
+      problems.push(error.message);
+    }
+  }
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
+  return loaded;
+}
+
+/** Check loaded files (one file's worth of work per call, for progress). */
+export function checkLoadedFile(loaded: LoadedVectorFile, options: VectorsOptions = {}): { report: VectorReport; cases: TestCase[]; failures: VectorFailureReport[] } {
+  let report: VectorReport;
+  try {
+    report = checkVectorFile(loaded.variant, loaded.file, loaded.name);
+  } catch (error) {
+    // a malformed constants block or vector list, beyond what one vector's check catches
+    throw new UsageError(`${loaded.name}: invalid vector file (${oneLine((error as Error).message)})`);
+  }
+  return fileCases(loaded, report, options);
+}
+
+export function vectorsResult(parts: readonly { report: VectorReport; cases: TestCase[]; failures: VectorFailureReport[] }[]): VectorsResult {
+  return {
+    passed: parts.reduce((n, p) => n + p.report.passed, 0),
+    failed: parts.reduce((n, p) => n + p.report.failed, 0),
+    failures: parts.flatMap((p) => p.failures),
+    reports: parts.map((p) => p.report),
+    cases: parts.flatMap((p) => p.cases),
+  };
+}
+
+export function checkVectorFiles(files: readonly string[], backends: readonly BackendV1[], options: VectorsOptions = {}): VectorsResult {
+  const loaded = loadVectorFiles(files, backends, options);
+  return vectorsResult(loaded.map((l) => checkLoadedFile(l, options)));
+}
+
+/** The --json document: exactly one object. */
+export function vectorsJson(result: VectorsResult): string {
+  return JSON.stringify({ passed: result.passed, failed: result.failed, failures: result.failures }, null, 2);
+}
+
 /** The readable report: a per-file summary, then every failure. */
 export function vectorsText(result: VectorsResult): string[] {
   const lines: string[] = [];
-  const rows = result.reports.map((r) => [
-    r.file,
-    r.variant,
-    String(r.passed),
-    r.failed > 0 ? pc.red(String(r.failed)) : '0',
-  ]);
+  const rows = result.reports.map((r) => [r.file, r.variant, String(r.passed), r.failed > 0 ? pc.red(String(r.failed)) : '0']);
   lines.push(
     `${result.reports.length} vector file${result.reports.length === 1 ? '' : 's'}; each vector, and each file's constants block, is one check`,
     '',
-    ...table(
-      [{ header: 'file' }, { header: 'variant' }, { header: 'passed', align: 'right' }, { header: 'failed', align: 'right' }],
-      rows,
-    ),
+    ...table([{ header: 'file' }, { header: 'variant' }, { header: 'passed', align: 'right' }, { header: 'failed', align: 'right' }], rows),
   );
   for (const report of result.reports) {
-    if (report.failures.length === 0) continue;
+    if (report.failed === 0) continue;
     lines.push('', pc.red(`FAIL ${report.file} (${report.variant}): ${report.failed} of ${report.passed + report.failed} checks`));
-    for (const f of report.failures) {
-      const where = f.index < 0 ? 'constants' : `vector #${f.index}`;
-      lines.push(`  ${where}  op ${f.op}  field ${pc.bold(f.field)}  variant ${report.variant}`);
-      const input = describeInput(f.input);
-      if (input) lines.push(`    input     ${input}`);
-      if (f.note) lines.push(`    note      ${f.note}`);
-      lines.push(`    expected  ${showValue(f.expected)}`);
-      lines.push(`    actual    ${showValue(f.actual)}`);
+    for (const c of result.cases) {
+      if (c.file !== report.file || c.status !== 'fail') continue;
+      lines.push(`  ${c.index! < 0 ? 'constants' : `vector #${c.index}`}`);
+      lines.push(...caseDetailLines(c));
     }
   }
   // the closing line has the plain `N passed, N failed` shape CI logs are read for
