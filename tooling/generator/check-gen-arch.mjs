@@ -15,6 +15,7 @@
 //    folder, from apps/test-runner and from the root; the conformance suite runs
 //    on the discovered backend with every result good
 // 7. mmsim-test conformance --arch NAME --json, through the runner's own discovery
+// 8. mmsim limits --arch NAME --json: the CLI lists the new backend at once
 //    (--skip-runner leaves the test runner out of steps 4 and 7)
 //
 // Exit status: 0 all good, 1 a step failed (its output is printed), 2 bad usage.
@@ -105,7 +106,7 @@ await step(`pnpm gen:arch ${name} --dir TEMP --dry-run, then for real`, () => {
 
 await step('pnpm install (links the new package)', () => void pnpm(['install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=silent']));
 
-const buildFilters = [`${packageName}...`, '@mmsim/loader...', ...(skipRunner ? [] : ['@mmsim/test-runner...'])];
+const buildFilters = [`${packageName}...`, '@mmsim/loader...', ...(skipRunner ? [] : ['@mmsim/test-runner...', '@mmsim/cli...'])];
 await step(`build ${buildFilters.join(', ')}`, () => void pnpm([...buildFilters.flatMap((f) => ['--filter', f]), 'run', 'build']));
 
 await step(`typecheck ${packageName}`, () => void pnpm(['--filter', packageName, 'run', 'typecheck']));
@@ -142,6 +143,14 @@ if (!skipRunner) await step(`mmsim-test conformance --arch ${name} (the runner's
   const rows = report.matrix.filter((r) => r.backend === name);
   if (!report.good || rows.length === 0) fail(`mmsim-test conformance --arch ${name}: good=${report.good}, ${rows.length} rows`, out);
   return `${rows.length} variant configurations, ${report.passed} passed`;
+});
+
+if (!skipRunner) await step(`mmsim limits --arch ${name} (the CLI's own discovery, run from the repo root)`, () => {
+  const out = run('node', [join(temp, 'apps', 'cli', 'dist', 'bin.js'), 'limits', '--arch', name, '--json'], temp, `mmsim limits --arch ${name} --json`);
+  const report = JSON.parse(out);
+  const rows = report.variants.filter((v) => v.id.startsWith(name) || v.variant.startsWith(name));
+  if (rows.length === 0) fail(`mmsim limits --arch ${name}: the new backend's variants are not listed`, out);
+  return `${rows.length} variant(s) listed: ${rows.map((r) => r.variant).join(', ')}`;
 });
 
 if (!keep) rmSync(temp, { recursive: true, force: true });

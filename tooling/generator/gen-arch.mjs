@@ -12,9 +12,9 @@
 // package it writes a changeset, and registers the package in the root
 // package.json devDependencies so that pnpm links it at
 // node_modules/@mmsim/arch-NAME, where backend discovery (@mmsim/loader: the
-// `mmsim` CLI, mmsim-test) finds it from any folder of the workspace. (Not
-// needed, and not done, when pnpm-workspace.yaml already hoists every
-// backend there: `publicHoistPattern: ['@mmsim/arch-*']`.)
+// `mmsim` CLI, mmsim-test) finds it from any folder of the workspace.
+// (pnpm's publicHoistPattern would not do: it hoists only packages that some
+// workspace package depends on, and nothing depends on a new backend yet.)
 //
 // Exit status: 0 done, 2 bad usage (one line on stderr).
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -115,18 +115,6 @@ function fill(text, names) {
   return text.replaceAll('__NAME__', names.name).replaceAll('__PASCAL__', names.pascal).replaceAll('__CAMEL__', names.camel);
 }
 
-/**
- * Whether pnpm already links every `@mmsim/arch-*` workspace package into the
- * root node_modules (publicHoistPattern in pnpm-workspace.yaml, or
- * public-hoist-pattern in .npmrc): then the root package.json needs no entry.
- */
-function hoistedByPnpm(root) {
-  const read = (file) => (existsSync(join(root, file)) ? readFileSync(join(root, file), 'utf8') : '');
-  const config = `${read('pnpm-workspace.yaml')}\n${read('.npmrc')}`;
-  if (!/public-?hoist-?pattern/i.test(config)) return false;
-  return /["']?@mmsim\/arch-\*["']?/.test(config) || /["']?@mmsim\/\*["']?/.test(config);
-}
-
 function plan(names, root, register) {
   const writes = [];
   for (const source of templateFiles()) {
@@ -138,7 +126,7 @@ function plan(names, root, register) {
     path: join(root, '.changeset', `arch-${names.name}.md`),
     text: `---\n"${names.packageName}": minor\n---\n\nNew backend: ${names.name} page-table encodings (scaffolded by \`pnpm gen:arch ${names.name}\`).\n`,
   });
-  if (register && !hoistedByPnpm(root)) {
+  if (register) {
     const manifestPath = join(root, 'package.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
     const dev = { ...(manifest.devDependencies ?? {}), [names.packageName]: 'workspace:*' };
