@@ -20,6 +20,7 @@ import { do_mremap } from '../kernel/mremap.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
+import { checkInvariants, type Violation } from '../check/invariants.js';
 
 export interface Step {
   n: number;
@@ -296,7 +297,24 @@ class Runner {
   }
 }
 
-export function runScript(script: MmoScript, options: MachineOptions, file = 'script.mmo'): Trace {
+/** A broken invariant stops the run, naming the step, the rule and the frame or pte. */
+export class InvariantViolation extends Error {
+  override readonly name = 'InvariantViolation';
+  constructor(
+    readonly step: number,
+    readonly line: number,
+    readonly violations: readonly Violation[],
+  ) {
+    super(`step ${step} (line ${line}): ${violations.map((v) => `[${v.rule}] ${v.message}`).join('; ')}`);
+  }
+}
+
+export interface RunOptions {
+  /** check the invariants after every step */
+  readonly check?: boolean;
+}
+
+export function runScript(script: MmoScript, options: MachineOptions, file = 'script.mmo', run: RunOptions = {}): Trace {
   const runner = new Runner(options, file);
   const steps: Step[] = [];
   let n = 0;
@@ -318,6 +336,10 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
     const quiet = name === 'file_create' || name === 'file_destroy' || name === 'settle' || name === 'sysstat';
     steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quiet ? {} : runner.observe(op.proc) });
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);
+    if (run.check) {
+      const broken = checkInvariants(runner.m);
+      if (broken.length) throw new InvariantViolation(n, op.line, broken);
+    }
   }
   const v = runner.m.variant;
   return { scenario: script.scenario, desc: script.desc, kernel: v.era, variant: v.key, page_size: v.constants.PAGE_SIZE, steps };
