@@ -35,3 +35,4 @@ export { do_swap_page } from './kernel/swap-in.js';
 export { reclaim_anon_page } from './kernel/vmscan.js';
 export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } from './kernel/fremap.js';
 export { do_mremap } from './kernel/mremap.js';
+export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';

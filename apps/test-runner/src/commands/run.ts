@@ -12,12 +12,15 @@ import { table } from '../format.js';
 import { runJobs, tick, type Job } from '../progress.js';
 import { conformanceCase, conformancePlan, failureLines, runVariantChecks, type ConformanceOptions } from './conformance.js';
 import { checkLoadedFile, loadVectorFiles, type LoadedVectorFile } from './vectors.js';
+import { scenarioCases } from './scenarios.js';
 
 export interface RunOptions extends ConformanceOptions {
   /** vector files to check besides the bundled ones */
   readonly vectors?: readonly string[];
   /** show the task list while running */
   readonly progress?: boolean;
+  /** run the simulator scenarios suite (default true) */
+  readonly scenarios?: boolean;
   /** called once the work is planned, before anything runs (the default reporter prints its header here) */
   readonly onStart?: (plan: { backends: readonly LoadedBackend[]; jobs: number }) => void;
 }
@@ -54,6 +57,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
 
   const conformanceCases = new Map<string, TestCase[]>();
   const vectorCases = new Map<string, TestCase[]>();
+  const scenarioCaseMap = new Map<string, TestCase[]>();
   const jobs: Job[] = [];
   const notes: string[] = [];
   for (const { backend } of loadedBackends) {
@@ -96,12 +100,27 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
     } else if (mine.length > 0) {
       notes.push(`no reference-vector files for backend ${backend.name}: only the conformance suite ran (add files with --vectors FILE)`);
     }
+    if (mine.length > 0 && options.scenarios !== false) {
+      const out: TestCase[] = [];
+      scenarioCaseMap.set(backend.name, out);
+      jobs.push({
+        title: `${backend.name}: scenarios`,
+        async run(progress) {
+          progress('simulator scenarios with invariant checks');
+          await tick();
+          out.push(...(await scenarioCases(backend, { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}) })));
+          return { summary: summary(out), failed: out.some((c) => c.status === 'fail') };
+        },
+      });
+    }
   }
   options.onStart?.({ backends: loadedBackends, jobs: jobs.length });
   await runJobs(jobs, options.progress === true);
 
   const cases: TestCase[] = [];
-  for (const { backend } of loadedBackends) cases.push(...(conformanceCases.get(backend.name) ?? []), ...(vectorCases.get(backend.name) ?? []));
+  for (const { backend } of loadedBackends) {
+    cases.push(...(conformanceCases.get(backend.name) ?? []), ...(vectorCases.get(backend.name) ?? []), ...(scenarioCaseMap.get(backend.name) ?? []));
+  }
   const names = loadedBackends.map((b) => b.backend.name);
   const t = totals(cases);
   return { backends: loadedBackends, cases, matrix: matrix(cases, names), ok: cases.length > 0 && t.failed === 0, time: (Date.now() - started) / 1000, notes };
@@ -133,7 +152,7 @@ export function runText(result: RunResult): string[] {
     ),
   );
   lines.push(...failureLines(result.cases));
-  lines.push('', 'conformance: one check on one variant configuration per case; vectors: one reference vector (or a file\'s constants block) per case.');
+  lines.push('', 'conformance: one check on one variant configuration per case; vectors: one reference vector (or a file\'s constants block) per case; scenarios: one simulator scenario, invariants checked after every step.');
   lines.push('xfail: failed as the variant declares (a kernel quirk); xpass: declared to fail but passed (counts as a failure)');
   for (const note of result.notes) lines.push(`note: ${note}`);
   if (result.cases.length === 0) lines.push(pc.red('nothing ran: no installed backend has a variant that matches'));

@@ -218,6 +218,8 @@ class Runner {
         const newSlot = op.words[5] !== undefined ? this.int(op, 5, 'slot') : undefined;
         if (flagWords.includes('fixed') && (newName === undefined || newSlot === undefined)) this.bad(op, 3, 'a fixed mremap needs NEWR and NEWSLOT');
         const newStart = newSlot !== undefined ? this.arena + newSlot * this.slotPages : undefined;
+        // the destination region names its slot even if the call fails (then it is simply unmapped)
+        if (newName !== undefined && newStart !== undefined && !this.regions.has(newName)) this.regions.set(newName, { name: newName, start: newStart, pages: newPages });
         const res = do_mremap(m, p.mm, {
           start: r.start,
           oldPages,
