@@ -7,8 +7,9 @@
  *
  * Like mem_map, the arrays cover all of physical memory from the start (the
  * machine's size is fixed); the OS commits their pages as frames are first
- * used. A frame number is the pfn minus `pfnBase`. The free list is a stack,
- * so like the kernel's per-CPU lists a just-freed frame is reused first.
+ * used. A frame number is the pfn minus `pfnBase`. The free list is a stack
+ * threaded through the free frames' own index field (no extra array), so like
+ * the kernel's per-CPU lists a just-freed frame is reused first.
  */
 import { PG_inuse } from './page-flags.js';
 
@@ -39,8 +40,8 @@ export class FrameTable {
   readonly swapSlot = new Map<number, number>();
   private readonly refOverflow = new Map<number, number>();
   private readonly mapOverflow = new Map<number, number>();
-  private readonly freeStack: Int32Array;
-  private freeTop = 0;
+  /** head of the free list, threaded through index[] of free frames (LIFO, like the per-CPU lists); -1 when empty */
+  private freeHead = -1;
   private used = 0;
   /** frames handed out at least once */
   private high = 0;
@@ -59,7 +60,6 @@ export class FrameTable {
     this.mapping = new Int32Array(n);
     this.index = new Float64Array(n);
     this.tag = new Int32Array(n);
-    this.freeStack = new Int32Array(n);
   }
 
   get capacity(): number {
@@ -73,25 +73,26 @@ export class FrameTable {
   /** alloc_page(): a frame with refcount 1, everything else clear. */
   alloc(): number {
     let frame: number;
-    if (this.freeTop > 0) {
-      frame = this.freeStack[--this.freeTop]!;
+    if (this.freeHead >= 0) {
+      frame = this.freeHead;
+      this.freeHead = this.index[frame]!;
+      // a recycled struct page: clear what its last user left
+      this.mapcount[frame] = 0;
+      this.index[frame] = 0;
+      this.tag[frame] = 0;
     } else {
       if (this.high === this.max) throw new OutOfFramesError(`out of physical frames (${this.max} frames)`);
-      frame = this.high++;
+      frame = this.high++; // never used: the arrays are still zero
     }
     this.flags[frame] = PG_inuse;
     this.refcount[frame] = 1;
-    this.mapcount[frame] = 0;
-    this.mapping[frame] = 0;
-    this.index[frame] = 0;
-    this.tag[frame] = 0;
     this.used++;
     return frame;
   }
 
   /** Whether alloc() can succeed without exceeding `max`. */
   canAlloc(): boolean {
-    return this.freeTop > 0 || this.high < this.max;
+    return this.freeHead >= 0 || this.high < this.max;
   }
 
   /** page_count() */
@@ -162,7 +163,8 @@ export class FrameTable {
     this.flags[frame] = 0;
     this.mapping[frame] = 0;
     this.swapSlot.delete(frame);
-    this.freeStack[this.freeTop++] = frame;
+    this.index[frame] = this.freeHead;
+    this.freeHead = frame;
     this.used--;
   }
 

@@ -41,6 +41,8 @@ export function vmaCopy(v: Vma): Vma {
 
 export class VmaSet {
   readonly list: Vma[] = [];
+  /** the last VMA a lookup found (the per-thread vmacache of 3.15–6.0) */
+  private cache: Vma | undefined;
 
   /** find_vma(): the first VMA with end > vpn (which may start above it) */
   findVma(vpn: number): Vma | undefined {
@@ -57,17 +59,25 @@ export class VmaSet {
 
   /** The VMA containing vpn, or undefined. */
   lookup(vpn: number): Vma | undefined {
+    const c = this.cache;
+    if (c !== undefined && c.start <= vpn && vpn < c.end) return c;
     const v = this.findVma(vpn);
-    return v && v.start <= vpn ? v : undefined;
+    if (v && v.start <= vpn) {
+      this.cache = v;
+      return v;
+    }
+    return undefined;
   }
 
   insert(v: Vma): void {
+    this.cache = undefined;
     let i = 0;
     while (i < this.list.length && this.list[i]!.start < v.start) i++;
     this.list.splice(i, 0, v);
   }
 
   remove(v: Vma): void {
+    this.cache = undefined;
     const i = this.list.indexOf(v);
     if (i >= 0) this.list.splice(i, 1);
   }
@@ -79,6 +89,7 @@ export class VmaSet {
 
   /** split_vma(): cut `v` at `at`; returns the new upper part (already inserted). */
   split(v: Vma, at: number): Vma {
+    this.cache = undefined;
     const upper: Vma = { ...v, start: at, pgoff: v.pgoff + (at - v.start) };
     v.end = at;
     this.insert(upper);
@@ -87,6 +98,7 @@ export class VmaSet {
 
   /** vma_merge() of neighbours that are now identical and contiguous. */
   mergeAround(start: number, end: number): void {
+    this.cache = undefined;
     for (let i = 0; i + 1 < this.list.length; ) {
       const a = this.list[i]!;
       const b = this.list[i + 1]!;
