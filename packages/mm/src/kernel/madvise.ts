@@ -43,67 +43,71 @@ const SINCE: Partial<Record<Advice, string>> = {
   POPULATE_WRITE: '5.14',
 };
 
+/**
+ * The present ptes of [vma.start, vma.end) whose page is mapped exactly once
+ * and is not the zero page: what MADV_FREE and MADV_PAGEOUT act on (both
+ * leave pages shared after fork alone).
+ */
+function forEachExclusivePage(m: Machine, mm: Mm, vma: Vma, body: (vpn: number, slot: number, hi: number, lo: number, frame: number) => void): void {
+  const f = m.frames;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const hi = mm.pgtable.hi(slot);
+    const lo = mm.pgtable.lo(slot);
+    if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
+    const frame = m.pteFrame(hi, lo);
+    if ((f.flags[frame]! & PG_zero) !== 0 || f.maps(frame) !== 1) continue;
+    body(vpn, slot, hi, lo, frame);
+  }
+}
+
 /** MADV_FREE on private anon: clean, exclusive pages become lazily freeable (madvise_free_pte_range). */
 function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
   if (vma.file !== null || vma.shmem || vma.flags & VM_SHARED) throw new SyscallError('EINVAL', 'MADV_FREE works on private anonymous memory only');
   const f = m.frames;
   const clean = m.variant.modifierWords['pte_mkclean']!;
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) continue;
-    const hi = mm.pgtable.hi(slot);
-    const lo = mm.pgtable.lo(slot);
-    if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
-    const frame = m.pteFrame(hi, lo);
-    if ((f.flags[frame]! & PG_anon) === 0 || (f.flags[frame]! & PG_zero) !== 0) continue;
-    if (f.maps(frame) !== 1) continue; // shared after fork: left alone
+  forEachExclusivePage(m, mm, vma, (_vpn, slot, hi, lo, frame) => {
+    if ((f.flags[frame]! & PG_anon) === 0) return;
     // folio_mark_lazyfree(): PG_swapbacked is cleared when the per-CPU lazyfree batch drains,
     // which user space does not see happen at once; PG_lazyfree carries the decision here.
     f.flags[frame]! &= ~PG_dirty;
     f.flags[frame]! |= PG_lazyfree;
     mm.pgtable.set(slot, ((hi | clean.setHi) & clean.keepHi) >>> 0, ((lo | clean.setLo) & clean.keepLo) >>> 0);
-  }
+  });
 }
 
 /** MADV_PAGEOUT: reclaim_pages() on the range. Without swap only clean lazyfree pages can go. */
 function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
   const f = m.frames;
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) continue;
-    const hi = mm.pgtable.hi(slot);
-    const lo = mm.pgtable.lo(slot);
-    if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
-    const frame = m.pteFrame(hi, lo);
-    if ((f.flags[frame]! & PG_zero) !== 0) continue;
-    if (f.maps(frame) !== 1) continue; // madvise_cold_or_pageout skips shared folios
+  forEachExclusivePage(m, mm, vma, (vpn, slot, hi, lo, frame) => {
     if ((f.flags[frame]! & PG_anon) === 0) {
       // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
       const inode = m.inodeOf(vma);
-      if (!inode || inode.fs === 'ext4' || m.swaps.every((d) => !d)) continue;
+      if (!inode || inode.fs === 'ext4' || m.swaps.every((d) => !d)) return;
       const dev = m.swaps.find((d) => d !== undefined)!;
       const swapSlot = get_swap_page(dev);
-      if (swapSlot < 0) continue;
+      if (swapSlot < 0) return;
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       page_remove_rmap(m, frame);
       mm.pgtable.set(slot, 0, 0);
       shmem_writeout(m, inode, vma.pgoff + (vpn - vma.start), dev, swapSlot);
-      continue;
+      return;
     }
     if ((f.flags[frame]! & PG_lazyfree) !== 0) {
       if (m.isPteDirty(hi, lo) || (f.flags[frame]! & PG_dirty) !== 0) {
         // written after MADV_FREE: back to a normal swap-backed page
         f.flags[frame]! &= ~PG_lazyfree;
         f.flags[frame]! |= PG_swapbacked | PG_dirty;
-        continue;
+        return;
       }
       page_remove_rmap(m, frame);
       mm.pgtable.set(slot, 0, 0);
-      continue;
+      return;
     }
     // a swap-backed page goes to swap; with no swap device it stays (add_to_swap fails)
     reclaim_anon_page(m, frame);
-  }
+  });
 }
 
 export function do_madvise(m: Machine, mm: Mm, start: number, pages: number, advice: Advice): void {
