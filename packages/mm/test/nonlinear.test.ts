@@ -36,6 +36,8 @@ describe('2.6.21 CONFIG_NONLINEAR=y', () => {
       expect(page(trace, 'after_truncate', 2)).toMatchObject({ st: 'file', pgoff: 6 });
       expect(page(trace, 'after_truncate', 0)).toMatchObject({ st: 'present', data: 'X3' });
       expect(ret('read', 1)).toEqual({ ok: false, signal: 'SIGBUS', si_code: 'BUS_ADRERR' });
+      // reclaim: try_to_unmap_cluster left a file pte naming pgoff 3, and the fault finds the page again
+      expect(page(trace, 'after_reclaim', 0)).toMatchObject({ st: 'file', pgoff: 3 });
       expect(ret('read', 2)).toMatchObject({ ok: true, data: 'X3' });
     });
 
@@ -85,6 +87,9 @@ describe('the emulation (6.18, and 2.6.21 with CONFIG_NONLINEAR=n)', () => {
       // pages 1 and 2 now map file pages 5 and 6: one VMA again (vma_merge)
       expect(obs.vmas.map((v) => `${v.from}-${v.to}@${v.pgoff}`)).toEqual(['0-1@3', '1-3@5', '3-4@3']);
       expect(trace.steps.filter((s) => s.op === 'read')[1]!.ret).toEqual({ ok: false, signal: 'SIGBUS', si_code: 'BUS_ADRERR' });
+      // reclaim just unmaps (the VMA is linear again at [0-1 off=3]); the fault reads it back from swap
+      expect(page(trace, 'after_reclaim', 0)).toMatchObject({ st: 'none' });
+      expect(trace.steps.filter((s) => s.op === 'read')[2]!.ret).toMatchObject({ ok: true, data: 'X3' });
     });
   }
 });

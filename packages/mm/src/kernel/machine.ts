@@ -8,6 +8,7 @@
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from './filemap.js';
 import { FrameTable } from './frames.js';
+import { try_to_free_pages } from './reclaim.js';
 import type { SwapDevice } from './swap.js';
 import { PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
 import { PageTable } from './pagetable.js';
@@ -95,6 +96,21 @@ export class Machine {
     this.zeroFrame = this.frames.alloc();
     this.frames.flags[this.zeroFrame]! |= PG_zero | PG_reserved | PG_uptodate;
   }
+
+  /**
+   * kswapd's job, done at the boundary of each user access: when free frames
+   * fall below the low watermark, reclaim up to the high one. (Reclaiming
+   * inside a fault path would need the page references the kernel holds
+   * there; between accesses nothing is held.)
+   */
+  balance(): void {
+    const free = this.frames.max - this.frames.inUse;
+    const low = Math.max(8, this.frames.max >>> 6);
+    if (free < low) this.reclaimHook?.(this, 2 * low - free);
+  }
+
+  /** the reclaimer balance() calls (try_to_free_pages; tests may replace it) */
+  reclaimHook: ((m: Machine, wanted: number) => number) | undefined = try_to_free_pages;
 
   newMm(): Mm {
     return { id: this.nextMm++, pgtable: new PageTable(this.variant), vmas: new VmaSet() };

@@ -155,6 +155,7 @@ export const TOUCH_SIGBUS = 3;
  * counts are left in m.lastTag, m.lastMinor, m.lastMajor.
  */
 export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
+  if (m.frames.max - m.frames.inUse < 64) m.balance();
   const vma = mm.vmas.lookup(vpn);
   if (!vma) return TOUCH_SEGV_MAPERR;
   if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return TOUCH_SEGV_ACCERR;

@@ -62,12 +62,12 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
 }
 
 /**
- * Reclaim one exclusively mapped anon page; false when there is nowhere to
- * swap it. A page already in the swap cache (swapped in by a read fault,
+ * Reclaim one anon page (exclusively mapped for MADV_PAGEOUT; any page
+ * under memory pressure, `shared`); false when there is nowhere to swap it. A page already in the swap cache (swapped in by a read fault,
  * its slot kept) keeps its entry: shrink_folio_list skips add_to_swap, and
  * a clean page needs no pageout, its data is on the device already.
  */
-export function reclaim_anon_page(m: Machine, frame: number): boolean {
+export function reclaim_anon_page(m: Machine, frame: number, shared = false): boolean {
   const f = m.frames;
   let dev: SwapDevice | undefined;
   let slot = -1;
@@ -92,9 +92,8 @@ export function reclaim_anon_page(m: Machine, frame: number): boolean {
   // pageout(): a new or dirty page reaches the device; it is clean afterwards
   if (existing === undefined || (f.flags[frame]! & PG_dirty) !== 0) dev.data[slot] = f.tag[frame]!;
   f.flags[frame]! &= ~PG_dirty;
-  // A synchronous device (zram) completes at once and the clean page is freed;
-  // a disk write leaves it in the swap cache.
-  if (dev.kind === 'zram' && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
+  // A synchronous device (zram), or memory pressure, frees the clean, unmapped page now.
+  if ((dev.kind === 'zram' || shared) && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
   f.put(frame);
   return true;
 }

@@ -55,6 +55,8 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   swapon: [1, 1],
   swapoff: [0, 0],
   settle: [0, 0],
+  /** mmsim extension: memory-pressure reclaim of up to N pages (all by default) */
+  reclaim: [0, 1],
   sysstat: [0, Infinity],
 };
 

@@ -17,6 +17,7 @@ import { swapon, totalKb, usedKb } from '../kernel/swap.js';
 import { swapoff } from '../kernel/swapoff.js';
 import { MAP_NONBLOCK, sys_remap_file_pages } from '../kernel/fremap.js';
 import { do_mremap } from '../kernel/mremap.js';
+import { try_to_free_pages } from '../kernel/reclaim.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
@@ -258,6 +259,12 @@ class Runner {
         const args = { r: r.name, page, size: npages * m.variant.constants.PAGE_SIZE, npages, prot, pgoff: pgoffText === 'ULONG_MAX' ? 'ULONG_MAX' : Number(pgoff), flags };
         sys_remap_file_pages(m, p.mm, { start: r.start + page, pages: npages, prot: prot === '---' ? 0 : 1, pgoff, flags });
         return { args, ret: ok };
+      }
+      case 'reclaim': {
+        // mmsim extension: memory pressure now (2.6.21 has no MADV_PAGEOUT)
+        const wanted = op.words[0] !== undefined ? this.int(op, 0, 'page count') : m.frames.max;
+        const freed = try_to_free_pages(m, wanted);
+        return { args: { pages: wanted }, ret: { ok: true, val: freed } };
       }
       case 'swapon': {
         const kind = op.words[0];

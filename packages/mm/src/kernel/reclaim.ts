@@ -1,0 +1,94 @@
+/**
+ * Reclaim under memory pressure (mm/vmscan.c shrink_page_list over the
+ * inactive lists, much simplified: a clock hand over the frames stands in for
+ * LRU order). Anonymous pages go to swap — every pte that mapped them becomes
+ * the arch's swap pte; file pages are unmapped and leave the page cache once
+ * clean (ext4 writes dirty ones back; tmpfs/shmem pages go to swap).
+ *
+ * Unmapping a file page (try_to_unmap_file, 2.6.21): linear VMAs lose the
+ * pte; a VM_NONLINEAR VMA gets a file pte naming the page's offset wherever
+ * the offset is not the linear one (try_to_unmap_cluster), so a later fault
+ * finds the page again through pte_to_pgoff.
+ */
+import { PteClassCode } from '@mmsim/core';
+import { delete_from_page_cache, shmem_writeout, type Inode } from './filemap.js';
+import type { Machine } from './machine.js';
+import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags.js';
+import { page_remove_rmap } from './rmap.js';
+import { get_swap_page } from './swap.js';
+import { i_mmap } from './truncate.js';
+import { reclaim_anon_page } from './vmscan.js';
+import { VM_NONLINEAR } from './vma.js';
+
+/** try_to_unmap() of a page-cache page from every VMA of its file. */
+export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
+  const f = m.frames;
+  const fast = m.variant.fast;
+  const index = f.index[frame]!;
+  for (const { mm, vma } of i_mmap(m, inode)) {
+    const nonlinear = (vma.flags & VM_NONLINEAR) !== 0;
+    const from = nonlinear ? vma.start : vma.start + (index - vma.pgoff);
+    const to = nonlinear ? vma.end : from + 1;
+    for (let vpn = Math.max(from, vma.start); vpn < Math.min(to, vma.end); vpn++) {
+      const slot = mm.pgtable.walk(vpn, false);
+      if (slot < 0) continue;
+      const hi = mm.pgtable.hi(slot);
+      const lo = mm.pgtable.lo(slot);
+      const cls = fast.classify(hi, lo);
+      if ((cls !== PteClassCode.present && cls !== PteClassCode.protnone) || m.pteFrame(hi, lo) !== frame) continue;
+      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+      page_remove_rmap(m, frame);
+      if (nonlinear && index !== vma.pgoff + (vpn - vma.start)) {
+        const h = Math.floor(index / 2 ** 32);
+        mm.pgtable.set(slot, fast.pgoff_to_pte_hi!(h, index >>> 0), fast.pgoff_to_pte_lo!(h, index >>> 0));
+      } else {
+        mm.pgtable.set(slot, 0, 0);
+      }
+    }
+  }
+}
+
+function reclaimFilePage(m: Machine, frame: number): boolean {
+  const f = m.frames;
+  const inode = m.inodes.get(f.mapping[frame]!);
+  if (!inode || inode.cache.get(f.index[frame]!) !== frame) return false;
+  try_to_unmap_file(m, inode, frame);
+  if (f.maps(frame) > 0) return false;
+  const index = f.index[frame]!;
+  if (inode.fs === 'ext4') {
+    delete_from_page_cache(m, inode, index); // writes a dirty page back to its blocks first
+    return true;
+  }
+  // tmpfs/shmem: the page goes to swap, or stays when there is none
+  const dev = m.swaps.find((d) => d !== undefined);
+  if (!dev) return false;
+  const slot = get_swap_page(dev);
+  if (slot < 0) return false;
+  shmem_writeout(m, inode, index, dev, slot);
+  return true;
+}
+
+let hand = 0;
+
+/**
+ * try_to_free_pages(): reclaim up to `wanted` frames, scanning from the
+ * clock hand; returns how many were freed or moved out of memory.
+ */
+export function try_to_free_pages(m: Machine, wanted: number): number {
+  const f = m.frames;
+  let freed = 0;
+  const total = f.highWater;
+  for (let scanned = 0; scanned < total && freed < wanted; scanned++) {
+    hand = (hand + 1) % total;
+    const frame = hand;
+    const flags = f.flags[frame]!;
+    if ((flags & PG_inuse) === 0 || (flags & PG_zero) !== 0) continue;
+    if ((flags & PG_anon) !== 0) {
+      if ((flags & PG_swapcache) !== 0 && f.maps(frame) === 0) continue;
+      if (f.maps(frame) > 0 && reclaim_anon_page(m, frame, true)) freed++;
+    } else if (reclaimFilePage(m, frame)) {
+      freed++;
+    }
+  }
+  return freed;
+}
