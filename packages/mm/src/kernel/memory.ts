@@ -122,13 +122,8 @@ function do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, h
   return major ? VM_FAULT_MAJOR : VM_FAULT_OK;
 }
 
-/** handle_pte_fault(): dispatch on what the pte holds. */
-export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags: number): number {
-  const write = (flags & FAULT_FLAG_WRITE) !== 0;
-  const slot = mm.pgtable.walk(vpn, true);
-  const hi = mm.pgtable.hi(slot);
-  const lo = mm.pgtable.lo(slot);
-  const cls = m.variant.fast.classify(hi, lo);
+/** handle_pte_fault(): dispatch on what the pte holds (already read by the caller). */
+export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, cls: number, write: boolean): number {
   if (cls === PteClassCode.none) {
     if (vma.file === null) return do_anonymous_page(m, mm, vma, vpn, slot, write);
     return do_fault(m, mm, vma, vpn, slot, write);
@@ -140,6 +135,14 @@ export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags
   if (cls === PteClassCode.swap) return do_swap_page(m, mm, vma, vpn, slot, write);
   if (cls === PteClassCode.file) return do_file_page(m, mm, vma, vpn, slot, hi, lo, write);
   return VM_FAULT_SIGBUS;
+}
+
+/** handle_mm_fault(): walk (allocating the tables) to the pte, then handle_pte_fault. */
+export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags: number): number {
+  const slot = mm.pgtable.walk(vpn, true);
+  const hi = mm.pgtable.hi(slot);
+  const lo = mm.pgtable.lo(slot);
+  return handle_pte_fault(m, mm, vma, vpn, slot, hi, lo, m.variant.fast.classify(hi, lo), (flags & FAULT_FLAG_WRITE) !== 0);
 }
 
 /** touch() status codes, the signal a bad access gets */
@@ -167,7 +170,8 @@ export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: numb
     const slot = pt.walk(vpn, false);
     const hi = slot < 0 ? 0 : pt.hi(slot);
     const lo = slot < 0 ? 0 : pt.lo(slot);
-    if (slot >= 0 && fast.classify(hi, lo) === PteClassCode.present && (!write || m.pteWrite(hi, lo))) {
+    const cls = slot < 0 ? PteClassCode.none : fast.classify(hi, lo);
+    if (cls === PteClassCode.present && (!write || m.pteWrite(hi, lo))) {
       const frame = m.pteFrame(hi, lo);
       if (write) {
         m.frames.tag[frame] = tag;
@@ -184,7 +188,7 @@ export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: numb
       m.lastMajor = major;
       return TOUCH_OK;
     }
-    const ret = handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
+    const ret = slot < 0 ? handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0) : handle_pte_fault(m, mm, vma, vpn, slot, hi, lo, cls, write);
     if (ret === VM_FAULT_SIGBUS) return TOUCH_SIGBUS;
     if (ret === VM_FAULT_MAJOR) major++;
     else minor++;
