@@ -23,7 +23,7 @@ export function file_pread(m: Machine, inode: Inode, page: number): { bytes: num
   const bytes = Math.max(0, Math.min(size, inode.size - page * size));
   if (bytes === 0) return { bytes: 0 };
   // shmem_file_read_iter() reads a hole as zeroes without allocating a page
-  if (inode.fs !== 'ext4' && !inode.cache.has(page)) return { bytes, data: '0' };
+  if (inode.fs !== 'ext4' && !inode.cache.has(page) && !inode.swapped.has(page)) return { bytes, data: '0' };
   const { frame } = find_or_read_page(m, inode, page);
   return { bytes, data: m.tags.name(m.frames.tag[frame]!) };
 }

@@ -80,7 +80,7 @@ function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
 /** MADV_PAGEOUT: reclaim_pages() on the range. Without swap only clean lazyfree pages can go. */
 function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
   const f = m.frames;
-  forEachExclusivePage(m, mm, vma, (vpn, slot, hi, lo, frame) => {
+  forEachExclusivePage(m, mm, vma, (_vpn, slot, hi, lo, frame) => {
     if ((f.flags[frame]! & PG_anon) === 0) {
       // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
       const inode = m.inodeOf(vma);
@@ -91,7 +91,7 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       page_remove_rmap(m, frame);
       mm.pgtable.set(slot, 0, 0);
-      shmem_writeout(m, inode, vma.pgoff + (vpn - vma.start), dev, swapSlot);
+      shmem_writeout(m, inode, f.index[frame]!, dev, swapSlot); // the page knows its index (vma here is a clipped copy)
       return;
     }
     if ((f.flags[frame]! & PG_lazyfree) !== 0) {

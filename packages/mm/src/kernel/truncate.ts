@@ -14,6 +14,7 @@ import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_dirty } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
+import { free_swap_and_cache, slotOffset, slotType } from './swap.js';
 import { VM_NONLINEAR, type Vma } from './vma.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
@@ -46,6 +47,14 @@ export function unmap_mapping_range(m: Machine, inode: Inode, first: number, cou
       const phi = mm.pgtable.hi(slot);
       const plo = mm.pgtable.lo(slot);
       const cls = fast.classify(phi, plo);
+      if (cls === PteClassCode.swap) {
+        // a private COW copy out on swap: zapped with the other cows (zap_nonpresent_ptes, should_zap_cows)
+        if (!evenCows) continue;
+        const dev = m.swaps[fast.pte_to_swp_type(phi, plo)];
+        if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(phi, plo));
+        mm.pgtable.set(slot, 0, 0);
+        continue;
+      }
       if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
       const frame = m.pteFrame(phi, plo);
       if (!evenCows && (m.frames.flags[frame]! & PG_anon) !== 0) continue;
@@ -94,10 +103,19 @@ function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: num
   }
 }
 
-/** truncate_inode_pages_range(): drop cached pages [first, end). */
+/**
+ * truncate_inode_pages_range(): drop cached pages [first, end); for shmem
+ * (shmem_undo_range) also the swap entries of pages that are out on swap.
+ */
 export function truncate_inode_pages_range(m: Machine, inode: Inode, first: number, end: number): void {
   for (const index of [...inode.cache.keys()]) {
     if (index >= first && index < end) delete_from_page_cache(m, inode, index);
+  }
+  for (const [index, id] of [...inode.swapped]) {
+    if (index < first || index >= end) continue;
+    inode.swapped.delete(index);
+    const dev = m.swaps[slotType(id)];
+    if (dev) free_swap_and_cache(m, dev, slotOffset(id));
   }
 }
 
