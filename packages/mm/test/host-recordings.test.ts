@@ -26,7 +26,7 @@ function essence(step: Step) {
   for (const [name, r] of Object.entries(step.obs ?? {})) {
     obs[name] = {
       pages: r.pages.map((p) => [p.i, p.st, p.pfn ?? '-', p.data ?? '-', p.mapcnt ?? '-', p.pm.join('+'), (p.kf ?? []).join(','), `mc=${p.mc ?? '-'}`, p.st === 'swapped' ? `${p.slot}@${p.swap_type}(+${p.slot_rel})` : ''].join(' ')),
-      vmas: r.vmas.map((v) => `${v.from}-${v.to} ${v.perms} ${v.pgoff} ${v.path}`),
+      vmas: r.vmas.map((v) => `${v.from}-${v.to} ${v.perms} ${v.pgoff} ${v.path} [${v.VmFlags}] ${JSON.stringify(v.kB)}`),
     };
   }
   return { n: step.n, proc: step.proc, op: step.op, ret, obs };

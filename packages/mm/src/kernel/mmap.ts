@@ -8,7 +8,7 @@ import type { Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
 import { VM_FAULT_SIGBUS } from './signals.js';
-import { VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
   /** a file mapping: the inode and the first page's offset */
@@ -34,7 +34,9 @@ export function protFlags(prot: { read: boolean; write: boolean; exec: boolean }
 export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   if (req.pages <= 0) throw new SyscallError('EINVAL', 'mmap: length is 0');
   do_munmap(m, mm, req.start, req.pages);
-  const flags = protFlags(req.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (req.shared ? VM_SHARED | VM_MAYSHARE : 0);
+  // accountable_mapping(): a private writable mapping is charged (VM_ACCOUNT)
+  const flags =
+    protFlags(req.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (req.shared ? VM_SHARED | VM_MAYSHARE : req.prot.write ? VM_ACCOUNT : 0);
   let inode = req.inode;
   const shmem = !inode && req.shared;
   if (shmem) inode = m.newInode('/dev/zero (deleted)', 'shmem', req.pages * m.variant.constants.PAGE_SIZE);

@@ -14,7 +14,7 @@ import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { splitRange, protFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page-flags.js';
-import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_ACCOUNT, VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 const KEEP_BITS = ['accessed', 'dirty', 'special', 'soft_dirty', 'uffd_wp', 'saved_dirty', 'pcd', 'pwt'];
 
@@ -55,6 +55,8 @@ export function do_mprotect(m: Machine, mm: Mm, start: number, pages: number, pr
   const want = protFlags(prot);
   for (const v of splitRange(mm, start, end)) {
     v.flags = (v.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
+    // mprotect_fixup(): a private mapping made writable is charged; the charge stays after
+    if ((want & VM_WRITE) !== 0 && (v.flags & VM_SHARED) === 0) v.flags |= VM_ACCOUNT;
     change_pte_range(m, mm, v);
   }
   mm.vmas.mergeAround(start, end);

@@ -14,6 +14,8 @@ export const VM_MAYSHARE = 0x80;
 /** 2.6.21 remap_file_pages: the VMA holds file ptes (mm/fremap.c) */
 export const VM_NONLINEAR = 0x800000;
 export const VM_DONTCOPY = 0x20000;
+/** charged to the commit limit: private writable mappings (accountable_mapping) */
+export const VM_ACCOUNT = 0x100000;
 export const VM_WIPEONFORK = 0x2000000;
 export const VM_HUGEPAGE = 0x20000000;
 

@@ -7,7 +7,8 @@
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../kernel/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
-import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
+import { VM_EXEC, VM_HUGEPAGE, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
+import { smapsKb, vmFlags } from './smaps.js';
 import type { PfnLabels } from './labels.js';
 
 export interface Region {
@@ -40,6 +41,10 @@ export interface VmaObs {
   perms: string;
   pgoff: number;
   path: string;
+  /** smaps counters in kB, the non-zero ones */
+  kB: Record<string, number>;
+  THPeligible: string;
+  VmFlags: string;
 }
 
 export interface RegionObs {
@@ -120,7 +125,16 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       const perms = `${v.flags & VM_READ ? 'r' : '-'}${v.flags & VM_WRITE ? 'w' : '-'}${v.flags & VM_EXEC ? 'x' : '-'}${v.flags & VM_SHARED ? 's' : 'p'}`;
       const inode = m.inodeOf(v);
       const path = !inode ? '' : inode.fs === 'shmem' ? '/dev/zero (deleted)' : `${inode.fs}:${inode.name}`;
-      vmas.push({ from: v.start - region.start, to: v.end - region.start, perms, pgoff: v.file ? v.pgoff : 0, path });
+      vmas.push({
+        from: v.start - region.start,
+        to: v.end - region.start,
+        perms,
+        pgoff: v.file ? v.pgoff : 0,
+        path,
+        kB: smapsKb(m, proc, v),
+        THPeligible: v.flags & VM_HUGEPAGE ? '1' : '0',
+        VmFlags: vmFlags(v),
+      });
     }
   }
   return { pages, summary, vmas };

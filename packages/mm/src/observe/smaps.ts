@@ -1,0 +1,117 @@
+/**
+ * /proc/PID/smaps for one VMA (fs/proc/task_mmu.c smaps_account and
+ * show_smap_vma_flags): the kB counters the host oracle records (only the
+ * non-zero ones) and the VmFlags line.
+ *
+ * Pss divides each page by its mapcount with PSS_SHIFT (12) bits of
+ * fraction, summed and then shifted down, as the kernel rounds; the zero
+ * page is not counted (vm_normal_page() is NULL for it in 6.18).
+ */
+import { PteClassCode } from '@mmsim/core';
+import type { Machine, Process } from '../kernel/machine.js';
+import { PG_anon, PG_dirty, PG_zero } from '../kernel/page-flags.js';
+import {
+  VM_ACCOUNT,
+  VM_DONTCOPY,
+  VM_EXEC,
+  VM_HUGEPAGE,
+  VM_MAYEXEC,
+  VM_MAYREAD,
+  VM_MAYSHARE,
+  VM_MAYWRITE,
+  VM_READ,
+  VM_SHARED,
+  VM_WIPEONFORK,
+  VM_WRITE,
+  type Vma,
+} from '../kernel/vma.js';
+
+const PSS_SHIFT = 12;
+
+/** VmFlags in bit order, the names of show_smap_vma_flags. */
+const MNEMONICS: readonly [number, string][] = [
+  [VM_READ, 'rd'],
+  [VM_WRITE, 'wr'],
+  [VM_EXEC, 'ex'],
+  [VM_SHARED, 'sh'],
+  [VM_MAYREAD, 'mr'],
+  [VM_MAYWRITE, 'mw'],
+  [VM_MAYEXEC, 'me'],
+  [VM_MAYSHARE, 'ms'],
+  [VM_DONTCOPY, 'dc'],
+  [VM_ACCOUNT, 'ac'],
+  [VM_WIPEONFORK, 'wf'],
+  [VM_HUGEPAGE, 'hg'],
+];
+
+export function vmFlags(vma: Vma): string {
+  return MNEMONICS.filter(([bit]) => (vma.flags & bit) !== 0)
+    .map(([, name]) => name)
+    .join(' ');
+}
+
+export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, number> {
+  const page = m.variant.constants.PAGE_SIZE;
+  const fast = m.variant.fast;
+  const f = m.frames;
+  let rss = 0;
+  let pss = 0;
+  let sharedClean = 0;
+  let sharedDirty = 0;
+  let privateClean = 0;
+  let privateDirty = 0;
+  let anonymous = 0;
+  let swap = 0;
+  let swapPss = 0;
+  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+    const slot = proc.mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const hi = proc.mm.pgtable.hi(slot);
+    const lo = proc.mm.pgtable.lo(slot);
+    const cls = fast.classify(hi, lo);
+    if (cls === PteClassCode.swap) {
+      const dev = m.swaps[fast.pte_to_swp_type(hi, lo)];
+      const users = dev ? Math.max(1, dev.map[fast.pte_to_swp_offset_lo(hi, lo)]!) : 1;
+      swap += page;
+      swapPss += Math.floor((page * 2 ** PSS_SHIFT) / users);
+      continue;
+    }
+    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    const frame = m.pteFrame(hi, lo);
+    const flags = f.flags[frame]!;
+    if (flags & PG_zero && m.era === '6.18') continue;
+    const mapcount = Math.max(1, f.maps(frame));
+    const dirty = m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0;
+    rss += page;
+    if (flags & PG_anon) anonymous += page;
+    if (mapcount >= 2) {
+      if (dirty) sharedDirty += page;
+      else sharedClean += page;
+      pss += Math.floor((page * 2 ** PSS_SHIFT) / mapcount);
+    } else {
+      if (dirty) privateDirty += page;
+      else privateClean += page;
+      pss += page * 2 ** PSS_SHIFT;
+    }
+  }
+  // shmem pages out on swap are not in the page table: smaps adds the mapping's swapped pages
+  const inode = m.inodeOf(vma);
+  if (inode && inode.fs !== 'ext4' && (vma.flags & VM_SHARED) !== 0) {
+    for (const index of inode.swapped.keys()) if (index >= vma.pgoff && index < vma.pgoff + (vma.end - vma.start)) swap += page;
+  }
+  const kb = (bytes: number) => Math.floor(bytes / 1024);
+  const out: Record<string, number> = {};
+  const put = (name: string, value: number) => {
+    if (value !== 0) out[name] = value;
+  };
+  put('Rss', kb(rss));
+  put('Pss', Math.floor(pss / 2 ** (10 + PSS_SHIFT)));
+  put('Shared_Clean', kb(sharedClean));
+  put('Shared_Dirty', kb(sharedDirty));
+  put('Private_Clean', kb(privateClean));
+  put('Private_Dirty', kb(privateDirty));
+  put('Anonymous', kb(anonymous));
+  put('Swap', kb(swap));
+  put('SwapPss', Math.floor(swapPss / 2 ** (10 + PSS_SHIFT)));
+  return out;
+}
