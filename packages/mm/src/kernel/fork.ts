@@ -13,7 +13,7 @@ import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm, Process } from './machine.js';
 import { zap_pte_range } from './memory.js';
 import { PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { isSpecialZero, page_dup_rmap } from './rmap.js';
+import { isSpecialZero } from './rmap.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 
 function is_cow_mapping(flags: number): boolean {
@@ -32,6 +32,12 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
   const dpt = dst.pgtable;
   const cow = is_cow_mapping(vma.flags);
   const wp = m.variant.modifierWords['pte_wrprotect']!;
+  const wpSetHi = wp.setHi;
+  const wpSetLo = wp.setLo;
+  const wpKeepHi = wp.keepHi;
+  const wpKeepLo = wp.keepLo;
+  const fast = m.variant.fast;
+  const f = m.frames;
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
     const s = spt.walk(vpn, false);
     if (s < 0) {
@@ -40,7 +46,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
     }
     let hi = spt.hi(s);
     let lo = spt.lo(s);
-    const cls = m.variant.fast.classify(hi, lo);
+    const cls = fast.classify(hi, lo);
     if (cls === PteClassCode.none) continue;
     if (cls === PteClassCode.file) {
       // copy_one_pte(): a nonlinear file pte is copied as it is
@@ -57,12 +63,14 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
     } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
       if (!isSpecialZero(m, frame)) {
-        page_dup_rmap(m, frame);
-        if ((m.frames.flags[frame]! & PG_zero) === 0) m.frames.flags[frame]! &= ~PG_anon_exclusive;
+        // page_dup_rmap(): one more mapping with its reference
+        f.mapInc(frame);
+        f.get(frame);
+        if ((f.flags[frame]! & PG_zero) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
       }
       if (cow) {
-        hi = ((hi | wp.setHi) & wp.keepHi) >>> 0;
-        lo = ((lo | wp.setLo) & wp.keepLo) >>> 0;
+        hi = ((hi | wpSetHi) & wpKeepHi) >>> 0;
+        lo = ((lo | wpSetLo) & wpKeepLo) >>> 0;
         spt.set(s, hi, lo);
       }
     }

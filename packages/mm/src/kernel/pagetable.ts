@@ -73,7 +73,7 @@ export class PageTable {
     let leaf = table[i]!;
     if (leaf === 0) {
       if (!alloc) return -1;
-      this.leaves.push(new Uint32Array(this.ptrsPerPte * this.words));
+      this.leaves.push(this.newLeaf());
       this.leafBase.push(vpn - (vpn % this.ptrsPerPte));
       this.nrPteTables++;
       leaf = this.leaves.length;
@@ -102,6 +102,24 @@ export class PageTable {
     const at = (slot & this.mask) * this.words;
     t[at] = lo;
     if (this.words === 2) t[at + 1] = hi;
+  }
+
+  /**
+   * A zeroed pte table. Tables are carved from 1 MiB slabs: one backing store
+   * per 256 tables instead of one each, which keeps V8 from counting every
+   * table as new external memory (and collecting garbage for it).
+   */
+  private slab: Uint32Array | undefined;
+  private slabUsed = 0;
+  private newLeaf(): Uint32Array {
+    const size = this.ptrsPerPte * this.words;
+    if (!this.slab || this.slabUsed + size > this.slab.length) {
+      this.slab = new Uint32Array(Math.max(size, 1 << 18));
+      this.slabUsed = 0;
+    }
+    const leaf = this.slab.subarray(this.slabUsed, this.slabUsed + size);
+    this.slabUsed += size;
+    return leaf;
   }
 
   /** The vpn a slot translates. */
