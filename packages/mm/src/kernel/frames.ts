@@ -162,7 +162,7 @@ export class FrameTable {
     this.onFree?.(frame);
     this.flags[frame] = 0;
     this.mapping[frame] = 0;
-    this.swapSlot.delete(frame);
+    if (this.swapSlot.size !== 0) this.swapSlot.delete(frame);
     this.index[frame] = this.freeHead;
     this.freeHead = frame;
     this.used--;
