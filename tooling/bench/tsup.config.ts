@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // A runnable script, not a library: one ESM file, dependencies left as imports of the built workspace packages.
 export default defineConfig({
-  entry: ['src/bench.ts', 'src/sim.ts'],
+  entry: ['src/bench.ts', 'src/sim.ts', 'src/explore.ts'],
   format: ['esm'],
   dts: false,
   sourcemap: true,

@@ -37,3 +37,4 @@ export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } fr
 export { do_mremap } from './kernel/mremap.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
 export { try_to_free_pages, try_to_unmap_file } from './kernel/reclaim.js';
+export * from './explore/index.js';

@@ -1,0 +1,13 @@
+/** The interleaving explorer: threads with stop points, DFS / random / PCT search, replay. */
+export { ACT_DONE, ACT_STEP, lockAct, unlockAct, isLockAct, isUnlockAct, lockOf, fromGenerator, MAX_LOCKS, MAX_THREADS } from './thread.js';
+export type { Thread, Stop } from './thread.js';
+export type { Program, Instance } from './program.js';
+export type { ExploreResult, Failure, Progress, SearchOptions } from './result.js';
+export { exploreDfs } from './dfs.js';
+export type { DfsOptions } from './dfs.js';
+export { exploreRandom, explorePct } from './random.js';
+export type { RandomOptions, PctOptions } from './random.js';
+export { replay } from './replay.js';
+export type { ReplayStep, ReplayResult } from './replay.js';
+export { formatSchedule, parseSchedule, ScheduleSyntaxError } from './schedule.js';
+export { Prng } from './prng.js';

@@ -1,0 +1,25 @@
+/**
+ * A program for the explorer: a fresh instance per schedule (exploration is
+ * stateless: every schedule is replayed from the start), its threads, and
+ * the checks run after every step.
+ */
+import type { Thread } from './thread.js';
+
+export interface Instance {
+  readonly threads: readonly Thread[];
+  /** The invariants after a step: null, or a report of the broken rule. */
+  check(): string | null;
+  /** After every thread has finished: null, or what is wrong with the outcome. */
+  final?(): string | null;
+  /**
+   * The whole state — shared state and each thread's position — as a key,
+   * for the DFS state cache. Two instances with equal keys must behave the
+   * same from there on. Optional: without it the DFS does not cache.
+   */
+  key?(): string;
+}
+
+export interface Program {
+  readonly name: string;
+  instantiate(): Instance;
+}

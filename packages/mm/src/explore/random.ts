@@ -1,0 +1,118 @@
+/**
+ * Random search and PCT (probabilistic concurrency testing, Burckhardt et
+ * al., ASPLOS 2010). Run r of a search with seed s uses the generator seeded
+ * with s + r, so any failing run is reproducible from the seed alone, and
+ * its schedule string replays it exactly.
+ */
+import { Executor } from './executor.js';
+import type { Program } from './program.js';
+import { Prng } from './prng.js';
+import type { ExploreResult, Failure, SearchOptions } from './result.js';
+import { formatSchedule } from './schedule.js';
+
+export interface RandomOptions extends SearchOptions {
+  readonly seed?: number;
+  /** schedules to try (default 1000) */
+  readonly runs?: number;
+}
+
+export interface PctOptions extends RandomOptions {
+  /** the bug depth d: d − 1 priority change points per run (default 3) */
+  readonly depth?: number;
+}
+
+function checkRuns(runs: number, seed: number): void {
+  if (!Number.isInteger(runs) || runs < 1 || runs > 1e9) throw new RangeError(`explore: runs ${runs} is out of range 1 to 1000000000`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`explore: seed ${seed} is out of range 0 to 4294967295`);
+}
+
+const nthBit = (mask: number, n: number): number => {
+  for (let t = 0; ; t++) if (mask & (1 << t) && n-- === 0) return t;
+};
+const popcount = (x: number): number => {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
+};
+
+export function exploreRandom(program: Program, options: RandomOptions = {}): ExploreResult {
+  const seed = options.seed ?? 1;
+  const runs = options.runs ?? 1000;
+  checkRuns(runs, seed);
+  const ex = new Executor(program);
+  const t0 = performance.now();
+  let failure: Failure | null = null;
+  let schedules = 0;
+  for (let r = 0; r < runs && failure === null; r++) {
+    const rng = new Prng((seed + r) >>> 0);
+    ex.start();
+    for (;;) {
+      const enabled = ex.enabledMask();
+      if (enabled === 0) {
+        ex.finish();
+        break;
+      }
+      if (!ex.exec(nthBit(enabled, rng.below(popcount(enabled))), enabled)) break;
+    }
+    schedules++;
+    if (ex.failure !== null) failure = { schedule: formatSchedule(ex.choices, ex.depth), preemptions: ex.preemptions, steps: ex.depth, message: ex.failure };
+    report(options, schedules, ex, t0);
+  }
+  return { program: program.name, strategy: 'random', seed, schedules, states: ex.steps, elapsedMs: performance.now() - t0, exhaustive: false, failure };
+}
+
+export function explorePct(program: Program, options: PctOptions = {}): ExploreResult {
+  const seed = options.seed ?? 1;
+  const runs = options.runs ?? 1000;
+  const depth = options.depth ?? 3;
+  checkRuns(runs, seed);
+  if (!Number.isInteger(depth) || depth < 1 || depth > 16) throw new RangeError(`explore: PCT depth ${depth} is out of range 1 to 16`);
+  const ex = new Executor(program);
+  const t0 = performance.now();
+  let failure: Failure | null = null;
+  let schedules = 0;
+  // k, the number of steps a run takes, is learnt from the longest run so far
+  let k = 1;
+  const prio = new Int32Array(32);
+  const change = new Int32Array(depth);
+  for (let r = 0; r < runs && failure === null; r++) {
+    const rng = new Prng((seed + r) >>> 0);
+    ex.start();
+    const n = ex.instance.threads.length;
+    // initial priorities d … d+n−1 in a random order (a Fisher–Yates shuffle)
+    for (let t = 0; t < n; t++) prio[t] = depth + t;
+    for (let t = n - 1; t > 0; t--) {
+      const j = rng.below(t + 1);
+      const x = prio[t]!;
+      prio[t] = prio[j]!;
+      prio[j] = x;
+    }
+    for (let i = 0; i < depth - 1; i++) change[i] = 1 + rng.below(k);
+    for (;;) {
+      const enabled = ex.enabledMask();
+      if (enabled === 0) {
+        ex.finish();
+        break;
+      }
+      let best = -1;
+      for (let t = 0; t < n; t++) if (enabled & (1 << t) && (best < 0 || prio[t]! > prio[best]!)) best = t;
+      if (!ex.exec(best, enabled)) break;
+      // at the i-th change point the running thread drops to priority i
+      for (let i = 0; i < depth - 1; i++) if (change[i] === ex.depth) prio[best] = i;
+    }
+    if (ex.depth > k) k = ex.depth;
+    schedules++;
+    if (ex.failure !== null) failure = { schedule: formatSchedule(ex.choices, ex.depth), preemptions: ex.preemptions, steps: ex.depth, message: ex.failure };
+    report(options, schedules, ex, t0);
+  }
+  return { program: program.name, strategy: 'pct', seed, schedules, states: ex.steps, elapsedMs: performance.now() - t0, exhaustive: false, failure };
+}
+
+let lastReport = 0;
+function report(options: SearchOptions, schedules: number, ex: Executor, t0: number): void {
+  if (!options.onProgress || (schedules & 255) !== 0) return;
+  const now = performance.now();
+  if (now - lastReport < 1000) return;
+  lastReport = now;
+  options.onProgress({ schedules, states: ex.steps, elapsedMs: now - t0 });
+}
