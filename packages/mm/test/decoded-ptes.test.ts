@@ -15,8 +15,12 @@ import {
   create_file,
   do_madvise,
   do_mmap,
+  do_mprotect,
+  do_mremap,
   do_munmap,
+  do_truncate,
   dup_mmap,
+  swapoff,
   swapon,
   sys_remap_file_pages,
   touch,
@@ -94,6 +98,74 @@ describe('decoded ptes after each operation', () => {
         d = decode(m, p.mm, S + 2);
         expect(d.class).toBe('file');
         expect(field(d, 'pgoff')).toBe(6n);
+      }
+    });
+  }
+});
+
+describe('decoded ptes after mprotect, mremap, madvise, shared file faults, truncate and swapoff', () => {
+  const rw = { read: true, write: true, exec: false };
+  for (const spec of [...X86, ...PPC]) {
+    test(`${spec.id}@${spec.era}`, () => {
+      const m = new Machine({ spec, frames: 512 });
+      const p = m.spawn('p');
+      const A = 0x2000;
+      do_mmap(m, p.mm, { start: A, pages: 4, prot: rw, shared: false });
+      for (let i = 0; i < 4; i++) touch(m, p.mm, A + i, true, m.tags.intern(`A${i}`));
+      const pfn0 = field(decode(m, p.mm, A), 'pfn');
+
+      // mprotect read-only: same page, no longer writable (change_pte_range)
+      do_mprotect(m, p.mm, A, 1, { read: true, write: false, exec: false });
+      let d = decode(m, p.mm, A);
+      expect(d.class).toBe('present');
+      expect(field(d, 'pfn')).toBe(pfn0);
+      expect(flag(d, 'rw', 'write')).toBe(false);
+      // and back: mprotect does not make a private page writable until the next write fault (6.18
+      // may, for an exclusive anon page: can_change_pte_writable); either way the data stays
+      do_mprotect(m, p.mm, A, 1, rw);
+      expect(touch(m, p.mm, A, true, m.tags.intern('A0b'))).toBe(0);
+      d = decode(m, p.mm, A);
+      expect(field(d, 'pfn')).toBe(pfn0); // an exclusive page is reused, not copied
+      expect(flag(d, 'rw', 'write')).toBe(true);
+
+      // mremap move: the same ptes at the new address, none at the old
+      const B = 0x8000;
+      const before = [1, 2, 3].map((i) => pteAt(m, p.mm, A + i));
+      do_mremap(m, p.mm, { start: A + 1, oldPages: 3, newPages: 3, maymove: true, fixed: true, dontunmap: false, newStart: B });
+      expect([0, 1, 2].map((i) => pteAt(m, p.mm, B + i))).toEqual(before);
+      expect(decode(m, p.mm, A + 1).class).toBe('none');
+
+      // MADV_DONTNEED: none, and a read fault after it maps the zero page again
+      do_madvise(m, p.mm, B, 1, 'DONTNEED');
+      expect(decode(m, p.mm, B).class).toBe('none');
+      touch(m, p.mm, B, false, 0);
+      expect(field(decode(m, p.mm, B), 'pfn')).toBe(BigInt(m.frames.pfn(m.zeroFrame)));
+
+      // a shared file mapping: a write fault maps the page-cache page, writable and dirty
+      const inode = create_file(m, 'F', 'ext4', 4, 'F');
+      const F = 0xc000;
+      do_mmap(m, p.mm, { start: F, pages: 4, prot: rw, shared: true, inode, pgoff: 0 });
+      touch(m, p.mm, F + 2, true, m.tags.intern('W2'));
+      d = decode(m, p.mm, F + 2);
+      expect(d.class).toBe('present');
+      expect(field(d, 'pfn')).toBe(BigInt(m.frames.pfn(inode.cache.get(2)!)));
+      expect(flag(d, 'rw', 'write')).toBe(true);
+      expect(flag(d, 'dirty')).toBe(true);
+      // truncate to 2 pages: the ptes beyond EOF are zapped before the pages leave the cache
+      do_truncate(m, inode, 2 * m.variant.constants.PAGE_SIZE);
+      expect(decode(m, p.mm, F + 2).class).toBe('none');
+      expect(inode.cache.has(2)).toBe(false);
+
+      // swapoff (6.18 PAGEOUT to swap, then swapoff): the swap pte becomes a present pte again, same data
+      if (spec.era === '6.18') {
+        swapon(m, 'file', 64);
+        do_madvise(m, p.mm, B + 1, 1, 'PAGEOUT');
+        expect(decode(m, p.mm, B + 1).class).toBe('swap');
+        swapoff(m);
+        d = decode(m, p.mm, B + 1);
+        expect(d.class).toBe('present');
+        expect(touch(m, p.mm, B + 1, false, 0)).toBe(0);
+        expect(m.tags.name(m.lastTag)).toBe('A2');
       }
     });
   }
