@@ -37,4 +37,8 @@ export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } fr
 export { do_mremap } from './kernel/mremap.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
 export { try_to_free_pages, try_to_unmap_file } from './kernel/reclaim.js';
+export { get_user_pages, pin_user_pages, unpin_user_page, device_write, device_read, FOLL_WRITE, FOLL_GET, FOLL_PIN, FOLL_LONGTERM, GUP_PIN_COUNTING_BIAS } from './kernel/gup.js';
+export type { Pin } from './kernel/gup.js';
+export { COW_POLICIES, defaultCowPolicy } from './kernel/cow-policy.js';
+export type { CowPolicy } from './kernel/cow-policy.js';
 export * from './explore/index.js';

@@ -75,6 +75,9 @@ export function checkInvariants(m: Machine): Violation[] {
     }
   });
   const inPageCache = new Uint8Array(f.highWater);
+  // references GUP holds (get_user_pages / pin_user_pages)
+  const pinRefs = new Float64Array(f.highWater);
+  for (const pin of m.pins) if (pin) pinRefs[pin.frame]! += pin.refs;
   for (const inode of m.inodes.values()) for (const frame of inode.cache.values()) inPageCache[frame] = 1;
   for (let frame = 0; frame < f.highWater; frame++) {
     if (f.isFree(frame)) continue;
@@ -85,9 +88,9 @@ export function checkInvariants(m: Machine): Violation[] {
     if (mapcount !== counted[frame]!) {
       out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: mapcount ${mapcount} but ${counted[frame]} ptes map it` });
     }
-    const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + inPageCache[frame]! + (zero ? 1 : 0);
+    const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + inPageCache[frame]! + (zero ? 1 : 0) + pinRefs[frame]!;
     if (f.refs(frame) !== holders) {
-      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refs(frame)} but ${holders} holders (mappings, page cache, swap cache)` });
+      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refs(frame)} but ${holders} holders (mappings, page cache, swap cache, pins)` });
     }
     if (!zero && holders === 0) {
       out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a page nothing maps or holds` });

@@ -12,8 +12,9 @@
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm, Process } from './machine.js';
 import { zap_pte_range } from './memory.js';
-import { PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { isSpecialZero } from './rmap.js';
+import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
+import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
+import { anon_vma_prepare, isSpecialZero, page_add_new_anon_rmap } from './rmap.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 
 function is_cow_mapping(flags: number): boolean {
@@ -38,6 +39,8 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
   const wpKeepLo = wp.keepLo;
   const fast = m.variant.fast;
   const f = m.frames;
+  // page_needs_cow_for_dma(): only with PageAnonExclusive (5.19+ here) and an mm that pinned
+  const pinned = m.cowPolicy === 'anon-exclusive' && m.pins.length > 0 && mm_has_pinned(m, src);
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
     const s = spt.walk(vpn, false);
     if (s < 0) {
@@ -62,6 +65,17 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
       }
     } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
+      if (pinned && cow && (f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0 && maybe_dma_pinned(m, frame)) {
+        // copy_present_page(): a maybe-pinned exclusive page stays the parent's; the child gets a copy now
+        anon_vma_prepare(m, vma);
+        const copy = f.alloc();
+        f.tag[copy] = f.tag[frame]!;
+        page_add_new_anon_rmap(m, copy, vma, vpn);
+        m.mkPte(copy, vma.flags);
+        m.mkWriteDirtyYoung();
+        dpt.set(dpt.walk(vpn, true), m.pteHi, m.pteLo);
+        continue;
+      }
       if (!isSpecialZero(m, frame)) {
         // page_dup_rmap(): one more mapping with its reference
         f.mapInc(frame);

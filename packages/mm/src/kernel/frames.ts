@@ -147,6 +147,21 @@ export class FrameTable {
     else this.setRefs(frame, this.refs(frame) + 1);
   }
 
+  /** page_ref_add(): n references at once (a FOLL_PIN takes GUP_PIN_COUNTING_BIAS of them) */
+  getMany(frame: number, n: number): void {
+    this.setRefs(frame, this.refs(frame) + n);
+  }
+
+  /** page_ref_sub_and_test(): drop n references; the frame is freed at zero. Returns true when freed. */
+  putMany(frame: number, n: number): boolean {
+    const r = this.refs(frame);
+    if (r < n) throw new Error(`put of ${n} references on frame ${frame} with refcount ${r} (pfn ${frame + this.pfnBase})`);
+    this.setRefs(frame, r - n);
+    if (r - n !== 0) return false;
+    this.free(frame);
+    return true;
+  }
+
   /** put_page(): drop a reference; the frame is freed at zero. Returns true when freed. */
   put(frame: number): boolean {
     const r = this.refcount[frame]!;

@@ -15,6 +15,8 @@ import { PageTable } from './pagetable.js';
 import { ProtCache } from './prot.js';
 import { TagTable } from './tags.js';
 import { VmaSet } from './vma.js';
+import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
+import type { Pin } from './gup.js';
 
 export interface Mm {
   readonly id: number;
@@ -34,11 +36,16 @@ export interface MachineOptions {
   readonly config?: KernelConfig;
   /** physical memory in frames (default 65536, capped by the pfn bits the pte holds) */
   readonly frames?: number;
+  /** when do_wp_page may reuse an anon page (default: the era's rule; see cow-policy.ts) */
+  readonly cowPolicy?: CowPolicy;
 }
 
 export class Machine {
   readonly variant: Variant;
   readonly era: '2.6.21' | '6.18';
+  readonly cowPolicy: CowPolicy;
+  /** pages held by get_user_pages / pin_user_pages, by pin id (undefined once released) */
+  readonly pins: (Pin | undefined)[] = [];
   readonly frames: FrameTable;
   readonly tags = new TagTable();
   readonly prot: ProtCache;
@@ -73,6 +80,8 @@ export class Machine {
   constructor(options: MachineOptions) {
     this.variant = compileVariant(options.spec, options.config ?? DEFAULT_CONFIG);
     this.era = this.variant.era;
+    this.cowPolicy = options.cowPolicy ?? defaultCowPolicy(this.era);
+    if (this.cowPolicy === 'anon-exclusive' && this.era !== '6.18') throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
     this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100) });
     this.prot = new ProtCache(this.variant);

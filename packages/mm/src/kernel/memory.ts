@@ -9,10 +9,11 @@
  * - COW reuse in do_wp_page: 2.6.21 reuses an anon page when
  *   can_share_swap_page() — page_mapcount() == 1 (plus the swap count);
  *   6.18 reuses when PageAnonExclusive, or when the folio's refcount is 1
- *   (wp_can_reuse_anon_folio), and marks it exclusive again.
+ *   (wp_can_reuse_anon_folio), and marks it exclusive again. The rule is
+ *   the machine's cowPolicy (cow-policy.ts), defaulting to the era's.
  */
 import type { Machine, Mm } from './machine.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_zero } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap, page_remove_rmap } from './rmap.js';
 import { do_fault } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
@@ -52,44 +53,61 @@ export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
   return VM_FAULT_OK;
 }
 
-/** wp_page_copy(): COW into a new anon page, dropping the old mapping. */
-function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number): void {
+/**
+ * wp_page_copy(): COW into a new anon page, dropping the old mapping. An
+ * unshare fault (FAULT_FLAG_UNSHARE, for a read-only FOLL_PIN) maps the copy
+ * read-only and clean: it only makes the page exclusive.
+ */
+function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number, unshare = false): void {
   anon_vma_prepare(m, vma);
   const frame = m.frames.alloc();
   m.frames.tag[frame] = m.frames.tag[old]!;
   page_add_new_anon_rmap(m, frame, vma, vpn);
   page_remove_rmap(m, old);
-  setAnonPte(m, mm, slot, frame, vma, true);
+  if (unshare) {
+    m.mkPte(frame, vma.flags & ~VM_WRITE);
+    m.modify('pte_mkyoung');
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
+  } else setAnonPte(m, mm, slot, frame, vma, true);
 }
 
-/** do_wp_page(): a write fault on a present, write-protected pte. */
-export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number): number {
+/** Whether do_wp_page may reuse the anon page under the machine's COW rule (cow-policy.ts). */
+function can_reuse_anon_page(m: Machine, frame: number): boolean {
+  const f = m.frames;
+  const policy = m.cowPolicy;
+  if (policy === 'mapcount') return f.maps(frame) === 1; // can_share_swap_page()
+  if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
+  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
+}
+
+/**
+ * do_wp_page(): a write fault on a present, write-protected pte — or, with
+ * `unshare`, the FAULT_FLAG_UNSHARE fault GUP takes to make an anon page
+ * exclusive before a read-only pin (5.19+).
+ */
+export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, unshare = false): number {
   const hi = mm.pgtable.hi(slot);
   const lo = mm.pgtable.lo(slot);
   const frame = m.pteFrame(hi, lo);
   const f = m.frames;
   if (frame === m.zeroFrame) {
-    wp_page_copy(m, mm, vma, vpn, slot, frame);
+    if (!unshare) wp_page_copy(m, mm, vma, vpn, slot, frame);
     return VM_FAULT_OK;
   }
   if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
-    let reuse: boolean;
-    if (m.era === '2.6.21') {
-      reuse = f.maps(frame) === 1; // can_share_swap_page()
-    } else {
-      reuse = (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1;
-    }
-    if (reuse) {
-      if (m.era === '6.18') f.flags[frame]! |= PG_anon_exclusive;
+    if (can_reuse_anon_page(m, frame)) {
+      if (m.cowPolicy === 'anon-exclusive') f.flags[frame]! |= PG_anon_exclusive;
+      if (unshare) return VM_FAULT_OK; // exclusive now; the pte stays as it was
       m.pteHi = hi;
       m.pteLo = lo;
       m.mkWriteDirtyYoung();
       mm.pgtable.set(slot, m.pteHi, m.pteLo);
       return VM_FAULT_OK;
     }
-    wp_page_copy(m, mm, vma, vpn, slot, frame);
+    wp_page_copy(m, mm, vma, vpn, slot, frame, unshare);
     return VM_FAULT_OK;
   }
+  if (unshare) return VM_FAULT_OK; // only anon pages are unshared
   if (vma.flags & VM_SHARED) {
     // wp_page_shared(): a shared mapping writes the page itself (page_mkwrite, then dirty)
     f.flags[frame]! |= PG_dirty;
