@@ -22,7 +22,7 @@ describe('bad usage and input: one line, exit 2', () => {
     [['decode', '1', '--config', 'CONFIG_HIGHMEM=y'], "mmsim decode: --config: unknown config option 'CONFIG_HIGHMEM' (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)"],
     [['limits', '--config', 'NONLINEAR'], "mmsim limits: --config: config 'NONLINEAR' is not NAME=y or NAME=n (for example CONFIG_NONLINEAR=n)"],
     [['encode', 'pfn', '--pfn', '1', '--prot', 'PAGE_FOO', '--arch', 'x86_64'], "mmsim encode pfn: unknown prot 'PAGE_FOO' (valid: PAGE_COPY, PAGE_KERNEL, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, __PAGE_KERNEL, or a raw value such as 0x63)"],
-    [['frob'], "mmsim: unknown command 'frob' (valid: decode, encode, layout, limits, diff, run, overview, help; no command: the overview)"],
+    [['frob'], "mmsim: unknown command 'frob' (valid: decode, encode, layout, limits, diff, run, explore, replay, overview, help; no command: the overview)"],
     [['encode'], 'mmsim encode: needs what to encode (valid: swap, file, pfn, migration)'],
     [['encode', 'pte'], "mmsim encode: unknown kind 'pte' (valid: swap, file, pfn, migration)"],
     [['decode', '1', '--frob'], `mmsim decode: unknown option '--frob' (valid: ${COMMON})`],

@@ -42,3 +42,4 @@ export type { Pin } from './kernel/gup.js';
 export { COW_POLICIES, defaultCowPolicy } from './kernel/cow-policy.js';
 export type { CowPolicy } from './kernel/cow-policy.js';
 export * from './explore/index.js';
+export * from './races/index.js';

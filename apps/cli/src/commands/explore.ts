@@ -1,0 +1,123 @@
+/**
+ * `mmsim explore RACE` and `mmsim replay RACE SCHEDULE`: search the
+ * interleavings of one of the simulator's race programs (@mmsim/mm races)
+ * under a policy, and re-run a schedule step by step.
+ */
+import type { Variant } from '@mmsim/core';
+import type { CommandSpec, RunContext } from '../command.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
+import { jsonDocument } from '../render/json.js';
+
+type Mm = typeof import('@mmsim/mm');
+type Race = Mm['RACES'][number];
+
+function intOption(ctx: RunContext, name: string, fallback: number, min: number, max: number): number {
+  const raw = ctx.values[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < min || n > max) throw new UsageError(`--${name} ${String(raw)}: expected an integer from ${min} to ${max}`);
+  return n;
+}
+
+async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race; variant: Variant; policies: string[] }> {
+  const mm: Mm = await import('@mmsim/mm');
+  const name = ctx.positionals[0];
+  const names = mm.RACES.map((r) => r.name).join(', ');
+  if (!name) throw new UsageError(`${verb} needs a RACE (one of: ${names})`);
+  const race = mm.findRace(name);
+  if (!race) throw new UsageError(`unknown race '${name}' (valid: ${names})`);
+  const explicit = ctx.values['arch'] !== undefined;
+  const variants = explicit ? ctx.variants() : ctx.variants().filter((v) => v.id === 'x86_64');
+  if (variants.length !== 1) throw new UsageError(`${verb} runs on one variant; --arch named ${variants.length} (${variants.map((v) => v.key).join(', ')})`);
+  const variant = variants[0]!;
+  const available = [...race.policies(variant.era)];
+  const asked = ctx.values['policy'];
+  const policies = asked === undefined ? available : [String(asked)];
+  for (const p of policies) if (!available.includes(p)) throw new UsageError(`--policy ${p}: not a policy of ${race.name} in ${variant.era} (valid: ${available.join(', ')})`);
+  return { mm, race, variant, policies };
+}
+
+export const exploreCommand: CommandSpec = {
+  name: 'explore',
+  summary: 'search the interleavings of a race program for a failing schedule, per policy',
+  usage: 'explore RACE',
+  options: {
+    policy: { type: 'string', value: 'NAME', help: 'one policy (default: every policy of the race, oldest first)' },
+    strategy: { type: 'string', value: 'dfs|random|pct', help: 'search strategy (default dfs: exhaustive within --bound)' },
+    bound: { type: 'string', value: 'N', help: 'preemption bound for dfs (default: the race\'s)' },
+    seed: { type: 'string', value: 'N', help: 'seed for random and pct (default 1)' },
+    runs: { type: 'string', value: 'N', help: 'schedules for random and pct (default 1000)' },
+  },
+  maxPositionals: 1,
+  defaultEras: ['6.18'],
+  details: ['Races: run `mmsim explore` with no RACE for the list. A failing schedule prints with the `mmsim replay` line that re-runs it.'],
+  async run(ctx: RunContext): Promise<number> {
+    const { mm, race, variant, policies } = await pick(ctx, 'explore');
+    const strategy = String(ctx.values['strategy'] ?? 'dfs');
+    if (!['dfs', 'random', 'pct'].includes(strategy)) throw new UsageError(`--strategy ${strategy}: expected dfs, random or pct`);
+    const bound = intOption(ctx, 'bound', race.bound, 0, 64);
+    const seed = intOption(ctx, 'seed', 1, 0, 0xffffffff);
+    const runs = intOption(ctx, 'runs', 1000, 1, 1e9);
+    const onProgress = ctx.json
+      ? undefined
+      : (p: { schedules: number; states: number; elapsedMs: number }) => ctx.io.err(`  … ${p.schedules} schedules, ${p.states} steps, ${Math.round((p.schedules * 1000) / p.elapsedMs)} schedules/s\n`);
+    const results = policies.map((policy) => {
+      const program = race.make(variant.spec, policy);
+      const r = strategy === 'dfs' ? mm.exploreDfs(program, { bound, onProgress }) : strategy === 'random' ? mm.exploreRandom(program, { seed, runs, onProgress }) : mm.explorePct(program, { seed, runs, onProgress });
+      return { policy, result: r, expected: race.failsUnder.includes(policy) ? 'fails' : 'clean' };
+    });
+    const replayLine = (policy: string, schedule: string) => `mmsim replay ${race.name} ${schedule} --policy ${policy} --arch ${variant.id} --kernel ${variant.era}`;
+    if (ctx.json) {
+      ctx.io.out(`${jsonDocument({ command: 'explore', race: race.name, variant: variant.key, strategy, results: results.map((x) => ({ policy: x.policy, ...x.result, ...(x.result.failure ? { replay: replayLine(x.policy, x.result.failure.schedule) } : {}) })) })}\n`);
+    } else {
+      const { c } = ctx;
+      const lines = [c.bold(`== ${race.name}: ${race.summary}`), `   from ${race.thread}; on ${variant.key}; ${strategy}${strategy === 'dfs' ? `, preemption bound ${bound}` : `, seed ${seed}, ${runs} runs`}`, ''];
+      for (const { policy, result: r } of results) {
+        const stats = `${r.schedules} schedules, ${r.states} steps${r.distinctStates !== undefined ? `, ${r.distinctStates} distinct states` : ''}, ${r.elapsedMs.toFixed(1)} ms`;
+        if (r.failure) {
+          lines.push(`${c.red('✗')} ${c.bold(policy)}: ${r.failure.message}`, `    schedule ${r.failure.schedule} (${r.failure.steps} steps, ${r.failure.preemptions} preemptions); ${stats}`, `    ${replayLine(policy, r.failure.schedule)}`);
+        } else {
+          lines.push(`${c.green('✓')} ${c.bold(policy)}: no failing schedule${r.exhaustive ? ' (exhaustive within the bound)' : ''}; ${stats}`);
+        }
+      }
+      ctx.print(lines);
+    }
+    // exit 1 when a policy behaves otherwise than the race says it does
+    return results.every((x) => (x.result.failure !== null) === (x.expected === 'fails') || (strategy !== 'dfs' && x.expected === 'fails')) ? EXIT_OK : EXIT_FAILED;
+  },
+};
+
+export const replayCommand: CommandSpec = {
+  name: 'replay',
+  summary: 'run a race program along one schedule, step by step',
+  usage: 'replay RACE SCHEDULE',
+  options: {
+    policy: { type: 'string', value: 'NAME', help: 'the policy (default: the race\'s oldest)' },
+  },
+  maxPositionals: 2,
+  defaultEras: ['6.18'],
+  details: ['SCHEDULE names the thread of each step, run-length encoded: 0*2,1 runs thread 0 twice, then thread 1.'],
+  async run(ctx: RunContext): Promise<number> {
+    const { mm, race, variant, policies } = await pick(ctx, 'replay');
+    const schedule = ctx.positionals[1];
+    if (schedule === undefined) throw new UsageError('replay needs a SCHEDULE (e.g. 0*2,1)');
+    const policy = policies[0]!;
+    let r;
+    try {
+      r = mm.replay(race.make(variant.spec, policy), schedule);
+    } catch (error) {
+      if (error instanceof mm.ScheduleSyntaxError) throw new UsageError(error.message);
+      throw error;
+    }
+    if (ctx.json) {
+      ctx.io.out(`${jsonDocument({ command: 'replay', race: race.name, variant: variant.key, policy, schedule, ...r })}\n`);
+    } else {
+      const { c } = ctx;
+      const lines = [c.bold(`== ${race.name} under ${policy} on ${variant.key}: schedule ${schedule}`), ''];
+      for (const s of r.steps) lines.push(`${String(s.step).padStart(3)}  T${s.thread}${s.preemption ? c.yellow(' (preempts)') : ''}  ${s.where}`);
+      lines.push('', r.failure ? c.red(`✗ ${r.failure}`) : r.finished ? c.green('✓ every thread finished; every check held') : 'the schedule ended before every thread finished; every check held so far');
+      ctx.print(lines);
+    }
+    return r.failure ? EXIT_FAILED : EXIT_OK;
+  },
+};

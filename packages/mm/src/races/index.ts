@@ -1,0 +1,6 @@
+/** The historic mm races as explorer programs (one module per race). */
+export { opProgram } from './op-program.js';
+export type { Op, OpProgramSpec } from './op-program.js';
+export { cowGupVmsplice, cowGupDevice } from './cow-gup.js';
+export { RACES, findRace } from './registry.js';
+export type { RaceScenario } from './registry.js';
