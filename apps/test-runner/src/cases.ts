@@ -7,8 +7,8 @@
 import type { Era } from '@mmsim/core';
 import { bitDiff } from './bitdiff.js';
 
-export type Suite = 'conformance' | 'vectors' | 'scenarios';
-export const SUITES: readonly Suite[] = ['conformance', 'vectors', 'scenarios'];
+export type Suite = 'conformance' | 'vectors' | 'scenarios' | 'races';
+export const SUITES: readonly Suite[] = ['conformance', 'vectors', 'scenarios', 'races'];
 
 /** pass, fail, skip (does not apply), xfail (failed as the variant declares), xpass (declared to fail, passed: a failure) */
 export type CaseStatus = 'pass' | 'fail' | 'skip' | 'xfail' | 'xpass';

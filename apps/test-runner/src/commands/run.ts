@@ -13,6 +13,7 @@ import { runJobs, tick, type Job } from '../progress.js';
 import { conformanceCase, conformancePlan, failureLines, runVariantChecks, type ConformanceOptions } from './conformance.js';
 import { checkLoadedFile, loadVectorFiles, type LoadedVectorFile } from './vectors.js';
 import { scenarioCases } from './scenarios.js';
+import { raceCases } from './races.js';
 
 export interface RunOptions extends ConformanceOptions {
   /** vector files to check besides the bundled ones */
@@ -58,6 +59,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
   const conformanceCases = new Map<string, TestCase[]>();
   const vectorCases = new Map<string, TestCase[]>();
   const scenarioCaseMap = new Map<string, TestCase[]>();
+  const raceCaseMap = new Map<string, TestCase[]>();
   const jobs: Job[] = [];
   const notes: string[] = [];
   for (const { backend } of loadedBackends) {
@@ -112,6 +114,17 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
           return { summary: summary(out), failed: out.some((c) => c.status === 'fail') };
         },
       });
+      const races: TestCase[] = [];
+      raceCaseMap.set(backend.name, races);
+      jobs.push({
+        title: `${backend.name}: races`,
+        async run(progress) {
+          progress('race programs under the explorer, every policy');
+          await tick();
+          races.push(...(await raceCases(backend, { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}) })));
+          return { summary: summary(races), failed: races.some((c) => c.status === 'fail') };
+        },
+      });
     }
   }
   options.onStart?.({ backends: loadedBackends, jobs: jobs.length });
@@ -119,7 +132,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
 
   const cases: TestCase[] = [];
   for (const { backend } of loadedBackends) {
-    cases.push(...(conformanceCases.get(backend.name) ?? []), ...(vectorCases.get(backend.name) ?? []), ...(scenarioCaseMap.get(backend.name) ?? []));
+    cases.push(...(conformanceCases.get(backend.name) ?? []), ...(vectorCases.get(backend.name) ?? []), ...(scenarioCaseMap.get(backend.name) ?? []), ...(raceCaseMap.get(backend.name) ?? []));
   }
   const names = loadedBackends.map((b) => b.backend.name);
   const t = totals(cases);
@@ -152,7 +165,7 @@ export function runText(result: RunResult): string[] {
     ),
   );
   lines.push(...failureLines(result.cases));
-  lines.push('', 'conformance: one check on one variant configuration per case; vectors: one reference vector (or a file\'s constants block) per case; scenarios: one simulator scenario, invariants checked after every step.');
+  lines.push('', 'conformance: one check on one variant configuration per case; vectors: one reference vector (or a file\'s constants block) per case; scenarios: one simulator scenario, invariants checked after every step; races: one race program under one policy, searched exhaustively within its bound.');
   lines.push('xfail: failed as the variant declares (a kernel quirk); xpass: declared to fail but passed (counts as a failure)');
   for (const note of result.notes) lines.push(`note: ${note}`);
   if (result.cases.length === 0) lines.push(pc.red('nothing ran: no installed backend has a variant that matches'));
