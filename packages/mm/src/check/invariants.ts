@@ -19,7 +19,12 @@ export interface Violation {
   readonly vpn?: number;
 }
 
-export function checkInvariants(m: Machine): Violation[] {
+/**
+ * @param held references kernel paths hold in the middle of an operation
+ *   (a fault between ->nopage and the pte install), by frame: the explorer
+ *   checks between such steps.
+ */
+export function checkInvariants(m: Machine, held?: ReadonlyMap<number, number>): Violation[] {
   const f = m.frames;
   const counted = new Int32Array(f.highWater);
   const out: Violation[] = [];
@@ -78,6 +83,7 @@ export function checkInvariants(m: Machine): Violation[] {
   // references GUP holds (get_user_pages / pin_user_pages)
   const pinRefs = new Float64Array(f.highWater);
   for (const pin of m.pins) if (pin) pinRefs[pin.frame]! += pin.refs;
+  if (held) for (const [frame, n] of held) pinRefs[frame]! += n;
   for (const inode of m.inodes.values()) for (const frame of inode.cache.values()) inPageCache[frame] = 1;
   for (let frame = 0; frame < f.highWater; frame++) {
     if (f.isFree(frame)) continue;
@@ -90,7 +96,7 @@ export function checkInvariants(m: Machine): Violation[] {
     }
     const holders = mapcount + ((flags & PG_swapcache) !== 0 ? 1 : 0) + inPageCache[frame]! + (zero ? 1 : 0) + pinRefs[frame]!;
     if (f.refs(frame) !== holders) {
-      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refs(frame)} but ${holders} holders (mappings, page cache, swap cache, pins)` });
+      out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: refcount ${f.refs(frame)} but ${holders} holders (mappings, page cache, swap cache, pins, references held mid-operation)` });
     }
     if (!zero && holders === 0) {
       out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a page nothing maps or holds` });

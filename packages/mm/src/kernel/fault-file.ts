@@ -34,7 +34,8 @@ function pteFlags(m: Machine, vma: Vma): number {
   return wantsWritenotify(m, vma) ? vma.flags & ~VM_SHARED : vma.flags;
 }
 
-function mapFilePage(m: Machine, mm: Mm, vma: Vma, slot: number, frame: number, write: boolean): void {
+/** Install the pte of a file page (its rmap and reference), as do_read_fault / do_shared_fault end. */
+export function mapFilePage(m: Machine, mm: Mm, vma: Vma, slot: number, frame: number, write: boolean): void {
   page_dup_rmap(m, frame);
   m.mkPte(frame, pteFlags(m, vma));
   if (write) {

@@ -35,6 +35,13 @@ export interface Inode {
   /** shmem/tmpfs pages written to swap: index → swap slot id (the swap entry in the page cache slot) */
   readonly swapped: Map<number, number>;
   unlinked: boolean;
+  /**
+   * mapping->truncate_count (2.6.20 and before): bumped by every
+   * unmap_mapping_range, sampled by do_no_page before ->nopage and
+   * re-checked under the pte lock. Kept in every era; only the 2.6.20
+   * fault-vs-truncate race program reads it.
+   */
+  truncateCount: number;
 }
 
 export function pagesOf(m: Machine, inode: Inode): number {

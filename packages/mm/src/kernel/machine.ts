@@ -132,7 +132,7 @@ export class Machine {
   }
 
   newInode(name: string, fs: FsKind, size: number): Inode {
-    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], swapped: new Map(), unlinked: false };
+    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], swapped: new Map(), unlinked: false, truncateCount: 0 };
     this.inodes.set(inode.id, inode);
     return inode;
   }

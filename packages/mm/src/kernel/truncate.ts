@@ -33,6 +33,7 @@ export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
  */
 export function unmap_mapping_range(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): void {
   const fast = m.variant.fast;
+  inode.truncateCount++; // under i_mmap_lock in 2.6.20
   for (const { mm, vma } of i_mmap(m, inode)) {
     if (vma.flags & VM_NONLINEAR) {
       unmap_nonlinear(m, mm, vma, first, count, evenCows);

@@ -4,3 +4,5 @@ export type { Op, OpProgramSpec } from './op-program.js';
 export { cowGupVmsplice, cowGupDevice } from './cow-gup.js';
 export { RACES, findRace } from './registry.js';
 export type { RaceScenario } from './registry.js';
+export { faultInvalidate, faultTruncate } from './fault-truncate.js';
+export type { FaultPolicy } from './fault-truncate.js';

@@ -7,6 +7,7 @@ import type { VariantSpec } from '@mmsim/core';
 import type { Program } from '../explore/program.js';
 import type { CowPolicy } from '../kernel/cow-policy.js';
 import { cowGupDevice, cowGupVmsplice } from './cow-gup.js';
+import { faultInvalidate, faultTruncate, type FaultPolicy } from './fault-truncate.js';
 
 export interface RaceScenario {
   readonly name: string;
@@ -25,6 +26,24 @@ export interface RaceScenario {
 const cowPolicies = (era: '2.6.21' | '6.18'): readonly CowPolicy[] => (era === '6.18' ? ['mapcount', 'refcount', 'anon-exclusive'] : ['mapcount', 'refcount']);
 
 export const RACES: readonly RaceScenario[] = [
+  {
+    name: 'fault-invalidate',
+    summary: 'a file fault against invalidate_inode_pages2 of the page it is faulting in',
+    thread: '2007 fault vs truncate/invalidate (truncate_count vs the page lock over ->fault)',
+    policies: () => ['truncate_count', 'page-lock'],
+    failsUnder: ['truncate_count'],
+    bound: 3,
+    make: (spec, policy) => faultInvalidate(spec, policy as FaultPolicy),
+  },
+  {
+    name: 'fault-truncate',
+    summary: 'a file fault against truncate of the page it is faulting in (truncate_count is sound here)',
+    thread: '2007 fault vs truncate/invalidate (truncate_count vs the page lock over ->fault)',
+    policies: () => ['truncate_count', 'page-lock'],
+    failsUnder: [],
+    bound: 3,
+    make: (spec, policy) => faultTruncate(spec, policy as FaultPolicy),
+  },
   {
     name: 'cow-gup-vmsplice',
     summary: "a child's read-only pin (vmsplice) of a page the parent reuses after the child unmaps it",
