@@ -5,7 +5,8 @@
  *   node dist/explore.js [--json FILE]
  */
 import { writeFileSync } from 'node:fs';
-import { ACT_DONE, ACT_STEP, exploreDfs, lockAct, unlockAct, type Instance, type Program, type Thread } from '@mmsim/mm';
+import { x86_64_2621, x86_64_618 } from '@mmsim/arch-x86';
+import { ACT_DONE, ACT_STEP, exploreDfs, lockAct, RACES, unlockAct, type Instance, type Program, type Thread } from '@mmsim/mm';
 
 /** lock 0; read; write; unlock 0; then two unlocked steps: the shape of a fault path */
 const BODY = [lockAct(0), ACT_STEP, ACT_STEP, unlockAct(0), ACT_STEP, ACT_STEP];
@@ -61,4 +62,21 @@ for (const r of rows) {
     `${String(r.threads).padStart(7)}  ${String(r.bound).padStart(5)}  ${String(r.schedules).padStart(11)}  ${String(r.states).padStart(10)}  ${r.ms.toFixed(0).padStart(6)}  ${r.schedulesPerSec.toFixed(0).padStart(12)}  ${r.stepsPerSec.toExponential(2).padStart(10)}`,
   );
 }
-if (jsonAt >= 0) writeFileSync(args[jsonAt + 1]!, `${JSON.stringify(rows, null, 2)}\n`);
+
+// the race programs: exhaustive DFS within each race's bound, per policy, on x86_64 in both eras
+const raceRows: { race: string; variant: string; policy: string; bound: number; schedules: number; states: number; ms: number; schedulesPerSec: number; failure: string | null }[] = [];
+for (const spec of [x86_64_2621, x86_64_618]) {
+  for (const race of RACES) {
+    for (const policy of race.policies(spec.era)) {
+      const r = exploreDfs(race.make(spec, policy), { bound: race.bound });
+      raceRows.push({ race: race.name, variant: `${spec.id}@${spec.era}`, policy, bound: race.bound, schedules: r.schedules, states: r.states, ms: r.elapsedMs, schedulesPerSec: (r.schedules * 1000) / r.elapsedMs, failure: r.failure?.schedule ?? null });
+    }
+  }
+}
+console.log('');
+console.log('race programs: exhaustive DFS within the race\'s bound (stops at the first failure; the state cache where the race has one)');
+console.log('race               variant        policy           bound  schedules    steps      ms  schedules/s  failing schedule');
+for (const r of raceRows) {
+  console.log(`${r.race.padEnd(17)}  ${r.variant.padEnd(13)}  ${r.policy.padEnd(15)}  ${String(r.bound).padStart(5)}  ${String(r.schedules).padStart(9)}  ${String(r.states).padStart(7)}  ${r.ms.toFixed(1).padStart(6)}  ${r.schedulesPerSec.toFixed(0).padStart(11)}  ${r.failure ?? '—'}`);
+}
+if (jsonAt >= 0) writeFileSync(args[jsonAt + 1]!, `${JSON.stringify({ workers: rows, races: raceRows }, null, 2)}\n`);
