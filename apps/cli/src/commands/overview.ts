@@ -23,6 +23,8 @@ export const NEXT_STEPS: readonly (readonly [string, string])[] = [
   ['mmsim layout ID [--svg FILE] [--html FILE]', 'the present / swap / file / migration layouts of a variant as diagrams'],
   ['mmsim limits', 'physical reach, largest swap device, nonlinear file reach'],
   ['mmsim diff ID[@ERA] ID[@ERA]', 'where two variants (or two eras of one) differ'],
+  ['mmsim run SCRIPT [--arch all]', 'run a .mmo scenario on the simulator, variants side by side'],
+  ['mmsim explore RACE', 'search a race\'s interleavings per policy; mmsim replay RACE SCHEDULE re-runs one'],
 ];
 
 function sample<T>(make: () => T): T | undefined {
