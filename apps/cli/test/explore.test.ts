@@ -37,11 +37,12 @@ describe('mmsim explore', () => {
   });
 
   test.each([
-    [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, cow-gup-vmsplice, cow-gup-device)'],
-    [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, cow-gup-vmsplice, cow-gup-device)"],
+    [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap)'],
+    [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap)"],
     [['explore', 'cow-gup-device', '--policy', 'anon-exclusive', '--kernel', '2.6.21'], 'mmsim explore: --policy anon-exclusive: not a policy of cow-gup-device in 2.6.21 (valid: mapcount, refcount)'],
     [['explore', 'cow-gup-device', '--bound', '99'], 'mmsim explore: --bound 99: expected an integer from 0 to 64'],
     [['explore', 'cow-gup-device', '--strategy', 'bfs'], 'mmsim explore: --strategy bfs: expected dfs, random or pct'],
+    [['explore', 'thp-split-zap', '--kernel', '2.6.21'], 'mmsim explore: thp-split-zap does not apply to 2.6.21: it needs what that era lacks (try --kernel 6.18)'],
     [['replay', 'cow-gup-vmsplice'], 'mmsim replay: replay needs a SCHEDULE (e.g. 0*2,1)'],
     [['replay', 'cow-gup-vmsplice', '0*3'], 'mmsim replay: schedule: step 2 runs thread 0, which has finished'],
     [['replay', 'cow-gup-vmsplice', '0,x'], "mmsim replay: schedule: bad step 'x': expected THREAD or THREAD*COUNT (e.g. 0*3,1,0*2)"],

@@ -31,6 +31,7 @@ async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race
   if (variants.length !== 1) throw new UsageError(`${verb} runs on one variant; --arch named ${variants.length} (${variants.map((v) => v.key).join(', ')})`);
   const variant = variants[0]!;
   const available = [...race.policies(variant.era)];
+  if (available.length === 0) throw new UsageError(`${race.name} does not apply to ${variant.era}: it needs what that era lacks (try --kernel 6.18)`);
   const asked = ctx.values['policy'];
   const policies = asked === undefined ? available : [String(asked)];
   for (const p of policies) if (!available.includes(p)) throw new UsageError(`--policy ${p}: not a policy of ${race.name} in ${variant.era} (valid: ${available.join(', ')})`);

@@ -6,3 +6,7 @@ export { RACES, findRace } from './registry.js';
 export type { RaceScenario } from './registry.js';
 export { faultInvalidate, faultTruncate } from './fault-truncate.js';
 export type { FaultPolicy } from './fault-truncate.js';
+export { mremapRmap } from './mremap-rmap.js';
+export type { MremapPolicy } from './mremap-rmap.js';
+export { thpSplitZap } from './thp-split-zap.js';
+export type { SplitPolicy } from './thp-split-zap.js';

@@ -8,13 +8,15 @@ import type { Program } from '../explore/program.js';
 import type { CowPolicy } from '../kernel/cow-policy.js';
 import { cowGupDevice, cowGupVmsplice } from './cow-gup.js';
 import { faultInvalidate, faultTruncate, type FaultPolicy } from './fault-truncate.js';
+import { mremapRmap, type MremapPolicy } from './mremap-rmap.js';
+import { thpSplitZap, type SplitPolicy } from './thp-split-zap.js';
 
 export interface RaceScenario {
   readonly name: string;
   readonly summary: string;
   /** the kernel thread it comes from */
   readonly thread: string;
-  /** policies available in an era, oldest first; the last is the fixed one */
+  /** policies available in an era, oldest first; the last is the fixed one (none: the race needs what the era lacks) */
   policies(era: '2.6.21' | '6.18'): readonly string[];
   /** policies whose exhaustive search must find a failure */
   readonly failsUnder: readonly string[];
@@ -45,6 +47,15 @@ export const RACES: readonly RaceScenario[] = [
     make: (spec, policy) => faultTruncate(spec, policy as FaultPolicy),
   },
   {
+    name: 'mremap-rmap',
+    summary: 'mremap moving a pte while remove_migration_ptes walks the anon_vma chain destination-first',
+    thread: '2011 mremap vs rmap_walk (anon_vma_order_tail; the anon_vma lock around move_page_tables)',
+    policies: () => ['merge-order', 'order-tail', 'anon-vma-lock'],
+    failsUnder: ['merge-order'],
+    bound: 3,
+    make: (spec, policy) => mremapRmap(spec, policy as MremapPolicy),
+  },
+  {
     name: 'cow-gup-vmsplice',
     summary: "a child's read-only pin (vmsplice) of a page the parent reuses after the child unmaps it",
     thread: '2020 COW/GUP (CVE-2020-29374; do_wp_page reuse rules)',
@@ -61,6 +72,16 @@ export const RACES: readonly RaceScenario[] = [
     failsUnder: ['mapcount', 'refcount'],
     bound: 3,
     make: (spec, policy) => cowGupDevice(spec, policy as CowPolicy),
+  },
+  {
+    name: 'thp-split-zap',
+    summary: "split_huge_page's unmap skipping a pte zap_pte_range has cleared but not yet unaccounted",
+    thread: '2021 THP split vs zap (TTU_SYNC)',
+    // THP is 6.18-era only: the kernel had none in 2.6.21
+    policies: (era) => (era === '6.18' ? ['no-TTU_SYNC', 'TTU_SYNC'] : []),
+    failsUnder: ['no-TTU_SYNC'],
+    bound: 3,
+    make: (spec, policy) => thpSplitZap(spec, policy as SplitPolicy),
   },
 ];
 
