@@ -12,9 +12,9 @@
  * explored from the first visit.
  */
 import { Executor } from './executor.js';
+import { ProgressReporter } from './progress.js';
 import type { Program } from './program.js';
 import type { ExploreResult, Failure, SearchOptions } from './result.js';
-import { formatSchedule } from './schedule.js';
 
 export interface DfsOptions extends SearchOptions {
   /** preemption bound (default 2) */
@@ -42,8 +42,7 @@ export function exploreDfs(program: Program, options: DfsOptions = {}): ExploreR
 
 function dfs(program: Program, bound: number, options: DfsOptions): ExploreResult {
   const ex = new Executor(program);
-  const t0 = performance.now();
-  let lastReport = t0;
+  const progress = new ProgressReporter(options, bound);
   let cap = 256;
   let enabledAt = new Int32Array(cap);
   let triedAt = new Int32Array(cap);
@@ -96,19 +95,13 @@ function dfs(program: Program, bound: number, options: DfsOptions): ExploreResul
     }
     if (ex.failure === null && !cut) ex.finish();
     if (ex.failure !== null) {
-      failure = { schedule: formatSchedule(ex.choices, ex.depth), preemptions: ex.preemptions, steps: ex.depth, message: ex.failure };
+      failure = ex.failureRecord();
       if (!cut) schedules++;
       break;
     }
     if (!cut) schedules++;
     if (schedules >= maxSchedules) break;
-    if (options.onProgress && (schedules & 255) === 0) {
-      const now = performance.now();
-      if (now - lastReport >= 1000) {
-        lastReport = now;
-        options.onProgress({ schedules, states: ex.steps, elapsedMs: now - t0, bound });
-      }
-    }
+    progress.tick(schedules, ex.steps);
     // backtrack: the deepest step with an untried choice the bound allows
     let d = ex.depth - 1;
     for (; d >= 0; d--) {
@@ -133,7 +126,7 @@ function dfs(program: Program, bound: number, options: DfsOptions): ExploreResul
     schedules,
     states: ex.steps,
     ...(useCache && seen.size > 0 ? { distinctStates: seen.size, pruned } : {}),
-    elapsedMs: performance.now() - t0,
+    elapsedMs: performance.now() - progress.t0,
     exhaustive: failure === null && schedules < maxSchedules,
     failure,
   };

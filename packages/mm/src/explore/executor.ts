@@ -6,6 +6,8 @@
  * (the choice log grows by doubling).
  */
 import type { Instance, Program } from './program.js';
+import type { Failure } from './result.js';
+import { formatSchedule } from './schedule.js';
 import { ACT_DONE, isLockAct, isUnlockAct, lockOf, MAX_LOCKS, MAX_THREADS } from './thread.js';
 
 export class Executor {
@@ -92,6 +94,12 @@ export class Executor {
     const broken = this.instance.check();
     if (broken !== null) return this.fail(broken);
     return true;
+  }
+
+  /** The run's failure as a search reports it (its schedule so far), or null. */
+  failureRecord(): Failure | null {
+    if (this.failure === null) return null;
+    return { schedule: formatSchedule(this.choices, this.depth), preemptions: this.preemptions, steps: this.depth, message: this.failure };
   }
 
   /** At the end of a run: a deadlock, or the program's final check. */

@@ -8,7 +8,7 @@ import { Executor } from './executor.js';
 import type { Program } from './program.js';
 import { Prng } from './prng.js';
 import type { ExploreResult, Failure, SearchOptions } from './result.js';
-import { formatSchedule } from './schedule.js';
+import { ProgressReporter } from './progress.js';
 
 export interface RandomOptions extends SearchOptions {
   readonly seed?: number;
@@ -40,7 +40,7 @@ export function exploreRandom(program: Program, options: RandomOptions = {}): Ex
   const runs = options.runs ?? 1000;
   checkRuns(runs, seed);
   const ex = new Executor(program);
-  const t0 = performance.now();
+  const progress = new ProgressReporter(options);
   let failure: Failure | null = null;
   let schedules = 0;
   for (let r = 0; r < runs && failure === null; r++) {
@@ -55,10 +55,10 @@ export function exploreRandom(program: Program, options: RandomOptions = {}): Ex
       if (!ex.exec(nthBit(enabled, rng.below(popcount(enabled))), enabled)) break;
     }
     schedules++;
-    if (ex.failure !== null) failure = { schedule: formatSchedule(ex.choices, ex.depth), preemptions: ex.preemptions, steps: ex.depth, message: ex.failure };
-    report(options, schedules, ex, t0);
+    failure = ex.failureRecord();
+    progress.tick(schedules, ex.steps);
   }
-  return { program: program.name, strategy: 'random', seed, schedules, states: ex.steps, elapsedMs: performance.now() - t0, exhaustive: false, failure };
+  return { program: program.name, strategy: 'random', seed, schedules, states: ex.steps, elapsedMs: performance.now() - progress.t0, exhaustive: false, failure };
 }
 
 export function explorePct(program: Program, options: PctOptions = {}): ExploreResult {
@@ -68,7 +68,7 @@ export function explorePct(program: Program, options: PctOptions = {}): ExploreR
   checkRuns(runs, seed);
   if (!Number.isInteger(depth) || depth < 1 || depth > 16) throw new RangeError(`explore: PCT depth ${depth} is out of range 1 to 16`);
   const ex = new Executor(program);
-  const t0 = performance.now();
+  const progress = new ProgressReporter(options);
   let failure: Failure | null = null;
   let schedules = 0;
   // k, the number of steps a run takes, is learnt from the longest run so far
@@ -102,17 +102,8 @@ export function explorePct(program: Program, options: PctOptions = {}): ExploreR
     }
     if (ex.depth > k) k = ex.depth;
     schedules++;
-    if (ex.failure !== null) failure = { schedule: formatSchedule(ex.choices, ex.depth), preemptions: ex.preemptions, steps: ex.depth, message: ex.failure };
-    report(options, schedules, ex, t0);
+    failure = ex.failureRecord();
+    progress.tick(schedules, ex.steps);
   }
-  return { program: program.name, strategy: 'pct', seed, schedules, states: ex.steps, elapsedMs: performance.now() - t0, exhaustive: false, failure };
-}
-
-let lastReport = 0;
-function report(options: SearchOptions, schedules: number, ex: Executor, t0: number): void {
-  if (!options.onProgress || (schedules & 255) !== 0) return;
-  const now = performance.now();
-  if (now - lastReport < 1000) return;
-  lastReport = now;
-  options.onProgress({ schedules, states: ex.steps, elapsedMs: now - t0 });
+  return { program: program.name, strategy: 'pct', seed, schedules, states: ex.steps, elapsedMs: performance.now() - progress.t0, exhaustive: false, failure };
 }

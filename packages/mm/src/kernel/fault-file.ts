@@ -16,7 +16,8 @@
 import type { Machine, Mm } from './machine.js';
 import { find_or_read_page, pagesOf, read_page_from_disk, type Inode } from './filemap.js';
 import { PG_dirty } from './page-flags.js';
-import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
+import { page_dup_rmap } from './rmap.js';
+import { alloc_anon_copy } from './memory.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
 import { VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
@@ -88,10 +89,7 @@ export function do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number
   }
   if (write && (vma.flags & VM_SHARED) === 0) {
     // do_cow_fault(): a private copy of the cached page
-    anon_vma_prepare(m, vma);
-    const copy = m.frames.alloc();
-    m.frames.tag[copy] = m.frames.tag[frame]!;
-    page_add_new_anon_rmap(m, copy, vma, vpn);
+    const copy = alloc_anon_copy(m, vma, vpn, frame);
     m.mkPte(copy, vma.flags);
     m.modify('pte_mkwrite');
     m.modify('pte_mkdirty');

@@ -11,10 +11,10 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm, Process } from './machine.js';
-import { zap_pte_range } from './memory.js';
+import { alloc_anon_copy, setAnonPte, zap_pte_range } from './memory.js';
 import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { anon_vma_prepare, isSpecialZero, page_add_new_anon_rmap } from './rmap.js';
+import { isSpecialZero } from './rmap.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 
 function is_cow_mapping(flags: number): boolean {
@@ -67,13 +67,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
       const frame = m.pteFrame(hi, lo);
       if (pinned && cow && (f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0 && maybe_dma_pinned(m, frame)) {
         // copy_present_page(): a maybe-pinned exclusive page stays the parent's; the child gets a copy now
-        anon_vma_prepare(m, vma);
-        const copy = f.alloc();
-        f.tag[copy] = f.tag[frame]!;
-        page_add_new_anon_rmap(m, copy, vma, vpn);
-        m.mkPte(copy, vma.flags);
-        m.mkWriteDirtyYoung();
-        dpt.set(dpt.walk(vpn, true), m.pteHi, m.pteLo);
+        setAnonPte(m, dst, dpt.walk(vpn, true), alloc_anon_copy(m, vma, vpn, frame), vma, true);
         continue;
       }
       if (!isSpecialZero(m, frame)) {

@@ -75,8 +75,7 @@ export function get_user_pages(m: Machine, mm: Mm, vpn: number, gupFlags: number
       const flags = m.frames.flags[f]!;
       // gup_must_unshare(): a read-only pin of an anon page this mm does not own exclusively
       if (!write && gupFlags & FOLL_PIN && m.cowPolicy === 'anon-exclusive' && flags & PG_anon && !(flags & PG_anon_exclusive)) {
-        const vmaNow = mm.vmas.lookup(vpn)!;
-        do_wp_page(m, mm, vmaNow, vpn, slot, true);
+        do_wp_page(m, mm, vma, vpn, slot, true);
         continue;
       }
       frame = f;

@@ -26,7 +26,7 @@ import { PteClassCode } from '@mmsim/core';
 export const FAULT_FLAG_WRITE = 1;
 
 /** Map a new page at the pte: writable and dirty for a write fault. */
-function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
+export function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
   m.mkPte(frame, vma.flags);
   if (write) m.mkWriteDirtyYoung();
   else m.modify('pte_mkyoung');
@@ -59,16 +59,26 @@ export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
  * read-only and clean: it only makes the page exclusive.
  */
 function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number, unshare = false): void {
-  anon_vma_prepare(m, vma);
-  const frame = m.frames.alloc();
-  m.frames.tag[frame] = m.frames.tag[old]!;
-  page_add_new_anon_rmap(m, frame, vma, vpn);
+  const frame = alloc_anon_copy(m, vma, vpn, old);
   page_remove_rmap(m, old);
   if (unshare) {
     m.mkPte(frame, vma.flags & ~VM_WRITE);
     m.modify('pte_mkyoung');
     mm.pgtable.set(slot, m.pteHi, m.pteLo);
   } else setAnonPte(m, mm, slot, frame, vma, true);
+}
+
+/**
+ * A new anon page holding `old`'s data, with its first rmap at `vpn` of
+ * `vma` (the COW copy of wp_page_copy, do_cow_fault and fork's
+ * copy_present_page). The caller installs the pte.
+ */
+export function alloc_anon_copy(m: Machine, vma: Vma, vpn: number, old: number): number {
+  anon_vma_prepare(m, vma);
+  const frame = m.frames.alloc();
+  m.frames.tag[frame] = m.frames.tag[old]!;
+  page_add_new_anon_rmap(m, frame, vma, vpn);
+  return frame;
 }
 
 /** Whether do_wp_page may reuse the anon page under the machine's COW rule (cow-policy.ts). */

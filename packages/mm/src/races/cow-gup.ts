@@ -26,6 +26,7 @@ import { do_mmap, do_munmap } from '../kernel/mmap.js';
 import { dup_mmap, exit_mmap } from '../kernel/fork.js';
 import type { Program } from '../explore/program.js';
 import { opProgram } from './op-program.js';
+import { mappedFrame } from './pte.js';
 
 const A = 0x1000;
 const rw = { read: true, write: true, exec: false };
@@ -37,13 +38,7 @@ interface Ctx {
   pin: number;
 }
 
-function pteFrame(m: Machine, p: Process): number {
-  const slot = p.mm.pgtable.walk(A, false);
-  if (slot < 0) return -1;
-  const hi = p.mm.pgtable.hi(slot);
-  const lo = p.mm.pgtable.lo(slot);
-  return hi === 0 && lo === 0 ? -1 : m.pteFrame(hi, lo);
-}
+const pteFrame = (m: Machine, p: Process): number => mappedFrame(m, p.mm, A);
 
 const stateKey = (c: Ctx): string => `${pteFrame(c.m, c.parent)},${c.child.alive ? pteFrame(c.m, c.child) : 'x'},${c.pin},${c.pin >= 0 ? c.m.tags.name(device_read(c.m, c.pin)) : ''}`;
 

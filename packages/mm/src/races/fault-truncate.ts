@@ -33,6 +33,8 @@ import { Machine, type Process } from '../kernel/machine.js';
 import { do_mmap } from '../kernel/mmap.js';
 import { unmap_mapping_range } from '../kernel/truncate.js';
 import type { Vma } from '../kernel/vma.js';
+import { HeldRefs } from './held.js';
+import { mappedFrame } from './pte.js';
 
 export type FaultPolicy = 'truncate_count' | 'page-lock';
 
@@ -47,34 +49,16 @@ interface Ctx {
   readonly vma: Vma;
   readonly inode: Inode;
   readonly policy: FaultPolicy;
-  /** references the threads hold mid-operation, by frame */
-  readonly held: Map<number, number>;
+  /** references the threads hold mid-operation */
+  readonly held: HeldRefs;
   faultResult: string;
-}
-
-function hold(c: Ctx, frame: number): void {
-  c.m.frames.get(frame);
-  c.held.set(frame, (c.held.get(frame) ?? 0) + 1);
-}
-
-function release(c: Ctx, frame: number): void {
-  const n = c.held.get(frame)! - 1;
-  if (n === 0) c.held.delete(frame);
-  else c.held.set(frame, n);
-  c.m.frames.put(frame);
 }
 
 function slotOf(c: Ctx): number {
   return c.p.mm.pgtable.walk(A + INDEX, true);
 }
 
-function ptePresentFrame(c: Ctx): number {
-  const slot = c.p.mm.pgtable.walk(A + INDEX, false);
-  if (slot < 0) return -1;
-  const hi = c.p.mm.pgtable.hi(slot);
-  const lo = c.p.mm.pgtable.lo(slot);
-  return hi === 0 && lo === 0 ? -1 : c.m.pteFrame(hi, lo);
-}
+const ptePresentFrame = (c: Ctx): number => mappedFrame(c.m, c.p.mm, A + INDEX);
 
 /** The fault on page INDEX: do_no_page (2.6.20) or __do_fault (2.6.23), by policy. */
 class FaultThread implements Thread {
@@ -121,7 +105,7 @@ class FaultThread implements Thread {
       return false;
     }
     this.frame = find_or_read_page(c.m, c.inode, INDEX).frame;
-    hold(c, this.frame);
+    c.held.hold(this.frame);
     return true;
   }
 
@@ -142,11 +126,11 @@ class FaultThread implements Thread {
         this.where = 'fault: pte lock taken';
         if (this.seq !== c.inode.truncateCount) {
           this.where = 'fault: truncate_count changed: drop the page and retry';
-          release(c, this.frame);
+          c.held.release(this.frame);
           this.retry = true;
         } else {
           if (ptePresentFrame(c) < 0) mapFilePage(c.m, c.p.mm, c.vma, slotOf(c), this.frame, false);
-          release(c, this.frame);
+          c.held.release(this.frame);
           c.faultResult = `mapped pfn 0x${c.m.frames.pfn(this.frame).toString(16)}`;
           this.where = 'fault: truncate_count unchanged: pte installed';
         }
@@ -192,7 +176,7 @@ class FaultThread implements Thread {
         return;
       case 5:
         this.where = '__do_fault: unlock_page';
-        release(c, this.frame);
+        c.held.release(this.frame);
         if (this.retry) {
           this.retry = false;
           this.retries++;
@@ -271,7 +255,7 @@ class DropThread implements Thread {
           return;
         }
         this.frame = frame;
-        hold(c, frame);
+        c.held.hold(frame);
         this.pc = 4;
         return;
       }
@@ -298,7 +282,7 @@ class DropThread implements Thread {
         return;
       case 8:
         this.where = `${who}: unlock_page`;
-        release(c, this.frame);
+        c.held.release(this.frame);
         this.pc = 99;
         return;
     }
@@ -314,7 +298,7 @@ function program(spec: VariantSpec, policy: FaultPolicy, truncate: boolean): Pro
       const p = m.spawn('p');
       const vma = do_mmap(m, p.mm, { start: A, pages: 2, prot: { read: true, write: false, exec: false }, shared: true, inode, pgoff: 0 });
       find_or_read_page(m, inode, INDEX); // the page is cached before the race
-      const c: Ctx = { m, p, vma, inode, policy, held: new Map(), faultResult: 'not run' };
+      const c: Ctx = { m, p, vma, inode, policy, held: new HeldRefs(m), faultResult: 'not run' };
       const threads = [new FaultThread(c), new DropThread(c, truncate)];
       return {
         threads,

@@ -32,6 +32,9 @@ import { touch } from '../kernel/memory.js';
 import { do_mmap } from '../kernel/mmap.js';
 import { PG_anon, PG_swapbacked, PG_uptodate } from '../kernel/page-flags.js';
 import type { Vma } from '../kernel/vma.js';
+import { remove_migration_pte, try_to_migrate_one } from '../kernel/migrate.js';
+import { HeldRefs } from './held.js';
+import { mappedFrame, readPte, type PteRead } from './pte.js';
 
 export type MremapPolicy = 'merge-order' | 'order-tail' | 'anon-vma-lock';
 
@@ -45,20 +48,13 @@ interface Ctx {
   readonly policy: MremapPolicy;
   /** the anon_vma's chain of VMAs, in walk order */
   readonly chain: Vma[];
-  readonly held: Map<number, number>;
+  readonly held: HeldRefs;
   /** the page under migration, and its copy */
   old: number;
   copy: number;
 }
 
-function pteAt(c: Ctx, vpn: number): { slot: number; hi: number; lo: number; cls: number } {
-  const pt = c.p.mm.pgtable;
-  const slot = pt.walk(vpn, false);
-  if (slot < 0) return { slot, hi: 0, lo: 0, cls: PteClassCode.none };
-  const hi = pt.hi(slot);
-  const lo = pt.lo(slot);
-  return { slot, hi, lo, cls: c.m.variant.fast.classify(hi, lo) };
-}
+const pteAt = (c: Ctx, vpn: number): PteRead => readPte(c.m, c.p.mm, vpn);
 
 function vpnIn(v: Vma, index: number): number {
   return v.start + (index - v.pgoff);
@@ -168,7 +164,6 @@ class MigrateThread implements Thread {
     const c = this.c;
     const m = c.m;
     const f = m.frames;
-    const fast = m.variant.fast;
     if (this.pc === 0) {
       this.walk = [...c.chain]; // stable while the walk holds the anon_vma lock
       this.i = 0;
@@ -182,21 +177,15 @@ class MigrateThread implements Thread {
       const e = pteAt(c, vpn);
       if (this.phase === 'unmap') {
         if (e.cls === PteClassCode.present && m.pteFrame(e.hi, e.lo) === c.old) {
-          const type = m.variant.swapTypes.byName(m.pteWrite(e.hi, e.lo) ? 'SWP_MIGRATION_WRITE' : 'SWP_MIGRATION_READ')!.type;
-          const pfn = f.pfn(c.old);
-          c.p.mm.pgtable.set(e.slot, fast.swp_entry_to_pte_hi(type, 0, pfn), fast.swp_entry_to_pte_lo(type, 0, pfn));
-          f.mapDec(c.old);
-          f.put(c.old); // the pte's reference; migration holds its own
+          try_to_migrate_one(m, c.p.mm, e.slot, c.old);
           this.where = `try_to_migrate: VMA at 0x${v.start.toString(16)}: migration entry installed at 0x${vpn.toString(16)}`;
         } else this.where = `try_to_migrate: VMA at 0x${v.start.toString(16)}: nothing mapped at 0x${vpn.toString(16)}`;
-      } else if (e.cls === PteClassCode.migration && fast.pte_to_swp_offset_lo(e.hi, e.lo) === f.pfn(c.old)) {
+      } else {
         const target = c.copy >= 0 ? c.copy : c.old;
-        m.mkPte(target, v.flags);
-        c.p.mm.pgtable.set(e.slot, m.pteHi, m.pteLo);
-        f.mapInc(target);
-        f.get(target);
-        this.where = `remove_migration_ptes: VMA at 0x${v.start.toString(16)}: the entry at 0x${vpn.toString(16)} now maps pfn 0x${f.pfn(target).toString(16)}`;
-      } else this.where = `remove_migration_ptes: VMA at 0x${v.start.toString(16)}: no migration entry at 0x${vpn.toString(16)}`;
+        if (e.slot >= 0 && remove_migration_pte(m, c.p.mm, e.slot, c.old, target, v.flags)) {
+          this.where = `remove_migration_ptes: VMA at 0x${v.start.toString(16)}: the entry at 0x${vpn.toString(16)} now maps pfn 0x${f.pfn(target).toString(16)}`;
+        } else this.where = `remove_migration_ptes: VMA at 0x${v.start.toString(16)}: no migration entry at 0x${vpn.toString(16)}`;
+      }
       return;
     }
     if (this.pc === 1) {
@@ -209,7 +198,7 @@ class MigrateThread implements Thread {
       if (f.maps(c.old) > 0) {
         this.where = 'migrate: the page is still mapped: migration fails, the entries are restored';
       } else {
-        const copy = f.alloc();
+        const copy = f.alloc(); // migration's reference on the new page
         f.flags[copy]! |= PG_anon | PG_swapbacked | PG_uptodate;
         f.mapping[copy] = f.mapping[c.old]!;
         f.index[copy] = f.index[c.old]!;
@@ -223,12 +212,8 @@ class MigrateThread implements Thread {
       return;
     }
     // the end: migration's references go (the old page is freed when nothing maps it)
-    c.held.delete(c.old);
-    f.put(c.old);
-    if (c.copy >= 0) {
-      c.held.delete(c.copy);
-      f.put(c.copy);
-    }
+    c.held.release(c.old);
+    if (c.copy >= 0) c.held.release(c.copy);
     this.where = 'migrate: done, the old page released';
     this.phase = 'done';
     this.pc = 3;
@@ -243,10 +228,9 @@ export function mremapRmap(spec: VariantSpec, policy: MremapPolicy): Program {
       const p = m.spawn('p');
       const src = do_mmap(m, p.mm, { start: S, pages: 1, prot: { read: true, write: true, exec: false }, shared: false });
       touch(m, p.mm, S, true, m.tags.intern('X'));
-      const old = m.pteFrame(p.mm.pgtable.hi(p.mm.pgtable.walk(S, false)), p.mm.pgtable.lo(p.mm.pgtable.walk(S, false)));
-      // migration isolated the page: it holds a reference for the whole migration
-      m.frames.get(old);
-      const c: Ctx = { m, p, policy, chain: [p.mm.vmas.lookup(S) ?? src], held: new Map([[old, 1]]), old, copy: -1 };
+      const old = mappedFrame(m, p.mm, S);
+      const c: Ctx = { m, p, policy, chain: [src], held: new HeldRefs(m), old, copy: -1 };
+      c.held.hold(old); // migration isolated the page: it holds a reference for the whole migration
       const threads = [new MremapThread(c), new MigrateThread(c)];
       const leftBehind = (): string | null => {
         for (const v of p.mm.vmas.list) {

@@ -22,6 +22,9 @@ import { Machine, type Process } from '../kernel/machine.js';
 import { touch } from '../kernel/memory.js';
 import { do_mmap } from '../kernel/mmap.js';
 import { page_remove_rmap } from '../kernel/rmap.js';
+import { remove_migration_pte, try_to_migrate_one } from '../kernel/migrate.js';
+import { HeldRefs } from './held.js';
+import { readPte, type PteRead } from './pte.js';
 
 export type SplitPolicy = 'no-TTU_SYNC' | 'TTU_SYNC';
 
@@ -32,16 +35,10 @@ interface Ctx {
   readonly m: Machine;
   readonly p: Process;
   readonly frame: number;
-  readonly held: Map<number, number>;
+  readonly held: HeldRefs;
 }
 
-function pte(c: Ctx): { slot: number; hi: number; lo: number; cls: number } {
-  const pt = c.p.mm.pgtable;
-  const slot = pt.walk(A, false);
-  const hi = slot < 0 ? 0 : pt.hi(slot);
-  const lo = slot < 0 ? 0 : pt.lo(slot);
-  return { slot, hi, lo, cls: slot < 0 ? PteClassCode.none : c.m.variant.fast.classify(hi, lo) };
-}
+const pte = (c: Ctx): PteRead => readPte(c.m, c.p.mm, A);
 
 /** zap_pte_range() of the one pte: clear it, then (still under the pte lock) drop the rmap. */
 class ZapThread implements Thread {
@@ -121,12 +118,7 @@ class SplitThread implements Thread {
       case 2: {
         const e = pte(c);
         if (e.cls === PteClassCode.present && m.pteFrame(e.hi, e.lo) === c.frame) {
-          const type = m.variant.swapTypes.byName('SWP_MIGRATION_WRITE')!.type;
-          const pfn = m.frames.pfn(c.frame);
-          c.p.mm.pgtable.set(e.slot, m.variant.fast.swp_entry_to_pte_hi(type, 0, pfn), m.variant.fast.swp_entry_to_pte_lo(type, 0, pfn));
-          page_remove_rmap(m, c.frame);
-          m.frames.get(c.frame); // the migration entry keeps the folio (split holds it)
-          c.held.set(c.frame, (c.held.get(c.frame) ?? 0) + 1);
+          try_to_migrate_one(m, c.p.mm, e.slot, c.frame);
           this.migrated = true;
           this.where = 'try_to_migrate_one: migration entry installed';
         } else this.where = 'try_to_migrate_one: nothing mapped here';
@@ -145,25 +137,10 @@ class SplitThread implements Thread {
         }
         return;
       case 5: {
-        // remap_page(): the migration entry back to a present pte
-        if (this.migrated) {
-          // only where the migration entry still is (a zap may have cleared it meanwhile)
-          const e = pte(c);
-          if (e.cls === PteClassCode.migration) {
-            m.mkPte(c.frame, c.p.mm.vmas.lookup(A)!.flags);
-            c.p.mm.pgtable.set(e.slot, m.pteHi, m.pteLo);
-            m.frames.mapInc(c.frame);
-            c.held.set(c.frame, c.held.get(c.frame)! - 1);
-            if (c.held.get(c.frame) === 0) c.held.delete(c.frame);
-          } else {
-            c.held.set(c.frame, c.held.get(c.frame)! - 1);
-            m.frames.put(c.frame);
-          }
-        }
-        // split's own reference on the folio
-        c.held.set(c.frame, c.held.get(c.frame)! - 1);
-        if (c.held.get(c.frame) === 0) c.held.delete(c.frame);
-        m.frames.put(c.frame);
+        // remap_page(): the migration entry back to a present pte, where a zap has not cleared it meanwhile
+        const e = pte(c);
+        if (this.migrated && e.slot >= 0) remove_migration_pte(m, c.p.mm, e.slot, c.frame, c.frame, c.p.mm.vmas.lookup(A)!.flags);
+        c.held.release(c.frame); // split's own reference on the folio
         this.where = 'split_huge_page: remap_page, the folio released';
         this.pc = 6;
         return;
@@ -182,8 +159,8 @@ export function thpSplitZap(spec: VariantSpec, policy: SplitPolicy): Program {
       touch(m, p.mm, A, true, m.tags.intern('T'));
       const e = p.mm.pgtable.walk(A, false);
       const frame = m.pteFrame(p.mm.pgtable.hi(e), p.mm.pgtable.lo(e));
-      m.frames.get(frame); // split_huge_page's reference (folio_try_get before the split)
-      const c: Ctx = { m, p, frame, held: new Map([[frame, 1]]) };
+      const c: Ctx = { m, p, frame, held: new HeldRefs(m) };
+      c.held.hold(frame); // split_huge_page's reference (folio_try_get before the split)
       const threads = [new ZapThread(c), new SplitThread(c, policy)];
       return {
         threads,
