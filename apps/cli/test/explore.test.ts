@@ -3,6 +3,10 @@
  * schedule per policy with its replay line, the step-by-step replay, JSON,
  * and one-line errors for bad input.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { requireBuilt, run, runJson } from './helpers.js';
 
@@ -12,7 +16,7 @@ describe('mmsim explore', () => {
   test('every policy of a race: the old rule fails with a schedule, the fixed one is clean', () => {
     const r = run(['explore', 'cow-gup-vmsplice']);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("✗ mapcount: data leak: the child's read-only pin reads S2");
+    expect(r.stdout).toContain("✗ mapcount: data leak: the child's read-only pin must keep reading what its memory held: pin P reads S2, not S1");
     expect(r.stdout).toContain('mmsim replay cow-gup-vmsplice 0*2,1 --policy mapcount --arch x86_64 --kernel 6.18');
     expect(r.stdout).toMatch(/✓ refcount: no failing schedule \(exhaustive within the bound\)/);
     expect(r.stdout).toMatch(/✓ anon-exclusive: no failing schedule \(exhaustive within the bound\)/);
@@ -28,21 +32,46 @@ describe('mmsim explore', () => {
   test('the printed replay line reproduces the failure step by step', () => {
     const r = run(['replay', 'cow-gup-vmsplice', '0*2,1', '--policy', 'mapcount', '--arch', 'x86_64', '--kernel', '6.18']);
     expect(r.status).toBe(1);
-    expect(r.stdout).toContain('  0  T0  child: vmsplice: pin_user_pages(0x1000, read-only)');
-    expect(r.stdout).toContain('  2  T1  parent: write 0x1000 = S2');
-    expect(r.stdout).toContain("✗ data leak: the child's read-only pin reads S2");
+    expect(r.stdout).toContain('  0  T0  child: @child gup M 0 pin P');
+    expect(r.stdout).toContain('  2  T1  parent: write M 0 S2');
+    expect(r.stdout).toContain("✗ data leak: the child's read-only pin must keep reading what its memory held: pin P reads S2, not S1");
+    // the ptes and pages at the failing step
+    expect(r.stdout).toMatch(/state at the failing step:\n {2}parent M\[0\] pte 0x[0-9a-f]{16}: present pfn 0x[0-9a-f]+ \(anon, mapcount 1, refcount 2, data S2\)/);
     const clean = run(['replay', 'cow-gup-vmsplice', '1,0*2', '--policy', 'mapcount']);
     expect(clean.status).toBe(0);
     expect(clean.stdout).toContain('✓ every thread finished; every check held');
   });
 
+  test('a race scenario file given by path: the page lock over ->fault, step by step', () => {
+    const file = fileURLToPath(new URL('../../../packages/mm/scenarios/races/fault-invalidate.mmo', import.meta.url));
+    const r = run(['explore', file, '--kernel', '2.6.21']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/✗ truncate_count: stale-file-pte: .* a file page no longer in the page cache/);
+    expect(r.stdout).toContain('schedule 0*2,1*4,0 (7 steps, 1 preemptions)');
+    expect(r.stdout).toMatch(/✓ page-lock: no failing schedule \(exhaustive within the bound\)/);
+    const replay = run(['replay', file, '0*2,1*4,0', '--policy', 'truncate_count', '--kernel', '2.6.21']);
+    expect(replay.status).toBe(1);
+    expect(replay.stdout).toMatch(/ 3 {2}T1 {2}\[lock page lock of pfn 0x[0-9a-f]+\] invalidate: invalidate_inode_pages2: lock_page/);
+    expect(replay.stdout).toMatch(/parent M\[1\] pte 0x[0-9a-f]+: present pfn 0x[0-9a-f]+ \(NOT in the page cache/);
+  });
+
+  test('a race scenario file with a bad line: one line naming file, line and column, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-race-'));
+    const file = join(dir, 'bad.mmo');
+    writeFileSync(file, 'scenario bad two threads\npolicy fault truncate_count sometimes\nthread a\nread M 0\nthread b\nread M 0\n');
+    const r = run(['explore', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`mmsim explore: ${file}:2:34: 'sometimes' is not a fault policy (truncate_count, page-lock)\n`);
+  });
+
   test.each([
-    [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap)'],
-    [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap)"],
+    [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap) or a race scenario file'],
+    [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, or a path to a race scenario .mmo)"],
     [['explore', 'cow-gup-device', '--policy', 'anon-exclusive', '--kernel', '2.6.21'], 'mmsim explore: --policy anon-exclusive: not a policy of cow-gup-device in 2.6.21 (valid: mapcount, refcount)'],
     [['explore', 'cow-gup-device', '--bound', '99'], 'mmsim explore: --bound 99: expected an integer from 0 to 64'],
     [['explore', 'cow-gup-device', '--strategy', 'bfs'], 'mmsim explore: --strategy bfs: expected dfs, random or pct'],
-    [['explore', 'thp-split-zap', '--kernel', '2.6.21'], 'mmsim explore: thp-split-zap does not apply to 2.6.21: it needs what that era lacks (try --kernel 6.18)'],
+    [['explore', 'thp-split-zap', '--kernel', '2.6.21'], 'mmsim explore: thp-split-zap does not apply to x86_64@2.6.21: it needs what that variant lacks (THP is 6.18-only; try --kernel 6.18 --arch x86_64)'],
+    [['explore', 'no/such.mmo'], "mmsim explore: race scenario 'no/such.mmo': no such file"],
     [['replay', 'cow-gup-vmsplice'], 'mmsim replay: replay needs a SCHEDULE (e.g. 0*2,1)'],
     [['replay', 'cow-gup-vmsplice', '0*3'], 'mmsim replay: schedule: step 2 runs thread 0, which has finished'],
     [['replay', 'cow-gup-vmsplice', '0,x'], "mmsim replay: schedule: bad step 'x': expected THREAD or THREAD*COUNT (e.g. 0*3,1,0*2)"],

@@ -1,67 +1,86 @@
 /**
- * The 2007 fault-vs-truncate/invalidate race under the explorer, on every
- * variant: truncate_count (2.6.20) lets a fault map a page that
- * invalidate_inode_pages2 has just dropped from the page cache; the page
- * lock held over ->fault (2.6.23) closes it; against truncate both are sound.
+ * Race 1, the 2007 fault-vs-truncate/invalidate race, from its scenario
+ * files (scenarios/races/fault-*.mmo) on every variant: under the
+ * truncate_count rule (2.6.20 do_no_page) the explorer finds, with no
+ * schedule written in the scenario, the order in which a fault maps a page
+ * that invalidate_inode_pages2 has just dropped from the page cache; under
+ * the page lock (2.6.23 ->fault) nothing fails within the bound; against
+ * truncate both rules are sound. The steps are the simulator's own
+ * do_fault and invalidate/truncate paths stopping at their locks.
  */
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
-import { exploreDfs, exploreRandom, explorePct, faultInvalidate, faultTruncate, replay } from '../src/index.js';
+import { explorePct, exploreDfs, exploreRandom, findRace, replay } from '../src/index.js';
 
-const STALE = /^stale mapping: the pte at 0x1001 maps pfn 0x[0-9a-f]+, which is no longer in F's page cache at index 1: the process reads data the file no longer has$/;
+const STALE = /^stale-file-pte: pid 1: the pte at vpn 0x[0-9a-f]+ maps pfn 0x[0-9a-f]+, a file page no longer in the page cache \(truncated or invalidated\): the process sees data the file no longer has$/;
+const invalidate = findRace('fault-invalidate')!;
+const truncate = findRace('fault-truncate')!;
 
-describe('fault vs invalidate / truncate', () => {
+describe('fault vs invalidate / truncate (scenario files)', () => {
+  test('the scenarios are files with their policies', () => {
+    expect(invalidate.file).toMatch(/scenarios[\\/]races[\\/]fault-invalidate\.mmo$/);
+    expect(invalidate.failsUnder).toEqual(['truncate_count']);
+    expect(truncate.failsUnder).toEqual([]);
+    expect(invalidate.bound).toBe(3);
+  });
+
   for (const spec of [...X86, ...PPC]) {
     test(`${spec.id}@${spec.era}`, () => {
-      const before = exploreDfs(faultInvalidate(spec, 'truncate_count'), { bound: 3 });
+      expect(invalidate.policies(spec)).toEqual(['truncate_count', 'page-lock']);
+      const before = exploreDfs(invalidate.make(spec, 'truncate_count'), { bound: 3 });
       expect(before.failure?.message).toMatch(STALE);
       // the minimal schedule: the fault finds the page, invalidate drops it unmapped, the fault maps it
-      expect(before.failure!.schedule).toBe('0*2,1*6,0');
+      expect(before.failure!.schedule).toBe('0*2,1*4,0');
       expect(before.failure!.preemptions).toBe(1);
-      const steps = replay(faultInvalidate(spec, 'truncate_count'), before.failure!.schedule);
-      expect(steps.failure).toBe(before.failure!.message);
-      expect(steps.steps.map((s) => s.where)).toEqual([
-        'fault: do_no_page samples truncate_count',
-        '->nopage: i_size checked, the cached page found (a reference taken)',
-        'invalidate: find the cached page',
-        'invalidate: lock_page',
-        'invalidate: page not mapped: nothing to unmap',
-        'invalidate: pte lock dropped',
-        'invalidate: the page leaves the page cache',
-        'invalidate: unlock_page',
-        'fault: truncate_count unchanged: pte installed',
+      const again = replay(invalidate.make(spec, 'truncate_count'), before.failure!.schedule);
+      expect(again.failure).toBe(before.failure!.message);
+      expect(again.steps.map((s) => `${s.thread} ${s.action.replace(/0x[0-9a-f]+/, 'N')}: ${s.where}`)).toEqual([
+        '0 step: fault: read M 1',
+        '0 step: fault: do_no_page: truncate_count sampled; ->nopage',
+        '1 step: invalidate: invalidate F 1 1',
+        '1 lock page lock of pfn N: invalidate: invalidate_inode_pages2: lock_page',
+        '1 step: invalidate: invalidate_inode_pages2: the page leaves the page cache',
+        '1 unlock page lock of pfn N: invalidate: invalidate_inode_pages2: unlock_page',
+        '0 lock pte lock of #1: fault: do_no_page: pte lock; truncate_count re-checked',
       ]);
-      for (const [program, label] of [
-        [faultInvalidate(spec, 'page-lock'), 'invalidate, page lock'],
-        [faultTruncate(spec, 'truncate_count'), 'truncate, truncate_count'],
-        [faultTruncate(spec, 'page-lock'), 'truncate, page lock'],
+      // the state at the failing step: the pte maps a page the cache no longer holds (the fault still holds its ->nopage reference)
+      expect(again.state).toMatch(/parent M\[1\] pte 0x[0-9a-f]+: present pfn 0x[0-9a-f]+ \(NOT in the page cache, mapcount 1, refcount 2, data F1\)/);
+      expect(again.state).toMatch(/file F: i_size \d+, page cache \{0→pfn 0x[0-9a-f]+\}/);
+      for (const [race, policy] of [
+        [invalidate, 'page-lock'],
+        [truncate, 'truncate_count'],
+        [truncate, 'page-lock'],
       ] as const) {
-        const r = exploreDfs(program, { bound: 3 });
-        expect(r.failure, label).toBeNull();
+        const r = exploreDfs(race.make(spec, policy), { bound: 3 });
+        expect(r.failure, `${race.name}/${policy}`).toBeNull();
         expect(r.exhaustive).toBe(true);
-        expect(r.schedules).toBeGreaterThan(10);
+        expect(r.schedules).toBeGreaterThan(20);
       }
     });
   }
 
-  test('every interleaving of the fixed fault against invalidate, unbounded, is clean', () => {
-    const spec = X86.find((s) => s.id === 'x86_64' && s.era === '6.18')!;
-    const r = exploreDfs(faultInvalidate(spec, 'page-lock'), { bound: 64, stateCache: false });
-    expect(r.failure).toBeNull();
-    expect(r.exhaustive).toBe(true);
+  test('the page lock is clean with no bound at all, and truncate_count fails at bound 1 but not 0', () => {
+    const spec = X86.find((s) => s.id === 'x86_64' && s.era === '2.6.21')!;
+    expect(exploreDfs(invalidate.make(spec, 'page-lock'), { bound: 64 }).failure).toBeNull();
+    expect(exploreDfs(invalidate.make(spec, 'truncate_count'), { bound: 0 }).failure).toBeNull();
+    expect(exploreDfs(invalidate.make(spec, 'truncate_count'), { bound: 1 }).failure?.message).toMatch(STALE);
   });
 
-  // the other form of the same bug: the fault maps the page between invalidate's mapped check and its
-  // removal, and the page leaves the cache mapped (2.6.23 made that a BUG_ON; 2.6.20 left the stale pte)
-  const BUG = /^(stale mapping: |KernelBug: )?(the pte at 0x1001|BUG_ON\(page_mapped\(page\)\): F index 1)/;
-  test('random and PCT find the bug too, in one of its two forms', () => {
-    const spec = X86.find((s) => s.id === 'i386' && s.era === '2.6.21')!;
-    const r = exploreRandom(faultInvalidate(spec, 'truncate_count'), { seed: 11, runs: 2000 });
-    expect(r.failure?.message).toMatch(BUG);
-    expect(replay(faultInvalidate(spec, 'truncate_count'), r.failure!.schedule).failure).toBe(r.failure!.message);
-    const p = explorePct(faultInvalidate(spec, 'truncate_count'), { seed: 11, runs: 2000, depth: 2 });
-    expect(p.failure?.message).toMatch(BUG);
-    expect(replay(faultInvalidate(spec, 'truncate_count'), p.failure!.schedule).failure).toBe(p.failure!.message);
+  test('random and PCT search find it too, and replay what they find', () => {
+    const spec = X86.find((s) => s.id === 'x86_64' && s.era === '6.18')!;
+    for (const r of [exploreRandom(invalidate.make(spec, 'truncate_count'), { seed: 3, runs: 500 }), explorePct(invalidate.make(spec, 'truncate_count'), { seed: 3, runs: 500 })]) {
+      expect(r.failure).not.toBeNull();
+      expect(replay(invalidate.make(spec, 'truncate_count'), r.failure!.schedule).failure).toBe(r.failure!.message);
+    }
+  });
+
+  test('invalidate first: the fault reads the page back in; fault first: invalidate unmaps it under the page lock', () => {
+    const spec = X86.find((s) => s.id === 'x86_64' && s.era === '6.18')!;
+    for (const schedule of ['1*4,0*6', '0*6,1*8']) {
+      const r = replay(invalidate.make(spec, 'page-lock'), schedule);
+      expect(r.failure, schedule).toBeNull();
+      expect(r.finished, schedule).toBe(true);
+    }
   });
 });

@@ -67,7 +67,7 @@ for (const r of rows) {
 const raceRows: { race: string; variant: string; policy: string; bound: number; schedules: number; states: number; ms: number; schedulesPerSec: number; failure: string | null }[] = [];
 for (const spec of [x86_64_2621, x86_64_618]) {
   for (const race of RACES) {
-    for (const policy of race.policies(spec.era)) {
+    for (const policy of race.policies(spec)) {
       const r = exploreDfs(race.make(spec, policy), { bound: race.bound });
       raceRows.push({ race: race.name, variant: `${spec.id}@${spec.era}`, policy, bound: race.bound, schedules: r.schedules, states: r.states, ms: r.elapsedMs, schedulesPerSec: (r.schedules * 1000) / r.elapsedMs, failure: r.failure?.schedule ?? null });
     }

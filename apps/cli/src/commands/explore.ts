@@ -23,25 +23,38 @@ async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race
   const mm: Mm = await import('@mmsim/mm');
   const name = ctx.positionals[0];
   const names = mm.RACES.map((r) => r.name).join(', ');
-  if (!name) throw new UsageError(`${verb} needs a RACE (one of: ${names})`);
-  const race = mm.findRace(name);
-  if (!race) throw new UsageError(`unknown race '${name}' (valid: ${names})`);
+  if (!name) throw new UsageError(`${verb} needs a RACE (one of: ${names}) or a race scenario file`);
+  const race = /[\\/]|\.mmo$/.test(name) ? fromFile(mm, name) : mm.findRace(name);
+  if (!race) throw new UsageError(`unknown race '${name}' (valid: ${names}, or a path to a race scenario .mmo)`);
   const explicit = ctx.values['arch'] !== undefined;
   const variants = explicit ? ctx.variants() : ctx.variants().filter((v) => v.id === 'x86_64');
   if (variants.length !== 1) throw new UsageError(`${verb} runs on one variant; --arch named ${variants.length} (${variants.map((v) => v.key).join(', ')})`);
   const variant = variants[0]!;
-  const available = [...race.policies(variant.era)];
-  if (available.length === 0) throw new UsageError(`${race.name} does not apply to ${variant.era}: it needs what that era lacks (try --kernel 6.18)`);
+  const available = [...race.policies(variant.spec)];
+  if (available.length === 0) throw new UsageError(`${race.name} does not apply to ${variant.key}: it needs what that variant lacks (THP is 6.18-only; try --kernel 6.18 --arch x86_64)`);
   const asked = ctx.values['policy'];
   const policies = asked === undefined ? available : [String(asked)];
   for (const p of policies) if (!available.includes(p)) throw new UsageError(`--policy ${p}: not a policy of ${race.name} in ${variant.era} (valid: ${available.join(', ')})`);
   return { mm, race, variant, policies };
 }
 
+/** A race scenario given as a path: read and parsed now, so a bad file is a one-line usage error. */
+function fromFile(mm: Mm, path: string): Race {
+  const race = mm.raceFromFile(path);
+  try {
+    void race.summary;
+  } catch (error) {
+    if (error instanceof mm.MmoSyntaxError) throw new UsageError(error.message);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`race scenario '${path}': no such file`);
+    throw error;
+  }
+  return race;
+}
+
 export const exploreCommand: CommandSpec = {
   name: 'explore',
   summary: 'search the interleavings of a race program for a failing schedule, per policy',
-  usage: 'explore RACE',
+  usage: 'explore RACE|FILE.mmo',
   options: {
     policy: { type: 'string', value: 'NAME', help: 'one policy (default: every policy of the race, oldest first)' },
     strategy: { type: 'string', value: 'dfs|random|pct', help: 'search strategy (default dfs: exhaustive within --bound)' },
@@ -51,7 +64,7 @@ export const exploreCommand: CommandSpec = {
   },
   maxPositionals: 1,
   defaultEras: ['6.18'],
-  details: ['Races: run `mmsim explore` with no RACE for the list. A failing schedule prints with the `mmsim replay` line that re-runs it.'],
+  details: ['Races: run `mmsim explore` with no RACE for the list; the shipped scenarios are packages/mm/scenarios/races/*.mmo, and any such file may be given by path. A failing schedule prints with the `mmsim replay` line that re-runs it.'],
   async run(ctx: RunContext): Promise<number> {
     const { mm, race, variant, policies } = await pick(ctx, 'explore');
     const strategy = String(ctx.values['strategy'] ?? 'dfs');
@@ -91,7 +104,7 @@ export const exploreCommand: CommandSpec = {
 export const replayCommand: CommandSpec = {
   name: 'replay',
   summary: 'run a race program along one schedule, step by step',
-  usage: 'replay RACE SCHEDULE',
+  usage: 'replay RACE|FILE.mmo SCHEDULE',
   options: {
     policy: { type: 'string', value: 'NAME', help: 'the policy (default: the race\'s oldest)' },
   },
@@ -115,8 +128,9 @@ export const replayCommand: CommandSpec = {
     } else {
       const { c } = ctx;
       const lines = [c.bold(`== ${race.name} under ${policy} on ${variant.key}: schedule ${schedule}`), ''];
-      for (const s of r.steps) lines.push(`${String(s.step).padStart(3)}  T${s.thread}${s.preemption ? c.yellow(' (preempts)') : ''}  ${s.where}`);
+      for (const s of r.steps) lines.push(`${String(s.step).padStart(3)}  T${s.thread}${s.preemption ? c.yellow(' (preempts)') : ''}  ${s.action === 'step' ? '' : c.dim(`[${s.action}] `)}${s.where}`);
       lines.push('', r.failure ? c.red(`✗ ${r.failure}`) : r.finished ? c.green('✓ every thread finished; every check held') : 'the schedule ended before every thread finished; every check held so far');
+      if (r.state !== undefined) lines.push('', c.bold(r.failure ? 'state at the failing step:' : 'state after the last step:'), ...r.state.split('\n').map((l) => `  ${l}`));
       ctx.print(lines);
     }
     return r.failure ? EXIT_FAILED : EXIT_OK;

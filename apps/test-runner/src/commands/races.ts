@@ -18,7 +18,7 @@ export async function raceCases(backend: BackendV1, options: { arch?: readonly s
     if (options.kernel && spec.era !== options.kernel) continue;
     const variant = compileVariant(spec, DEFAULT_CONFIG);
     for (const race of mm.RACES) {
-      for (const policy of race.policies(spec.era)) {
+      for (const policy of race.policies(spec)) {
         const base = {
           suite: 'races' as const,
           backend: backend.name,

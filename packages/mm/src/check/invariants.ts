@@ -4,7 +4,9 @@
  *   refcount covers those mappings (plus page cache, swap cache and pins as
  *   they are modelled);
  * - no pte maps a freed frame, and no pte lies outside a VMA;
- * - an in-use anonymous frame is mapped or held by something (no leak).
+ * - an in-use anonymous frame is mapped or held by something (no leak);
+ * - a pte maps a file page only while it is in the page cache (the
+ *   2007 fault-vs-invalidate race breaks this one).
  * A broken one is reported naming the rule, the frame or pte, and where.
  */
 import { PteClassCode } from '@mmsim/core';
@@ -12,7 +14,7 @@ import type { Machine } from '../kernel/machine.js';
 import { PG_anon, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 
 export interface Violation {
-  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot';
+  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte';
   readonly message: string;
   readonly frame?: number;
   readonly pid?: number;
@@ -24,7 +26,7 @@ export interface Violation {
  *   (a fault between ->nopage and the pte install), by frame: the explorer
  *   checks between such steps.
  */
-export function checkInvariants(m: Machine, held?: ReadonlyMap<number, number>): Violation[] {
+export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = m.sched.held): Violation[] {
   const f = m.frames;
   const counted = new Int32Array(f.highWater);
   const out: Violation[] = [];
@@ -61,6 +63,16 @@ export function checkInvariants(m: Machine, held?: ReadonlyMap<number, number>):
           continue;
         }
         counted[frame]!++;
+        const flags = f.flags[frame]!;
+        if ((flags & (PG_anon | PG_zero)) === 0 && f.mapping[frame] === 0) {
+          out.push({
+            rule: 'stale-file-pte',
+            pid: p.pid,
+            vpn,
+            frame,
+            message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} maps pfn 0x${f.pfn(frame).toString(16)}, a file page no longer in the page cache (truncated or invalidated): the process sees data the file no longer has`,
+          });
+        }
       }
     }
   }

@@ -17,6 +17,10 @@ export interface Instance {
    * same from there on. Optional: without it the DFS does not cache.
    */
   key?(): string;
+  /** A readable name of lock k, for traces ("page lock of pfn 0x105"). */
+  lockName?(k: number): string;
+  /** The state now — ptes and pages — for the report of a failing step. */
+  snapshot?(): string;
 }
 
 export interface Program {

@@ -3,7 +3,7 @@
  * what the checks said: the readable trace of a failure.
  */
 import { Executor } from './executor.js';
-import type { Program } from './program.js';
+import type { Instance, Program } from './program.js';
 import { parseSchedule, ScheduleSyntaxError } from './schedule.js';
 import { ACT_DONE, isLockAct, isUnlockAct, lockOf } from './thread.js';
 
@@ -24,9 +24,14 @@ export interface ReplayResult {
   readonly failure: string | null;
   /** whether every thread finished (a schedule may stop early at a failure) */
   readonly finished: boolean;
+  /** the state after the last step (ptes and pages), when the program can show it */
+  readonly state?: string;
 }
 
-const actionName = (a: number): string => (isLockAct(a) ? `lock ${lockOf(a)}` : isUnlockAct(a) ? `unlock ${lockOf(a)}` : 'step');
+function actionName(instance: Instance, a: number): string {
+  const lock = (k: number): string => instance.lockName?.(k) ?? String(k);
+  return isLockAct(a) ? `lock ${lock(lockOf(a))}` : isUnlockAct(a) ? `unlock ${lock(lockOf(a))}` : 'step';
+}
 
 export function replay(program: Program, schedule: string, onStep?: (s: ReplayStep) => void): ReplayResult {
   const ex = new Executor(program);
@@ -40,15 +45,20 @@ export function replay(program: Program, schedule: string, onStep?: (s: ReplaySt
       const why = ex.instance.threads[t]!.next === ACT_DONE ? 'has finished' : 'is blocked on a lock';
       throw new ScheduleSyntaxError(`schedule: step ${i} runs thread ${t}, which ${why}`);
     }
-    const action = actionName(ex.instance.threads[t]!.next);
+    const action = actionName(ex.instance, ex.instance.threads[t]!.next);
     const preemption = ex.isPreemption(t, enabled);
     const ok = ex.exec(t, enabled);
     const s: ReplayStep = { step: i, thread: t, action, where: ex.instance.threads[t]!.where, preemption };
     steps.push(s);
     onStep?.(s);
-    if (!ok) return { program: program.name, steps, failure: ex.failure, finished: false };
+    if (!ok) return withState(ex.instance, { program: program.name, steps, failure: ex.failure, finished: false });
   }
   const finished = ex.allDone();
   if (finished) ex.finish();
-  return { program: program.name, steps, failure: ex.failure, finished };
+  return withState(ex.instance, { program: program.name, steps, failure: ex.failure, finished });
+}
+
+function withState(instance: Instance, r: ReplayResult): ReplayResult {
+  const state = instance.snapshot?.();
+  return state === undefined ? r : { ...r, state };
 }

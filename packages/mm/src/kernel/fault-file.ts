@@ -19,6 +19,8 @@ import { PG_dirty } from './page-flags.js';
 import { page_dup_rmap } from './rmap.js';
 import { alloc_anon_copy } from './memory.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
+import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
+import type { KernelPath } from './sched.js';
 import { VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 const FAULT_AROUND_PAGES_BYTES = 64 * 1024;
@@ -59,7 +61,7 @@ function do_fault_around(m: Machine, mm: Mm, vma: Vma, vpn: number, inode: Inode
     const index = vma.pgoff + (v - vma.start);
     if (index >= eof) break;
     const frame = inode.cache.get(index);
-    if (frame === undefined) continue;
+    if (frame === undefined || !page_unlocked(m, frame)) continue; // filemap_map_pages: folio_trylock
     const slot = mm.pgtable.walk(v, true);
     if (!m.variant.fast.pte_none(mm.pgtable.hi(slot), mm.pgtable.lo(slot))) continue;
     mapFilePage(m, mm, vma, slot, frame, false);
@@ -75,29 +77,81 @@ function readahead(m: Machine, inode: Inode, index: number): void {
   }
 }
 
-/** do_fault(): a none pte in a file or shmem VMA. */
-export function do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): number {
+/** do_cow_fault's install: a private copy of the cached page. */
+function install_cow_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, frame: number): void {
+  const copy = alloc_anon_copy(m, vma, vpn, frame);
+  m.mkPte(copy, vma.flags);
+  m.modify('pte_mkwrite');
+  m.modify('pte_mkdirty');
+  m.modify('pte_mkyoung');
+  mm.pgtable.set(slot, m.pteHi, m.pteLo);
+}
+
+/** The install at the end of a fault, under the pte lock: nothing if another fault got there first. */
+function install(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, frame: number, write: boolean): void {
+  if (!m.variant.fast.pte_none(mm.pgtable.hi(slot), mm.pgtable.lo(slot))) return;
+  if (write && (vma.flags & VM_SHARED) === 0) install_cow_copy(m, mm, vma, vpn, slot, frame);
+  else mapFilePage(m, mm, vma, slot, frame, write); // do_read_fault() / do_shared_fault()
+}
+
+/**
+ * do_fault(): a none pte in a file or shmem VMA, by the machine's fault
+ * rule (policies.ts):
+ *
+ * 'truncate_count' — 2.6.21 do_no_page (mm/memory.c 2180–2290): sample
+ * mapping->truncate_count, ->nopage (filemap_nopage: i_size check, the
+ * cached page with a reference), then under the pte lock re-check the
+ * count and retry if an unmap_mapping_range ran meanwhile.
+ *
+ * 'page-lock' — 2.6.23+ __do_fault / 6.18 filemap_fault + finish_fault:
+ * ->fault returns the page locked after checking it is still in the
+ * mapping and below i_size; the pte is installed under the pte lock before
+ * the page is unlocked.
+ */
+export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): KernelPath<number> {
   const inode = m.inodeOf(vma);
   if (!inode) return VM_FAULT_SIGBUS;
   const index = vma.pgoff + (vpn - vma.start);
-  if (index >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // filemap_fault beyond i_size
-  if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
-  const { frame, major } = find_or_read_page(m, inode, index);
-  if (major) {
-    readahead(m, inode, index);
+  const held = m.sched.held;
+  for (let tries = 0; ; tries++) {
+    if (tries > 8) throw new Error(`do_fault: retried ${tries} times at index ${index} of ${inode.name} (livelock)`);
+    const sequence = inode.truncateCount;
+    if (m.policies.fault === 'truncate_count') yield* unlocked(m, 'do_no_page: truncate_count sampled; ->nopage');
+    else yield* unlocked(m, 'filemap_fault: i_size check, find_get_page');
+    if (index >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // beyond i_size
     if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
+    const { frame, major } = find_or_read_page(m, inode, index);
+    if (major) {
+      readahead(m, inode, index);
+      if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
+    }
+    held.hold(frame); // ->nopage / ->fault return the page with a reference
+    const ret = major ? VM_FAULT_MAJOR : VM_FAULT_OK;
+    if (m.policies.fault === 'truncate_count') {
+      yield* pte_lock(m, mm, 'do_no_page: pte lock; truncate_count re-checked');
+      if (sequence !== inode.truncateCount) {
+        // an unmap_mapping_range ran since the sample: the page may be stale
+        yield* pte_unlock(m, mm, 'do_no_page: truncate_count changed: unlock, drop the page, retry');
+        held.release(frame);
+        continue;
+      }
+      install(m, mm, vma, vpn, slot, frame, write);
+      yield* pte_unlock(m, mm, 'do_no_page: pte installed, pte lock dropped');
+      held.release(frame);
+      return ret;
+    }
+    yield* lock_page(m, frame, 'filemap_fault: lock_page; still in the mapping and below i_size?');
+    if (inode.cache.get(index) !== frame || index >= pagesOf(m, inode)) {
+      // truncated or invalidated while we slept on the lock: unlock, drop, look again
+      yield* unlock_page(m, frame, 'filemap_fault: the page left the mapping: unlock_page, retry');
+      held.release(frame);
+      continue;
+    }
+    yield* pte_lock(m, mm, 'finish_fault: pte lock; set_pte_at');
+    install(m, mm, vma, vpn, slot, frame, write);
+    yield* pte_unlock(m, mm, 'finish_fault: pte lock dropped');
+    yield* unlock_page(m, frame, '__do_fault: unlock_page');
+    held.release(frame);
+    return ret;
   }
-  if (write && (vma.flags & VM_SHARED) === 0) {
-    // do_cow_fault(): a private copy of the cached page
-    const copy = alloc_anon_copy(m, vma, vpn, frame);
-    m.mkPte(copy, vma.flags);
-    m.modify('pte_mkwrite');
-    m.modify('pte_mkdirty');
-    m.modify('pte_mkyoung');
-    mm.pgtable.set(slot, m.pteHi, m.pteLo);
-  } else {
-    // do_read_fault() / do_shared_fault()
-    mapFilePage(m, mm, vma, slot, frame, write);
-  }
-  return major ? VM_FAULT_MAJOR : VM_FAULT_OK;
 }

@@ -17,6 +17,8 @@ import { TagTable } from './tags.js';
 import { VmaSet } from './vma.js';
 import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
 import type { Pin } from './gup.js';
+import { defaultPolicies, type Policies } from './policies.js';
+import { Sched } from './sched.js';
 
 export interface Mm {
   readonly id: number;
@@ -38,12 +40,17 @@ export interface MachineOptions {
   readonly frames?: number;
   /** when do_wp_page may reuse an anon page (default: the era's rule; see cow-policy.ts) */
   readonly cowPolicy?: CowPolicy;
+  /** the race-fix rules in force (default: the era's; see policies.ts) */
+  readonly policies?: Partial<Policies>;
 }
 
 export class Machine {
   readonly variant: Variant;
   readonly era: '2.6.21' | '6.18';
   readonly cowPolicy: CowPolicy;
+  readonly policies: Policies;
+  /** the explorer's view of the machine: stop points, locks, references held mid-path */
+  readonly sched: Sched;
   /** pages held by get_user_pages / pin_user_pages, by pin id (undefined once released) */
   readonly pins: (Pin | undefined)[] = [];
   readonly frames: FrameTable;
@@ -80,7 +87,8 @@ export class Machine {
   constructor(options: MachineOptions) {
     this.variant = compileVariant(options.spec, options.config ?? DEFAULT_CONFIG);
     this.era = this.variant.era;
-    this.cowPolicy = options.cowPolicy ?? defaultCowPolicy(this.era);
+    this.cowPolicy = options.policies?.cow ?? options.cowPolicy ?? defaultCowPolicy(this.era);
+    this.policies = { ...defaultPolicies(this.era), ...options.policies, cow: this.cowPolicy };
     if (this.cowPolicy === 'anon-exclusive' && this.era !== '6.18') throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
     this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100) });
@@ -102,6 +110,7 @@ export class Machine {
     this.wdyKeepLo = (w.keepLo & d.keepLo & y.keepLo) >>> 0;
     this.writeHi = w.setHi;
     this.writeLo = w.setLo;
+    this.sched = new Sched(this);
     this.zeroFrame = this.frames.alloc();
     this.frames.flags[this.zeroFrame]! |= PG_zero | PG_reserved | PG_uptodate;
   }

@@ -18,7 +18,8 @@ import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap, page_remove_rm
 import { do_fault } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { free_swap_and_cache } from './swap.js';
-import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
+import { runPath, type KernelPath } from './sched.js';
 import { VM_NONLINEAR, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { find_or_read_page, pagesOf } from './filemap.js';
 import { PteClassCode } from '@mmsim/core';
@@ -154,7 +155,10 @@ function do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, h
 export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, cls: number, write: boolean): number {
   if (cls === PteClassCode.none) {
     if (vma.file === null) return do_anonymous_page(m, mm, vma, vpn, slot, write);
-    return do_fault(m, mm, vma, vpn, slot, write);
+    const path = do_fault(m, mm, vma, vpn, slot, write);
+    if (!m.sched.deferFaults) return runPath(path);
+    m.sched.pending = path;
+    return VM_FAULT_RETRY;
   }
   if (cls === PteClassCode.present) {
     if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
@@ -178,6 +182,8 @@ export const TOUCH_OK = 0;
 export const TOUCH_SEGV_MAPERR = 1;
 export const TOUCH_SEGV_ACCERR = 2;
 export const TOUCH_SIGBUS = 3;
+/** the fault was deferred (VM_FAULT_RETRY): run m.sched.pending, then touch again */
+export const TOUCH_RETRY = 4;
 
 /**
  * A user access of one page, allocation-free: the arch fault handler's
@@ -218,6 +224,7 @@ export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: numb
     }
     const ret = slot < 0 ? handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0) : handle_pte_fault(m, mm, vma, vpn, slot, hi, lo, cls, write);
     if (ret === VM_FAULT_SIGBUS) return TOUCH_SIGBUS;
+    if (ret === VM_FAULT_RETRY) return TOUCH_RETRY;
     if (ret === VM_FAULT_MAJOR) major++;
     else minor++;
   }
@@ -231,6 +238,38 @@ export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: nu
   if (code === TOUCH_SEGV_ACCERR) return SEGV_ACCERR;
   if (code === TOUCH_SIGBUS) return BUS_ADRERR;
   return { ok: true, tag: m.tags.name(m.lastTag), minor: m.lastMinor, major: m.lastMajor };
+}
+
+/**
+ * access() as a kernel path: the same touch(), but a file fault stops at
+ * its lock points when the explorer drives the machine (the fault path is
+ * deferred to here and the access retried, as after VM_FAULT_RETRY).
+ */
+export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: number): KernelPath<AccessResult> {
+  let minor = 0;
+  let major = 0;
+  for (;;) {
+    m.sched.deferFaults = m.sched.on;
+    let code: number;
+    try {
+      code = touch(m, mm, vpn, write, tag ?? 0);
+    } finally {
+      m.sched.deferFaults = false;
+    }
+    if (code === TOUCH_RETRY) {
+      const path = m.sched.pending!;
+      m.sched.pending = null;
+      const ret = yield* path;
+      if (ret === VM_FAULT_SIGBUS) return BUS_ADRERR;
+      if (ret === VM_FAULT_MAJOR) major++;
+      else minor++;
+      continue;
+    }
+    if (code === TOUCH_SEGV_MAPERR) return SEGV_MAPERR;
+    if (code === TOUCH_SEGV_ACCERR) return SEGV_ACCERR;
+    if (code === TOUCH_SIGBUS) return BUS_ADRERR;
+    return { ok: true, tag: m.tags.name(m.lastTag), minor: m.lastMinor + minor, major: m.lastMajor + major };
+  }
 }
 
 /** zap_pte_range(): clear the ptes of [start, end) in one VMA, dropping what they map. */

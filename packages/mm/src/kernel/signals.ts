@@ -12,3 +12,5 @@ export const VM_FAULT_OK = 0;
 export const VM_FAULT_MAJOR = 1;
 export const VM_FAULT_SIGBUS = 2;
 export const VM_FAULT_OOM = 3;
+/** the fault path was handed to the caller to run with its stop points (sched.ts deferral); retry the access after it */
+export const VM_FAULT_RETRY = 4;

@@ -6,8 +6,9 @@
  * Truncate unmaps with even_cows = 1, so private COW copies of the pages
  * beyond EOF go too; a hole punch passes even_cows = 0 and keeps them (the
  * host recordings show both). Pages are unmapped before they leave the page
- * cache, then unmapped again after, closing the window a racing fault could
- * have used to map a page that was being removed.
+ * cache (and, in 6.18, unmapped again after, closing the window a racing
+ * fault could have used to map a page that was being removed). Each is a
+ * kernel path with the lock points the explorer stops at (sched.ts).
  */
 import { PteClassCode } from '@mmsim/core';
 import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
@@ -16,6 +17,8 @@ import { PG_anon, PG_dirty } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { free_swap_and_cache, slotOffset, slotType } from './swap.js';
 import { VM_NONLINEAR, type Vma } from './vma.js';
+import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
+import { runPath, type KernelPath } from './sched.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -30,40 +33,52 @@ export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
 /**
  * unmap_mapping_range(): zap the ptes of file indices [first, first+count)
  * in every VMA mapping the file; with evenCows, private anon copies too.
+ * Bumps mapping->truncate_count under the i_mmap lock (2.6.21
+ * mm/memory.c 1880–1905), which the 'truncate_count' fault rule reads.
  */
-export function unmap_mapping_range(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): void {
-  const fast = m.variant.fast;
-  inode.truncateCount++; // under i_mmap_lock in 2.6.20
+export function* unmap_mapping_range_path(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): KernelPath {
+  yield* i_mmap_lock(m, inode.id, 'unmap_mapping_range: i_mmap lock; truncate_count++');
+  inode.truncateCount++;
   for (const { mm, vma } of i_mmap(m, inode)) {
-    if (vma.flags & VM_NONLINEAR) {
-      unmap_nonlinear(m, mm, vma, first, count, evenCows);
+    yield* pte_lock(m, mm, 'zap_pte_range: pte lock; the file ptes cleared');
+    if (vma.flags & VM_NONLINEAR) unmap_nonlinear(m, mm, vma, first, count, evenCows);
+    else unmap_linear(m, mm, vma, first, count, evenCows);
+    yield* pte_unlock(m, mm, 'zap_pte_range: pte lock dropped');
+  }
+  yield* i_mmap_unlock(m, inode.id, 'unmap_mapping_range: i_mmap lock dropped');
+}
+
+export function unmap_mapping_range(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): void {
+  runPath(unmap_mapping_range_path(m, inode, first, count, evenCows));
+}
+
+/** The linear part of one VMA: the ptes of the indices in range (zap_pte_range with details). */
+function unmap_linear(m: Machine, mm: Mm, vma: Vma, first: number, count: number, evenCows: boolean): void {
+  const fast = m.variant.fast;
+  const lo = Math.max(vma.pgoff, first);
+  const hi = Math.min(vma.pgoff + (vma.end - vma.start), first + count);
+  for (let index = lo; index < hi; index++) {
+    const vpn = vma.start + (index - vma.pgoff);
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0) continue;
+    const phi = mm.pgtable.hi(slot);
+    const plo = mm.pgtable.lo(slot);
+    const cls = fast.classify(phi, plo);
+    if (cls === PteClassCode.swap) {
+      // a private COW copy out on swap: zapped with the other cows (zap_nonpresent_ptes, should_zap_cows)
+      if (!evenCows) continue;
+      const dev = m.swaps[fast.pte_to_swp_type(phi, plo)];
+      if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(phi, plo));
+      mm.pgtable.set(slot, 0, 0);
       continue;
     }
-    const lo = Math.max(vma.pgoff, first);
-    const hi = Math.min(vma.pgoff + (vma.end - vma.start), first + count);
-    for (let index = lo; index < hi; index++) {
-      const vpn = vma.start + (index - vma.pgoff);
-      const slot = mm.pgtable.walk(vpn, false);
-      if (slot < 0) continue;
-      const phi = mm.pgtable.hi(slot);
-      const plo = mm.pgtable.lo(slot);
-      const cls = fast.classify(phi, plo);
-      if (cls === PteClassCode.swap) {
-        // a private COW copy out on swap: zapped with the other cows (zap_nonpresent_ptes, should_zap_cows)
-        if (!evenCows) continue;
-        const dev = m.swaps[fast.pte_to_swp_type(phi, plo)];
-        if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(phi, plo));
-        mm.pgtable.set(slot, 0, 0);
-        continue;
-      }
-      if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
-      const frame = m.pteFrame(phi, plo);
-      if (!evenCows && (m.frames.flags[frame]! & PG_anon) !== 0) continue;
-      // zap_pte_range: the dirty bit goes to the page before the pte does
-      if (m.isPteDirty(phi, plo) && (m.frames.flags[frame]! & PG_anon) === 0) m.frames.flags[frame]! |= PG_dirty;
-      page_remove_rmap(m, frame);
-      mm.pgtable.set(slot, 0, 0);
-    }
+    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    const frame = m.pteFrame(phi, plo);
+    if (!evenCows && (m.frames.flags[frame]! & PG_anon) !== 0) continue;
+    // zap_pte_range: the dirty bit goes to the page before the pte does
+    if (m.isPteDirty(phi, plo) && (m.frames.flags[frame]! & PG_anon) === 0) m.frames.flags[frame]! |= PG_dirty;
+    page_remove_rmap(m, frame);
+    mm.pgtable.set(slot, 0, 0);
   }
 }
 
@@ -105,12 +120,18 @@ function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: num
 }
 
 /**
- * truncate_inode_pages_range(): drop cached pages [first, end); for shmem
- * (shmem_undo_range) also the swap entries of pages that are out on swap.
+ * truncate_inode_pages_range(): drop cached pages [first, end), each under
+ * its page lock; for shmem (shmem_undo_range) also the swap entries of
+ * pages that are out on swap. Under the 'page-lock' fault rule a page
+ * found mapped again is unmapped under its lock first (2.6.23+
+ * truncate_complete_page; 6.18 truncate_cleanup_folio → unmap_mapping_folio);
+ * 2.6.21 relies on truncate_count and removes it as it is, and
+ * delete_from_page_cache's BUG_ON(page_mapped) catches what slipped by.
  */
-export function truncate_inode_pages_range(m: Machine, inode: Inode, first: number, end: number): void {
-  for (const index of [...inode.cache.keys()]) {
-    if (index >= first && index < end) delete_from_page_cache(m, inode, index);
+export function* truncate_inode_pages_range_path(m: Machine, inode: Inode, first: number, end: number): KernelPath {
+  const indices = [...inode.cache.keys()].filter((i) => i >= first && i < end).sort((x, y) => x - y);
+  for (const index of indices) {
+    yield* drop_cached_page(m, inode, index, 'truncate_inode_pages', false);
   }
   for (const [index, id] of [...inode.swapped]) {
     if (index < first || index >= end) continue;
@@ -120,25 +141,74 @@ export function truncate_inode_pages_range(m: Machine, inode: Inode, first: numb
   }
 }
 
-/** ftruncate(): shrink or grow i_size. */
-export function do_truncate(m: Machine, inode: Inode, bytes: number): void {
+export function truncate_inode_pages_range(m: Machine, inode: Inode, first: number, end: number): void {
+  runPath(truncate_inode_pages_range_path(m, inode, first, end));
+}
+
+/**
+ * One page out of the page cache under its lock. `invalidate`: the
+ * invalidate_inode_pages2_range rule — a mapped page is unmapped first in
+ * every era (2.6.21 mm/truncate.c 390–420); truncate does that only under
+ * the 'page-lock' rule.
+ */
+function* drop_cached_page(m: Machine, inode: Inode, index: number, who: string, invalidate: boolean): KernelPath {
+  const held = m.sched.held;
+  const frame = inode.cache.get(index);
+  if (frame === undefined) return;
+  held.hold(frame); // find_get_pages / pagevec_lookup
+  yield* lock_page(m, frame, `${who}: lock_page`);
+  if (inode.cache.get(index) === frame) {
+    if (m.frames.maps(frame) > 0 && (invalidate || m.policies.fault === 'page-lock')) {
+      yield* unmap_mapping_range_path(m, inode, index, 1, false);
+    }
+    yield* unlocked(m, `${who}: the page leaves the page cache`);
+    delete_from_page_cache(m, inode, index);
+  }
+  yield* unlock_page(m, frame, `${who}: unlock_page`);
+  held.release(frame);
+}
+
+/**
+ * invalidate_inode_pages2_range(): what O_DIRECT writes and NFS
+ * revalidation call — drop cached pages [first, first+count) inside i_size.
+ * Unlike truncate it does not shrink i_size and unmaps a page only if it is
+ * mapped when it looks, so under 'truncate_count' a fault that already
+ * holds the page from ->nopage is not told (the 2007 race).
+ */
+export function* invalidate_inode_pages2_range(m: Machine, inode: Inode, first: number, count: number): KernelPath {
+  for (let index = first; index < first + count; index++) {
+    yield* drop_cached_page(m, inode, index, 'invalidate_inode_pages2', true);
+  }
+}
+
+/** ftruncate(): shrink or grow i_size (2.6.21 vmtruncate; 6.18 truncate_setsize + truncate_pagecache, which unmaps again after dropping the pages). */
+export function* do_truncate_path(m: Machine, inode: Inode, bytes: number): KernelPath {
   const page = m.variant.constants.PAGE_SIZE;
   const old = inode.size;
+  yield* unlocked(m, 'truncate: i_size_write');
   inode.size = bytes;
   if (bytes >= old) return;
   const holebegin = Math.ceil(bytes / page);
   const oldPages = Math.ceil(old / page);
-  unmap_mapping_range(m, inode, holebegin, Number.MAX_SAFE_INTEGER, true);
-  truncate_inode_pages_range(m, inode, holebegin, Number.MAX_SAFE_INTEGER);
-  unmap_mapping_range(m, inode, holebegin, Number.MAX_SAFE_INTEGER, true);
+  yield* unmap_mapping_range_path(m, inode, holebegin, Number.MAX_SAFE_INTEGER, true);
+  yield* truncate_inode_pages_range_path(m, inode, holebegin, Number.MAX_SAFE_INTEGER);
+  if (m.era === '6.18') yield* unmap_mapping_range_path(m, inode, holebegin, Number.MAX_SAFE_INTEGER, true);
   for (let i = holebegin; i < oldPages; i++) inode.disk.delete(i);
 }
 
+export function do_truncate(m: Machine, inode: Inode, bytes: number): void {
+  runPath(do_truncate_path(m, inode, bytes));
+}
+
 /** fallocate(PUNCH_HOLE | KEEP_SIZE) of whole pages [first, first+count). */
-export function do_punch(m: Machine, inode: Inode, first: number, count: number): void {
-  unmap_mapping_range(m, inode, first, count, false);
-  truncate_inode_pages_range(m, inode, first, first + count);
+export function* do_punch_path(m: Machine, inode: Inode, first: number, count: number): KernelPath {
+  yield* unmap_mapping_range_path(m, inode, first, count, false);
+  yield* truncate_inode_pages_range_path(m, inode, first, first + count);
   for (let i = first; i < first + count; i++) inode.disk.delete(i);
+}
+
+export function do_punch(m: Machine, inode: Inode, first: number, count: number): void {
+  runPath(do_punch_path(m, inode, first, count));
 }
 
 /** fadvise(DONTNEED) after fsync: clean, unmapped cached pages are dropped (ext4 writes them first). */

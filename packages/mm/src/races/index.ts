@@ -1,11 +1,10 @@
-/** The historic mm races as explorer programs (one module per race). */
-export { opProgram } from './op-program.js';
-export type { Op, OpProgramSpec } from './op-program.js';
-export { cowGupVmsplice, cowGupDevice } from './cow-gup.js';
-export { RACES, findRace } from './registry.js';
+/** The historic mm races: scenario files (scenarios/races/) made runnable by the explorer. */
+export { RACES, RACE_DIR, findRace, raceFromFile } from './registry.js';
 export type { RaceScenario } from './registry.js';
-export { faultInvalidate, faultTruncate } from './fault-truncate.js';
-export type { FaultPolicy } from './fault-truncate.js';
+export { parseRaceFile } from './scenario-file.js';
+export type { RaceFile } from './scenario-file.js';
+export { raceProgram, describeState } from './scenario-program.js';
+export type { RaceProgramOptions } from './scenario-program.js';
 export { mremapRmap } from './mremap-rmap.js';
 export type { MremapPolicy } from './mremap-rmap.js';
 export { thpSplitZap } from './thp-split-zap.js';

@@ -5,9 +5,11 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import type { Program } from '../explore/program.js';
-import type { CowPolicy } from '../kernel/cow-policy.js';
-import { cowGupDevice, cowGupVmsplice } from './cow-gup.js';
-import { faultInvalidate, faultTruncate, type FaultPolicy } from './fault-truncate.js';
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { SCENARIO_DIR } from '../scenarios.js';
+import { parseRaceFile, type RaceFile } from './scenario-file.js';
+import { raceProgram } from './scenario-program.js';
 import { mremapRmap, type MremapPolicy } from './mremap-rmap.js';
 import { thpSplitZap, type SplitPolicy } from './thp-split-zap.js';
 
@@ -16,8 +18,10 @@ export interface RaceScenario {
   readonly summary: string;
   /** the kernel thread it comes from */
   readonly thread: string;
-  /** policies available in an era, oldest first; the last is the fixed one (none: the race needs what the era lacks) */
-  policies(era: '2.6.21' | '6.18'): readonly string[];
+  /** policies available on a variant, oldest first; the last is the fixed one (none: the race needs what the variant lacks) */
+  policies(spec: VariantSpec): readonly string[];
+  /** the scenario file (scenarios/races/NAME.mmo), when the race is one */
+  readonly file?: string;
   /** policies whose exhaustive search must find a failure */
   readonly failsUnder: readonly string[];
   /** the preemption bound the acceptance search uses */
@@ -25,27 +29,51 @@ export interface RaceScenario {
   make(spec: VariantSpec, policy: string): Program;
 }
 
-const cowPolicies = (era: '2.6.21' | '6.18'): readonly CowPolicy[] => (era === '6.18' ? ['mapcount', 'refcount', 'anon-exclusive'] : ['mapcount', 'refcount']);
+/** The directory of the race scenario files. */
+export const RACE_DIR: string = join(SCENARIO_DIR, 'races');
+
+/** A shipped scenario file as a registry entry. */
+function fromFile(name: string): RaceScenario {
+  return raceFromFile(join(RACE_DIR, `${name}.mmo`), name);
+}
+
+/**
+ * Any race scenario file as a registry entry (`mmsim explore PATH`): its
+ * policies by era, and only on variants that have what it needs. The file
+ * is read and parsed on first use; a syntax error names line and column.
+ */
+export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$/, '')): RaceScenario {
+  let parsed: RaceFile | undefined;
+  const race = (): RaceFile => (parsed ??= parseRaceFile(readFileSync(file, 'utf8'), file));
+  return {
+    name,
+    file,
+    get summary() {
+      return race().summary;
+    },
+    get thread() {
+      return race().source;
+    },
+    get failsUnder() {
+      return race().failsUnder;
+    },
+    get bound() {
+      return race().bound;
+    },
+    policies(spec) {
+      const r = race();
+      if (!r.eras.includes(spec.era)) return [];
+      if (r.needs.includes('thp') && !(spec as { huge?: unknown }).huge) return []; // PMD-mapped THP: variants whose spec has a huge pmd layout
+      // anon-exclusive (PageAnonExclusive) is 5.19+: not a 2.6.21 rule
+      return r.policies.filter((p) => spec.era === '6.18' || p !== 'anon-exclusive');
+    },
+    make: (spec, policy) => raceProgram(race(), spec, policy),
+  };
+}
 
 export const RACES: readonly RaceScenario[] = [
-  {
-    name: 'fault-invalidate',
-    summary: 'a file fault against invalidate_inode_pages2 of the page it is faulting in',
-    thread: '2007 fault vs truncate/invalidate (truncate_count vs the page lock over ->fault)',
-    policies: () => ['truncate_count', 'page-lock'],
-    failsUnder: ['truncate_count'],
-    bound: 3,
-    make: (spec, policy) => faultInvalidate(spec, policy as FaultPolicy),
-  },
-  {
-    name: 'fault-truncate',
-    summary: 'a file fault against truncate of the page it is faulting in (truncate_count is sound here)',
-    thread: '2007 fault vs truncate/invalidate (truncate_count vs the page lock over ->fault)',
-    policies: () => ['truncate_count', 'page-lock'],
-    failsUnder: [],
-    bound: 3,
-    make: (spec, policy) => faultTruncate(spec, policy as FaultPolicy),
-  },
+  fromFile('fault-invalidate'),
+  fromFile('fault-truncate'),
   {
     name: 'mremap-rmap',
     summary: 'mremap moving a pte while remove_migration_ptes walks the anon_vma chain destination-first',
@@ -55,30 +83,14 @@ export const RACES: readonly RaceScenario[] = [
     bound: 3,
     make: (spec, policy) => mremapRmap(spec, policy as MremapPolicy),
   },
-  {
-    name: 'cow-gup-vmsplice',
-    summary: "a child's read-only pin (vmsplice) of a page the parent reuses after the child unmaps it",
-    thread: '2020 COW/GUP (CVE-2020-29374; do_wp_page reuse rules)',
-    policies: cowPolicies,
-    failsUnder: ['mapcount'],
-    bound: 2,
-    make: (spec, policy) => cowGupVmsplice(spec, policy as CowPolicy),
-  },
-  {
-    name: 'cow-gup-device',
-    summary: "a device's long-term write pin, fork, and the parent's write: does the parent keep the pinned page?",
-    thread: '2020 COW/GUP (FOLL_LONGTERM pins and fork; MADV_DONTFORK)',
-    policies: cowPolicies,
-    failsUnder: ['mapcount', 'refcount'],
-    bound: 3,
-    make: (spec, policy) => cowGupDevice(spec, policy as CowPolicy),
-  },
+  fromFile('cow-gup-vmsplice'),
+  fromFile('cow-gup-device'),
   {
     name: 'thp-split-zap',
     summary: "split_huge_page's unmap skipping a pte zap_pte_range has cleared but not yet unaccounted",
     thread: '2021 THP split vs zap (TTU_SYNC)',
     // THP is 6.18-era only: the kernel had none in 2.6.21
-    policies: (era) => (era === '6.18' ? ['no-TTU_SYNC', 'TTU_SYNC'] : []),
+    policies: (spec) => (spec.era === '6.18' ? ['no-TTU_SYNC', 'TTU_SYNC'] : []),
     failsUnder: ['no-TTU_SYNC'],
     bound: 3,
     make: (spec, policy) => thpSplitZap(spec, policy as SplitPolicy),

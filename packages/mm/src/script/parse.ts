@@ -58,7 +58,22 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   /** mmsim extension: memory-pressure reclaim of up to N pages (all by default) */
   reclaim: [0, 1],
   sysstat: [0, Infinity],
+  /** mmsim extensions for the race scenarios (scenarios/races/): */
+  invalidate: [3, 3],
+  gup: [4, 4],
+  unpin: [1, 1],
+  dev_write: [2, 2],
+  dev_read: [1, 1],
+  /** R PAGE TAG [why…]: the process reads TAG there */
+  expect: [3, Infinity],
+  /** PIN TAG [why…]: the device reads TAG through the pin */
+  expect_dev: [2, Infinity],
+  /** R PAGE PIN [why…]: the process maps the very page the pin holds */
+  expect_pinned: [3, Infinity],
 };
+
+/** Ops whose words from this index on are free text, kept as one word. */
+const FREE_TEXT_FROM: Readonly<Record<string, number>> = { observe: 0, sysstat: 0, expect: 3, expect_dev: 2, expect_pinned: 3 };
 
 export function parseMmo(text: string, file = 'script.mmo'): MmoScript {
   let scenario = '';
@@ -98,9 +113,11 @@ export function parseMmo(text: string, file = 'script.mmo'): MmoScript {
       const want = arity[0] === arity[1] ? `${arity[0]}` : `${arity[0]}–${arity[1] === Infinity ? 'any' : arity[1]}`;
       throw new MmoSyntaxError(file, line, columns[Math.min(words.length - 1, arity[1] + 1)] ?? columns[0]!, `'${op}' takes ${want} argument(s), got ${n}`);
     }
-    // observe and sysstat take free text: keep it as one word
-    if ((op === 'observe' || op === 'sysstat') && n > 1) {
-      ops.push({ line, proc, op, words: [body.slice(columns[1]! - 1).trim()], columns: [columns[1]!] });
+    // observe, sysstat and the expectations' reasons are free text: kept as one word
+    const free = FREE_TEXT_FROM[op];
+    if (free !== undefined && n > free + 1) {
+      const at = columns[free + 1]!;
+      ops.push({ line, proc, op, words: [...words.slice(1, free + 1), body.slice(at - 1).trim()], columns: [...columns.slice(1, free + 1), at] });
       return;
     }
     ops.push({ line, proc, op, words: words.slice(1), columns: columns.slice(1) });

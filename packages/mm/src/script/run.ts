@@ -7,11 +7,14 @@ import { SyscallError } from '../kernel/errno.js';
 import { dup_mmap, exit_mmap } from '../kernel/fork.js';
 import { Machine, type MachineOptions, type Process } from '../kernel/machine.js';
 import { ADVICE, do_madvise, type Advice } from '../kernel/madvise.js';
-import { access } from '../kernel/memory.js';
+import { access, access_path } from '../kernel/memory.js';
 import { do_mmap, do_munmap } from '../kernel/mmap.js';
 import type { Inode } from '../kernel/filemap.js';
 import { create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
-import { do_fadvise_dontneed, do_punch, do_truncate } from '../kernel/truncate.js';
+import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
+import { runPath, type KernelPath } from '../kernel/sched.js';
+import { device_read, device_write, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE, get_user_pages, unpin_user_page } from '../kernel/gup.js';
+import { PteClassCode } from '@mmsim/core';
 import { do_mprotect } from '../kernel/mprotect.js';
 import { swapon, totalKb, usedKb } from '../kernel/swap.js';
 import { swapoff } from '../kernel/swapoff.js';
@@ -22,6 +25,26 @@ import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
 import { checkInvariants, type Violation } from '../check/invariants.js';
+
+export interface StepResult {
+  op?: string;
+  args: Record<string, unknown>;
+  ret: Record<string, unknown>;
+}
+
+const GUP_FLAG_WORDS: Readonly<Record<string, number>> = { write: FOLL_WRITE, pin: FOLL_PIN, longterm: FOLL_LONGTERM };
+
+/** An `expect` op found something else: the scenario's outcome is wrong. Its message says why, in the scenario's words first. */
+export class ExpectationFailed extends Error {
+  override readonly name = 'ExpectationFailed';
+  constructor(
+    readonly op: MmoOp,
+    found: string,
+  ) {
+    const why = op.op === 'expect_dev' ? op.words[2] : op.words[3];
+    super(why ? `${why}: ${found}` : `expectation on line ${op.line} failed: ${found}`);
+  }
+}
 
 export interface Step {
   n: number;
@@ -41,7 +64,7 @@ export interface Trace {
   steps: Step[];
 }
 
-class Runner {
+export class Runner {
   readonly m: Machine;
   readonly labels: PfnLabels;
   readonly regions = new Map<string, Region>();
@@ -85,13 +108,31 @@ class Runner {
     return inode;
   }
 
+  private pin(op: MmoOp, word: number): number {
+    const id = this.pins.get(op.words[word] ?? '');
+    if (id === undefined) this.bad(op, word, `no pin '${op.words[word]}' (take it with 'gup R PAGE FLAGS NAME')`);
+    return id;
+  }
+
   private proc(op: MmoOp): Process {
     const p = this.procs[op.proc];
     if (!p || !p.alive) this.bad(op, 0, `no live ${op.proc} process here`);
     return p;
   }
 
-  step(op: MmoOp): { op?: string; args: Record<string, unknown>; ret: Record<string, unknown> } {
+  /** pins taken by `gup` ops, by the name the script gave them */
+  readonly pins = new Map<string, number>();
+
+  step(op: MmoOp): StepResult {
+    return runPath(this.stepPath(op));
+  }
+
+  /**
+   * One op as a kernel path: ops whose kernel code has lock points (file
+   * faults, truncate, hole punch, invalidate) stop there when the explorer
+   * drives the machine; the others run whole.
+   */
+  *stepPath(op: MmoOp): KernelPath<StepResult> {
     const m = this.m;
     const p = this.proc(op);
     const ok = { ok: true, val: 0 };
@@ -152,15 +193,73 @@ class Runner {
         // BYTES, or Np for N pages (an mmsim extension: portable across page sizes)
         const pagesForm = /^(\d+)p$/.exec(op.words[1] ?? '');
         const bytes = pagesForm ? Number(pagesForm[1]) * m.variant.constants.PAGE_SIZE : this.int(op, 1, 'size in bytes');
-        do_truncate(m, inode, bytes);
+        yield* do_truncate_path(m, inode, bytes);
         return { args: { file: inode.name, bytes, pages: bytes / m.variant.constants.PAGE_SIZE }, ret: ok };
       }
       case 'punch': {
         const inode = this.fileArg(op, 0, op.words[0]!);
         const page = this.int(op, 1, 'page');
         const npages = this.int(op, 2, 'page count');
-        do_punch(m, inode, page, npages);
+        yield* do_punch_path(m, inode, page, npages);
         return { op: 'fallocate', args: { file: inode.name, mode: 'PUNCH_HOLE|KEEP_SIZE', page, npages }, ret: ok };
+      }
+      case 'invalidate': {
+        // mmsim extension: invalidate_inode_pages2_range (O_DIRECT write, NFS revalidation)
+        const inode = this.fileArg(op, 0, op.words[0]!);
+        const page = this.int(op, 1, 'page');
+        const npages = this.int(op, 2, 'page count');
+        yield* invalidate_inode_pages2_range(m, inode, page, npages);
+        return { args: { file: inode.name, page, npages }, ret: ok };
+      }
+      case 'gup': {
+        // mmsim extension: get_user_pages / pin_user_pages of one page, the pin named for later ops
+        const r = this.region(op, 0);
+        const page = this.int(op, 1, 'page');
+        let gupFlags = 0;
+        for (const f of op.words[2] === 'none' ? [] : op.words[2]!.split(',')) {
+          if (!(f in GUP_FLAG_WORDS)) this.bad(op, 2, `unknown gup flag '${f}' (write, pin, longterm, or none)`);
+          gupFlags |= GUP_FLAG_WORDS[f]!;
+        }
+        const id = get_user_pages(m, p.mm, r.start + page, gupFlags);
+        this.pins.set(op.words[3]!, id);
+        return { args: { r: r.name, page, flags: op.words[2], pin: op.words[3] }, ret: ok };
+      }
+      case 'unpin':
+        unpin_user_page(m, this.pin(op, 0));
+        this.pins.delete(op.words[0]!);
+        return { args: { pin: op.words[0] }, ret: ok };
+      case 'dev_write':
+        device_write(m, this.pin(op, 0), m.tags.intern(op.words[1]!));
+        return { args: { pin: op.words[0], tag: op.words[1] }, ret: ok };
+      case 'dev_read':
+        return { args: { pin: op.words[0] }, ret: { ok: true, data: m.tags.name(device_read(m, this.pin(op, 0))) } };
+      case 'expect': {
+        const r = this.region(op, 0);
+        const page = this.int(op, 1, 'page');
+        const res = access(m, p.mm, r.start + page, false);
+        const got = res.ok ? res.tag : res.signal;
+        if (got !== op.words[2]) throw new ExpectationFailed(op, `${op.proc} reads ${got} at ${r.name} page ${page}, not ${op.words[2]}`);
+        return { args: { r: r.name, page, tag: op.words[2] }, ret: ok };
+      }
+      case 'expect_dev': {
+        const got = m.tags.name(device_read(m, this.pin(op, 0)));
+        if (got !== op.words[1]) throw new ExpectationFailed(op, `pin ${op.words[0]} reads ${got}, not ${op.words[1]}`);
+        return { args: { pin: op.words[0], tag: op.words[1] }, ret: ok };
+      }
+      case 'expect_pinned': {
+        const r = this.region(op, 0);
+        const page = this.int(op, 1, 'page');
+        const pinned = m.pins[this.pin(op, 2)]!.frame;
+        const slot = p.mm.pgtable.walk(r.start + page, false);
+        const hi = slot < 0 ? 0 : p.mm.pgtable.hi(slot);
+        const lo = slot < 0 ? 0 : p.mm.pgtable.lo(slot);
+        const mapped = slot >= 0 && m.variant.fast.classify(hi, lo) === PteClassCode.present ? m.pteFrame(hi, lo) : -1;
+        if (mapped !== pinned) {
+          const pfn = (f: number): string => (f < 0 ? 'nothing' : `pfn 0x${m.frames.pfn(f).toString(16)}`);
+          const seen = access(m, p.mm, r.start + page, false);
+          throw new ExpectationFailed(op, `pin ${op.words[2]} holds ${pfn(pinned)}, but ${op.proc} maps ${pfn(mapped)} at ${r.name} page ${page} and reads ${seen.ok ? seen.tag : seen.signal}`);
+        }
+        return { args: { r: r.name, page, pin: op.words[2] }, ret: ok };
       }
       case 'fadvise_dontneed': {
         const inode = this.fileArg(op, 0, op.words[0]!);
@@ -188,7 +287,7 @@ class Runner {
         const r = this.region(op, 0);
         const page = this.int(op, 1, 'page');
         const tag = op.op === 'write' ? op.words[2]! : undefined;
-        const res = access(m, p.mm, r.start + page, op.op === 'write', tag === undefined ? undefined : m.tags.intern(tag));
+        const res = yield* access_path(m, p.mm, r.start + page, op.op === 'write', tag === undefined ? undefined : m.tags.intern(tag));
         const args: Record<string, unknown> = { r: r.name, page, ...(tag !== undefined ? { tag } : {}) };
         if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };
         const faults = op.proc === 'parent' ? { faults: { minor: res.minor, major: res.major } } : {};
@@ -330,7 +429,7 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
   for (const op of script.ops) {
     if (op.op === 'sample') continue;
     n++;
-    let result: { op?: string; args: Record<string, unknown>; ret: Record<string, unknown> };
+    let result: StepResult;
     try {
       result = runner.step(op);
     } catch (error) {

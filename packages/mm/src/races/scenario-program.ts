@@ -1,0 +1,143 @@
+/**
+ * A race scenario file made runnable: per schedule a fresh machine (the
+ * scenario's policy in force), the setup ops run whole, then each thread
+ * runs its ops through the simulator's own kernel paths (Runner.stepPath),
+ * which stop where the kernel takes or drops a lock. The checks between
+ * steps are the simulator's invariants (with the references paths hold
+ * mid-operation) and the kernel's BUG_ONs; the final ops (`expect …`) say
+ * what must hold when every thread has finished.
+ */
+import { PteClassCode, type KernelConfig, type VariantSpec } from '@mmsim/core';
+import { checkInvariants } from '../check/invariants.js';
+import type { Instance, Program } from '../explore/program.js';
+import { ACT_DONE, type Thread } from '../explore/thread.js';
+import { SyscallError } from '../kernel/errno.js';
+import type { Machine } from '../kernel/machine.js';
+import { PG_anon, PG_locked } from '../kernel/page-flags.js';
+import type { KernelPath } from '../kernel/sched.js';
+import type { MmoOp } from '../script/parse.js';
+import { ExpectationFailed, Runner } from '../script/run.js';
+import type { RaceFile } from './scenario-file.js';
+
+const CLASS_NAMES = Object.fromEntries(Object.entries(PteClassCode).map(([k, v]) => [v, k])) as Record<number, string>;
+
+const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
+
+/** One scenario thread: its ops in order, each a kernel path that may stop. */
+class OpThread implements Thread {
+  next = ACT_DONE;
+  where: string;
+  private pendingWhere = '';
+  private readonly body: KernelPath;
+
+  constructor(
+    private readonly m: Machine,
+    private readonly runner: Runner,
+    private readonly name: string,
+    ops: readonly MmoOp[],
+  ) {
+    this.where = `${name}: start`;
+    this.body = this.run(ops);
+    this.advance();
+  }
+
+  private *run(ops: readonly MmoOp[]): KernelPath {
+    for (const op of ops) {
+      // entering the syscall (or the device access) is a stop of its own
+      yield this.m.sched.point(`${op.proc === 'child' ? '@child ' : ''}${opText(op)}`);
+      try {
+        yield* this.runner.stepPath(op);
+      } catch (e) {
+        if (!(e instanceof SyscallError)) throw e; // an errno is the op's result, not a failure
+      }
+    }
+  }
+
+  private advance(): void {
+    const r = this.body.next();
+    this.next = r.done ? ACT_DONE : r.value;
+    this.pendingWhere = r.done ? `${this.name}: done` : `${this.name}: ${this.m.sched.where}`;
+  }
+
+  step(): void {
+    this.where = this.pendingWhere;
+    this.advance();
+  }
+}
+
+export interface RaceProgramOptions {
+  readonly config?: KernelConfig;
+  /** physical frames of the machine (default 64: enough for every shipped scenario) */
+  readonly frames?: number;
+}
+
+export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, options: RaceProgramOptions = {}): Program {
+  if (!race.policies.includes(policy)) throw new RangeError(`${race.name}: policy '${policy}' is not one of ${race.policies.join(', ')}`);
+  return {
+    name: `${race.name}/${policy}`,
+    instantiate(): Instance {
+      const runner = new Runner({ spec, frames: options.frames ?? 64, policies: { [race.policyKind]: policy }, ...(options.config ? { config: options.config } : {}) }, `${race.name}.mmo`);
+      for (const op of race.setup) runner.step(op);
+      const m = runner.m;
+      m.sched.on = true;
+      const threads = race.threads.map((t) => new OpThread(m, runner, t.name, t.ops));
+      const broken = (): string | null => {
+        const v = checkInvariants(m);
+        return v.length === 0 ? null : `${v[0]!.rule}: ${v[0]!.message}`;
+      };
+      return {
+        threads,
+        check: broken,
+        final() {
+          m.sched.on = false;
+          try {
+            for (const op of race.final) runner.step(op);
+          } catch (e) {
+            if (e instanceof ExpectationFailed) return e.message;
+            throw e;
+          }
+          return broken();
+        },
+        lockName: (k) => m.sched.lockNames[k] ?? `lock ${k}`,
+        snapshot: () => describeState(runner),
+      };
+    },
+  };
+}
+
+/** The ptes of every region in every live process and the pages they map: the state a failure report shows. */
+export function describeState(runner: Runner): string {
+  const m = runner.m;
+  const f = m.frames;
+  const out: string[] = [];
+  const fast = m.variant.fast;
+  const width = m.variant.spec.pteBits / 4;
+  for (const proc of ['parent', 'child'] as const) {
+    const p = runner.procs[proc];
+    if (!p || !p.alive) continue;
+    for (const r of runner.regions.values()) {
+      for (let i = 0; i < r.pages; i++) {
+        const vma = p.mm.vmas.lookup(r.start + i);
+        if (!vma) continue;
+        const slot = p.mm.pgtable.walk(r.start + i, false);
+        const hi = slot < 0 ? 0 : p.mm.pgtable.hi(slot);
+        const lo = slot < 0 ? 0 : p.mm.pgtable.lo(slot);
+        const cls = fast.classify(hi, lo);
+        const pte = (BigInt(hi) * 2n ** 32n + BigInt(lo)).toString(16).padStart(width, '0');
+        let what = CLASS_NAMES[cls] ?? String(cls);
+        if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+          const fr = m.pteFrame(hi, lo);
+          const flags = f.flags[fr]!;
+          const owner = flags & PG_anon ? 'anon' : f.mapping[fr] === 0 ? 'NOT in the page cache' : `page cache index ${f.index[fr]}`;
+          what += ` pfn 0x${f.pfn(fr).toString(16)} (${owner}, mapcount ${f.maps(fr)}, refcount ${f.refs(fr)}${flags & PG_locked ? ', locked' : ''}, data ${m.tags.name(f.tag[fr]!)})`;
+        }
+        out.push(`${proc} ${r.name}[${i}] pte 0x${pte}: ${what}`);
+      }
+    }
+  }
+  for (const inode of m.files.values()) {
+    const pages = [...inode.cache].sort((a, b) => a[0] - b[0]).map(([i, fr]) => `${i}→pfn 0x${f.pfn(fr).toString(16)}`);
+    out.push(`file ${inode.name}: i_size ${inode.size}, page cache {${pages.join(', ')}}`);
+  }
+  return out.join('\n');
+}
