@@ -61,7 +61,7 @@ describe('mmsim explore', () => {
     writeFileSync(file, 'scenario bad two threads\npolicy fault truncate_count sometimes\nthread a\nread M 0\nthread b\nread M 0\n');
     const r = run(['explore', file]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`mmsim explore: ${file}:2:34: 'sometimes' is not a fault policy (truncate_count, page-lock)\n`);
+    expect(r.stderr).toBe(`mmsim explore: ${file}:2:29: 'sometimes' is not a fault policy (truncate_count, page-lock)\n`);
   });
 
   test.each([

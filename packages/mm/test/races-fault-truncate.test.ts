@@ -16,6 +16,7 @@ import { explorePct, exploreDfs, exploreRandom, findRace, replay } from '../src/
 const STALE = /^stale-file-pte: pid 1: the pte at vpn 0x[0-9a-f]+ maps pfn 0x[0-9a-f]+, a file page no longer in the page cache \(truncated or invalidated\): the process sees data the file no longer has$/;
 const invalidate = findRace('fault-invalidate')!;
 const truncate = findRace('fault-truncate')!;
+const nonlinear = findRace('fault-nonlinear-punch')!;
 
 describe('fault vs invalidate / truncate (scenario files)', () => {
   test('the scenarios are files with their policies', () => {
@@ -59,6 +60,33 @@ describe('fault vs invalidate / truncate (scenario files)', () => {
       }
     });
   }
+
+  describe('the nonlinear half: install_page never reads truncate_count', () => {
+    for (const spec of [...X86, ...PPC]) {
+      test(`${spec.id}@${spec.era}`, () => {
+        if (spec.era === '6.18') {
+          // remap_file_pages is emulated with linear VMAs since 4.0: no nonlinear ptes, no scenario
+          expect(nonlinear.policies(spec)).toEqual([]);
+          return;
+        }
+        const before = exploreDfs(nonlinear.make(spec, 'truncate_count'), { bound: nonlinear.bound });
+        // the punch unmaps, takes the page lock; the nonlinear fault installs (no page lock, no truncate_count); the page leaves the cache mapped
+        expect(before.failure?.message).toMatch(/^BUG_ON\(page_mapped\(page\)\): F index 2 \(pfn \d+\) leaves the page cache while 1 pte\(s\) still map it$/);
+        expect(before.failure!.schedule).toBe('1*6,0*4,1');
+        const again = replay(nonlinear.make(spec, 'truncate_count'), before.failure!.schedule);
+        expect(again.failure).toBe(before.failure!.message);
+        expect(again.steps.map((s) => s.where).slice(6, 10)).toEqual([
+          'fault: read SH 0',
+          'fault: filemap_populate: i_size check, filemap_getpage',
+          'fault: install_page: pte lock; page->mapping and i_size checked',
+          'fault: install_page: pte installed, pte lock dropped',
+        ]);
+        const after = exploreDfs(nonlinear.make(spec, 'page-lock'), { bound: nonlinear.bound });
+        expect(after.failure).toBeNull();
+        expect(after.exhaustive).toBe(true);
+      });
+    }
+  });
 
   test('the page lock is clean with no bound at all, and truncate_count fails at bound 1 but not 0', () => {
     const spec = X86.find((s) => s.id === 'x86_64' && s.era === '2.6.21')!;

@@ -21,7 +21,8 @@ import { alloc_anon_copy } from './memory.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
 import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import type { KernelPath } from './sched.js';
-import { VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_NONLINEAR, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { PteClassCode } from '@mmsim/core';
 
 const FAULT_AROUND_PAGES_BYTES = 64 * 1024;
 const READAHEAD_BYTES = 128 * 1024;
@@ -154,4 +155,63 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
     held.release(frame);
     return ret;
   }
+}
+
+/**
+ * do_file_page(): a fault on a nonlinear file pte populates the page the
+ * pte names (2.6.21 mm/memory.c 2343–2370). A file pte outside a
+ * VM_NONLINEAR VMA, or a private write, is a bad pte: SIGBUS.
+ *
+ * 'truncate_count' — 2.6.21: ->populate (filemap_populate, mm/filemap.c
+ * 1500–1550) checks i_size and gets the page, then install_page
+ * (mm/fremap.c 50–95), under the pte lock, refuses a page whose
+ * page->mapping is gone or that lies beyond i_size. It never reads
+ * truncate_count, so a hole punch (vmtruncate_range) that unmaps between
+ * the lookup and the install leaves the new pte behind ("even a regular
+ * truncate with nonlinear pages", the 2007 thread).
+ * 'page-lock' — 2.6.23+: the nonlinear fault goes through ->fault like a
+ * linear one (FAULT_FLAG_NONLINEAR): the page locked over the install.
+ */
+export function* do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, write: boolean): KernelPath<number> {
+  const inode = m.inodeOf(vma);
+  if (!inode || !(vma.flags & VM_NONLINEAR) || (write && !(vma.flags & VM_SHARED))) return VM_FAULT_SIGBUS;
+  const f = m.variant.fast;
+  const pgoff = f.pte_to_pgoff_hi!(hi, lo) * 2 ** 32 + f.pte_to_pgoff_lo!(hi, lo);
+  const held = m.sched.held;
+  for (let tries = 0; ; tries++) {
+    if (tries > 8) throw new Error(`do_file_page: retried ${tries} times at pgoff ${pgoff} of ${inode.name} (livelock)`);
+    yield* unlocked(m, m.policies.fault === 'truncate_count' ? 'filemap_populate: i_size check, filemap_getpage' : 'filemap_fault (nonlinear): i_size check, find_get_page');
+    if (pgoff >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // beyond EOF
+    const { frame, major } = find_or_read_page(m, inode, pgoff);
+    held.hold(frame);
+    const ret = major ? VM_FAULT_MAJOR : VM_FAULT_OK;
+    if (m.policies.fault === 'truncate_count') {
+      yield* pte_lock(m, mm, 'install_page: pte lock; page->mapping and i_size checked');
+      const truncated = m.frames.mapping[frame] === 0 || pgoff >= pagesOf(m, inode);
+      if (!truncated) installNonlinear(m, mm, vma, slot, frame);
+      yield* pte_unlock(m, mm, truncated ? 'install_page: the page was truncated: -EINVAL' : 'install_page: pte installed, pte lock dropped');
+      held.release(frame);
+      return truncated ? VM_FAULT_SIGBUS : ret; // do_file_page: a failed ->populate is SIGBUS
+    }
+    yield* lock_page(m, frame, 'filemap_fault (nonlinear): lock_page; still in the mapping?');
+    if (inode.cache.get(pgoff) !== frame || pgoff >= pagesOf(m, inode)) {
+      yield* unlock_page(m, frame, 'filemap_fault (nonlinear): the page left the mapping: unlock_page, retry');
+      held.release(frame);
+      continue;
+    }
+    yield* pte_lock(m, mm, '__do_fault (nonlinear): pte lock; set_pte_at');
+    installNonlinear(m, mm, vma, slot, frame);
+    yield* pte_unlock(m, mm, '__do_fault (nonlinear): pte lock dropped');
+    yield* unlock_page(m, frame, '__do_fault (nonlinear): unlock_page');
+    held.release(frame);
+    return ret;
+  }
+}
+
+/** The present pte of a nonlinear page, replacing the file pte (if nothing else has). */
+function installNonlinear(m: Machine, mm: Mm, vma: Vma, slot: number, frame: number): void {
+  if (m.variant.fast.classify(mm.pgtable.hi(slot), mm.pgtable.lo(slot)) !== PteClassCode.file) return;
+  page_dup_rmap(m, frame);
+  m.mkPte(frame, vma.flags);
+  mm.pgtable.set(slot, m.pteHi, m.pteLo);
 }

@@ -15,7 +15,7 @@
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap, page_remove_rmap } from './rmap.js';
-import { do_fault } from './fault-file.js';
+import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { free_swap_and_cache } from './swap.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
@@ -133,24 +133,6 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
   return VM_FAULT_OK;
 }
 
-/**
- * do_file_page() (2.6.21 mm/memory.c 2343–2370): a fault on a nonlinear
- * file pte populates that one page from the pgoff the pte names. A file
- * pte outside a VM_NONLINEAR VMA, or a private write, is a bad pte: SIGBUS.
- */
-function do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, write: boolean): number {
-  const inode = m.inodeOf(vma);
-  if (!inode || !(vma.flags & VM_NONLINEAR) || (write && !(vma.flags & VM_SHARED))) return VM_FAULT_SIGBUS;
-  const f = m.variant.fast;
-  const pgoff = f.pte_to_pgoff_hi!(hi, lo) * 2 ** 32 + f.pte_to_pgoff_lo!(hi, lo);
-  if (pgoff >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // ->populate: beyond EOF
-  const { frame, major } = find_or_read_page(m, inode, pgoff);
-  page_dup_rmap(m, frame);
-  m.mkPte(frame, vma.flags);
-  mm.pgtable.set(slot, m.pteHi, m.pteLo);
-  return major ? VM_FAULT_MAJOR : VM_FAULT_OK;
-}
-
 /** handle_pte_fault(): dispatch on what the pte holds (already read by the caller). */
 export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, cls: number, write: boolean): number {
   if (cls === PteClassCode.none) {
@@ -165,7 +147,12 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
     return VM_FAULT_OK; // a spurious fault: only the accessed/dirty bits
   }
   if (cls === PteClassCode.swap) return do_swap_page(m, mm, vma, vpn, slot, write);
-  if (cls === PteClassCode.file) return do_file_page(m, mm, vma, vpn, slot, hi, lo, write);
+  if (cls === PteClassCode.file) {
+    const path = do_file_page(m, mm, vma, vpn, slot, hi, lo, write);
+    if (!m.sched.deferFaults) return runPath(path);
+    m.sched.pending = path;
+    return VM_FAULT_RETRY;
+  }
   return VM_FAULT_SIGBUS;
 }
 

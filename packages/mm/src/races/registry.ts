@@ -74,6 +74,7 @@ export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$
 export const RACES: readonly RaceScenario[] = [
   fromFile('fault-invalidate'),
   fromFile('fault-truncate'),
+  fromFile('fault-nonlinear-punch'),
   {
     name: 'mremap-rmap',
     summary: 'mremap moving a pte while remove_migration_ptes walks the anon_vma chain destination-first',
