@@ -23,11 +23,15 @@ const CLASS_NAMES = Object.fromEntries(Object.entries(PteClassCode).map(([k, v])
 
 const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
 
-/** One scenario thread: its ops in order, each a kernel path that may stop. */
+/**
+ * One scenario thread: its ops in order, each a kernel path that may stop.
+ * What a step did is kept as the path's own string and named only when a
+ * trace asks (`where`), so stepping builds no strings.
+ */
 class OpThread implements Thread {
   next = ACT_DONE;
-  where: string;
-  private pendingWhere = '';
+  private did = 'start';
+  private pending = '';
   private readonly body: KernelPath;
 
   constructor(
@@ -36,15 +40,15 @@ class OpThread implements Thread {
     private readonly name: string,
     ops: readonly MmoOp[],
   ) {
-    this.where = `${name}: start`;
-    this.body = this.run(ops);
+    this.body = this.run(ops, ops.map((op) => `${op.proc === 'child' ? '@child ' : ''}${opText(op)}`));
     this.advance();
   }
 
-  private *run(ops: readonly MmoOp[]): KernelPath {
-    for (const op of ops) {
+  private *run(ops: readonly MmoOp[], texts: readonly string[]): KernelPath {
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i]!;
       // entering the syscall (or the device access) is a stop of its own
-      yield this.m.sched.point(`${op.proc === 'child' ? '@child ' : ''}${opText(op)}`);
+      yield this.m.sched.point(texts[i]!);
       try {
         yield* this.runner.stepPath(op);
       } catch (e) {
@@ -53,14 +57,18 @@ class OpThread implements Thread {
     }
   }
 
+  get where(): string {
+    return `${this.name}: ${this.did}`;
+  }
+
   private advance(): void {
     const r = this.body.next();
     this.next = r.done ? ACT_DONE : r.value;
-    this.pendingWhere = r.done ? `${this.name}: done` : `${this.name}: ${this.m.sched.where}`;
+    this.pending = r.done ? 'done' : this.m.sched.where;
   }
 
   step(): void {
-    this.where = this.pendingWhere;
+    this.did = this.pending;
     this.advance();
   }
 }
