@@ -107,6 +107,15 @@ function l1tfCell(v) {
   return parts.length ? parts.join(', ') : '—';
 }
 
+function thpCell(v) {
+  const c = v.constants;
+  if (!c.hasThp) return v.era === '2.6.21' ? '— (came in 2.6.38)' : '— (see quirks)';
+  const h = v.spec.huge;
+  const size = c.HPAGE_PMD_SHIFT >= 20 ? `${2 ** (c.HPAGE_PMD_SHIFT - 20)} MiB` : `${2 ** (c.HPAGE_PMD_SHIFT - 10)} KiB`;
+  const match = h.transHuge.match.map((m) => `\`(pmd & ${hexOf(m.mask)}) == ${hexOf(m.value)}\``).join(' or ');
+  return `${size} (HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); huge bits ${bitList(h.mkhuge.set | (h.pfn.set ?? 0n))}; pmd_trans_huge ${match}`;
+}
+
 function byteOrderCell(spec) {
   if (spec.byteOrder === 'big') return 'big-endian in memory';
   if (spec.byteOrder === 'little') return 'little-endian in memory';
@@ -179,12 +188,14 @@ function supportMatrixDoc() {
   lines.push(
     'Swap flag bits are the pte bits `pte_swp_mkexclusive`, `pte_swp_mksoft_dirty` and',
     '`pte_swp_mkuffd_wp` set (6.18; cleared before a swap pte is decoded). `pte_protnone` is',
-    'shown as its matcher. L1TF inversion: what 6.18 x86 stores complemented.',
+    'shown as its matcher. L1TF inversion: what 6.18 x86 stores complemented. PMD-mapped THP: the huge',
+    'page size, the bits `pmd_mkhuge(pfn_pmd())` sets to mark the pmd huge, and the `pmd_trans_huge` matchers',
+    '(6.18 only; a variant whose config cannot have `CONFIG_TRANSPARENT_HUGEPAGE` says why in its quirks).',
     '',
   );
   lines.push(
     ...tableOf(
-      ['backend', 'variant', 'era', 'nonlinear file ptes', 'swap exclusive', 'swap soft-dirty', 'swap uffd-wp', 'pte_protnone', 'L1TF inversion', 'other'],
+      ['backend', 'variant', 'era', 'nonlinear file ptes', 'swap exclusive', 'swap soft-dirty', 'swap uffd-wp', 'pte_protnone', 'L1TF inversion', 'PMD-mapped THP', 'other'],
       allVariants.map(({ backend, spec, v }) => [
         backend.name,
         `\`${spec.id}\``,
@@ -195,6 +206,7 @@ function supportMatrixDoc() {
         swapFlag(spec, 'uffdWp'),
         spec.predicates.protnone ? `\`(pte & ${hexOf(spec.predicates.protnone.mask)}) == ${hexOf(spec.predicates.protnone.value)}\`` : '—',
         l1tfCell(v),
+        thpCell(v),
         otherCell(v),
       ]),
     ),

@@ -18,6 +18,14 @@
  * so the values were re-read from a 6.16+ mainline copy (Kingxukai/linux:
  * book3s/64/pgtable.h, hash-4k.h, hash-64k.h, radix.h, book3s/32/pgtable.h,
  * pgtable-masks.h), whose encoding lines match.
+ *
+ * The PMD-mapped THP facts were read from the same copy (Kingxukai/linux @
+ * 0291023e): book3s/64/pgtable.h (pmd_present 805–817, pmd_pfn 1027,
+ * has_transparent_hugepage 1097–1104, pmd_trans_huge 1175–1194, pmd_mkhuge
+ * 1239–1252; its lines up to 653 agree with the v6.18.2 cites above),
+ * hash-64k.h, hash-4k.h, mm/book3s64/pgtable.c (pfn_pmd 252–259) and
+ * platforms/Kconfig.cputype (PPC_THP 108–114). book3s/64/pgalloc.h,
+ * hash.h (HASH_PMD_VAL_BITS) and radix.h are cited without lines.
  */
 export const V2621 = 'v2.6.21 (= v2.6.20 for these lines)';
 export const V618 = 'v6.18.2';

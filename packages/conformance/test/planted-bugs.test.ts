@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { compileVariant, field, type VariantSpec } from '@mmsim/core';
 // Relative import: a package dependency on arch-x86 would make a cycle (arch-x86 tests use this package).
-import { i386_2621, x86, x86_64_618 } from '../../arch-x86/src/index.js';
+import { i386_2621, i386_618, x86, x86_64_618 } from '../../arch-x86/src/index.js';
+import { ppc64_64k_618 } from '../../arch-powerpc/src/index.js';
 import { describe, expect, test } from 'vitest';
 import { bundledVectorFiles, checkVectorFile, parseVectorFile, runConformance, variantForVectors } from '../src/index.js';
 
@@ -18,6 +19,42 @@ describe('planted bugs are caught', () => {
   test('the unmodified layouts pass', () => {
     expect(failing(x86_64_618)).toEqual([]);
     expect(failing(i386_2621)).toEqual([]);
+    expect(failing(ppc64_64k_618)).toEqual([]);
+  });
+
+  test('the huge-pmd checks run only where the variant has THP', () => {
+    const huge = (spec: VariantSpec) =>
+      runConformance([compileVariant(spec)], { numRuns: 20, only: ['huge.', 'oracle.huge'] }).map((r) => r.status);
+    expect(huge(x86_64_618)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+    expect(huge(i386_2621)).toEqual(['skip', 'skip', 'skip', 'skip', 'skip', 'skip']);
+  });
+
+  test('pmd_mkhuge setting the wrong bit', () => {
+    const bad: VariantSpec = { ...x86_64_618, huge: { ...x86_64_618.huge!, mkhuge: { ...x86_64_618.huge!.mkhuge, set: 0x200n } } };
+    expect(failing(bad)).toContain('huge.trans-huge');
+  });
+
+  test('a HPAGE_PMD_SHIFT that is not the pmd level shift', () => {
+    const bad: VariantSpec = { ...i386_618, huge: { ...i386_618.huge!, HPAGE_PMD_SHIFT: 21 } };
+    expect(failing(bad)).toContain('huge.layout');
+  });
+
+  test('pmd_pfn reading the huge mask on the wrong condition (breaks the L1TF-inverted PROT_NONE pmd)', () => {
+    const h = x86_64_618.huge!;
+    const bad: VariantSpec = { ...x86_64_618, huge: { ...h, pfn: { ...h.pfn, maskWhen: { mask: 0x80n, value: 0n } } } };
+    expect(failing(bad)).toContain('huge.pfn-roundtrip');
+  });
+
+  test('a pmd_trans_huge matcher that also matches pte-table pmds', () => {
+    const h = ppc64_64k_618.huge!;
+    const bad: VariantSpec = { ...ppc64_64k_618, huge: { ...h, transHuge: { ...h.transHuge, match: [{ mask: 1n << 63n, value: 1n << 63n }] } } };
+    expect(failing(bad)).toContain('huge.not-huge');
+  });
+
+  test('a huge pfn field that keeps the pfn bits below HPAGE_PMD_ORDER on ppc64 overlapping H_PAGE_THP_HUGE', () => {
+    const h = ppc64_64k_618.huge!;
+    const bad: VariantSpec = { ...ppc64_64k_618, huge: { ...h, pfn: { ...h.pfn, field: field('pfn', 13, 40) } } };
+    expect(failing(bad)).toContain('huge.layout');
   });
 
   test('pte_wrprotect clearing the wrong bit', () => {

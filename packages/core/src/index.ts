@@ -16,6 +16,8 @@ export type {
   SwapSpec,
   FileSpec,
   PfnSpec,
+  HugePfnSpec,
+  HugePmdSpec,
   PredicateSpec,
   ModifierSpec,
   ExpectedFailure,
@@ -62,7 +64,7 @@ export {
   non_swap_entry,
 } from './generic/special-entries.js';
 export type { MigrationKind, DeviceKind } from './generic/special-entries.js';
-export { pteFormats, bitSpan } from './layout/describe.js';
+export { pteFormats, hugePmdFormat, bitSpan } from './layout/describe.js';
 export type { PteFormat, BitRange } from './layout/describe.js';
 export { variantMarkdown } from './layout/markdown.js';
 export { decodePte } from './compile/decode.js';

@@ -58,10 +58,12 @@ export const ppc32_618: VariantSpec = {
     { file: BOOK3S32, version: V618 },
     { file: 'arch/powerpc/include/asm/pgtable.h', version: V618, what: 'pte_pfn' },
     { file: 'arch/powerpc/include/asm/pgtable-masks.h', version: V618, what: 'PAGE_* defaults' },
+    { file: 'arch/powerpc/platforms/Kconfig.cputype', version: V618, lines: '108–114', what: 'PPC_THP is 64-bit only: no THP' },
   ],
   quirks: [
     'The swap exclusive marker reuses bit 2, the 2.6.21 _PAGE_FILE/_PAGE_USER position, now _PAGE_READ (book3s/32/pgtable.h 46).',
     'The swap geometry is unchanged from 2.6.21 (type bits 3–7, offset bits 8–31), but the generic entry keeps 26 offset bits instead of 27; the pte still holds 24 (book3s/32/pgtable.h 347–381).',
     'No swap soft-dirty or uffd-wp bits on 32-bit powerpc: the generic stubs make them no-ops.',
+    'No transparent huge pages: HAVE_ARCH_TRANSPARENT_HUGEPAGE is selected only by PPC_THP, which depends on PPC_BOOK3S_64 (platforms/Kconfig.cputype 108–114), so CONFIG_TRANSPARENT_HUGEPAGE cannot be set on book3s/32.',
   ],
 };

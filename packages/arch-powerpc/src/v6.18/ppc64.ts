@@ -76,6 +76,7 @@ export const ppc64_618: VariantSpec = {
     { file: 'arch/powerpc/include/asm/book3s/64/radix.h', version: V618, lines: '23, 207–210', what: 'radix pte_none' },
     { file: 'arch/powerpc/include/asm/pgtable.h', version: V618, lines: '47–50', what: 'pte_pfn' },
     { file: 'arch/powerpc/include/asm/pgtable-masks.h', version: V618, lines: '5–30' },
+    { file: 'arch/powerpc/platforms/Kconfig.cputype', version: V618, lines: '108–114', what: 'PPC_THP: no THP for hash with 4K pages' },
   ],
   quirks: [
     'Hash or radix is chosen at boot: the levels shown are the hash ones (9/7/9/9, 46-bit EA); radix walks 9/9/9/13 over 52 bits with the same pte and swap format (hash-4k.h, radix-4k.h).',
@@ -84,5 +85,6 @@ export const ppc64_618: VariantSpec = {
     'A non-present pte with _PAGE_INVALID (bit 61) and _PAGE_PTE set is pte_present: a swap-looking value with bit 61 set is not a swap pte (pgtable.h 491–510).',
     'pfn_pte does not mask the pfn; a pfn above 41 bits trips VM_BUG_ON, and without CONFIG_DEBUG_VM spills into bits 53–63, over _PAGE_PTE and _PAGE_PRESENT (pgtable.h 549–555).',
     'ptes are stored big-endian (pte_raw is __be64); the values here are the CPU-order pte_val().',
+    'No PMD-mapped THP with the hash MMU and 4K pages: PPC_THP, the only selector of HAVE_ARCH_TRANSPARENT_HUGEPAGE, needs PPC_RADIX_MMU || (PPC_64S_HASH_MMU && PAGE_SIZE_64KB) (platforms/Kconfig.cputype 108–114), and hash-4k.h defines H_PAGE_THP_HUGE as 0, hash__pmd_trans_huge as 0 and hash__pmd_mkhuge as BUG() (50–55, 147–156). A radix boot of a 4K kernel has 2 MiB THP (pmd_trans_huge is _PAGE_PTE), which this hash-geometry variant does not model.',
   ],
 };

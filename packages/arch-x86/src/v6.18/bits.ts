@@ -2,13 +2,15 @@
  * x86 pte bits in 6.18: arch/x86/include/asm/pgtable_types.h 10–49 (v6.18.2).
  * _PAGE_PROTNONE moved to bit 8 (the global bit); PAGE_NONE is accessed|global.
  */
-import type { PteBit } from '@mmsim/core';
+import type { Field, HugePmdSpec, PteBit, Source } from '@mmsim/core';
+import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
 export const RW = 0x002n;
 export const USER = 0x004n;
 export const ACCESSED = 0x020n;
 export const DIRTY = 0x040n;
+export const PSE = 0x080n;
 export const PROTNONE = 0x100n;
 export const SPECIAL = 0x200n;
 export const SOFT_DIRTY = 0x800n;
@@ -78,5 +80,67 @@ export function x86Prots618(nx: bigint) {
     PAGE_READONLY: nx | 0x025n,
     PAGE_READONLY_EXEC: 0x025n,
     __PAGE_KERNEL: nx | 0x163n,
+  };
+}
+
+/** pgtable_types.h 214–221: _PAGE_TABLE = present | rw | user | accessed | dirty (| _ENC, 0 without SME). */
+export const PAGE_TABLE = PRESENT | RW | USER | ACCESSED | DIRTY;
+
+const PGTABLE = 'arch/x86/include/asm/pgtable.h';
+
+/**
+ * PMD-mapped THP on x86, 6.18. All three variants can have it: config X86
+ * selects HAVE_ARCH_TRANSPARENT_HUGEPAGE unconditionally (Kconfig 58, 210),
+ * and mm/Kconfig's TRANSPARENT_HUGEPAGE needs only that and !PREEMPT_RT.
+ * What differs is the pmd width, the pfn field and HPAGE_PMD_SHIFT:
+ * the pmd is folded into the pgd on 2-level i386 (4 MiB pages).
+ */
+export function x86Huge618(options: {
+  readonly HPAGE_PMD_SHIFT: number;
+  readonly shiftSource: Source;
+  /** the pte pfn field (PTE_PFN_MASK), which pfn_pmd then masks to PHYSICAL_PMD_PAGE_MASK */
+  readonly pfn: Field;
+  readonly l1tfInvert: boolean;
+}): HugePmdSpec {
+  return {
+    HPAGE_PMD_SHIFT: options.HPAGE_PMD_SHIFT,
+    shiftSource: options.shiftSource,
+    pfn: {
+      // pgtable.h 748–754: pfn_pmd = ((phys_addr_t)pfn << PAGE_SHIFT, inverted for a non-present
+      // non-zero prot) & PHYSICAL_PMD_PAGE_MASK (page_types.h 13–17: P*D_MASK sign-extended, then
+      // __PHYSICAL_MASK), | check_pgprot(prot); no _PAGE_PSE. pmd_pfn (270–275) un-inverts and masks
+      // with pmd_pfn_mask (pgtable_types.h 451–457): PHYSICAL_PMD_PAGE_MASK only when _PAGE_PSE is set.
+      field: options.pfn,
+      maskToHpage: true,
+      maskWhen: { mask: PSE, value: PSE },
+      ...(options.l1tfInvert ? { l1tfInvert: true } : {}),
+      supportedMask: 'present-prot',
+      source: { file: PGTABLE, version: V618, lines: '270–275, 748–754', what: 'pfn_pmd / pmd_pfn; pmd_pfn_mask in pgtable_types.h 451–457' },
+    },
+    // pgtable.h 576–579: pmd_mkhuge sets _PAGE_PSE (bit 7, pgtable_types.h 17)
+    mkhuge: { set: PSE, source: { file: PGTABLE, version: V618, lines: '576–579' } },
+    // pgtable.h 303–307: (pmd & _PAGE_PSE) == _PAGE_PSE (no _PAGE_DEVMAP test since devmap went in 6.17)
+    transHuge: { match: [{ mask: PSE, value: PSE }], source: { file: PGTABLE, version: V618, lines: '303–307' } },
+    // pgtable.h 984–993: present, protnone or PSE: a split clears present but keeps PSE
+    present: {
+      match: [
+        { mask: PRESENT, value: PRESENT },
+        { mask: PROTNONE, value: PROTNONE },
+        { mask: PSE, value: PSE },
+      ],
+      source: { file: PGTABLE, version: V618, lines: '984–993' },
+    },
+    // pgalloc.h 76–83: pmd_populate = (pteval_t)pfn << PAGE_SHIFT | _PAGE_TABLE
+    table: {
+      set: PAGE_TABLE,
+      pfn: options.pfn,
+      source: { file: 'arch/x86/include/asm/pgalloc.h', version: V618, lines: '76–83', what: 'pmd_populate; _PAGE_TABLE in pgtable_types.h 214–221' },
+    },
+    config: {
+      file: 'arch/x86/Kconfig',
+      version: V618,
+      lines: '58, 210',
+      what: 'config X86 selects HAVE_ARCH_TRANSPARENT_HUGEPAGE for 32- and 64-bit; mm/Kconfig: TRANSPARENT_HUGEPAGE depends on it && !PREEMPT_RT',
+    },
   };
 }

@@ -5,7 +5,17 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { KNL_ERRATUM_MASK, NX, X86_BITS_618, X86_HIGH_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Modifiers618, x86Prots618 } from './bits.js';
+import {
+  KNL_ERRATUM_MASK,
+  NX,
+  X86_BITS_618,
+  X86_HIGH_BITS_618,
+  X86_PRESENT_618,
+  X86_PROTNONE_618,
+  x86Huge618,
+  x86Modifiers618,
+  x86Prots618,
+} from './bits.js';
 
 export const i386Pae_618: VariantSpec = {
   specificationVersion: 'v1',
@@ -56,15 +66,25 @@ export const i386Pae_618: VariantSpec = {
     flags: { exclusive: 7 },
     source: { file: 'arch/x86/include/asm/pgtable-3level.h', version: V618, lines: '173–207' },
   },
+  // 2 MiB THP: PMD_SHIFT 21; pmd bits 21–51, of which a 32-bit unsigned long pfn reaches 21–43.
+  huge: x86Huge618({
+    HPAGE_PMD_SHIFT: 21,
+    shiftSource: { file: 'include/linux/huge_mm.h', version: V618, what: 'HPAGE_PMD_SHIFT = PMD_SHIFT, 21 with PAE (pgtable-3level_types.h)' },
+    pfn: field('pfn', 12, 40),
+    l1tfInvert: true,
+  }),
   nxBit: 63,
   sources: [
     { file: 'arch/x86/include/asm/pgtable-3level.h', version: V618 },
     { file: 'arch/x86/include/asm/pgtable-3level_types.h', version: V618 },
     { file: 'arch/x86/include/asm/pgtable_types.h', version: V618 },
     { file: 'arch/x86/include/asm/page_32_types.h', version: V618, lines: '36' },
+    { file: 'arch/x86/include/asm/page_types.h', version: V618, lines: '13–17', what: 'PHYSICAL_PMD_PAGE_MASK, sign-extended from the 32-bit PMD_MASK' },
+    { file: 'arch/x86/Kconfig', version: V618, lines: '58, 210', what: 'HAVE_ARCH_TRANSPARENT_HUGEPAGE' },
   ],
   quirks: [
     'The arch entry could hold 27 offset bits, but the 6.18 generic layer keeps 26 on 32-bit.',
     'mm/debug_vm_pgtable.c is not built for PAE (x86 Kconfig line 83).',
+    'THP uses 2 MiB pmds; the pfn is an unsigned long, so a huge pmd holds pfn bits 9–31 (pmd bits 21–43) of the 21–51 that PHYSICAL_PMD_PAGE_MASK allows (pgtable.h 748–754, page_types.h 13–17).',
   ],
 };

@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Modifiers618, x86Prots618 } from './bits.js';
+import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Modifiers618, x86Prots618 } from './bits.js';
 
 export const i386_618: VariantSpec = {
   specificationVersion: 'v1',
@@ -46,11 +46,25 @@ export const i386_618: VariantSpec = {
     flags: { exclusive: 7 },
     source: { file: 'arch/x86/include/asm/pgtable-2level.h', version: V618, lines: '95–112' },
   },
+  // 4 MiB THP: the pmd is folded into the pgd (asm-generic/pgtable-nopmd.h: PMD_SHIFT = PUD_SHIFT =
+  // P4D_SHIFT = PGDIR_SHIFT 22), so a huge pmd is a PSE pgd entry; phys_addr_t is 32-bit and
+  // protnone_mask is 0 here (no L1TF inversion).
+  huge: x86Huge618({
+    HPAGE_PMD_SHIFT: 22,
+    shiftSource: { file: 'include/linux/huge_mm.h', version: V618, what: 'HPAGE_PMD_SHIFT = PMD_SHIFT = PGDIR_SHIFT 22 (folded pmd, pgtable-2level_types.h)' },
+    pfn: field('pfn', 12, 20),
+    l1tfInvert: false,
+  }),
   sources: [
     { file: 'arch/x86/include/asm/pgtable-2level.h', version: V618 },
     { file: 'arch/x86/include/asm/pgtable-2level_types.h', version: V618 },
     { file: 'arch/x86/include/asm/pgtable_types.h', version: V618 },
     { file: 'arch/x86/include/asm/page_32_types.h', version: V618, lines: '40' },
+    { file: 'arch/x86/include/asm/page_types.h', version: V618, lines: '13–17', what: 'PHYSICAL_PMD_PAGE_MASK' },
+    { file: 'arch/x86/Kconfig', version: V618, lines: '58, 210', what: 'HAVE_ARCH_TRANSPARENT_HUGEPAGE, also without PAE' },
   ],
-  quirks: ['No swap soft-dirty or uffd-wp on 32-bit x86: the generic stubs make them no-ops.'],
+  quirks: [
+    'No swap soft-dirty or uffd-wp on 32-bit x86: the generic stubs make them no-ops.',
+    'THP maps 4 MiB PSE pages (HPAGE_PMD_SHIFT 22, HPAGE_PMD_ORDER 10): the huge pmd is the folded pgd entry, and pfn_pmd keeps pmd bits 22–31 only, so the PSE-36 high address bits are never used (pgtable.h 748–754).',
+  ],
 };

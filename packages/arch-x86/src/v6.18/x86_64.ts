@@ -6,7 +6,17 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { KNL_ERRATUM_MASK, NX, X86_BITS_618, X86_HIGH_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Modifiers618, x86Prots618 } from './bits.js';
+import {
+  KNL_ERRATUM_MASK,
+  NX,
+  X86_BITS_618,
+  X86_HIGH_BITS_618,
+  X86_PRESENT_618,
+  X86_PROTNONE_618,
+  x86Huge618,
+  x86Modifiers618,
+  x86Prots618,
+} from './bits.js';
 
 export const x86_64_618: VariantSpec = {
   specificationVersion: 'v1',
@@ -53,6 +63,14 @@ export const x86_64_618: VariantSpec = {
     flags: { softDirty: 1, uffdWp: 2, exclusive: 3 },
     source: { file: 'arch/x86/include/asm/pgtable_64.h', version: V618, lines: '183–240' },
   },
+  // 2 MiB THP: PMD_SHIFT 21; the huge pfn is pmd bits 21–51 (PHYSICAL_PMD_PAGE_MASK), L1TF-inverted
+  // in PROT_NONE and invalidated pmds like a pte's.
+  huge: x86Huge618({
+    HPAGE_PMD_SHIFT: 21,
+    shiftSource: { file: 'include/linux/huge_mm.h', version: V618, what: 'HPAGE_PMD_SHIFT = PMD_SHIFT, 21 with 4-level paging (pgtable_64_types.h)' },
+    pfn: field('pfn', 12, 40),
+    l1tfInvert: true,
+  }),
   nxBit: 63,
   sources: [
     { file: 'arch/x86/include/asm/pgtable_64.h', version: V618 },
@@ -61,6 +79,9 @@ export const x86_64_618: VariantSpec = {
     { file: 'arch/x86/include/asm/pgtable.h', version: V618 },
     { file: 'arch/x86/include/asm/pgtable-invert.h', version: V618, lines: '16–37' },
     { file: 'arch/x86/mm/init.c', version: V618, lines: '1041–1060', what: 'L1TF clamp of max_swapfile_size' },
+    { file: 'arch/x86/include/asm/page_types.h', version: V618, lines: '13–17', what: 'PHYSICAL_PMD_PAGE_MASK' },
+    { file: 'arch/x86/include/asm/pgalloc.h', version: V618, lines: '76–83', what: 'pmd_populate' },
+    { file: 'arch/x86/Kconfig', version: V618, lines: '58, 210', what: 'HAVE_ARCH_TRANSPARENT_HUGEPAGE' },
   ],
   expectedFailures: [
     {
@@ -72,5 +93,7 @@ export const x86_64_618: VariantSpec = {
   quirks: [
     'swap(0, 0) is 0x07fffffffffffe00, not zero; swap(0, 2^50 - 1), the largest offset, is the all-zero pte, which is pte_none.',
     'The swap-size limit is further clamped at boot to MAX_PA/2 (L1TF), which depends on the CPU; the limit shown is the generic one.',
+    'A PMD-mapped THP is pmd_mkhuge(pfn_pmd()): pfn_pmd itself sets no _PAGE_PSE, and it keeps only pmd bits 21–51 of the pfn (PHYSICAL_PMD_PAGE_MASK), so an unaligned pfn silently loses its low 9 bits (pgtable.h 748–754).',
+    'pmd_pfn reads bits 21–51 only when _PAGE_PSE is set, bits 12–51 otherwise (pmd_pfn_mask, pgtable_types.h 451–457); a PROT_NONE or invalidated huge pmd stores that pfn inverted (L1TF), and pmd_present stays true through _PAGE_PSE while a split has cleared _PAGE_PRESENT (pgtable.h 764–768, 984–993).',
   ],
 };

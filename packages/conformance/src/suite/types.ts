@@ -6,7 +6,7 @@
  */
 import type { Variant } from '@mmsim/core';
 
-export type CheckGroup = 'basic' | 'swap' | 'file' | 'pfn' | 'special' | 'classifier' | 'oracle' | 'layout';
+export type CheckGroup = 'basic' | 'swap' | 'file' | 'pfn' | 'special' | 'classifier' | 'huge' | 'oracle' | 'layout';
 
 export interface CheckContext {
   /** fast-check runs per property */

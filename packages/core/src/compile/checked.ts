@@ -30,6 +30,17 @@ export interface CheckedOps {
   pte_to_pgoff(pte: bigint): bigint;
   pfn_pte(pfn: bigint, prot: bigint | string): bigint;
   pte_pfn(pte: bigint): bigint;
+  /**
+   * PMD-mapped THP (6.18). Refuse a variant without THP, a pfn that is not
+   * HPAGE_PMD-aligned (the kernel would silently drop or mis-map its low
+   * HPAGE_PMD_ORDER bits) and one the pmd cannot hold.
+   */
+  pfn_pmd(pfn: bigint, prot: bigint | string): bigint;
+  /** pmd_mkhuge(pfn_pmd(pfn, prot)), with the checks of pfn_pmd */
+  mk_huge_pmd(pfn: bigint, prot: bigint | string): bigint;
+  /** refuses a pmd that is not pmd_trans_huge */
+  pmd_pfn(pmd: bigint): bigint;
+  pmd_trans_huge(pmd: bigint): boolean;
   /** resolve a named protection (`PAGE_SHARED`) of this variant */
   prot(name: string): bigint;
 }
@@ -54,8 +65,53 @@ export function checkedOps(v: Variant): CheckedOps {
   };
   const requirePte = (value: bigint, what = 'pte') => {
     if (value < 0n || value > maskBig(P)) {
-      throw new PteRangeError(`${what} ${show(value)} does not fit a ${P}-bit pte on ${name} (0..${hex(maskBig(P), P)})`, what, value, maskBig(P));
+      throw new PteRangeError(`${what} ${show(value)} does not fit a ${P}-bit ${what === 'pmd' ? 'pmd' : 'pte'} on ${name} (0..${hex(maskBig(P), P)})`, what, value, maskBig(P));
     }
+  };
+
+  const requireThp = (what: string) => {
+    if (c.hasThp) return;
+    const why =
+      v.era === '2.6.21'
+        ? 'THP came in 2.6.38'
+        : 'CONFIG_TRANSPARENT_HUGEPAGE cannot be set for its page-table format (see the variant quirks)';
+    throw new UnsupportedOperationError(`${what}: ${name} has no PMD-mapped transparent huge pages: ${why}`);
+  };
+
+  const hugePmd = (op: 'pfn_pmd' | 'mk_huge_pmd', pfn: bigint, protArg: bigint | string): bigint => {
+    requireThp(op);
+    const protVal = typeof protArg === 'string' ? prot(protArg) : protArg;
+    requireWord('pfn', pfn);
+    requirePte(protVal, 'prot');
+    const kernelPmd = op === 'pfn_pmd' ? k.pfn_pmd(pfn, protVal) : k.mk_huge_pmd(pfn, protVal);
+    const order = c.HPAGE_PMD_ORDER!;
+    const orderMask = maskBig(order);
+    const limit = maskBig(c.hugePfnBits!) & ~orderMask;
+    const back = k.pmd_pfn(kernelPmd);
+    const silently =
+      back === pfn
+        ? `the kernel would store pmd ${hex(kernelPmd, P)} as asked, a huge mapping that does not start on a ${2 ** (c.HPAGE_PMD_SHIFT! - 20)} MiB boundary`
+        : `the kernel would silently store pmd ${hex(kernelPmd, P)}, whose pmd_pfn is ${hex(back, W)}`;
+    if (pfn > limit) {
+      throw new PteRangeError(
+        `pfn ${hex(pfn, W)} does not fit a huge pmd on ${name}: it holds ${c.hugePfnBits} pfn bits (largest aligned pfn ${hex(limit, W)}); ${silently}`,
+        'pfn',
+        pfn,
+        limit,
+        kernelPmd,
+      );
+    }
+    if ((pfn & orderMask) !== 0n) {
+      throw new PteRangeError(
+        `pfn ${hex(pfn, W)} is not HPAGE_PMD-aligned on ${name}: a PMD-mapped THP starts at a multiple of ${1n << BigInt(order)} pages ` +
+          `(HPAGE_PMD_ORDER ${order}, HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); ${silently}`,
+        'pfn',
+        pfn,
+        limit,
+        kernelPmd,
+      );
+    }
+    return kernelPmd;
   };
 
   const prot = (protName: string): bigint => {
@@ -197,6 +253,26 @@ export function checkedOps(v: Variant): CheckedOps {
         throw new UnsupportedOperationError(`pte ${hex(pte, P)} is a ${cls} pte on ${name}: pte_pfn is only meaningful for present ptes`);
       }
       return k.pte_pfn(pte);
+    },
+
+    pfn_pmd: (pfn, protArg) => hugePmd('pfn_pmd', pfn, protArg),
+    mk_huge_pmd: (pfn, protArg) => hugePmd('mk_huge_pmd', pfn, protArg),
+
+    pmd_pfn(pmd) {
+      requireThp('pmd_pfn');
+      requirePte(pmd, 'pmd');
+      if (!k.pmd_trans_huge(pmd)) {
+        throw new UnsupportedOperationError(
+          `pmd ${hex(pmd, P)} is not a huge pmd on ${name}: pmd_trans_huge is false, so it is none, a pte-table pointer or a swap/migration pmd, not a PMD-mapped THP`,
+        );
+      }
+      return k.pmd_pfn(pmd);
+    },
+
+    pmd_trans_huge(pmd) {
+      requireThp('pmd_trans_huge');
+      requirePte(pmd, 'pmd');
+      return k.pmd_trans_huge(pmd);
     },
 
     prot,

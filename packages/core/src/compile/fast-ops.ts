@@ -51,6 +51,23 @@ export interface FastOps {
   pfn_pte_lo: Word4;
   pte_pfn_hi: Word2;
   pte_pfn_lo: Word2;
+  /**
+   * PMD-mapped THP words; absent where the variant has no THP (constants.hasThp).
+   * pfn_pmd is the kernel's own (x86: no _PAGE_PSE yet); mk_huge_pmd is
+   * pmd_mkhuge(pfn_pmd(pfn, prot)), the pmd a THP fault installs.
+   * Both take (pfnHi, pfnLo, protHi, protLo).
+   */
+  pfn_pmd_hi?: Word4;
+  pfn_pmd_lo?: Word4;
+  mk_huge_pmd_hi?: Word4;
+  mk_huge_pmd_lo?: Word4;
+  pmd_pfn_hi?: Word2;
+  pmd_pfn_lo?: Word2;
+  pmd_mkhuge_hi?: Word2;
+  pmd_mkhuge_lo?: Word2;
+  pmd_trans_huge?(hi: number, lo: number): boolean;
+  /** pmd_present of a pmd (x86: also true for _PAGE_PSE alone, a pmd invalidated for a split) */
+  pmd_present?(hi: number, lo: number): boolean;
   pte_none(hi: number, lo: number): boolean;
   pte_present(hi: number, lo: number): boolean;
   /** false on variants without nonlinear file ptes */
@@ -69,6 +86,10 @@ export interface FastOps {
   pte_to_pgoff?(hi: number, lo: number, out: Reg): void;
   pfn_pte(pfnHi: number, pfnLo: number, protHi: number, protLo: number, out: Reg): void;
   pte_pfn(hi: number, lo: number, out: Reg): void;
+  pfn_pmd?(pfnHi: number, pfnLo: number, protHi: number, protLo: number, out: Reg): void;
+  mk_huge_pmd?(pfnHi: number, pfnLo: number, protHi: number, protLo: number, out: Reg): void;
+  pmd_pfn?(hi: number, lo: number, out: Reg): void;
+  pmd_mkhuge?(hi: number, lo: number, out: Reg): void;
 }
 
 /** A compiled bit modifier: out = (pte | set) & ~clear. */

@@ -31,6 +31,23 @@ export interface FastInputs {
   readonly protnone?: { mask: bigint; value: bigint };
   /** class code for each of the 64 possible decoded types */
   readonly typeClass: readonly number[];
+  /** PMD-mapped THP, where the variant has it */
+  readonly huge?: FastHugeInputs;
+}
+
+export interface FastHugeInputs {
+  readonly hpageShift: number;
+  readonly pfn: Field;
+  readonly maskToHpage: boolean;
+  readonly maskWhen?: { mask: bigint; value: bigint };
+  readonly l1tf: boolean;
+  readonly supportedMode: 'none' | 'present-prot';
+  /** bits pfn_pmd sets */
+  readonly set: bigint;
+  /** bits pmd_mkhuge sets */
+  readonly mkhuge: bigint;
+  readonly transHuge: readonly { mask: bigint; value: bigint }[];
+  readonly present: readonly { mask: bigint; value: bigint }[];
 }
 
 const ALL64 = 0xffffffffffffffffn;
@@ -88,6 +105,8 @@ export function fastSource(x: FastInputs): string {
   // Inputs wider than the pte are cut as a store to pte_t cuts them: on a
   // 32-bit pte the hi word is ignored.
   const hiIn = is64 ? 'hi' : '0';
+  // matchers read `hi`; on a 32-bit pte it must be 0 whatever the caller passed
+  const hiGuardFirst = is64 ? '' : 'hi = 0; ';
 
   // --- swap: generic swp_entry masking is folded into the fields ---
   const encT = encodeTruncated(x.pteType, { hi: '0', lo: 'type' }, Math.min(x.typeBits, 32));
@@ -150,6 +169,56 @@ export function fastSource(x: FastInputs): string {
   fn('pte_pfn_hi', 'hi, lo', x.wordBits === 64 ? u32(pick(pDec.hi, pDecInv.hi)) : '0');
   fn('pte_pfn_lo', 'hi, lo', u32(pick(pDec.lo, pDecInv.lo)));
 
+  // --- PMD-mapped THP: pfn_pmd / pmd_pfn / pmd_mkhuge / pmd_trans_huge / pmd_present ---
+  const h = x.huge;
+  if (h) {
+    const hw = { hi: x.wordBits === 64 ? 'pfnHi' : '0', lo: 'pfnLo' };
+    const hEnc = encodeTruncated(h.pfn, hw, x.wordBits);
+    const hEncInv = encodeTruncated({ ...h.pfn, invert: !h.pfn.invert }, hw, x.wordBits);
+    // pfn &= PHYSICAL_PMD_PAGE_MASK: the pmd bits below HPAGE_PMD_SHIFT are dropped
+    const keep = h.maskToHpage ? ALL64 & ~maskBig(h.hpageShift) : ALL64;
+    const hProt = (word: 'hi' | 'lo') => {
+      const p = word === 'hi' ? 'protHi' : 'protLo';
+      const masked = and(p, sm, word);
+      return h.supportedMode === 'present-prot' && masked !== p ? `((protLo & 1) ? ${masked} : ${p})` : p;
+    };
+    const hResult = (word: 'hi' | 'lo', enc: string, encInv: string) => {
+      const placed = h.l1tf ? `(((protHi | protLo) !== 0 && (protLo & 1) === 0) ? ${encInv} : ${enc})` : enc;
+      return orWords(and(placed, keep, word), hProt(word), h.set, word);
+    };
+    fn('pfn_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? hResult('hi', hEnc.hi, hEncInv.hi) : '0');
+    fn('pfn_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', hResult('lo', hEnc.lo, hEncInv.lo));
+    fn('pmd_mkhuge_hi', 'hi, lo', is64 ? orWords('hi', '0', h.mkhuge, 'hi') : '0');
+    fn('pmd_mkhuge_lo', 'hi, lo', orWords('lo', '0', h.mkhuge, 'lo'));
+    fn('mk_huge_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? orWords('pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo)', '0', h.mkhuge, 'hi') : '0');
+    fn('mk_huge_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', orWords('pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo)', '0', h.mkhuge, 'lo'));
+    // pmd_pfn: un-invert (L1TF), read the field, then drop the value bits below HPAGE_PMD_ORDER
+    const hDec = decodeWords(h.pfn, { hi: hiIn, lo: 'lo' });
+    const hDecInv = decodeWords({ ...h.pfn, invert: !h.pfn.invert }, { hi: hiIn, lo: 'lo' });
+    const hPick = (a: string, b: string) => (h.l1tf ? `((((${hiIn}) | lo) !== 0 && (lo & 1) === 0) ? ${b} : ${a})` : a);
+    const valueKeep = h.maskToHpage ? ALL64 & ~maskBig(h.hpageShift - h.pfn.spans[0]!.lsb) : ALL64;
+    const hPfn = (word: 'hi' | 'lo') => {
+      const picked = hPick(hDec[word], hDecInv[word]);
+      const masked = and(picked, valueKeep, word);
+      if (masked === picked || !h.maskWhen) return u32(masked);
+      return u32(`(${matchExpr(h.maskWhen)} ? ${masked} : ${picked})`);
+    };
+    src.push(`function pmd_pfn_hi(hi, lo) { ${hiGuardFirst}return ${x.wordBits === 64 ? hPfn('hi') : '0'}; }`);
+    src.push(`function pmd_pfn_lo(hi, lo) { ${hiGuardFirst}return ${hPfn('lo')}; }`);
+    src.push(`function pmd_trans_huge(hi, lo) { ${hiGuardFirst}return ${h.transHuge.map(matchExpr).join(' || ') || 'false'}; }`);
+    src.push(`function pmd_present(hi, lo) { ${hiGuardFirst}return ${h.present.map(matchExpr).join(' || ') || 'false'}; }`);
+    src.push(`function pfn_pmd(pfnHi, pfnLo, protHi, protLo, out) { out.hi = pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo); out.lo = pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo); }
+function mk_huge_pmd(pfnHi, pfnLo, protHi, protLo, out) { out.hi = mk_huge_pmd_hi(pfnHi, pfnLo, protHi, protLo); out.lo = mk_huge_pmd_lo(pfnHi, pfnLo, protHi, protLo); }
+function pmd_pfn(hi, lo, out) { const h = pmd_pfn_hi(hi, lo); out.lo = pmd_pfn_lo(hi, lo); out.hi = h; }
+function pmd_mkhuge(hi, lo, out) { const h = pmd_mkhuge_hi(hi, lo); out.lo = pmd_mkhuge_lo(hi, lo); out.hi = h; }`);
+  } else {
+    src.push(
+      'const pfn_pmd_hi = undefined, pfn_pmd_lo = undefined, mk_huge_pmd_hi = undefined, mk_huge_pmd_lo = undefined, pmd_pfn_hi = undefined, pmd_pfn_lo = undefined,',
+      '  pmd_mkhuge_hi = undefined, pmd_mkhuge_lo = undefined, pmd_trans_huge = undefined, pmd_present = undefined,',
+      '  pfn_pmd = undefined, mk_huge_pmd = undefined, pmd_pfn = undefined, pmd_mkhuge = undefined;',
+    );
+  }
+
   // --- predicates and the classifier ---
   const ig = ~x.noneIgnore & ALL64;
   fn('pte_none', 'hi, lo', is64 ? `(${and('hi', ig, 'hi')} | ${and('lo', ig, 'lo')}) === 0` : `${and('lo', ig, 'lo')} === 0`);
@@ -176,7 +245,9 @@ const pte_to_pgoff = pte_to_pgoff_lo && function pte_to_pgoff(hi, lo, out) { con
 return { swp_entry_to_pte_hi, swp_entry_to_pte_lo, pte_to_swp_type, pte_to_swp_offset_hi, pte_to_swp_offset_lo,
   pgoff_to_pte_hi, pgoff_to_pte_lo, pte_to_pgoff_hi, pte_to_pgoff_lo, pfn_pte_hi, pfn_pte_lo, pte_pfn_hi, pte_pfn_lo,
   pte_none, pte_present, pte_file, pte_protnone, is_swap_pte, classify,
-  swp_entry_to_pte, pte_to_swp_entry, pgoff_to_pte, pte_to_pgoff, pfn_pte, pte_pfn };`);
+  swp_entry_to_pte, pte_to_swp_entry, pgoff_to_pte, pte_to_pgoff, pfn_pte, pte_pfn,
+  pfn_pmd_hi, pfn_pmd_lo, mk_huge_pmd_hi, mk_huge_pmd_lo, pmd_pfn_hi, pmd_pfn_lo, pmd_mkhuge_hi, pmd_mkhuge_lo,
+  pmd_trans_huge, pmd_present, pfn_pmd, mk_huge_pmd, pmd_pfn, pmd_mkhuge };`);
   return src.join('\n');
 }
 

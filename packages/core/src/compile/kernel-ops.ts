@@ -54,6 +54,16 @@ export interface KernelOps {
   pte_swp_mkuffd_wp(pte: bigint): bigint;
   pte_swp_uffd_wp(pte: bigint): boolean;
   pte_swp_clear_uffd_wp(pte: bigint): bigint;
+  // --- PMD-mapped THP (6.18); each throws KernelBugError where the variant has no THP ---
+  /** the arch pfn_pmd: x86 masks the pfn to PHYSICAL_PMD_PAGE_MASK and sets no _PAGE_PSE; ppc64 book3s sets the huge bits itself */
+  pfn_pmd(pfn: bigint, prot: bigint): bigint;
+  /** pmd_pfn: x86 reads through pmd_pfn_mask (the huge mask only when _PAGE_PSE is set), L1TF-inverted like pte_pfn */
+  pmd_pfn(pmd: bigint): bigint;
+  pmd_mkhuge(pmd: bigint): bigint;
+  /** pmd_mkhuge(pfn_pmd(pfn, prot)): what folio_mk_pmd / the THP fault path install */
+  mk_huge_pmd(pfn: bigint, prot: bigint): bigint;
+  pmd_trans_huge(pmd: bigint): boolean;
+  pmd_present(pmd: bigint): boolean;
 }
 
 const bit = (n: number | undefined): bigint => (n === undefined ? 0n : 1n << BigInt(n));
@@ -91,6 +101,30 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     return spec.file;
   };
   const modify = (set: bigint, clear: bigint) => (pte: bigint) => truncate((pte | set) & ~clear, P);
+
+  const huge = spec.era === '6.18' ? spec.huge : undefined;
+  const requireHuge = (what: string) => {
+    if (!huge) {
+      throw new KernelBugError(
+        spec.era === '2.6.21'
+          ? `${what}: ${spec.id} 2.6.21 has no transparent huge pages (THP came in 2.6.38)`
+          : `${what}: ${spec.id} ${spec.era} cannot have CONFIG_TRANSPARENT_HUGEPAGE for its page-table format`,
+      );
+    }
+    return huge;
+  };
+  const matchesAny = (ms: readonly { mask: bigint; value: bigint }[], v: bigint) => ms.some((m) => (v & m.mask) === m.value);
+  const pfn_pmd = (pfn: bigint, prot: bigint): bigint => {
+    const h = requireHuge('pfn_pmd').pfn;
+    const p = truncate(pfn, W);
+    const invert = h.l1tfInvert === true && needsInvert(prot);
+    let placed = encodeFieldBig(invert ? { ...h.field, invert: !h.field.invert } : h.field, p);
+    // pfn &= PHYSICAL_PMD_PAGE_MASK
+    if (h.maskToHpage) placed &= ~maskBig(huge!.HPAGE_PMD_SHIFT);
+    const protVal = h.supportedMask === 'present-prot' && (prot & 1n) !== 0n ? prot & supportedMask : prot;
+    return truncate(placed | protVal | (h.set ?? 0n), P);
+  };
+  const pmd_mkhuge = (pmd: bigint): bigint => truncate(pmd | requireHuge('pmd_mkhuge').mkhuge.set, P);
 
   return {
     swp_entry: (type, offset) => swp_entry(generic, BigInt(type), offset),
@@ -160,6 +194,23 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     pte_swp_mkuffd_wp: (pte) => truncate(pte | bit(flags?.uffdWp), P),
     pte_swp_uffd_wp: (pte) => (pte & bit(flags?.uffdWp)) !== 0n,
     pte_swp_clear_uffd_wp: (pte) => pte & ~bit(flags?.uffdWp),
+    pfn_pmd,
+    pmd_pfn(pmd) {
+      const hg = requireHuge('pmd_pfn');
+      const h = hg.pfn;
+      const p = truncate(pmd, P);
+      const invert = h.l1tfInvert === true && needsInvert(p);
+      let pfn = decodeFieldBig(invert ? { ...h.field, invert: !h.field.invert } : h.field, p);
+      // pmd_pfn_mask: PHYSICAL_PMD_PAGE_MASK for a huge pmd, PTE_PFN_MASK otherwise
+      if (h.maskToHpage && (!h.maskWhen || (p & h.maskWhen.mask) === h.maskWhen.value)) {
+        pfn &= ~maskBig(hg.HPAGE_PMD_SHIFT - h.field.spans[0]!.lsb);
+      }
+      return truncate(pfn, W);
+    },
+    pmd_mkhuge,
+    mk_huge_pmd: (pfn, prot) => pmd_mkhuge(pfn_pmd(pfn, prot)),
+    pmd_trans_huge: (pmd) => matchesAny(requireHuge('pmd_trans_huge').transHuge.match, truncate(pmd, P)),
+    pmd_present: (pmd) => matchesAny(requireHuge('pmd_present').present.match, truncate(pmd, P)),
   };
 }
 

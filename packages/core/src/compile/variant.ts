@@ -8,12 +8,12 @@ import { swpEntryLayout, type SwpEntryLayout } from '../generic/swp-entry.js';
 import { fieldWidth } from '../layout/field.js';
 import { DEFAULT_CONFIG, describeConfig, type KernelConfig } from '../spec/config.js';
 import type { Era } from '../spec/era.js';
-import type { VariantSpec } from '../spec/variant-spec.js';
+import type { HugePmdSpec, VariantSpec } from '../spec/variant-spec.js';
 import { hi32, lo32, maskBig } from '../u64/pair.js';
 import { checkedOps, type CheckedOps } from './checked.js';
 import { deriveSwap, type DerivedSwap } from './derive-swap.js';
 import { PteClassCode, PTE_CLASSES, type FastModifier, type FastOps, type PteClass } from './fast-ops.js';
-import { compileFast, compileModifier, fastSource } from './generate.js';
+import { compileFast, compileModifier, fastSource, type FastHugeInputs } from './generate.js';
 import { kernelOps, type KernelOps } from './kernel-ops.js';
 
 export interface SwapSizeLimit {
@@ -47,6 +47,17 @@ export interface VariantConstants {
   readonly pfnBits: number;
   /** MAX_PHYSMEM_BITS */
   readonly physBits: number;
+  /** PMD-mapped transparent huge pages: false in 2.6.21 and where the variant's config cannot have CONFIG_TRANSPARENT_HUGEPAGE */
+  readonly hasThp: boolean;
+  /** HPAGE_PMD_SHIFT (= PMD_SHIFT); null without THP */
+  readonly HPAGE_PMD_SHIFT: number | null;
+  /** HPAGE_PMD_ORDER = HPAGE_PMD_SHIFT − PAGE_SHIFT; null without THP */
+  readonly HPAGE_PMD_ORDER: number | null;
+  /**
+   * pfn bits a huge pmd holds: the largest HPAGE_PMD-aligned pfn that survives
+   * mk_huge_pmd → pmd_pfn is 2^hugePfnBits − 2^HPAGE_PMD_ORDER; null without THP
+   */
+  readonly hugePfnBits: number | null;
 }
 
 export interface ModifierWords {
@@ -101,6 +112,22 @@ function typeClassTable(types: SwapTypes): number[] {
   return table;
 }
 
+function fastHugeInputs(h: HugePmdSpec): FastHugeInputs {
+  if (h.pfn.maskToHpage && h.pfn.field.spans.length !== 1) throw new Error(`huge pmd pfn field ${h.pfn.field.name}: maskToHpage needs a single span`);
+  return {
+    hpageShift: h.HPAGE_PMD_SHIFT,
+    pfn: h.pfn.field,
+    maskToHpage: h.pfn.maskToHpage === true,
+    ...(h.pfn.maskWhen ? { maskWhen: h.pfn.maskWhen } : {}),
+    l1tf: h.pfn.l1tfInvert === true,
+    supportedMode: h.pfn.supportedMask ?? 'none',
+    set: h.pfn.set ?? 0n,
+    mkhuge: h.mkhuge.set,
+    transHuge: h.transHuge.match,
+    present: h.present.match,
+  };
+}
+
 const cache = new WeakMap<VariantSpec, Map<string, Variant>>();
 
 export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT_CONFIG): Variant {
@@ -110,6 +137,10 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   const hit = perSpec.get(cfgKey);
   if (hit) return hit;
 
+  if (spec.huge && spec.era !== '6.18') {
+    throw new Error(`${spec.id}@${spec.era} declares huge (PMD-mapped THP), but THP came in 2.6.38: only 6.18-era variants can have it`);
+  }
+  const huge = spec.huge;
   const generic = swpEntryLayout(spec.era, spec.wordBits);
   const types = swapTypes(spec.era, config);
   const derived = deriveSwap(spec, generic);
@@ -138,6 +169,7 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     present: spec.predicates.present,
     ...(spec.predicates.protnone ? { protnone: spec.predicates.protnone } : {}),
     typeClass: typeClassTable(types),
+    ...(huge ? { huge: fastHugeInputs(huge) } : {}),
   });
   const fast = compileFast(source);
   // Modifiers are compiled on first use: most callers (the CLI) never touch them.
@@ -170,6 +202,13 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   // Probe with a present prot: a non-present one would be L1TF-inverted by pte_pfn on 6.18 x86.
   const presentProt = spec.predicates.present[0]?.value ?? 0n;
   const pfnBits = countLowOnes(kernel.pte_pfn(kernel.pfn_pte(maskBig(spec.wordBits), presentProt)));
+  // The largest aligned pfn that survives mk_huge_pmd → pmd_pfn, probed the same way.
+  let hugePfnBits: number | null = null;
+  if (huge) {
+    const order = huge.HPAGE_PMD_SHIFT - spec.PAGE_SHIFT;
+    const back = kernel.pmd_pfn(kernel.mk_huge_pmd(maskBig(spec.wordBits) & ~maskBig(order), presentProt));
+    hugePfnBits = back === 0n ? 0 : back.toString(2).length;
+  }
   const top = spec.levels[0]!;
   const constants: VariantConstants = {
     PAGE_SHIFT: spec.PAGE_SHIFT,
@@ -188,6 +227,10 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     fileRoundtripBits,
     pfnBits,
     physBits: spec.physBits,
+    hasThp: huge !== undefined,
+    HPAGE_PMD_SHIFT: huge ? huge.HPAGE_PMD_SHIFT : null,
+    HPAGE_PMD_ORDER: huge ? huge.HPAGE_PMD_SHIFT - spec.PAGE_SHIFT : null,
+    hugePfnBits,
   };
 
   const cfgSuffix = cfgKey ? `+${cfgKey}` : '';

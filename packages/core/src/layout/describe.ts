@@ -17,7 +17,7 @@ export interface BitRange {
 }
 
 export interface PteFormat {
-  readonly name: 'present' | 'swap' | 'file' | 'migration';
+  readonly name: 'present' | 'swap' | 'file' | 'migration' | 'huge-pmd';
   readonly title: string;
   /** ranges, highest bits first */
   readonly ranges: readonly BitRange[];
@@ -87,6 +87,47 @@ export function pteFormats(v: Variant): PteFormat[] {
     formats.push({ name: 'migration', title: `migration entry (swap type ${types.join('/')}, offset = pfn)`, ranges: swapRanges('type', 'pfn') });
   }
   return formats;
+}
+
+/**
+ * The PMD-mapped THP format, mk_huge_pmd = pmd_mkhuge(pfn_pmd(pfn, prot)),
+ * where the variant has THP. Kept out of pteFormats: it is a pmd, not a pte.
+ */
+export function hugePmdFormat(v: Variant): PteFormat | undefined {
+  const h = v.era === '6.18' ? v.spec.huge : undefined;
+  if (!h) return undefined;
+  const f = h.pfn.field;
+  const lsb = f.spans[0]!.lsb;
+  const top = lsb + fieldWidth(f) - 1;
+  const ranges: BitRange[] = [];
+  if (h.pfn.maskToHpage) {
+    const from = h.HPAGE_PMD_SHIFT - lsb;
+    const inv = h.pfn.l1tfInvert ? ' (~ when not present, L1TF)' : '';
+    ranges.push({ msb: top, lsb: h.HPAGE_PMD_SHIFT, name: 'pfn', kind: 'field', detail: `pfn[${top - lsb}:${from}]${inv}` });
+    ranges.push({ msb: h.HPAGE_PMD_SHIFT - 1, lsb, name: 'pfn below HPAGE_PMD_ORDER', kind: 'zero', detail: 'pfn_pmd masks the pfn out of these bits' });
+  } else {
+    ranges.push(...fieldRanges(f));
+  }
+  const constants = h.mkhuge.set | (h.pfn.set ?? 0n);
+  const named = (bit: number) => {
+    const own = h.bits?.find((b) => b.bit === bit);
+    const pte = v.spec.bits.find((b) => b.bit === bit && b.when !== 'not-present' && b.when !== 'swap');
+    return own?.macro ?? own?.name ?? pte?.macro ?? pte?.name ?? `bit ${bit}`;
+  };
+  for (const bit of bitsOf(constants)) ranges.push({ msb: bit, lsb: bit, name: named(bit), kind: 'constant', detail: '1' });
+  const taken = (bit: number) => (bit >= lsb && bit <= top) || ((constants >> BigInt(bit)) & 1n) === 1n;
+  for (const b of [...(h.bits ?? []), ...v.spec.bits]) {
+    if (b.when === 'not-present' || b.when === 'swap' || taken(b.bit)) continue;
+    if (ranges.some((r) => r.kind === 'flag' && r.lsb === b.bit)) continue;
+    ranges.push({ msb: b.bit + (b.width ?? 1) - 1, lsb: b.bit, name: b.name, kind: 'flag', ...(b.macro ? { detail: b.macro } : {}) });
+  }
+  const src = h.pfn.source;
+  return {
+    name: 'huge-pmd',
+    title: `PMD-mapped THP (pmd_mkhuge(pfn_pmd), HPAGE_PMD_SHIFT ${h.HPAGE_PMD_SHIFT})`,
+    ranges: sorted(ranges),
+    source: `${src.file}${src.lines ? ` ${src.lines}` : ''} (v6.18)`,
+  };
 }
 
 /** `63:59` or `6` */

@@ -4,7 +4,17 @@
  */
 import type { Variant } from '../compile/variant.js';
 import { hex } from '../u64/pair.js';
-import { bitSpan, pteFormats } from './describe.js';
+import { bitSpan, hugePmdFormat, pteFormats } from './describe.js';
+
+function sizeText(shift: number): string {
+  return shift >= 20 ? `${2 ** (shift - 20)} MiB` : `${2 ** (shift - 10)} KiB`;
+}
+
+function thpCell(v: Variant): string {
+  const c = v.constants;
+  if (!c.hasThp) return v.era === '2.6.21' ? '— (THP came in 2.6.38)' : '— (no CONFIG_TRANSPARENT_HUGEPAGE for this format; see quirks)';
+  return `HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT} (${sizeText(c.HPAGE_PMD_SHIFT!)}), HPAGE_PMD_ORDER ${c.HPAGE_PMD_ORDER}; huge pmds hold ${c.hugePfnBits} pfn bits`;
+}
 
 export function variantMarkdown(v: Variant): string {
   const c = v.constants;
@@ -18,8 +28,10 @@ export function variantMarkdown(v: Variant): string {
   lines.push(`| MAX_SWAPFILES | ${c.MAX_SWAPFILES} |`);
   lines.push(`| swap offset | ${c.maxSwapOffsetBits} bits, max ${hex(c.maxSwapOffset, c.wordBits)}; ${c.swapSizeLimit.name} ${hex(c.swapSizeLimit.pages, c.wordBits)} pages |`);
   lines.push(`| PTE_FILE_MAX_BITS | ${c.PTE_FILE_MAX_BITS === null ? '— (no nonlinear mappings)' : `${c.PTE_FILE_MAX_BITS}${c.fileRoundtripBits !== c.PTE_FILE_MAX_BITS ? ` (only ${c.fileRoundtripBits} survive pte_to_pgoff)` : ''}`} |`);
+  lines.push(`| PMD-mapped THP | ${thpCell(v)} |`);
   lines.push('');
-  for (const format of pteFormats(v)) {
+  const huge = hugePmdFormat(v);
+  for (const format of huge ? [...pteFormats(v), huge] : pteFormats(v)) {
     lines.push(`### ${format.title}`, '');
     if (format.source) lines.push(`From \`${format.source}\`.`, '');
     lines.push('| bits | name | detail |', '| --- | --- | --- |');

@@ -88,6 +88,59 @@ export interface PfnSpec {
   readonly source: Source;
 }
 
+/**
+ * pfn_pmd / pmd_pfn of a huge pmd. The pfn is placed as pfn_pte places it;
+ * where the kernel masks with a huge-page mask (x86 PHYSICAL_PMD_PAGE_MASK),
+ * the pfn bits below HPAGE_PMD_ORDER are silently dropped.
+ */
+export interface HugePfnSpec {
+  /** pmd bits of the pfn, placed as in a pte (x86: bits 12–51); no `encodeWidth` where pfn_pmd masks (ppc64: PTE_RPN_MASK) */
+  readonly field: Field;
+  /**
+   * pfn_pmd keeps only the pmd bits at and above HPAGE_PMD_SHIFT (x86:
+   * `pfn &= PHYSICAL_PMD_PAGE_MASK`), so an unaligned pfn loses its low
+   * HPAGE_PMD_ORDER bits; absent where the whole field is kept (ppc64: an
+   * unaligned pfn survives). Needs a single-span field.
+   */
+  readonly maskToHpage?: boolean;
+  /** pmd_pfn reads through the huge-page mask only when this matches (x86 pmd_pfn_mask: _PAGE_PSE set), the whole field otherwise */
+  readonly maskWhen?: Matcher;
+  /** 6.18 x86 L1TF: pfn stored inverted when the prot (pfn_pmd) or the pmd (pmd_pfn) is non-zero and not present */
+  readonly l1tfInvert?: boolean;
+  /** __supported_pte_mask applied to a present prot (x86 check_pgprot) */
+  readonly supportedMask?: 'present-prot';
+  /** bits pfn_pmd itself sets (ppc64 book3s: __pmd_mkhuge inside pfn_pmd) */
+  readonly set?: bigint;
+  readonly source: Source;
+}
+
+/**
+ * PMD-mapped transparent huge pages (THP, 6.18 era only: THP came in
+ * 2.6.38). Present only where the variant's kernel config can have
+ * CONFIG_TRANSPARENT_HUGEPAGE (the arch selects HAVE_ARCH_TRANSPARENT_HUGEPAGE)
+ * for its page-table format; a variant without it says why in `quirks`.
+ * Core derives pfn_pmd, pmd_pfn, pmd_mkhuge, mk_huge_pmd (= pmd_mkhuge(pfn_pmd()),
+ * what folio_mk_pmd does), pmd_trans_huge and pmd_present from it.
+ */
+export interface HugePmdSpec {
+  /** HPAGE_PMD_SHIFT (= PMD_SHIFT): a huge pmd maps 2^HPAGE_PMD_SHIFT bytes; HPAGE_PMD_ORDER is HPAGE_PMD_SHIFT − PAGE_SHIFT */
+  readonly HPAGE_PMD_SHIFT: number;
+  readonly shiftSource: Source;
+  readonly pfn: HugePfnSpec;
+  /** pmd_mkhuge: bits it sets (x86 _PAGE_PSE; 0 on ppc64 book3s, where pfn_pmd already made the pmd huge) */
+  readonly mkhuge: { readonly set: bigint; readonly source: Source };
+  /** pmd_trans_huge: any matcher matches */
+  readonly transHuge: { readonly match: readonly Matcher[]; readonly source: Source };
+  /** pmd_present: any matcher matches (x86 also counts _PAGE_PSE, ppc64 needs no _PAGE_PTE) */
+  readonly present: { readonly match: readonly Matcher[]; readonly source: Source };
+  /** a pmd pointing to a pte table as pmd_populate writes it: `set` bits plus the table's frame in `pfn` */
+  readonly table: { readonly set: bigint; readonly pfn: Field; readonly source: Source };
+  /** where the arch makes CONFIG_TRANSPARENT_HUGEPAGE possible (selects HAVE_ARCH_TRANSPARENT_HUGEPAGE) */
+  readonly config: Source;
+  /** bits with a pmd-only meaning, for docs (ppc64 hash-64K: bit 13 is H_PAGE_THP_HUGE) */
+  readonly bits?: readonly PteBit[];
+}
+
 export interface PredicateSpec {
   /** pte_none: all bits outside `ignore` are zero */
   readonly none: { readonly ignore: bigint };
@@ -140,6 +193,8 @@ export interface VariantSpec {
   readonly pfn: PfnSpec;
   readonly swap: SwapSpec;
   readonly file?: FileSpec;
+  /** PMD-mapped THP (6.18 only); absent where CONFIG_TRANSPARENT_HUGEPAGE cannot be set for this format */
+  readonly huge?: HugePmdSpec;
   /** x86: the NX bit, dropped from __supported_pte_mask when CONFIG X86_NX=n */
   readonly nxBit?: number;
   readonly sources: readonly Source[];

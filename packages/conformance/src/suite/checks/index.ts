@@ -2,6 +2,7 @@ import type { ConformanceCheck } from '../types.js';
 import { BASIC_CHECKS } from './basic.js';
 import { CLASSIFIER_CHECKS } from './classifier.js';
 import { FILE_CHECKS } from './file.js';
+import { HUGE_CHECKS } from './huge.js';
 import { LAYOUT_CHECKS } from './layout.js';
 import { ORACLE_CHECKS } from './oracle.js';
 import { SPECIAL_CHECKS } from './special.js';
@@ -15,5 +16,6 @@ export const CHECKS: readonly ConformanceCheck[] = [
   ...FILE_CHECKS,
   ...SPECIAL_CHECKS,
   ...CLASSIFIER_CHECKS,
+  ...HUGE_CHECKS,
   ...ORACLE_CHECKS,
 ];

@@ -5,6 +5,7 @@
 import { newReg, toBig, maskBig, type Variant } from '@mmsim/core';
 import fc from 'fast-check';
 import { hi, lo, uint } from '../arbitraries.js';
+import { alignedPfns, hasThp, tablePmd } from './huge.js';
 import { expectEqual, property } from '../assert.js';
 import type { ConformanceCheck } from '../types.js';
 
@@ -84,6 +85,42 @@ export const ORACLE_CHECKS: readonly ConformanceCheck[] = [
           modifier(h, l, reg);
           expectEqual(v, `${name}(0x${pte.toString(16)})`, k.modify(name, pte), toBig(reg.hi, reg.lo));
         }
+      });
+    },
+  },
+  {
+    id: 'oracle.huge',
+    group: 'oracle',
+    title: 'fast pfn_pmd / mk_huge_pmd / pmd_pfn / pmd_mkhuge / pmd_trans_huge / pmd_present equal the BigInt layer on any input',
+    applies: hasThp,
+    run(v, ctx) {
+      const reg = newReg();
+      const f = v.fast;
+      const k = v.kernel;
+      const P = v.constants.pteBits;
+      const prot = fc.oneof(fc.constantFrom(...Object.values(v.spec.prots)), uint(P));
+      property(v, ctx, fc.tuple(uint(v.constants.wordBits), prot), ([pfn, p]) => {
+        f.pfn_pmd!(hi(pfn), lo(pfn), hi(p), lo(p), reg);
+        expectEqual(v, `fast pfn_pmd(0x${pfn.toString(16)}, 0x${p.toString(16)})`, k.pfn_pmd(pfn, p), toBig(reg.hi, reg.lo));
+        const w = [f.pfn_pmd_hi!(hi(pfn), lo(pfn), hi(p), lo(p)), f.pfn_pmd_lo!(hi(pfn), lo(pfn), hi(p), lo(p))] as const;
+        expectEqual(v, `fast pfn_pmd_hi/lo(0x${pfn.toString(16)}, 0x${p.toString(16)})`, k.pfn_pmd(pfn, p), toBig(w[0], w[1]));
+        f.mk_huge_pmd!(hi(pfn), lo(pfn), hi(p), lo(p), reg);
+        expectEqual(v, `fast mk_huge_pmd(0x${pfn.toString(16)}, 0x${p.toString(16)})`, k.mk_huge_pmd(pfn, p), toBig(reg.hi, reg.lo));
+      });
+      const pmds = fc.oneof(
+        uint(P),
+        alignedPfns(v).chain((pfn) => fc.constantFrom(...Object.values(v.spec.prots)).map((p) => k.mk_huge_pmd(pfn, p))),
+        uint(64).map((frame) => tablePmd(v, frame)),
+      );
+      property(v, ctx, pmds, (pmd) => {
+        const [h, l] = [hi(pmd), lo(pmd)];
+        f.pmd_pfn!(h, l, reg);
+        expectEqual(v, `fast pmd_pfn(0x${pmd.toString(16)})`, k.pmd_pfn(pmd), toBig(reg.hi, reg.lo), v.constants.wordBits);
+        expectEqual(v, `fast pmd_pfn_hi/lo(0x${pmd.toString(16)})`, k.pmd_pfn(pmd), toBig(f.pmd_pfn_hi!(h, l), f.pmd_pfn_lo!(h, l)), v.constants.wordBits);
+        f.pmd_mkhuge!(h, l, reg);
+        expectEqual(v, `fast pmd_mkhuge(0x${pmd.toString(16)})`, k.pmd_mkhuge(pmd), toBig(reg.hi, reg.lo));
+        expectEqual(v, `fast pmd_trans_huge(0x${pmd.toString(16)})`, k.pmd_trans_huge(pmd), f.pmd_trans_huge!(h, l));
+        expectEqual(v, `fast pmd_present(0x${pmd.toString(16)})`, k.pmd_present(pmd), f.pmd_present!(h, l));
       });
     },
   },
