@@ -1,6 +1,6 @@
 export { Machine } from './kernel/machine.js';
 export type { MachineOptions, Mm, Process } from './kernel/machine.js';
-export { FrameTable, OutOfFramesError } from './kernel/frames.js';
+export { FrameTable, OutOfFramesError, MAX_NODES } from './kernel/frames.js';
 export { PageTable } from './kernel/pagetable.js';
 export { VmaSet } from './kernel/vma.js';
 export type { Vma } from './kernel/vma.js';
@@ -34,7 +34,13 @@ export { swapoff } from './kernel/swapoff.js';
 export { do_swap_page } from './kernel/swap-in.js';
 export { reclaim_anon_page } from './kernel/vmscan.js';
 export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } from './kernel/fremap.js';
-export { do_mremap } from './kernel/mremap.js';
+export { do_mremap, do_mremap_path } from './kernel/mremap.js';
+export type { MremapRequest, MremapResult } from './kernel/mremap.js';
+export { do_move_pages_path } from './kernel/move-pages.js';
+export type { MovePagesResult } from './kernel/move-pages.js';
+export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN } from './kernel/migrate.js';
+export { anon_vma_chain } from './kernel/rmap.js';
+export { runPath } from './kernel/sched.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
 export { try_to_free_pages, try_to_unmap_file } from './kernel/reclaim.js';
 export { get_user_pages, pin_user_pages, unpin_user_page, device_write, device_read, FOLL_WRITE, FOLL_GET, FOLL_PIN, FOLL_LONGTERM, GUP_PIN_COUNTING_BIAS } from './kernel/gup.js';
@@ -43,3 +49,28 @@ export { COW_POLICIES, defaultCowPolicy } from './kernel/cow-policy.js';
 export type { CowPolicy } from './kernel/cow-policy.js';
 export * from './explore/index.js';
 export * from './races/index.js';
+// --- PMD-mapped THP (kernel/huge_memory.ts), special device files, the race rules ---
+export { create_device, isDevice } from './kernel/fs.js';
+export {
+  hasThp,
+  thpState,
+  split_huge_page,
+  split_huge_page_path,
+  largeFolioAt,
+  folioHead,
+  folioMapped,
+  folioLargeMapcount,
+  entireMapcount,
+  pmdFrame,
+  isHugeZeroPmd,
+  vma_is_anonymous,
+  VM_FAULT_FALLBACK,
+  PG_head,
+  PG_tail,
+} from './kernel/huge_memory.js';
+export type { ThpState } from './kernel/huge_memory.js';
+export type { HugePmd } from './kernel/pagetable.js';
+export { zap_pte_range_path } from './kernel/memory.js';
+export { do_madvise_path } from './kernel/madvise.js';
+export { defaultPolicies, POLICY_VALUES } from './kernel/policies.js';
+export type { Policies, AnonPolicy } from './kernel/policies.js';

@@ -74,9 +74,9 @@ for (const spec of [x86_64_2621, x86_64_618]) {
   }
 }
 console.log('');
-console.log('race programs: exhaustive DFS within the race\'s bound (stops at the first failure; the state cache where the race has one)');
-console.log('race               variant        policy           bound  schedules    steps      ms  schedules/s  failing schedule');
+console.log('race scenarios (packages/mm/scenarios/races): exhaustive DFS within the scenario\'s bound, every schedule on a fresh machine through the simulator\'s own kernel paths (stops at the first failure)');
+console.log('race                   variant        policy           bound  schedules    steps      ms  schedules/s    steps/s  failing schedule');
 for (const r of raceRows) {
-  console.log(`${r.race.padEnd(17)}  ${r.variant.padEnd(13)}  ${r.policy.padEnd(15)}  ${String(r.bound).padStart(5)}  ${String(r.schedules).padStart(9)}  ${String(r.states).padStart(7)}  ${r.ms.toFixed(1).padStart(6)}  ${r.schedulesPerSec.toFixed(0).padStart(11)}  ${r.failure ?? '—'}`);
+  console.log(`${r.race.padEnd(21)}  ${r.variant.padEnd(13)}  ${r.policy.padEnd(15)}  ${String(r.bound).padStart(5)}  ${String(r.schedules).padStart(9)}  ${String(r.states).padStart(7)}  ${r.ms.toFixed(1).padStart(6)}  ${r.schedulesPerSec.toFixed(0).padStart(11)}  ${((r.states * 1000) / r.ms).toFixed(0).padStart(9)}  ${r.failure ?? '—'}`);
 }
 if (jsonAt >= 0) writeFileSync(args[jsonAt + 1]!, `${JSON.stringify({ workers: rows, races: raceRows }, null, 2)}\n`);

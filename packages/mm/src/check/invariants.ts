@@ -6,15 +6,25 @@
  * - no pte maps a freed frame, and no pte lies outside a VMA;
  * - an in-use anonymous frame is mapped or held by something (no leak);
  * - a pte maps a file page only while it is in the page cache (the
- *   2007 fault-vs-invalidate race breaks this one).
+ *   2007 fault-vs-invalidate race breaks this one);
+ * - a migration entry names a page some migration still holds: in use and
+ *   locked (or held by a path mid-operation). Migration installs its
+ *   entries with the old page locked and removes them all before unlocking
+ *   it; an entry outliving that — the 2011 mremap-vs-rmap_walk race — names
+ *   a page that is freed next, and a fault there waits in
+ *   migration_entry_wait for ever.
  * A broken one is reported naming the rule, the frame or pte, and where.
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine } from '../kernel/machine.js';
-import { PG_anon, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
+import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
+import { migration_entry_pfn } from '../kernel/migrate.js';
+// --- THP (huge_memory.ts): huge pmds and large folios ---
+import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, thpState } from '../kernel/huge_memory.js';
+import { zappingOf } from '../kernel/memory.js';
 
 export interface Violation {
-  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte';
+  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte' | 'migration-entry';
   readonly message: string;
   readonly frame?: number;
   readonly pid?: number;
@@ -56,6 +66,23 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
           } else users[slot]!++;
           continue;
         }
+        if (cls === PteClassCode.migration) {
+          const pfn = migration_entry_pfn(m, hi, lo);
+          const frame = f.frameOf(pfn);
+          const free = frame < 0 || frame >= f.highWater || f.isFree(frame);
+          // a page of a large folio is locked and held through its head (split_huge_page's unmap_folio)
+          const owner = free ? frame : folioHead(m, frame);
+          if (free || ((f.flags[owner]! & PG_locked) === 0 && !held?.has(owner))) {
+            out.push({
+              rule: 'migration-entry',
+              pid: p.pid,
+              vpn,
+              frame,
+              message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} is a migration entry for pfn 0x${pfn.toString(16)}, which ${free ? 'is free' : 'no migration holds'}: the migration finished without restoring it, and a fault there waits in migration_entry_wait for ever`,
+            });
+          }
+          continue;
+        }
         if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
         const frame = m.pteFrame(hi, lo);
         if (frame < 0 || frame >= f.highWater || f.isFree(frame)) {
@@ -73,6 +100,29 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
             message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} maps pfn 0x${f.pfn(frame).toString(16)}, a file page no longer in the page cache (truncated or invalidated): the process sees data the file no longer has`,
           });
         }
+      }
+    }
+  }
+  // a pte zap_pte_range has cleared but not yet unmapped (its stop, under the pte lock) still counts
+  for (const [frame, n] of zappingOf(m) ?? []) if (frame < f.highWater) counted[frame]! += n;
+  // --- THP: huge pmds (PMD-mapped folios) count in their folio's entire mapcount ---
+  const thp = thpState(m);
+  const entireCounted = new Map<number, number>();
+  if (thp !== null) {
+    for (const p of m.procs) {
+      if (!p.alive) continue;
+      for (const h of p.mm.pgtable.huge.values()) {
+        const vma = p.mm.vmas.lookup(h.vpn);
+        if (!vma || vma.end < h.vpn + thp.nr) {
+          out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn: h.vpn, message: `pid ${p.pid}: the huge pmd at vpn 0x${h.vpn.toString(16)} is not inside one VMA` });
+        }
+        if (isHugeZeroPmd(m, h)) continue; // the huge zero folio: no rmap accounting
+        const head = pmdFrame(m, h.hi, h.lo);
+        if (head < 0 || head >= f.highWater || f.isFree(head) || (f.flags[head]! & PG_head) === 0) {
+          out.push({ rule: 'freed-frame', pid: p.pid, frame: head, message: `pid ${p.pid}: the huge pmd at vpn 0x${h.vpn.toString(16)} maps pfn 0x${(head + f.pfnBase).toString(16)}, which is not the head of a live large folio` });
+          continue;
+        }
+        entireCounted.set(head, (entireCounted.get(head) ?? 0) + 1);
       }
     }
   }
@@ -102,6 +152,37 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
     const flags = f.flags[frame]!;
     const zero = (flags & PG_zero) !== 0;
     if (zero && m.era === '6.18') continue; // special ptes: no struct page accounting
+    // --- THP: a large folio's references are its head's; each page keeps its own (PTE) mapcount ---
+    if (thp !== null && (flags & (PG_head | PG_tail)) !== 0) {
+      if (f.maps(frame) !== counted[frame]!) {
+        out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: mapcount ${f.maps(frame)} but ${counted[frame]} ptes map it (a page of a large folio)` });
+      }
+      if ((flags & PG_tail) !== 0) {
+        const head = folioHead(m, frame);
+        if (f.refs(frame) !== 1 || pinRefs[frame]! !== 0) {
+          out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: a tail page of the large folio at pfn ${head + f.pfnBase} has refcount ${f.refs(frame)} and ${pinRefs[frame]} references held on it: a large folio's references are its head's` });
+        }
+        if (f.isFree(head) || (f.flags[head]! & PG_head) === 0) {
+          out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a tail page whose head (pfn ${head + f.pfnBase}) is not a live large folio` });
+        }
+        continue;
+      }
+      let mapped = entireCounted.get(frame) ?? 0;
+      if (entireMapcount(m, frame) !== mapped) {
+        out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: entire mapcount ${entireMapcount(m, frame)} but ${mapped} huge pmds map the folio` });
+      }
+      let extra = 0;
+      for (let i = 0; i < thp.nr; i++) {
+        mapped += f.maps(frame + i);
+        extra += pinRefs[frame + i]!;
+      }
+      const folioHolders = mapped + extra + ((flags & PG_swapcache) !== 0 ? thp.nr : 0);
+      if (f.refs(frame) !== folioHolders) {
+        out.push({ rule: 'refcount', frame, message: `pfn ${frame + f.pfnBase}: the large folio's refcount is ${f.refs(frame)} but it has ${folioHolders} holders (PMD and PTE mappings, references held mid-operation)` });
+      }
+      if (folioHolders === 0) out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a large folio nothing maps or holds` });
+      continue;
+    }
     const mapcount = f.maps(frame);
     if (mapcount !== counted[frame]!) {
       out.push({ rule: 'mapcount', frame, message: `pfn ${frame + f.pfnBase}: mapcount ${mapcount} but ${counted[frame]} ptes map it` });

@@ -8,6 +8,8 @@
  * VM_DONTCOPY (MADV_DONTFORK) VMAs are not inherited; VM_WIPEONFORK ones
  * are inherited empty. A COW mapping has both parent and child ptes
  * write-protected; 6.18 also clears PG_anon_exclusive (page_try_dup_anon_rmap).
+ * A huge pmd is copied whole (copy_huge_pmd, huge_memory.ts); a pte of a
+ * PTE-mapped large folio takes its reference on the folio.
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm, Process } from './machine.js';
@@ -15,6 +17,7 @@ import { alloc_anon_copy, setAnonPte, zap_pte_range } from './memory.js';
 import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { isSpecialZero } from './rmap.js';
+import { copy_huge_pmd, folioHead, PG_large } from './huge_memory.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 
 function is_cow_mapping(flags: number): boolean {
@@ -42,7 +45,12 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
   // page_needs_cow_for_dma(): only with PageAnonExclusive (5.19+ here) and an mm that pinned
   const pinned = m.cowPolicy === 'anon-exclusive' && m.pins.length > 0 && mm_has_pinned(m, src);
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    const s = spt.walk(vpn, false);
+    let s = spt.walk(vpn, false);
+    if (s < 0 && spt.huge.size !== 0) {
+      const ps = spt.pmdSlot(vpn, false);
+      // copy_pmd_range(): a huge pmd goes whole, unless copy_huge_pmd had to split it (-EAGAIN: copy the ptes)
+      if (ps >= 0 && spt.hugeAt(ps) !== undefined && !copy_huge_pmd(m, dst, src, vma, ps)) s = spt.walk(vpn, false);
+    }
     if (s < 0) {
       vpn += spt.ptrsPerPte - 1 - (vpn % spt.ptrsPerPte);
       continue;
@@ -71,9 +79,9 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
         continue;
       }
       if (!isSpecialZero(m, frame)) {
-        // page_dup_rmap(): one more mapping with its reference
+        // page_dup_rmap(): one more mapping with its reference (a large folio's reference is its head's)
         f.mapInc(frame);
-        f.get(frame);
+        f.get((f.flags[frame]! & PG_large) !== 0 ? folioHead(m, frame) : frame);
         if ((f.flags[frame]! & PG_zero) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
       }
       if (cow) {

@@ -1,7 +1,8 @@
 /**
- * Physical frames and their struct page, as typed arrays (22 bytes a
+ * Physical frames and their struct page, as typed arrays (23 bytes a
  * frame): flags (u16), refcount and mapcount (u16, with an overflow table
- * past 65534), mapping (i32), index (f64) and a content tag (i32). The swap
+ * past 65534), mapping (i32), index (f64), a content tag (i32) and the
+ * NUMA node (u8, page_to_nid). The swap
  * slot of a swap-cache page (page->private) is kept sparsely, since few
  * frames have one.
  *
@@ -18,7 +19,12 @@ export interface FrameTableOptions {
   readonly max: number;
   /** pfn of frame 0 */
   readonly pfnBase?: number;
+  /** NUMA nodes with memory (default 2: node 0, where processes allocate, and node 1 for move_pages) */
+  readonly nodes?: number;
 }
+
+/** MAX_NUMNODES of the model: node ids fit the u8 node array. */
+export const MAX_NODES = 64;
 
 export class OutOfFramesError extends Error {
   override readonly name = 'OutOfFramesError';
@@ -36,6 +42,16 @@ export class FrameTable {
   readonly index: Float64Array;
   /** content tag id (0 = all zeroes) */
   readonly tag: Int32Array;
+  /**
+   * page_to_nid(): the node each frame was allocated on. Frames are not
+   * carved into per-node pfn ranges: one free list serves every node and a
+   * frame takes the node its allocation asked for (the node's own free
+   * pages, as far as the model can tell), so allocation order — and every
+   * pfn the observations label — is the same with one node or many.
+   */
+  readonly node: Uint8Array;
+  /** nodes with memory (N_MEMORY); node ids are 0 … nodes-1 */
+  nodes: number;
   /** page->private of swap-cache pages: their swap slot id */
   readonly swapSlot = new Map<number, number>();
   private readonly refOverflow = new Map<number, number>();
@@ -60,6 +76,9 @@ export class FrameTable {
     this.mapping = new Int32Array(n);
     this.index = new Float64Array(n);
     this.tag = new Int32Array(n);
+    this.node = new Uint8Array(n);
+    this.nodes = options.nodes ?? 2;
+    if (!Number.isInteger(this.nodes) || this.nodes < 1 || this.nodes > MAX_NODES) throw new RangeError(`nodes ${this.nodes} is out of range 1 to ${MAX_NODES}`);
   }
 
   get capacity(): number {
@@ -70,8 +89,12 @@ export class FrameTable {
     return this.used;
   }
 
-  /** alloc_page(): a frame with refcount 1, everything else clear. */
-  alloc(): number {
+  /**
+   * alloc_page(): a frame with refcount 1, everything else clear, on `node`
+   * (alloc_pages_node; default node 0, the local node of every simulated
+   * process).
+   */
+  alloc(node = 0): number {
     let frame: number;
     if (this.freeHead >= 0) {
       frame = this.freeHead;
@@ -86,6 +109,7 @@ export class FrameTable {
     }
     this.flags[frame] = PG_inuse;
     this.refcount[frame] = 1;
+    this.node[frame] = node;
     this.used++;
     return frame;
   }

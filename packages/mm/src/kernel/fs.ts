@@ -1,6 +1,8 @@
 /**
  * The file syscalls of the scenarios: creating a file by writing its pages,
- * pread/pwrite through the page cache, unlink.
+ * pread/pwrite through the page cache, unlink; and special device files
+ * whose ->mmap sets no vm_ops and which have no ->fault (kcov's
+ * /sys/kernel/debug/kcov is the one of the 2018 thread).
  */
 import { SyscallError } from './errno.js';
 import { add_to_page_cache, find_or_read_page, type FsKind, type Inode } from './filemap.js';
@@ -15,6 +17,27 @@ export function create_file(m: Machine, name: string, fs: Exclude<FsKind, 'shmem
   for (let i = 0; i < pages; i++) add_to_page_cache(m, inode, i, m.tags.intern(`${prefix}${i}`), true);
   m.files.set(name, inode);
   return inode;
+}
+
+const DEVICES = new WeakSet<Inode>();
+
+/**
+ * A special device file of `pages` pages of i_size (`file K dev N K`): no
+ * page cache, and an ->mmap that installs nothing and sets no vm_ops, so a
+ * mapping of it has no ->fault (what a fault there gets is the `anon`
+ * rule's: policies.ts).
+ */
+export function create_device(m: Machine, name: string, pages: number): Inode {
+  if (m.files.has(name)) throw new SyscallError('EEXIST', `file ${name} exists`);
+  const inode = m.newInode(name, 'tmpfs', pages * m.variant.constants.PAGE_SIZE);
+  DEVICES.add(inode);
+  m.files.set(name, inode);
+  return inode;
+}
+
+/** Whether the inode is a special device file (create_device). */
+export function isDevice(inode: Inode): boolean {
+  return DEVICES.has(inode);
 }
 
 /** pread() of one page: the bytes below EOF and the tag. */

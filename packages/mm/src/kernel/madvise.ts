@@ -1,13 +1,23 @@
 /**
  * madvise(2) (mm/madvise.c). Which advice exists depends on the era:
  * 2.6.21 has NORMAL..DONTNEED, REMOVE, DONTFORK/DOFORK; MADV_FREE (4.5),
- * WIPEONFORK/KEEPONFORK (4.14), COLD/PAGEOUT (5.4) and POPULATE_READ/WRITE
- * (5.14) are -EINVAL there.
+ * WIPEONFORK/KEEPONFORK (4.14), COLD/PAGEOUT (5.4), POPULATE_READ/WRITE
+ * (5.14) and HUGEPAGE/NOHUGEPAGE (2.6.38) are -EINVAL there.
+ *
+ * MADV_HUGEPAGE/NOHUGEPAGE exist only with CONFIG_TRANSPARENT_HUGEPAGE
+ * (6.18 mm/madvise.c madvise_behavior_valid lists them under #ifdef
+ * CONFIG_TRANSPARENT_HUGEPAGE): on a 6.18 variant without THP they are
+ * -EINVAL too. On large folios (huge_memory.ts): DONTNEED splits a huge
+ * pmd it covers in part (zap_pmd_range); FREE and PAGEOUT split the folio
+ * and then act on its pages (the kernel frees or swaps a whole THP when the
+ * range covers it; the model always splits first); COLD splits a folio the
+ * range covers in part (madvise_cold_or_pageout_pte_range), as the host's
+ * thp_anon recording shows.
  */
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
-import { zap_pte_range } from './memory.js';
+import { zap_pte_range_path } from './memory.js';
 import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
@@ -15,7 +25,9 @@ import { page_remove_rmap } from './rmap.js';
 import { reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swap.js';
 import { shmem_writeout } from './filemap.js';
-import { VM_DONTCOPY, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+import { folioHead, hasThp, largeFolioAt, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
+import { runPath, type KernelPath } from './sched.js';
 
 export const ADVICE = [
   'DONTNEED',
@@ -30,6 +42,8 @@ export const ADVICE = [
   'KEEPONFORK',
   'POPULATE_READ',
   'POPULATE_WRITE',
+  'HUGEPAGE',
+  'NOHUGEPAGE',
 ] as const;
 export type Advice = (typeof ADVICE)[number];
 
@@ -41,7 +55,22 @@ const SINCE: Partial<Record<Advice, string>> = {
   PAGEOUT: '5.4',
   POPULATE_READ: '5.14',
   POPULATE_WRITE: '5.14',
+  HUGEPAGE: '2.6.38',
+  NOHUGEPAGE: '2.6.38',
 };
+
+/** MADV_COLD on part of a large folio splits it (madvise_cold_or_pageout_pte_range: folio_pte_batch covers less than the folio). */
+function split_partly_covered(m: Machine, mm: Mm, start: number, end: number): void {
+  const st = thpState(m);
+  if (st === null || st.folios === 0) return;
+  for (let vpn = start; vpn < end; vpn++) {
+    const head = largeFolioAt(m, mm, vpn);
+    if (head < 0) continue;
+    const vma = mm.vmas.lookup(vpn)!;
+    const first = vma.start + (m.frames.index[head]! - vma.pgoff);
+    if (first < start || first + st.nr > end) split_huge_page(m, folioHead(m, head));
+  }
+}
 
 /**
  * The present ptes of [vma.start, vma.end) whose page is mapped exactly once
@@ -111,32 +140,50 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
 }
 
 export function do_madvise(m: Machine, mm: Mm, start: number, pages: number, advice: Advice): void {
+  runPath(do_madvise_path(m, mm, start, pages, advice));
+}
+
+/** madvise() as a kernel path: MADV_DONTNEED's zap stops where zap_pte_range does (memory.ts); the rest runs whole. */
+export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: number, advice: Advice): KernelPath {
   const since = SINCE[advice];
   if (m.era === '2.6.21' && since) throw new SyscallError('EINVAL', `MADV_${advice} does not exist in 2.6.21 (added in ${since})`);
+  if ((advice === 'HUGEPAGE' || advice === 'NOHUGEPAGE') && !hasThp(m)) {
+    throw new SyscallError('EINVAL', `MADV_${advice} needs CONFIG_TRANSPARENT_HUGEPAGE, which ${m.variant.key} cannot have`);
+  }
   if (pages <= 0) return;
   const end = start + pages;
   // -ENOMEM for an unmapped hole, after applying the advice to what is mapped
   let covered = 0;
   for (const v of mm.vmas.overlapping(start, end)) covered += Math.min(v.end, end) - Math.max(v.start, start);
-  const changesFlags = advice === 'DONTFORK' || advice === 'DOFORK' || advice === 'WIPEONFORK' || advice === 'KEEPONFORK';
+  const changesFlags = advice === 'DONTFORK' || advice === 'DOFORK' || advice === 'WIPEONFORK' || advice === 'KEEPONFORK' || advice === 'HUGEPAGE' || advice === 'NOHUGEPAGE';
   if (advice === 'WIPEONFORK') {
     for (const v of mm.vmas.overlapping(start, end)) {
       if (v.flags & VM_SHARED || v.file !== null) throw new SyscallError('EINVAL', 'MADV_WIPEONFORK works on private anonymous memory only');
     }
   }
-  const vmas = changesFlags ? splitRange(mm, start, end) : mm.vmas.overlapping(start, end);
+  const vmas = changesFlags ? splitRange(m, mm, start, end) : mm.vmas.overlapping(start, end);
   for (const v of vmas) {
     const s = Math.max(v.start, start);
     const e = Math.min(v.end, end);
     switch (advice) {
       case 'DONTNEED':
-        zap_pte_range(m, mm, v, s, e);
+        // madvise_dontneed_single_vma → zap_page_range_single (mmap_lock held; PT_RECLAIM on)
+        yield* zap_pte_range_path(m, mm, v, s, e, true, true);
         break;
       case 'FREE':
+        if (!(v.file !== null || v.shmem || v.flags & VM_SHARED)) split_folios_in(m, mm, s, e);
         madvise_free(m, mm, { ...v, start: s, end: e });
         break;
       case 'PAGEOUT':
+        split_folios_in(m, mm, s, e);
         madvise_pageout(m, mm, { ...v, start: s, end: e });
+        break;
+      case 'HUGEPAGE':
+        // hugepage_madvise()
+        v.flags = (v.flags & ~VM_NOHUGEPAGE) | VM_HUGEPAGE;
+        break;
+      case 'NOHUGEPAGE':
+        v.flags = (v.flags & ~VM_HUGEPAGE) | VM_NOHUGEPAGE;
         break;
       case 'POPULATE_READ':
       case 'POPULATE_WRITE':
@@ -162,6 +209,8 @@ export function do_madvise(m: Machine, mm: Mm, start: number, pages: number, adv
         break;
       }
       case 'COLD':
+        split_partly_covered(m, mm, s, e);
+        break;
       case 'WILLNEED':
         break;
     }

@@ -11,18 +11,35 @@
  *   6.18 reuses when PageAnonExclusive, or when the folio's refcount is 1
  *   (wp_can_reuse_anon_folio), and marks it exclusive again. The rule is
  *   the machine's cowPolicy (cow-policy.ts), defaulting to the era's.
+ * - PMD-mapped THP (6.18, variants with a huge pmd format): the pmd level
+ *   of handle_mm_fault and zap_pmd_range is huge_memory.ts's; a page of a
+ *   large folio is COWed and zapped folio-aware (its reference is the
+ *   folio's).
  */
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
-import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap, page_remove_rmap } from './rmap.js';
+import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
+import { migration_entry_wait } from './migrate.js';
 import { free_swap_and_cache } from './swap.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
 import { runPath, type KernelPath } from './sched.js';
-import { VM_NONLINEAR, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_HUGEPAGE, VM_NONLINEAR, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { find_or_read_page, pagesOf } from './filemap.js';
 import { PteClassCode } from '@mmsim/core';
+import { pte_lock, pte_unlock } from './locks.js';
+import {
+  entireMapcount,
+  folioHead,
+  huge_pmd_access,
+  huge_pmd_fault,
+  PG_large,
+  remove_rmap_pte,
+  VM_FAULT_FALLBACK,
+  wp_can_reuse_large_anon_folio,
+  zap_huge_pmds,
+} from './huge_memory.js';
 
 export const FAULT_FLAG_WRITE = 1;
 
@@ -61,7 +78,7 @@ export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
  */
 function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number, unshare = false): void {
   const frame = alloc_anon_copy(m, vma, vpn, old);
-  page_remove_rmap(m, old);
+  remove_rmap_pte(m, old);
   if (unshare) {
     m.mkPte(frame, vma.flags & ~VM_WRITE);
     m.modify('pte_mkyoung');
@@ -83,9 +100,16 @@ export function alloc_anon_copy(m: Machine, vma: Vma, vpn: number, old: number):
 }
 
 /** Whether do_wp_page may reuse the anon page under the machine's COW rule (cow-policy.ts). */
-function can_reuse_anon_page(m: Machine, frame: number): boolean {
+function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
   const f = m.frames;
   const policy = m.cowPolicy;
+  if ((f.flags[frame]! & PG_large) !== 0) {
+    // a page of a PTE-mapped large folio: the folio's counts decide (6.18 wp_can_reuse_anon_folio → __wp_can_reuse_large_anon_folio)
+    const head = folioHead(m, frame);
+    if (policy === 'mapcount') return f.maps(frame) + entireMapcount(m, head) === 1;
+    if (policy === 'refcount') return f.refs(head) === 1;
+    return (f.flags[frame]! & PG_anon_exclusive) !== 0 || wp_can_reuse_large_anon_folio(m, mm, frame);
+  }
   if (policy === 'mapcount') return f.maps(frame) === 1; // can_share_swap_page()
   if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
   return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
@@ -106,7 +130,7 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
     return VM_FAULT_OK;
   }
   if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
-    if (can_reuse_anon_page(m, frame)) {
+    if (can_reuse_anon_page(m, mm, frame)) {
       if (m.cowPolicy === 'anon-exclusive') f.flags[frame]! |= PG_anon_exclusive;
       if (unshare) return VM_FAULT_OK; // exclusive now; the pte stays as it was
       m.pteHi = hi;
@@ -137,6 +161,11 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
 export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, cls: number, write: boolean): number {
   if (cls === PteClassCode.none) {
     if (vma.file === null) return do_anonymous_page(m, mm, vma, vpn, slot, write);
+    if (vma.noVmOps === true) {
+      // a special device that set no vm_ops: vma_is_anonymous() (vm_ops NULL) gets anonymous memory;
+      // under vma_dummy_vm_ops do_fault() finds no ->fault: SIGBUS (6.18 mm/memory.c do_fault; policies.ts `anon`)
+      return m.policies.anon === 'dummy_vm_ops' ? VM_FAULT_SIGBUS : do_anonymous_page(m, mm, vma, vpn, slot, write);
+    }
     const path = do_fault(m, mm, vma, vpn, slot, write);
     if (!m.sched.deferFaults) return runPath(path);
     m.sched.pending = path;
@@ -153,11 +182,22 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
     m.sched.pending = path;
     return VM_FAULT_RETRY;
   }
+  // do_swap_page on a migration entry: wait for the migration, then retry (migrate.ts)
+  if (cls === PteClassCode.migration) return migration_entry_wait(m, mm, vpn, hi, lo);
   return VM_FAULT_SIGBUS;
 }
 
-/** handle_mm_fault(): walk (allocating the tables) to the pte, then handle_pte_fault. */
+/**
+ * handle_mm_fault(): the pmd level first where a THP may be (create_huge_pmd
+ * on a none pmd, wp_huge_pmd / huge_pmd_set_accessed on a huge one:
+ * huge_memory.ts, 6.18 mm/memory.c __handle_mm_fault), then walk
+ * (allocating the tables) to the pte and handle_pte_fault.
+ */
 export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags: number): number {
+  if ((vma.flags & VM_HUGEPAGE) !== 0 || mm.pgtable.huge.size !== 0) {
+    const ret = huge_pmd_fault(m, mm, vma, vpn, (flags & FAULT_FLAG_WRITE) !== 0);
+    if (ret !== VM_FAULT_FALLBACK) return ret;
+  }
   const slot = mm.pgtable.walk(vpn, true);
   const hi = mm.pgtable.hi(slot);
   const lo = mm.pgtable.lo(slot);
@@ -189,6 +229,16 @@ export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: numb
   let major = 0;
   for (let tries = 0; tries < 3; tries++) {
     const slot = pt.walk(vpn, false);
+    if (slot < 0 && pt.huge.size !== 0) {
+      // no pte table: a huge pmd the MMU walks to (a PMD-mapped THP or the huge zero folio)?
+      const frame = huge_pmd_access(m, mm, vpn, write, tag);
+      if (frame >= 0) {
+        m.lastTag = m.frames.tag[frame]!;
+        m.lastMinor = minor;
+        m.lastMajor = major;
+        return TOUCH_OK;
+      }
+    }
     const hi = slot < 0 ? 0 : pt.hi(slot);
     const lo = slot < 0 ? 0 : pt.lo(slot);
     const cls = slot < 0 ? PteClassCode.none : fast.classify(hi, lo);
@@ -259,10 +309,39 @@ export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, ta
   }
 }
 
-/** zap_pte_range(): clear the ptes of [start, end) in one VMA, dropping what they map. */
-export function zap_pte_range(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
+/**
+ * Pages whose pte zap_pte_range has cleared but whose rmap it has not yet
+ * dropped, by frame: the state at its stop between the two (explorer runs
+ * only). Legal under the pte lock the zap holds, so checkInvariants counts
+ * them as still mapped.
+ */
+const ZAPPING = new WeakMap<Machine, Map<number, number>>();
+
+/** The pages mid-zap (see ZAPPING), or undefined. */
+export function zappingOf(m: Machine): ReadonlyMap<number, number> | undefined {
+  return ZAPPING.get(m);
+}
+
+/**
+ * zap_pmd_range() + zap_pte_range() (6.18 mm/memory.c) over [start, end) of
+ * one VMA, as a kernel path: under the pte lock, huge pmds first
+ * (huge_memory.ts zap_huge_pmds: whole ones go, partly covered ones are
+ * split), then each pte is cleared (ptep_get_and_clear_full) and only then
+ * is its page's rmap dropped (zap_present_folio_ptes →
+ * folio_remove_rmap_ptes). Between the two a lockless reader sees a none
+ * pte while the page is still counted as mapped — the window of the 2021
+ * THP split race: while the explorer drives the machine the path stops
+ * there (the stop is inline: one generator per call, none per pte).
+ * `reclaimPt`: PT_RECLAIM (6.14+, x86_64 only: ARCH_SUPPORTS_PT_RECLAIM)
+ * frees a pte table MADV_DONTNEED left empty over its whole range.
+ * `mmapLocked`: the caller holds mmap_lock (munmap, madvise, exit).
+ */
+export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number, end: number, reclaimPt = false, mmapLocked = true): KernelPath {
   const pt = mm.pgtable;
   const fast = m.variant.fast;
+  const on = m.sched.on;
+  yield* pte_lock(m, mm, 'zap_pte_range: pte lock; ptep_get_and_clear');
+  if (pt.huge.size !== 0) zap_huge_pmds(m, mm, vma, start, end, mmapLocked);
   for (let vpn = start; vpn < end; vpn++) {
     const slot = pt.walk(vpn, false);
     if (slot < 0) {
@@ -277,13 +356,54 @@ export function zap_pte_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
     if (cls === PteClassCode.swap) {
       const dev = m.swaps[fast.pte_to_swp_type(hi, lo)];
       if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(hi, lo));
+      pt.set(slot, 0, 0);
     } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
       // the pte's dirty bit moves to the file page before the pte goes (set_page_dirty)
       if ((m.frames.flags[frame]! & PG_anon) === 0 && m.isPteDirty(hi, lo) && frame !== m.zeroFrame) m.frames.flags[frame]! |= PG_dirty;
-      page_remove_rmap(m, frame);
+      pt.set(slot, 0, 0);
+      if (on) {
+        let z = ZAPPING.get(m);
+        if (!z) ZAPPING.set(m, (z = new Map()));
+        z.set(frame, (z.get(frame) ?? 0) + 1);
+        yield m.sched.point('zap_pte_range: folio_remove_rmap_ptes (the pte is none already; the page still counts it as mapped until now)');
+        const n = z.get(frame)! - 1;
+        if (n === 0) z.delete(frame);
+        else z.set(frame, n);
+      }
+      remove_rmap_pte(m, frame);
+    } else {
+      pt.set(slot, 0, 0);
     }
-    pt.set(slot, 0, 0);
   }
-  void vma;
+  if (reclaimPt) reclaim_pt(m, mm, start, end);
+  yield* pte_unlock(m, mm, 'zap_pte_range: pte lock dropped');
+}
+
+/**
+ * PT_RECLAIM (6.14+, mm/pt_reclaim.c via zap_pte_range): a pte table whose
+ * whole range MADV_DONTNEED zapped goes when every pte in it is none, so
+ * the pmd is none again (the host's thp_anon recording: a THP is faulted
+ * in there next). Only where the arch selects ARCH_SUPPORTS_PT_RECLAIM
+ * (arch/x86/Kconfig: X86_64).
+ */
+function reclaim_pt(m: Machine, mm: Mm, start: number, end: number): void {
+  if (m.era !== '6.18' || m.variant.id !== 'x86_64') return;
+  const pt = mm.pgtable;
+  const fast = m.variant.fast;
+  const n = pt.ptrsPerPte;
+  for (let base = Math.ceil(start / n) * n; base + n <= end; base += n) {
+    const ps = pt.pmdSlot(base, false);
+    if (ps < 0) continue;
+    const t = pt.tableBase(ps);
+    if (t < 0) continue;
+    let empty = true;
+    for (let i = 0; i < n && empty; i++) empty = fast.pte_none(pt.hi(t + i), pt.lo(t + i));
+    if (empty) pt.freePteTable(ps);
+  }
+}
+
+/** zap_pte_range() run whole (munmap, exit, MADV_DONTNEED outside the explorer). */
+export function zap_pte_range(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
+  runPath(zap_pte_range_path(m, mm, vma, start, end));
 }

@@ -1,43 +1,474 @@
 /**
- * Migration entries (mm/migrate.c, mm/rmap.c): try_to_migrate_one()
- * replaces a present pte with a migration entry naming the page's pfn
- * (SWP_MIGRATION_WRITE for a writable pte, else _READ) and drops that pte's
- * rmap and reference — the migration holds its own. remove_migration_pte()
- * turns such an entry back into a present pte, for the new page or (when
- * migration failed) the old one.
+ * Page migration (mm/migrate.c, mm/rmap.c): move one page's contents to a
+ * new page, on another NUMA node, while processes keep it mapped.
+ *
+ * migrate_pages → unmap_and_move (2.6.21 mm/migrate.c 600–690; 6.18
+ * migrate_pages_batch → migrate_folio_unmap / migrate_folio_move, mm/migrate.c
+ * ~1200–1420): with the old page locked and held by the migration's
+ * isolation reference,
+ *   1. try_to_migrate — an rmap walk (the anon_vma's VMAs in chain order
+ *      under the anon_vma lock, or the file's i_mmap under the i_mmap lock)
+ *      replaces every pte of the page with a migration entry naming its
+ *      pfn (try_to_migrate_one; 2.6.21 try_to_unmap_one with migration=1);
+ *   2. if nothing maps the page any more and nobody else holds a reference,
+ *      the new page takes its data, flags and page- or swap-cache slot
+ *      (move_to_new_page / move_to_new_folio);
+ *   3. remove_migration_ptes — the same walk turns every migration entry
+ *      for the old page back into a present pte, for the new page (or for
+ *      the old one when the migration failed: migrate_folio_undo_src);
+ *   4. the old page is unlocked and its isolation reference dropped, which
+ *      frees it after a successful move.
+ * A walk that misses a pte (the 2011 mremap race: move_page_tables slipped
+ * it from a VMA the walk had not reached to one it had passed) leaves
+ * either a mapped page (try_to_migrate: the migration fails and is
+ * retried, -EAGAIN) or a migration entry behind (remove_migration_ptes: it
+ * names the old page, which is then freed — checkInvariants'
+ * 'migration-entry' rule).
+ *
+ * A fault on a migration entry waits for the migration (migration_entry_wait,
+ * called from do_swap_page): it sleeps until the page is unlocked, then the
+ * fault is retried.
+ *
+ * Each step that takes or drops a lock is a stop point for the explorer
+ * (sched.ts); the walks also stop before each lockless pte read
+ * (page_vma_mapped_walk / 2.6.21 page_check_address read the pte before
+ * taking its lock and skip a VMA whose pte does not match).
  */
-import { PteClassCode } from '@mmsim/core';
+import { migrationEntrySupportsAd, PteClassCode, swpPfnBits, type Variant } from '@mmsim/core';
+import { KernelBug, type Inode } from './filemap.js';
+import { maybe_dma_pinned } from './gup.js';
+import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import type { Machine, Mm } from './machine.js';
-import { page_remove_rmap } from './rmap.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_locked, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from './page-flags.js';
+import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
+import type { KernelPath } from './sched.js';
+import { VM_FAULT_OK, VM_FAULT_RETRY } from './signals.js';
+import { slotOffset, slotType } from './swap.js';
+import { i_mmap } from './truncate.js';
+import { mkSwapPte } from './vmscan.js';
+import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
+import { wantsWritenotify } from './fault-file.js';
 
-/** try_to_migrate_one() for one present pte mapping `frame`. */
-export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: number): void {
-  const pt = mm.pgtable;
-  const write = m.pteWrite(pt.hi(slot), pt.lo(slot));
-  const type = m.variant.swapTypes.byName(write ? 'SWP_MIGRATION_WRITE' : 'SWP_MIGRATION_READ')!.type;
-  const pfn = m.frames.pfn(frame);
+/** the migration's verdicts (unmap_and_move's rc) */
+export const MIGRATE_OK = 0;
+export const MIGRATE_EAGAIN = -11;
+/** migrate_pages: passes over a page that keeps failing with -EAGAIN (2.6.21 and 6.18: 10) */
+export const MIGRATE_PASSES = 10;
+
+// ---------------------------------------------------------------- entries
+
+/** SWP_PFN_BITS and the young/dirty bits above them (6.18 swapops.h SWP_MIG_YOUNG/DIRTY), per variant. */
+interface EntryLayout {
+  readonly pfnBits: number;
+  readonly ad: boolean;
+}
+const layouts = new WeakMap<Variant, EntryLayout>();
+function layout(v: Variant): EntryLayout {
+  let l = layouts.get(v);
+  if (!l) {
+    l = { pfnBits: swpPfnBits(v), ad: migrationEntrySupportsAd(v) };
+    layouts.set(v, l);
+  }
+  return l;
+}
+
+/** The swap offset of a migration entry's pte, as a number (offsets stay below 2^53). */
+function entryOffset(m: Machine, hi: number, lo: number): number {
   const fast = m.variant.fast;
-  pt.set(slot, fast.swp_entry_to_pte_hi(type, 0, pfn), fast.swp_entry_to_pte_lo(type, 0, pfn));
-  page_remove_rmap(m, frame);
+  return fast.pte_to_swp_offset_hi(hi, lo) * 2 ** 32 + fast.pte_to_swp_offset_lo(hi, lo);
+}
+
+/** migration_entry_to_pfn(): the pfn a migration entry names (the A/D bits masked off). */
+export function migration_entry_pfn(m: Machine, hi: number, lo: number): number {
+  return entryOffset(m, hi, lo) % 2 ** layout(m.variant).pfnBits;
 }
 
 /** Whether the pte (hi, lo) is a migration entry for `frame`. */
 export function is_migration_entry_of(m: Machine, hi: number, lo: number, frame: number): boolean {
+  return m.variant.fast.classify(hi, lo) === PteClassCode.migration && migration_entry_pfn(m, hi, lo) === m.frames.pfn(frame);
+}
+
+const softDirtyBits = new WeakMap<Variant, { present?: number; swap?: number }>();
+function softDirty(v: Variant): { present?: number; swap?: number } {
+  let s = softDirtyBits.get(v);
+  if (!s) {
+    const present = v.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
+    const swap = v.spec.swap.flags?.softDirty;
+    s = { ...(present !== undefined ? { present } : {}), ...(swap !== undefined ? { swap } : {}) };
+    softDirtyBits.set(v, s);
+  }
+  return s;
+}
+const bitOf = (hi: number, lo: number, bit: number): boolean => (bit >= 32 ? (hi >>> (bit - 32)) & 1 : (lo >>> bit) & 1) === 1;
+
+/**
+ * try_to_migrate_one() for one present pte mapping `frame` (6.18
+ * mm/rmap.c ~2200–2480; 2.6.21 try_to_unmap_one with migration, mm/rmap.c
+ * 600–700): the pte's dirty bit goes to the page; the pte becomes a
+ * migration entry — writable for a writable pte, else (6.18) readable-
+ * exclusive for a PageAnonExclusive page, else readable — carrying the
+ * young/dirty bits (6.18, where the offset has room) and soft-dirty; the
+ * pte's rmap and reference go. 2.6.21 gives an anon page in the swap cache
+ * its swap entry instead (swap_duplicate). 6.18 gives up on an exclusive
+ * anon page that may be DMA-pinned (folio_try_share_anon_rmap_pte fails):
+ * the pte stays and the result is false, which ends the walk.
+ */
+export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: number): boolean {
+  const pt = mm.pgtable;
+  const f = m.frames;
+  const hi = pt.hi(slot);
+  const lo = pt.lo(slot);
+  const flags = f.flags[frame]!;
+  const anonExclusive = m.era === '6.18' && (flags & (PG_anon | PG_anon_exclusive)) === (PG_anon | PG_anon_exclusive);
+  if (anonExclusive && maybe_dma_pinned(m, frame)) return false; // folio_try_share_anon_rmap_pte refuses a maybe-pinned page
+  if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+  const sd = softDirty(m.variant);
+  const wasSoftDirty = m.era === '6.18' && sd.present !== undefined && bitOf(hi, lo, sd.present);
+  if (m.era === '2.6.21' && (flags & (PG_anon | PG_swapcache)) === (PG_anon | PG_swapcache)) {
+    const id = f.swapSlot.get(frame)!;
+    const dev = m.swaps[slotType(id)]!;
+    mkSwapPte(m, dev.type, slotOffset(id), false, false);
+    dev.map[slotOffset(id)]!++; // swap_duplicate
+    pt.set(slot, m.pteHi, m.pteLo);
+    page_remove_rmap(m, frame);
+    return true;
+  }
+  const write = m.pteWrite(hi, lo);
+  const name = write ? 'SWP_MIGRATION_WRITE' : anonExclusive ? 'SWP_MIGRATION_READ_EXCLUSIVE' : 'SWP_MIGRATION_READ';
+  const type = m.variant.swapTypes.byName(name)!.type;
+  const l = layout(m.variant);
+  let offset = f.pfn(frame);
+  if (l.ad) {
+    const young = m.variant.modifierWords['pte_mkold'];
+    // pte_young(): the bits pte_mkold clears
+    if (young && ((hi & ~young.keepHi) !== 0 || (lo & ~young.keepLo) !== 0)) offset += 2 ** l.pfnBits;
+    if (m.isPteDirty(hi, lo)) offset += 2 ** (l.pfnBits + 1);
+  }
+  if (anonExclusive) f.flags[frame]! &= ~PG_anon_exclusive; // folio_try_share_anon_rmap_pte
   const fast = m.variant.fast;
-  return fast.classify(hi, lo) === PteClassCode.migration && fast.pte_to_swp_offset_lo(hi, lo) === m.frames.pfn(frame);
+  const offHi = Math.floor(offset / 2 ** 32);
+  const offLo = offset >>> 0;
+  let eHi = fast.swp_entry_to_pte_hi(type, offHi, offLo);
+  let eLo = fast.swp_entry_to_pte_lo(type, offHi, offLo);
+  if (wasSoftDirty && sd.swap !== undefined) {
+    if (sd.swap >= 32) eHi = (eHi | (1 << (sd.swap - 32))) >>> 0;
+    else eLo = (eLo | (1 << sd.swap)) >>> 0;
+  }
+  pt.set(slot, eHi, eLo);
+  page_remove_rmap(m, frame);
+  return true;
 }
 
 /**
- * remove_migration_pte(): where the pte at `slot` is still a migration entry
- * for `old`, map `target` there (with its rmap and reference). Returns
- * whether it did.
+ * remove_migration_pte() (6.18 mm/migrate.c ~300–400; 2.6.21 mm/migrate.c
+ * 125–195): where the pte at `slot` is still a migration entry for `old`,
+ * map `target` there with its rmap and reference: mk_pte with the VMA's
+ * protection; 2.6.21 makes it old, 6.18 old unless the entry kept the young
+ * bit, dirty when the entry and the page are, soft-dirty when the entry
+ * was; writable for a writable entry; and (6.18) a writable or
+ * readable-exclusive entry makes an anon page exclusive again
+ * (RMAP_EXCLUSIVE). Returns whether it did.
  */
 export function remove_migration_pte(m: Machine, mm: Mm, slot: number, old: number, target: number, vmFlags: number): boolean {
   const pt = mm.pgtable;
-  if (!is_migration_entry_of(m, pt.hi(slot), pt.lo(slot), old)) return false;
+  const hi = pt.hi(slot);
+  const lo = pt.lo(slot);
+  if (!is_migration_entry_of(m, hi, lo, old)) return false;
+  const special = m.variant.swapTypes.byType(m.variant.fast.pte_to_swp_type(hi, lo))!;
+  const f = m.frames;
   m.mkPte(target, vmFlags);
+  if (m.era === '6.18') {
+    const l = layout(m.variant);
+    const offset = entryOffset(m, hi, lo);
+    const young = l.ad && Math.floor(offset / 2 ** l.pfnBits) % 2 === 1;
+    const dirty = l.ad && Math.floor(offset / 2 ** (l.pfnBits + 1)) % 2 === 1;
+    const sd = softDirty(m.variant);
+    if (sd.swap !== undefined && bitOf(hi, lo, sd.swap)) m.modify('pte_mksoft_dirty');
+    if (!young) m.modify('pte_mkold');
+    if (dirty && (f.flags[target]! & PG_dirty) !== 0) m.modify('pte_mkdirty');
+  } else m.modify('pte_mkold');
+  if (special.write) m.modify('pte_mkwrite');
+  if (m.era === '6.18' && (special.write || special.exclusive) && (f.flags[target]! & PG_anon) !== 0) f.flags[target]! |= PG_anon_exclusive;
   pt.set(slot, m.pteHi, m.pteLo);
-  m.frames.mapInc(target);
-  m.frames.get(target);
+  f.mapInc(target);
+  f.get(target);
   return true;
+}
+
+// ---------------------------------------------------------------- the rmap walk
+
+interface Mapper {
+  readonly mm: Mm;
+  readonly vma: Vma;
+}
+
+const hex = (n: number): string => `0x${n.toString(16)}`;
+
+/**
+ * What an rmap walk of `frame` goes over and the lock that keeps it
+ * stable: the anon_vma's chain (rmap_walk_anon) or the file's i_mmap
+ * (rmap_walk_file).
+ */
+interface Walk {
+  readonly anon: number;
+  readonly inode: Inode | undefined;
+}
+
+function walkOf(m: Machine, frame: number): Walk {
+  const f = m.frames;
+  if ((f.flags[frame]! & PG_anon) !== 0) return { anon: f.mapping[frame]!, inode: undefined };
+  return { anon: 0, inode: m.inodes.get(f.mapping[frame]!) };
+}
+
+/**
+ * The VMAs the walk visits, in order (read under the walk's lock).
+ * Nonlinear VMAs (2.6.21) are not walked: their ptes do not follow the
+ * page's index, and 2.6.21 unmaps them by scanning (try_to_unmap_cluster)
+ * without migration entries — not modelled: a page mapped there stays
+ * mapped and its migration fails (-EAGAIN).
+ */
+function walkVmas(m: Machine, w: Walk): Mapper[] {
+  if (w.anon) return anon_vma_chain(m, w.anon);
+  return w.inode ? i_mmap(m, w.inode).filter((t) => (t.vma.flags & VM_NONLINEAR) === 0) : [];
+}
+
+function* walkLock(m: Machine, w: Walk, who: string): KernelPath {
+  if (w.anon) yield* anon_vma_lock(m, w.anon, `${who}: anon_vma lock; walk the anon_vma's VMAs in chain order`);
+  else if (w.inode) yield* i_mmap_lock(m, w.inode.id, `${who}: i_mmap lock; walk the file's VMAs`);
+}
+
+function* walkUnlock(m: Machine, w: Walk, who: string): KernelPath {
+  if (w.anon) yield* anon_vma_unlock(m, w.anon, `${who}: anon_vma lock dropped`);
+  else if (w.inode) yield* i_mmap_unlock(m, w.inode.id, `${who}: i_mmap lock dropped`);
+}
+
+function ptePresentFor(m: Machine, mm: Mm, slot: number, frame: number): boolean {
+  if (slot < 0) return false;
+  const hi = mm.pgtable.hi(slot);
+  const lo = mm.pgtable.lo(slot);
+  const cls = m.variant.fast.classify(hi, lo);
+  return (cls === PteClassCode.present || cls === PteClassCode.protnone) && m.pteFrame(hi, lo) === frame;
+}
+
+/**
+ * try_to_migrate() (6.18 mm/rmap.c ~2490–2530; 2.6.21 try_to_unmap with
+ * migration=1, mm/rmap.c 850–900): every pte mapping `frame` becomes a
+ * migration entry, VMA by VMA under the walk's lock; each VMA's pte is read
+ * without the pte lock first and skipped when it does not map the page.
+ */
+export function* try_to_migrate(m: Machine, frame: number): KernelPath {
+  const w = walkOf(m, frame);
+  const who = 'try_to_migrate';
+  yield* walkLock(m, w, who);
+  const vmas = walkVmas(m, w); // stable while the walk holds its lock
+  const index = m.frames.index[frame]!;
+  for (const { mm, vma } of vmas) {
+    const vpn = vma_address(vma, index);
+    if (vpn < 0) continue;
+    yield* unlocked(m, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: read the pte at ${hex(vpn)}`);
+    const slot = mm.pgtable.walk(vpn, false);
+    if (!ptePresentFor(m, mm, slot, frame)) continue;
+    yield* pte_lock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: pte lock; the pte at ${hex(vpn)} maps the page`);
+    let ok = true;
+    if (ptePresentFor(m, mm, slot, frame)) ok = try_to_migrate_one(m, mm, slot, frame);
+    yield* pte_unlock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: ${ok ? `migration entry installed at ${hex(vpn)}` : 'the page may be pinned: left mapped'}; pte lock dropped`);
+    if (!ok) break;
+  }
+  yield* walkUnlock(m, w, who);
+}
+
+/**
+ * remove_migration_ptes() (6.18 mm/migrate.c ~400–420 with rmap_walk;
+ * 2.6.21 remove_anon_migration_ptes / remove_file_migration_ptes,
+ * mm/migrate.c 197–245): every migration entry for `old` maps `target`
+ * again, VMA by VMA under the walk's lock; a VMA whose pte (read without
+ * the pte lock) is no such entry is skipped.
+ */
+export function* remove_migration_ptes(m: Machine, old: number, target: number): KernelPath {
+  const w = walkOf(m, target);
+  const who = 'remove_migration_ptes';
+  yield* walkLock(m, w, who);
+  const vmas = walkVmas(m, w);
+  const index = m.frames.index[target]!;
+  const pfn = `pfn ${hex(m.frames.pfn(target))}`;
+  for (const { mm, vma } of vmas) {
+    const vpn = vma_address(vma, index);
+    if (vpn < 0) continue;
+    yield* unlocked(m, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: read the pte at ${hex(vpn)}`);
+    const slot = mm.pgtable.walk(vpn, false);
+    if (slot < 0 || !is_migration_entry_of(m, mm.pgtable.hi(slot), mm.pgtable.lo(slot), old)) continue;
+    yield* pte_lock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: pte lock; the pte at ${hex(vpn)} is a migration entry`);
+    // mk_pte with vma->vm_page_prot: read-only for a shared mapping under writenotify
+    const done = remove_migration_pte(m, mm, slot, old, target, wantsWritenotify(m, vma) ? vma.flags & ~VM_SHARED : vma.flags);
+    yield* pte_unlock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: ${done ? `the pte at ${hex(vpn)} maps ${pfn}` : 'the entry went meanwhile'}; pte lock dropped`);
+  }
+  yield* walkUnlock(m, w, who);
+}
+
+// ---------------------------------------------------------------- isolation and migrate_pages
+
+const isolatedBy = new WeakMap<Machine, Set<number>>();
+function isolatedSet(m: Machine): Set<number> {
+  let s = isolatedBy.get(m);
+  if (!s) isolatedBy.set(m, (s = new Set()));
+  return s;
+}
+
+/**
+ * isolate_lru_page() / folio_isolate_lru(): take the page off the LRU for a
+ * migration, with a reference the path holds (m.sched.held). False when it
+ * is not on the LRU — another migration has it isolated already.
+ */
+export function isolate_lru_page(m: Machine, frame: number): boolean {
+  const s = isolatedSet(m);
+  if (s.has(frame)) return false;
+  s.add(frame);
+  m.sched.held.hold(frame);
+  return true;
+}
+
+/** putback_lru_page(): back on the LRU, the isolation reference dropped (which frees a migrated page). */
+export function putback_lru_page(m: Machine, frame: number): void {
+  isolatedSet(m).delete(frame);
+  m.sched.held.release(frame);
+}
+
+/** A reference the path already has (a fresh page's allocation reference), counted as held mid-operation. */
+function adoptHeld(m: Machine, frame: number): void {
+  const held = m.sched.held;
+  held.set(frame, (held.get(frame) ?? 0) + 1);
+}
+
+/**
+ * The references a page must have for migration to replace it, once
+ * nothing maps it: the isolation reference, plus the page cache's or the
+ * swap cache's (2.6.21 migrate_page_move_mapping's page_count check; 6.18
+ * folio_expected_ref_count). Anything more — a GUP pin, a 2.6.21
+ * migration_entry_wait holding the page — fails it with -EAGAIN.
+ */
+function expectedRefs(m: Machine, frame: number): number {
+  const flags = m.frames.flags[frame]!;
+  if ((flags & PG_anon) !== 0) return 1 + ((flags & PG_swapcache) !== 0 ? 1 : 0);
+  return 2;
+}
+
+/**
+ * move_to_new_page / move_to_new_folio: `copy` takes the old page's data,
+ * flags (migrate_page_copy / folio_migrate_flags), mapping and index, and
+ * its slot in the page cache or the swap cache with that cache's reference.
+ */
+function move_to_new_page(m: Machine, old: number, copy: number): void {
+  const f = m.frames;
+  const flags = f.flags[old]!;
+  f.tag[copy] = f.tag[old]!;
+  f.mapping[copy] = f.mapping[old]!;
+  f.index[copy] = f.index[old]!;
+  f.flags[copy]! |= flags & (PG_uptodate | PG_dirty | PG_anon | PG_swapbacked | PG_mappedtodisk | PG_swapcache);
+  if ((flags & PG_anon) === 0) {
+    const inode = m.inodes.get(f.mapping[old]!)!;
+    inode.cache.set(f.index[old]!, copy);
+    f.get(copy);
+    f.mapping[old] = 0;
+    f.put(old);
+  } else if ((flags & PG_swapcache) !== 0) {
+    const id = f.swapSlot.get(old)!;
+    m.swaps[slotType(id)]!.cache[slotOffset(id)] = copy;
+    f.swapSlot.set(copy, id);
+    f.swapSlot.delete(old);
+    f.get(copy);
+    f.flags[old]! &= ~PG_swapcache;
+    f.put(old);
+  }
+  f.flags[old]! &= ~(PG_dirty | PG_anon_exclusive);
+}
+
+/**
+ * unmap_and_move() for one pass (2.6.21 mm/migrate.c 600–690; 6.18
+ * migrate_folio_unmap + migrate_folio_move): lock the old page, unmap it
+ * into migration entries, and if nothing maps it and nobody else holds it,
+ * move it to a new page on `node` and point the entries there; else point
+ * them back at the old page (-EAGAIN). Returns MIGRATE_OK or MIGRATE_EAGAIN.
+ */
+export function* unmap_and_move(m: Machine, old: number, node: number): KernelPath<number> {
+  const f = m.frames;
+  // the page was freed from under us: only the isolation reference is left
+  if (f.refs(old) === 1 && f.maps(old) === 0) return MIGRATE_OK;
+  yield* lock_page(m, old, `migrate: lock_page of pfn ${hex(f.pfn(old))}`);
+  yield* try_to_migrate(m, old);
+  let rc = MIGRATE_EAGAIN;
+  if (f.maps(old) === 0 && f.refs(old) === expectedRefs(m, old)) {
+    const copy = f.alloc(node); // alloc_pages_node(node, GFP_HIGHUSER_MOVABLE | __GFP_THISNODE)
+    adoptHeld(m, copy);
+    f.flags[copy]! |= PG_locked; // nobody else knows the new page yet
+    move_to_new_page(m, old, copy);
+    yield* remove_migration_ptes(m, old, copy);
+    f.flags[copy]! &= ~PG_locked;
+    m.sched.held.release(copy); // folio_put(dst) / move_to_lru(newpage): the mappings keep it
+    rc = MIGRATE_OK;
+  } else {
+    yield* remove_migration_ptes(m, old, old);
+  }
+  yield* unlock_page(m, old, `migrate: unlock_page of pfn ${hex(f.pfn(old))}${rc === MIGRATE_OK ? '' : ' (still mapped or referenced: -EAGAIN)'}`);
+  return rc;
+}
+
+/**
+ * migrate_pages() of one isolated page to `node`: passes until it moves or
+ * MIGRATE_PASSES have failed with -EAGAIN; the isolation reference is
+ * dropped at the end (putback). Returns MIGRATE_OK or MIGRATE_EAGAIN.
+ */
+export function* migrate_pages(m: Machine, old: number, node: number): KernelPath<number> {
+  let rc = MIGRATE_EAGAIN;
+  for (let pass = 0; pass < MIGRATE_PASSES && rc !== MIGRATE_OK; pass++) rc = yield* unmap_and_move(m, old, node);
+  putback_lru_page(m, old);
+  return rc;
+}
+
+// ---------------------------------------------------------------- faults on migration entries
+
+/**
+ * migration_entry_wait() (2.6.21 mm/migrate.c 247–275; 6.18 mm/migrate.c
+ * ~440–480 → migration_entry_wait_on_locked), what do_swap_page does for a
+ * migration entry: sleep until the page under migration is unlocked, then
+ * retry the fault. 2.6.21 holds a reference to the page while it sleeps
+ * (get_page — which makes the migration's reference check fail, -EAGAIN);
+ * 6.18 waits on the folio lock without one.
+ *
+ * The wait is a kernel path: under the explorer it is left in
+ * m.sched.pending (VM_FAULT_RETRY) for access_path to run — it stops on the
+ * page lock, so the fault waits for the migration to finish. A migration
+ * entry whose page nobody is migrating (free, or not locked) is never
+ * removed: the kernel retries the fault for ever; here that is a
+ * KernelBug, as is a sequential fault on a page under migration (nothing
+ * could ever unlock it).
+ */
+export function migration_entry_wait(m: Machine, mm: Mm, vpn: number, hi: number, lo: number): number {
+  const f = m.frames;
+  const pfn = migration_entry_pfn(m, hi, lo);
+  const frame = f.frameOf(pfn);
+  const free = frame < 0 || frame >= f.highWater || f.isFree(frame);
+  if (free || (f.flags[frame]! & PG_locked) === 0) {
+    throw new KernelBug(
+      `migration_entry_wait: the migration entry at ${hex(vpn)} (mm ${mm.id}) names pfn ${hex(pfn)}, which ${free ? 'is free' : 'no migration holds locked'}: the fault waits and retries for ever`,
+    );
+  }
+  if (!m.sched.deferFaults) throw new KernelBug(`migration_entry_wait: a fault at ${hex(vpn)} sleeps on pfn ${hex(pfn)}, locked for a migration nothing can finish (no other thread runs)`);
+  m.sched.pending = wait_on_migration(m, frame);
+  return VM_FAULT_RETRY;
+}
+
+function* wait_on_migration(m: Machine, frame: number): KernelPath<number> {
+  const held = m.sched.held;
+  const ref = m.era === '2.6.21';
+  if (ref) held.hold(frame); // get_page
+  const pfn = hex(m.frames.pfn(frame));
+  yield* lock_page(m, frame, `migration_entry_wait: wait_on_page_locked(pfn ${pfn}): the migration has unlocked it`);
+  yield* unlock_page(m, frame, 'migration_entry_wait: woken; the fault is retried');
+  if (ref) held.release(frame); // put_page
+  return VM_FAULT_OK;
+}
+
+/** Whether a frame is the zero page (2.6.21 ZERO_PAGE: PageReserved; 6.18 is_zero_folio). */
+export function isZeroPage(m: Machine, frame: number): boolean {
+  return (m.frames.flags[frame]! & PG_zero) !== 0;
 }

@@ -8,6 +8,8 @@ import type { Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
 import { VM_FAULT_SIGBUS } from './signals.js';
+import { isDevice } from './fs.js';
+import { split_huge_pmd_if_needed } from './huge_memory.js';
 import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
@@ -49,6 +51,8 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
     file: inode ? { inode: inode.id } : null,
     anonVma: 0,
     shmem,
+    // a special device's ->mmap sets no vm_ops (kcov_mmap): what a fault gets is the `anon` rule's
+    ...(inode && isDevice(inode) ? { noVmOps: true } : {}),
   };
   mm.vmas.insert(vma);
   mm.vmas.mergeAround(vma.start, vma.end);
@@ -69,6 +73,8 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
     const forWrite = write && (vma.flags & VM_WRITE) !== 0;
     for (let tries = 0; tries < 3; tries++) {
       const slot = mm.pgtable.walk(vpn, false);
+      // a huge pmd that allows the access (GUP's follow_huge_pmd): nothing to fault; nor to touch (tag -1 is not written)
+      if (slot < 0 && mm.pgtable.huge.size !== 0 && huge_pmd_present(m, mm, vpn, forWrite)) break;
       const hi = slot < 0 ? 0 : mm.pgtable.hi(slot);
       const lo = slot < 0 ? 0 : mm.pgtable.lo(slot);
       if (slot >= 0 && fast.pte_present(hi, lo) && (!forWrite || m.pteWrite(hi, lo))) break;
@@ -77,13 +83,31 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
   }
 }
 
-/** Split VMAs so that [start, end) is covered by whole VMAs; returns those VMAs. */
-export function splitRange(mm: Mm, start: number, end: number): Vma[] {
+/** Whether a huge pmd maps vpn with the access allowed (no fault needed). */
+function huge_pmd_present(m: Machine, mm: Mm, vpn: number, write: boolean): boolean {
+  const pt = mm.pgtable;
+  const ps = pt.pmdSlot(vpn, false);
+  const h = ps < 0 ? undefined : pt.hugeAt(ps);
+  return h !== undefined && (!write || m.pteWrite(h.hi, h.lo));
+}
+
+/**
+ * Split VMAs so that [start, end) is covered by whole VMAs; returns those
+ * VMAs. __split_vma's vma_adjust_trans_huge (6.18 mm/huge_memory.c
+ * split_huge_pmd_if_needed): a huge pmd the new boundary cuts is split first.
+ */
+export function splitRange(m: Machine, mm: Mm, start: number, end: number): Vma[] {
   for (const v of mm.vmas.overlapping(start, end)) {
-    if (v.start < start) mm.vmas.split(v, start);
+    if (v.start < start) {
+      split_huge_pmd_if_needed(m, mm, v, start);
+      mm.vmas.split(v, start);
+    }
   }
   for (const v of mm.vmas.overlapping(start, end)) {
-    if (v.end > end) mm.vmas.split(v, end);
+    if (v.end > end) {
+      split_huge_pmd_if_needed(m, mm, v, end);
+      mm.vmas.split(v, end);
+    }
   }
   return mm.vmas.overlapping(start, end);
 }
@@ -91,9 +115,32 @@ export function splitRange(mm: Mm, start: number, end: number): Vma[] {
 /** do_munmap(): zap and remove [start, start+pages); unmapping a hole is not an error. */
 export function do_munmap(m: Machine, mm: Mm, start: number, pages: number): void {
   if (pages <= 0) throw new SyscallError('EINVAL', 'munmap: length is 0');
-  for (const v of splitRange(mm, start, start + pages)) {
+  const vmas = splitRange(m, mm, start, start + pages);
+  for (const v of vmas) {
     zap_pte_range(m, mm, v, v.start, v.end);
     mm.vmas.remove(v);
+  }
+  if (vmas.length > 0) free_pgtables(m, mm, start, start + pages);
+}
+
+/**
+ * free_pgtables() after an unmap (mm/memory.c): a pte table no VMA reaches
+ * any more goes (its ptes are all none by now), so a THP can be faulted in
+ * there after a new mmap.
+ */
+function free_pgtables(m: Machine, mm: Mm, start: number, end: number): void {
+  const pt = mm.pgtable;
+  const n = pt.ptrsPerPte;
+  const fast = m.variant.fast;
+  for (let base = start - (start % n); base < end; base += n) {
+    if (mm.vmas.overlapping(base, base + n).length > 0) continue;
+    const ps = pt.pmdSlot(base, false);
+    if (ps < 0) continue;
+    const t = pt.tableBase(ps);
+    if (t < 0) continue;
+    let empty = true;
+    for (let i = 0; i < n && empty; i++) empty = fast.pte_none(pt.hi(t + i), pt.lo(t + i));
+    if (empty) pt.freePteTable(ps);
   }
 }
 

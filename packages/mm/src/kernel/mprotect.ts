@@ -8,12 +8,19 @@
  * writable VMA, a pte of a PageAnonExclusive page is made writable at once
  * (can_change_pte_writable), so the next write takes no fault. 2.6.21 leaves
  * it read-only and the write goes through do_wp_page.
+ *
+ * A PMD-mapped THP (6.18): splitting the VMA at a boundary inside the huge
+ * pmd splits the pmd first (vma_adjust_trans_huge, in splitRange), so a
+ * huge pmd left in the range is covered whole and change_huge_pmd rewrites
+ * it (pmd_modify; writable at once for an exclusive anon folio,
+ * can_change_pmd_writable).
  */
 import { PteClassCode, hi32, lo32 } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { splitRange, protFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page-flags.js';
+import { isHugeZeroPmd, mkHugePmd, pmdFrame, thpState } from './huge_memory.js';
 import { VM_ACCOUNT, VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 const KEEP_BITS = ['accessed', 'dirty', 'special', 'soft_dirty', 'uffd_wp', 'saved_dirty', 'pcd', 'pwt'];
@@ -26,9 +33,27 @@ function keepMask(m: Machine): { hi: number; lo: number } {
   return { hi: hi32(mask), lo: lo32(mask) };
 }
 
+/** change_huge_pmd() (6.18 mm/huge_memory.c) for every huge pmd inside the VMA. */
+function change_huge_pmds(m: Machine, mm: Mm, vma: Vma, keep: { hi: number; lo: number }, tryWritable: boolean): void {
+  const st = thpState(m)!;
+  for (const h of mm.pgtable.huge.values()) {
+    if (h.vpn < vma.start || h.vpn + st.nr > vma.end) continue;
+    const zero = isHugeZeroPmd(m, h);
+    const head = pmdFrame(m, h.hi, h.lo);
+    mkHugePmd(m, head, zero ? vma.flags & ~VM_WRITE : vma.flags);
+    m.pteHi = (m.pteHi | (h.hi & keep.hi)) >>> 0;
+    m.pteLo = (m.pteLo | (h.lo & keep.lo)) >>> 0;
+    const flags = m.frames.flags[head]!;
+    if (!zero && tryWritable && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0) m.modify('pte_mkwrite');
+    h.hi = m.pteHi;
+    h.lo = m.pteLo;
+  }
+}
+
 function change_pte_range(m: Machine, mm: Mm, vma: Vma): void {
   const keep = keepMask(m);
   const tryWritable = m.era === '6.18' && (vma.flags & VM_WRITE) !== 0 && (vma.flags & VM_SHARED) === 0;
+  if (mm.pgtable.huge.size !== 0) change_huge_pmds(m, mm, vma, keep, tryWritable);
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
     const slot = mm.pgtable.walk(vpn, false);
     if (slot < 0) continue;
@@ -53,7 +78,7 @@ export function do_mprotect(m: Machine, mm: Mm, start: number, pages: number, pr
   for (const v of mm.vmas.overlapping(start, end)) covered += Math.min(v.end, end) - Math.max(v.start, start);
   if (covered < pages) throw new SyscallError('ENOMEM', 'mprotect: part of the range is not mapped');
   const want = protFlags(prot);
-  for (const v of splitRange(mm, start, end)) {
+  for (const v of splitRange(m, mm, start, end)) {
     v.flags = (v.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
     // mprotect_fixup(): a private mapping made writable is charged; the charge stays after
     if ((want & VM_WRITE) !== 0 && (v.flags & VM_SHARED) === 0) v.flags |= VM_ACCOUNT;

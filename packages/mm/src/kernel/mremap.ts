@@ -1,14 +1,45 @@
 /**
  * mremap(2) (mm/mremap.c): shrink, grow in place, or move.
  *
- * A move (move_vma → move_page_tables) carries the ptes themselves to the
- * new address: the same pfns, the same swap and file ptes; the VMA keeps its
- * pgoff and anon_vma so the rmap still finds every page. MREMAP_DONTUNMAP
- * (5.7; -EINVAL in 2.6.21) leaves the old VMA in place, empty.
+ * A move (move_vma → copy_vma, move_page_tables, do_munmap of the old
+ * range) carries the ptes themselves to the new address: the same pfns,
+ * the same swap, file and migration entries; the VMA keeps its pgoff and
+ * anon_vma so the rmap still finds every page. MREMAP_DONTUNMAP (5.7;
+ * -EINVAL in 2.6.21) leaves the old VMA in place, empty.
+ *
+ * The move is a kernel path (sched.ts) with the kernel's lock points, so
+ * the explorer can run an rmap walk against it — the 2011 race ("mremap:
+ * enforce rmap src/dst vma ordering in case of vma_merge succeeding in
+ * copy_vma", Andrea Arcangeli; the mremap thread of
+ * shared/reference/threads): copy_vma links the destination into the
+ * anon_vma's chain under the anon_vma lock; when vma_merge reuses a VMA
+ * already on the chain, the destination can sit before the source
+ * (rmap.ts anon_vma_chain). move_ptes then moves the ptes under the pte
+ * lock alone, and a walk that visited the destination before the move and
+ * visits the source after it misses the pte. The rule in force is
+ * m.policies.mremap (policies.ts):
+ * - 'merge-order' — nothing more (2.6.21 … 3.1);
+ * - 'order-tail' — copy_vma moves a merged destination to the tail of the
+ *   chain (anon_vma_moveto_tail, proposed as anon_vma_order_tail; 3.2,
+ *   removed by 108d6642ad81 in 3.7), so the walk sees the source first;
+ * - 'anon-vma-lock' — move_ptes takes the rmap locks (108d6642ad81, 3.7:
+ *   always; 38a76013ad80: only under need_rmap_locks, when the walk could
+ *   see the destination first — 6.18 mm/mremap.c take_rmap_locks ~140–155,
+ *   move_ptes ~186–200; copy_vma in mm/vma.c sets need_rmap_locks =
+ *   new_vma->vm_pgoff <= vma->vm_pgoff for the pgoff-sorted tree — here:
+ *   the destination is before the source on the chain).
+ * File VMAs: 2.6.21 move_ptes always takes i_mmap_lock (mm/mremap.c 80–95,
+ * against vmtruncate); 6.18 only under need_rmap_locks.
+ *
+ * mremap holds mmap_lock for write throughout.
  */
 import { SyscallError } from './errno.js';
+import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from './locks.js';
 import type { Machine, Mm } from './machine.js';
 import { do_munmap } from './mmap.js';
+import { mmap_lock, mmap_unlock } from './mmap-lock.js';
+import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
+import { runPath, type KernelPath } from './sched.js';
 import type { Vma } from './vma.js';
 
 export interface MremapRequest {
@@ -22,63 +53,149 @@ export interface MremapRequest {
   readonly newStart?: number;
 }
 
-/** move_page_tables(): move the ptes of [from, from+n) to [to, to+n). */
-function move_page_tables(mm: Mm, from: number, to: number, n: number): void {
-  const pt = mm.pgtable;
-  for (let i = 0; i < n; i++) {
-    const src = pt.walk(from + i, false);
-    if (src < 0) continue;
-    const hi = pt.hi(src);
-    const lo = pt.lo(src);
-    if (hi === 0 && lo === 0) continue;
-    pt.set(pt.walk(to + i, true), hi, lo);
-    pt.set(src, 0, 0);
-  }
+export interface MremapResult {
+  readonly moved: boolean;
+  readonly start: number;
 }
 
-export function do_mremap(m: Machine, mm: Mm, req: MremapRequest): { moved: boolean; start: number } {
+const hex = (n: number): string => `0x${n.toString(16)}`;
+const CLASS = ['none', 'pte', 'protnone pte', 'file pte', 'swap entry', 'migration entry', 'device entry', 'hwpoison entry', 'pte marker'];
+
+export function do_mremap(m: Machine, mm: Mm, req: MremapRequest): MremapResult {
+  return runPath(do_mremap_path(m, mm, req));
+}
+
+/** do_mremap() (2.6.21 mm/mremap.c 250–420; 6.18 mm/mremap.c do_mremap / mremap_to / mremap_at) as a kernel path. */
+export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelPath<MremapResult> {
   if (req.dontunmap && m.era === '2.6.21') throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP does not exist in 2.6.21 (added in 5.7)');
   if (req.fixed && !req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
   if (req.dontunmap && (!req.maymove || req.oldPages !== req.newPages)) throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and an unchanged size');
   if (req.newPages <= 0) throw new SyscallError('EINVAL', 'mremap: new size is 0');
   const vma = mm.vmas.lookup(req.start);
   if (!vma || req.start + req.oldPages > vma.end) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
-
   if (req.fixed) {
     const to = req.newStart!;
     if (to < req.start + req.oldPages && req.start < to + req.newPages) throw new SyscallError('EINVAL', 'mremap: the new range overlaps the old one');
+  }
+  const grow = !req.fixed && req.newPages > req.oldPages;
+  const inPlace = grow && req.start + req.oldPages === vma.end && mm.vmas.overlapping(vma.end, req.start + req.newPages).length === 0;
+  if (grow && !inPlace && !req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
+
+  yield* mmap_lock(m, mm, 'mremap: mmap_lock (write)');
+  let res: MremapResult;
+  if (req.fixed) {
+    const to = req.newStart!;
     do_munmap(m, mm, to, req.newPages);
     if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
-    return { moved: true, start: move_vma(m, mm, vma, req.start, Math.min(req.oldPages, req.newPages), to, req.newPages, req.dontunmap) };
-  }
-  if (req.newPages <= req.oldPages) {
+    res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, Math.min(req.oldPages, req.newPages), to, req.newPages, req.dontunmap) };
+  } else if (!grow) {
     if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
-    return { moved: false, start: req.start };
+    res = { moved: false, start: req.start };
+  } else if (inPlace) {
+    vma.end = req.start + req.newPages; // vma_adjust: grow in place
+    res = { moved: false, start: req.start };
+  } else {
+    let to = vma.end + 1;
+    while (mm.vmas.overlapping(to, to + req.newPages).length > 0) to += req.newPages;
+    res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, req.oldPages, to, req.newPages, false) };
   }
-  // grow: in place when the pages after the VMA are free
-  const end = req.start + req.newPages;
-  if (req.start + req.oldPages === vma.end && mm.vmas.overlapping(vma.end, end).length === 0) {
-    vma.end = end;
-    return { moved: false, start: req.start };
-  }
-  if (!req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
-  let to = vma.end + 1;
-  while (mm.vmas.overlapping(to, to + req.newPages).length > 0) to += req.newPages;
-  return { moved: true, start: move_vma(m, mm, vma, req.start, req.oldPages, to, req.newPages, false) };
+  yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
+  return res;
 }
 
-/** move_vma(): a new VMA at `to` with the old one's identity, the ptes moved, the old range unmapped. */
-function move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: number, newPages: number, dontunmap: boolean): number {
-  // isolate [from, from+n) as one VMA of its own
+/**
+ * move_vma() (2.6.21 mm/mremap.c 150–235; 6.18 mm/mremap.c move_vma →
+ * copy_vma_and_data): a VMA at `to` with the old one's identity, the ptes
+ * moved, the old range unmapped.
+ */
+function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: number, newPages: number, dontunmap: boolean): KernelPath<number> {
+  const anon = vma.anonVma;
+  const inode = m.inodeOf(vma);
+  // copy_vma (2.6.21 mm/mmap.c 2010–2060; 6.18 mm/vma.c copy_vma): vma_merge or a new VMA linked in, under the anon_vma lock
+  if (anon) yield* anon_vma_lock(m, anon, 'copy_vma: anon_vma lock; vma_merge or vma_link the destination');
   let old = vma;
   if (old.start < from) old = mm.vmas.split(old, from);
   if (old.end > from + n) mm.vmas.split(old, from + n);
+  if (anon) {
+    anon_vma_chain(m, anon); // every VMA on the chain so far comes before a new one
+    // the kernel splits the source only in the final do_munmap: until then the moved range is the original VMA, in its place
+    if (old !== vma) anon_vma_take_place(old, vma);
+  }
   const moved: Vma = { ...old, start: to, end: to + newPages };
   mm.vmas.insert(moved);
-  move_page_tables(mm, from, to, n);
+  anon_vma_link_tail(moved);
+  // vma_merge: grow the VMA before (`prev`) or after (`next`) the destination over it; the source itself is left alone
+  const end = to + newPages;
+  const prev = mm.vmas.list.find((v) => v.end === to);
+  const next = mm.vmas.list.find((v) => v.start === end);
+  if (prev && prev !== old) mm.vmas.mergeAround(to, to);
+  const grown = mm.vmas.lookup(to)!;
+  if (next && next !== old) {
+    mm.vmas.mergeAround(end, end);
+    // the kernel grows `next` down over the range (next keeps its place on the chain); the model keeps the lower object
+    if (grown === moved && moved.end > end) anon_vma_take_place(moved, next);
+  }
+  const dst = mm.vmas.lookup(to)!;
+  const merged = dst !== moved || dst.end > end;
+  let needRmapLocks = false;
+  if (anon && merged) {
+    if (m.policies.mremap === 'order-tail') anon_vma_link_tail(dst); // anon_vma_moveto_tail(new_vma)
+    else if (m.policies.mremap === 'anon-vma-lock') needRmapLocks = anon_vma_before(dst, old);
+  }
+  if (inode && merged && dst.pgoff <= old.pgoff) needRmapLocks = true; // the i_mmap tree is sorted by pgoff
+  if (anon) {
+    const placed = !merged ? 'a new VMA at the tail' : anon_vma_before(dst, old) ? `merged into the VMA at ${hex(dst.start)}, before the source` : `merged into the VMA at ${hex(dst.start)}, after the source`;
+    yield* anon_vma_unlock(m, anon, `copy_vma: the destination is ${placed} in the anon_vma chain; anon_vma lock dropped`);
+  }
+  yield* move_page_tables(m, mm, old, from, to, n, anon && needRmapLocks ? anon : 0, inode && (m.era === '2.6.21' || needRmapLocks) ? inode.id : 0);
   if (!dontunmap) {
+    // do_munmap of the old range: nothing left to zap; unlink_anon_vmas under the anon_vma lock, remove_vma
+    if (anon) yield* anon_vma_lock(m, anon, 'do_munmap: anon_vma lock; unlink the old VMA');
     mm.vmas.remove(old);
+    if (anon) yield* anon_vma_unlock(m, anon, 'do_munmap: the old VMA unlinked; anon_vma lock dropped');
   }
   mm.vmas.mergeAround(to, to + newPages);
   return to;
+}
+
+/**
+ * move_page_tables() → move_ptes() (2.6.21 mm/mremap.c 70–145; 6.18
+ * mm/mremap.c ~186–290): extent by extent (a pte table at a time), under
+ * the old and new pte locks — and the rmap locks when asked (`anonLock`,
+ * `iLock`: lock ids, 0 for none) — each pte moves as it is.
+ */
+function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: number, n: number, anonLock: number, iLock: number): KernelPath {
+  const pt = mm.pgtable;
+  const per = pt.ptrsPerPte;
+  const fast = m.variant.fast;
+  for (let i = 0; i < n; ) {
+    // get_extent(): to the end of the old and of the new pte table
+    const extent = Math.min(n - i, per - ((from + i) % per), per - ((to + i) % per));
+    if (pt.walk(from + i, false) < 0) {
+      i += extent; // get_old_pmd(): no pte table there, nothing to move
+      continue;
+    }
+    if (iLock) yield* i_mmap_lock(m, iLock, 'move_ptes: i_mmap lock');
+    if (anonLock) yield* anon_vma_lock(m, anonLock, 'move_ptes: take_rmap_locks: anon_vma lock');
+    yield* pte_lock(m, mm, `move_ptes: pte locks; ${hex(from + i)} → ${hex(to + i)}`);
+    let first = -1;
+    let count = 0;
+    for (let j = i; j < i + extent; j++) {
+      const src = pt.walk(from + j, false);
+      if (src < 0) continue;
+      const hi = pt.hi(src);
+      const lo = pt.lo(src);
+      if (hi === 0 && lo === 0) continue;
+      if (first < 0) first = fast.classify(hi, lo);
+      count++;
+      pt.set(pt.walk(to + j, true), hi, lo);
+      pt.set(src, 0, 0);
+    }
+    const what = count === 0 ? 'nothing moved' : count === 1 ? `${CLASS[first] ?? 'entry'} moved` : `${count} ptes moved`;
+    yield* pte_unlock(m, mm, `move_ptes: ${hex(from + i)} → ${hex(to + i)}: ${what}; pte locks dropped`);
+    if (anonLock) yield* anon_vma_unlock(m, anonLock, 'move_ptes: drop_rmap_locks: anon_vma lock dropped');
+    if (iLock) yield* i_mmap_unlock(m, iLock, 'move_ptes: i_mmap lock dropped');
+    i += extent;
+  }
+  void vma;
 }

@@ -7,8 +7,30 @@
  *
  * A pte is named by a slot number (table id × entries + index), so walks and
  * loops allocate nothing.
+ *
+ * A pmd entry (the level above the pte tables; the folded pgd entry on
+ * two-level i386) is none, a pte table, or — for a PMD-mapped THP (6.18) —
+ * a huge pmd: a leaf at the pmd level holding the arch's huge pmd words
+ * (mk_huge_pmd, spec.huge), kept by pmd slot (pmd table × entries + index).
+ * A pte walk (`walk`) stops at a huge pmd as pte_offset_map() does on a
+ * pmd_trans_huge() pmd: no pte table is there. THP-aware paths
+ * (huge_memory.ts) look at the pmd first (`pmdSlot`, `hugeAt`).
  */
 import type { Variant } from '@mmsim/core';
+
+/** A huge pmd (PMD-mapped THP): the first vpn it maps and its words in the arch's encoding. */
+export interface HugePmd {
+  readonly vpn: number;
+  hi: number;
+  lo: number;
+}
+
+/** pmd entry kinds (pmdKind) */
+export const PMD_NONE = 0;
+export const PMD_TABLE = 1;
+export const PMD_HUGE = 2;
+/** the upper-table value of a huge pmd (its words live in PageTable.huge) */
+const HUGE_ENTRY = -1;
 
 export class PageTable {
   /** non-leaf tables; entry = id of the next table + 1, 0 = none (pgd_none / pmd_none) */
@@ -31,6 +53,12 @@ export class PageTable {
   /** a one-entry TLB: the last pte table walked, by its first vpn */
   private lastBase = Number.NEGATIVE_INFINITY;
   private lastLeaf = 0;
+  /** huge pmds (PMD-mapped THPs) by pmd slot; empty unless the variant has THP and one was mapped */
+  readonly huge = new Map<number, HugePmd>();
+  /** entries per pmd table (PTRS_PER_PMD) */
+  readonly ptrsPerPmd: number;
+  /** pte tables freed (free_pte_range / PT_RECLAIM), reused before new ones */
+  private readonly freeLeaves: number[] = [];
 
   constructor(readonly variant: Variant) {
     const levels = variant.spec.levels;
@@ -42,6 +70,7 @@ export class PageTable {
     this.ptrsPerPte = this.sizes[this.depth - 1]!;
     this.shift = Math.log2(this.ptrsPerPte);
     this.mask = this.ptrsPerPte - 1;
+    this.ptrsPerPmd = this.sizes[this.depth - 2]!;
     this.upper.push(new Int32Array(this.sizes[0]!));
   }
 
@@ -71,12 +100,14 @@ export class PageTable {
     }
     const i = this.index(vpn, this.depth - 2);
     let leaf = table[i]!;
-    if (leaf === 0) {
+    if (leaf <= 0) {
+      if (leaf === HUGE_ENTRY) {
+        // pte_alloc on a pmd_trans_huge pmd: the kernel splits (or refuses) before it gets here
+        if (alloc) throw new Error(`pte_alloc at vpn 0x${vpn.toString(16)}: the pmd maps a THP (split it first)`);
+        return -1;
+      }
       if (!alloc) return -1;
-      this.leaves.push(this.newLeaf());
-      this.leafBase.push(vpn - (vpn % this.ptrsPerPte));
-      this.nrPteTables++;
-      leaf = this.leaves.length;
+      leaf = this.allocLeaf(vpn);
       table[i] = leaf;
     }
     const index = this.index(vpn, this.depth - 1);
@@ -120,6 +151,114 @@ export class PageTable {
     const leaf = this.slab.subarray(this.slabUsed, this.slabUsed + size);
     this.slabUsed += size;
     return leaf;
+  }
+
+  /** A zeroed pte table for the pte table range holding vpn; returns its id + 1 (an upper-table entry). */
+  private allocLeaf(vpn: number): number {
+    const base = vpn - (vpn % this.ptrsPerPte);
+    this.nrPteTables++;
+    const reuse = this.freeLeaves.pop();
+    if (reuse !== undefined) {
+      this.leaves[reuse]!.fill(0);
+      this.leafBase[reuse] = base;
+      return reuse + 1;
+    }
+    this.leaves.push(this.newLeaf());
+    this.leafBase.push(base);
+    return this.leaves.length;
+  }
+
+  /**
+   * The pmd slot for vpn (pmd table × entries + index): where a pte table or
+   * a huge pmd hangs. -1 where an upper table is missing (and not `alloc`).
+   */
+  pmdSlot(vpn: number, alloc: boolean): number {
+    let t = 0;
+    let table = this.upper[0]!;
+    for (let level = 0; level < this.depth - 2; level++) {
+      const i = this.index(vpn, level);
+      let next = table[i]!;
+      if (next === 0) {
+        if (!alloc) return -1;
+        this.upper.push(new Int32Array(this.sizes[level + 1]!));
+        next = this.upper.length;
+        table[i] = next;
+      }
+      t = next - 1;
+      table = this.upper[t]!;
+    }
+    return t * this.ptrsPerPmd + this.index(vpn, this.depth - 2);
+  }
+
+  private pmdEntry(ps: number): number {
+    return this.upper[Math.floor(ps / this.ptrsPerPmd)]![ps % this.ptrsPerPmd]!;
+  }
+
+  private setPmdEntry(ps: number, value: number): void {
+    this.upper[Math.floor(ps / this.ptrsPerPmd)]![ps % this.ptrsPerPmd] = value;
+  }
+
+  /** PMD_NONE (pmd_none), PMD_TABLE (a pte table) or PMD_HUGE (pmd_trans_huge) */
+  pmdKind(ps: number): number {
+    const e = this.pmdEntry(ps);
+    return e === 0 ? PMD_NONE : e === HUGE_ENTRY ? PMD_HUGE : PMD_TABLE;
+  }
+
+  /** The huge pmd at a pmd slot, or undefined. */
+  hugeAt(ps: number): HugePmd | undefined {
+    return this.huge.size === 0 ? undefined : this.huge.get(ps);
+  }
+
+  /** set_pmd_at() of a huge pmd, over a none or huge pmd mapping [vpn, vpn + ptrsPerPte). */
+  setHuge(ps: number, vpn: number, hi: number, lo: number): void {
+    const e = this.pmdEntry(ps);
+    if (e !== 0 && e !== HUGE_ENTRY) throw new Error(`set_pmd_at: pmd slot ${ps} holds a pte table`);
+    const h = this.huge.get(ps);
+    if (h && h.vpn === vpn) {
+      h.hi = hi;
+      h.lo = lo;
+    } else this.huge.set(ps, { vpn, hi, lo });
+    this.setPmdEntry(ps, HUGE_ENTRY);
+  }
+
+  /** pmdp_huge_get_and_clear(): the huge pmd goes, the pmd is none. */
+  clearHuge(ps: number): void {
+    if (this.pmdEntry(ps) !== HUGE_ENTRY) throw new Error(`pmd slot ${ps} is not a huge pmd`);
+    this.huge.delete(ps);
+    this.setPmdEntry(ps, 0);
+  }
+
+  /**
+   * pmd_populate() at a none pmd: a zeroed pte table for [vpn, vpn + ptrsPerPte)
+   * (the table a THP split withdraws). Returns the slot of its first pte.
+   */
+  populatePmd(ps: number, vpn: number): number {
+    if (this.pmdEntry(ps) !== 0) throw new Error(`pmd_populate: pmd slot ${ps} is not none`);
+    const leaf = this.allocLeaf(vpn);
+    this.setPmdEntry(ps, leaf);
+    return (leaf - 1) * this.ptrsPerPte;
+  }
+
+  /** The slot of the first pte of the pte table at a pmd slot, or -1 (none or huge). */
+  tableBase(ps: number): number {
+    const e = this.pmdEntry(ps);
+    return e > 0 ? (e - 1) * this.ptrsPerPte : -1;
+  }
+
+  /**
+   * free_pte_range() / PT_RECLAIM: the pte table at the pmd slot goes (every
+   * pte in it must be none), the pmd is none again — where a THP can be
+   * faulted in later.
+   */
+  freePteTable(ps: number): void {
+    const e = this.pmdEntry(ps);
+    if (e <= 0) return;
+    const leaf = e - 1;
+    if (this.lastLeaf === leaf) this.lastBase = Number.NEGATIVE_INFINITY;
+    this.leaves[leaf]!.fill(0);
+    this.freeLeaves.push(leaf);
+    this.nrPteTables--;
+    this.setPmdEntry(ps, 0);
   }
 
   /** The vpn a slot translates. */

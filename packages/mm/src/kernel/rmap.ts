@@ -2,7 +2,7 @@
  * Reverse-map bookkeeping on struct page (mm/rmap.c): mapcount and
  * refcount changes when a pte starts or stops mapping a frame.
  */
-import type { Machine } from './machine.js';
+import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import type { Vma } from './vma.js';
 
@@ -44,4 +44,70 @@ export function page_remove_rmap(m: Machine, frame: number): void {
 /** vm_normal_page() is NULL for the 6.18 zero page (a pte_special mapping). */
 export function isSpecialZero(m: Machine, frame: number): boolean {
   return m.era === '6.18' && frame === m.zeroFrame;
+}
+
+/**
+ * The anon_vma's list of VMAs in the order an rmap walk visits them
+ * (2.6.21 anon_vma->head, walked by list_for_each_entry in
+ * remove_anon_migration_ptes / try_to_unmap_anon; 2.6.34+ the
+ * same_anon_vma chain of anon_vma_chains). A VMA joins at the tail when it
+ * is linked (anon_vma_link / anon_vma_clone: list_add_tail), and keeps its
+ * place when vma_merge grows it — so a VMA that mremap's vma_merge reuses
+ * can sit before the source of the move, the order the 2011 race needs.
+ * (6.18 keeps an interval tree sorted by vm_pgoff instead; copy_vma's
+ * need_rmap_locks — new_vma->vm_pgoff <= vma->vm_pgoff — is that order's
+ * form of the same question. The model keeps the list in both eras so the
+ * mremap rules of policies.ts compare on one chain.)
+ *
+ * The order is a position per VMA object. Positions are given lazily: a
+ * VMA no walk or mremap has seen yet (a new mapping's first anon fault, a
+ * split_vma's new half, fork's copies) is placed at the tail when the chain
+ * is next looked at, in (process, address) order among such newcomers.
+ * Only the walks and mremap read the order, so that is the same as linking
+ * them at the tail when they were made, up to the order among newcomers
+ * made between two looks.
+ */
+const chainPos = new WeakMap<Vma, number>();
+let nextChainPos = 1;
+
+export interface ChainVma {
+  readonly mm: Mm;
+  readonly vma: Vma;
+}
+
+/** The VMAs of anon_vma `anonVma` in every live process, in walk order. */
+export function anon_vma_chain(m: Machine, anonVma: number): ChainVma[] {
+  const out: ChainVma[] = [];
+  if (anonVma === 0) return out;
+  for (const p of m.procs) {
+    if (!p.alive) continue;
+    for (const vma of p.mm.vmas.list) {
+      if (vma.anonVma !== anonVma) continue;
+      if (!chainPos.has(vma)) chainPos.set(vma, nextChainPos++);
+      out.push({ mm: p.mm, vma });
+    }
+  }
+  return out.sort((a, b) => chainPos.get(a.vma)! - chainPos.get(b.vma)!);
+}
+
+/** list_add_tail: `vma` goes to the tail of its anon_vma's list (a new VMA's link; 3.2's anon_vma_moveto_tail). */
+export function anon_vma_link_tail(vma: Vma): void {
+  chainPos.set(vma, nextChainPos++);
+}
+
+/** `vma` takes the place of `survivor`, the VMA the kernel keeps when the model's merge keeps the other object (vma_merge growing `next` down). */
+export function anon_vma_take_place(vma: Vma, survivor: Vma): void {
+  const pos = chainPos.get(survivor);
+  if (pos !== undefined) chainPos.set(vma, pos);
+}
+
+/** Whether the walk visits `a` before `b` (both already on the chain). */
+export function anon_vma_before(a: Vma, b: Vma): boolean {
+  return (chainPos.get(a) ?? Infinity) < (chainPos.get(b) ?? Infinity);
+}
+
+/** vma_address(): where `vma` maps page index `index`, or -1 outside it. */
+export function vma_address(vma: Vma, index: number): number {
+  const vpn = vma.start + (index - vma.pgoff);
+  return vpn >= vma.start && vpn < vma.end ? vpn : -1;
 }

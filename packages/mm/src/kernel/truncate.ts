@@ -19,6 +19,7 @@ import { free_swap_and_cache, slotOffset, slotType } from './swap.js';
 import { VM_NONLINEAR, type Vma } from './vma.js';
 import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import { runPath, type KernelPath } from './sched.js';
+import { unmap_mapping_range_thp } from './huge_memory.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -57,6 +58,8 @@ function unmap_linear(m: Machine, mm: Mm, vma: Vma, first: number, count: number
   const fast = m.variant.fast;
   const lo = Math.max(vma.pgoff, first);
   const hi = Math.min(vma.pgoff + (vma.end - vma.start), first + count);
+  // zap_pmd_range's huge pmds and the ptes of large folios (huge_memory.ts; no mmap_lock here)
+  if (lo < hi) unmap_mapping_range_thp(m, mm, vma, vma.start + (lo - vma.pgoff), vma.start + (hi - vma.pgoff), evenCows);
   for (let index = lo; index < hi; index++) {
     const vpn = vma.start + (index - vma.pgoff);
     const slot = mm.pgtable.walk(vpn, false);

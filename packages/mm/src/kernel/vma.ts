@@ -17,7 +17,10 @@ export const VM_DONTCOPY = 0x20000;
 /** charged to the commit limit: private writable mappings (accountable_mapping) */
 export const VM_ACCOUNT = 0x100000;
 export const VM_WIPEONFORK = 0x2000000;
+/** MADV_HUGEPAGE: a THP may back this VMA (sysfs enabled=madvise) */
 export const VM_HUGEPAGE = 0x20000000;
+/** MADV_NOHUGEPAGE: never a THP here */
+export const VM_NOHUGEPAGE = 0x40000000;
 
 export interface FileRef {
   readonly inode: number;
@@ -35,6 +38,11 @@ export interface Vma {
   anonVma: number;
   /** shared anonymous memory is a shmem file behind the scenes */
   readonly shmem: boolean;
+  /**
+   * The file's ->mmap set no vm_ops (a special device like kcov: `file K dev`):
+   * vm_ops stays NULL, or vma_dummy_vm_ops under that rule (policies.ts `anon`).
+   */
+  readonly noVmOps?: boolean;
 }
 
 export function vmaCopy(v: Vma): Vma {

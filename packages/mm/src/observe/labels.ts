@@ -5,6 +5,8 @@
  * hide the allocator's LIFO reuse).
  */
 import type { Machine } from '../kernel/machine.js';
+import { folioHead, PG_large } from '../kernel/huge_memory.js';
+import { PG_zero } from '../kernel/page-flags.js';
 
 export class PfnLabels {
   private readonly byFrame = new Map<number, string>();
@@ -37,7 +39,14 @@ export class PfnLabels {
     if (frame === this.m.zeroFrame) return 'ZERO';
     let l = this.byFrame.get(frame);
     if (l === undefined) {
-      l = `P${this.next++}`;
+      const flags = this.m.frames.flags[frame]!;
+      if ((flags & PG_large) !== 0) {
+        // a page of a large folio: its head's label plus its index in the folio (P1+3); the huge zero folio is HZERO
+        const head = folioHead(this.m, frame);
+        // (the oracle names the huge zero folio's first page HZERO+0, an anon THP's head plainly)
+        if ((flags & PG_zero) !== 0) l = `HZERO+${frame - head}`;
+        else l = head === frame ? `P${this.next++}` : `${this.label(head)}+${frame - head}`;
+      } else l = `P${this.next++}`;
       this.byFrame.set(frame, l);
     }
     return l;

@@ -9,6 +9,7 @@ import type { Machine, Process } from '../kernel/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { VM_EXEC, VM_HUGEPAGE, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 import { smapsKb, vmFlags } from './smaps.js';
+import { entireMapcount, folioHead, folioMapped, isHugeZeroPmd, pmdFrame, PG_head, PG_large } from '../kernel/huge_memory.js';
 import type { PfnLabels } from './labels.js';
 
 export interface Region {
@@ -54,15 +55,21 @@ export interface RegionObs {
 }
 
 function kpageflags(m: Machine, frame: number): string[] {
-  const f = m.frames.flags[frame]!;
-  if (f & PG_zero) return ['ZERO_PAGE', 'RESERVED'];
+  const own = m.frames.flags[frame]!;
+  // a page of a large folio (THP): the folio's flags (its head's), the compound bits, its own ANON_EXCL
+  const large = (own & PG_large) !== 0;
+  const compound = large ? [(own & PG_head) !== 0 ? 'COMPOUND_HEAD' : 'COMPOUND_TAIL', 'THP'] : [];
+  if (own & PG_zero) return large ? [...compound, 'ZERO_PAGE'] : ['ZERO_PAGE', 'RESERVED'];
+  const head = large ? folioHead(m, frame) : frame;
+  const f = (m.frames.flags[head]! & ~PG_anon_exclusive) | (own & PG_anon_exclusive);
   const out: string[] = [];
   if (f & PG_uptodate) out.push('UPTODATE');
   if (f & PG_dirty) out.push('DIRTY');
-  if (m.frames.maps(frame) > 0) out.push('MMAP');
+  if (large ? folioMapped(m, head) : m.frames.maps(frame) > 0) out.push('MMAP');
   if (f & PG_anon) out.push('ANON');
   if (f & PG_swapcache) out.push('SWAPCACHE');
   if (f & PG_swapbacked) out.push('SWAPBACKED');
+  out.push(...compound);
   if (f & PG_anon_exclusive) out.push('ANON_EXCL');
   if (f & PG_mappedtodisk) out.push('OWNER_2');
   return out;
@@ -75,6 +82,27 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
   for (let i = 0; i < region.pages; i++) {
     const vpn = region.start + i;
     const slot = proc.alive ? pt.walk(vpn, false) : -1;
+    if (slot < 0 && proc.alive && pt.huge.size !== 0) {
+      // a page of a huge pmd: a PMD-mapped THP or the huge zero folio
+      const ps = pt.pmdSlot(vpn, false);
+      const h = ps < 0 ? undefined : pt.hugeAt(ps);
+      if (h !== undefined) {
+        const zero = isHugeZeroPmd(m, h);
+        const head = pmdFrame(m, h.hi, h.lo);
+        const frame = head + (vpn - h.vpn);
+        const mapcnt = zero ? 0 : m.frames.maps(frame) + entireMapcount(m, head);
+        const pm = zero ? ['file'] : mapcnt === 1 ? ['excl'] : [];
+        pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: labels.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+        summary['present']!++;
+        summary['thp']!++;
+        summary['pmd_mapped']!++;
+        if (zero) summary['zero']!++;
+        if (pm.includes('excl')) summary['excl']!++;
+        if (pm.includes('file')) summary['file']!++;
+        if (!zero && m.frames.flags[head]! & PG_anon) summary['anon']!++;
+        continue;
+      }
+    }
     const hi = slot < 0 ? 0 : pt.hi(slot);
     const lo = slot < 0 ? 0 : pt.lo(slot);
     const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
@@ -82,7 +110,9 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       const frame = m.pteFrame(hi, lo);
       const flags = m.frames.flags[frame]!;
       const zero = (flags & PG_zero) !== 0;
-      const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.maps(frame)) : m.frames.maps(frame);
+      const large = (flags & PG_large) !== 0;
+      // folio_precise_page_mapcount(): a page of a large folio also counts the folio's PMD mappings
+      const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.maps(frame)) : m.frames.maps(frame) + (large ? entireMapcount(m, folioHead(m, frame)) : 0);
       const pm: string[] = [];
       if (!zero && (flags & PG_anon) === 0) pm.push('file');
       if (!zero && mapcnt === 1) pm.push('excl');
@@ -92,6 +122,7 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       if (pm.includes('file')) summary['file']!++;
       if (!zero && flags & PG_anon) summary['anon']!++;
       if (zero) summary['zero']!++;
+      if (large) summary['thp']!++;
     } else if (cls === PteClassCode.file) {
       // 2.6.21 nonlinear file pte (no oracle recording has them: the state is an mmsim extension)
       const f = m.variant.fast;

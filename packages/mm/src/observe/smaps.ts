@@ -10,11 +10,13 @@
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../kernel/machine.js';
 import { PG_anon, PG_dirty, PG_zero } from '../kernel/page-flags.js';
+import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_large } from '../kernel/huge_memory.js';
 import {
   VM_ACCOUNT,
   VM_DONTCOPY,
   VM_EXEC,
   VM_HUGEPAGE,
+  VM_NOHUGEPAGE,
   VM_MAYEXEC,
   VM_MAYREAD,
   VM_MAYSHARE,
@@ -42,6 +44,7 @@ const MNEMONICS: readonly [number, string][] = [
   [VM_ACCOUNT, 'ac'],
   [VM_WIPEONFORK, 'wf'],
   [VM_HUGEPAGE, 'hg'],
+  [VM_NOHUGEPAGE, 'nh'],
 ];
 
 export function vmFlags(vma: Vma): string {
@@ -63,8 +66,36 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
   let anonymous = 0;
   let swap = 0;
   let swapPss = 0;
+  let anonHuge = 0;
+  /** smaps_account() of one page (mapcount: folio_precise_page_mapcount) */
+  const account = (mapcount: number, dirty: boolean, anon: boolean): void => {
+    rss += page;
+    if (anon) anonymous += page;
+    if (mapcount >= 2) {
+      if (dirty) sharedDirty += page;
+      else sharedClean += page;
+      pss += Math.floor((page * 2 ** PSS_SHIFT) / mapcount);
+    } else {
+      if (dirty) privateDirty += page;
+      else privateClean += page;
+      pss += page * 2 ** PSS_SHIFT;
+    }
+  };
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
     const slot = proc.mm.pgtable.walk(vpn, false);
+    if (slot < 0 && proc.mm.pgtable.huge.size !== 0) {
+      // smaps_pmd_entry(): a PMD-mapped THP counts whole, and as AnonHugePages; the huge zero folio not at all
+      const ps = proc.mm.pgtable.pmdSlot(vpn, false);
+      const h = ps < 0 ? undefined : proc.mm.pgtable.hugeAt(ps);
+      if (h !== undefined && !isHugeZeroPmd(m, h)) {
+        const head = pmdFrame(m, h.hi, h.lo);
+        const frame = head + (vpn - h.vpn);
+        const anon = (f.flags[head]! & PG_anon) !== 0;
+        account(Math.max(1, f.maps(frame) + entireMapcount(m, head)), m.isPteDirty(h.hi, h.lo) || (f.flags[head]! & PG_dirty) !== 0, anon);
+        if (anon) anonHuge += page;
+      }
+      continue;
+    }
     if (slot < 0) continue;
     const hi = proc.mm.pgtable.hi(slot);
     const lo = proc.mm.pgtable.lo(slot);
@@ -80,19 +111,13 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
     const frame = m.pteFrame(hi, lo);
     const flags = f.flags[frame]!;
     if (flags & PG_zero && m.era === '6.18') continue;
-    const mapcount = Math.max(1, f.maps(frame));
-    const dirty = m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0;
-    rss += page;
-    if (flags & PG_anon) anonymous += page;
-    if (mapcount >= 2) {
-      if (dirty) sharedDirty += page;
-      else sharedClean += page;
-      pss += Math.floor((page * 2 ** PSS_SHIFT) / mapcount);
-    } else {
-      if (dirty) privateDirty += page;
-      else privateClean += page;
-      pss += page * 2 ** PSS_SHIFT;
+    if ((flags & PG_large) !== 0) {
+      // a page of a PTE-mapped large folio: its mapcount includes the folio's PMD mappings; the folio is dirty as a whole
+      const head = folioHead(m, frame);
+      account(Math.max(1, f.maps(frame) + entireMapcount(m, head)), m.isPteDirty(hi, lo) || (f.flags[head]! & PG_dirty) !== 0, (flags & PG_anon) !== 0);
+      continue;
     }
+    account(Math.max(1, f.maps(frame)), m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0, (flags & PG_anon) !== 0);
   }
   // shmem pages out on swap are not in the page table: smaps adds the mapping's swapped pages
   const inode = m.inodeOf(vma);
@@ -111,6 +136,7 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
   put('Private_Clean', kb(privateClean));
   put('Private_Dirty', kb(privateDirty));
   put('Anonymous', kb(anonymous));
+  put('AnonHugePages', kb(anonHuge));
   put('Swap', kb(swap));
   put('SwapPss', Math.floor(swapPss / 2 ** (10 + PSS_SHIFT)));
   return out;

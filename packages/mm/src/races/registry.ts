@@ -10,8 +10,6 @@ import { basename, join } from 'node:path';
 import { SCENARIO_DIR } from '../scenarios.js';
 import { parseRaceFile, type RaceFile } from './scenario-file.js';
 import { raceProgram } from './scenario-program.js';
-import { mremapRmap, type MremapPolicy } from './mremap-rmap.js';
-import { thpSplitZap, type SplitPolicy } from './thp-split-zap.js';
 
 export interface RaceScenario {
   readonly name: string;
@@ -67,35 +65,23 @@ export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$
       // anon-exclusive (PageAnonExclusive) is 5.19+: not a 2.6.21 rule
       return r.policies.filter((p) => spec.era === '6.18' || p !== 'anon-exclusive');
     },
-    make: (spec, policy) => raceProgram(race(), spec, policy),
+    // a THP scenario's machine needs room for whole THPs (HPAGE_PMD_NR up to 1024 aligned frames)
+    make: (spec, policy) => raceProgram(race(), spec, policy, race().needs.includes('thp') ? { frames: THP_RACE_FRAMES } : {}),
   };
 }
+
+/** Physical frames of a `needs thp` scenario's machine. */
+const THP_RACE_FRAMES = 4096;
 
 export const RACES: readonly RaceScenario[] = [
   fromFile('fault-invalidate'),
   fromFile('fault-truncate'),
   fromFile('fault-nonlinear-punch'),
-  {
-    name: 'mremap-rmap',
-    summary: 'mremap moving a pte while remove_migration_ptes walks the anon_vma chain destination-first',
-    thread: '2011 mremap vs rmap_walk (anon_vma_order_tail; the anon_vma lock around move_page_tables)',
-    policies: () => ['merge-order', 'order-tail', 'anon-vma-lock'],
-    failsUnder: ['merge-order'],
-    bound: 3,
-    make: (spec, policy) => mremapRmap(spec, policy as MremapPolicy),
-  },
+  fromFile('mremap-rmap'),
   fromFile('cow-gup-vmsplice'),
   fromFile('cow-gup-device'),
-  {
-    name: 'thp-split-zap',
-    summary: "split_huge_page's unmap skipping a pte zap_pte_range has cleared but not yet unaccounted",
-    thread: '2021 THP split vs zap (TTU_SYNC)',
-    // THP is 6.18-era only: the kernel had none in 2.6.21
-    policies: (spec) => (spec.era === '6.18' ? ['no-TTU_SYNC', 'TTU_SYNC'] : []),
-    failsUnder: ['no-TTU_SYNC'],
-    bound: 3,
-    make: (spec, policy) => thpSplitZap(spec, policy as SplitPolicy),
-  },
+  fromFile('thp-split-zap'),
+  fromFile('vma-is-anonymous'),
 ];
 
 export function findRace(name: string): RaceScenario | undefined {

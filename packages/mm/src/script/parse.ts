@@ -64,6 +64,10 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   unpin: [1, 1],
   dev_write: [2, 2],
   dev_read: [1, 1],
+  /** R PAGE: split_huge_page() of the large folio mapped there (mmsim extension, huge_memory.ts) */
+  split_huge_page: [2, 2],
+  /** R PAGE NODE [all]: move_pages(2) of one page to NUMA node NODE (MPOL_MF_MOVE_ALL with 'all') */
+  move_pages: [3, 4],
   /** R PAGE TAG [why…]: the process reads TAG there */
   expect: [3, Infinity],
   /** PIN TAG [why…]: the device reads TAG through the pin */

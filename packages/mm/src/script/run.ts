@@ -6,11 +6,12 @@
 import { SyscallError } from '../kernel/errno.js';
 import { dup_mmap, exit_mmap } from '../kernel/fork.js';
 import { Machine, type MachineOptions, type Process } from '../kernel/machine.js';
-import { ADVICE, do_madvise, type Advice } from '../kernel/madvise.js';
+import { ADVICE, do_madvise_path, type Advice } from '../kernel/madvise.js';
 import { access, access_path } from '../kernel/memory.js';
 import { do_mmap, do_munmap } from '../kernel/mmap.js';
 import type { Inode } from '../kernel/filemap.js';
-import { create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
+import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
+import { largeFolioAt, split_all_folios, split_huge_page_path } from '../kernel/huge_memory.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
 import { runPath, type KernelPath } from '../kernel/sched.js';
 import { device_read, device_write, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE, get_user_pages, unpin_user_page } from '../kernel/gup.js';
@@ -19,7 +20,8 @@ import { do_mprotect } from '../kernel/mprotect.js';
 import { swapon, totalKb, usedKb } from '../kernel/swap.js';
 import { swapoff } from '../kernel/swapoff.js';
 import { MAP_NONBLOCK, sys_remap_file_pages } from '../kernel/fremap.js';
-import { do_mremap } from '../kernel/mremap.js';
+import { do_mremap_path } from '../kernel/mremap.js';
+import { do_move_pages_path } from '../kernel/move-pages.js';
 import { try_to_free_pages } from '../kernel/reclaim.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
@@ -167,9 +169,11 @@ export class Runner {
       }
       case 'file': {
         const [name, fs, , prefix] = op.words;
-        if (fs !== 'tmpfs' && fs !== 'ext4') this.bad(op, 1, `file system '${fs}' is not tmpfs or ext4`);
+        if (fs !== 'tmpfs' && fs !== 'ext4' && fs !== 'dev') this.bad(op, 1, `file system '${fs}' is not tmpfs, ext4 or dev`);
         const pages = this.int(op, 2, 'page count');
-        create_file(m, name!, fs, pages, prefix!);
+        // mmsim extension: 'dev' is a special device file of N pages' i_size with no ->fault and no vm_ops (kcov)
+        if (fs === 'dev') create_device(m, name!, pages);
+        else create_file(m, name!, fs, pages, prefix!);
         return { op: 'file_create', args: { file: name, fs, pages, tagprefix: prefix }, ret: ok };
       }
       case 'rmfile': {
@@ -305,7 +309,7 @@ export class Runner {
         const npages = this.int(op, 2, 'page count');
         const advice = op.words[3]!;
         if (!(ADVICE as readonly string[]).includes(advice)) this.bad(op, 3, `advice '${advice}' is not one of ${ADVICE.join(', ')}`);
-        do_madvise(m, p.mm, r.start + page, npages, advice as Advice);
+        yield* do_madvise_path(m, p.mm, r.start + page, npages, advice as Advice);
         return { args: { r: r.name, page, npages, advice }, ret: ok };
       }
       case 'mremap': {
@@ -320,7 +324,7 @@ export class Runner {
         const newStart = newSlot !== undefined ? this.arena + newSlot * this.slotPages : undefined;
         // the destination region names its slot even if the call fails (then it is simply unmapped)
         if (newName !== undefined && newStart !== undefined && !this.regions.has(newName)) this.regions.set(newName, { name: newName, start: newStart, pages: newPages });
-        const res = do_mremap(m, p.mm, {
+        const res = yield* do_mremap_path(m, p.mm, {
           start: r.start,
           oldPages,
           newPages,
@@ -339,6 +343,16 @@ export class Runner {
         const args: Record<string, unknown> = { r: r.name, old_pages: oldPages, new_pages: newPages, flags: flagWords };
         if (newName !== undefined) Object.assign(args, { new_r: newName, new_slot: newSlot });
         return { args, ret: { ok: true, moved: res.moved } };
+      }
+      case 'move_pages': {
+        // mmsim extension: move_pages(2) of one page — R PAGE NODE [all] (MPOL_MF_MOVE_ALL); val is the call's return, status its status[0] (null: not written)
+        const r = this.region(op, 0);
+        const page = this.int(op, 1, 'page');
+        const node = this.int(op, 2, 'node');
+        if (op.words[3] !== undefined && op.words[3] !== 'all') this.bad(op, 3, `unknown move_pages flag '${op.words[3]}' (all, for MPOL_MF_MOVE_ALL)`);
+        const all = op.words[3] === 'all';
+        const res = yield* do_move_pages_path(m, p.mm, r.start + page, node, all);
+        return { args: { r: r.name, page, node, flags: all ? 'MPOL_MF_MOVE_ALL' : 'MPOL_MF_MOVE' }, ret: { ok: true, val: res.ret, status: res.status } };
       }
       case 'remap_file_pages': {
         const r = this.region(op, 0);
@@ -362,6 +376,7 @@ export class Runner {
       case 'reclaim': {
         // mmsim extension: memory pressure now (2.6.21 has no MADV_PAGEOUT)
         const wanted = op.words[0] !== undefined ? this.int(op, 0, 'page count') : m.frames.max;
+        split_all_folios(m); // shrink_folio_list splits a THP it cannot swap whole (huge_memory.ts)
         const freed = try_to_free_pages(m, wanted);
         return { args: { pages: wanted }, ret: { ok: true, val: freed } };
       }
@@ -379,6 +394,24 @@ export class Runner {
         return { args: op.words[0] ? { why: op.words[0] } : {}, ret: { ok: true, swap_used_kB: usedKb(m), SwapTotal_kB: totalKb(m) } };
       case 'settle':
         return { args: { what: 'wait for Writeback==0 (max 2s)' }, ret: ok };
+      case 'split_huge_page': {
+        // mmsim extension: split_huge_page() of the large folio mapped at R PAGE (what the deferred split
+        // shrinker, migration or debugfs split_huge_pages would do); val 1 when it split, 0 when there was
+        // no large folio or the split failed (-EAGAIN: an extra reference)
+        const r = this.region(op, 0);
+        const page = this.int(op, 1, 'page');
+        const head = largeFolioAt(m, p.mm, r.start + page);
+        let split = false;
+        if (head >= 0) {
+          m.sched.held.hold(head); // folio_get() of the folio found
+          try {
+            split = yield* split_huge_page_path(m, head);
+          } finally {
+            m.sched.held.release(head);
+          }
+        }
+        return { args: { r: r.name, page }, ret: { ok: true, val: split ? 1 : 0 } };
+      }
       case 'fork': {
         this.procs.child = dup_mmap(m, p, 'child');
         return { args: {}, ret: ok };

@@ -1,0 +1,927 @@
+/**
+ * Transparent huge pages mapped by a pmd (mm/huge_memory.c, 6.18): anon
+ * THP faults (with the huge zero folio for reads), COW of a huge pmd,
+ * fork's copy_huge_pmd, zap_huge_pmd, mprotect's change_huge_pmd (in
+ * mprotect.ts), __split_huge_pmd (PMD → PTE-mapped folio, the same frames)
+ * and the folio split split_huge_page (unmap_folio → freeze → split →
+ * remap_page). 2.6.21 had no THP (it came in 2.6.38); a 6.18 variant has it
+ * when its spec has `huge` (constants.hasThp) and a huge pmd covers exactly
+ * one pte table.
+ *
+ * Folio accounting follows 6.18 (include/linux/mm.h, mm/rmap.c):
+ * - a large folio is HPAGE_PMD_NR frames from a naturally aligned head
+ *   (PG_head on the head, PG_tail on the others);
+ * - a PMD mapping counts in the folio's entire mapcount (here
+ *   ThpState.entire, by head); a PTE mapping of a subpage counts in that
+ *   page's own mapcount (FrameTable.maps) — both add to
+ *   folio_large_mapcount, and folio_mapped() is any of them;
+ * - the folio's reference count is the head's (FrameTable.refs(head)):
+ *   one per PMD or PTE mapping, plus what paths hold. Tail frames keep the
+ *   refcount 1 the frame table gave them (the kernel's tails read 0): they
+ *   are freed with the head, never on their own.
+ *
+ * Where this differs from the kernel, on purpose: no deferred split queue
+ * (a partially unmapped folio stays as it is until split_huge_page — the
+ * `split_huge_page` op, madvise FREE/PAGEOUT/COLD, or memory pressure — as
+ * the shrinker would), no khugepaged/MADV_COLLAPSE, no THP swap-out (the
+ * folio is split first, as shrink_folio_list does without swap clusters),
+ * sysfs `enabled` is `madvise` and `use_zero_page` is 1 (the host the
+ * recordings come from). Kernel paths outside this file that walk ptes
+ * without knowing THP (gup.ts, mremap.ts) see a PMD-mapped THP as no pte
+ * table.
+ */
+import { PteClassCode } from '@mmsim/core';
+import { KernelBug } from './filemap.js';
+import { anon_vma_lock, anon_vma_unlock, lock_page, pte_lock, pte_unlock, unlock_page } from './locks.js';
+import type { Machine, Mm } from './machine.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_reserved, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
+import { PMD_HUGE, PMD_NONE, type HugePmd } from './pagetable.js';
+import { anon_vma_prepare, page_remove_rmap } from './rmap.js';
+import { runPath, type KernelPath } from './sched.js';
+import { try_to_free_pages } from './reclaim.js';
+import { VM_FAULT_OK } from './signals.js';
+import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma.js';
+
+/**
+ * Compound page flags (page-flags.h PG_head; PageTail is the compound_head
+ * link in the kernel). Kept here, next to the only code that sets them:
+ * bits 11 and 12 of FrameTable.flags, which page-flags.ts leaves free.
+ */
+export const PG_head = 1 << 11;
+export const PG_tail = 1 << 12;
+export const PG_large = PG_head | PG_tail;
+
+/** handle_mm_fault's VM_FAULT_FALLBACK: no THP here, take the pte path */
+export const VM_FAULT_FALLBACK = -1;
+
+export interface ThpState {
+  /** HPAGE_PMD_NR and HPAGE_PMD_ORDER */
+  readonly nr: number;
+  readonly order: number;
+  /** folio->_entire_mapcount of each PMD-mapped folio, by head frame */
+  readonly entire: Map<number, number>;
+  /** large anon folios alive (a cheap "is there any THP" for the paths that must look) */
+  folios: number;
+  /** head frame of the huge zero folio, -1 until the first read fault needs it */
+  hugeZero: number;
+}
+
+const STATE = new WeakMap<Machine, ThpState | null>();
+
+/** The machine's THP state, or null where the variant has no THP (2.6.21, ppc32, ppc64 4K). */
+export function thpState(m: Machine): ThpState | null {
+  let s = STATE.get(m);
+  if (s !== undefined) return s;
+  const c = m.variant.constants;
+  const f = m.variant.fast;
+  s = null;
+  if (c.hasThp && c.HPAGE_PMD_ORDER !== null && f.mk_huge_pmd_lo && f.pmd_pfn_lo) {
+    const nr = 2 ** c.HPAGE_PMD_ORDER;
+    // a huge pmd replaces exactly one pte table (HPAGE_PMD_SHIFT = PMD_SHIFT)
+    const ptrsPerPte = 2 ** m.variant.spec.levels[m.variant.spec.levels.length - 1]!.bits;
+    if (nr === ptrsPerPte) s = { nr, order: c.HPAGE_PMD_ORDER, entire: new Map(), folios: 0, hugeZero: -1 };
+  }
+  STATE.set(m, s);
+  return s;
+}
+
+/** Whether the machine has THP (has_transparent_hugepage() and a 6.18 variant with a huge pmd format). */
+export function hasThp(m: Machine): boolean {
+  return thpState(m) !== null;
+}
+
+/** The folio's head frame for any frame of it (compound_head); a small page is its own head. */
+export function folioHead(m: Machine, frame: number): number {
+  if ((m.frames.flags[frame]! & PG_tail) === 0) return frame;
+  const nr = thpState(m)!.nr;
+  return frame - (m.frames.pfn(frame) & (nr - 1));
+}
+
+/** folio_test_large() of the folio a frame belongs to */
+export function isLargeFrame(m: Machine, frame: number): boolean {
+  return (m.frames.flags[frame]! & PG_large) !== 0;
+}
+
+/** folio_entire_mapcount() */
+export function entireMapcount(m: Machine, head: number): number {
+  return thpState(m)?.entire.get(head) ?? 0;
+}
+
+/** folio_large_mapcount(): every PMD and PTE mapping of the folio */
+export function folioLargeMapcount(m: Machine, head: number): number {
+  const nr = thpState(m)!.nr;
+  let n = entireMapcount(m, head);
+  for (let i = 0; i < nr; i++) n += m.frames.maps(head + i);
+  return n;
+}
+
+/** folio_mapped() */
+export function folioMapped(m: Machine, head: number): boolean {
+  if (entireMapcount(m, head) > 0) return true;
+  const nr = thpState(m)!.nr;
+  for (let i = 0; i < nr; i++) if (m.frames.maps(head + i) > 0) return true;
+  return false;
+}
+
+/** folio_get() */
+export function folio_get(m: Machine, head: number): void {
+  m.frames.get(head);
+}
+
+/** folio_put(): the last reference frees every frame of the folio (free_frozen_pages of the whole order). */
+export function folio_put(m: Machine, head: number): void {
+  if (!m.frames.put(head)) return;
+  const st = thpState(m)!;
+  st.entire.delete(head);
+  st.folios--;
+  for (let i = 1; i < st.nr; i++) m.frames.put(head + i);
+}
+
+/** folio_remove_rmap_pte() + the pte's folio reference: one pte less on a page of a large folio. */
+export function folio_remove_rmap_pte(m: Machine, frame: number): void {
+  m.frames.mapDec(frame);
+  folio_put(m, folioHead(m, frame));
+}
+
+/** page_remove_rmap for any anon or file page, small or part of a large folio (the zap loops' one call). */
+export function remove_rmap_pte(m: Machine, frame: number): void {
+  if ((m.frames.flags[frame]! & PG_large) !== 0) folio_remove_rmap_pte(m, frame);
+  else page_remove_rmap(m, frame);
+}
+
+/**
+ * The pfn a huge pmd maps, as a frame (pmd_pfn). The layout and encoding
+ * are the backend's (spec.huge, derived by core into variant.fast).
+ */
+export function pmdFrame(m: Machine, hi: number, lo: number): number {
+  return m.frames.frameOf(m.variant.fast.pmd_pfn_lo!(hi, lo));
+}
+
+/** folio_mk_pmd(folio, vm_get_page_prot(flags)) = pmd_mkhuge(pfn_pmd()) into m.pteHi/pteLo */
+export function mkHugePmd(m: Machine, head: number, vmFlags: number): void {
+  const f = m.variant.fast;
+  const pfn = m.frames.pfn(head);
+  const ph = m.prot.hi(vmFlags);
+  const pl = m.prot.lo(vmFlags);
+  m.pteHi = f.mk_huge_pmd_hi!(0, pfn, ph, pl);
+  m.pteLo = f.mk_huge_pmd_lo!(0, pfn, ph, pl);
+}
+
+/** is_huge_zero_pmd() */
+export function isHugeZeroPmd(m: Machine, h: HugePmd): boolean {
+  const st = thpState(m);
+  return st !== null && st.hugeZero >= 0 && pmdFrame(m, h.hi, h.lo) === st.hugeZero;
+}
+
+/**
+ * vma_is_anonymous() (include/linux/mm.h: !vma->vm_ops). A private mapping
+ * of a special device whose ->mmap sets no vm_ops (kcov) is anonymous under
+ * the 'vm_ops-null' and 'revert' rules; under 'dummy_vm_ops' vma_init()
+ * gave it vma_dummy_vm_ops and it is not (policies.ts `anon`).
+ */
+export function vma_is_anonymous(m: Machine, vma: Vma): boolean {
+  if (vma.file === null) return !vma.shmem;
+  return vma.noVmOps === true && m.policies.anon !== 'dummy_vm_ops';
+}
+
+/**
+ * thp_vma_allowable_order(vma, TVA_PAGEFAULT, PMD_ORDER) for an anon fault
+ * with sysfs enabled=madvise (6.18 include/linux/huge_mm.h
+ * thp_vma_suitable_order + mm/huge_memory.c __thp_vma_allowable_orders):
+ * MADV_HUGEPAGE and not MADV_NOHUGEPAGE, anonymous, and the aligned
+ * HPAGE_PMD range inside the VMA.
+ */
+export function thp_vma_allowable(m: Machine, vma: Vma, vpn: number): boolean {
+  const st = thpState(m);
+  if (st === null) return false;
+  if ((vma.flags & VM_HUGEPAGE) === 0 || (vma.flags & VM_NOHUGEPAGE) !== 0) return false;
+  if (!vma_is_anonymous(m, vma)) return false;
+  const haddr = vpn - (vpn % st.nr);
+  return haddr >= vma.start && haddr + st.nr <= vma.end;
+}
+
+/** Free frames a THP allocation leaves at least (kswapd's low watermark: balance() reclaims below 64). */
+const THP_RESERVE = 64;
+
+/**
+ * alloc_pages(order HPAGE_PMD_ORDER): HPAGE_PMD_NR free frames whose first
+ * pfn is aligned to HPAGE_PMD_NR (what the buddy allocator hands out), the
+ * lowest such run; -1 when there is none (the fault then falls back to a
+ * small page, THP_FAULT_FALLBACK). The frame table has no contiguous
+ * allocation: the run is taken by popping frames until it is all out, and
+ * the others go back in their order.
+ */
+function alloc_thp_frames(m: Machine, st: ThpState): number {
+  const f = m.frames;
+  if (f.max - f.inUse - st.nr < THP_RESERVE) return -1;
+  const nr = st.nr;
+  let head = -1;
+  for (let h = (nr - (f.pfnBase % nr)) % nr; h + nr <= f.max; h += nr) {
+    let free = true;
+    for (let i = nr - 1; i >= 0; i--) {
+      if (!f.isFree(h + i)) {
+        free = false;
+        break;
+      }
+    }
+    if (free) {
+      head = h;
+      break;
+    }
+  }
+  if (head < 0) return -1;
+  const stash: number[] = [];
+  let taken = 0;
+  while (taken < nr) {
+    const fr = f.alloc();
+    if (fr >= head && fr < head + nr) taken++;
+    else stash.push(fr);
+  }
+  // back on the free list in reverse, so the list's order is what it was
+  for (let i = stash.length - 1; i >= 0; i--) f.put(stash[i]!);
+  st.folios++;
+  // memory pressure (balance) splits large folios before reclaiming their pages, as
+  // shrink_folio_list does with a THP it cannot swap whole (reclaim.ts knows small pages only)
+  if (m.reclaimHook === try_to_free_pages) m.reclaimHook = reclaim_splitting_thps;
+  return head;
+}
+
+/** try_to_free_pages() after splitting the large folios (the reclaim hook of a machine that has had a THP). */
+function reclaim_splitting_thps(m: Machine, wanted: number): number {
+  split_all_folios(m);
+  return try_to_free_pages(m, wanted);
+}
+
+/** The huge zero folio (mm_get_huge_zero_folio): allocated on first use, then kept (the persistent huge zero folio). */
+function get_huge_zero_folio(m: Machine, st: ThpState): number {
+  if (st.hugeZero >= 0) return st.hugeZero;
+  const head = alloc_thp_frames(m, st);
+  if (head < 0) return -1;
+  st.folios--; // not an anon folio
+  for (let i = 0; i < st.nr; i++) m.frames.flags[head + i]! |= PG_zero | PG_reserved | PG_uptodate | (i === 0 ? PG_head : PG_tail);
+  st.hugeZero = head;
+  return head;
+}
+
+/** The set_pmd_at() of a huge pmd, installed over a none pmd. */
+function setHugePmd(m: Machine, mm: Mm, ps: number, haddr: number): void {
+  mm.pgtable.setHuge(ps, haddr, m.pteHi, m.pteLo);
+}
+
+/**
+ * map_anon_folio_pmd(): a new anon folio (zeroed: clear_huge_page) mapped
+ * writable and dirty by a pmd, exclusive to this mm (folio_add_new_anon_rmap
+ * with RMAP_EXCLUSIVE marks every page PageAnonExclusive).
+ */
+function map_new_anon_folio_pmd(m: Machine, mm: Mm, vma: Vma, ps: number, haddr: number, head: number): void {
+  const st = thpState(m)!;
+  const f = m.frames;
+  const av = anon_vma_prepare(m, vma);
+  const index = vma.pgoff + (haddr - vma.start);
+  for (let i = 0; i < st.nr; i++) {
+    const fr = head + i;
+    f.flags[fr]! |= PG_anon | PG_swapbacked | PG_uptodate | PG_anon_exclusive | (i === 0 ? PG_head : PG_tail);
+    f.mapping[fr] = av;
+    f.index[fr] = index + i;
+    f.tag[fr] = 0;
+  }
+  st.entire.set(head, 1); // the pmd's mapping; its reference is the allocation's
+  mkHugePmd(m, head, vma.flags);
+  m.modify('pte_mkdirty');
+  if (vma.flags & VM_WRITE) m.modify('pte_mkwrite'); // maybe_pmd_mkwrite
+  m.modify('pte_mkyoung');
+  setHugePmd(m, mm, ps, haddr);
+}
+
+/**
+ * do_huge_pmd_anonymous_page() (6.18 mm/huge_memory.c): a fault on a none
+ * pmd of an anon VMA that may have a THP. A read fault maps the huge zero
+ * folio read-only (transparent_hugepage_use_zero_page(), on by default — the
+ * host's thp_zero recording shows it); a write fault a new zeroed THP.
+ * VM_FAULT_FALLBACK when no aligned run of frames is free.
+ */
+export function do_huge_pmd_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, ps: number, write: boolean): number {
+  const st = thpState(m)!;
+  const haddr = vpn - (vpn % st.nr);
+  if (!write) {
+    const zero = get_huge_zero_folio(m, st);
+    if (zero < 0) return VM_FAULT_FALLBACK;
+    anon_vma_prepare(m, vma);
+    // set_huge_zero_folio(): folio_mk_pmd(zero, vm_page_prot), read-only
+    mkHugePmd(m, zero, vma.flags & ~VM_WRITE);
+    setHugePmd(m, mm, ps, haddr);
+    return VM_FAULT_OK;
+  }
+  const head = alloc_thp_frames(m, st);
+  if (head < 0) return VM_FAULT_FALLBACK;
+  map_new_anon_folio_pmd(m, mm, vma, ps, haddr, head);
+  return VM_FAULT_OK;
+}
+
+/**
+ * __wp_can_reuse_large_anon_folio() (6.18 mm/memory.c): a page of a large
+ * anon folio may be reused by a write fault when every reference to the
+ * folio is a mapping and every mapping is this mm's.
+ */
+export function wp_can_reuse_large_anon_folio(m: Machine, mm: Mm, frame: number): boolean {
+  const head = folioHead(m, frame);
+  const mapcount = folioLargeMapcount(m, head);
+  if (m.frames.refs(head) !== mapcount) return false;
+  return mappingsIn(m, mm, head) === mapcount;
+}
+
+/** How many of the folio's PMD and PTE mappings are in `mm` (folio_maybe_mapped_shared's question). */
+function mappingsIn(m: Machine, mm: Mm, head: number): number {
+  const st = thpState(m)!;
+  const f = m.frames;
+  let n = 0;
+  for (const vma of mm.vmas.list) {
+    if (vma.anonVma !== f.mapping[head]) continue;
+    const first = vma.start + (f.index[head]! - vma.pgoff);
+    for (const h of mm.pgtable.huge.values()) if (h.vpn === first && pmdFrame(m, h.hi, h.lo) === head) n++;
+    for (let i = 0; i < st.nr; i++) {
+      const vpn = first + i;
+      if (vpn < vma.start || vpn >= vma.end) continue;
+      const slot = mm.pgtable.walk(vpn, false);
+      if (slot < 0) continue;
+      const hi = mm.pgtable.hi(slot);
+      const lo = mm.pgtable.lo(slot);
+      const cls = m.variant.fast.classify(hi, lo);
+      if ((cls === PteClassCode.present || cls === PteClassCode.protnone) && m.pteFrame(hi, lo) === head + i) n++;
+    }
+  }
+  return n;
+}
+
+/**
+ * do_huge_pmd_wp_page() (6.18 mm/huge_memory.c): a write fault on a
+ * read-only huge pmd. The huge zero folio is replaced by a new THP
+ * (do_huge_zero_wp_pmd, 6.12+; the host's thp_zero recording); an anon
+ * folio this mm owns exclusively (PageAnonExclusive, or refcount 1) is
+ * reused writable and every page marked exclusive again; otherwise the pmd
+ * is split (VM_FAULT_FALLBACK) and the pte fault COWs the one page.
+ */
+export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, ps: number): number {
+  const st = thpState(m)!;
+  const pt = mm.pgtable;
+  const h = pt.hugeAt(ps)!;
+  const f = m.frames;
+  if (isHugeZeroPmd(m, h)) {
+    const head = alloc_thp_frames(m, st);
+    if (head >= 0) {
+      pt.clearHuge(ps); // pmdp_huge_clear_flush
+      map_new_anon_folio_pmd(m, mm, vma, ps, h.vpn, head);
+      return VM_FAULT_OK;
+    }
+    __split_huge_pmd(m, mm, vma, ps);
+    return VM_FAULT_FALLBACK;
+  }
+  const head = pmdFrame(m, h.hi, h.lo);
+  const page = head + (vpn - h.vpn);
+  // folio_ref_count(folio) == 1 (5.8+ rules); page_mapcount() == 1 under the pre-5.8 'mapcount' rule
+  const reuse = (f.flags[page]! & PG_anon_exclusive) !== 0 || (m.cowPolicy === 'mapcount' ? folioLargeMapcount(m, head) === 1 : f.refs(head) === 1);
+  if (reuse) {
+    for (let i = 0; i < st.nr; i++) f.flags[head + i]! |= PG_anon_exclusive;
+    m.pteHi = h.hi;
+    m.pteLo = h.lo;
+    m.mkWriteDirtyYoung();
+    h.hi = m.pteHi;
+    h.lo = m.pteLo;
+    return VM_FAULT_OK;
+  }
+  __split_huge_pmd(m, mm, vma, ps);
+  return VM_FAULT_FALLBACK;
+}
+
+/**
+ * The pmd level of handle_mm_fault (6.18 mm/memory.c __handle_mm_fault):
+ * create_huge_pmd() on a none pmd where a THP is allowed, wp_huge_pmd() /
+ * huge_pmd_set_accessed() on a huge one. VM_FAULT_FALLBACK: go on to the
+ * pte level (the pmd is none or a pte table then).
+ */
+export function huge_pmd_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, write: boolean): number {
+  const pt = mm.pgtable;
+  const ps = pt.pmdSlot(vpn, true);
+  const kind = pt.pmdKind(ps);
+  if (kind === PMD_NONE) {
+    if (!thp_vma_allowable(m, vma, vpn)) return VM_FAULT_FALLBACK;
+    return do_huge_pmd_anonymous_page(m, mm, vma, vpn, ps, write);
+  }
+  if (kind !== PMD_HUGE) return VM_FAULT_FALLBACK;
+  const h = pt.hugeAt(ps)!;
+  if (write && !m.pteWrite(h.hi, h.lo)) return do_huge_pmd_wp_page(m, mm, vma, vpn, ps);
+  // huge_pmd_set_accessed(): only the young (and, writing, dirty) bits
+  m.pteHi = h.hi;
+  m.pteLo = h.lo;
+  m.modify('pte_mkyoung');
+  if (write) m.modify('pte_mkdirty');
+  h.hi = m.pteHi;
+  h.lo = m.pteLo;
+  return VM_FAULT_OK;
+}
+
+/**
+ * The access of one page through a huge pmd, as the MMU does it: returns
+ * the frame read or written, or -1 when the pmd is not huge or does not
+ * allow the access (a fault follows). A write sets the pmd's dirty bit.
+ */
+export function huge_pmd_access(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
+  const pt = mm.pgtable;
+  const ps = pt.pmdSlot(vpn, false);
+  if (ps < 0) return -1;
+  const h = pt.hugeAt(ps);
+  if (h === undefined || !m.variant.fast.pmd_present!(h.hi, h.lo)) return -1;
+  if (write && !m.pteWrite(h.hi, h.lo)) return -1;
+  const frame = pmdFrame(m, h.hi, h.lo) + (vpn - h.vpn);
+  if (write) {
+    m.frames.tag[frame] = tag;
+    if (!m.isPteDirty(h.hi, h.lo)) {
+      m.pteHi = h.hi;
+      m.pteLo = h.lo;
+      m.mkWriteDirtyYoung();
+      h.hi = m.pteHi;
+      h.lo = m.pteLo;
+    }
+  }
+  return frame;
+}
+
+/**
+ * __split_huge_pmd_locked() (6.18 mm/huge_memory.c), not freezing: the huge
+ * pmd becomes a pte table mapping the same frames. The huge zero folio's
+ * pmd becomes ptes of the small zero page (__split_huge_zero_page_pmd). An
+ * anon folio: the pmd's one reference becomes HPAGE_PMD_NR (one per pte),
+ * each page gets a pte mapping and (if the folio was exclusive) stays
+ * PageAnonExclusive; the ptes carry the pmd's write, young and dirty bits,
+ * and a dirty pmd dirties the folio. The folio stays large.
+ */
+export function __split_huge_pmd(m: Machine, mm: Mm, vma: Vma, ps: number): void {
+  const st = thpState(m)!;
+  const pt = mm.pgtable;
+  const h = pt.hugeAt(ps)!;
+  const { hi, lo, vpn } = h;
+  pt.clearHuge(ps); // pmdp_invalidate
+  const base = pt.populatePmd(ps, vpn); // pgtable_trans_huge_withdraw + pmd_populate
+  if (isHugeZeroPmd(m, h)) {
+    for (let i = 0; i < st.nr; i++) {
+      m.mkPte(m.zeroFrame, vma.flags & ~VM_WRITE);
+      m.modify('pte_mkspecial');
+      pt.set(base + i, m.pteHi, m.pteLo);
+    }
+    return;
+  }
+  const head = pmdFrame(m, hi, lo);
+  const f = m.frames;
+  const write = m.pteWrite(hi, lo);
+  const dirty = m.isPteDirty(hi, lo);
+  const young = youngPmd(m, hi, lo);
+  if (dirty) f.flags[head]! |= PG_dirty; // folio_set_dirty
+  f.getMany(head, st.nr - 1); // folio_ref_add(folio, HPAGE_PMD_NR - 1)
+  for (let i = 0; i < st.nr; i++) {
+    f.mapInc(head + i); // folio_add_anon_rmap_ptes
+    m.mkPte(head + i, vma.flags);
+    if (write) m.modify('pte_mkwrite');
+    if (!young) m.modify('pte_mkold');
+    if (dirty) m.modify('pte_mkdirty');
+    pt.set(base + i, m.pteHi, m.pteLo);
+  }
+  dropEntire(m, head); // folio_remove_rmap_pmd
+}
+
+/** pmd_young(): the accessed bit pte_mkyoung sets */
+function youngPmd(m: Machine, hi: number, lo: number): boolean {
+  const y = m.variant.modifierWords['pte_mkyoung'];
+  if (!y) return true;
+  return ((hi & y.setHi) >>> 0) === y.setHi && ((lo & y.setLo) >>> 0) === y.setLo;
+}
+
+function dropEntire(m: Machine, head: number): void {
+  const st = thpState(m)!;
+  const n = (st.entire.get(head) ?? 0) - 1;
+  if (n < 0) throw new Error(`folio_remove_rmap_pmd on pfn 0x${m.frames.pfn(head).toString(16)} with entire mapcount 0`);
+  if (n === 0) st.entire.delete(head);
+  else st.entire.set(head, n);
+}
+
+/**
+ * zap_huge_pmd() (6.18 mm/huge_memory.c): a whole huge pmd unmapped. The
+ * huge zero folio has no rmap; an anon folio loses the PMD mapping and its
+ * reference (freed with the last one).
+ */
+export function zap_huge_pmd(m: Machine, mm: Mm, ps: number): void {
+  const pt = mm.pgtable;
+  const h = pt.hugeAt(ps)!;
+  const zero = isHugeZeroPmd(m, h);
+  const head = pmdFrame(m, h.hi, h.lo);
+  pt.clearHuge(ps);
+  if (zero) return;
+  dropEntire(m, head);
+  folio_put(m, head);
+}
+
+/**
+ * The pmd level of zap_pmd_range() (6.18 mm/memory.c) over [start, end) of
+ * one VMA: a huge pmd the range covers whole goes (zap_huge_pmd), one it
+ * covers in part is split first (__split_huge_pmd) for the pte level to
+ * zap. `mmapLocked` says whether the caller holds mmap_lock (munmap, madvise
+ * do; truncate's unmap_mapping_range does not): under the 'vm_ops-null'
+ * rule the old VM_BUG_ON_VMA(vma_is_anonymous(vma) && !rwsem_is_locked(
+ * &mmap_sem)) before the split fires there (4.18-rc mm/memory.c
+ * zap_pmd_range; deleted by 53406ed1bcfd with the revert).
+ */
+export function zap_huge_pmds(m: Machine, mm: Mm, vma: Vma, start: number, end: number, mmapLocked: boolean): void {
+  const pt = mm.pgtable;
+  if (pt.huge.size === 0) return;
+  const st = thpState(m)!;
+  for (const [ps, h] of [...pt.huge]) {
+    if (h.vpn + st.nr <= start || h.vpn >= end) continue;
+    if (h.vpn >= start && h.vpn + st.nr <= end) {
+      zap_huge_pmd(m, mm, ps);
+      continue;
+    }
+    if (m.policies.anon === 'vm_ops-null' && !mmapLocked && vma_is_anonymous(m, vma)) {
+      throw new KernelBug(
+        `VM_BUG_ON_VMA(vma_is_anonymous(vma) && !rwsem_is_locked(&tlb->mm->mmap_sem)): zap_pmd_range must split the THP at 0x${h.vpn.toString(16)} for a partial unmap of [0x${start.toString(16)}, 0x${end.toString(16)}) without mmap_sem, in a VMA that looks anonymous (vm_ops NULL: a private mapping of a device without ->fault)`,
+      );
+    }
+    __split_huge_pmd(m, mm, vma, ps);
+  }
+}
+
+/**
+ * The ptes of PTE-mapped large folios in [start, end) of one VMA, zapped
+ * folio-aware (unmap_mapping_range's pte level for those pages;
+ * truncate.ts's unmap_linear zaps the small pages itself). With !evenCows
+ * anon pages stay (zap_details without even_cows).
+ */
+function zap_large_folio_ptes(m: Machine, mm: Mm, start: number, end: number, evenCows: boolean): void {
+  const pt = mm.pgtable;
+  const fast = m.variant.fast;
+  const f = m.frames;
+  for (let vpn = start; vpn < end; vpn++) {
+    const slot = pt.walk(vpn, false);
+    if (slot < 0) {
+      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
+      continue;
+    }
+    const hi = pt.hi(slot);
+    const lo = pt.lo(slot);
+    const cls = fast.classify(hi, lo);
+    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    const frame = m.pteFrame(hi, lo);
+    const flags = f.flags[frame]!;
+    if ((flags & PG_large) === 0 || (flags & PG_zero) !== 0) continue;
+    if (!evenCows && (flags & PG_anon) !== 0) continue;
+    pt.set(slot, 0, 0);
+    folio_remove_rmap_pte(m, frame);
+  }
+}
+
+/**
+ * The THP part of unmap_mapping_range over [start, end) of one VMA (called
+ * from truncate.ts unmap_linear, under the pte lock, without mmap_lock):
+ * zap_pmd_range's huge pmds, then the ptes of PTE-mapped large folios.
+ */
+export function unmap_mapping_range_thp(m: Machine, mm: Mm, vma: Vma, start: number, end: number, evenCows: boolean): void {
+  const st = thpState(m);
+  if (st === null || (st.folios === 0 && mm.pgtable.huge.size === 0)) return;
+  zap_huge_pmds(m, mm, vma, start, end, false);
+  if (st.folios > 0) zap_large_folio_ptes(m, mm, start, end, evenCows);
+}
+
+/**
+ * split_huge_pmd_address() at a VMA boundary being made (6.18
+ * vma_adjust_trans_huge → split_huge_pmd_if_needed): a huge pmd that `at`
+ * cuts in two is split.
+ */
+export function split_huge_pmd_if_needed(m: Machine, mm: Mm, vma: Vma, at: number): void {
+  const pt = mm.pgtable;
+  if (pt.huge.size === 0) return;
+  const st = thpState(m)!;
+  if (at % st.nr === 0) return;
+  const ps = pt.pmdSlot(at, false);
+  if (ps >= 0 && pt.pmdKind(ps) === PMD_HUGE) __split_huge_pmd(m, mm, vma, ps);
+}
+
+/** Split every huge pmd over [start, end) of the VMA (the pte-level walkers of madvise then see ptes). */
+export function split_huge_pmds_in(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
+  const pt = mm.pgtable;
+  if (pt.huge.size === 0) return;
+  const st = thpState(m)!;
+  for (const [ps, h] of [...pt.huge]) {
+    if (h.vpn + st.nr <= start || h.vpn >= end) continue;
+    __split_huge_pmd(m, mm, vma, ps);
+  }
+}
+
+/**
+ * copy_huge_pmd() (6.18 mm/huge_memory.c) for fork: the huge zero pmd is
+ * copied as it is; an anon folio gets one more PMD mapping and reference,
+ * loses PageAnonExclusive on every page, and both pmds become read-only
+ * (the child's old). A folio that may be pinned is split instead
+ * (folio_try_dup_anon_rmap_pmd fails; -EAGAIN → copy_pte_range).
+ * Returns false when it split.
+ */
+export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number): boolean {
+  const st = thpState(m)!;
+  const h = src.pgtable.hugeAt(ps)!;
+  const dps = dst.pgtable.pmdSlot(h.vpn, true);
+  if (isHugeZeroPmd(m, h)) {
+    dst.pgtable.setHuge(dps, h.vpn, h.hi, h.lo);
+    return true;
+  }
+  const head = pmdFrame(m, h.hi, h.lo);
+  const f = m.frames;
+  if ((f.flags[head]! & PG_anon_exclusive) !== 0 && f.refs(head) - folioLargeMapcount(m, head) >= 1024) {
+    __split_huge_pmd(m, src, vma, ps);
+    return false;
+  }
+  st.entire.set(head, (st.entire.get(head) ?? 0) + 1);
+  folio_get(m, head);
+  for (let i = 0; i < st.nr; i++) f.flags[head + i]! &= ~PG_anon_exclusive;
+  m.pteHi = h.hi;
+  m.pteLo = h.lo;
+  m.modify('pte_wrprotect');
+  h.hi = m.pteHi;
+  h.lo = m.pteLo;
+  m.modify('pte_mkold');
+  dst.pgtable.setHuge(dps, h.vpn, m.pteHi, m.pteLo);
+  return true;
+}
+
+/** A migration entry split_huge_page installed, to restore in remap_page. */
+interface Migrated {
+  readonly mm: Mm;
+  readonly vma: Vma;
+  readonly slot: number;
+  readonly frame: number;
+  readonly write: boolean;
+  readonly exclusive: boolean;
+  readonly dirty: boolean;
+}
+
+/** make_{writable,readable_exclusive,readable}_migration_entry() as the pte words, into m.pteHi/pteLo */
+function mkMigrationPte(m: Machine, frame: number, write: boolean, exclusive: boolean): void {
+  const names = write ? ['SWP_MIGRATION_WRITE'] : exclusive ? ['SWP_MIGRATION_READ_EXCLUSIVE', 'SWP_MIGRATION_READ'] : ['SWP_MIGRATION_READ'];
+  let type = 0;
+  for (const n of names) {
+    const t = m.variant.swapTypes.byName(n);
+    if (t) {
+      type = t.type;
+      break;
+    }
+  }
+  const pfn = m.frames.pfn(frame);
+  m.pteHi = m.variant.fast.swp_entry_to_pte_hi(type, 0, pfn);
+  m.pteLo = m.variant.fast.swp_entry_to_pte_lo(type, 0, pfn);
+}
+
+/** try_to_migrate_one() on one present pte of a page of the folio: the migration entry replaces it, the rmap and reference go. */
+function migrate_pte(m: Machine, mm: Mm, vma: Vma, slot: number, frame: number, out: Migrated[]): void {
+  const pt = mm.pgtable;
+  const hi = pt.hi(slot);
+  const lo = pt.lo(slot);
+  const write = m.pteWrite(hi, lo);
+  const dirty = m.isPteDirty(hi, lo);
+  const exclusive = (m.frames.flags[frame]! & PG_anon_exclusive) !== 0;
+  if (dirty) m.frames.flags[folioHead(m, frame)]! |= PG_dirty; // folio_mark_dirty
+  mkMigrationPte(m, frame, write, exclusive);
+  pt.set(slot, m.pteHi, m.pteLo);
+  out.push({ mm, vma, slot, frame, write, exclusive, dirty });
+  folio_remove_rmap_pte(m, frame);
+}
+
+/**
+ * __split_huge_pmd_locked(freeze = true), for try_to_migrate with
+ * TTU_SPLIT_HUGE_PMD: the huge pmd becomes a pte table of migration
+ * entries, one per page; the PMD mapping and its reference go.
+ */
+function split_huge_pmd_freeze(m: Machine, mm: Mm, vma: Vma, ps: number, out: Migrated[]): void {
+  const st = thpState(m)!;
+  const pt = mm.pgtable;
+  const h = pt.hugeAt(ps)!;
+  const { hi, lo, vpn } = h;
+  const head = pmdFrame(m, hi, lo);
+  const write = m.pteWrite(hi, lo);
+  const dirty = m.isPteDirty(hi, lo);
+  pt.clearHuge(ps);
+  const base = pt.populatePmd(ps, vpn);
+  if (dirty) m.frames.flags[head]! |= PG_dirty;
+  for (let i = 0; i < st.nr; i++) {
+    const exclusive = (m.frames.flags[head + i]! & PG_anon_exclusive) !== 0;
+    mkMigrationPte(m, head + i, write, exclusive);
+    pt.set(base + i, m.pteHi, m.pteLo);
+    out.push({ mm, vma, slot: base + i, frame: head + i, write, exclusive, dirty });
+  }
+  dropEntire(m, head);
+  folio_put(m, head); // if (freeze) put_page(page)
+}
+
+/** Every (mm, vma) the anon folio may be mapped in: rmap_walk_anon over its anon_vma (fork shares it). */
+function anonVmasOf(m: Machine, head: number): { mm: Mm; vma: Vma; from: number; to: number }[] {
+  const st = thpState(m)!;
+  const f = m.frames;
+  const av = f.mapping[head]!;
+  const first = f.index[head]!;
+  const out: { mm: Mm; vma: Vma; from: number; to: number }[] = [];
+  for (const p of m.procs) {
+    if (!p.alive) continue;
+    for (const vma of p.mm.vmas.list) {
+      if (vma.anonVma !== av) continue;
+      const from = Math.max(vma.start, vma.start + (first - vma.pgoff));
+      const to = Math.min(vma.end, vma.start + (first + st.nr - vma.pgoff));
+      if (from < to) out.push({ mm: p.mm, vma, from, to });
+    }
+  }
+  // the anon_vma interval tree visits VMAs by pgoff
+  return out.sort((a, b) => a.vma.pgoff - b.vma.pgoff);
+}
+
+/**
+ * page_vma_mapped_walk() over the folio's ptes in one VMA, as
+ * try_to_migrate_one() drives it (6.18 mm/page_vma_mapped.c map_pte /
+ * mm/rmap.c). Without TTU_SYNC (PVMW_SYNC) a pte is first read without
+ * the pte lock and one that reads none is skipped — so a pte that
+ * zap_pte_range has cleared, but whose mapcount it has not yet dropped, is
+ * passed over; the lock is taken at the first pte that is not none and
+ * held for the rest. With TTU_SYNC the lock is taken before the first read.
+ */
+function* walk_and_migrate(m: Machine, mm: Mm, vma: Vma, head: number, from: number, to: number, sync: boolean, out: Migrated[]): KernelPath {
+  const st = thpState(m)!;
+  const pt = mm.pgtable;
+  const fast = m.variant.fast;
+  let locked = false;
+  for (let vpn = from; vpn < to; vpn++) {
+    const slot = pt.walk(vpn, false);
+    if (!locked) {
+      if (sync) {
+        yield* pte_lock(m, mm, 'page_vma_mapped_walk: TTU_SYNC: pte lock taken before reading the pte; try_to_migrate_one');
+        locked = true;
+      } else {
+        if (m.sched.on) yield m.sched.point(`page_vma_mapped_walk: reads the pte of 0x${vpn.toString(16)} without the pte lock`);
+        if (slot < 0 || fast.pte_none(pt.hi(slot), pt.lo(slot))) continue; // not_found for this pte: skipped
+        yield* pte_lock(m, mm, 'page_vma_mapped_walk: a pte that is not none: pte lock taken; try_to_migrate_one');
+        locked = true;
+      }
+    }
+    if (slot < 0) continue;
+    const hi = pt.hi(slot);
+    const lo = pt.lo(slot);
+    const cls = fast.classify(hi, lo);
+    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    const frame = m.pteFrame(hi, lo);
+    if (frame < head || frame >= head + st.nr) continue;
+    migrate_pte(m, mm, vma, slot, frame, out);
+  }
+  if (locked) yield* pte_unlock(m, mm, 'page_vma_mapped_walk: pte lock dropped');
+}
+
+/**
+ * remove_migration_ptes() over the folio's pages (remap_page): each
+ * migration entry still in place maps its page again — writable if it was,
+ * dirty, exclusive — or, after a successful split with
+ * RMP_USE_SHARED_ZEROPAGE, the shared zero page where the page holds only
+ * zeroes (try_to_map_unused_to_zeropage, 6.12+; the host's thp_anon and
+ * swap_thp recordings show it). `split`: the pages are small folios now.
+ */
+function remap_page(m: Machine, migrated: readonly Migrated[], split: boolean): void {
+  const f = m.frames;
+  for (const e of migrated) {
+    const pt = e.mm.pgtable;
+    const hi = pt.hi(e.slot);
+    const lo = pt.lo(e.slot);
+    const fast = m.variant.fast;
+    // a zap may have cleared the entry meanwhile (zap_nonpresent_ptes drops no rmap for it)
+    if (fast.classify(hi, lo) !== PteClassCode.migration || fast.pte_to_swp_offset_lo(hi, lo) !== f.pfn(e.frame)) continue;
+    if (split && f.tag[e.frame] === 0) {
+      m.mkPte(m.zeroFrame, e.vma.flags & ~VM_WRITE);
+      m.modify('pte_mkspecial');
+      pt.set(e.slot, m.pteHi, m.pteLo);
+      continue;
+    }
+    m.mkPte(e.frame, e.vma.flags);
+    if (e.write) m.modify('pte_mkwrite');
+    if (e.dirty) m.modify('pte_mkdirty');
+    pt.set(e.slot, m.pteHi, m.pteLo);
+    f.mapInc(e.frame);
+    if (split) f.get(e.frame);
+    else folio_get(m, folioHead(m, e.frame));
+    if (e.exclusive) f.flags[e.frame]! |= PG_anon_exclusive;
+    else f.flags[e.frame]! &= ~PG_anon_exclusive;
+  }
+}
+
+/**
+ * split_huge_page() / __folio_split() to order 0 (6.18 mm/huge_memory.c)
+ * of an anon large folio the caller holds a reference on: under the folio
+ * lock and the anon_vma lock, unmap_folio() (try_to_migrate with
+ * TTU_SPLIT_HUGE_PMD, and TTU_SYNC unless the machine's `split` rule is
+ * the pre-5.14 'no-TTU_SYNC'), then the check that nothing maps the folio
+ * any more (the VM_BUG_ON the 2021 race hit: a KernelBug), the refcount
+ * freeze (only the caller's reference may be left; else -EAGAIN and the
+ * folio is remapped whole), the split into small pages, remap_page, and
+ * the pages nothing maps freed. Returns whether it split.
+ */
+export function* split_huge_page_path(m: Machine, head: number): KernelPath<boolean> {
+  const st = thpState(m)!;
+  const f = m.frames;
+  const sync = m.policies.split === 'TTU_SYNC';
+  const av = f.mapping[head]!;
+  yield* lock_page(m, head, 'split_huge_page: folio_lock');
+  yield* anon_vma_lock(m, av, 'split_huge_page: anon_vma_lock_write; unmap_folio (try_to_migrate)');
+  const migrated: Migrated[] = [];
+  // unmap_folio(): try_to_migrate(folio, TTU_RMAP_LOCKED | TTU_SPLIT_HUGE_PMD [| TTU_SYNC])
+  for (const { mm, vma, from, to } of anonVmasOf(m, head)) {
+    const pt = mm.pgtable;
+    if (pt.huge.size !== 0) {
+      const ps = pt.pmdSlot(from, false);
+      const h = ps >= 0 ? pt.hugeAt(ps) : undefined;
+      if (h !== undefined && !isHugeZeroPmd(m, h) && pmdFrame(m, h.hi, h.lo) === head) {
+        yield* pte_lock(m, mm, 'try_to_migrate_one: TTU_SPLIT_HUGE_PMD: pmd lock; the huge pmd becomes migration entries');
+        split_huge_pmd_freeze(m, mm, vma, ps, migrated);
+        yield* pte_unlock(m, mm, 'split_huge_pmd_address: pmd lock dropped');
+        continue;
+      }
+    }
+    yield* walk_and_migrate(m, mm, vma, head, from, to, sync, migrated);
+  }
+  if (m.sched.on) yield m.sched.point('split_huge_page: unmap_folio done; VM_BUG_ON_FOLIO(folio_mapped(folio))');
+  if (folioMapped(m, head)) {
+    const mapcount = folioLargeMapcount(m, head);
+    throw new KernelBug(
+      `VM_BUG_ON_FOLIO(folio_mapped(folio)): pfn 0x${f.pfn(head).toString(16)} still has mapcount ${mapcount} after unmap_folio, but no pte maps it (zap_pte_range cleared the pte and has not dropped the mapcount yet; page_vma_mapped_walk skipped the none pte without the pte lock)`,
+    );
+  }
+  // folio_ref_freeze(folio, 1 + extra_pins): only the caller's reference may be left
+  const ok = f.refs(head) === 1;
+  if (ok) {
+    // __split_unmapped_folio(): each page a folio of its own, refcount 1 (the tails' frame-table count)
+    for (let i = 0; i < st.nr; i++) f.flags[head + i]! &= ~PG_large;
+    st.entire.delete(head);
+    st.folios--;
+  }
+  remap_page(m, migrated, ok);
+  if (ok) {
+    // the new folios other than the caller's: unlocked and put (the ones nothing maps are freed)
+    for (let i = 1; i < st.nr; i++) f.put(head + i);
+  }
+  yield* anon_vma_unlock(m, av, 'split_huge_page: anon_vma unlocked');
+  yield* unlock_page(m, head, 'split_huge_page: folio_unlock');
+  return ok;
+}
+
+/** split_huge_page() run whole (madvise, memory pressure): true when it split. */
+export function split_huge_page(m: Machine, head: number): boolean {
+  const held = m.sched.held;
+  held.hold(head);
+  try {
+    return runPath(split_huge_page_path(m, head));
+  } finally {
+    held.release(head);
+  }
+}
+
+/** The large anon folio mapped at vpn of mm (by a huge pmd or a pte), as its head frame; -1 if none. */
+export function largeFolioAt(m: Machine, mm: Mm, vpn: number): number {
+  if (thpState(m) === null) return -1;
+  const pt = mm.pgtable;
+  const ps = pt.pmdSlot(vpn, false);
+  if (ps < 0) return -1;
+  const h = pt.hugeAt(ps);
+  if (h !== undefined) return isHugeZeroPmd(m, h) ? -1 : pmdFrame(m, h.hi, h.lo);
+  const slot = pt.walk(vpn, false);
+  if (slot < 0) return -1;
+  const hi = pt.hi(slot);
+  const lo = pt.lo(slot);
+  const cls = m.variant.fast.classify(hi, lo);
+  if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) return -1;
+  const frame = m.pteFrame(hi, lo);
+  const flags = m.frames.flags[frame]!;
+  return (flags & PG_large) !== 0 && (flags & PG_zero) === 0 ? folioHead(m, frame) : -1;
+}
+
+/**
+ * Split every large anon folio mapped in [start, end) of the mm (the
+ * madvise paths that act on small pages: FREE, PAGEOUT, COLD on part of a
+ * folio — madvise_cold_or_pageout_pte_range and madvise_free_pte_range
+ * split_folio() a large folio they meet).
+ */
+export function split_folios_in(m: Machine, mm: Mm, start: number, end: number): void {
+  const st = thpState(m);
+  if (st === null || st.folios === 0) return;
+  for (let vpn = start; vpn < end; vpn++) {
+    const head = largeFolioAt(m, mm, vpn);
+    if (head >= 0) split_huge_page(m, head);
+  }
+}
+
+/** Every large anon folio of the machine split (shrink_folio_list splits a THP it cannot swap whole; the deferred split shrinker). */
+export function split_all_folios(m: Machine): void {
+  const st = thpState(m);
+  if (st === null || st.folios === 0) return;
+  const f = m.frames;
+  for (let frame = 0; frame < f.highWater; frame++) {
+    const flags = f.flags[frame]!;
+    if ((flags & PG_head) !== 0 && (flags & PG_zero) === 0 && (flags & PG_anon) !== 0) split_huge_page(m, frame);
+  }
+}
