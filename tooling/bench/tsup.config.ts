@@ -8,4 +8,6 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  // the workspace packages stay imports (devDependencies would be bundled otherwise): @mmsim/mm reads its scenario files beside its dist
+  external: [/^@mmsim\//],
 });

@@ -36,9 +36,38 @@ export { reclaim_anon_page } from './kernel/vmscan.js';
 export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } from './kernel/fremap.js';
 export { do_mremap, do_mremap_path } from './kernel/mremap.js';
 export type { MremapRequest, MremapResult } from './kernel/mremap.js';
-export { do_move_pages_path } from './kernel/move-pages.js';
-export type { MovePagesResult } from './kernel/move-pages.js';
-export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN } from './kernel/migrate.js';
+export { do_move_pages_path, kernel_move_pages_path, STATUS_ERRNO } from './kernel/move-pages.js';
+export type { MovePagesResult, MovePagesRequest, MovePagesOutcome } from './kernel/move-pages.js';
+export {
+  do_mbind_path,
+  kernel_migrate_pages_path,
+  numa_info,
+  get_mempolicy_mode,
+  get_nodes,
+  vmaPolicy,
+  taskPolicy,
+  mpol_equal,
+  policy_node,
+  nodeListString,
+  MPOL_DEFAULT,
+  MPOL_PREFERRED,
+  MPOL_BIND,
+  MPOL_INTERLEAVE,
+  MPOL_LOCAL,
+  MPOL_PREFERRED_MANY,
+  MPOL_WEIGHTED_INTERLEAVE,
+  MPOL_MODE_NAMES,
+  MPOL_F_STATIC_NODES,
+  MPOL_F_RELATIVE_NODES,
+  MPOL_F_NUMA_BALANCING,
+  MPOL_MF_STRICT,
+  MPOL_MF_MOVE,
+  MPOL_MF_MOVE_ALL,
+  MAX_NUMNODES,
+} from './kernel/mempolicy.js';
+export type { MemPolicy, MbindRequest, MigratePagesRequest, SyscallOutcome, NumaErrno, NumaInfo } from './kernel/mempolicy.js';
+export { sysctl_compact_memory, COMPACT_MEMORY_PATH } from './kernel/compaction.js';
+export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN, MIGRATE_SPLIT } from './kernel/migrate.js';
 export { anon_vma_chain } from './kernel/rmap.js';
 export { runPath } from './kernel/sched.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
@@ -63,6 +92,8 @@ export {
   entireMapcount,
   pmdFrame,
   isHugeZeroPmd,
+  folio_maybe_dma_pinned,
+  move_huge_pmd,
   vma_is_anonymous,
   VM_FAULT_FALLBACK,
   PG_head,

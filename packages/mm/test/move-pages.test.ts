@@ -204,7 +204,7 @@ describe('move_pages', () => {
   test('the move_pages op: R PAGE NODE [all], its result in the trace', () => {
     const spec = X86.find((s) => s.id === 'x86_64' && s.era === '6.18')!;
     const script = parseMmo(['mmap M 2 rw- private,anon slot=0', 'write M 0 X', 'move_pages M 0 1', 'move_pages M 1 1', 'fork', '@child move_pages M 0 0', '@child move_pages M 0 0 all', 'read M 0'].join('\n'));
-    const trace = runScript(script, { spec, frames: 256 }, 'move.mmo', { check: true });
+    const trace = runScript(script, { spec, frames: 256, nodes: 2 }, 'move.mmo', { check: true });
     expect(trace.steps.filter((s) => s.op === 'move_pages').map((s) => s.ret)).toEqual([
       { ok: true, val: 0, status: 1 },
       { ok: true, val: 0, status: -2 },
@@ -213,13 +213,13 @@ describe('move_pages', () => {
     ]);
     expect(trace.steps.at(-1)!.ret).toMatchObject({ ok: true, data: 'X' });
     const old = X86.find((s) => s.id === 'x86_64' && s.era === '2.6.21')!;
-    const t = runScript(parseMmo('mmap M 1 rw- private,anon slot=0\nmove_pages M 0 1\nwrite M 0 X\nmove_pages M 0 1'), { spec: old, frames: 256 }, 'move.mmo', { check: true });
+    const t = runScript(parseMmo('mmap M 1 rw- private,anon slot=0\nmove_pages M 0 1\nwrite M 0 X\nmove_pages M 0 1'), { spec: old, frames: 256, nodes: 2 }, 'move.mmo', { check: true });
     expect(t.steps.filter((s) => s.op === 'move_pages').map((s) => s.ret)).toEqual([
       { ok: false, errno: 'ENOENT' },
       { ok: true, val: 0, status: 1 },
     ]);
     expect(() => parseMmo('move_pages M 0')).toThrow(/takes 3–4 argument/);
-    expect(() => runScript(parseMmo('mmap M 1 rw- private,anon slot=0\nmove_pages M 0 1 everything'), { spec, frames: 64 })).toThrow(/unknown move_pages flag 'everything'/);
+    expect(() => runScript(parseMmo('mmap M 1 rw- private,anon slot=0\nmove_pages M 0 1 everything'), { spec, frames: 64, nodes: 2 })).toThrow(/unknown move_pages flag 'everything'/);
   });
 
   test('nodes: a machine with one node has nowhere to move a page', () => {

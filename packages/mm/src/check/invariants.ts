@@ -46,11 +46,16 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
     if (!p.alive) continue;
     const pt = p.mm.pgtable;
     // every pte of every table, so ptes left outside VMAs are seen too
+    const words = pt.words;
     for (let t = 0; t < pt.leaves.length; t++) {
-      for (let i = 0; i < pt.ptrsPerPte; i++) {
+      const table = pt.leaves[t]!;
+      // only the span of the table that has ever held a non-zero pte
+      for (let i = pt.spanLo[t]!, end = pt.spanHi[t]!; i <= end; i++) {
+        // an all-zero entry is pte_none on every arch: skip it without classifying (most of a table)
+        const lo = table[i * words]!;
+        const hi = words === 2 ? table[i * 2 + 1]! : 0;
+        if (lo === 0 && hi === 0) continue;
         const slot = t * pt.ptrsPerPte + i;
-        const hi = pt.hi(slot);
-        const lo = pt.lo(slot);
         const cls = fast.classify(hi, lo);
         if (cls === PteClassCode.none) continue;
         const vpn = pt.vpnOf(slot);
@@ -144,7 +149,18 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
   const inPageCache = new Uint8Array(f.highWater);
   // references GUP holds (get_user_pages / pin_user_pages)
   const pinRefs = new Float64Array(f.highWater);
-  for (const pin of m.pins) if (pin) pinRefs[pin.frame]! += pin.refs;
+  // a pin's references are on its folio (the head of a large folio: gup.ts try_grab_folio); a FOLL_PIN of a large folio counts in its _pincount
+  const pinsOn = new Map<number, number>();
+  for (const pin of m.pins) {
+    if (!pin) continue;
+    pinRefs[pin.folio]! += pin.refs;
+    if (pin.pincount) pinsOn.set(pin.folio, (pinsOn.get(pin.folio) ?? 0) + 1);
+  }
+  for (const [head, n] of thp?.pincount ?? []) {
+    if (pinsOn.get(head) !== n) out.push({ rule: 'refcount', frame: head, message: `pfn ${head + f.pfnBase}: the large folio's _pincount is ${n} but ${pinsOn.get(head) ?? 0} FOLL_PIN pins hold it` });
+    pinsOn.delete(head);
+  }
+  for (const [head, n] of pinsOn) out.push({ rule: 'refcount', frame: head, message: `pfn ${head + f.pfnBase}: ${n} FOLL_PIN pins hold the large folio, but its _pincount is 0` });
   if (held) for (const [frame, n] of held) pinRefs[frame]! += n;
   for (const inode of m.inodes.values()) for (const frame of inode.cache.values()) inPageCache[frame] = 1;
   for (let frame = 0; frame < f.highWater; frame++) {

@@ -10,14 +10,27 @@
  * (5.19+) — a read-only FOLL_PIN of an anon page not exclusive to this mm
  * as an unshare fault (gup_must_unshare, FAULT_FLAG_UNSHARE), so the pin
  * never refers to a page another mm may reuse.
+ *
+ * Large folios (PMD-mapped THP, huge_memory.ts; 6.18 mm/gup.c
+ * follow_pmd_mask → follow_huge_pmd, try_grab_folio, gup_put_folio): a
+ * page behind a huge pmd is followed there — FOLL_WRITE on a read-only
+ * huge pmd (after fork) faults first (can_follow_write_pmd →
+ * do_huge_pmd_wp_page), a read-only FOLL_PIN of a page not exclusive
+ * unshares (-EMLINK → FAULT_FLAG_UNSHARE), and get_user_pages (FOLL_TOUCH)
+ * makes the pmd young (and dirty for FOLL_WRITE: touch_pmd). The pin
+ * refers to the subpage; its references are the folio's, on the head: a
+ * FOLL_GET takes one, and a FOLL_PIN one plus folio->_pincount
+ * (folio_has_pincount(): every THP order, 5.7+), not the bias. A
+ * PTE-mapped page of a large folio is the same, reached by its pte.
  */
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { do_wp_page, handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
-import { PG_anon, PG_anon_exclusive } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { VM_FAULT_SIGBUS } from './signals.js';
-import { VM_WRITE } from './vma.js';
+import { VM_READ, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
+import { do_huge_pmd_wp_page, folio_maybe_dma_pinned, folio_put, folioHead, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
 
 export const FOLL_WRITE = 0x01;
 export const FOLL_GET = 0x04;
@@ -30,20 +43,27 @@ export interface Pin {
   /** the mm whose page tables GUP walked */
   readonly mm: Mm;
   readonly vpn: number;
+  /** the page the pin refers to (a subpage of a large folio: what the device reads and writes) */
   readonly frame: number;
+  /** the frame the references are on: the folio's head (the page itself for a small folio) */
+  readonly folio: number;
   readonly gupFlags: number;
-  /** references held: 1 (FOLL_GET) or GUP_PIN_COUNTING_BIAS (FOLL_PIN, 5.7+) */
+  /** references held on `folio`: 1 (FOLL_GET; FOLL_PIN of a large folio) or GUP_PIN_COUNTING_BIAS (FOLL_PIN of a small one, 5.7+) */
   readonly refs: number;
+  /** whether the pin counts in the large folio's _pincount (FOLL_PIN, 5.7+) */
+  readonly pincount: boolean;
 }
 
-/** The references a FOLL_PIN holds under the machine's rules. */
+/** The references a FOLL_PIN of a small folio holds under the machine's rules. */
 export function pinRefs(m: Machine, gupFlags: number): number {
   return gupFlags & FOLL_PIN && m.cowPolicy !== 'mapcount' ? GUP_PIN_COUNTING_BIAS : 1;
 }
 
-/** folio_maybe_dma_pinned() for a small folio */
+/** folio_maybe_dma_pinned() of the folio a frame belongs to: a small folio's refcount bias, a large folio's _pincount. */
 export function maybe_dma_pinned(m: Machine, frame: number): boolean {
-  return m.cowPolicy !== 'mapcount' && m.frames.refs(frame) >= GUP_PIN_COUNTING_BIAS;
+  if (m.cowPolicy === 'mapcount') return false;
+  if ((m.frames.flags[frame]! & PG_large) !== 0) return folio_maybe_dma_pinned(m, folioHead(m, frame));
+  return m.frames.refs(frame) >= GUP_PIN_COUNTING_BIAS;
 }
 
 /** Whether any pin was taken through this mm (MMF_HAS_PINNED). */
@@ -52,29 +72,79 @@ export function mm_has_pinned(m: Machine, mm: Mm): boolean {
   return false;
 }
 
+/** gup_must_unshare() for an anon page: a read-only FOLL_PIN of a page this mm does not own exclusively (5.19+). */
+function must_unshare(m: Machine, frame: number, gupFlags: number): boolean {
+  const flags = m.frames.flags[frame]!;
+  return (gupFlags & (FOLL_WRITE | FOLL_PIN)) === FOLL_PIN && m.cowPolicy === 'anon-exclusive' && (flags & PG_anon) !== 0 && (flags & PG_zero) === 0 && (flags & PG_anon_exclusive) === 0;
+}
+
+/**
+ * follow_huge_pmd() (6.18 mm/gup.c) where vpn is behind a huge pmd: the
+ * subpage, once the access is allowed — or -1 after the fault that must
+ * come first (handle_mm_fault for FOLL_WRITE on a read-only pmd; the
+ * FAULT_FLAG_UNSHARE fault for gup_must_unshare: do_huge_pmd_wp_page, and
+ * when it falls back, the pte level's do_wp_page on the split pmd's pte),
+ * or -2 when no huge pmd is there.
+ */
+function follow_huge_pmd(m: Machine, mm: Mm, vma: Vma, vpn: number, gupFlags: number): number {
+  const pt = mm.pgtable;
+  const ps = pt.pmdSlot(vpn, false);
+  const h = ps < 0 ? undefined : pt.hugeAt(ps);
+  if (h === undefined || !m.variant.fast.pmd_present!(h.hi, h.lo)) return -2;
+  const write = (gupFlags & FOLL_WRITE) !== 0;
+  if (write && !m.pteWrite(h.hi, h.lo)) {
+    // can_follow_write_pmd() fails: faultin_page(FOLL_WRITE) → wp_huge_pmd → do_huge_pmd_wp_page
+    if (handle_mm_fault(m, mm, vma, vpn, FAULT_FLAG_WRITE) === VM_FAULT_SIGBUS) throw new SyscallError('EFAULT', `gup: the fault at page 0x${vpn.toString(16)} failed (SIGBUS)`);
+    return -1;
+  }
+  const page = pmdFrame(m, h.hi, h.lo) + (vpn - h.vpn);
+  if (!m.pteWrite(h.hi, h.lo) && must_unshare(m, page, gupFlags)) {
+    // -EMLINK → faultin_page(FAULT_FLAG_UNSHARE): wp_huge_pmd, and on VM_FAULT_FALLBACK the pte level
+    if (do_huge_pmd_wp_page(m, mm, vma, vpn, ps, true) === VM_FAULT_FALLBACK) do_wp_page(m, mm, vma, vpn, pt.walk(vpn, false), true);
+    return -1;
+  }
+  if ((gupFlags & FOLL_PIN) === 0) {
+    // FOLL_TOUCH (get_user_pages sets it, pin_user_pages does not): touch_pmd()
+    m.pteHi = h.hi;
+    m.pteLo = h.lo;
+    m.modify('pte_mkyoung');
+    if (write) m.modify('pte_mkdirty');
+    h.hi = m.pteHi;
+    h.lo = m.pteLo;
+  }
+  return page;
+}
+
 /**
  * __get_user_pages() for one page: fault it in as FOLL_WRITE / unshare
- * require, then take the reference or pin. Returns the pin id.
+ * require, then take the reference or pin (try_grab_folio). Returns the pin id.
  */
 export function get_user_pages(m: Machine, mm: Mm, vpn: number, gupFlags: number): number {
   if ((gupFlags & FOLL_PIN) !== 0 && (gupFlags & FOLL_GET) !== 0) throw new SyscallError('EINVAL', 'gup: FOLL_PIN and FOLL_GET are exclusive');
   const vma = mm.vmas.lookup(vpn);
   if (!vma) throw new SyscallError('EFAULT', `gup: no mapping at page 0x${vpn.toString(16)}`);
   const write = (gupFlags & FOLL_WRITE) !== 0;
+  // check_vma_flags() (6.18 mm/gup.c; 2.6.21 get_user_pages' vm_flags test), without FOLL_FORCE
   if (write && (vma.flags & VM_WRITE) === 0) throw new SyscallError('EFAULT', 'gup: FOLL_WRITE on a mapping without PROT_WRITE');
+  if (!write && (vma.flags & VM_READ) === 0) throw new SyscallError('EFAULT', 'gup: a read on a mapping without PROT_READ');
   const pt = mm.pgtable;
   const fast = m.variant.fast;
   let frame = -1;
   for (let tries = 0; tries < 4 && frame < 0; tries++) {
     const slot = pt.walk(vpn, false);
+    if (slot < 0 && pt.huge.size !== 0) {
+      // follow_pmd_mask(): pmd_trans_huge → follow_huge_pmd
+      const page = follow_huge_pmd(m, mm, vma, vpn, gupFlags);
+      if (page >= 0) frame = page;
+      if (page !== -2) continue;
+    }
     const hi = slot < 0 ? 0 : pt.hi(slot);
     const lo = slot < 0 ? 0 : pt.lo(slot);
     const cls = slot < 0 ? PteClassCode.none : fast.classify(hi, lo);
     if (cls === PteClassCode.present && (!write || m.pteWrite(hi, lo))) {
       const f = m.pteFrame(hi, lo);
-      const flags = m.frames.flags[f]!;
       // gup_must_unshare(): a read-only pin of an anon page this mm does not own exclusively
-      if (!write && gupFlags & FOLL_PIN && m.cowPolicy === 'anon-exclusive' && flags & PG_anon && !(flags & PG_anon_exclusive)) {
+      if (!write && must_unshare(m, f, gupFlags)) {
         do_wp_page(m, mm, vma, vpn, slot, true);
         continue;
       }
@@ -84,10 +154,19 @@ export function get_user_pages(m: Machine, mm: Mm, vpn: number, gupFlags: number
     if (handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0) === VM_FAULT_SIGBUS) throw new SyscallError('EFAULT', `gup: the fault at page 0x${vpn.toString(16)} failed (SIGBUS)`);
   }
   if (frame < 0) throw new Error(`gup: page 0x${vpn.toString(16)} never became accessible`);
-  const refs = gupFlags & FOLL_PIN ? pinRefs(m, gupFlags) : 1;
-  m.frames.getMany(frame, refs);
+  // try_grab_folio(folio, 1, flags): the references go on the folio (its head)
+  const large = (m.frames.flags[frame]! & PG_large) !== 0;
+  const folio = large ? folioHead(m, frame) : frame;
+  const pin = (gupFlags & FOLL_PIN) !== 0;
+  const pincount = pin && large && m.cowPolicy !== 'mapcount';
+  const refs = pin && !large ? pinRefs(m, gupFlags) : 1;
+  m.frames.getMany(folio, refs);
+  if (pincount) {
+    const counts = thpState(m)!.pincount;
+    counts.set(folio, (counts.get(folio) ?? 0) + 1);
+  }
   const id = m.pins.length;
-  m.pins.push({ id, mm, vpn, frame, gupFlags, refs });
+  m.pins.push({ id, mm, vpn, frame, folio, gupFlags, refs, pincount });
   return id;
 }
 
@@ -102,10 +181,20 @@ function pinOf(m: Machine, id: number): Pin {
   return p;
 }
 
-/** unpin_user_page() / put_page(): drop what the pin holds. */
+/** unpin_user_page() / put_page() (gup_put_folio): drop what the pin holds — a large folio's _pincount and reference, freeing it with the last. */
 export function unpin_user_page(m: Machine, id: number): void {
   const p = pinOf(m, id);
   m.pins[id] = undefined;
+  if (p.folio !== p.frame || (m.frames.flags[p.folio]! & PG_large) !== 0) {
+    if (p.pincount) {
+      const counts = thpState(m)!.pincount;
+      const n = (counts.get(p.folio) ?? 0) - 1;
+      if (n <= 0) counts.delete(p.folio);
+      else counts.set(p.folio, n);
+    }
+    for (let i = 0; i < p.refs; i++) folio_put(m, p.folio);
+    return;
+  }
   m.frames.putMany(p.frame, p.refs);
 }
 

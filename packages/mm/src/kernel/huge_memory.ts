@@ -26,9 +26,11 @@
  * the shrinker would), no khugepaged/MADV_COLLAPSE, no THP swap-out (the
  * folio is split first, as shrink_folio_list does without swap clusters),
  * sysfs `enabled` is `madvise` and `use_zero_page` is 1 (the host the
- * recordings come from). Kernel paths outside this file that walk ptes
- * without knowing THP (gup.ts, mremap.ts) see a PMD-mapped THP as no pte
- * table.
+ * recordings come from). GUP (gup.ts: follow_huge_pmd, the pin's
+ * references on the head, _pincount), mremap (mremap.ts: move_huge_pmd or
+ * split_huge_pmd in move_page_tables) and migration (migrate.ts: a large
+ * folio is split, then its small pages migrate) know THP; whole-THP
+ * migration (PMD migration entries) is not modelled.
  */
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
@@ -60,6 +62,12 @@ export interface ThpState {
   readonly order: number;
   /** folio->_entire_mapcount of each PMD-mapped folio, by head frame */
   readonly entire: Map<number, number>;
+  /**
+   * folio->_pincount of each large folio a FOLL_PIN holds, by head frame
+   * (5.7+: a large folio counts its pins here and takes one reference per
+   * pin, not GUP_PIN_COUNTING_BIAS; gup.ts try_grab_folio)
+   */
+  readonly pincount: Map<number, number>;
   /** large anon folios alive (a cheap "is there any THP" for the paths that must look) */
   folios: number;
   /** head frame of the huge zero folio, -1 until the first read fault needs it */
@@ -79,7 +87,7 @@ export function thpState(m: Machine): ThpState | null {
     const nr = 2 ** c.HPAGE_PMD_ORDER;
     // a huge pmd replaces exactly one pte table (HPAGE_PMD_SHIFT = PMD_SHIFT)
     const ptrsPerPte = 2 ** m.variant.spec.levels[m.variant.spec.levels.length - 1]!.bits;
-    if (nr === ptrsPerPte) s = { nr, order: c.HPAGE_PMD_ORDER, entire: new Map(), folios: 0, hugeZero: -1 };
+    if (nr === ptrsPerPte) s = { nr, order: c.HPAGE_PMD_ORDER, entire: new Map(), pincount: new Map(), folios: 0, hugeZero: -1 };
   }
   STATE.set(m, s);
   return s;
@@ -123,6 +131,20 @@ export function folioMapped(m: Machine, head: number): boolean {
   return false;
 }
 
+/**
+ * folio_maybe_dma_pinned() of a large folio (include/linux/mm.h, 6.18:
+ * folio_has_pincount() — every THP order — reads folio->_pincount).
+ */
+export function folio_maybe_dma_pinned(m: Machine, head: number): boolean {
+  return (thpState(m)?.pincount.get(head) ?? 0) > 0;
+}
+
+/** MMF_HAS_PINNED: a pin was taken through this mm (gup.ts mm_has_pinned, without the import cycle). */
+function mmHasPinned(m: Machine, mm: Mm): boolean {
+  for (const p of m.pins) if (p && p.mm === mm) return true;
+  return false;
+}
+
 /** folio_get() */
 export function folio_get(m: Machine, head: number): void {
   m.frames.get(head);
@@ -133,6 +155,7 @@ export function folio_put(m: Machine, head: number): void {
   if (!m.frames.put(head)) return;
   const st = thpState(m)!;
   st.entire.delete(head);
+  st.pincount.delete(head);
   st.folios--;
   for (let i = 1; i < st.nr; i++) m.frames.put(head + i);
 }
@@ -360,8 +383,12 @@ function mappingsIn(m: Machine, mm: Mm, head: number): number {
  * folio this mm owns exclusively (PageAnonExclusive, or refcount 1) is
  * reused writable and every page marked exclusive again; otherwise the pmd
  * is split (VM_FAULT_FALLBACK) and the pte fault COWs the one page.
+ * `unshare` (FAULT_FLAG_UNSHARE, GUP's read-only FOLL_PIN of a page not
+ * exclusive to this mm: gup_must_unshare): an exclusive page is left as it
+ * is, a reusable folio only marked exclusive — the pmd stays read-only —
+ * and otherwise the pmd is split for the pte level's unshare.
  */
-export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, ps: number): number {
+export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, ps: number, unshare = false): number {
   const st = thpState(m)!;
   const pt = mm.pgtable;
   const h = pt.hugeAt(ps)!;
@@ -379,9 +406,12 @@ export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, p
   const head = pmdFrame(m, h.hi, h.lo);
   const page = head + (vpn - h.vpn);
   // folio_ref_count(folio) == 1 (5.8+ rules); page_mapcount() == 1 under the pre-5.8 'mapcount' rule
-  const reuse = (f.flags[page]! & PG_anon_exclusive) !== 0 || (m.cowPolicy === 'mapcount' ? folioLargeMapcount(m, head) === 1 : f.refs(head) === 1);
+  const exclusive = (f.flags[page]! & PG_anon_exclusive) !== 0;
+  if (unshare && exclusive) return VM_FAULT_OK;
+  const reuse = exclusive || (m.cowPolicy === 'mapcount' ? folioLargeMapcount(m, head) === 1 : f.refs(head) === 1);
   if (reuse) {
     for (let i = 0; i < st.nr; i++) f.flags[head + i]! |= PG_anon_exclusive;
+    if (unshare) return VM_FAULT_OK; // folio_move_anon_rmap + SetPageAnonExclusive; the pmd stays read-only
     m.pteHi = h.hi;
     m.pteLo = h.lo;
     m.mkWriteDirtyYoung();
@@ -520,6 +550,25 @@ export function zap_huge_pmd(m: Machine, mm: Mm, ps: number): void {
 }
 
 /**
+ * move_huge_pmd() (6.18 mm/huge_memory.c), for mremap's move_page_tables
+ * (move_pgt_entry HPAGE_PMD), under the pmd locks: the huge pmd at pmd slot
+ * `ps` goes (pmdp_huge_get_and_clear) and its words (`hi`, `lo`: the old
+ * pmd after move_soft_dirty_pmd) are set at the pmd of `newVpn`
+ * (set_pmd_at); the deposited pte table goes with it. The folio's
+ * mapcounts, references and index are untouched: the VMA at the new
+ * address keeps the old one's pgoff and anon_vma. False when the new pmd
+ * is not none (a pte table is there): the caller splits and moves ptes.
+ */
+export function move_huge_pmd(m: Machine, mm: Mm, ps: number, newVpn: number, hi: number, lo: number): boolean {
+  const pt = mm.pgtable;
+  const nps = pt.pmdSlot(newVpn, true);
+  if (pt.pmdKind(nps) !== PMD_NONE) return false;
+  pt.clearHuge(ps);
+  pt.setHuge(nps, newVpn, hi, lo);
+  return true;
+}
+
+/**
  * The pmd level of zap_pmd_range() (6.18 mm/memory.c) over [start, end) of
  * one VMA: a huge pmd the range covers whole goes (zap_huge_pmd), one it
  * covers in part is split first (__split_huge_pmd) for the pte level to
@@ -618,9 +667,13 @@ export function split_huge_pmds_in(m: Machine, mm: Mm, vma: Vma, start: number, 
  * copy_huge_pmd() (6.18 mm/huge_memory.c) for fork: the huge zero pmd is
  * copied as it is; an anon folio gets one more PMD mapping and reference,
  * loses PageAnonExclusive on every page, and both pmds become read-only
- * (the child's old). A folio that may be pinned is split instead
- * (folio_try_dup_anon_rmap_pmd fails; -EAGAIN → copy_pte_range).
- * Returns false when it split.
+ * (the child's old). An exclusive folio that may be pinned is split
+ * instead (folio_try_dup_anon_rmap_pmd → __folio_try_dup_anon_rmap:
+ * folio_needs_cow_for_dma — a COW mapping, MMF_HAS_PINNED and
+ * folio_maybe_dma_pinned, its _pincount — gives -EBUSY; copy_huge_pmd
+ * splits the pmd and returns -EAGAIN → copy_pte_range). That is the
+ * 'anon-exclusive' rule (5.9+ did the early COW; the 'refcount' rule is
+ * 5.8's). Returns false when it split.
  */
 export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number): boolean {
   const st = thpState(m)!;
@@ -632,7 +685,7 @@ export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number
   }
   const head = pmdFrame(m, h.hi, h.lo);
   const f = m.frames;
-  if ((f.flags[head]! & PG_anon_exclusive) !== 0 && f.refs(head) - folioLargeMapcount(m, head) >= 1024) {
+  if ((f.flags[head]! & PG_anon_exclusive) !== 0 && m.cowPolicy === 'anon-exclusive' && mmHasPinned(m, src) && folio_maybe_dma_pinned(m, head)) {
     __split_huge_pmd(m, src, vma, ps);
     return false;
   }
@@ -814,21 +867,34 @@ function remap_page(m: Machine, migrated: readonly Migrated[], split: boolean): 
 /**
  * split_huge_page() / __folio_split() to order 0 (6.18 mm/huge_memory.c)
  * of an anon large folio the caller holds a reference on: under the folio
- * lock and the anon_vma lock, unmap_folio() (try_to_migrate with
+ * lock and the anon_vma lock, can_split_folio() (every reference but the
+ * caller's a mapping, else -EAGAIN at once, the pmds untouched: a pinned
+ * folio stays PMD-mapped), unmap_folio() (try_to_migrate with
  * TTU_SPLIT_HUGE_PMD, and TTU_SYNC unless the machine's `split` rule is
  * the pre-5.14 'no-TTU_SYNC'), then the check that nothing maps the folio
  * any more (the VM_BUG_ON the 2021 race hit: a KernelBug), the refcount
  * freeze (only the caller's reference may be left; else -EAGAIN and the
  * folio is remapped whole), the split into small pages, remap_page, and
  * the pages nothing maps freed. Returns whether it split.
+ * `isolate` (split_folio_to_list with a list: migration's try_split_folio):
+ * each new small folio but the head is handed to it before the split drops
+ * its own reference (lru_add_split_folio: folio_get and onto the caller's
+ * list instead of the LRU), so none is freed before the caller is done.
  */
-export function* split_huge_page_path(m: Machine, head: number): KernelPath<boolean> {
+export function* split_huge_page_path(m: Machine, head: number, isolate?: (frame: number) => void): KernelPath<boolean> {
   const st = thpState(m)!;
   const f = m.frames;
   const sync = m.policies.split === 'TTU_SYNC';
   const av = f.mapping[head]!;
   yield* lock_page(m, head, 'split_huge_page: folio_lock');
   yield* anon_vma_lock(m, av, 'split_huge_page: anon_vma_lock_write; unmap_folio (try_to_migrate)');
+  // can_split_folio(folio, 1, …), the racy check before unmap_folio splits the pmds: every reference but the
+  // caller's is a mapping — a pin or another extra reference fails the split (-EAGAIN) with the folio as it was
+  if (folioLargeMapcount(m, head) !== f.refs(head) - 1) {
+    yield* anon_vma_unlock(m, av, 'split_huge_page: can_split_folio fails (extra references): -EAGAIN; anon_vma unlocked');
+    yield* unlock_page(m, head, 'split_huge_page: folio_unlock');
+    return false;
+  }
   const migrated: Migrated[] = [];
   // unmap_folio(): try_to_migrate(folio, TTU_RMAP_LOCKED | TTU_SPLIT_HUGE_PMD [| TTU_SYNC])
   for (const { mm, vma, from, to } of anonVmasOf(m, head)) {
@@ -863,7 +929,10 @@ export function* split_huge_page_path(m: Machine, head: number): KernelPath<bool
   remap_page(m, migrated, ok);
   if (ok) {
     // the new folios other than the caller's: unlocked and put (the ones nothing maps are freed)
-    for (let i = 1; i < st.nr; i++) f.put(head + i);
+    for (let i = 1; i < st.nr; i++) {
+      if (isolate) isolate(head + i);
+      f.put(head + i);
+    }
   }
   yield* anon_vma_unlock(m, av, 'split_huge_page: anon_vma unlocked');
   yield* unlock_page(m, head, 'split_huge_page: folio_unlock');

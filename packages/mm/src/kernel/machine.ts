@@ -42,6 +42,13 @@ export interface MachineOptions {
   readonly cowPolicy?: CowPolicy;
   /** the race-fix rules in force (default: the era's; see policies.ts) */
   readonly policies?: Partial<Policies>;
+  /**
+   * NUMA nodes with memory, all online: node ids 0 … nodes-1 (FrameTable.nodes).
+   * Default 2 for a Machine (node 0, where processes allocate, and node 1 to
+   * migrate to); runScript, which replays host-oracle scripts, defaults to 1 —
+   * the recording machine's single node (env.json numa_nodes_online "0").
+   */
+  readonly nodes?: number;
 }
 
 export class Machine {
@@ -91,7 +98,7 @@ export class Machine {
     this.policies = { ...defaultPolicies(this.era), ...options.policies, cow: this.cowPolicy };
     if (this.cowPolicy === 'anon-exclusive' && this.era !== '6.18') throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
-    this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100) });
+    this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), ...(options.nodes !== undefined ? { nodes: options.nodes } : {}) });
     this.prot = new ProtCache(this.variant);
     let dirty = 0n;
     for (const b of this.variant.spec.bits) {

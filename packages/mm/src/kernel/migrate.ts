@@ -33,6 +33,26 @@
  * (sched.ts); the walks also stop before each lockless pte read
  * (page_vma_mapped_walk / 2.6.21 page_check_address read the pte before
  * taking its lock and skip a VMA whose pte does not match).
+ *
+ * A page of a large folio (a THP, PMD- or PTE-mapped; 6.18 only) is
+ * isolated as its folio (folio_isolate_lru: the head holds the isolation
+ * reference) and migrated as 6.18 migrate_pages_batch does a THP it cannot
+ * move whole: try_split_folio — split_folio_to_list (split_huge_page, the
+ * new small folios onto the migration's list, each with a reference) —
+ * then, after the rest of the list, one MIGRATE_ASYNC pass over the split
+ * folios (migrate_pages: "retry once"), every page of the former THP
+ * migrating on its own; the split counts as one failure
+ * (migrate_pages_sync: nr_failed += nr_split), so move_pages returns 1
+ * and stores no status. That is the path of every THP where
+ * thp_migration_supported() is false (i386 and i386 PAE: arch/x86/Kconfig
+ * selects ARCH_ENABLE_THP_MIGRATION only for X86_64), and of x86_64 and
+ * ppc64 (Kconfig.cputype PPC_BOOK3S_64 selects it) when
+ * alloc_migration_target cannot get a HPAGE_PMD_ORDER folio on the node
+ * (-ENOMEM → try_split_folio). Moving a THP whole (PMD migration entries:
+ * set_pmd_migration_entry / remove_migration_pmd) is not modelled: the
+ * frame table has no per-node contiguous allocation. A folio that cannot
+ * be split (a pin or another extra reference: can_split_folio fails) is
+ * not migrated (MIGRATE_EAGAIN).
  */
 import { migrationEntrySupportsAd, PteClassCode, swpPfnBits, type Variant } from '@mmsim/core';
 import { KernelBug, type Inode } from './filemap.js';
@@ -41,6 +61,7 @@ import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, 
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_locked, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from './page-flags.js';
 import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
+import { folioHead, PG_large, remove_rmap_pte, split_huge_page_path } from './huge_memory.js';
 import type { KernelPath } from './sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from './signals.js';
 import { slotOffset, slotType } from './swap.js';
@@ -52,6 +73,12 @@ import { wantsWritenotify } from './fault-file.js';
 /** the migration's verdicts (unmap_and_move's rc) */
 export const MIGRATE_OK = 0;
 export const MIGRATE_EAGAIN = -11;
+/**
+ * migrate_pages' verdict for a large folio split and migrated page by page:
+ * its count of folios not migrated, 1 — the split THP counts as one
+ * failure (6.18 migrate_pages_sync) though its pages did move.
+ */
+export const MIGRATE_SPLIT = 1;
 /** migrate_pages: passes over a page that keeps failing with -EAGAIN (2.6.21 and 6.18: 10) */
 export const MIGRATE_PASSES = 10;
 
@@ -155,7 +182,7 @@ export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: numb
     else eLo = (eLo | (1 << sd.swap)) >>> 0;
   }
   pt.set(slot, eHi, eLo);
-  page_remove_rmap(m, frame);
+  remove_rmap_pte(m, frame); // page_remove_rmap, or folio_remove_rmap_pte for a page of a large folio
   return true;
 }
 
@@ -314,23 +341,31 @@ function isolatedSet(m: Machine): Set<number> {
   return s;
 }
 
+/** The folio a frame belongs to, as the frame the LRU and its references go by (a large folio's head). */
+function folioOf(m: Machine, frame: number): number {
+  return (m.frames.flags[frame]! & PG_large) !== 0 ? folioHead(m, frame) : frame;
+}
+
 /**
- * isolate_lru_page() / folio_isolate_lru(): take the page off the LRU for a
- * migration, with a reference the path holds (m.sched.held). False when it
- * is not on the LRU — another migration has it isolated already.
+ * isolate_lru_page() / folio_isolate_lru(): take the page's folio off the
+ * LRU for a migration, with a reference the path holds (m.sched.held; a
+ * large folio's on its head). False when it is not on the LRU — another
+ * migration has it isolated already.
  */
 export function isolate_lru_page(m: Machine, frame: number): boolean {
+  const folio = folioOf(m, frame);
   const s = isolatedSet(m);
-  if (s.has(frame)) return false;
-  s.add(frame);
-  m.sched.held.hold(frame);
+  if (s.has(folio)) return false;
+  s.add(folio);
+  m.sched.held.hold(folio);
   return true;
 }
 
-/** putback_lru_page(): back on the LRU, the isolation reference dropped (which frees a migrated page). */
+/** putback_lru_page(): the page's folio back on the LRU, the isolation reference dropped (which frees a migrated page). */
 export function putback_lru_page(m: Machine, frame: number): void {
-  isolatedSet(m).delete(frame);
-  m.sched.held.release(frame);
+  const folio = folioOf(m, frame);
+  isolatedSet(m).delete(folio);
+  m.sched.held.release(folio);
 }
 
 /** A reference the path already has (a fresh page's allocation reference), counted as held mid-operation. */
@@ -415,13 +450,49 @@ export function* unmap_and_move(m: Machine, old: number, node: number): KernelPa
 /**
  * migrate_pages() of one isolated page to `node`: passes until it moves or
  * MIGRATE_PASSES have failed with -EAGAIN; the isolation reference is
- * dropped at the end (putback). Returns MIGRATE_OK or MIGRATE_EAGAIN.
+ * dropped at the end (putback). Returns MIGRATE_OK or MIGRATE_EAGAIN — or,
+ * for a page of a large folio, what migrate_large_folio returns.
  */
 export function* migrate_pages(m: Machine, old: number, node: number): KernelPath<number> {
+  if ((m.frames.flags[old]! & PG_large) !== 0) return yield* migrate_large_folio(m, folioHead(m, old), node);
   let rc = MIGRATE_EAGAIN;
   for (let pass = 0; pass < MIGRATE_PASSES && rc !== MIGRATE_OK; pass++) rc = yield* unmap_and_move(m, old, node);
   putback_lru_page(m, old);
   return rc;
+}
+
+/**
+ * migrate_pages() of an isolated large folio (6.18 mm/migrate.c
+ * migrate_pages → migrate_pages_sync → migrate_pages_batch, the THP that
+ * is not migrated whole: see the top of this file): try_split_folio under
+ * the folio lock (split_huge_page_path, its new small folios isolated onto
+ * the list with a reference each, the head keeping the isolation
+ * reference and going last: list_move_tail), then one pass of
+ * unmap_and_move over each split folio, each put back after it (a page
+ * the split freed to the shared zero page has only that reference left and
+ * is done at once). Returns MIGRATE_SPLIT, or MIGRATE_EAGAIN when the
+ * split failed (the folio is put back whole).
+ */
+function* migrate_large_folio(m: Machine, head: number, node: number): KernelPath<number> {
+  const list: number[] = [];
+  const s = isolatedSet(m);
+  const held = m.sched.held;
+  const split = yield* split_huge_page_path(m, head, (frame) => {
+    s.add(frame);
+    held.hold(frame);
+    list.push(frame);
+  });
+  if (!split) {
+    putback_lru_page(m, head);
+    return MIGRATE_EAGAIN;
+  }
+  list.push(head);
+  // migrate_pages_batch(&split_folios, …, MIGRATE_ASYNC, …, 1): failures are not counted again
+  for (const page of list) {
+    yield* unmap_and_move(m, page, node);
+    putback_lru_page(m, page);
+  }
+  return MIGRATE_SPLIT;
 }
 
 // ---------------------------------------------------------------- faults on migration entries

@@ -31,12 +31,27 @@
  * File VMAs: 2.6.21 move_ptes always takes i_mmap_lock (mm/mremap.c 80–95,
  * against vmtruncate); 6.18 only under need_rmap_locks.
  *
+ * PMD-mapped THPs (6.18 mm/mremap.c move_page_tables): a huge pmd whose
+ * whole HPAGE_PMD extent moves to an HPAGE-aligned destination moves as
+ * one entry (move_pgt_entry(HPAGE_PMD) → mm/huge_memory.c move_huge_pmd,
+ * under the pmd locks and, with need_rmap_locks, the rmap locks); any
+ * other huge pmd is split first (split_huge_pmd) and its ptes move one by
+ * one — the folio stays large, PTE-mapped at the new address. The moved
+ * ptes and pmds are marked soft-dirty where the arch has the bit
+ * (move_soft_dirty_pte / move_soft_dirty_pmd, CONFIG_MEM_SOFT_DIRTY).
+ * The source range's pte tables no VMA reaches any more are freed by the
+ * final unmap (do_munmap → free_pgtables), so a THP can be faulted there
+ * again.
+ *
  * mremap holds mmap_lock for write throughout.
  */
+import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
+import { __split_huge_pmd, move_huge_pmd, split_huge_pmd_if_needed } from './huge_memory.js';
 import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from './locks.js';
 import type { Machine, Mm } from './machine.js';
 import { do_munmap } from './mmap.js';
+import { PMD_HUGE } from './pagetable.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
 import { runPath, type KernelPath } from './sched.js';
@@ -71,7 +86,7 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
   if (req.fixed && !req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
   if (req.dontunmap && (!req.maymove || req.oldPages !== req.newPages)) throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and an unchanged size');
   if (req.newPages <= 0) throw new SyscallError('EINVAL', 'mremap: new size is 0');
-  const vma = mm.vmas.lookup(req.start);
+  let vma = mm.vmas.lookup(req.start);
   if (!vma || req.start + req.oldPages > vma.end) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
   if (req.fixed) {
     const to = req.newStart!;
@@ -87,6 +102,8 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
     const to = req.newStart!;
     do_munmap(m, mm, to, req.newPages);
     if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
+    // 6.18 mremap_to: "if we remap a portion of a VMA elsewhere in the same VMA, this can invalidate the old VMA. Reset."
+    vma = mm.vmas.lookup(req.start)!;
     res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, Math.min(req.oldPages, req.newPages), to, req.newPages, req.dontunmap) };
   } else if (!grow) {
     if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
@@ -114,23 +131,32 @@ function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: nu
   // copy_vma (2.6.21 mm/mmap.c 2010–2060; 6.18 mm/vma.c copy_vma): vma_merge or a new VMA linked in, under the anon_vma lock
   if (anon) yield* anon_vma_lock(m, anon, 'copy_vma: anon_vma lock; vma_merge or vma_link the destination');
   let old = vma;
-  if (old.start < from) old = mm.vmas.split(old, from);
-  if (old.end > from + n) mm.vmas.split(old, from + n);
+  // the model splits the source VMA here, not in the final do_munmap: a huge pmd the cut goes through is split
+  // now (vma_adjust_trans_huge) — what move_page_tables' split_huge_pmd of the partial first or last extent does
+  if (old.start < from) {
+    split_huge_pmd_if_needed(m, mm, old, from);
+    old = mm.vmas.split(old, from);
+  }
+  if (old.end > from + n) {
+    split_huge_pmd_if_needed(m, mm, old, from + n);
+    mm.vmas.split(old, from + n);
+  }
   if (anon) {
     anon_vma_chain(m, anon); // every VMA on the chain so far comes before a new one
     // the kernel splits the source only in the final do_munmap: until then the moved range is the original VMA, in its place
     if (old !== vma) anon_vma_take_place(old, vma);
   }
-  const moved: Vma = { ...old, start: to, end: to + newPages };
+  // copy_vma: an anonymous VMA never faulted takes the pgoff of its new place ("to increase its chance of merging")
+  const moved: Vma = { ...old, start: to, end: to + newPages, ...(old.file === null && !old.shmem && old.anonVma === 0 ? { pgoff: to } : {}) };
   mm.vmas.insert(moved);
   anon_vma_link_tail(moved);
   // vma_merge: grow the VMA before (`prev`) or after (`next`) the destination over it; the source itself is left alone
   const end = to + newPages;
   const prev = mm.vmas.list.find((v) => v.end === to);
   const next = mm.vmas.list.find((v) => v.start === end);
-  if (prev && prev !== old) mm.vmas.mergeAround(to, to);
+  if (prev && prev !== old && pgoffRunsOn(prev, moved)) mm.vmas.mergeAround(to, to);
   const grown = mm.vmas.lookup(to)!;
-  if (next && next !== old) {
+  if (next && next !== old && pgoffRunsOn(grown, next)) {
     mm.vmas.mergeAround(end, end);
     // the kernel grows `next` down over the range (next keeps its place on the chain); the model keeps the lower object
     if (grown === moved && moved.end > end) anon_vma_take_place(moved, next);
@@ -151,18 +177,61 @@ function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: nu
   if (!dontunmap) {
     // do_munmap of the old range: nothing left to zap; unlink_anon_vmas under the anon_vma lock, remove_vma
     if (anon) yield* anon_vma_lock(m, anon, 'do_munmap: anon_vma lock; unlink the old VMA');
-    mm.vmas.remove(old);
+    // the old range holds no ptes any more: do_munmap removes the VMA and free_pgtables the tables nothing reaches
+    do_munmap(m, mm, old.start, old.end - old.start);
     if (anon) yield* anon_vma_unlock(m, anon, 'do_munmap: the old VMA unlinked; anon_vma lock dropped');
   }
-  mm.vmas.mergeAround(to, to + newPages);
+  for (const at of [to, to + newPages]) {
+    const a = mm.vmas.list.find((v) => v.end === at);
+    const b = mm.vmas.list.find((v) => v.start === at);
+    if (a && b && pgoffRunsOn(a, b)) mm.vmas.mergeAround(at, at);
+  }
   return to;
 }
 
 /**
+ * vma_merge's pgoff rule (6.18 mm/vma.c can_vma_merge_before/after; 2.6.21
+ * mm/mmap.c): the pgoffs of two VMAs must run on for them to merge —
+ * anonymous ones too, whose pages the rmap finds by pgoff (a moved VMA
+ * keeps its old pgoff). VmaSet.mergeAround lets an anonymous VMA without
+ * an anon_vma merge whatever its pgoff, keeping the lower one's: the moved
+ * pages' index would no longer match their address.
+ */
+function pgoffRunsOn(a: Vma, b: Vma): boolean {
+  return a.file !== null || a.shmem || a.pgoff + (a.end - a.start) === b.pgoff;
+}
+
+/**
+ * move_soft_dirty_pte() / move_soft_dirty_pmd() (6.18 mm/mremap.c,
+ * mm/huge_memory.c; CONFIG_MEM_SOFT_DIRTY, 3.11+): a moved present entry
+ * is made soft-dirty (pte_mksoft_dirty; a huge pmd's bit is the pte's on
+ * x86 and ppc64), a swap or migration entry gets the swap soft-dirty bit
+ * (pte_swp_mksoft_dirty), so userspace sees that the range moved. Arches
+ * without soft-dirty (i386, ppc32, 2.6.21) leave the entry alone. Into
+ * m.pteHi/pteLo.
+ */
+function move_soft_dirty(m: Machine, hi: number, lo: number, cls: number): void {
+  m.pteHi = hi;
+  m.pteLo = lo;
+  if (cls === PteClassCode.present || cls === PteClassCode.protnone) m.modify('pte_mksoft_dirty');
+  else if (cls === PteClassCode.swap || cls === PteClassCode.migration) {
+    const bit = m.era === '6.18' ? m.variant.spec.swap.flags?.softDirty : undefined;
+    if (bit === undefined || m.variant.modifierWords['pte_mksoft_dirty'] === undefined) return;
+    if (bit >= 32) m.pteHi = (hi | (1 << (bit - 32))) >>> 0;
+    else m.pteLo = (lo | (1 << bit)) >>> 0;
+  }
+}
+
+/**
  * move_page_tables() → move_ptes() (2.6.21 mm/mremap.c 70–145; 6.18
- * mm/mremap.c ~186–290): extent by extent (a pte table at a time), under
- * the old and new pte locks — and the rmap locks when asked (`anonLock`,
- * `iLock`: lock ids, 0 for none) — each pte moves as it is.
+ * mm/mremap.c move_page_tables, move_pgt_entry, move_ptes): extent by
+ * extent (get_extent: to the end of the old and of the new pte table),
+ * under the old and new pte locks — and the rmap locks when asked
+ * (`anonLock`, `iLock`: lock ids, 0 for none) — each pte moves as it is.
+ * A huge pmd (6.18) moves whole when the extent is all of it (old and new
+ * address HPAGE-aligned: move_pgt_entry(HPAGE_PMD) → move_huge_pmd, rmap
+ * locks only under need_rmap_locks); otherwise, or when the new pmd is not
+ * none (move_huge_pmd refuses), split_huge_pmd makes it a pte table first.
  */
 function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: number, n: number, anonLock: number, iLock: number): KernelPath {
   const pt = mm.pgtable;
@@ -171,6 +240,30 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
   for (let i = 0; i < n; ) {
     // get_extent(): to the end of the old and of the new pte table
     const extent = Math.min(n - i, per - ((from + i) % per), per - ((to + i) % per));
+    const ops = pt.huge.size === 0 ? -1 : pt.pmdSlot(from + i, false);
+    if (ops >= 0 && pt.pmdKind(ops) === PMD_HUGE) {
+      // is_swap_pmd(*old_pmd) || pmd_trans_huge(*old_pmd)
+      if (extent === per) {
+        // move_pgt_entry(HPAGE_PMD): take_rmap_locks if need_rmap_locks; move_huge_pmd
+        if (iLock) yield* i_mmap_lock(m, iLock, 'move_pgt_entry: take_rmap_locks: i_mmap lock');
+        if (anonLock) yield* anon_vma_lock(m, anonLock, 'move_pgt_entry: take_rmap_locks: anon_vma lock');
+        yield* pte_lock(m, mm, `move_huge_pmd: pmd locks; ${hex(from + i)} → ${hex(to + i)}`);
+        const h = pt.hugeAt(ops)!;
+        move_soft_dirty(m, h.hi, h.lo, PteClassCode.present);
+        const moved = move_huge_pmd(m, mm, ops, to + i, m.pteHi, m.pteLo);
+        yield* pte_unlock(m, mm, `move_huge_pmd: ${hex(from + i)} → ${hex(to + i)}: ${moved ? 'huge pmd moved' : 'the new pmd is not none'}; pmd locks dropped`);
+        if (anonLock) yield* anon_vma_unlock(m, anonLock, 'move_pgt_entry: drop_rmap_locks: anon_vma lock dropped');
+        if (iLock) yield* i_mmap_unlock(m, iLock, 'move_pgt_entry: drop_rmap_locks: i_mmap lock dropped');
+        if (moved) {
+          i += extent;
+          continue;
+        }
+      }
+      // split_huge_pmd(vma, old_pmd, old_addr): the same frames, PTE-mapped; then move_ptes
+      yield* pte_lock(m, mm, `move_page_tables: split_huge_pmd at ${hex(from + i)}: pmd lock`);
+      __split_huge_pmd(m, mm, vma, ops);
+      yield* pte_unlock(m, mm, `move_page_tables: the huge pmd at ${hex(from + i - ((from + i) % per))} split into ptes; pmd lock dropped`);
+    }
     if (pt.walk(from + i, false) < 0) {
       i += extent; // get_old_pmd(): no pte table there, nothing to move
       continue;
@@ -186,9 +279,11 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
       const hi = pt.hi(src);
       const lo = pt.lo(src);
       if (hi === 0 && lo === 0) continue;
-      if (first < 0) first = fast.classify(hi, lo);
+      const cls = fast.classify(hi, lo);
+      if (first < 0) first = cls;
       count++;
-      pt.set(pt.walk(to + j, true), hi, lo);
+      move_soft_dirty(m, hi, lo, cls);
+      pt.set(pt.walk(to + j, true), m.pteHi, m.pteLo);
       pt.set(src, 0, 0);
     }
     const what = count === 0 ? 'nothing moved' : count === 1 ? `${CLASS[first] ?? 'entry'} moved` : `${count} ptes moved`;
@@ -197,5 +292,4 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
     if (iLock) yield* i_mmap_unlock(m, iLock, 'move_ptes: i_mmap lock dropped');
     i += extent;
   }
-  void vma;
 }

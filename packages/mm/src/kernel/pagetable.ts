@@ -47,6 +47,13 @@ export class PageTable {
   nrPteTables = 0;
   /** first vpn each pte table translates */
   private readonly leafBase: number[] = [];
+  /**
+   * Per pte table, the lowest and highest index ever given a non-zero pte
+   * since the table was (re)allocated: whole-table scans (the invariant
+   * checks the explorer runs after every step) read only that span.
+   */
+  readonly spanLo: number[] = [];
+  readonly spanHi: number[] = [];
   /** log2(ptrsPerPte): slot = leaf << shift | index */
   private readonly shift: number;
   private readonly mask: number;
@@ -129,23 +136,32 @@ export class PageTable {
 
   /** set_pte_at(): store both words (the low word first, as x86 PAE does for a present pte) */
   set(slot: number, hi: number, lo: number): void {
-    const t = this.leaves[slot >>> this.shift]!;
-    const at = (slot & this.mask) * this.words;
+    const leaf = slot >>> this.shift;
+    const t = this.leaves[leaf]!;
+    const i = slot & this.mask;
+    const at = i * this.words;
     t[at] = lo;
     if (this.words === 2) t[at + 1] = hi;
+    if ((lo | hi) !== 0) {
+      if (i < this.spanLo[leaf]!) this.spanLo[leaf] = i;
+      if (i > this.spanHi[leaf]!) this.spanHi[leaf] = i;
+    }
   }
 
   /**
-   * A zeroed pte table. Tables are carved from 1 MiB slabs: one backing store
-   * per 256 tables instead of one each, which keeps V8 from counting every
-   * table as new external memory (and collecting garbage for it).
+   * A zeroed pte table. Tables are carved from slabs that double from 4
+   * tables up to 1 MiB: one backing store per many tables instead of one
+   * each, which keeps V8 from counting every table as new external memory
+   * (and collecting garbage for it), while a small mm — the explorer builds
+   * one per schedule — zeroes only what it uses.
    */
   private slab: Uint32Array | undefined;
   private slabUsed = 0;
   private newLeaf(): Uint32Array {
     const size = this.ptrsPerPte * this.words;
     if (!this.slab || this.slabUsed + size > this.slab.length) {
-      this.slab = new Uint32Array(Math.max(size, 1 << 18));
+      const next = this.slab ? Math.min(this.slab.length * 2, 1 << 18) : 4 * size;
+      this.slab = new Uint32Array(Math.max(size, next));
       this.slabUsed = 0;
     }
     const leaf = this.slab.subarray(this.slabUsed, this.slabUsed + size);
@@ -161,10 +177,14 @@ export class PageTable {
     if (reuse !== undefined) {
       this.leaves[reuse]!.fill(0);
       this.leafBase[reuse] = base;
+      this.spanLo[reuse] = this.ptrsPerPte;
+      this.spanHi[reuse] = -1;
       return reuse + 1;
     }
     this.leaves.push(this.newLeaf());
     this.leafBase.push(base);
+    this.spanLo.push(this.ptrsPerPte);
+    this.spanHi.push(-1);
     return this.leaves.length;
   }
 
@@ -256,6 +276,8 @@ export class PageTable {
     const leaf = e - 1;
     if (this.lastLeaf === leaf) this.lastBase = Number.NEGATIVE_INFINITY;
     this.leaves[leaf]!.fill(0);
+    this.spanLo[leaf] = this.ptrsPerPte;
+    this.spanHi[leaf] = -1;
     this.freeLeaves.push(leaf);
     this.nrPteTables--;
     this.setPmdEntry(ps, 0);

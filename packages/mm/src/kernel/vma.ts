@@ -3,6 +3,7 @@
  * here a sorted array: the simulated address spaces hold few VMAs).
  * Addresses are in pages (vpn), end exclusive.
  */
+import { mpol_equal, type MemPolicy } from './mempolicy.js';
 export const VM_READ = 0x1;
 export const VM_WRITE = 0x2;
 export const VM_EXEC = 0x4;
@@ -43,6 +44,8 @@ export interface Vma {
    * vm_ops stays NULL, or vma_dummy_vm_ops under that rule (policies.ts `anon`).
    */
   readonly noVmOps?: boolean;
+  /** vm_policy: the NUMA policy mbind gave the range (mempolicy.ts), none when absent */
+  policy?: MemPolicy | null;
 }
 
 export function vmaCopy(v: Vma): Vma {
@@ -119,9 +122,12 @@ export class VmaSet {
         a.flags === b.flags &&
         a.file?.inode === b.file?.inode &&
         a.shmem === b.shmem &&
+        a.noVmOps === b.noVmOps &&
         (a.file === null || a.pgoff + (a.end - a.start) === b.pgoff) &&
         (a.anonVma === b.anonVma || a.anonVma === 0 || b.anonVma === 0) &&
-        (a.file !== null || a.shmem || a.anonVma === 0 || b.anonVma === 0 || a.pgoff + (a.end - a.start) === b.pgoff);
+        (a.file !== null || a.shmem || a.anonVma === 0 || b.anonVma === 0 || a.pgoff + (a.end - a.start) === b.pgoff) &&
+        // vma_merge: is_mergeable_vma and mpol_equal(vma_policy(prev), policy)
+        mpol_equal(a.policy ?? null, b.policy ?? null);
       if (mergeable) {
         a.end = b.end;
         a.anonVma ||= b.anonVma;

@@ -61,7 +61,7 @@ export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$
     policies(spec) {
       const r = race();
       if (!r.eras.includes(spec.era)) return [];
-      if (r.needs.includes('thp') && !(spec as { huge?: unknown }).huge) return []; // PMD-mapped THP: variants whose spec has a huge pmd layout
+      if (r.needs.includes('thp') && !spec.huge) return []; // PMD-mapped THP: variants whose spec has a huge pmd layout
       // anon-exclusive (PageAnonExclusive) is 5.19+: not a 2.6.21 rule
       return r.policies.filter((p) => spec.era === '6.18' || p !== 'anon-exclusive');
     },

@@ -75,6 +75,22 @@ function words(step: RecordedStep): string[] | undefined {
       return a['why'] !== undefined ? [`${a['why']}`] : [];
     case 'observe':
       return a['why'] !== undefined ? [`${a['why']}`] : [];
+    case 'numa_info':
+    case 'compact_memory':
+      return [];
+    case 'move_pages': {
+      const pages = a['pages'] as unknown as number[];
+      const nodes = a['nodes'] as unknown as number[] | null;
+      return [`${a['r']}`, pages.length ? pages.join(',') : '-', nodes === null ? 'query' : nodes.length ? nodes.join(',') : '-', `${a['flags'] ?? 0}`];
+    }
+    case 'mbind': {
+      // sc_misc.c op_mbind passes a NULL mask for MPOL_DEFAULT; it cannot replay a mode it printed as '?'
+      if (a['mode'] === '?') return undefined;
+      const flags = a['flags'] as string[];
+      return [`${a['r']}`, `${a['page']}`, `${a['npages']}`, `${a['mode']}`, a['mode'] === 'MPOL_DEFAULT' ? 'null' : `${a['nodemask']}`, flags.length ? flags.join(',') : 'none'];
+    }
+    case 'migrate_pages':
+      return [`${a['old_nodes']}`, `${a['new_nodes']}`];
     default:
       return undefined;
   }

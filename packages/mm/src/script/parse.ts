@@ -66,8 +66,21 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   dev_read: [1, 1],
   /** R PAGE: split_huge_page() of the large folio mapped there (mmsim extension, huge_memory.ts) */
   split_huge_page: [2, 2],
-  /** R PAGE NODE [all]: move_pages(2) of one page to NUMA node NODE (MPOL_MF_MOVE_ALL with 'all') */
+  /**
+   * move_pages(2), two forms. The oracle's: R PAGES NODES FLAGS — PAGES a comma list of page
+   * indices (- for none), NODES a comma list of target nodes or 'query' (nodes = NULL: report
+   * each page's node), FLAGS a number or MOVE,MOVE_ALL / none. The mmsim one-page form:
+   * R PAGE NODE [all] (MPOL_MF_MOVE, or MPOL_MF_MOVE_ALL with 'all').
+   */
   move_pages: [3, 4],
+  /** the oracle's numa_info: node lists and the task's policy mode */
+  numa_info: [0, 0],
+  /** R PAGE NPAGES MODE NODEMASK FLAGS [maxnode=N]: mbind(2); MODE MPOL_BIND etc. (|MPOL_F_… or a number), NODEMASK a number or null, FLAGS STRICT,MOVE,MOVE_ALL / none / a number */
+  mbind: [6, 7],
+  /** OLD NEW [maxnode=N]: migrate_pages(2) of the process's own pages, old and new node masks */
+  migrate_pages: [2, 3],
+  /** write 1 to /proc/sys/vm/compact_memory */
+  compact_memory: [0, 0],
   /** R PAGE TAG [why…]: the process reads TAG there */
   expect: [3, Infinity],
   /** PIN TAG [why…]: the device reads TAG through the pin */

@@ -22,6 +22,7 @@ import { swapoff } from '../kernel/swapoff.js';
 import { MAP_NONBLOCK, sys_remap_file_pages } from '../kernel/fremap.js';
 import { do_mremap_path } from '../kernel/mremap.js';
 import { do_move_pages_path } from '../kernel/move-pages.js';
+import { isOracleMovePages, numaOp, type NumaOpContext } from './numa-ops.js';
 import { try_to_free_pages } from '../kernel/reclaim.js';
 import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
@@ -344,7 +345,14 @@ export class Runner {
         if (newName !== undefined) Object.assign(args, { new_r: newName, new_slot: newSlot });
         return { args, ret: { ok: true, moved: res.moved } };
       }
+      case 'numa_info':
+      case 'mbind':
+      case 'migrate_pages':
+      case 'compact_memory':
+        return yield* numaOp(this.numaContext(op, p), op);
       case 'move_pages': {
+        // the oracle's form: R PAGES NODES FLAGS (numa-ops.ts)
+        if (isOracleMovePages(op)) return yield* numaOp(this.numaContext(op, p), op);
         // mmsim extension: move_pages(2) of one page — R PAGE NODE [all] (MPOL_MF_MOVE_ALL); val is the call's return, status its status[0] (null: not written)
         const r = this.region(op, 0);
         const page = this.int(op, 1, 'page');
@@ -429,6 +437,10 @@ export class Runner {
     }
   }
 
+  private numaContext(op: MmoOp, proc: Process): NumaOpContext {
+    return { m: this.m, proc, region: (word) => this.region(op, word), bad: (word, reason) => this.bad(op, word, reason) };
+  }
+
   observe(proc: 'parent' | 'child'): Record<string, RegionObs> {
     const p = this.procs[proc];
     const obs: Record<string, RegionObs> = {};
@@ -455,8 +467,12 @@ export interface RunOptions {
   readonly check?: boolean;
 }
 
+/**
+ * Run a script on a fresh machine. Its node count defaults to 1: the host
+ * oracle's recording machine has one online node (MachineOptions.nodes).
+ */
 export function runScript(script: MmoScript, options: MachineOptions, file = 'script.mmo', run: RunOptions = {}): Trace {
-  const runner = new Runner(options, file);
+  const runner = new Runner({ nodes: 1, ...options }, file);
   const steps: Step[] = [];
   let n = 0;
   for (const op of script.ops) {
@@ -473,8 +489,8 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
       }
     }
     const name = result.op ?? op.op;
-    // the oracle observes nothing after creating or unlinking a file, nor after settle/sysstat
-    const quiet = name === 'file_create' || name === 'file_destroy' || name === 'settle' || name === 'sysstat';
+    // the oracle observes nothing after creating or unlinking a file, nor after settle/sysstat/numa_info
+    const quiet = name === 'file_create' || name === 'file_destroy' || name === 'settle' || name === 'sysstat' || name === 'numa_info';
     steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quiet ? {} : runner.observe(op.proc) });
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);
     if (run.check) {
