@@ -118,6 +118,20 @@ function stops<R>(m: Machine, path: Generator<number, R, void>): string[] {
 
 for (const spec of THP) {
   describe(`mremap of THPs on ${spec.id}@${spec.era}`, () => {
+    test('a moved THP keeps its pgoff: a fresh VMA below it does not merge with it (can_vma_merge_after), so split_huge_page still finds it by rmap', () => {
+      const { m, p, nr, A } = setup(spec);
+      access(m, p.mm, A, true, m.tags.intern('T'));
+      const R = 64 * nr;
+      do_mmap(m, p.mm, { start: R, pages: nr, prot: RW, shared: false });
+      do_mremap(m, p.mm, move(A, nr, R + nr));
+      do_madvise(m, p.mm, R, 2 * nr, 'HUGEPAGE'); // tries to merge R with the moved VMA: pgoffs do not continue
+      expect(p.mm.vmas.lookup(R)!.end).toBe(R + nr);
+      const head = largeFolioAt(m, p.mm, R + nr);
+      expect(split_huge_page(m, head)).toBe(true);
+      expect(access(m, p.mm, R + nr, false)).toMatchObject({ ok: true, tag: 'T' });
+      clean(m);
+    });
+
     test('a whole THP to an aligned destination: move_huge_pmd — the same pmd words, folio and counts', () => {
       const { m, p, nr, A } = setup(spec);
       access(m, p.mm, A + 3, true, m.tags.intern('X'));

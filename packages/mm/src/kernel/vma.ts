@@ -125,7 +125,9 @@ export class VmaSet {
         a.noVmOps === b.noVmOps &&
         (a.file === null || a.pgoff + (a.end - a.start) === b.pgoff) &&
         (a.anonVma === b.anonVma || a.anonVma === 0 || b.anonVma === 0) &&
-        (a.file !== null || a.shmem || a.anonVma === 0 || b.anonVma === 0 || a.pgoff + (a.end - a.start) === b.pgoff) &&
+        // anon VMAs too: can_vma_merge_after/before need vm_pgoff to continue (a fresh anon VMA's pgoff is its
+        // address, so neighbours continue; a VMA mremap moved keeps its old pgoff, and its rmap depends on it)
+        (a.file !== null || a.shmem || a.pgoff + (a.end - a.start) === b.pgoff) &&
         // vma_merge: is_mergeable_vma and mpol_equal(vma_policy(prev), policy)
         mpol_equal(a.policy ?? null, b.policy ?? null);
       if (mergeable) {
