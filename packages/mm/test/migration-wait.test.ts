@@ -164,7 +164,7 @@ function run(spec: VariantSpec, ops: Op[]): void {
           const hi = q.p.mm.pgtable.hi(slot);
           const lo = q.p.mm.pgtable.lo(slot);
           const cls = m.variant.fast.classify(hi, lo);
-          if (cls === PteClassCode.present) expect(m.frames.node[m.pteFrame(hi, lo)]).toBe(o.node);
+          if (cls === PteClassCode.present) expect(m.frames.nid(m.pteFrame(hi, lo))).toBe(o.node);
         }
       } catch (e) {
         if (!(e instanceof SyscallError)) throw e;

@@ -76,11 +76,11 @@ describe('move_pages', () => {
         const { m, mm } = setup(spec);
         access(m, mm, A, true, m.tags.intern('X'));
         const old = frameAt(m, mm, A);
-        expect(m.frames.node[old]).toBe(0);
+        expect(m.frames.nid(old)).toBe(0);
         expect(move(m, mm, A, 1)).toEqual({ ret: 0, status: 1 });
         const copy = frameAt(m, mm, A);
         expect(copy).not.toBe(old);
-        expect(m.frames.node[copy]).toBe(1);
+        expect(m.frames.nid(copy)).toBe(1);
         expect(m.frames.isFree(old)).toBe(true);
         expect(checkInvariants(m)).toEqual([]);
         // the decoded pte: present, the new pfn, writable; young and dirty only where 6.18's entry carried them
@@ -101,7 +101,7 @@ describe('move_pages', () => {
         expect(r.ok && r.tag).toBe('X');
         // and back
         expect(move(m, mm, A, 0)).toEqual({ ret: 0, status: 0 });
-        expect(m.frames.node[frameAt(m, mm, A)]).toBe(0);
+        expect(m.frames.nid(frameAt(m, mm, A))).toBe(0);
         expect(access(m, mm, A, true, m.tags.intern('Y')).ok).toBe(true);
         expect(checkInvariants(m)).toEqual([]);
       });
@@ -130,7 +130,7 @@ describe('move_pages', () => {
         expect(move(m, child.mm, A, 1, true)).toEqual({ ret: 0, status: 1 });
         const copy = frameAt(m, mm, A);
         expect(frameAt(m, child.mm, A)).toBe(copy);
-        expect(m.frames.node[copy]).toBe(1);
+        expect(m.frames.nid(copy)).toBe(1);
         expect(m.frames.maps(copy)).toBe(2);
         // both still write-protected (COW after fork): a write copies
         expect(m.pteWrite(pte(m, mm, A).hi, pte(m, mm, A).lo)).toBe(false);
@@ -147,7 +147,7 @@ describe('move_pages', () => {
         const pin = spec.era === '6.18' ? pin_user_pages(m, mm, A, FOLL_WRITE | FOLL_LONGTERM) : get_user_pages(m, mm, A, FOLL_WRITE);
         expect(move(m, mm, A, 1)).toEqual(spec.era === '6.18' ? { ret: 1, status: null } : { ret: 1, status: -11 });
         expect(frameAt(m, mm, A)).toBe(old);
-        expect(m.frames.node[old]).toBe(0);
+        expect(m.frames.nid(old)).toBe(0);
         expect(checkInvariants(m)).toEqual([]);
         unpin_user_page(m, pin);
         expect(move(m, mm, A, 1)).toEqual({ ret: 0, status: 1 });
@@ -166,7 +166,7 @@ describe('move_pages', () => {
         const copy = frameAt(m, p.mm, A + 1);
         expect(copy).not.toBe(old);
         expect(inode.cache.get(1)).toBe(copy);
-        expect(m.frames.node[copy]).toBe(1);
+        expect(m.frames.nid(copy)).toBe(1);
         expect(file_pread(m, inode, 1).data).toBe('F1');
         // ext4 tracks dirty pages: the clean page comes back read-only (writenotify), and a write still faults it writable
         expect(m.pteWrite(pte(m, p.mm, A + 1).hi, pte(m, p.mm, A + 1).lo)).toBe(false);
@@ -190,7 +190,7 @@ describe('move_pages', () => {
         expect(move(m, mm, A, 1)).toEqual({ ret: 0, status: 1 });
         const copy = dev.cache[slot]!;
         expect(copy).not.toBe(old);
-        expect(m.frames.node[copy]).toBe(1);
+        expect(m.frames.nid(copy)).toBe(1);
         expect(pte(m, mm, A).cls).toBe(spec.era === '6.18' ? PteClassCode.present : PteClassCode.swap);
         expect(checkInvariants(m)).toEqual([]);
         const r = access(m, mm, A, false);

@@ -82,7 +82,7 @@ function frameAt(s: Setup, vpn: number, mm = s.mm): number {
   return s.m.variant.fast.classify(hi, lo) === PteClassCode.present ? s.m.pteFrame(hi, lo) : -1;
 }
 
-const nodeOf = (s: Setup, vpn: number, mm = s.mm): number => s.m.frames.node[frameAt(s, vpn, mm)]!;
+const nodeOf = (s: Setup, vpn: number, mm = s.mm): number => s.m.frames.nid(frameAt(s, vpn, mm));
 
 function readTag(s: Setup, vpn: number, mm = s.mm): string {
   const r = access(s.m, mm, vpn, false);
@@ -366,7 +366,7 @@ describe('NUMA syscalls', () => {
         expect(readTag(s, A + 1)).toBe('F1');
         expect(mbind(s, 0, 2, MPOL_BIND, 2n, MPOL_MF_MOVE)).toBe(0);
         expect(nodeOf(s, A + 1)).toBe(1);
-        expect(m.frames.node[inode.cache.get(1)!]).toBe(1);
+        expect(m.frames.nid(inode.cache.get(1)!)).toBe(1);
         expect(readTag(s, A + 1)).toBe('F1');
         expect(checkInvariants(m)).toEqual([]);
       });

@@ -448,7 +448,7 @@ for (const spec of THP) {
       for (const [i, tag] of [[1, 'm1'], [nr - 2, 'm2']] as const) {
         const f = frameAt(m, p.mm, A + i);
         expect(f).not.toBe(head + i);
-        expect(m.frames.node[f]).toBe(1);
+        expect(m.frames.nid(f)).toBe(1);
         expect(m.frames.flags[f]! & PG_anon_exclusive).not.toBe(0);
         expect(pteWritable(m, p.mm, A + i)).toBe(true);
         expect(access(m, p.mm, A + i, false)).toMatchObject({ tag });
@@ -468,7 +468,7 @@ for (const spec of THP) {
       expect(isolate_lru_page(m, head + 4)).toBe(true);
       expect(runPath(migrate_pages(m, head + 4, 1))).toBe(MIGRATE_SPLIT);
       const f = frameAt(m, p.mm, A + 4);
-      expect(m.frames.node[f]).toBe(1);
+      expect(m.frames.nid(f)).toBe(1);
       expect(frameAt(m, c.mm, A + 4)).toBe(f);
       expect(m.frames.maps(f)).toBe(2);
       expect(access(m, c.mm, A + 4, false)).toMatchObject({ tag: 'sh' });
@@ -674,7 +674,7 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
           const frame = frameAt(m, p.mm, at);
           if (frame < 0 || (m.frames.flags[frame]! & PG_zero) !== 0) return;
           if (!isolate_lru_page(m, frame)) return;
-          runPath(migrate_pages(m, frame, 1 - m.frames.node[frame]!));
+          runPath(migrate_pages(m, frame, 1 - m.frames.nid(frame)));
           expect(m.sched.held.size, where).toBe(0);
           break;
         }

@@ -1,8 +1,8 @@
 /**
- * Physical frames and their struct page, as typed arrays (23 bytes a
+ * Physical frames and their struct page, as typed arrays (22 bytes a
  * frame): flags (u16), refcount and mapcount (u16, with an overflow table
- * past 65534), mapping (i32), index (f64), a content tag (i32) and the
- * NUMA node (u8, page_to_nid). The swap
+ * past 65534), mapping (i32), index (f64), a content tag (i32), and — once
+ * a frame is allocated off node 0 — the NUMA node (u8, page_to_nid). The swap
  * slot of a swap-cache page (page->private) is kept sparsely, since few
  * frames have one.
  *
@@ -49,7 +49,7 @@ export class FrameTable {
    * pages, as far as the model can tell), so allocation order — and every
    * pfn the observations label — is the same with one node or many.
    */
-  readonly node: Uint8Array;
+  private nodeOf: Uint8Array | null = null;
   /** nodes with memory (N_MEMORY); node ids are 0 … nodes-1 */
   nodes: number;
   /** page->private of swap-cache pages: their swap slot id */
@@ -76,7 +76,6 @@ export class FrameTable {
     this.mapping = new Int32Array(n);
     this.index = new Float64Array(n);
     this.tag = new Int32Array(n);
-    this.node = new Uint8Array(n);
     this.nodes = options.nodes ?? 2;
     if (!Number.isInteger(this.nodes) || this.nodes < 1 || this.nodes > MAX_NODES) throw new RangeError(`nodes ${this.nodes} is out of range 1 to ${MAX_NODES}`);
   }
@@ -87,6 +86,11 @@ export class FrameTable {
 
   get inUse(): number {
     return this.used;
+  }
+
+  /** page_to_nid(): the node a frame was allocated on. */
+  nid(frame: number): number {
+    return this.nodeOf === null ? 0 : this.nodeOf[frame]!;
   }
 
   /**
@@ -109,7 +113,9 @@ export class FrameTable {
     }
     this.flags[frame] = PG_inuse;
     this.refcount[frame] = 1;
-    this.node[frame] = node;
+    // the node array exists once a frame lands off node 0: a one-node run pays nothing for it
+    if (this.nodeOf !== null) this.nodeOf[frame] = node;
+    else if (node !== 0) (this.nodeOf = new Uint8Array(this.max))[frame] = node;
     this.used++;
     return frame;
   }

@@ -99,17 +99,20 @@ export function alloc_anon_copy(m: Machine, vma: Vma, vpn: number, old: number):
   return frame;
 }
 
+/** A page of a PTE-mapped large folio: the folio's counts decide (6.18 wp_can_reuse_anon_folio → __wp_can_reuse_large_anon_folio). */
+function can_reuse_large_anon_page(m: Machine, mm: Mm, frame: number): boolean {
+  const f = m.frames;
+  const head = folioHead(m, frame);
+  if (m.cowPolicy === 'mapcount') return f.maps(frame) + entireMapcount(m, head) === 1;
+  if (m.cowPolicy === 'refcount') return f.refs(head) === 1;
+  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || wp_can_reuse_large_anon_folio(m, mm, frame);
+}
+
 /** Whether do_wp_page may reuse the anon page under the machine's COW rule (cow-policy.ts). */
 function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
   const f = m.frames;
   const policy = m.cowPolicy;
-  if ((f.flags[frame]! & PG_large) !== 0) {
-    // a page of a PTE-mapped large folio: the folio's counts decide (6.18 wp_can_reuse_anon_folio → __wp_can_reuse_large_anon_folio)
-    const head = folioHead(m, frame);
-    if (policy === 'mapcount') return f.maps(frame) + entireMapcount(m, head) === 1;
-    if (policy === 'refcount') return f.refs(head) === 1;
-    return (f.flags[frame]! & PG_anon_exclusive) !== 0 || wp_can_reuse_large_anon_folio(m, mm, frame);
-  }
+  if ((f.flags[frame]! & PG_large) !== 0) return can_reuse_large_anon_page(m, mm, frame);
   if (policy === 'mapcount') return f.maps(frame) === 1; // can_share_swap_page()
   if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
   return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
@@ -157,31 +160,35 @@ export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numb
   return VM_FAULT_OK;
 }
 
+/** A none pte in a VMA with a file: do_fault, or — for a device that set no vm_ops — the `anon` rule. */
+function do_none_file_pte(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): number {
+  if (vma.noVmOps === true) {
+    // a special device that set no vm_ops: vma_is_anonymous() (vm_ops NULL) gets anonymous memory;
+    // under vma_dummy_vm_ops do_fault() finds no ->fault: SIGBUS (6.18 mm/memory.c do_fault; policies.ts `anon`)
+    return m.policies.anon === 'dummy_vm_ops' ? VM_FAULT_SIGBUS : do_anonymous_page(m, mm, vma, vpn, slot, write);
+  }
+  return run_fault_path(m, do_fault(m, mm, vma, vpn, slot, write));
+}
+
+/** A fault path run in place, or — when access_path asked (sched.deferFaults) — handed to it to run with its stops. */
+function run_fault_path(m: Machine, path: KernelPath<number>): number {
+  if (!m.sched.deferFaults) return runPath(path);
+  m.sched.pending = path;
+  return VM_FAULT_RETRY;
+}
+
 /** handle_pte_fault(): dispatch on what the pte holds (already read by the caller). */
 export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, cls: number, write: boolean): number {
   if (cls === PteClassCode.none) {
     if (vma.file === null) return do_anonymous_page(m, mm, vma, vpn, slot, write);
-    if (vma.noVmOps === true) {
-      // a special device that set no vm_ops: vma_is_anonymous() (vm_ops NULL) gets anonymous memory;
-      // under vma_dummy_vm_ops do_fault() finds no ->fault: SIGBUS (6.18 mm/memory.c do_fault; policies.ts `anon`)
-      return m.policies.anon === 'dummy_vm_ops' ? VM_FAULT_SIGBUS : do_anonymous_page(m, mm, vma, vpn, slot, write);
-    }
-    const path = do_fault(m, mm, vma, vpn, slot, write);
-    if (!m.sched.deferFaults) return runPath(path);
-    m.sched.pending = path;
-    return VM_FAULT_RETRY;
+    return do_none_file_pte(m, mm, vma, vpn, slot, write);
   }
   if (cls === PteClassCode.present) {
     if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
     return VM_FAULT_OK; // a spurious fault: only the accessed/dirty bits
   }
   if (cls === PteClassCode.swap) return do_swap_page(m, mm, vma, vpn, slot, write);
-  if (cls === PteClassCode.file) {
-    const path = do_file_page(m, mm, vma, vpn, slot, hi, lo, write);
-    if (!m.sched.deferFaults) return runPath(path);
-    m.sched.pending = path;
-    return VM_FAULT_RETRY;
-  }
+  if (cls === PteClassCode.file) return run_fault_path(m, do_file_page(m, mm, vma, vpn, slot, hi, lo, write));
   // do_swap_page on a migration entry: wait for the migration, then retry (migrate.ts)
   if (cls === PteClassCode.migration) return migration_entry_wait(m, mm, vpn, hi, lo);
   return VM_FAULT_SIGBUS;
@@ -337,11 +344,41 @@ export function zappingOf(m: Machine): ReadonlyMap<number, number> | undefined {
  * `mmapLocked`: the caller holds mmap_lock (munmap, madvise, exit).
  */
 export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number, end: number, reclaimPt = false, mmapLocked = true): KernelPath {
+  yield* pte_lock(m, mm, 'zap_pte_range: pte lock; ptep_get_and_clear');
+  if (mm.pgtable.huge.size !== 0) zap_huge_pmds(m, mm, vma, start, end, mmapLocked);
+  for (let vpn = start; vpn < end; ) {
+    // sequentially one call clears the whole range; under the explorer it returns at each present pte it cleared
+    vpn = zap_ptes(m, mm, vpn, end, m.sched.on);
+    if (vpn >= end) break;
+    const frame = zapFrame;
+    let z = ZAPPING.get(m);
+    if (!z) ZAPPING.set(m, (z = new Map()));
+    z.set(frame, (z.get(frame) ?? 0) + 1);
+    yield m.sched.point('zap_pte_range: folio_remove_rmap_ptes (the pte is none already; the page still counts it as mapped until now)');
+    const n = z.get(frame)! - 1;
+    if (n === 0) z.delete(frame);
+    else z.set(frame, n);
+    remove_rmap_pte(m, frame);
+    vpn++;
+  }
+  if (reclaimPt) reclaim_pt(m, mm, start, end);
+  yield* pte_unlock(m, mm, 'zap_pte_range: pte lock dropped');
+}
+
+/** the page of the present pte zap_ptes cleared and stopped at (its rmap not yet dropped) */
+let zapFrame = -1;
+
+/**
+ * The per-pte part of zap_pte_range over [start, end): each pte cleared,
+ * swap entries freed, a present page's dirty bit passed on and its rmap
+ * dropped — unless `stop`, when it returns the vpn of the first present pte
+ * it cleared (its page in zapFrame, the rmap left to the caller). Returns
+ * `end` when done. Plain code: the sequential simulator's munmap and exit
+ * run it allocation-free.
+ */
+function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean): number {
   const pt = mm.pgtable;
   const fast = m.variant.fast;
-  const on = m.sched.on;
-  yield* pte_lock(m, mm, 'zap_pte_range: pte lock; ptep_get_and_clear');
-  if (pt.huge.size !== 0) zap_huge_pmds(m, mm, vma, start, end, mmapLocked);
   for (let vpn = start; vpn < end; vpn++) {
     const slot = pt.walk(vpn, false);
     if (slot < 0) {
@@ -362,22 +399,16 @@ export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number,
       // the pte's dirty bit moves to the file page before the pte goes (set_page_dirty)
       if ((m.frames.flags[frame]! & PG_anon) === 0 && m.isPteDirty(hi, lo) && frame !== m.zeroFrame) m.frames.flags[frame]! |= PG_dirty;
       pt.set(slot, 0, 0);
-      if (on) {
-        let z = ZAPPING.get(m);
-        if (!z) ZAPPING.set(m, (z = new Map()));
-        z.set(frame, (z.get(frame) ?? 0) + 1);
-        yield m.sched.point('zap_pte_range: folio_remove_rmap_ptes (the pte is none already; the page still counts it as mapped until now)');
-        const n = z.get(frame)! - 1;
-        if (n === 0) z.delete(frame);
-        else z.set(frame, n);
+      if (stop) {
+        zapFrame = frame;
+        return vpn;
       }
       remove_rmap_pte(m, frame);
     } else {
       pt.set(slot, 0, 0);
     }
   }
-  if (reclaimPt) reclaim_pt(m, mm, start, end);
-  yield* pte_unlock(m, mm, 'zap_pte_range: pte lock dropped');
+  return end;
 }
 
 /**

@@ -338,7 +338,7 @@ const moveFlags = (flags: number): boolean => (flags & (MPOL_MF_MOVE | MPOL_MF_M
 const strictlyUnmovable = (flags: number): boolean => (flags & MPOL_MF_VALID) === MPOL_MF_STRICT;
 
 function wanted(m: Machine, frame: number, rules: QueueRules): boolean {
-  return nodeIsset(rules.nodes, m.frames.node[frame]!) !== rules.invert;
+  return nodeIsset(rules.nodes, m.frames.nid(frame)) !== rules.invert;
 }
 
 /** migrate_folio_add() (6.18): isolate unless mapped shared without MOVE_ALL (not a failure); false when it cannot be isolated */

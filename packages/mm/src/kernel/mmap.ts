@@ -131,16 +131,12 @@ export function do_munmap(m: Machine, mm: Mm, start: number, pages: number): voi
 function free_pgtables(m: Machine, mm: Mm, start: number, end: number): void {
   const pt = mm.pgtable;
   const n = pt.ptrsPerPte;
-  const fast = m.variant.fast;
   for (let base = start - (start % n); base < end; base += n) {
     if (mm.vmas.overlapping(base, base + n).length > 0) continue;
     const ps = pt.pmdSlot(base, false);
     if (ps < 0) continue;
-    const t = pt.tableBase(ps);
-    if (t < 0) continue;
-    let empty = true;
-    for (let i = 0; i < n && empty; i++) empty = fast.pte_none(pt.hi(t + i), pt.lo(t + i));
-    if (empty) pt.freePteTable(ps);
+    // no VMA covers the table any more and the zap cleared its ptes: free_pte_range frees it without looking
+    if (pt.tableBase(ps) >= 0) pt.freePteTable(ps);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * move_pages(2) between the machine's NUMA nodes (FrameTable.nodes; a
- * frame's node is m.frames.node): with a node list, look each page up,
+ * frame's node is m.frames.nid(frame)): with a node list, look each page up,
  * isolate it and migrate it through migrate.ts (try_to_migrate, the copy,
  * remove_migration_ptes) onto a page of its target node; without one
  * (nodes == NULL), report each page's node.
@@ -155,7 +155,7 @@ function* do_pages_stat(m: Machine, mm: Mm, pages: readonly number[]): KernelPat
       }
       yield* pte_lock(m, mm, `move_pages: folio_walk_start: pte lock; the pte at ${hex(vpn)}`);
       const found = lookup(m, mm, vpn);
-      status.push(!found ? -ENOENT : found.zero ? -EFAULT : m.frames.node[found.frame]!);
+      status.push(!found ? -ENOENT : found.zero ? -EFAULT : m.frames.nid(found.frame));
       yield* pte_unlock(m, mm, `move_pages: status ${status[i]}; pte lock dropped`);
     }
     yield* mmap_unlock(m, mm, 'move_pages: mmap_lock dropped');
@@ -175,7 +175,7 @@ function* add_folio_for_migration(m: Machine, mm: Mm, vpn: number, node: number,
     const found = lookup(m, mm, vpn);
     if (!found) err = -ENOENT;
     else if (found.zero) err = -EFAULT;
-    else if (m.frames.node[found.frame] === node) err = 0;
+    else if (m.frames.nid(found.frame) === node) err = 0;
     else if (mappedShared(m, found.frame) && !moveAll) err = -EACCES;
     else if (!isolate_lru_page(m, found.frame)) err = -EBUSY;
     else {
@@ -255,7 +255,7 @@ function* do_pages_stat_2621(m: Machine, mm: Mm, pages: readonly number[]): Kern
     }
     yield* pte_lock(m, mm, `move_pages: follow_page: pte lock; the pte at ${hex(vpn)}`);
     const found = lookup(m, mm, vpn);
-    status.push(!found || found.zero ? -ENOENT : m.frames.node[found.frame]!);
+    status.push(!found || found.zero ? -ENOENT : m.frames.nid(found.frame));
     yield* pte_unlock(m, mm, `move_pages: status ${status.at(-1)}; pte lock dropped`);
   }
   yield* mmap_unlock(m, mm, 'move_pages: mmap_sem dropped');
@@ -283,7 +283,7 @@ function* do_move_pages_2621(m: Machine, mm: Mm, pages: readonly number[], nodes
     const found = lookup(m, mm, vpn);
     let status: number;
     if (!found || found.zero) status = -ENOENT;
-    else if (m.frames.node[found.frame] === node) status = node;
+    else if (m.frames.nid(found.frame) === node) status = node;
     else if (m.frames.maps(found.frame) > 1 && !moveAll) status = -EACCES;
     else if (!isolate_lru_page(m, found.frame)) status = -EBUSY;
     else {
