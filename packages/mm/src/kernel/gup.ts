@@ -30,7 +30,7 @@ import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { VM_FAULT_SIGBUS } from './signals.js';
 import { VM_READ, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
-import { do_huge_pmd_wp_page, folio_maybe_dma_pinned, folio_put, folioHead, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { do_huge_pmd_wp_page, folio_maybe_dma_pinned, folio_put, folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
 
 export const FOLL_WRITE = 0x01;
 export const FOLL_GET = 0x04;
@@ -105,12 +105,7 @@ function follow_huge_pmd(m: Machine, mm: Mm, vma: Vma, vpn: number, gupFlags: nu
   }
   if ((gupFlags & FOLL_PIN) === 0) {
     // FOLL_TOUCH (get_user_pages sets it, pin_user_pages does not): touch_pmd()
-    m.pteHi = h.hi;
-    m.pteLo = h.lo;
-    m.modify('pte_mkyoung');
-    if (write) m.modify('pte_mkdirty');
-    h.hi = m.pteHi;
-    h.lo = m.pteLo;
+    huge_pmd_mkyoung(m, h, write);
   }
   return page;
 }

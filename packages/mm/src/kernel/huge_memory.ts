@@ -440,14 +440,18 @@ export function huge_pmd_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, write:
   if (kind !== PMD_HUGE) return VM_FAULT_FALLBACK;
   const h = pt.hugeAt(ps)!;
   if (write && !m.pteWrite(h.hi, h.lo)) return do_huge_pmd_wp_page(m, mm, vma, vpn, ps);
-  // huge_pmd_set_accessed(): only the young (and, writing, dirty) bits
+  huge_pmd_mkyoung(m, h, write); // huge_pmd_set_accessed(): only the young (and, writing, dirty) bits
+  return VM_FAULT_OK;
+}
+
+/** pmd_mkyoung, and pmd_mkdirty when writing, on a huge pmd in place (huge_pmd_set_accessed, GUP's touch_pmd). */
+export function huge_pmd_mkyoung(m: Machine, h: HugePmd, write: boolean): void {
   m.pteHi = h.hi;
   m.pteLo = h.lo;
   m.modify('pte_mkyoung');
   if (write) m.modify('pte_mkdirty');
   h.hi = m.pteHi;
   h.lo = m.pteLo;
-  return VM_FAULT_OK;
 }
 
 /**

@@ -93,18 +93,9 @@ export class PageTable {
     // sequential work stays in one pte table: skip the upper levels
     const off = vpn - this.lastBase;
     if (off >= 0 && off < this.ptrsPerPte) return this.lastLeaf * this.ptrsPerPte + off;
-    let table = this.upper[0]!;
-    for (let level = 0; level < this.depth - 2; level++) {
-      const i = this.index(vpn, level);
-      let next = table[i]!;
-      if (next === 0) {
-        if (!alloc) return -1;
-        this.upper.push(new Int32Array(this.sizes[level + 1]!));
-        next = this.upper.length;
-        table[i] = next;
-      }
-      table = this.upper[next - 1]!;
-    }
+    const t = this.pmdTable(vpn, alloc);
+    if (t < 0) return -1;
+    const table = this.upper[t]!;
     const i = this.index(vpn, this.depth - 2);
     let leaf = table[i]!;
     if (leaf <= 0) {
@@ -193,9 +184,15 @@ export class PageTable {
    * a huge pmd hangs. -1 where an upper table is missing (and not `alloc`).
    */
   pmdSlot(vpn: number, alloc: boolean): number {
+    const t = this.pmdTable(vpn, alloc);
+    return t < 0 ? -1 : t * this.ptrsPerPmd + this.index(vpn, this.depth - 2);
+  }
+
+  /** The upper table holding vpn's pmd entry (pgd → … → pmd, allocating with `alloc`), or -1 where one is missing. */
+  private pmdTable(vpn: number, alloc: boolean): number {
     let t = 0;
-    let table = this.upper[0]!;
     for (let level = 0; level < this.depth - 2; level++) {
+      const table = this.upper[t]!;
       const i = this.index(vpn, level);
       let next = table[i]!;
       if (next === 0) {
@@ -205,9 +202,8 @@ export class PageTable {
         table[i] = next;
       }
       t = next - 1;
-      table = this.upper[t]!;
     }
-    return t * this.ptrsPerPmd + this.index(vpn, this.depth - 2);
+    return t;
   }
 
   private pmdEntry(ps: number): number {
