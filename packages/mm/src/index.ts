@@ -105,3 +105,36 @@ export { zap_pte_range_path } from './kernel/memory.js';
 export { do_madvise_path } from './kernel/madvise.js';
 export { defaultPolicies, POLICY_VALUES } from './kernel/policies.js';
 export type { Policies, AnonPolicy } from './kernel/policies.js';
+// --- KSM (kernel/ksm.ts) ---
+export { ksm_madvise, ksm_do_scan, ksm_full_scans, ksm_run_store, ksm_start, ksm_wait, ksm_restore, ksm_stats, ksmState, PageKsm, KSM_RUN_STOP, KSM_RUN_MERGE, KSM_RUN_UNMERGE, ORACLE_KSM_SETTINGS } from './kernel/ksm.js';
+export type { KsmState, KsmStats, KsmSettings } from './kernel/ksm.js';
+export { VM_MERGEABLE } from './kernel/vma.js';
+// --- guard regions, userfaultfd write-protect, mlock, clear_refs (guard.ts, userfaultfd.ts, mlock.ts, clear-refs.ts, pte-marker.ts) ---
+export { madvise_guard_install, madvise_guard_remove } from './kernel/guard.js';
+export { handle_pte_marker, markerBits, markerPteWords, pteMarker, isGuardMarker } from './kernel/pte-marker.js';
+export {
+  sys_userfaultfd,
+  userfaultfd_api,
+  userfaultfd_register_wp,
+  mwriteprotect_range,
+  userfaultfd_release,
+  hasUffdWp,
+  pteUffdWp,
+  pteSwpUffdWp,
+  uffdWords,
+  UFFD_FEATURE_WP_ASYNC,
+  UFFD_FEATURE_WP_UNPOPULATED,
+} from './kernel/userfaultfd.js';
+export type { UffdCtx } from './kernel/userfaultfd.js';
+export { do_mlock, pageMlocked, pageUnevictable, mlock_drain_local } from './kernel/mlock.js';
+export { clear_refs_write } from './kernel/clear-refs.js';
+export { VM_LOCKED, VM_UFFD_WP, VM_MAYBE_GUARD } from './kernel/vma.js';
+// --- MADV_COLLAPSE (khugepaged.ts), debugfs split_huge_pages, zram swap clusters and swap readahead ---
+export { madvise_collapse, madvise_collapse_errno, collapse_allowable } from './kernel/khugepaged.js';
+export type { ScanResult } from './kernel/khugepaged.js';
+export { split_huge_pages_write, split_huge_pages_pid, has_split_huge_pages_file } from './kernel/split-huge-pages.js';
+export { swapin_readahead, swap_use_vma_readahead, PAGE_CLUSTER } from './kernel/swap-ra.js';
+export { cluster_alloc_swap_entry } from './kernel/swap-cluster.js';
+export type { SwapClusters } from './kernel/swap-cluster.js';
+export { thpSwap } from './kernel/swap.js';
+export { reclaim_large_folio, pageout_large_folios } from './kernel/vmscan.js';

@@ -101,6 +101,11 @@ const MODELLED = [
   'mremap.json',
   'script.remap_minimal.json',
   'migration.json',
+  'pagemap_bits.json',
+  'ksm.json',
+  // sampled regions (the `sample` lines recordingToMmo writes) and THP: thp-host-recordings.test.ts compares these further
+  'thp_anon.json',
+  'swap_zram.json',
 ];
 
 describe('host recordings (x86_64, 6.18)', () => {

@@ -57,8 +57,8 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
   const m = new Machine({ spec, frames: 4096 });
   const ref = new ReferenceModel();
   const parent = m.spawn('parent');
-  // half the runs have a swap device, so PAGEOUT writes arch swap ptes
-  if (ops.length % 2 === 0) swapon(m, ops.length % 4 === 0 ? 'zram' : 'file', 64);
+  // half the runs have a swap device, so PAGEOUT writes arch swap ptes (zram only where it exists: 6.18)
+  if (ops.length % 2 === 0) swapon(m, ops.length % 4 === 0 && m.era === '6.18' ? 'zram' : 'file', 64);
   let kid: Process | undefined;
   const base = 2 ** (Math.min(m.variant.constants.vaBits, 47) - 2 - m.variant.constants.PAGE_SHIFT);
   const start = (region: number) => base + region * 64;

@@ -6,7 +6,12 @@
  * write that follows) replays exactly; swap_thp (MADV_PAGEOUT of PMD-mapped
  * THPs: the split, its zero-filled pages on the shared zero page, the rest
  * to swap) too, except which swap slot each page of a split THP gets — the
- * kernel's LRU order after the split, not modelled.
+ * kernel's LRU order after the split, not modelled. thp_anon (fork, pmd
+ * splits, split_huge_pages under lockdown, MADV_COLLAPSE) and swap_zram
+ * (the SWP_SYNCHRONOUS_IO swap-in, swap readahead, a THP swapped out whole)
+ * replay exactly, slots included. The oracle lists only sampled pages of
+ * the 512-page regions: the scripts carry `sample` lines, so the simulator
+ * lists and labels the same pages.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -47,4 +52,6 @@ function replayed(file: string, slots: boolean): void {
 describe('THP host recordings (x86_64, 6.18)', () => {
   test('thp_zero.json: the huge zero folio, then a THP on write (do_huge_zero_wp_pmd)', () => replayed('thp_zero.json', true));
   test('swap_thp.json: MADV_PAGEOUT splits the THP, maps its zero pages to the zero page, swaps the rest (slots aside)', () => replayed('swap_thp.json', false));
+  test('thp_anon.json: THP fault, fork and a child-only pmd split, DONTNEED splitting the pmd, debugfs split_huge_pages (EPERM: lockdown), MADV_COLD splitting the folio, MADV_COLLAPSE', () => replayed('thp_anon.json', true));
+  test('swap_zram.json: zram swap-in skipping the swap cache, VMA readahead on a shared entry, a THP swapped out whole to one cluster', () => replayed('swap_zram.json', true));
 });

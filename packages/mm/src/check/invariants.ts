@@ -22,9 +22,10 @@ import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, thpState } from '../kernel/huge_memory.js';
 import { zappingOf } from '../kernel/memory.js';
+import { ksmViolations } from '../kernel/ksm.js';
 
 export interface Violation {
-  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte' | 'migration-entry';
+  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte' | 'migration-entry' | 'ksm';
   readonly message: string;
   readonly frame?: number;
   readonly pid?: number;
@@ -96,6 +97,10 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
         }
         counted[frame]!++;
         const flags = f.flags[frame]!;
+        // KSM (ksm.ts): a KSM page (anon, negative mapping) is write-protected wherever it is mapped
+        if ((flags & PG_anon) !== 0 && f.mapping[frame]! < 0 && m.pteWrite(hi, lo)) {
+          out.push({ rule: 'ksm', pid: p.pid, vpn, frame, message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} maps the KSM page pfn 0x${f.pfn(frame).toString(16)} writable` });
+        }
         if ((flags & (PG_anon | PG_zero)) === 0 && f.mapping[frame] === 0) {
           out.push({
             rule: 'stale-file-pte',
@@ -211,6 +216,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
       out.push({ rule: 'leak', frame, message: `pfn ${frame + f.pfnBase}: a page nothing maps or holds` });
     }
   }
+  for (const message of ksmViolations(m)) out.push({ rule: 'ksm', message });
   return out;
 }
 

@@ -2,7 +2,7 @@
 export class SyscallError extends Error {
   override readonly name = 'SyscallError';
   constructor(
-    readonly errno: 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'EACCES' | 'ENODEV' | 'EBUSY' | 'EAGAIN' | 'ENOSYS' | 'EEXIST' | 'ENOENT',
+    readonly errno: 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'EACCES' | 'ENODEV' | 'EBUSY' | 'EAGAIN' | 'ENOSYS' | 'EEXIST' | 'ENOENT' | 'EBADF' | 'ESRCH',
     readonly reason: string,
   ) {
     super(`${errno}: ${reason}`);

@@ -22,6 +22,8 @@ import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
 import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import type { KernelPath } from './sched.js';
 import { VM_NONLINEAR, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_LOCKED, VM_UFFD_WP } from './vma.js';
+import { mlock_folio } from './mlock.js';
 import { PteClassCode } from '@mmsim/core';
 
 const FAULT_AROUND_PAGES_BYTES = 64 * 1024;
@@ -30,7 +32,8 @@ const READAHEAD_BYTES = 128 * 1024;
 /** vma_wants_writenotify(): shared writable mappings of a dirty-tracking file system. */
 export function wantsWritenotify(m: Machine, vma: Vma): boolean {
   const inode = m.inodeOf(vma);
-  return (vma.flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) && inode?.fs === 'ext4';
+  // userfaultfd_wp(): uffd-wp write-notifies any shared writable mapping (6.18 vma_wants_writenotify)
+  return (vma.flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) && (inode?.fs === 'ext4' || (vma.flags & VM_UFFD_WP) !== 0);
 }
 
 /** The flags whose prot a file pte gets (read-only under writenotify). */
@@ -49,6 +52,7 @@ export function mapFilePage(m: Machine, mm: Mm, vma: Vma, slot: number, frame: n
   }
   m.modify('pte_mkyoung');
   mm.pgtable.set(slot, m.pteHi, m.pteLo);
+  if ((vma.flags & VM_LOCKED) !== 0) mlock_folio(m, frame); // folio_add_file_rmap_ptes → mlock_vma_folio
 }
 
 /** do_fault_around(): map the cached neighbours whose ptes are still none. */
@@ -120,11 +124,12 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
     if (m.policies.fault === 'truncate_count') yield* unlocked(m, 'do_no_page: truncate_count sampled; ->nopage');
     else yield* unlocked(m, 'filemap_fault: i_size check, find_get_page');
     if (index >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // beyond i_size
-    if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
+    // should_fault_around(): not in a uffd-wp VMA (uffd_disable_fault_around)
+    if (!write && m.era === '6.18' && (vma.flags & VM_UFFD_WP) === 0) do_fault_around(m, mm, vma, vpn, inode);
     const { frame, major } = find_or_read_page(m, inode, index);
     if (major) {
       readahead(m, inode, index);
-      if (!write && m.era === '6.18') do_fault_around(m, mm, vma, vpn, inode);
+      if (!write && m.era === '6.18' && (vma.flags & VM_UFFD_WP) === 0) do_fault_around(m, mm, vma, vpn, inode);
     }
     held.hold(frame); // ->nopage / ->fault return the page with a reference
     const ret = major ? VM_FAULT_MAJOR : VM_FAULT_OK;

@@ -11,14 +11,19 @@
  * A huge pmd is copied whole (copy_huge_pmd, huge_memory.ts); a pte of a
  * PTE-mapped large folio takes its reference on the folio.
  */
-import { PteClassCode } from '@mmsim/core';
+import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import type { Machine, Mm, Process } from './machine.js';
 import { alloc_anon_copy, setAnonPte, zap_pte_range } from './memory.js';
 import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { isSpecialZero } from './rmap.js';
 import { copy_huge_pmd, folioHead, PG_large } from './huge_memory.js';
+import { ksm_exit, ksm_fork } from './ksm.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+// --- guard markers, userfaultfd-wp, mlock across fork (guard.ts, userfaultfd.ts, mlock.ts) ---
+import { VM_LOCKED, VM_MAYBE_GUARD } from './vma.js';
+import { dup_userfaultfd, uffdWords } from './userfaultfd.js';
+import { markerBits, markerPteWords } from './pte-marker.js';
 
 function is_cow_mapping(flags: number): boolean {
   return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
@@ -27,6 +32,8 @@ function is_cow_mapping(flags: number): boolean {
 function vma_needs_copy(m: Machine, vma: Vma): boolean {
   if (vma.flags & VM_WIPEONFORK) return false;
   if (m.era === '2.6.21' && vma.flags & VM_NONLINEAR) return true;
+  // guard markers live only in the page tables (VM_COPY_ON_FORK = VM_MAYBE_GUARD, 6.18-stable)
+  if (vma.flags & VM_MAYBE_GUARD) return true;
   return vma.anonVma !== 0;
 }
 
@@ -42,6 +49,8 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
   const wpKeepLo = wp.keepLo;
   const fast = m.variant.fast;
   const f = m.frames;
+  // the child's VMA is never uffd-wp registered (no UFFD_FEATURE_EVENT_FORK): its ptes lose the bit
+  const uw = uffdWords(m);
   // page_needs_cow_for_dma(): only with PageAnonExclusive (5.19+ here) and an mm that pinned
   const pinned = m.cowPolicy === 'anon-exclusive' && m.pins.length > 0 && mm_has_pinned(m, src);
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
@@ -71,6 +80,13 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
         else lo = (lo & ~(1 << exclusive)) >>> 0;
         spt.set(s, hi, lo);
       }
+      hi = (hi & ~uw.swapHi) >>> 0; // pte_swp_clear_uffd_wp (the child's pte only)
+      lo = (lo & ~uw.swapLo) >>> 0;
+    } else if (cls === PteClassCode.marker) {
+      // copy_pte_marker(): guard (and poison) markers are copied, a uffd-wp one only into a registered VMA
+      const marker = markerBits(m, hi, lo) & (PTE_MARKER.GUARD | PTE_MARKER.POISONED);
+      if (marker === 0) continue;
+      [hi, lo] = markerPteWords(m, marker);
     } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
       if (pinned && cow && (f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0 && maybe_dma_pinned(m, frame)) {
@@ -89,6 +105,8 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
         lo = ((lo | wpSetLo) & wpKeepLo) >>> 0;
         spt.set(s, hi, lo);
       }
+      hi = (hi & ~uw.hi) >>> 0; // pte_clear_uffd_wp (the child's pte only)
+      lo = (lo & ~uw.lo) >>> 0;
     }
     dpt.set(dpt.walk(vpn, true), hi, lo);
   }
@@ -97,9 +115,12 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
 /** dup_mmap(): the child's address space. */
 export function dup_mmap(m: Machine, parent: Process, name: string): Process {
   const child = m.spawn(name);
+  ksm_fork(m, parent.mm, child.mm); // dup_mmap → ksm_fork: the child's mm joins ksmd's list
   for (const vma of parent.mm.vmas.list) {
     if (vma.flags & VM_DONTCOPY) continue;
-    const copy: Vma = { ...vma, anonVma: vma.flags & VM_WIPEONFORK ? 0 : vma.anonVma };
+    // the child is not mlocked (VM_LOCKED_MASK cleared) nor registered with the parent's userfaultfd (dup_userfaultfd)
+    const copy: Vma = { ...vma, anonVma: vma.flags & VM_WIPEONFORK ? 0 : vma.anonVma, flags: (vma.flags & ~VM_LOCKED) >>> 0 };
+    dup_userfaultfd(copy);
     child.mm.vmas.insert(copy);
     if (vma_needs_copy(m, vma)) copy_page_range(m, child.mm, parent.mm, vma);
   }
@@ -108,6 +129,7 @@ export function dup_mmap(m: Machine, parent: Process, name: string): Process {
 
 /** exit_mmap(): unmap everything. */
 export function exit_mmap(m: Machine, p: Process): void {
+  ksm_exit(m, p.mm); // __mmput: ksm_exit before exit_mmap
   for (const vma of [...p.mm.vmas.list]) {
     zap_pte_range(m, p.mm, vma, vma.start, vma.end);
     p.mm.vmas.remove(vma);

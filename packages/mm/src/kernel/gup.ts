@@ -27,7 +27,7 @@ import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { do_wp_page, handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { VM_FAULT_SIGBUS } from './signals.js';
+import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './signals.js';
 import { VM_READ, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
 import { do_huge_pmd_wp_page, folio_maybe_dma_pinned, folio_put, folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
@@ -146,7 +146,8 @@ export function get_user_pages(m: Machine, mm: Mm, vpn: number, gupFlags: number
       frame = f;
       break;
     }
-    if (handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0) === VM_FAULT_SIGBUS) throw new SyscallError('EFAULT', `gup: the fault at page 0x${vpn.toString(16)} failed (SIGBUS)`);
+    const ret = handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0);
+    if (ret === VM_FAULT_SIGBUS || ret === VM_FAULT_SIGSEGV) throw new SyscallError('EFAULT', `gup: the fault at page 0x${vpn.toString(16)} failed (${ret === VM_FAULT_SIGBUS ? 'SIGBUS' : 'SIGSEGV: a guard region'})`);
   }
   if (frame < 0) throw new Error(`gup: page 0x${vpn.toString(16)} never became accessible`);
   // try_grab_folio(folio, 1, flags): the references go on the folio (its head)

@@ -22,10 +22,14 @@
  *
  * Where this differs from the kernel, on purpose: no deferred split queue
  * (a partially unmapped folio stays as it is until split_huge_page — the
- * `split_huge_page` op, madvise FREE/PAGEOUT/COLD, or memory pressure — as
- * the shrinker would), no khugepaged/MADV_COLLAPSE, no THP swap-out (the
- * folio is split first, as shrink_folio_list does without swap clusters),
- * sysfs `enabled` is `madvise` and `use_zero_page` is 1 (the host the
+ * `split_huge_page` op, debugfs split_huge_pages (split-huge-pages.ts),
+ * madvise FREE/PAGEOUT/COLD, or memory pressure — as the shrinker would),
+ * no khugepaged thread (MADV_COLLAPSE's synchronous collapse is
+ * khugepaged.ts), THP swap-out whole only by MADV_PAGEOUT to zram with
+ * CONFIG_THP_SWAP (vmscan.ts reclaim_large_folio; otherwise, and under
+ * memory pressure, the folio is split first, as shrink_folio_list does when
+ * folio_alloc_swap cannot give it a cluster), sysfs `enabled` is `madvise`
+ * and `use_zero_page` is 1 (the host the
  * recordings come from). GUP (gup.ts: follow_huge_pmd, the pin's
  * references on the head, _pincount), mremap (mremap.ts: move_huge_pmd or
  * split_huge_pmd in move_page_tables) and migration (migrate.ts: a large
@@ -234,7 +238,7 @@ const THP_RESERVE = 64;
  * allocation: the run is taken by popping frames until it is all out, and
  * the others go back in their order.
  */
-function alloc_thp_frames(m: Machine, st: ThpState): number {
+export function alloc_thp_frames(m: Machine, st: ThpState): number {
   const f = m.frames;
   if (f.max - f.inUse - st.nr < THP_RESERVE) return -1;
   const nr = st.nr;
@@ -296,7 +300,7 @@ function setHugePmd(m: Machine, mm: Mm, ps: number, haddr: number): void {
  * writable and dirty by a pmd, exclusive to this mm (folio_add_new_anon_rmap
  * with RMAP_EXCLUSIVE marks every page PageAnonExclusive).
  */
-function map_new_anon_folio_pmd(m: Machine, mm: Mm, vma: Vma, ps: number, haddr: number, head: number): void {
+export function map_new_anon_folio_pmd(m: Machine, mm: Mm, vma: Vma, ps: number, haddr: number, head: number): void {
   const st = thpState(m)!;
   const f = m.frames;
   const av = anon_vma_prepare(m, vma);
@@ -775,7 +779,7 @@ function split_huge_pmd_freeze(m: Machine, mm: Mm, vma: Vma, ps: number, out: Mi
 }
 
 /** Every (mm, vma) the anon folio may be mapped in: rmap_walk_anon over its anon_vma (fork shares it). */
-function anonVmasOf(m: Machine, head: number): { mm: Mm; vma: Vma; from: number; to: number }[] {
+export function anonVmasOf(m: Machine, head: number): { mm: Mm; vma: Vma; from: number; to: number }[] {
   const st = thpState(m)!;
   const f = m.frames;
   const av = f.mapping[head]!;
@@ -925,8 +929,10 @@ export function* split_huge_page_path(m: Machine, head: number, isolate?: (frame
   // folio_ref_freeze(folio, 1 + extra_pins): only the caller's reference may be left
   const ok = f.refs(head) === 1;
   if (ok) {
-    // __split_unmapped_folio(): each page a folio of its own, refcount 1 (the tails' frame-table count)
-    for (let i = 0; i < st.nr; i++) f.flags[head + i]! &= ~PG_large;
+    // __split_unmapped_folio(): each page a folio of its own, refcount 1 (the tails' frame-table count);
+    // __split_folio_to_order() clones the folio's PG_dirty (with uptodate, swapbacked, …) into every new folio
+    const dirty = f.flags[head]! & PG_dirty;
+    for (let i = 0; i < st.nr; i++) f.flags[head + i] = (f.flags[head + i]! & ~PG_large) | dirty;
     st.entire.delete(head);
     st.folios--;
   }

@@ -49,6 +49,14 @@ export interface MachineOptions {
    * the recording machine's single node (env.json numa_nodes_online "0").
    */
   readonly nodes?: number;
+  /**
+   * The lockdown LSM's level (security/lockdown): 'integrity' and up deny
+   * LOCKDOWN_DEBUGFS, so opening a writable debugfs file such as
+   * split_huge_pages fails with EPERM. Default 'none'; runScript defaults to
+   * 'integrity' — the recording host (its thp_anon recording shows the EPERM).
+   * 2.6.21 has no lockdown.
+   */
+  readonly lockdown?: 'none' | 'integrity' | 'confidentiality';
 }
 
 export class Machine {
@@ -56,6 +64,8 @@ export class Machine {
   readonly era: '2.6.21' | '6.18';
   readonly cowPolicy: CowPolicy;
   readonly policies: Policies;
+  /** MachineOptions.lockdown */
+  readonly lockdown: 'none' | 'integrity' | 'confidentiality';
   /** the explorer's view of the machine: stop points, locks, references held mid-path */
   readonly sched: Sched;
   /** pages held by get_user_pages / pin_user_pages, by pin id (undefined once released) */
@@ -96,6 +106,7 @@ export class Machine {
     this.era = this.variant.era;
     this.cowPolicy = options.policies?.cow ?? options.cowPolicy ?? defaultCowPolicy(this.era);
     this.policies = { ...defaultPolicies(this.era), ...options.policies, cow: this.cowPolicy };
+    this.lockdown = this.era === '6.18' ? (options.lockdown ?? 'none') : 'none';
     if (this.cowPolicy === 'anon-exclusive' && this.era !== '6.18') throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
     this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), ...(options.nodes !== undefined ? { nodes: options.nodes } : {}) });

@@ -8,11 +8,12 @@
  * (6.18 mm/madvise.c madvise_behavior_valid lists them under #ifdef
  * CONFIG_TRANSPARENT_HUGEPAGE): on a 6.18 variant without THP they are
  * -EINVAL too. On large folios (huge_memory.ts): DONTNEED splits a huge
- * pmd it covers in part (zap_pmd_range); FREE and PAGEOUT split the folio
- * and then act on its pages (the kernel frees or swaps a whole THP when the
- * range covers it; the model always splits first); COLD splits a folio the
- * range covers in part (madvise_cold_or_pageout_pte_range), as the host's
- * thp_anon recording shows.
+ * pmd it covers in part (zap_pmd_range); FREE splits the folio and then
+ * acts on its pages; PAGEOUT swaps a whole folio the range covers where it
+ * can (zram), else splits it, and leaves shared or pinned ones alone
+ * (vmscan.ts pageout_large_folios); COLD splits a folio the range covers in
+ * part (madvise_cold_or_pageout_pte_range), as the host's thp_anon
+ * recording shows. COLLAPSE (6.1, THP only) is khugepaged.ts.
  */
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
@@ -22,12 +23,17 @@ import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
-import { reclaim_anon_page } from './vmscan.js';
+import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swap.js';
 import { shmem_writeout } from './filemap.js';
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 import { folioHead, hasThp, largeFolioAt, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from './sched.js';
+import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './guard.js';
+import { VM_LOCKED } from './vma.js';
+import { ksm_madvise, PageKsm } from './ksm.js';
+import { madvise_collapse } from './khugepaged.js';
+import { madvise_willneed_anon } from './swap-ra.js';
 
 export const ADVICE = [
   'DONTNEED',
@@ -44,6 +50,11 @@ export const ADVICE = [
   'POPULATE_WRITE',
   'HUGEPAGE',
   'NOHUGEPAGE',
+  'GUARD_INSTALL',
+  'GUARD_REMOVE',
+  'MERGEABLE',
+  'UNMERGEABLE',
+  'COLLAPSE',
 ] as const;
 export type Advice = (typeof ADVICE)[number];
 
@@ -57,6 +68,13 @@ const SINCE: Partial<Record<Advice, string>> = {
   POPULATE_WRITE: '5.14',
   HUGEPAGE: '2.6.38',
   NOHUGEPAGE: '2.6.38',
+  GUARD_INSTALL: GUARD_SINCE,
+  GUARD_REMOVE: GUARD_SINCE,
+  // KSM (mm/ksm.c) came in 2.6.32
+  MERGEABLE: '2.6.32',
+  UNMERGEABLE: '2.6.32',
+  // MADV_COLLAPSE (khugepaged.ts) came in 6.1
+  COLLAPSE: '6.1',
 };
 
 /** MADV_COLD on part of a large folio splits it (madvise_cold_or_pageout_pte_range: folio_pte_batch covers less than the folio). */
@@ -135,6 +153,7 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
       return;
     }
     // a swap-backed page goes to swap; with no swap device it stays (add_to_swap fails)
+    if (PageKsm(m, frame)) return; // reclaiming a KSM page (rmap_walk_ksm) is not modelled: it stays (ksm.ts)
     reclaim_anon_page(m, frame);
   });
 }
@@ -147,7 +166,7 @@ export function do_madvise(m: Machine, mm: Mm, start: number, pages: number, adv
 export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: number, advice: Advice): KernelPath {
   const since = SINCE[advice];
   if (m.era === '2.6.21' && since) throw new SyscallError('EINVAL', `MADV_${advice} does not exist in 2.6.21 (added in ${since})`);
-  if ((advice === 'HUGEPAGE' || advice === 'NOHUGEPAGE') && !hasThp(m)) {
+  if ((advice === 'HUGEPAGE' || advice === 'NOHUGEPAGE' || advice === 'COLLAPSE') && !hasThp(m)) {
     throw new SyscallError('EINVAL', `MADV_${advice} needs CONFIG_TRANSPARENT_HUGEPAGE, which ${m.variant.key} cannot have`);
   }
   if (pages <= 0) return;
@@ -155,7 +174,7 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
   // -ENOMEM for an unmapped hole, after applying the advice to what is mapped
   let covered = 0;
   for (const v of mm.vmas.overlapping(start, end)) covered += Math.min(v.end, end) - Math.max(v.start, start);
-  const changesFlags = advice === 'DONTFORK' || advice === 'DOFORK' || advice === 'WIPEONFORK' || advice === 'KEEPONFORK' || advice === 'HUGEPAGE' || advice === 'NOHUGEPAGE';
+  const changesFlags = advice === 'DONTFORK' || advice === 'DOFORK' || advice === 'WIPEONFORK' || advice === 'KEEPONFORK' || advice === 'HUGEPAGE' || advice === 'NOHUGEPAGE' || advice === 'MERGEABLE' || advice === 'UNMERGEABLE';
   if (advice === 'WIPEONFORK') {
     for (const v of mm.vmas.overlapping(start, end)) {
       if (v.flags & VM_SHARED || v.file !== null) throw new SyscallError('EINVAL', 'MADV_WIPEONFORK works on private anonymous memory only');
@@ -164,18 +183,22 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
   const vmas = changesFlags ? splitRange(m, mm, start, end) : mm.vmas.overlapping(start, end);
   for (const v of vmas) {
     const s = Math.max(v.start, start);
+    // can_madv_lru_vma() / madvise_dontneed_free_valid_vma() / madvise_remove(): not on mlocked memory (mlock.ts)
+    if ((v.flags & VM_LOCKED) !== 0 && (advice === 'DONTNEED' || advice === 'FREE' || advice === 'COLD' || advice === 'PAGEOUT' || advice === 'REMOVE')) {
+      throw new SyscallError('EINVAL', `MADV_${advice} on a VM_LOCKED VMA`);
+    }
     const e = Math.min(v.end, end);
     switch (advice) {
       case 'DONTNEED':
         // madvise_dontneed_single_vma → zap_page_range_single (mmap_lock held; PT_RECLAIM on)
-        yield* zap_pte_range_path(m, mm, v, s, e, true, true);
+        yield* zap_pte_range_path(m, mm, v, s, e, true, true, true); // zap_details NULL: guard markers stay
         break;
       case 'FREE':
         if (!(v.file !== null || v.shmem || v.flags & VM_SHARED)) split_folios_in(m, mm, s, e);
         madvise_free(m, mm, { ...v, start: s, end: e });
         break;
       case 'PAGEOUT':
-        split_folios_in(m, mm, s, e);
+        pageout_large_folios(m, mm, v, s, e); // a whole THP to swap, or split (vmscan.ts)
         madvise_pageout(m, mm, { ...v, start: s, end: e });
         break;
       case 'HUGEPAGE':
@@ -211,7 +234,23 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
       case 'COLD':
         split_partly_covered(m, mm, s, e);
         break;
+      case 'COLLAPSE':
+        madvise_collapse(m, mm, v, s, e);
+        break;
       case 'WILLNEED':
+        // anon memory (6.18): its swapped pages are read into the swap cache (swap-ra.ts)
+        if (m.era === '6.18' && v.file === null && !v.shmem) madvise_willneed_anon(m, mm, s, e);
+        break;
+      case 'GUARD_INSTALL':
+        yield* madvise_guard_install(m, mm, v, s, e);
+        break;
+      case 'GUARD_REMOVE':
+        madvise_guard_remove(m, mm, v, s, e);
+        break;
+      case 'MERGEABLE':
+      case 'UNMERGEABLE':
+        // madvise_vma_behavior → ksm_madvise (6.18 mm/ksm.c)
+        ksm_madvise(m, mm, v, s, e, advice);
         break;
     }
   }

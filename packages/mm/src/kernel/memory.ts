@@ -23,11 +23,15 @@ import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { migration_entry_wait } from './migrate.js';
 import { free_swap_and_cache } from './swap.js';
-import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, type AccessResult } from './signals.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, type AccessResult } from './signals.js';
 import { runPath, type KernelPath } from './sched.js';
-import { VM_HUGEPAGE, VM_NONLINEAR, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_HUGEPAGE, VM_LOCKED, VM_NONLINEAR, VM_READ, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
+// --- pte markers (guard regions, uffd-wp), userfaultfd-wp, mlock ---
+import { handle_pte_marker, markerBits, setMarker } from './pte-marker.js';
+import { pte_mkuffd_wp, pteSwpUffdWp, pteUffdWp, uffd_wp_fault } from './userfaultfd.js';
+import { mlock_drain_local, mlock_folio, mlockBatchPending, munlock_folio, munlock_range } from './mlock.js';
 import { find_or_read_page, pagesOf } from './filemap.js';
-import { PteClassCode } from '@mmsim/core';
+import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { pte_lock, pte_unlock } from './locks.js';
 import {
   entireMapcount,
@@ -78,6 +82,7 @@ export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
  */
 function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number, unshare = false): void {
   const frame = alloc_anon_copy(m, vma, vpn, old);
+  if ((vma.flags & VM_LOCKED) !== 0) munlock_folio(m, old); // folio_remove_rmap_pte → munlock_vma_folio
   remove_rmap_pte(m, old);
   if (unshare) {
     m.mkPte(frame, vma.flags & ~VM_WRITE);
@@ -112,6 +117,8 @@ function can_reuse_large_anon_page(m: Machine, mm: Mm, frame: number): boolean {
 function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
   const f = m.frames;
   const policy = m.cowPolicy;
+  // a KSM page (PageKsm: anon with a negative mapping, ksm.ts) is never reused, even mapped once (6.18 wp_can_reuse_anon_folio: folio_test_ksm)
+  if (f.mapping[frame]! < 0) return false;
   if ((f.flags[frame]! & PG_large) !== 0) return can_reuse_large_anon_page(m, mm, frame);
   if (policy === 'mapcount') return f.maps(frame) === 1; // can_share_swap_page()
   if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
@@ -124,6 +131,8 @@ function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
  * exclusive before a read-only pin (5.19+).
  */
 export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, unshare = false): number {
+  // userfaultfd_pte_wp(): a uffd-wp pte in an async context loses its bit, and the write fault goes on (userfaultfd.ts)
+  if ((vma.flags & VM_UFFD_WP) !== 0 && !unshare) uffd_wp_fault(m, mm, vma, slot);
   const hi = mm.pgtable.hi(slot);
   const lo = mm.pgtable.lo(slot);
   const frame = m.pteFrame(hi, lo);
@@ -187,11 +196,40 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
     if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
     return VM_FAULT_OK; // a spurious fault: only the accessed/dirty bits
   }
-  if (cls === PteClassCode.swap) return do_swap_page(m, mm, vma, vpn, slot, write);
+  if (cls === PteClassCode.swap) {
+    if ((vma.flags & (VM_UFFD_WP | VM_LOCKED)) !== 0) return swap_fault_uffd_mlock(m, mm, vma, vpn, slot, hi, lo, write);
+    return do_swap_page(m, mm, vma, vpn, slot, write);
+  }
   if (cls === PteClassCode.file) return run_fault_path(m, do_file_page(m, mm, vma, vpn, slot, hi, lo, write));
   // do_swap_page on a migration entry: wait for the migration, then retry (migrate.ts)
   if (cls === PteClassCode.migration) return migration_entry_wait(m, mm, vpn, hi, lo);
+  // a guard region or a uffd-wp marker (6.18 do_swap_page → handle_pte_marker, pte-marker.ts)
+  if (cls === PteClassCode.marker) return handle_pte_marker(m, mm, vma, vpn, slot, hi, lo, write);
   return VM_FAULT_SIGBUS;
+}
+
+/**
+ * do_swap_page() in a uffd-wp or mlocked VMA: a swap pte with the uffd-wp
+ * bit maps its page with the bit (pte_mkuffd_wp, no write upgrade:
+ * userfaultfd_pte_wp), and a write fault then goes on in do_wp_page, which
+ * resolves it; the page mapped in a VM_LOCKED VMA is mlocked
+ * (folio_add_anon_rmap_ptes / folio_add_lru_vma → mlock).
+ */
+function swap_fault_uffd_mlock(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, hi: number, lo: number, write: boolean): number {
+  const uffd = (vma.flags & VM_UFFD_WP) !== 0 && pteSwpUffdWp(m, hi, lo);
+  const ret = do_swap_page(m, mm, vma, vpn, slot, write && !uffd);
+  const nhi = mm.pgtable.hi(slot);
+  const nlo = mm.pgtable.lo(slot);
+  if (!m.variant.fast.pte_present(nhi, nlo)) return ret;
+  if ((vma.flags & VM_LOCKED) !== 0) mlock_folio(m, m.pteFrame(nhi, nlo));
+  if (uffd) {
+    m.pteHi = nhi;
+    m.pteLo = nlo;
+    pte_mkuffd_wp(m);
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
+    if (write) do_wp_page(m, mm, vma, vpn, slot);
+  }
+  return ret;
 }
 
 /**
@@ -268,6 +306,7 @@ export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: numb
     }
     const ret = slot < 0 ? handle_mm_fault(m, mm, vma, vpn, write ? FAULT_FLAG_WRITE : 0) : handle_pte_fault(m, mm, vma, vpn, slot, hi, lo, cls, write);
     if (ret === VM_FAULT_SIGBUS) return TOUCH_SIGBUS;
+    if (ret === VM_FAULT_SIGSEGV) return TOUCH_SEGV_MAPERR; // a guard region
     if (ret === VM_FAULT_RETRY) return TOUCH_RETRY;
     if (ret === VM_FAULT_MAJOR) major++;
     else minor++;
@@ -342,13 +381,22 @@ export function zappingOf(m: Machine): ReadonlyMap<number, number> | undefined {
  * `reclaimPt`: PT_RECLAIM (6.14+, x86_64 only: ARCH_SUPPORTS_PT_RECLAIM)
  * frees a pte table MADV_DONTNEED left empty over its whole range.
  * `mmapLocked`: the caller holds mmap_lock (munmap, madvise, exit).
+ * `keepMarkers`: zap_details NULL (MADV_DONTNEED, guard install's zap):
+ * guard markers stay, and in a file VMA uffd-wp markers too — a uffd-wp pte
+ * of a registered file VMA even leaves one (zap_install_uffd_wp_if_needed);
+ * without it (munmap, exit: ZAP_FLAG_DROP_MARKER) every marker goes.
+ * A VM_LOCKED VMA's pages are munlocked first (munlock_vma_folio), and the
+ * TLB flush's lru_add_drain drains the mlock batch (mlock.ts).
  */
-export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number, end: number, reclaimPt = false, mmapLocked = true): KernelPath {
+export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number, end: number, reclaimPt = false, mmapLocked = true, keepMarkers = false): KernelPath {
   yield* pte_lock(m, mm, 'zap_pte_range: pte lock; ptep_get_and_clear');
   if (mm.pgtable.huge.size !== 0) zap_huge_pmds(m, mm, vma, start, end, mmapLocked);
+  if ((vma.flags & VM_LOCKED) !== 0) munlock_range(m, mm, start, end);
+  const file = vma.file !== null || vma.shmem;
+  const markers = !keepMarkers ? ZAP_DROP_MARKERS : !file ? ZAP_KEEP_GUARD : (vma.flags & VM_UFFD_WP) === 0 ? ZAP_KEEP_MARKERS : ZAP_INSTALL_UFFD_WP;
   for (let vpn = start; vpn < end; ) {
     // sequentially one call clears the whole range; under the explorer it returns at each present pte it cleared
-    vpn = zap_ptes(m, mm, vpn, end, m.sched.on);
+    vpn = zap_ptes(m, mm, vpn, end, m.sched.on, markers);
     if (vpn >= end) break;
     const frame = zapFrame;
     let z = ZAPPING.get(m);
@@ -362,7 +410,23 @@ export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number,
     vpn++;
   }
   if (reclaimPt) reclaim_pt(m, mm, start, end);
+  if (mlockBatchPending(m)) mlock_drain_local(m); // tlb_finish_mmu → free_pages_and_swap_cache → lru_add_drain
   yield* pte_unlock(m, mm, 'zap_pte_range: pte lock dropped');
+}
+
+/** zap_ptes' marker modes (zap_nonpresent_ptes, zap_install_uffd_wp_if_needed) */
+const ZAP_DROP_MARKERS = 0;
+/** an anon VMA with zap_details NULL: guard markers stay, uffd-wp markers go */
+const ZAP_KEEP_GUARD = 1;
+/** a file VMA: every marker stays */
+const ZAP_KEEP_MARKERS = 2;
+/** a file VMA registered for uffd-wp: a uffd-wp pte (present or swap) leaves a uffd-wp marker */
+const ZAP_INSTALL_UFFD_WP = 3;
+
+/** whether zap_nonpresent_ptes keeps this marker pte */
+function keepMarker(m: Machine, hi: number, lo: number, markers: number): boolean {
+  const bits = markerBits(m, hi, lo);
+  return (bits & PTE_MARKER.GUARD) !== 0 || (markers >= ZAP_KEEP_MARKERS && (bits & PTE_MARKER.UFFD_WP) !== 0);
 }
 
 /** the page of the present pte zap_ptes cleared and stopped at (its rmap not yet dropped) */
@@ -376,7 +440,7 @@ let zapFrame = -1;
  * `end` when done. Plain code: the sequential simulator's munmap and exit
  * run it allocation-free.
  */
-function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean): number {
+function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean, markers: number): number {
   const pt = mm.pgtable;
   const fast = m.variant.fast;
   for (let vpn = start; vpn < end; vpn++) {
@@ -394,17 +458,19 @@ function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean)
       const dev = m.swaps[fast.pte_to_swp_type(hi, lo)];
       if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(hi, lo));
       pt.set(slot, 0, 0);
+      if (markers === ZAP_INSTALL_UFFD_WP && pteSwpUffdWp(m, hi, lo)) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
     } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
       const frame = m.pteFrame(hi, lo);
       // the pte's dirty bit moves to the file page before the pte goes (set_page_dirty)
       if ((m.frames.flags[frame]! & PG_anon) === 0 && m.isPteDirty(hi, lo) && frame !== m.zeroFrame) m.frames.flags[frame]! |= PG_dirty;
       pt.set(slot, 0, 0);
+      if (markers === ZAP_INSTALL_UFFD_WP && pteUffdWp(m, hi, lo)) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
       if (stop) {
         zapFrame = frame;
         return vpn;
       }
       remove_rmap_pte(m, frame);
-    } else {
+    } else if (markers === ZAP_DROP_MARKERS || cls !== PteClassCode.marker || !keepMarker(m, hi, lo, markers)) {
       pt.set(slot, 0, 0);
     }
   }

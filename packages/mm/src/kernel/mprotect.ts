@@ -21,6 +21,7 @@ import type { Machine, Mm } from './machine.js';
 import { splitRange, protFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page-flags.js';
 import { isHugeZeroPmd, mkHugePmd, pmdFrame, thpState } from './huge_memory.js';
+import { pteUffdWp } from './userfaultfd.js';
 import { VM_ACCOUNT, VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 const KEEP_BITS = ['accessed', 'dirty', 'special', 'soft_dirty', 'uffd_wp', 'saved_dirty', 'pcd', 'pwt'];
@@ -66,7 +67,8 @@ function change_pte_range(m: Machine, mm: Mm, vma: Vma): void {
     m.mkPte(frame, frame === m.zeroFrame ? vma.flags & ~VM_WRITE : vma.flags);
     m.pteHi = (m.pteHi | (hi & keep.hi)) >>> 0;
     m.pteLo = (m.pteLo | (lo & keep.lo)) >>> 0;
-    if (tryWritable && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0) m.modify('pte_mkwrite');
+    // can_change_pte_writable(): not a uffd-wp pte (userfaultfd_pte_wp; userfaultfd.ts)
+    if (tryWritable && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0 && !pteUffdWp(m, hi, lo)) m.modify('pte_mkwrite');
     mm.pgtable.set(slot, m.pteHi, m.pteLo);
   }
 }

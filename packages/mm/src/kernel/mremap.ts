@@ -56,6 +56,7 @@ import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
 import { runPath, type KernelPath } from './sched.js';
 import type { Vma } from './vma.js';
+import { ksm_unmerge_for_move } from './ksm.js';
 
 export interface MremapRequest {
   readonly start: number;
@@ -126,6 +127,7 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
  * moved, the old range unmapped.
  */
 function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: number, newPages: number, dontunmap: boolean): KernelPath<number> {
+  ksm_unmerge_for_move(m, mm, vma, from, from + n); // 6.18 prep_move_vma: ksm_madvise(MADV_UNMERGEABLE) of the range, VM_MERGEABLE kept
   const anon = vma.anonVma;
   const inode = m.inodeOf(vma);
   // copy_vma (2.6.21 mm/mmap.c 2010–2060; 6.18 mm/vma.c copy_vma): vma_merge or a new VMA linked in, under the anon_vma lock

@@ -14,8 +14,9 @@ import { PteClassCode } from '@mmsim/core';
 import { delete_from_page_cache, shmem_writeout, type Inode } from './filemap.js';
 import type { Machine } from './machine.js';
 import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags.js';
+import { pageMlocked } from './mlock.js';
 import { page_remove_rmap } from './rmap.js';
-import { get_swap_page } from './swap.js';
+import { delete_from_swap_cache, get_swap_page, slotOffset, slotType } from './swap.js';
 import { i_mmap } from './truncate.js';
 import { reclaim_anon_page } from './vmscan.js';
 import { VM_NONLINEAR } from './vma.js';
@@ -83,8 +84,22 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
     const frame = hand;
     const flags = f.flags[frame]!;
     if ((flags & PG_inuse) === 0 || (flags & PG_zero) !== 0) continue;
+    if (pageMlocked(m, frame)) continue; // !folio_evictable: kept on the unevictable list (mlock.ts)
+    if ((flags & PG_swapcache) !== 0 && f.maps(frame) === 0) {
+      // a swap-cache page nothing maps (swap readahead brought it in, or its last pte went): written if
+      // dirty, then __remove_mapping drops it — unless something else holds it (swap-ra.ts)
+      const id = f.swapSlot.get(frame);
+      const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+      if (dev && id !== undefined && f.refs(frame) === 1) {
+        if ((flags & PG_dirty) !== 0) dev.data[slotOffset(id)] = f.tag[frame]!;
+        delete_from_swap_cache(m, dev, slotOffset(id));
+        freed++;
+      }
+      continue;
+    }
     if ((flags & PG_anon) !== 0) {
       if ((flags & PG_swapcache) !== 0 && f.maps(frame) === 0) continue;
+      if (f.mapping[frame]! < 0) continue; // a KSM page: its reclaim (rmap_walk_ksm) is not modelled (ksm.ts)
       if (f.maps(frame) > 0 && reclaim_anon_page(m, frame, true)) freed++;
     } else if (reclaimFilePage(m, frame)) {
       freed++;

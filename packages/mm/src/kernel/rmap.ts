@@ -4,7 +4,8 @@
  */
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
-import type { Vma } from './vma.js';
+import { VM_LOCKED, type Vma } from './vma.js';
+import { mlock_new_folio } from './mlock.js';
 
 /** anon_vma_prepare(): give a VMA its anon_vma on its first anonymous page. */
 export function anon_vma_prepare(m: Machine, vma: Vma): number {
@@ -21,6 +22,8 @@ export function page_add_new_anon_rmap(m: Machine, frame: number, vma: Vma, vpn:
   f.mapping[frame] = vma.anonVma;
   f.index[frame] = vma.pgoff + (vpn - vma.start);
   f.mapSet(frame, 1);
+  // folio_add_lru_vma(): a new page of an mlocked VMA (mlock.ts)
+  if ((vma.flags & VM_LOCKED) !== 0) mlock_new_folio(m, frame);
 }
 
 /** page_add_file_rmap() / page_dup_rmap(): one more pte maps the frame (with its reference). */

@@ -14,3 +14,5 @@ export const VM_FAULT_SIGBUS = 2;
 export const VM_FAULT_OOM = 3;
 /** the fault path was handed to the caller to run with its stop points (sched.ts deferral); retry the access after it */
 export const VM_FAULT_RETRY = 4;
+/** a guard region (pte marker PTE_MARKER_GUARD): the arch handler sends SIGSEGV/SEGV_MAPERR (6.18 handle_pte_marker) */
+export const VM_FAULT_SIGSEGV = 5;

@@ -2,12 +2,15 @@
  * do_swap_page() (mm/memory.c): a fault on a swap pte.
  *
  * 6.18: the page comes from the swap cache when it is there (a minor
- * fault, same pfn); otherwise it is read in — on a synchronous device with
- * the entry used once, straight into a new page that skips the swap cache
- * (SWP_SYNCHRONOUS_IO). The swap pte's exclusive bit, or a fresh private
- * page, makes the page PageAnonExclusive, and a write fault then maps it
- * writable at once. The slot is freed (folio_free_swap) only on a write
- * fault when the swap cache and this mapping are the page's only
+ * fault, same pfn; swap_update_readahead counts a readahead hit);
+ * otherwise it is read in — on a synchronous device with the entry used
+ * once (SWP_SYNCHRONOUS_IO, __swap_count() == 1: zram), straight into a new
+ * page that skips the swap cache; else through swapin_readahead (swap-ra.ts),
+ * which brings neighbours into the swap cache too. The swap pte's exclusive
+ * bit, or a fresh private page, makes the page PageAnonExclusive, and the
+ * pte is then writable at once wherever the VMA is (RMAP_EXCLUSIVE: a read
+ * fault too), dirty for a write. The slot is freed (folio_free_swap) only on
+ * a write fault when the swap cache and this mapping are the page's only
  * references (should_try_to_free_swap): a read fault keeps it.
  *
  * 2.6.21: the page is read into the swap cache (read_swap_cache_async),
@@ -19,8 +22,10 @@ import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
-import { add_to_swap_cache, folio_free_swap, swap_free } from './swap.js';
-import type { Vma } from './vma.js';
+import { folio_free_swap, swap_free } from './swap.js';
+import { swap_update_readahead, swapin_readahead } from './swap-ra.js';
+import { VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
+import { pte_mkuffd_wp, pteSwpUffdWp } from './userfaultfd.js';
 
 export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte: number, write: boolean): number {
   const fast = m.variant.fast;
@@ -36,23 +41,27 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
   let frame = dev.cache[slot]!;
   let major = false;
   let inCache = frame >= 0;
-  if (!inCache) {
+  if (inCache) {
+    if (m.era === '6.18') swap_update_readahead(m, vma, vpn, frame);
+  } else if (m.era === '6.18' && dev.kind === 'zram' && dev.map[slot] === 1) {
+    // SWP_SYNCHRONOUS_IO and __swap_count(entry) == 1: straight into a new page that skips the swap cache
     major = true;
     frame = f.alloc();
     f.tag[frame] = dev.data[slot]!;
-    f.flags[frame]! |= PG_anon | PG_swapbacked | PG_uptodate;
-    anon_vma_prepare(m, vma);
-    f.mapping[frame] = vma.anonVma;
-    f.index[frame] = vma.pgoff + (vpn - vma.start);
-    const skipCache = m.era === '6.18' && dev.kind === 'zram' && dev.map[slot] === 1;
-    if (!skipCache) {
-      add_to_swap_cache(m, dev, slot, frame);
-      inCache = true;
-    }
+    f.flags[frame]! |= PG_swapbacked | PG_uptodate; // its one reference is the mapping's
   } else {
-    f.get(frame); // the mapping's reference
-    f.mapping[frame] ||= vma.anonVma || anon_vma_prepare(m, vma);
+    // swapin_readahead() (swap-ra.ts; 2.6.21: read_swap_cache_async of the page alone)
+    major = true;
+    frame = swapin_readahead(m, mm, vma, vpn, dev, slot);
+    inCache = true;
   }
+  if (inCache) f.get(frame); // the mapping's reference
+  // folio_add_anon_rmap / folio_add_new_anon_rmap: a page read in for this fault (or by readahead) becomes anon here
+  if (f.mapping[frame] === 0) {
+    f.mapping[frame] = vma.anonVma || anon_vma_prepare(m, vma);
+    f.index[frame] = vma.pgoff + (vpn - vma.start);
+  }
+  f.flags[frame]! |= PG_anon;
   // exclusive: the pte said so, or the page never went through the swap cache
   let exclusive = m.era === '6.18' && (pteExclusive || !inCache);
   swap_free(m, dev, slot);
@@ -61,15 +70,23 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
     if (write && inCache && f.refs(frame) === 2 && dev.map[slot] === 0) {
       folio_free_swap(m, dev, slot); // should_try_to_free_swap
       inCache = false;
-      exclusive = true;
+      exclusive = true; // folio_ref_count() == 1 now
     }
     if (exclusive) f.flags[frame]! |= PG_anon_exclusive;
   }
   m.mkPte(frame, vma.flags);
-  if (write && (m.era === '2.6.21' ? f.maps(frame) === 1 : exclusive)) {
+  if (m.era === '6.18') {
+    if (pteSwpUffdWp(m, hi, lo)) pte_mkuffd_wp(m); // pte_swp_uffd_wp → pte_mkuffd_wp
+    // RMAP_EXCLUSIVE: writable at once where the VMA allows (a read fault too), dirty for a write
+    // (not where the swap pte carried uffd-wp: userfaultfd_pte_wp)
+    if (exclusive && (vma.flags & VM_WRITE) !== 0 && !((vma.flags & VM_UFFD_WP) !== 0 && pteSwpUffdWp(m, hi, lo))) {
+      m.modify('pte_mkwrite');
+      if (write) m.modify('pte_mkdirty');
+    }
+  } else if (write && f.maps(frame) === 1) {
     m.modify('pte_mkwrite');
     m.modify('pte_mkdirty');
-    if (m.era === '2.6.21' && inCache && dev.map[slot] === 0) folio_free_swap(m, dev, slot); // remove_exclusive_swap_page
+    if (inCache && dev.map[slot] === 0) folio_free_swap(m, dev, slot); // remove_exclusive_swap_page
   }
   m.modify('pte_mkyoung');
   mm.pgtable.set(slotPte, m.pteHi, m.pteLo);

@@ -3,15 +3,20 @@
  * mm/swap_state.c). A slot's count is the number of swap ptes (and shmem
  * entries) that name it; the swap cache holds at most one page per slot.
  *
- * Slots are handed out next-fit from a moving cursor, as the rotational
- * (non-cluster) allocator does: a freed slot is not reused at once. Slot 0
- * is the swap header and is never handed out. A synchronous device (zram)
- * writes at once and drops the page from the swap cache; a file on a disk
- * leaves the written page in the swap cache until memory pressure.
+ * A swap file's slots are handed out next-fit from a moving cursor: a
+ * freed slot is not reused at once. zram (6.18) is a solid-state block
+ * device: its slots come from the cluster allocator (swap-cluster.ts), which
+ * can also give a THP a whole cluster (CONFIG_THP_SWAP). Slot 0 is the swap
+ * header and is never handed out. A synchronous device (zram) writes at
+ * once and drops the page from the swap cache; a file on a disk leaves the
+ * written page in the swap cache until memory pressure. zram does not exist
+ * in 2.6.21 (it came in 3.14): swapon of it fails there with ENOENT, as the
+ * oracle's write to /sys/block/zram0/disksize would.
  */
 import { SyscallError } from './errno.js';
 import type { Machine } from './machine.js';
 import { PG_dirty, PG_swapcache } from './page-flags.js';
+import { cluster_alloc_swap_entry, cluster_slot_freed, setup_clusters, type SwapClusters } from './swap-cluster.js';
 
 export interface SwapDevice {
   readonly type: number;
@@ -25,6 +30,22 @@ export interface SwapDevice {
   /** the data written to each slot */
   readonly data: Int32Array;
   cursor: number;
+  /**
+   * 6.18 zram: the cluster allocator of a solid-state block device
+   * (swap-cluster.ts); a file on the rotational disk keeps the next-fit cursor.
+   */
+  readonly clusters?: SwapClusters;
+}
+
+/**
+ * CONFIG_THP_SWAP (mm/Kconfig: THP && ARCH_WANTS_THP_SWAP && 64BIT; x86
+ * selects ARCH_WANTS_THP_SWAP for X86_64 only, powerpc not at all): a THP
+ * can take a PMD-sized run of swap slots, and SWAPFILE_CLUSTER is
+ * HPAGE_PMD_NR instead of 256.
+ */
+export function thpSwap(m: Machine): boolean {
+  const spec = m.variant.spec;
+  return m.variant.constants.hasThp && spec.arch === 'x86' && spec.wordBits === 64;
 }
 
 /** page->private of a swap-cache page: device type and slot in one number. */
@@ -35,19 +56,24 @@ export const slotOffset = (id: number): number => id % 2 ** SLOT_BITS;
 
 export function swapon(m: Machine, kind: 'file' | 'zram', pages: number): SwapDevice {
   const c = m.variant.constants;
+  // zram (drivers/block/zram) came in 3.14: on 2.6.21 /sys/block/zram0 is not there to size the device
+  if (kind === 'zram' && m.era === '2.6.21') throw new SyscallError('ENOENT', 'swapon: /sys/block/zram0/disksize does not exist (no zram before 3.14)');
   let type = 0;
   while (m.swaps[type]) type++;
   if (type >= c.MAX_SWAPFILES) throw new SyscallError('EPERM', `swapon: all ${c.MAX_SWAPFILES} swap types (MAX_SWAPFILES) are in use`);
   // swapon clips the header's last page to what a swap pte can address
   const limit = Number(c.swapSizeLimit.pages > 2n ** 30n ? 2n ** 30n : c.swapSizeLimit.pages);
   const n = Math.min(pages, limit, 2 ** SLOT_BITS);
-  const dev: SwapDevice = { type, kind, pages: n, map: new Int32Array(n), cache: new Int32Array(n).fill(-1), data: new Int32Array(n), cursor: 1 };
+  // zram is a solid-state block device: 6.18 hands out its slots by cluster (SWP_SOLIDSTATE, SWP_BLKDEV)
+  const clusters = kind === 'zram' ? setup_clusters(n, thpSwap(m) ? 2 ** c.HPAGE_PMD_ORDER! : 256) : undefined;
+  const dev: SwapDevice = { type, kind, pages: n, map: new Int32Array(n), cache: new Int32Array(n).fill(-1), data: new Int32Array(n), cursor: 1, ...(clusters ? { clusters } : {}) };
   m.swaps[type] = dev;
   return dev;
 }
 
 /** get_swap_page(): the next free slot after the cursor, or -1 when the device is full. */
 export function get_swap_page(dev: SwapDevice): number {
+  if (dev.clusters) return cluster_alloc_swap_entry(dev, 0);
   for (let i = 0; i < dev.pages - 1; i++) {
     let slot = dev.cursor + i;
     if (slot >= dev.pages) slot -= dev.pages - 1;
@@ -75,6 +101,7 @@ export function delete_from_swap_cache(m: Machine, dev: SwapDevice, slot: number
   m.frames.flags[frame]! &= ~PG_swapcache;
   m.frames.swapSlot.delete(frame);
   m.frames.put(frame);
+  if (dev.clusters && dev.map[slot] === 0) cluster_slot_freed(dev, slot);
 }
 
 /**
@@ -91,6 +118,7 @@ export function folio_free_swap(m: Machine, dev: SwapDevice, slot: number): void
 export function swap_free(m: Machine, dev: SwapDevice, slot: number): void {
   dev.map[slot]!--;
   if (dev.map[slot]! < 0) throw new Error(`swap_free: slot ${slot} of swap type ${dev.type} had no users`);
+  if (dev.clusters && dev.map[slot] === 0 && dev.cache[slot] === -1) cluster_slot_freed(dev, slot);
   void m;
 }
 

@@ -37,6 +37,12 @@ export function swapoff(m: Machine): void {
           add_to_swap_cache(m, dev, slot, frame);
           f.put(frame); // the cache holds it; the mapping takes its own reference below
         }
+        // a page swap readahead left in the swap cache becomes anon as it is mapped (unuse_pte: folio_add_anon_rmap_pte)
+        if (f.mapping[frame] === 0) {
+          f.mapping[frame] = anon_vma_prepare(m, vma);
+          f.index[frame] = vma.pgoff + (vpn - vma.start);
+        }
+        f.flags[frame]! |= PG_anon;
         f.get(frame);
         f.mapInc(frame);
         const exclusive = exclusiveBit !== undefined && (exclusiveBit >= 32 ? (hi >>> (exclusiveBit - 32)) & 1 : (lo >>> exclusiveBit) & 1) === 1;

@@ -10,13 +10,15 @@
  * fault could have used to map a page that was being removed). Each is a
  * kernel path with the lock points the explorer stops at (sched.ts).
  */
-import { PteClassCode } from '@mmsim/core';
+import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_dirty } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { free_swap_and_cache, slotOffset, slotType } from './swap.js';
-import { VM_NONLINEAR, type Vma } from './vma.js';
+import { VM_NONLINEAR, VM_UFFD_WP, type Vma } from './vma.js';
+import { setMarker } from './pte-marker.js';
+import { pteUffdWp } from './userfaultfd.js';
 import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import { runPath, type KernelPath } from './sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
@@ -82,6 +84,8 @@ function unmap_linear(m: Machine, mm: Mm, vma: Vma, first: number, count: number
     if (m.isPteDirty(phi, plo) && (m.frames.flags[frame]! & PG_anon) === 0) m.frames.flags[frame]! |= PG_dirty;
     page_remove_rmap(m, frame);
     mm.pgtable.set(slot, 0, 0);
+    // zap_install_uffd_wp_if_needed(): a uffd-wp pte of a registered file VMA leaves a uffd-wp marker (userfaultfd.ts)
+    if ((vma.flags & VM_UFFD_WP) !== 0 && pteUffdWp(m, phi, plo)) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
   }
 }
 

@@ -22,6 +22,23 @@ export const VM_WIPEONFORK = 0x2000000;
 export const VM_HUGEPAGE = 0x20000000;
 /** MADV_NOHUGEPAGE: never a THP here */
 export const VM_NOHUGEPAGE = 0x40000000;
+/** MADV_MERGEABLE (2.6.32+, bit 31, smaps "mg"): KSM may merge this VMA's anon pages (kernel/ksm.ts) */
+export const VM_MERGEABLE = 0x80000000;
+// --- guard regions, userfaultfd-wp, mlock (kernel/guard.ts, userfaultfd.ts, mlock.ts) ---
+/**
+ * VM_MAYBE_GUARD (0x800, smaps "gu"): MADV_GUARD_INSTALL may have left guard
+ * markers here. Mainline 6.19 ("introduce VM_MAYBE_GUARD and make it
+ * sticky"), backported to 6.18-stable, which the host's 6.18.44 shows. A
+ * sticky flag (VM_STICKY): VMAs differing only in it still merge, and the
+ * merged VMA keeps it; and a copy-on-fork one (vma_needs_copy).
+ */
+export const VM_MAYBE_GUARD = 0x800;
+/** VM_UFFD_WP (0x1000, "uw"): registered with a userfaultfd in write-protect mode */
+export const VM_UFFD_WP = 0x1000;
+/** VM_LOCKED (0x2000, "lo"): mlock(2) */
+export const VM_LOCKED = 0x2000;
+/** include/linux/mm.h VM_STICKY (6.19; 6.18-stable): flags a merge ORs instead of comparing */
+export const VM_STICKY = VM_MAYBE_GUARD;
 
 export interface FileRef {
   readonly inode: number;
@@ -46,6 +63,10 @@ export interface Vma {
   readonly noVmOps?: boolean;
   /** vm_policy: the NUMA policy mbind gave the range (mempolicy.ts), none when absent */
   policy?: MemPolicy | null;
+  /** vm_userfaultfd_ctx: the id of the userfaultfd it is registered with (userfaultfd.ts), none when absent */
+  uffdCtx?: number;
+  /** swap_readahead_info (6.18 VMA-based swap readahead, swap-ra.ts); absent reads as the kernel's 0 does */
+  swapRa?: { vpn: number; win: number; hits: number };
 }
 
 export function vmaCopy(v: Vma): Vma {
@@ -119,7 +140,9 @@ export class VmaSet {
       const mergeable =
         touches &&
         a.end === b.start &&
-        a.flags === b.flags &&
+        (a.flags & ~VM_STICKY) === (b.flags & ~VM_STICKY) &&
+        // is_mergeable_vm_userfaultfd_ctx(): the same userfaultfd (or none)
+        (a.uffdCtx ?? 0) === (b.uffdCtx ?? 0) &&
         a.file?.inode === b.file?.inode &&
         a.shmem === b.shmem &&
         a.noVmOps === b.noVmOps &&
@@ -132,6 +155,7 @@ export class VmaSet {
         mpol_equal(a.policy ?? null, b.policy ?? null);
       if (mergeable) {
         a.end = b.end;
+        if ((b.flags & VM_STICKY) !== 0) a.flags = (a.flags | VM_STICKY) >>> 0;
         a.anonVma ||= b.anonVma;
         this.list.splice(i + 1, 1);
       } else {

@@ -6,12 +6,35 @@
  *
  * try_to_unmap_one carries the pte's state into the swap pte: 6.18 sets
  * the swap-exclusive bit for a PageAnonExclusive page and moves soft-dirty.
+ *
+ * A large folio (6.18) goes whole where folio_alloc_swap can give it a
+ * PMD-sized run of slots (zram with CONFIG_THP_SWAP: reclaim_large_folio),
+ * else it is split first; MADV_PAGEOUT's choices among large folios —
+ * whole, split or left alone — are pageout_large_folios.
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine } from './machine.js';
+import type { Machine, Mm } from './machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
-import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, type SwapDevice } from './swap.js';
+import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';
+import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swap.js';
+import { cluster_alloc_swap_entry } from './swap-cluster.js';
+import {
+  __split_huge_pmd,
+  anonVmasOf,
+  folio_get,
+  folio_maybe_dma_pinned,
+  folio_put,
+  folio_remove_rmap_pte,
+  folioLargeMapcount,
+  isHugeZeroPmd,
+  largeFolioAt,
+  PG_large,
+  pmdFrame,
+  split_huge_page,
+  thpState,
+} from './huge_memory.js';
+import type { Vma } from './vma.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {
@@ -54,6 +77,8 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       const softDirty = softDirtyBit !== undefined && bitSet(hi, lo, softDirtyBit);
       mkSwapPte(m, dev.type, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0, softDirty);
+      // try_to_unmap_one: pte_uffd_wp → pte_swp_mkuffd_wp (userfaultfd.ts)
+      if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m);
       p.mm.pgtable.set(slotPte, m.pteHi, m.pteLo);
       dev.map[slot]!++;
       page_remove_rmap(m, frame);
@@ -69,6 +94,8 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
  */
 export function reclaim_anon_page(m: Machine, frame: number, shared = false): boolean {
   const f = m.frames;
+  // a page of a large folio goes with its folio (reclaim_large_folio) or after a split, never alone
+  if ((f.flags[frame]! & PG_large) !== 0) return false;
   let dev: SwapDevice | undefined;
   let slot = -1;
   const existing = (f.flags[frame]! & PG_swapcache) !== 0 ? f.swapSlot.get(frame) : undefined;
@@ -96,4 +123,143 @@ export function reclaim_anon_page(m: Machine, frame: number, shared = false): bo
   if ((dev.kind === 'zram' || shared) && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
   f.put(frame);
   return true;
+}
+
+/**
+ * shrink_folio_list() on a whole large anon folio (6.18 mm/vmscan.c), for
+ * MADV_PAGEOUT: folio_alloc_swap() takes HPAGE_PMD_NR contiguous slots of
+ * one cluster — only on a block device with the cluster allocator and
+ * CONFIG_THP_SWAP (cluster_alloc_swap_entry refuses a large order on a swap
+ * file: here zram) — then try_to_unmap(TTU_SPLIT_HUGE_PMD | TTU_SYNC)
+ * splits each huge pmd and turns every pte into the swap pte of its page's
+ * slot (exclusive where the page was), the folio is written out whole and,
+ * on a synchronous device, freed at once. False when no such run of slots
+ * is free or something besides its mappings holds the folio (the caller
+ * then splits it and reclaims the small pages, THP_SWPOUT_FALLBACK).
+ */
+export function reclaim_large_folio(m: Machine, head: number): boolean {
+  const st = thpState(m);
+  if (st === null || !thpSwap(m)) return false;
+  const f = m.frames;
+  // can_split_folio(folio, 1, NULL) with the reclaimer's reference: nothing but mappings holds it
+  if (folio_maybe_dma_pinned(m, head) || f.refs(head) !== folioLargeMapcount(m, head)) return false;
+  let dev: SwapDevice | undefined;
+  let base = -1;
+  for (const d of m.swaps) {
+    if (!d?.clusters) continue;
+    base = cluster_alloc_swap_entry(d, st.order);
+    if (base >= 0) {
+      dev = d;
+      break;
+    }
+  }
+  if (!dev || base < 0) return false;
+  folio_get(m, head); // the reclaimer's isolation reference
+  f.flags[head]! |= PG_dirty; // folio_mark_dirty
+  const softDirtyBit = m.variant.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
+  for (const { mm, vma, from, to } of anonVmasOf(m, head)) {
+    const pt = mm.pgtable;
+    if (pt.huge.size !== 0) {
+      const ps = pt.pmdSlot(from, false);
+      const h = ps >= 0 ? pt.hugeAt(ps) : undefined;
+      if (h !== undefined && !isHugeZeroPmd(m, h) && pmdFrame(m, h.hi, h.lo) === head) __split_huge_pmd(m, mm, vma, ps); // TTU_SPLIT_HUGE_PMD
+    }
+    for (let vpn = from; vpn < to; vpn++) {
+      const slotPte = pt.walk(vpn, false);
+      if (slotPte < 0) continue;
+      const hi = pt.hi(slotPte);
+      const lo = pt.lo(slotPte);
+      const cls = m.variant.fast.classify(hi, lo);
+      if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+      const frame = m.pteFrame(hi, lo);
+      if (frame < head || frame >= head + st.nr) continue;
+      const softDirty = softDirtyBit !== undefined && bitSet(hi, lo, softDirtyBit);
+      mkSwapPte(m, dev.type, base + (frame - head), (f.flags[frame]! & PG_anon_exclusive) !== 0, softDirty);
+      if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m); // try_to_unmap_one: pte_swp_mkuffd_wp
+      pt.set(slotPte, m.pteHi, m.pteLo);
+      dev.map[base + (frame - head)]!++;
+      folio_remove_rmap_pte(m, frame);
+    }
+  }
+  // pageout(): swap_writeout of the whole folio; the slots nothing maps (there are none: the folio was fully mapped) go back
+  for (let i = 0; i < st.nr; i++) {
+    dev.data[base + i] = f.tag[head + i]!;
+    if (dev.map[base + i] === 0) swap_free_unused(m, dev, base + i);
+  }
+  f.flags[head]! &= ~PG_dirty;
+  // a synchronous device (zram): __remove_mapping frees the clean, unmapped folio right away
+  folio_put(m, head);
+  return true;
+}
+
+/** A slot allocated for a large folio that no pte took: back to the allocator (put_swap_folio). */
+function swap_free_unused(m: Machine, dev: SwapDevice, slot: number): void {
+  dev.map[slot] = 1;
+  swap_free(m, dev, slot);
+}
+
+/**
+ * MADV_PAGEOUT's part for the large folios over [start, end) of one VMA
+ * (6.18 mm/madvise.c madvise_cold_or_pageout_pte_range): a huge pmd the
+ * range covers whole is reclaimed as one folio (reclaim_large_folio), or —
+ * where that fails — split for its pages to be reclaimed one by one (the
+ * split of shrink_folio_list's fallback); one the range covers in part is
+ * split; a PTE-mapped folio whose ptes all lie in the range and are its
+ * only mappings is reclaimed whole too, one covered in part is split. A
+ * folio mapped elsewhere as well (folio_maybe_mapped_shared), or pinned, is
+ * left alone — pages of large folios that remain are skipped by the small
+ * page reclaim (reclaim_anon_page). The huge zero folio is left alone.
+ */
+export function pageout_large_folios(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
+  const st = thpState(m);
+  if (st === null || (st.folios === 0 && mm.pgtable.huge.size === 0)) return;
+  const f = m.frames;
+  const seen = new Set<number>();
+  for (let vpn = start; vpn < end; vpn++) {
+    const head = largeFolioAt(m, mm, vpn);
+    if (head < 0 || seen.has(head)) continue;
+    seen.add(head);
+    const first = vma.start + (f.index[head]! - vma.pgoff);
+    const ps = mm.pgtable.pmdSlot(vpn, false);
+    const h = ps >= 0 ? mm.pgtable.hugeAt(ps) : undefined;
+    const mapcount = folioLargeMapcount(m, head);
+    if (folio_maybe_dma_pinned(m, head)) continue;
+    if (h !== undefined) {
+      if (mapcount !== 1) continue; // mapped by another process's pmd or ptes too
+      if (h.vpn < start || h.vpn + st.nr > end) split_huge_page(m, head);
+      else if (!reclaim_large_folio(m, head)) split_huge_page(m, head);
+      continue;
+    }
+    // PTE-mapped: folio_pte_batch() from the first pte of the folio in the range
+    let batch = 0;
+    for (let i = 0; i < st.nr; i++) {
+      const v = first + i;
+      if (v < start || v >= end) break;
+      const s = mm.pgtable.walk(v, false);
+      if (s < 0) break;
+      const hi = mm.pgtable.hi(s);
+      const lo = mm.pgtable.lo(s);
+      const cls = m.variant.fast.classify(hi, lo);
+      if ((cls !== PteClassCode.present && cls !== PteClassCode.protnone) || m.pteFrame(hi, lo) !== head + i) break;
+      batch++;
+    }
+    if (batch === st.nr) {
+      if (mapcount !== st.nr) continue; // some page mapped twice: not exclusive
+      if (!reclaim_large_folio(m, head)) split_huge_page(m, head);
+      continue;
+    }
+    let ours = 0;
+    for (let i = 0; i < st.nr; i++) {
+      const v = first + i;
+      if (v < vma.start || v >= vma.end) continue;
+      const s = mm.pgtable.walk(v, false);
+      if (s < 0) continue;
+      const hi = mm.pgtable.hi(s);
+      const lo = mm.pgtable.lo(s);
+      const cls = m.variant.fast.classify(hi, lo);
+      if ((cls === PteClassCode.present || cls === PteClassCode.protnone) && m.pteFrame(hi, lo) === head + i) ours++;
+    }
+    if (ours !== mapcount) continue; // folio_maybe_mapped_shared
+    split_huge_page(m, head);
+  }
 }

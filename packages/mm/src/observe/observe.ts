@@ -11,19 +11,33 @@ import { VM_EXEC, VM_HUGEPAGE, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vm
 import { smapsKb, vmFlags } from './smaps.js';
 import { entireMapcount, folioHead, folioMapped, isHugeZeroPmd, pmdFrame, PG_head, PG_large } from '../kernel/huge_memory.js';
 import type { PfnLabels } from './labels.js';
+import { pteBitsObs } from './pte-bits.js';
+import { pageMlocked, pageUnevictable } from '../kernel/mlock.js';
+import { PageKsm } from '../kernel/ksm.js';
 
 export interface Region {
   readonly name: string;
   /** first page */
   readonly start: number;
   readonly pages: number;
+  /**
+   * The oracle's `sample R i,j,k` (region_sample): only these pages are
+   * listed — and given PFN and slot labels — in this order; the summary
+   * still counts every page.
+   */
+  readonly sample?: readonly number[];
 }
+
+/** A labeller for the pages a sample leaves out: they are counted, never named. */
+const UNLABELLED = { label: () => '', slot: () => ({ type: '', slot: '', rel: 0 }) } as unknown as PfnLabels;
 
 export interface PageObs {
   i: number;
   st: 'present' | 'swapped' | 'none' | 'marker' | 'file';
   /** the pgoff a nonlinear file pte names (2.6.21) */
   pgoff?: number;
+  /** a pte marker's kind: guard, uffd_wp (pte-bits.ts) */
+  marker?: string;
   pm: string[];
   scan: string[];
   mc?: number;
@@ -69,7 +83,10 @@ function kpageflags(m: Machine, frame: number): string[] {
   if (f & PG_anon) out.push('ANON');
   if (f & PG_swapcache) out.push('SWAPCACHE');
   if (f & PG_swapbacked) out.push('SWAPBACKED');
+  if (m.era === '6.18' && pageUnevictable(m, head)) out.push('UNEVICTABLE'); // KPF_UNEVICTABLE (bit 18; mlock.ts)
+  if (PageKsm(m, head)) out.push('KSM'); // fs/proc/page.c: KPF_KSM (bit 21)
   out.push(...compound);
+  if (m.era === '6.18' && pageMlocked(m, head)) out.push('MLOCKED'); // KPF_MLOCKED (bit 33)
   if (f & PG_anon_exclusive) out.push('ANON_EXCL');
   if (f & PG_mappedtodisk) out.push('OWNER_2');
   return out;
@@ -79,7 +96,11 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
   const pt = proc.mm.pgtable;
   const pages: PageObs[] = [];
   const summary: Record<string, number> = { present: 0, swapped: 0, none: 0, file: 0, excl: 0, anon: 0, thp: 0, pmd_mapped: 0, zero: 0 };
-  for (let i = 0; i < region.pages; i++) {
+  const shown = region.sample ? [...new Set(region.sample.filter((i) => i >= 0 && i < region.pages))] : undefined;
+  const order = shown ? [...shown, ...Array.from({ length: region.pages }, (_, i) => i).filter((i) => !shown.includes(i))] : undefined;
+  for (let k = 0; k < region.pages; k++) {
+    const i = order ? order[k]! : k;
+    const lab = !shown || k < shown.length ? labels : UNLABELLED;
     const vpn = region.start + i;
     const slot = proc.alive ? pt.walk(vpn, false) : -1;
     if (slot < 0 && proc.alive && pt.huge.size !== 0) {
@@ -92,7 +113,7 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
         const frame = head + (vpn - h.vpn);
         const mapcnt = zero ? 0 : m.frames.maps(frame) + entireMapcount(m, head);
         const pm = zero ? ['file'] : mapcnt === 1 ? ['excl'] : [];
-        pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: labels.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+        pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
         summary['present']!++;
         summary['thp']!++;
         summary['pmd_mapped']!++;
@@ -116,7 +137,7 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       const pm: string[] = [];
       if (!zero && (flags & PG_anon) === 0) pm.push('file');
       if (!zero && mapcnt === 1) pm.push('excl');
-      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero'] : [], pfn: labels.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero'] : [], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
       summary['present']!++;
       if (pm.includes('excl')) summary['excl']!++;
       if (pm.includes('file')) summary['file']!++;
@@ -132,7 +153,7 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       const type = m.variant.fast.pte_to_swp_type(hi, lo);
       const slotNo = m.variant.fast.pte_to_swp_offset_lo(hi, lo);
       const dev = m.swaps[type];
-      const l = labels.slot(type, slotNo);
+      const l = lab.slot(type, slotNo);
       pages.push({ i, st: 'swapped', pm: [], scan: [], mc: dev && dev.cache[slotNo]! >= 0 ? 1 : 0, swap_type: l.type, slot: l.slot, slot_rel: l.rel });
       summary['swapped']!++;
     } else {
@@ -149,6 +170,8 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       pages.push(page);
       summary['none']!++;
     }
+    // the uffd-wp bit, pte markers and PAGEMAP_SCAN's wp categories (pte-bits.ts)
+    if (slot >= 0) pteBitsObs(m, proc, vpn, hi, lo, cls, pages[pages.length - 1]!, summary);
   }
   const vmas: VmaObs[] = [];
   if (proc.alive) {
@@ -168,5 +191,5 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       });
     }
   }
-  return { pages, summary, vmas };
+  return { pages: shown ? pages.slice(0, shown.length) : pages, summary, vmas };
 }

@@ -27,6 +27,9 @@ import {
   VM_WRITE,
   type Vma,
 } from '../kernel/vma.js';
+import { VM_MERGEABLE } from '../kernel/vma.js';
+import { VM_LOCKED, VM_MAYBE_GUARD, VM_UFFD_WP } from '../kernel/vma.js';
+import { PageKsm } from '../kernel/ksm.js';
 
 const PSS_SHIFT = 12;
 
@@ -40,11 +43,15 @@ const MNEMONICS: readonly [number, string][] = [
   [VM_MAYWRITE, 'mw'],
   [VM_MAYEXEC, 'me'],
   [VM_MAYSHARE, 'ms'],
+  [VM_MAYBE_GUARD, 'gu'],
+  [VM_UFFD_WP, 'uw'],
+  [VM_LOCKED, 'lo'],
   [VM_DONTCOPY, 'dc'],
   [VM_ACCOUNT, 'ac'],
   [VM_WIPEONFORK, 'wf'],
   [VM_HUGEPAGE, 'hg'],
   [VM_NOHUGEPAGE, 'nh'],
+  [VM_MERGEABLE, 'mg'],
 ];
 
 export function vmFlags(vma: Vma): string {
@@ -67,6 +74,8 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
   let swap = 0;
   let swapPss = 0;
   let anonHuge = 0;
+  /** smaps_account(): folio_test_ksm pages count in "KSM" (6.18 fs/proc/task_mmu.c) */
+  let ksm = 0;
   /** smaps_account() of one page (mapcount: folio_precise_page_mapcount) */
   const account = (mapcount: number, dirty: boolean, anon: boolean): void => {
     rss += page;
@@ -118,6 +127,7 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
       continue;
     }
     account(Math.max(1, f.maps(frame)), m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0, (flags & PG_anon) !== 0);
+    if (PageKsm(m, frame)) ksm += page;
   }
   // shmem pages out on swap are not in the page table: smaps adds the mapping's swapped pages
   const inode = m.inodeOf(vma);
@@ -136,8 +146,11 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
   put('Private_Clean', kb(privateClean));
   put('Private_Dirty', kb(privateDirty));
   put('Anonymous', kb(anonymous));
+  put('KSM', kb(ksm));
   put('AnonHugePages', kb(anonHuge));
   put('Swap', kb(swap));
   put('SwapPss', Math.floor(swapPss / 2 ** (10 + PSS_SHIFT)));
+  // Locked: the Pss of the present pages of a VM_LOCKED VMA (smaps_account: mss->pss_locked)
+  if ((vma.flags & VM_LOCKED) !== 0) put('Locked', Math.floor(pss / 2 ** (10 + PSS_SHIFT)));
   return out;
 }

@@ -91,6 +91,24 @@ function words(step: RecordedStep): string[] | undefined {
     }
     case 'migrate_pages':
       return [`${a['old_nodes']}`, `${a['new_nodes']}`];
+    case 'split_huge_pages':
+      return [`${a['r']}`];
+    // pte-ops.ts: userfaultfd write-protect, clear_refs, mlock
+    case 'uffd_register_wp':
+      return [`${a['r']}`];
+    case 'uffd_writeprotect':
+      return [`${a['r']}`, `${a['page']}`, `${a['npages']}`, a['wp'] ? '1' : '0'];
+    case 'clear_refs':
+      return [`${a['value']}`];
+    case 'mlock':
+    case 'munlock':
+      return [`${a['r']}`, `${a['page']}`, `${a['npages']}`];
+    case 'ksm_start':
+      return String(a['settings'] ?? '').split(' ').filter(Boolean);
+    case 'ksm_wait':
+      return [`${a['pages_shared_at_least']}`];
+    case 'ksm_restore':
+      return [];
     default:
       return undefined;
   }
@@ -104,9 +122,31 @@ const SCRIPT_OP: Readonly<Record<string, string>> = {
   fallocate: 'punch',
 };
 
+/**
+ * `sample R i,j,k` lines for the regions the recording observed only in
+ * part (the oracle's region_sample: it lists, and labels, only those
+ * pages): the pages its first observation of R lists, where that is fewer
+ * than the pages the mmap or mremap that made R has.
+ */
+function sampleLines(rec: Recording): string[] {
+  const size = new Map<string, number>();
+  const lines = new Map<string, string>();
+  for (const step of rec.steps as readonly (RecordedStep & { obs?: Record<string, { pages?: { i: number }[] }> })[]) {
+    const a = step.args as Record<string, unknown>;
+    if (step.op === 'mmap' && typeof a['r'] === 'string') size.set(a['r'], Number(a['pages']));
+    if (step.op === 'mremap') size.set(String(a['new_r'] ?? a['r']), Number(a['new_pages']));
+    for (const [name, obs] of Object.entries(step.obs ?? {})) {
+      const listed = obs.pages?.map((p) => p.i) ?? [];
+      if (lines.has(name) || !size.has(name) || listed.length === 0 || listed.length >= size.get(name)!) continue;
+      lines.set(name, `sample ${name} ${listed.join(',')}`);
+    }
+  }
+  return [...lines.values()];
+}
+
 /** The script, or the first step whose op cannot be expressed. */
 export function recordingToMmo(rec: Recording): { text: string } | { unsupported: RecordedStep } {
-  const lines = [`scenario ${rec.scenario} ${rec.desc}`];
+  const lines = [`scenario ${rec.scenario} ${rec.desc}`, ...sampleLines(rec)];
   for (const step of rec.steps) {
     const w = words(step);
     if (!w) return { unsupported: step };

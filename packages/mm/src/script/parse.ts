@@ -66,6 +66,8 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   dev_read: [1, 1],
   /** R PAGE: split_huge_page() of the large folio mapped there (mmsim extension, huge_memory.ts) */
   split_huge_page: [2, 2],
+  /** R [PAGE NPAGES]: the oracle's write of "<pid>,0x<start>,0x<end>" (region R, or part of it: mmsim) to debugfs split_huge_pages */
+  split_huge_pages: [1, 3],
   /**
    * move_pages(2), two forms. The oracle's: R PAGES NODES FLAGS — PAGES a comma list of page
    * indices (- for none), NODES a comma list of target nodes or 'query' (nodes = NULL: report
@@ -81,6 +83,17 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
   migrate_pages: [2, 3],
   /** write 1 to /proc/sys/vm/compact_memory */
   compact_memory: [0, 0],
+  /** pte-ops.ts: userfaultfd write-protect, clear_refs, mlock (the oracle's pagemap_bits ops) */
+  uffd_register_wp: [1, 1],
+  uffd_writeprotect: [4, 4],
+  uffd_close: [0, 0],
+  clear_refs: [1, 1],
+  mlock: [3, 3],
+  munlock: [3, 3],
+  /** KSM (ksm-ops.ts): [run=N] [sleep_millisecs=N] [pages_to_scan=N] / N (pages_shared to wait for) / nothing */
+  ksm_start: [0, 3],
+  ksm_wait: [1, 1],
+  ksm_restore: [0, 0],
   /** R PAGE TAG [why…]: the process reads TAG there */
   expect: [3, Infinity],
   /** PIN TAG [why…]: the device reads TAG through the pin */

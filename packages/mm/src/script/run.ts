@@ -12,6 +12,7 @@ import { do_mmap, do_munmap } from '../kernel/mmap.js';
 import type { Inode } from '../kernel/filemap.js';
 import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
 import { largeFolioAt, split_all_folios, split_huge_page_path } from '../kernel/huge_memory.js';
+import { split_huge_pages_write } from '../kernel/split-huge-pages.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
 import { runPath, type KernelPath } from '../kernel/sched.js';
 import { device_read, device_write, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE, get_user_pages, unpin_user_page } from '../kernel/gup.js';
@@ -28,6 +29,8 @@ import { PfnLabels } from '../observe/labels.js';
 import { observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoScript } from './parse.js';
 import { checkInvariants, type Violation } from '../check/invariants.js';
+import { pteOp } from './pte-ops.js';
+import { KSM_QUIET_OPS, ksmOp } from './ksm-ops.js';
 
 export interface StepResult {
   op?: string;
@@ -125,6 +128,19 @@ export class Runner {
 
   /** pins taken by `gup` ops, by the name the script gave them */
   readonly pins = new Map<string, number>();
+
+  /**
+   * `sample R i,j,k`: the pages of region R an observation lists, by region
+   * name — set before or after the region exists (the oracle's
+   * region_sample keeps it pending until an mmap or mremap makes R).
+   */
+  readonly samples = new Map<string, number[]>();
+
+  sample(op: MmoOp): void {
+    const text = op.words[1] ?? '';
+    if (!/^\d+(,\d+)*$/.test(text)) this.bad(op, 1, `sample '${text}' is not a comma list of page indices`);
+    this.samples.set(op.words[0]!, text.split(',').map(Number));
+  }
 
   step(op: MmoOp): StepResult {
     return runPath(this.stepPath(op));
@@ -350,6 +366,14 @@ export class Runner {
       case 'migrate_pages':
       case 'compact_memory':
         return yield* numaOp(this.numaContext(op, p), op);
+      case 'uffd_register_wp':
+      case 'uffd_writeprotect':
+      case 'uffd_close':
+      case 'clear_refs':
+      case 'mlock':
+      case 'munlock':
+        // userfaultfd-wp, clear_refs, mlock (pte-ops.ts)
+        return pteOp({ m, proc: p, region: (w) => this.region(op, w), int: (w, what) => this.int(op, w, what), bad: (w, reason) => this.bad(op, w, reason) }, op);
       case 'move_pages': {
         // the oracle's form: R PAGES NODES FLAGS (numa-ops.ts)
         if (isOracleMovePages(op)) return yield* numaOp(this.numaContext(op, p), op);
@@ -402,6 +426,17 @@ export class Runner {
         return { args: op.words[0] ? { why: op.words[0] } : {}, ret: { ok: true, swap_used_kB: usedKb(m), SwapTotal_kB: totalKb(m) } };
       case 'settle':
         return { args: { what: 'wait for Writeback==0 (max 2s)' }, ret: ok };
+      case 'split_huge_pages': {
+        // the oracle's op: "<its pid>,0x<start>,0x<end>" of region R written to /sys/kernel/debug/split_huge_pages
+        // (kernel/split-huge-pages.ts); mmsim extension: R PAGE NPAGES for part of the region
+        const r = this.region(op, 0);
+        const part = op.words.length > 1;
+        const page = part ? this.int(op, 1, 'page') : 0;
+        const npages = op.words.length > 2 ? this.int(op, 2, 'page count') : r.pages - page;
+        const bytes = (vpn: number) => `0x${(vpn * m.variant.constants.PAGE_SIZE).toString(16)}`;
+        split_huge_pages_write(m, `${p.pid},${bytes(r.start + page)},${bytes(r.start + page + npages)}`);
+        return { args: { r: r.name, via: 'debugfs split_huge_pages pid,start,end', ...(part ? { page, npages } : {}) }, ret: ok };
+      }
       case 'split_huge_page': {
         // mmsim extension: split_huge_page() of the large folio mapped at R PAGE (what the deferred split
         // shrinker, migration or debugfs split_huge_pages would do); val 1 when it split, 0 when there was
@@ -428,6 +463,10 @@ export class Runner {
         exit_mmap(m, p);
         return { args: {}, ret: ok };
       }
+      case 'ksm_start':
+      case 'ksm_wait':
+      case 'ksm_restore':
+        return ksmOp(m, op, (word, reason) => this.bad(op, word, reason));
       case 'observe':
         return { args: op.words[0] ? { why: op.words[0] } : {}, ret: ok };
       case 'sample':
@@ -445,7 +484,10 @@ export class Runner {
     const p = this.procs[proc];
     const obs: Record<string, RegionObs> = {};
     if (!p || !p.alive) return obs;
-    for (const r of this.regions.values()) obs[r.name] = observeRegion(this.m, p, r, this.labels);
+    for (const r of this.regions.values()) {
+      const sample = this.samples.get(r.name);
+      obs[r.name] = observeRegion(this.m, p, sample ? { ...r, sample } : r, this.labels);
+    }
     return obs;
   }
 }
@@ -469,14 +511,19 @@ export interface RunOptions {
 
 /**
  * Run a script on a fresh machine. Its node count defaults to 1: the host
- * oracle's recording machine has one online node (MachineOptions.nodes).
+ * oracle's recording machine has one online node (MachineOptions.nodes);
+ * and it is locked down (MachineOptions.lockdown 'integrity': debugfs
+ * split_huge_pages answers EPERM there).
  */
 export function runScript(script: MmoScript, options: MachineOptions, file = 'script.mmo', run: RunOptions = {}): Trace {
-  const runner = new Runner({ nodes: 1, ...options }, file);
+  const runner = new Runner({ nodes: 1, lockdown: 'integrity', ...options }, file);
   const steps: Step[] = [];
   let n = 0;
   for (const op of script.ops) {
-    if (op.op === 'sample') continue;
+    if (op.op === 'sample') {
+      runner.sample(op);
+      continue;
+    }
     n++;
     let result: StepResult;
     try {
@@ -490,7 +537,9 @@ export function runScript(script: MmoScript, options: MachineOptions, file = 'sc
     }
     const name = result.op ?? op.op;
     // the oracle observes nothing after creating or unlinking a file, nor after settle/sysstat/numa_info
-    const quiet = name === 'file_create' || name === 'file_destroy' || name === 'settle' || name === 'sysstat' || name === 'numa_info';
+    const quiet = name === 'file_create' || name === 'file_destroy' || name === 'settle' || name === 'sysstat' || name === 'numa_info' || KSM_QUIET_OPS.includes(name) ||
+      // the oracle observes nothing when it finds no debugfs split_huge_pages file
+      (name === 'split_huge_pages' && result.ret['errno'] === 'ENOENT');
     steps.push({ n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quiet ? {} : runner.observe(op.proc) });
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);
     if (run.check) {

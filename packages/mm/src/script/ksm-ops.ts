@@ -1,0 +1,52 @@
+/**
+ * The KSM ops of the `.mmo` language, named and echoed as the host oracle
+ * records them (shared/host-oracle sc_misc.c: sc_ksm, op_ksm_wait):
+ *
+ *   ksm_start [run=N] [sleep_millisecs=N] [pages_to_scan=N]
+ *        save /sys/kernel/mm/ksm/{sleep_millisecs,pages_to_scan,run}, then
+ *        write them (default: the oracle's run=1 sleep_millisecs=10
+ *        pages_to_scan=1000); the step is not observed
+ *   ksm_wait N
+ *        poll pages_shared every 10 ms, up to 10 s, until it is ≥ N; val is
+ *        the last value read
+ *   ksm_restore
+ *        run=2 (unmerge everything), then the saved values; not observed
+ *
+ * 2.6.21 has no /sys/kernel/mm/ksm: ksm_start fails with ENOENT (the open),
+ * ksm_wait reads 0 throughout, ksm_restore ignores its failed writes.
+ */
+import type { Machine } from '../kernel/machine.js';
+import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../kernel/ksm.js';
+import type { MmoOp } from './parse.js';
+import type { StepResult } from './run.js';
+
+/** Ops the oracle ends with step_end_noobs: no observation follows them. */
+export const KSM_QUIET_OPS: readonly string[] = ['ksm_start', 'ksm_restore'];
+
+const KEYS: Readonly<Record<string, keyof KsmSettings>> = { run: 'run', sleep_millisecs: 'sleepMillisecs', pages_to_scan: 'pagesToScan' };
+
+export function ksmOp(m: Machine, op: MmoOp, bad: (word: number, reason: string) => never): StepResult {
+  switch (op.op) {
+    case 'ksm_start': {
+      const settings: Record<keyof KsmSettings, number> = { ...ORACLE_KSM_SETTINGS };
+      op.words.forEach((w, i) => {
+        const kv = /^(\w+)=(\d+)$/.exec(w);
+        const key = kv ? KEYS[kv[1]!] : undefined;
+        if (!kv || !key) bad(i, `ksm_start setting '${w}' is not run=N, sleep_millisecs=N or pages_to_scan=N`);
+        settings[key] = Number(kv[2]);
+      });
+      ksm_start(m, settings);
+      return { args: { settings: `run=${settings.run} sleep_millisecs=${settings.sleepMillisecs} pages_to_scan=${settings.pagesToScan}` }, ret: { ok: true, val: 0 } };
+    }
+    case 'ksm_wait': {
+      const text = op.words[0] ?? '';
+      if (!/^\d+$/.test(text)) bad(0, `ksm_wait '${text}' is not a whole number of pages_shared`);
+      const want = Number(text);
+      return { args: { pages_shared_at_least: want, timeout: '10s' }, ret: { ok: true, val: ksm_wait(m, want) } };
+    }
+    case 'ksm_restore':
+      return { args: { ...ksm_restore(m) }, ret: { ok: true, val: 0 } };
+    default:
+      return bad(0, `'${op.op}' is not a KSM op`);
+  }
+}

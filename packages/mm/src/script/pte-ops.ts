@@ -1,0 +1,96 @@
+/**
+ * The `.mmo` ops for guard regions' neighbours in the host oracle's
+ * pagemap_bits scenario (shared/host-oracle sc_misc.c), named and echoed as
+ * it records them:
+ *
+ *   uffd_register_wp R          userfaultfd(O_CLOEXEC|O_NONBLOCK), UFFDIO_API with
+ *                               UFFD_FEATURE_WP_ASYNC|WP_UNPOPULATED, UFFDIO_REGISTER
+ *                               (MODE_WP) over the whole region; it becomes the
+ *                               process's current userfaultfd
+ *   uffd_writeprotect R PAGE NPAGES 1|0
+ *                               UFFDIO_WRITEPROTECT with / without MODE_WP on the
+ *                               current userfaultfd (EBADF without one)
+ *   uffd_close                  close() of the current userfaultfd (mmsim extension:
+ *                               the oracle closes it between steps, unrecorded)
+ *   clear_refs VALUE            write VALUE to /proc/self/clear_refs
+ *   mlock R PAGE NPAGES         mlock(2)
+ *   munlock R PAGE NPAGES       munlock(2)
+ *
+ * MADV_GUARD_INSTALL / MADV_GUARD_REMOVE are `madvise` advice (madvise.ts).
+ * A failing userfaultfd step leaves no current userfaultfd, as the oracle's
+ * op does (it closes the fd and forgets it).
+ */
+import { clear_refs_write } from '../kernel/clear-refs.js';
+import type { Machine, Process } from '../kernel/machine.js';
+import { do_mlock } from '../kernel/mlock.js';
+import { mwriteprotect_range, sys_userfaultfd, UFFD_FEATURE_WP_ASYNC, UFFD_FEATURE_WP_UNPOPULATED, userfaultfd_api, userfaultfd_register_wp, userfaultfd_release, type UffdCtx } from '../kernel/userfaultfd.js';
+import type { Region } from '../observe/observe.js';
+import type { MmoOp } from './parse.js';
+import type { StepResult } from './run.js';
+
+export const PTE_OPS = ['uffd_register_wp', 'uffd_writeprotect', 'uffd_close', 'clear_refs', 'mlock', 'munlock'] as const;
+
+export interface PteOpContext {
+  readonly m: Machine;
+  readonly proc: Process;
+  region(word: number): Region;
+  int(word: number, what: string): number;
+  bad(word: number, reason: string): never;
+}
+
+/** each process's current userfaultfd (the oracle's `uffd` variable) */
+const CURRENT = new WeakMap<Process, UffdCtx>();
+
+export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
+  const { m, proc } = c;
+  const ok = { ok: true, val: 0 };
+  switch (op.op) {
+    case 'uffd_register_wp': {
+      const r = c.region(0);
+      const args = { r: r.name, features: 'WP_ASYNC|WP_UNPOPULATED' };
+      CURRENT.delete(proc); // uffd = the new fd (the old one stays open, registered)
+      const ctx = sys_userfaultfd(m, proc.mm);
+      try {
+        userfaultfd_api(m, ctx, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED);
+        userfaultfd_register_wp(m, ctx, r.start, r.pages);
+      } catch (error) {
+        userfaultfd_release(m, ctx); // close(uffd); uffd = -1
+        throw error;
+      }
+      CURRENT.set(proc, ctx);
+      return { args, ret: ok };
+    }
+    case 'uffd_writeprotect': {
+      const r = c.region(0);
+      const page = c.int(1, 'page');
+      const npages = c.int(2, 'page count');
+      const wp = op.words[3];
+      if (wp !== '0' && wp !== '1') c.bad(3, `wp '${wp}' is not 1 (protect) or 0 (resolve)`);
+      const ctx = CURRENT.get(proc);
+      if (!ctx) return { args: { r: r.name, page, npages, wp: wp === '1' }, ret: { ok: false, errno: 'EBADF' } };
+      mwriteprotect_range(m, ctx, r.start + page, npages, wp === '1');
+      return { args: { r: r.name, page, npages, wp: wp === '1' }, ret: ok };
+    }
+    case 'uffd_close': {
+      const ctx = CURRENT.get(proc);
+      if (ctx) userfaultfd_release(m, ctx);
+      CURRENT.delete(proc);
+      return { args: {}, ret: ok };
+    }
+    case 'clear_refs': {
+      const value = op.words[0]!;
+      clear_refs_write(m, proc.mm, value);
+      return { args: { value }, ret: ok };
+    }
+    case 'mlock':
+    case 'munlock': {
+      const r = c.region(0);
+      const page = c.int(1, 'page');
+      const npages = c.int(2, 'page count');
+      do_mlock(m, proc.mm, r.start + page, npages, op.op === 'mlock');
+      return { args: { r: r.name, page, npages }, ret: ok };
+    }
+    default:
+      return c.bad(0, `op '${op.op}' is not a pte op`);
+  }
+}
