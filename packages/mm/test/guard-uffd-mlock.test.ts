@@ -457,10 +457,9 @@ function run(spec: VariantSpec, ops: Op[]): void {
         case 'read': {
           const proc = o.child && child?.alive ? child : p;
           const t = tag++;
-          // 2.6.21: the child only reads — swap-in.ts's 2.6.21 write-fault reuse checks the mapcount but not the
-          // swap count (can_share_swap_page), so after fork + reclaim a child's write lands in the parent's page
-          // (a known model bug outside this feature, reported; 6.18's PageAnonExclusive path is right)
-          const r = access(m, proc.mm, BASE + o.page, o.k === 'write' && (proc === p || e618), t);
+          // the child writes too: its writes must never reach the parent's pages (after fork + reclaim, 2.6.21's
+          // swap-in and do_wp_page count the swap entries still naming a page: can_share_swap_page)
+          const r = access(m, proc.mm, BASE + o.page, o.k === 'write', t);
           if (proc !== p) break;
           if (!mapped[o.page]) expect(r).toMatchObject({ signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });
           else if (guard[o.page]) expect(r).toEqual({ ok: false, signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });

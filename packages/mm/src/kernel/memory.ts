@@ -22,7 +22,7 @@ import { anon_vma_prepare, page_add_new_anon_rmap, page_dup_rmap } from './rmap.
 import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { migration_entry_wait } from './migrate.js';
-import { free_swap_and_cache } from './swap.js';
+import { can_share_swap_page, free_swap_and_cache } from './swap.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, type AccessResult } from './signals.js';
 import { runPath, type KernelPath } from './sched.js';
 import { VM_HUGEPAGE, VM_LOCKED, VM_NONLINEAR, VM_READ, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
@@ -120,7 +120,7 @@ function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
   // a KSM page (PageKsm: anon with a negative mapping, ksm.ts) is never reused, even mapped once (6.18 wp_can_reuse_anon_folio: folio_test_ksm)
   if (f.mapping[frame]! < 0) return false;
   if ((f.flags[frame]! & PG_large) !== 0) return can_reuse_large_anon_page(m, mm, frame);
-  if (policy === 'mapcount') return f.maps(frame) === 1; // can_share_swap_page()
+  if (policy === 'mapcount') return can_share_swap_page(m, frame); // mapcount, plus the swap entries still naming a swap-cache page
   if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
   return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
 }

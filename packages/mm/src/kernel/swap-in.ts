@@ -22,7 +22,7 @@ import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
-import { folio_free_swap, swap_free } from './swap.js';
+import { can_share_swap_page, folio_free_swap, swap_free } from './swap.js';
 import { swap_update_readahead, swapin_readahead } from './swap-ra.js';
 import { VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 import { pte_mkuffd_wp, pteSwpUffdWp } from './userfaultfd.js';
@@ -64,6 +64,9 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
   f.flags[frame]! |= PG_anon;
   // exclusive: the pte said so, or the page never went through the swap cache
   let exclusive = m.era === '6.18' && (pteExclusive || !inCache);
+  // 2.6.21 decides before it maps the page and drops this pte's swap entry: the other mappings, plus the
+  // swap entries (this one included) still naming the page, must come to one (can_share_swap_page)
+  const share2621 = m.era === '2.6.21' && write && can_share_swap_page(m, frame);
   swap_free(m, dev, slot);
   f.mapInc(frame);
   if (m.era === '6.18') {
@@ -83,7 +86,7 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
       m.modify('pte_mkwrite');
       if (write) m.modify('pte_mkdirty');
     }
-  } else if (write && f.maps(frame) === 1) {
+  } else if (share2621) {
     m.modify('pte_mkwrite');
     m.modify('pte_mkdirty');
     if (inCache && dev.map[slot] === 0) folio_free_swap(m, dev, slot); // remove_exclusive_swap_page

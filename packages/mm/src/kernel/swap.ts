@@ -130,6 +130,29 @@ export function free_swap_and_cache(m: Machine, dev: SwapDevice, slot: number): 
 }
 
 /** Slots in use: named by someone or holding a cached page. */
+/**
+ * page_swapcount() (2.6.21 mm/swapfile.c): the swap entries still naming a
+ * swap-cache page's slot — ptes of processes that have not faulted it back
+ * in (swap_map less the swap cache's own count; ours never includes it).
+ */
+export function page_swapcount(m: Machine, frame: number): number {
+  const id = m.frames.swapSlot.get(frame);
+  if (id === undefined) return 0;
+  const dev = m.swaps[slotType(id)];
+  return dev ? dev.map[slotOffset(id)]! : 0;
+}
+
+/**
+ * can_share_swap_page() (2.6.21 mm/swapfile.c; reuse_swap_page() up to
+ * 5.7): an anon page is this mapping's alone when its mapcount plus — in
+ * the swap cache — the swap entries still naming it come to one.
+ */
+export function can_share_swap_page(m: Machine, frame: number): boolean {
+  let count = m.frames.maps(frame);
+  if (count <= 1 && (m.frames.flags[frame]! & PG_swapcache) !== 0) count += page_swapcount(m, frame);
+  return count === 1;
+}
+
 export function slotsInUse(dev: SwapDevice): number {
   let n = 0;
   for (let slot = 1; slot < dev.pages; slot++) if (dev.map[slot]! > 0 || dev.cache[slot]! >= 0) n++;
