@@ -65,8 +65,8 @@ describe('mmsim explore', () => {
   });
 
   test.each([
-    [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap) or a race scenario file'],
-    [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, or a path to a race scenario .mmo)"],
+    [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, fault-nonlinear-punch, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, vma-is-anonymous) or a race scenario file'],
+    [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, fault-nonlinear-punch, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, vma-is-anonymous, or a path to a race scenario .mmo)"],
     [['explore', 'cow-gup-device', '--policy', 'anon-exclusive', '--kernel', '2.6.21'], 'mmsim explore: --policy anon-exclusive: not a policy of cow-gup-device in 2.6.21 (valid: mapcount, refcount)'],
     [['explore', 'cow-gup-device', '--bound', '99'], 'mmsim explore: --bound 99: expected an integer from 0 to 64'],
     [['explore', 'cow-gup-device', '--strategy', 'bfs'], 'mmsim explore: --strategy bfs: expected dfs, random or pct'],
