@@ -18,6 +18,7 @@
  * VM_SOFTDIRTY is 0: the write succeeds and changes nothing, and pagemap
  * never shows bit 55. That is what is modelled.
  */
+import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
@@ -38,7 +39,6 @@ export function clear_refs_write(m: Machine, mm: Mm, text: string): number {
   if (type < CLEAR_REFS_ALL || type > CLEAR_REFS_MM_HIWATER_RSS) throw new SyscallError('EINVAL', `clear_refs: ${type} is not one of 1–5`);
   if (type === CLEAR_REFS_MM_HIWATER_RSS || type === CLEAR_REFS_SOFT_DIRTY) return text.length; // no RSS high-water mark kept; soft-dirty: CONFIG_MEM_SOFT_DIRTY off
   const pt = mm.pgtable;
-  const fast = m.variant.fast;
   for (const vma of mm.vmas.list) {
     const file = vma.file !== null;
     if ((type === CLEAR_REFS_ANON && file) || (type === CLEAR_REFS_MAPPED && !file)) continue;
@@ -51,22 +51,15 @@ export function clear_refs_write(m: Machine, mm: Mm, text: string): number {
       h.hi = m.pteHi;
       h.lo = m.pteLo;
     }
-    for (let vpn = vma.start; vpn < vma.end; vpn++) {
-      const slot = pt.walk(vpn, false);
-      if (slot < 0) {
-        vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
-        continue;
-      }
-      const hi = pt.hi(slot);
-      const lo = pt.lo(slot);
-      if (fast.classify(hi, lo) !== PteClassCode.present) continue;
+    walk_pte_range(m, mm, vma.start, vma.end, (slot, _vpn, hi, lo, cls) => {
+      if (cls !== PteClassCode.present) return;
       const frame = m.pteFrame(hi, lo);
-      if (frame === m.zeroFrame || (m.frames.flags[frame]! & PG_zero) !== 0) continue; // vm_normal_page() is NULL
+      if (frame === m.zeroFrame || (m.frames.flags[frame]! & PG_zero) !== 0) return; // vm_normal_page() is NULL
       m.pteHi = hi;
       m.pteLo = lo;
       m.modify('pte_mkold'); // ptep_test_and_clear_young
       pt.set(slot, m.pteHi, m.pteLo);
-    }
+    });
   }
   return text.length;
 }

@@ -29,6 +29,7 @@
  * series "introduce VM_MAYBE_GUARD and make it sticky", which the host's
  * 6.18.44 recording shows ("gu" after the install).
  */
+import { walk_pte_range } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
@@ -85,16 +86,7 @@ export function* madvise_guard_install(m: Machine, mm: Mm, vma: Vma, start: numb
 /** madvise_guard_remove() for [start, end) of one VMA: guard markers go, nothing else changes. */
 export function madvise_guard_remove(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
   if (!validGuardVma(vma, true)) throw new SyscallError('EINVAL', 'MADV_GUARD_REMOVE: not a valid guard VMA');
-  const pt = mm.pgtable;
-  const fast = m.variant.fast;
-  for (let vpn = start; vpn < end; vpn++) {
-    const slot = pt.walk(vpn, false);
-    if (slot < 0) {
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
-      continue;
-    }
-    const hi = pt.hi(slot);
-    const lo = pt.lo(slot);
-    if (fast.classify(hi, lo) === PteClassCode.marker && (markerBits(m, hi, lo) & PTE_MARKER.GUARD) !== 0) pt.set(slot, 0, 0);
-  }
+  walk_pte_range(m, mm, start, end, (slot, _vpn, hi, lo, cls) => {
+    if (cls === PteClassCode.marker && (markerBits(m, hi, lo) & PTE_MARKER.GUARD) !== 0) mm.pgtable.set(slot, 0, 0);
+  });
 }

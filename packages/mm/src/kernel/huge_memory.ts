@@ -36,6 +36,7 @@
  * folio is split, then its small pages migrate) know THP; whole-THP
  * migration (PMD migration entries) is not modelled.
  */
+import { mapsPage, present_frame, walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
 import { anon_vma_lock, anon_vma_unlock, lock_page, pte_lock, pte_unlock, unlock_page } from './locks.js';
@@ -612,26 +613,16 @@ export function zap_huge_pmds(m: Machine, mm: Mm, vma: Vma, start: number, end: 
  * anon pages stay (zap_details without even_cows).
  */
 function zap_large_folio_ptes(m: Machine, mm: Mm, start: number, end: number, evenCows: boolean): void {
-  const pt = mm.pgtable;
-  const fast = m.variant.fast;
   const f = m.frames;
-  for (let vpn = start; vpn < end; vpn++) {
-    const slot = pt.walk(vpn, false);
-    if (slot < 0) {
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
-      continue;
-    }
-    const hi = pt.hi(slot);
-    const lo = pt.lo(slot);
-    const cls = fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+  walk_pte_range(m, mm, start, end, (slot, _vpn, hi, lo, cls) => {
+    if (!mapsPage(cls)) return;
     const frame = m.pteFrame(hi, lo);
     const flags = f.flags[frame]!;
-    if ((flags & PG_large) === 0 || (flags & PG_zero) !== 0) continue;
-    if (!evenCows && (flags & PG_anon) !== 0) continue;
-    pt.set(slot, 0, 0);
+    if ((flags & PG_large) === 0 || (flags & PG_zero) !== 0) return;
+    if (!evenCows && (flags & PG_anon) !== 0) return;
+    mm.pgtable.set(slot, 0, 0);
     folio_remove_rmap_pte(m, frame);
-  }
+  });
 }
 
 /**
@@ -968,13 +959,8 @@ export function largeFolioAt(m: Machine, mm: Mm, vpn: number): number {
   if (ps < 0) return -1;
   const h = pt.hugeAt(ps);
   if (h !== undefined) return isHugeZeroPmd(m, h) ? -1 : pmdFrame(m, h.hi, h.lo);
-  const slot = pt.walk(vpn, false);
-  if (slot < 0) return -1;
-  const hi = pt.hi(slot);
-  const lo = pt.lo(slot);
-  const cls = m.variant.fast.classify(hi, lo);
-  if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) return -1;
-  const frame = m.pteFrame(hi, lo);
+  const frame = present_frame(m, mm, vpn);
+  if (frame < 0) return -1;
   const flags = m.frames.flags[frame]!;
   return (flags & PG_large) !== 0 && (flags & PG_zero) === 0 ? folioHead(m, frame) : -1;
 }

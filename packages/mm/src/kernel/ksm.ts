@@ -54,6 +54,7 @@
  * KSM pages (rmap_walk_ksm): MADV_PAGEOUT and memory pressure leave them,
  * a migration of one fails (its ptes are not found through an anon_vma).
  */
+import { present_frame } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
@@ -345,15 +346,8 @@ function remove_rmap_item_from_tree(m: Machine, s: KsmState, item: RmapItem): vo
  * here, a page of a large folio).
  */
 function anonPageAt(m: Machine, mm: Mm, vpn: number): number {
-  const pt = mm.pgtable;
-  const slot = pt.walk(vpn, false);
-  if (slot < 0) return -1;
-  const hi = pt.hi(slot);
-  const lo = pt.lo(slot);
-  const cls = m.variant.fast.classify(hi, lo);
-  if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) return -1;
-  const frame = m.pteFrame(hi, lo);
-  if (frame === m.zeroFrame) return -1;
+  const frame = present_frame(m, mm, vpn);
+  if (frame < 0 || frame === m.zeroFrame) return -1;
   const flags = m.frames.flags[frame]!;
   if ((flags & PG_anon) === 0 || (flags & (PG_large | PG_zero)) !== 0) return -1;
   return frame;

@@ -38,12 +38,12 @@
  * it is), the populate of mremap growing or mprotect making writable a
  * locked VMA.
  */
+import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_zero } from './page-flags.js';
 import { PG_large } from './huge_memory.js';
-import { PteClassCode } from '@mmsim/core';
 import { VM_EXEC, VM_LOCKED, VM_READ, VM_WRITE } from './vma.js';
 
 /** PAGEVEC_SIZE: the mlock folio batch's size (include/linux/pagevec.h, 31 since 6.5) */
@@ -174,39 +174,19 @@ export function mlock_drain_local(m: Machine): void {
 export function munlock_range(m: Machine, mm: Mm, start: number, end: number): void {
   const s = STATE.get(m);
   if (!s || (s.mlocked.size === 0 && s.count.size === 0)) return;
-  const pt = mm.pgtable;
-  const fast = m.variant.fast;
-  for (let vpn = start; vpn < end; vpn++) {
-    const slot = pt.walk(vpn, false);
-    if (slot < 0) {
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
-      continue;
-    }
-    const hi = pt.hi(slot);
-    const lo = pt.lo(slot);
-    const cls = fast.classify(hi, lo);
-    if (cls === PteClassCode.present || cls === PteClassCode.protnone) munlock_folio(m, m.pteFrame(hi, lo));
-  }
+  walk_pte_range(m, mm, start, end, (_slot, _vpn, hi, lo, cls) => {
+    if (mapsPage(cls)) munlock_folio(m, m.pteFrame(hi, lo));
+  });
 }
 
 /** mlock_pte_range() over [start, end): mlock or munlock each page mapped there */
 function mlock_pte_range(m: Machine, mm: Mm, start: number, end: number, lock: boolean): void {
-  const pt = mm.pgtable;
-  const fast = m.variant.fast;
-  for (let vpn = start; vpn < end; vpn++) {
-    const slot = pt.walk(vpn, false);
-    if (slot < 0) {
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
-      continue;
-    }
-    const hi = pt.hi(slot);
-    const lo = pt.lo(slot);
-    const cls = fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+  walk_pte_range(m, mm, start, end, (_slot, _vpn, hi, lo, cls) => {
+    if (!mapsPage(cls)) return;
     const frame = m.pteFrame(hi, lo);
     if (lock) mlock_folio(m, frame);
     else munlock_folio(m, frame);
-  }
+  });
 }
 
 /** mlock(2) (lock) and munlock(2): do_mlock / apply_vma_lock_flags, then __mm_populate for mlock. */
