@@ -30,6 +30,8 @@ describe('vma_is_anonymous() and a device without ->fault (vma-is-anonymous.mmo)
       expect(bug.failure!.schedule).toBe('0,1*4');
       const again = replay(race.make(spec, 'vm_ops-null'), bug.failure!.schedule);
       expect(again.failure).toBe(bug.failure!.message);
+      // the state at the failing step shows the THP the write fault got, once, in the arch's huge pmd encoding
+      expect(again.state).toMatch(/^parent M\[0…\] huge pmd 0x[0-9a-f]+: THP head pfn 0x[0-9a-f]+ \(anon, mapcount 0, refcount 1, data W\)$/m);
       expect(again.steps.map((s) => `${s.thread} ${s.where}`)).toEqual([
         '0 fault: write M 0 W',
         '1 truncate: ftruncate K 1p',

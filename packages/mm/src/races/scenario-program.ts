@@ -14,6 +14,7 @@ import { ACT_DONE, type Thread } from '../explore/thread.js';
 import { SyscallError } from '../kernel/errno.js';
 import type { Machine } from '../kernel/machine.js';
 import { PG_anon, PG_locked } from '../kernel/page-flags.js';
+import { isHugeZeroPmd, pmdFrame } from '../kernel/huge_memory.js';
 import type { KernelPath } from '../kernel/sched.js';
 import type { MmoOp } from '../script/parse.js';
 import { ExpectationFailed, Runner } from '../script/run.js';
@@ -113,34 +114,59 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
   };
 }
 
-/** The ptes of every region in every live process and the pages they map: the state a failure report shows. */
+/**
+ * The ptes of every region in every live process and the pages they map:
+ * the state a failure report shows. A huge pmd is shown once for the pages
+ * it maps; runs of none ptes are folded into one line.
+ */
 export function describeState(runner: Runner): string {
   const m = runner.m;
   const f = m.frames;
   const out: string[] = [];
   const fast = m.variant.fast;
   const width = m.variant.spec.pteBits / 4;
+  const words = (hi: number, lo: number): string => (BigInt(hi) * 2n ** 32n + BigInt(lo)).toString(16).padStart(width, '0');
+  const page = (fr: number): string => {
+    const flags = f.flags[fr]!;
+    const owner = flags & PG_anon ? 'anon' : f.mapping[fr] === 0 ? 'NOT in the page cache' : `page cache index ${f.index[fr]}`;
+    return `pfn 0x${f.pfn(fr).toString(16)} (${owner}, mapcount ${f.maps(fr)}, refcount ${f.refs(fr)}${flags & PG_locked ? ', locked' : ''}, data ${m.tags.name(f.tag[fr]!)})`;
+  };
   for (const proc of ['parent', 'child'] as const) {
     const p = runner.procs[proc];
     if (!p || !p.alive) continue;
+    const pt = p.mm.pgtable;
     for (const r of runner.regions.values()) {
+      let noneFrom = -1;
+      const flushNone = (to: number): void => {
+        if (noneFrom >= 0) out.push(`${proc} ${r.name}[${noneFrom === to - 1 ? noneFrom : `${noneFrom}..${to - 1}`}] ${noneFrom === to - 1 ? 'pte' : 'ptes'} none`);
+        noneFrom = -1;
+      };
       for (let i = 0; i < r.pages; i++) {
-        const vma = p.mm.vmas.lookup(r.start + i);
-        if (!vma) continue;
-        const slot = p.mm.pgtable.walk(r.start + i, false);
-        const hi = slot < 0 ? 0 : p.mm.pgtable.hi(slot);
-        const lo = slot < 0 ? 0 : p.mm.pgtable.lo(slot);
-        const cls = fast.classify(hi, lo);
-        const pte = (BigInt(hi) * 2n ** 32n + BigInt(lo)).toString(16).padStart(width, '0');
-        let what = CLASS_NAMES[cls] ?? String(cls);
-        if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
-          const fr = m.pteFrame(hi, lo);
-          const flags = f.flags[fr]!;
-          const owner = flags & PG_anon ? 'anon' : f.mapping[fr] === 0 ? 'NOT in the page cache' : `page cache index ${f.index[fr]}`;
-          what += ` pfn 0x${f.pfn(fr).toString(16)} (${owner}, mapcount ${f.maps(fr)}, refcount ${f.refs(fr)}${flags & PG_locked ? ', locked' : ''}, data ${m.tags.name(f.tag[fr]!)})`;
+        const vpn = r.start + i;
+        if (!p.mm.vmas.lookup(vpn)) {
+          flushNone(i);
+          continue;
         }
-        out.push(`${proc} ${r.name}[${i}] pte 0x${pte}: ${what}`);
+        const ps = pt.huge.size !== 0 ? pt.pmdSlot(vpn, false) : -1;
+        const h = ps >= 0 ? pt.hugeAt(ps) : undefined;
+        if (h !== undefined) {
+          flushNone(i);
+          if (vpn === h.vpn || i === 0) out.push(`${proc} ${r.name}[${i}…] huge pmd 0x${words(h.hi, h.lo)}: ${isHugeZeroPmd(m, h) ? 'the huge zero folio' : `THP head ${page(pmdFrame(m, h.hi, h.lo))}`}`);
+          continue;
+        }
+        const slot = pt.walk(vpn, false);
+        const hi = slot < 0 ? 0 : pt.hi(slot);
+        const lo = slot < 0 ? 0 : pt.lo(slot);
+        const cls = fast.classify(hi, lo);
+        if (cls === PteClassCode.none) {
+          if (noneFrom < 0) noneFrom = i;
+          continue;
+        }
+        flushNone(i);
+        const what = CLASS_NAMES[cls] ?? String(cls);
+        out.push(`${proc} ${r.name}[${i}] pte 0x${words(hi, lo)}: ${what}${cls === PteClassCode.present || cls === PteClassCode.protnone ? ` ${page(m.pteFrame(hi, lo))}` : ''}`);
       }
+      flushNone(r.pages);
     }
   }
   for (const inode of m.files.values()) {
