@@ -18,15 +18,20 @@ describe('mmsim explore', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("✗ mapcount: data leak: the child's read-only pin must keep reading what its memory held: pin P reads S2, not S1");
     expect(r.stdout).toContain('mmsim replay cow-gup-vmsplice 0*2,1 --policy mapcount --arch x86_64 --kernel 6.18');
+    // the minimal failing schedule's trace and the state at the failing step, printed with it
+    expect(r.stdout).toContain('      2  T1  parent: write M 0 S2');
+    expect(r.stdout).toMatch(/ {4}state at the failing step:\n {6}parent M\[0\] pte 0x[0-9a-f]{16}: present pfn 0x[0-9a-f]+ \(anon, mapcount 1, refcount 2, data S2\)/);
     expect(r.stdout).toMatch(/✓ refcount: no failing schedule \(exhaustive within the bound\)/);
     expect(r.stdout).toMatch(/✓ anon-exclusive: no failing schedule \(exhaustive within the bound\)/);
   });
 
   test('--json carries the counts and the replay line', () => {
-    const j = runJson(['explore', 'cow-gup-device', '--policy', 'refcount', '--arch', 'ppc64']) as { results: { policy: string; schedules: number; failure: { schedule: string } | null; replay?: string }[] };
+    const j = runJson(['explore', 'cow-gup-device', '--policy', 'refcount', '--arch', 'ppc64']) as { results: { policy: string; schedules: number; failure: { schedule: string } | null; replay?: string; trace?: { steps: { where: string }[]; state: string } }[] };
     expect(j.results).toHaveLength(1);
     expect(j.results[0]!.failure?.schedule).toBe('0,1,2');
     expect(j.results[0]!.replay).toBe('mmsim replay cow-gup-device 0,1,2 --policy refcount --arch ppc64 --kernel 6.18');
+    expect(j.results[0]!.trace!.steps.map((x) => x.where)).toEqual(['parent: write M 0 B', 'child: @child exit', 'device: dev_write P D']);
+    expect(j.results[0]!.trace!.state).toMatch(/^parent M\[0\] pte 0x[0-9a-f]+: present pfn/);
   });
 
   test('the printed replay line reproduces the failure step by step', () => {

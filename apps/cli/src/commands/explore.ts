@@ -51,6 +51,17 @@ function fromFile(mm: Mm, path: string): Race {
   return race;
 }
 
+/** A replay's steps, one line each: thread, preemption, the lock taken or dropped, what the kernel path did. */
+function traceLines(ctx: RunContext, r: ReturnType<Mm['replay']>): string[] {
+  const { c } = ctx;
+  return r.steps.map((s) => `${String(s.step).padStart(3)}  T${s.thread}${s.preemption ? c.yellow(' (preempts)') : ''}  ${s.action === 'step' ? '' : c.dim(`[${s.action}] `)}${s.where}`);
+}
+
+/** The state a replay ended in, under a heading. */
+function stateLines(ctx: RunContext, r: ReturnType<Mm['replay']>): string[] {
+  return r.state === undefined ? [] : ['', ctx.c.bold(r.failure ? 'state at the failing step:' : 'state after the last step:'), ...r.state.split('\n').map((l) => `  ${l}`)];
+}
+
 export const exploreCommand: CommandSpec = {
   name: 'explore',
   summary: 'search the interleavings of a race program for a failing schedule, per policy',
@@ -78,18 +89,21 @@ export const exploreCommand: CommandSpec = {
     const results = policies.map((policy) => {
       const program = race.make(variant.spec, policy);
       const r = strategy === 'dfs' ? mm.exploreDfs(program, { bound, onProgress }) : strategy === 'random' ? mm.exploreRandom(program, { seed, runs, onProgress }) : mm.explorePct(program, { seed, runs, onProgress });
-      return { policy, result: r, expected: race.failsUnder.includes(policy) ? 'fails' : 'clean' };
+      // the readable trace of the minimal failing schedule: what each thread did, and the state at the failing step
+      const trace = r.failure ? mm.replay(race.make(variant.spec, policy), r.failure.schedule) : undefined;
+      return { policy, result: r, trace, expected: race.failsUnder.includes(policy) ? 'fails' : 'clean' };
     });
     const replayLine = (policy: string, schedule: string) => `mmsim replay ${race.name} ${schedule} --policy ${policy} --arch ${variant.id} --kernel ${variant.era}`;
     if (ctx.json) {
-      ctx.io.out(`${jsonDocument({ command: 'explore', race: race.name, variant: variant.key, strategy, results: results.map((x) => ({ policy: x.policy, ...x.result, ...(x.result.failure ? { replay: replayLine(x.policy, x.result.failure.schedule) } : {}) })) })}\n`);
+      ctx.io.out(`${jsonDocument({ command: 'explore', race: race.name, variant: variant.key, strategy, results: results.map((x) => ({ policy: x.policy, ...x.result, ...(x.result.failure ? { replay: replayLine(x.policy, x.result.failure.schedule), trace: x.trace } : {}) })) })}\n`);
     } else {
       const { c } = ctx;
       const lines = [c.bold(`== ${race.name}: ${race.summary}`), `   from ${race.thread}; on ${variant.key}; ${strategy}${strategy === 'dfs' ? `, preemption bound ${bound}` : `, seed ${seed}, ${runs} runs`}`, ''];
-      for (const { policy, result: r } of results) {
+      for (const { policy, result: r, trace } of results) {
         const stats = `${r.schedules} schedules, ${r.states} steps${r.distinctStates !== undefined ? `, ${r.distinctStates} distinct states` : ''}, ${r.elapsedMs.toFixed(1)} ms`;
         if (r.failure) {
           lines.push(`${c.red('✗')} ${c.bold(policy)}: ${r.failure.message}`, `    schedule ${r.failure.schedule} (${r.failure.steps} steps, ${r.failure.preemptions} preemptions); ${stats}`, `    ${replayLine(policy, r.failure.schedule)}`);
+          if (trace) lines.push('', ...[...traceLines(ctx, trace), ...stateLines(ctx, trace)].map((l) => (l === '' ? '' : `    ${l}`)), '');
         } else {
           lines.push(`${c.green('✓')} ${c.bold(policy)}: no failing schedule${r.exhaustive ? ' (exhaustive within the bound)' : ''}; ${stats}`);
         }
@@ -128,9 +142,9 @@ export const replayCommand: CommandSpec = {
     } else {
       const { c } = ctx;
       const lines = [c.bold(`== ${race.name} under ${policy} on ${variant.key}: schedule ${schedule}`), ''];
-      for (const s of r.steps) lines.push(`${String(s.step).padStart(3)}  T${s.thread}${s.preemption ? c.yellow(' (preempts)') : ''}  ${s.action === 'step' ? '' : c.dim(`[${s.action}] `)}${s.where}`);
+      lines.push(...traceLines(ctx, r));
       lines.push('', r.failure ? c.red(`✗ ${r.failure}`) : r.finished ? c.green('✓ every thread finished; every check held') : 'the schedule ended before every thread finished; every check held so far');
-      if (r.state !== undefined) lines.push('', c.bold(r.failure ? 'state at the failing step:' : 'state after the last step:'), ...r.state.split('\n').map((l) => `  ${l}`));
+      lines.push(...stateLines(ctx, r));
       ctx.print(lines);
     }
     return r.failure ? EXIT_FAILED : EXIT_OK;
