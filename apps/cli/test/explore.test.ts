@@ -69,6 +69,18 @@ describe('mmsim explore', () => {
     expect(r.stderr).toBe(`mmsim explore: ${file}:2:29: 'sometimes' is not a fault policy (truncate_count, page-lock)\n`);
   });
 
+  test('a scenario whose thread names a region nobody mapped: bad input (one line, exit 2), not a failing schedule', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-race-'));
+    const file = join(dir, 'noregion.mmo');
+    writeFileSync(file, 'scenario noregion x\npolicy fault truncate_count page-lock\nfile F ext4 2 F\nmmap M 2 r-- shared file=F pgoff=0 slot=0\nthread a\nread M 0\nthread b\nread Q 1\n');
+    for (const args of [['explore', file], ['replay', file, '1']]) {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toBe(`mmsim ${args[0]}: ${file}:8:6: no region 'Q' (mmap it first)\n`);
+    }
+  });
+
   test.each([
     [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, fault-nonlinear-punch, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, vma-is-anonymous) or a race scenario file'],
     [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, fault-nonlinear-punch, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, vma-is-anonymous, or a path to a race scenario .mmo)"],

@@ -51,6 +51,16 @@ function fromFile(mm: Mm, path: string): Race {
   return race;
 }
 
+/** Run a search or replay; a scenario that is wrong in itself (a bad op, a setup step that fails) is bad input: one line, exit 2. */
+function scriptErrors<T>(mm: Mm, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof mm.ProgramError || error instanceof mm.MmoSyntaxError) throw new UsageError(error.message);
+    throw error;
+  }
+}
+
 /** A replay's steps, one line each: thread, preemption, the lock taken or dropped, what the kernel path did. */
 function traceLines(ctx: RunContext, r: ReturnType<Mm['replay']>): string[] {
   const { c } = ctx;
@@ -86,19 +96,19 @@ export const exploreCommand: CommandSpec = {
     const onProgress = ctx.json
       ? undefined
       : (p: { schedules: number; states: number; elapsedMs: number }) => ctx.io.err(`  … ${p.schedules} schedules, ${p.states} steps, ${Math.round((p.schedules * 1000) / p.elapsedMs)} schedules/s\n`);
-    const results = policies.map((policy) => {
+    const results = scriptErrors(mm, () => policies.map((policy) => {
       const program = race.make(variant.spec, policy);
       const r = strategy === 'dfs' ? mm.exploreDfs(program, { bound, onProgress }) : strategy === 'random' ? mm.exploreRandom(program, { seed, runs, onProgress }) : mm.explorePct(program, { seed, runs, onProgress });
       // the readable trace of the minimal failing schedule: what each thread did, and the state at the failing step
       const trace = r.failure ? mm.replay(race.make(variant.spec, policy), r.failure.schedule) : undefined;
       return { policy, result: r, trace, expected: race.failsUnder.includes(policy) ? 'fails' : 'clean' };
-    });
+    }));
     const replayLine = (policy: string, schedule: string) => `mmsim replay ${race.name} ${schedule} --policy ${policy} --arch ${variant.id} --kernel ${variant.era}`;
     if (ctx.json) {
       ctx.io.out(`${jsonDocument({ command: 'explore', race: race.name, variant: variant.key, strategy, results: results.map((x) => ({ policy: x.policy, ...x.result, ...(x.result.failure ? { replay: replayLine(x.policy, x.result.failure.schedule), trace: x.trace } : {}) })) })}\n`);
     } else {
       const { c } = ctx;
-      const lines = [c.bold(`== ${race.name}: ${race.summary}`), `   from ${race.thread}; on ${variant.key}; ${strategy}${strategy === 'dfs' ? `, preemption bound ${bound}` : `, seed ${seed}, ${runs} runs`}`, ''];
+      const lines = [c.bold(`== ${race.name}: ${race.summary}`), `   ${race.thread ? `from ${race.thread}; ` : ''}on ${variant.key}; ${strategy}${strategy === 'dfs' ? `, preemption bound ${bound}` : `, seed ${seed}, ${runs} runs`}`, ''];
       for (const { policy, result: r, trace } of results) {
         const stats = `${r.schedules} schedules, ${r.states} steps${r.distinctStates !== undefined ? `, ${r.distinctStates} distinct states` : ''}, ${r.elapsedMs.toFixed(1)} ms`;
         if (r.failure) {
@@ -132,7 +142,7 @@ export const replayCommand: CommandSpec = {
     const policy = policies[0]!;
     let r;
     try {
-      r = mm.replay(race.make(variant.spec, policy), schedule);
+      r = scriptErrors(mm, () => mm.replay(race.make(variant.spec, policy), schedule));
     } catch (error) {
       if (error instanceof mm.ScheduleSyntaxError) throw new UsageError(error.message);
       throw error;

@@ -5,7 +5,7 @@
  * schedule means the same thing everywhere. The step loop allocates nothing
  * (the choice log grows by doubling).
  */
-import type { Instance, Program } from './program.js';
+import { ProgramError, type Instance, type Program } from './program.js';
 import type { Failure } from './result.js';
 import { formatSchedule } from './schedule.js';
 import { ACT_DONE, isLockAct, isUnlockAct, lockOf, MAX_LOCKS, MAX_THREADS } from './thread.js';
@@ -89,6 +89,7 @@ export class Executor {
     try {
       th.step();
     } catch (e) {
+      if (e instanceof ProgramError) throw e; // the program is wrong, not the schedule
       return this.fail(e instanceof Error ? e.message : String(e));
     }
     const broken = this.instance.check();

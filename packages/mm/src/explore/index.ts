@@ -1,6 +1,7 @@
 /** The interleaving explorer: threads with stop points, DFS / random / PCT search, replay. */
 export { ACT_DONE, ACT_STEP, lockAct, unlockAct, isLockAct, isUnlockAct, lockOf, fromGenerator, MAX_LOCKS, MAX_THREADS } from './thread.js';
 export type { Thread, Stop } from './thread.js';
+export { ProgramError } from './program.js';
 export type { Program, Instance } from './program.js';
 export type { ExploreResult, Failure, Progress, SearchOptions } from './result.js';
 export { exploreDfs } from './dfs.js';

@@ -23,6 +23,16 @@ export interface Instance {
   snapshot?(): string;
 }
 
+/**
+ * A program that is wrong in itself — a script error in a scenario, a setup
+ * step that cannot run — rather than a schedule that breaks a rule: the
+ * searches and replay let it through to the caller instead of reporting it
+ * as a failing schedule.
+ */
+export class ProgramError extends Error {
+  override readonly name = 'ProgramError';
+}
+
 export interface Program {
   readonly name: string;
   instantiate(): Instance;

@@ -22,6 +22,8 @@ import { POLICY_VALUES, type Policies } from '../kernel/policies.js';
 export type Era = '2.6.21' | '6.18';
 
 export interface RaceFile {
+  /** the file it was read from (for error messages) */
+  readonly file: string;
   readonly name: string;
   readonly summary: string;
   readonly source: string;
@@ -115,6 +117,7 @@ export function parseRaceFile(text: string, file = 'race.mmo'): RaceFile {
   const threads = sections.filter((s) => s.kind === 'thread').map((s) => ({ name: s.name, ops: opsOf(s.keep) }));
   if (threads.length < 2) throw new MmoSyntaxError(file, 1, 1, `a race scenario needs at least 2 threads, ${name} has ${threads.length}`);
   return {
+    file,
     name,
     summary,
     source,

@@ -9,14 +9,14 @@
  */
 import { PteClassCode, type KernelConfig, type VariantSpec } from '@mmsim/core';
 import { checkInvariants } from '../check/invariants.js';
-import type { Instance, Program } from '../explore/program.js';
+import { ProgramError, type Instance, type Program } from '../explore/program.js';
 import { ACT_DONE, type Thread } from '../explore/thread.js';
 import { SyscallError } from '../kernel/errno.js';
 import type { Machine } from '../kernel/machine.js';
 import { PG_anon, PG_locked } from '../kernel/page-flags.js';
 import { isHugeZeroPmd, pmdFrame } from '../kernel/huge_memory.js';
 import type { KernelPath } from '../kernel/sched.js';
-import type { MmoOp } from '../script/parse.js';
+import { MmoSyntaxError, type MmoOp } from '../script/parse.js';
 import { ExpectationFailed, Runner } from '../script/run.js';
 import type { RaceFile } from './scenario-file.js';
 
@@ -53,6 +53,7 @@ class OpThread implements Thread {
       try {
         yield* this.runner.stepPath(op);
       } catch (e) {
+        if (e instanceof MmoSyntaxError) throw new ProgramError(e.message); // the script is wrong, not the schedule
         if (!(e instanceof SyscallError)) throw e; // an errno is the op's result, not a failure
       }
     }
@@ -85,8 +86,16 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
   return {
     name: `${race.name}/${policy}`,
     instantiate(): Instance {
-      const runner = new Runner({ spec, frames: options.frames ?? 64, policies: { [race.policyKind]: policy }, ...(options.config ? { config: options.config } : {}) }, `${race.name}.mmo`);
-      for (const op of race.setup) runner.step(op);
+      const runner = new Runner({ spec, frames: options.frames ?? 64, policies: { [race.policyKind]: policy }, ...(options.config ? { config: options.config } : {}) }, race.file);
+      for (const op of race.setup) {
+        try {
+          runner.step(op);
+        } catch (e) {
+          if (e instanceof MmoSyntaxError) throw new ProgramError(e.message);
+          if (e instanceof SyscallError) throw new ProgramError(`${race.file}:${op.line}: the setup op '${op.op}' failed on ${spec.id}@${spec.era}: ${e.message}`);
+          throw e;
+        }
+      }
       const m = runner.m;
       m.sched.on = true;
       const threads = race.threads.map((t) => new OpThread(m, runner, t.name, t.ops));
@@ -103,6 +112,7 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
             for (const op of race.final) runner.step(op);
           } catch (e) {
             if (e instanceof ExpectationFailed) return e.message;
+            if (e instanceof MmoSyntaxError || e instanceof SyscallError) throw new ProgramError(e instanceof MmoSyntaxError ? e.message : `a final op failed: ${e.message}`);
             throw e;
           }
           return broken();
