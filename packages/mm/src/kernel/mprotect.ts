@@ -15,7 +15,8 @@
  * it (pmd_modify; writable at once for an exclusive anon folio,
  * can_change_pmd_writable).
  */
-import { PteClassCode, hi32, lo32 } from '@mmsim/core';
+import { mapsPage, walk_pte_range } from './pagewalk.js';
+import { hi32, lo32 } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { splitRange, protFlags } from './mmap.js';
@@ -55,13 +56,8 @@ function change_pte_range(m: Machine, mm: Mm, vma: Vma): void {
   const keep = keepMask(m);
   const tryWritable = m.era === '6.18' && (vma.flags & VM_WRITE) !== 0 && (vma.flags & VM_SHARED) === 0;
   if (mm.pgtable.huge.size !== 0) change_huge_pmds(m, mm, vma, keep, tryWritable);
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) continue;
-    const hi = mm.pgtable.hi(slot);
-    const lo = mm.pgtable.lo(slot);
-    const cls = m.variant.fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+  walk_pte_range(m, mm, vma.start, vma.end, (slot, _vpn, hi, lo, cls) => {
+    if (!mapsPage(cls)) return;
     const frame = m.pteFrame(hi, lo);
     const flags = m.frames.flags[frame]!;
     m.mkPte(frame, frame === m.zeroFrame ? vma.flags & ~VM_WRITE : vma.flags);
@@ -70,7 +66,7 @@ function change_pte_range(m: Machine, mm: Mm, vma: Vma): void {
     // can_change_pte_writable(): not a uffd-wp pte (userfaultfd_pte_wp; userfaultfd.ts)
     if (tryWritable && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0 && !pteUffdWp(m, hi, lo)) m.modify('pte_mkwrite');
     mm.pgtable.set(slot, m.pteHi, m.pteLo);
-  }
+  });
 }
 
 export function do_mprotect(m: Machine, mm: Mm, start: number, pages: number, prot: { read: boolean; write: boolean; exec: boolean }): void {

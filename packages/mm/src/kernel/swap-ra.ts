@@ -28,6 +28,7 @@
  * pressure would reclaim first); 2.6.21's read-around (valid_swaphandles) is not modelled — there
  * a swap-in reads only its page.
  */
+import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from './machine.js';
 import { PG_swapbacked, PG_uptodate } from './page-flags.js';
@@ -128,19 +129,10 @@ function swap_vma_ra_win(m: Machine, mm: Mm, vma: Vma, vpn: number): { start: nu
  */
 export function swapin_readahead(m: Machine, mm: Mm, vma: Vma, vpn: number, dev: SwapDevice, slot: number): number {
   if (m.era !== '6.18') return read_swap_cache_async(m, dev, slot, false);
-  const fast = m.variant.fast;
   if (swap_use_vma_readahead(m)) {
     const w = swap_vma_ra_win(m, mm, vma, vpn);
     if (w) {
-      for (let v = w.start; v < w.end; v++) {
-        const s = mm.pgtable.walk(v, false);
-        if (s < 0) continue;
-        const hi = mm.pgtable.hi(s);
-        const lo = mm.pgtable.lo(s);
-        if (fast.classify(hi, lo) !== PteClassCode.swap) continue;
-        const d = m.swaps[fast.pte_to_swp_type(hi, lo)];
-        if (d) read_swap_cache_async(m, d, fast.pte_to_swp_offset_lo(hi, lo), v !== vpn);
-      }
+      for_each_swap_pte(m, mm, w.start, w.end, (d, s, v) => void read_swap_cache_async(m, d, s, v !== vpn));
     }
     return read_swap_cache_async(m, dev, slot, false);
   }
@@ -182,14 +174,15 @@ export function swap_update_readahead(m: Machine, vma: Vma, vpn: number, frame: 
  * into the swap cache (read_swap_cache_async; the pte stays a swap entry).
  */
 export function madvise_willneed_anon(m: Machine, mm: Mm, start: number, end: number): void {
+  for_each_swap_pte(m, mm, start, end, (d, s) => void read_swap_cache_async(m, d, s, false, true));
+}
+
+/** The swap entries of [start, end): each one's device and slot, in address order (ptes of no swap device skipped). */
+function for_each_swap_pte(m: Machine, mm: Mm, start: number, end: number, visit: (dev: SwapDevice, slot: number, vpn: number) => void): void {
   const fast = m.variant.fast;
-  for (let v = start; v < end; v++) {
-    const s = mm.pgtable.walk(v, false);
-    if (s < 0) continue;
-    const hi = mm.pgtable.hi(s);
-    const lo = mm.pgtable.lo(s);
-    if (fast.classify(hi, lo) !== PteClassCode.swap) continue;
-    const d = m.swaps[fast.pte_to_swp_type(hi, lo)];
-    if (d) read_swap_cache_async(m, d, fast.pte_to_swp_offset_lo(hi, lo), false, true);
-  }
+  walk_pte_range(m, mm, start, end, (_slot, vpn, hi, lo, cls) => {
+    if (cls !== PteClassCode.swap) return;
+    const dev = m.swaps[fast.pte_to_swp_type(hi, lo)];
+    if (dev) visit(dev, fast.pte_to_swp_offset_lo(hi, lo), vpn);
+  });
 }

@@ -51,6 +51,7 @@
  * first (the kernel keeps a wholly covered huge pmd and sets the bit in it,
  * change_huge_pmd); mremap of a registered VMA keeps the bits.
  */
+import { walk_pte_range } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode, hi32, lo32 } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
@@ -264,21 +265,12 @@ function can_change_pte_writable(m: Machine, vma: Vma, hi: number, lo: number): 
  */
 export function uffd_wp_range(m: Machine, mm: Mm, vma: Vma, start: number, end: number, enable: boolean): void {
   const pt = mm.pgtable;
-  const fast = m.variant.fast;
   const w = uffdWords(m);
   if (pt.huge.size !== 0) split_huge_pmds_in(m, mm, vma, start, end);
   const markers = enable && userfaultfd_wp_use_markers(m, vma);
   const tryWritable = !enable && wantsManualWriteUpgrade(vma);
-  for (let vpn = start; vpn < end; vpn++) {
-    // change_pmd_prepare(): a missing pte table is allocated when markers go in
-    const slot = pt.walk(vpn, markers);
-    if (slot < 0) {
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
-      continue;
-    }
-    const hi = pt.hi(slot);
-    const lo = pt.lo(slot);
-    const cls = fast.classify(hi, lo);
+  // change_pmd_prepare(): a missing pte table is allocated when markers go in
+  walk_pte_range(m, mm, start, end, (slot, _vpn, hi, lo, cls) => {
     if (cls === PteClassCode.none) {
       if (markers) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
     } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
@@ -299,7 +291,7 @@ export function uffd_wp_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
     } else if (cls === PteClassCode.swap) {
       pt.set(slot, enable ? (hi | w.swapHi) >>> 0 : (hi & ~w.swapHi) >>> 0, enable ? (lo | w.swapLo) >>> 0 : (lo & ~w.swapLo) >>> 0);
     }
-  }
+  }, markers);
 }
 
 /** close() of the userfaultfd (userfaultfd_release → userfaultfd_clear_vma on each registered VMA). */
