@@ -6,7 +6,9 @@
  */
 import { x86_64_618 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
-import { exploreDfs, MmoSyntaxError, parseRaceFile, ProgramError, raceProgram, replay } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { exploreDfs, MmoSyntaxError, parseRaceFile, ProgramError, RACE_DIR, raceProgram, replay } from '../src/index.js';
 
 const HEAD = 'scenario demo two readers\npolicy fault truncate_count page-lock\nfile F ext4 2 F\nmmap M 2 r-- shared file=F pgoff=0 slot=0\n';
 
@@ -35,6 +37,13 @@ describe('race scenario files', () => {
   test('a setup op that fails names its line, the errno and the variant', () => {
     const race = parseRaceFile('scenario demo x\npolicy fault page-lock\nmmap M 0 r-- private,anon slot=0\nthread a\nread M 0\nthread b\nread M 0\n', 'demo.mmo');
     expect(() => exploreDfs(raceProgram(race, x86_64_618, 'page-lock'))).toThrow(/^demo\.mmo:3: the setup op 'mmap' failed on x86_64@6\.18: EINVAL: /);
+  });
+
+  test('raceProgram sizes a `needs thp` scenario\'s machine itself: the THP race runs from its file alone', () => {
+    const file = join(RACE_DIR, 'thp-split-zap.mmo');
+    const race = parseRaceFile(readFileSync(file, 'utf8'), file);
+    const r = exploreDfs(raceProgram(race, x86_64_618, 'no-TTU_SYNC'), { bound: race.bound });
+    expect(r.failure?.message).toMatch(/^VM_BUG_ON_FOLIO\(folio_mapped\(folio\)\)/);
   });
 
   test('an errno inside a thread is that op\'s result: the threads go on', () => {

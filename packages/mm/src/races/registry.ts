@@ -65,13 +65,9 @@ export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$
       // anon-exclusive (PageAnonExclusive) is 5.19+: not a 2.6.21 rule
       return r.policies.filter((p) => spec.era === '6.18' || p !== 'anon-exclusive');
     },
-    // a THP scenario's machine needs room for whole THPs (HPAGE_PMD_NR up to 1024 aligned frames)
-    make: (spec, policy) => raceProgram(race(), spec, policy, race().needs.includes('thp') ? { frames: THP_RACE_FRAMES } : {}),
+    make: (spec, policy) => raceProgram(race(), spec, policy),
   };
 }
-
-/** Physical frames of a `needs thp` scenario's machine. */
-const THP_RACE_FRAMES = 4096;
 
 export const RACES: readonly RaceScenario[] = [
   fromFile('fault-invalidate'),

@@ -77,7 +77,7 @@ class OpThread implements Thread {
 
 export interface RaceProgramOptions {
   readonly config?: KernelConfig;
-  /** physical frames of the machine (default 64: enough for every shipped scenario) */
+  /** physical frames of the machine (default: 64, or 4096 for a `needs thp` scenario — room for a whole THP of every size) */
   readonly frames?: number;
 }
 
@@ -86,7 +86,7 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
   return {
     name: `${race.name}/${policy}`,
     instantiate(): Instance {
-      const runner = new Runner({ spec, frames: options.frames ?? 64, policies: { [race.policyKind]: policy }, ...(options.config ? { config: options.config } : {}) }, race.file);
+      const runner = new Runner({ spec, frames: options.frames ?? (race.needs.includes('thp') ? 4096 : 64), policies: { [race.policyKind]: policy }, ...(options.config ? { config: options.config } : {}) }, race.file);
       for (const op of race.setup) {
         try {
           runner.step(op);
