@@ -581,7 +581,7 @@ describe('random sequences of guard, uffd-wp, mlock, fork, reclaim keep the inva
     test(`${spec.id}@${spec.era}`, { timeout: 120_000 }, () => {
       fc.assert(
         fc.property(fc.array(op, { minLength: 3, maxLength: 40 }), (ops) => run(spec, ops)),
-        { numRuns: spec === x86_64_618 ? 400 : 150, examples: EXAMPLES },
+        { numRuns: Number(process.env['MMSIM_GUARD_RUNS'] ?? (spec === x86_64_618 ? 400 : 150)), examples: EXAMPLES },
       );
     });
   }
