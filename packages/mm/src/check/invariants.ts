@@ -23,6 +23,7 @@ import { migration_entry_pfn } from '../kernel/migrate.js';
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, thpState } from '../kernel/huge_memory.js';
 import { zappingOf } from '../kernel/memory.js';
 import { ksmViolations } from '../kernel/ksm.js';
+import { mapsPage } from '../kernel/pagewalk.js';
 
 export interface Violation {
   readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte' | 'migration-entry' | 'ksm';
@@ -89,7 +90,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
           }
           continue;
         }
-        if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+        if (!mapsPage(cls)) continue;
         const frame = m.pteFrame(hi, lo);
         if (frame < 0 || frame >= f.highWater || f.isFree(frame)) {
           out.push({ rule: 'freed-frame', pid: p.pid, frame, message: `pid ${p.pid}: a pte maps pfn ${frame + f.pfnBase}, which is free` });

@@ -23,6 +23,7 @@ import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { PG_zero } from './page-flags.js';
+import { huge_pmd_modify } from './huge_memory.js';
 
 export const CLEAR_REFS_ALL = 1;
 export const CLEAR_REFS_ANON = 2;
@@ -44,12 +45,7 @@ export function clear_refs_write(m: Machine, mm: Mm, text: string): number {
     if ((type === CLEAR_REFS_ANON && file) || (type === CLEAR_REFS_MAPPED && !file)) continue;
     for (const h of pt.huge.values()) {
       // pmdp_test_and_clear_young on a huge pmd inside the VMA
-      if (h.vpn < vma.start || h.vpn >= vma.end) continue;
-      m.pteHi = h.hi;
-      m.pteLo = h.lo;
-      m.modify('pte_mkold');
-      h.hi = m.pteHi;
-      h.lo = m.pteLo;
+      if (h.vpn >= vma.start && h.vpn < vma.end) huge_pmd_modify(m, h, 'pte_mkold');
     }
     walk_pte_range(m, mm, vma.start, vma.end, (slot, _vpn, hi, lo, cls) => {
       if (cls !== PteClassCode.present) return;

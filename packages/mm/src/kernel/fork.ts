@@ -24,6 +24,7 @@ import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type 
 import { VM_LOCKED, VM_MAYBE_GUARD } from './vma.js';
 import { dup_userfaultfd, uffdWords } from './userfaultfd.js';
 import { markerBits, markerPteWords } from './pte-marker.js';
+import { mapsPage } from './pagewalk.js';
 
 function is_cow_mapping(flags: number): boolean {
   return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
@@ -87,7 +88,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
       const marker = markerBits(m, hi, lo) & (PTE_MARKER.GUARD | PTE_MARKER.POISONED);
       if (marker === 0) continue;
       [hi, lo] = markerPteWords(m, marker);
-    } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+    } else if (mapsPage(cls)) {
       const frame = m.pteFrame(hi, lo);
       if (pinned && cow && (f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0 && maybe_dma_pinned(m, frame)) {
         // copy_present_page(): a maybe-pinned exclusive page stays the parent's; the child gets a copy now

@@ -369,13 +369,7 @@ function mappingsIn(m: Machine, mm: Mm, head: number): number {
     for (const h of mm.pgtable.huge.values()) if (h.vpn === first && pmdFrame(m, h.hi, h.lo) === head) n++;
     for (let i = 0; i < st.nr; i++) {
       const vpn = first + i;
-      if (vpn < vma.start || vpn >= vma.end) continue;
-      const slot = mm.pgtable.walk(vpn, false);
-      if (slot < 0) continue;
-      const hi = mm.pgtable.hi(slot);
-      const lo = mm.pgtable.lo(slot);
-      const cls = m.variant.fast.classify(hi, lo);
-      if ((cls === PteClassCode.present || cls === PteClassCode.protnone) && m.pteFrame(hi, lo) === head + i) n++;
+      if (vpn >= vma.start && vpn < vma.end && present_frame(m, mm, vpn) === head + i) n++;
     }
   }
   return n;
@@ -417,11 +411,7 @@ export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, p
   if (reuse) {
     for (let i = 0; i < st.nr; i++) f.flags[head + i]! |= PG_anon_exclusive;
     if (unshare) return VM_FAULT_OK; // folio_move_anon_rmap + SetPageAnonExclusive; the pmd stays read-only
-    m.pteHi = h.hi;
-    m.pteLo = h.lo;
-    m.mkWriteDirtyYoung();
-    h.hi = m.pteHi;
-    h.lo = m.pteLo;
+    huge_pmd_mkwrite(m, h);
     return VM_FAULT_OK;
   }
   __split_huge_pmd(m, mm, vma, ps);
@@ -451,10 +441,28 @@ export function huge_pmd_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, write:
 
 /** pmd_mkyoung, and pmd_mkdirty when writing, on a huge pmd in place (huge_pmd_set_accessed, GUP's touch_pmd). */
 export function huge_pmd_mkyoung(m: Machine, h: HugePmd, write: boolean): void {
+  huge_pmd_modify(m, h, 'pte_mkyoung');
+  if (write) huge_pmd_modify(m, h, 'pte_mkdirty');
+}
+
+/**
+ * One pte_* modifier applied to a huge pmd in place, through the machine's
+ * pte registers: a huge pmd keeps its flags where a pte does on every THP
+ * variant here (pmd_mkold, pmd_wrprotect … are the pte helpers on the pmd).
+ */
+export function huge_pmd_modify(m: Machine, h: HugePmd, op: string): void {
   m.pteHi = h.hi;
   m.pteLo = h.lo;
-  m.modify('pte_mkyoung');
-  if (write) m.modify('pte_mkdirty');
+  m.modify(op);
+  h.hi = m.pteHi;
+  h.lo = m.pteLo;
+}
+
+/** pmd_mkwrite(pmd_mkdirty(pmd_mkyoung(pmd))) in place: a write fault's reuse of the folio, or the MMU setting the dirty bit. */
+function huge_pmd_mkwrite(m: Machine, h: HugePmd): void {
+  m.pteHi = h.hi;
+  m.pteLo = h.lo;
+  m.mkWriteDirtyYoung();
   h.hi = m.pteHi;
   h.lo = m.pteLo;
 }
@@ -474,13 +482,7 @@ export function huge_pmd_access(m: Machine, mm: Mm, vpn: number, write: boolean,
   const frame = pmdFrame(m, h.hi, h.lo) + (vpn - h.vpn);
   if (write) {
     m.frames.tag[frame] = tag;
-    if (!m.isPteDirty(h.hi, h.lo)) {
-      m.pteHi = h.hi;
-      m.pteLo = h.lo;
-      m.mkWriteDirtyYoung();
-      h.hi = m.pteHi;
-      h.lo = m.pteLo;
-    }
+    if (!m.isPteDirty(h.hi, h.lo)) huge_pmd_mkwrite(m, h);
   }
   return frame;
 }
@@ -691,12 +693,8 @@ export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number
   st.entire.set(head, (st.entire.get(head) ?? 0) + 1);
   folio_get(m, head);
   for (let i = 0; i < st.nr; i++) f.flags[head + i]! &= ~PG_anon_exclusive;
-  m.pteHi = h.hi;
-  m.pteLo = h.lo;
-  m.modify('pte_wrprotect');
-  h.hi = m.pteHi;
-  h.lo = m.pteLo;
-  m.modify('pte_mkold');
+  huge_pmd_modify(m, h, 'pte_wrprotect');
+  m.modify('pte_mkold'); // the registers still hold the parent's write-protected pmd: the child's copy is that, old
   dst.pgtable.setHuge(dps, h.vpn, m.pteHi, m.pteLo);
   return true;
 }
@@ -820,7 +818,7 @@ function* walk_and_migrate(m: Machine, mm: Mm, vma: Vma, head: number, from: num
     const hi = pt.hi(slot);
     const lo = pt.lo(slot);
     const cls = fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    if (!mapsPage(cls)) continue;
     const frame = m.pteFrame(hi, lo);
     if (frame < head || frame >= head + st.nr) continue;
     migrate_pte(m, mm, vma, slot, frame, out);

@@ -69,6 +69,7 @@ import {
   vma_is_anonymous,
   type ThpState,
 } from './huge_memory.js';
+import { mapsPage } from './pagewalk.js';
 
 /** enum scan_result (mm/khugepaged.c), the ones MADV_COLLAPSE of anon memory can end with */
 export type ScanResult =
@@ -141,10 +142,6 @@ function ptesOf(m: Machine, mm: Mm, haddr: number, nr: number): PteView[] {
   return out;
 }
 
-function isPresent(cls: number): boolean {
-  return cls === PteClassCode.present || cls === PteClassCode.protnone;
-}
-
 /** userfaultfd_armed(): a none pte may not be filled in behind userfaultfd's back */
 function userfaultfd_armed(vma: Vma): boolean {
   return (vma.flags & VM_UFFD_WP) !== 0;
@@ -183,7 +180,7 @@ export function hpage_collapse_scan_pmd(m: Machine, mm: Mm, vma: Vma, haddr: num
   let unmapped = 0;
   let writable = false;
   for (const p of ptesOf(m, mm, haddr, st.nr)) {
-    if (p.cls !== PteClassCode.none && !isPresent(p.cls)) {
+    if (p.cls !== PteClassCode.none && !mapsPage(p.cls)) {
       // is_swap_pte(): swap and migration entries, pte markers
       unmapped++;
       if (p.cls === PteClassCode.swap && pteSwpUffdWp(m, p.hi, p.lo)) return 'SCAN_PTE_UFFD_WP';
@@ -220,7 +217,7 @@ function collapse_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, ps: num
       const slot = pt.walk(haddr + i, false);
       if (slot < 0) continue;
       const cls = m.variant.fast.classify(pt.hi(slot), pt.lo(slot));
-      if (cls === PteClassCode.none || isPresent(cls)) continue;
+      if (cls === PteClassCode.none || mapsPage(cls)) continue;
       // a migration entry or marker: do_swap_page fails on it (VM_FAULT_ERROR → SCAN_FAIL)
       if (cls !== PteClassCode.swap || do_swap_page(m, mm, vma, haddr + i, slot, false) === VM_FAULT_SIGBUS) return fail('SCAN_FAIL');
     }
@@ -228,12 +225,12 @@ function collapse_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, ps: num
   // pmdp_collapse_flush(), then __collapse_huge_page_isolate() on the detached table
   const ptes = ptesOf(m, mm, haddr, st.nr);
   for (const p of ptes) {
-    const none = p.cls === PteClassCode.none || (isPresent(p.cls) && m.pteFrame(p.hi, p.lo) === m.zeroFrame);
+    const none = p.cls === PteClassCode.none || (mapsPage(p.cls) && m.pteFrame(p.hi, p.lo) === m.zeroFrame);
     if (none) {
       if (userfaultfd_armed(vma)) return fail('SCAN_EXCEED_NONE_PTE');
       continue;
     }
-    if (!isPresent(p.cls)) return fail('SCAN_PTE_NON_PRESENT');
+    if (!mapsPage(p.cls)) return fail('SCAN_PTE_NON_PRESENT');
     const bad = checkPage(m, st, p);
     if (bad) return fail(bad === 'SCAN_PAGE_ANON' ? 'SCAN_PAGE_NULL' : bad);
   }

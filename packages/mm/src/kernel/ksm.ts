@@ -54,8 +54,7 @@
  * KSM pages (rmap_walk_ksm): MADV_PAGEOUT and memory pressure leave them,
  * a migration of one fails (its ptes are not found through an anon_vma).
  */
-import { present_frame } from './pagewalk.js';
-import { PteClassCode } from '@mmsim/core';
+import { mapsPage, present_frame } from './pagewalk.js';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { do_wp_page } from './memory.js';
@@ -382,7 +381,7 @@ function pteOfPageInVma(m: Machine, mm: Mm, vma: Vma, frame: number): number {
   const hi = mm.pgtable.hi(slot);
   const lo = mm.pgtable.lo(slot);
   const cls = m.variant.fast.classify(hi, lo);
-  if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) return -1;
+  if (!mapsPage(cls)) return -1;
   return m.pteFrame(hi, lo) === frame ? slot : -1;
 }
 
@@ -481,7 +480,7 @@ function break_ksm(m: Machine, mm: Mm, vma: Vma, vpn: number): void {
     const hi = pt.hi(slot);
     const lo = pt.lo(slot);
     const cls = m.variant.fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) return;
+    if (!mapsPage(cls)) return;
     const frame = m.pteFrame(hi, lo);
     if (!PageKsm(m, frame) || (m.frames.flags[frame]! & PG_large) !== 0) return;
     do_wp_page(m, mm, vma, vpn, slot, true); // handle_mm_fault(FAULT_FLAG_UNSHARE | FAULT_FLAG_REMOTE)

@@ -43,6 +43,7 @@ import {
   wp_can_reuse_large_anon_folio,
   zap_huge_pmds,
 } from './huge_memory.js';
+import { mapsPage } from './pagewalk.js';
 
 export const FAULT_FLAG_WRITE = 1;
 
@@ -458,7 +459,7 @@ function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean,
       if (dev) free_swap_and_cache(m, dev, fast.pte_to_swp_offset_lo(hi, lo));
       pt.set(slot, 0, 0);
       if (markers === ZAP_INSTALL_UFFD_WP && pteSwpUffdWp(m, hi, lo)) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
-    } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+    } else if (mapsPage(cls)) {
       const frame = m.pteFrame(hi, lo);
       // the pte's dirty bit moves to the file page before the pte goes (set_page_dirty)
       if ((m.frames.flags[frame]! & PG_anon) === 0 && m.isPteDirty(hi, lo) && frame !== m.zeroFrame) m.frames.flags[frame]! |= PG_dirty;

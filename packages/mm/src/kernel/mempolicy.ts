@@ -93,6 +93,7 @@ import { splitRange } from './mmap.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import type { KernelPath } from './sched.js';
 import type { Vma } from './vma.js';
+import { mapsPage } from './pagewalk.js';
 
 // ---------------------------------------------------------------- constants
 
@@ -390,7 +391,7 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
     const hi = pt.hi(slot);
     const lo = pt.lo(slot);
     const cls = fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) {
+    if (!mapsPage(cls)) {
       if (cls === PteClassCode.migration) q.nrFailed++;
       vpn++;
       continue;
@@ -408,7 +409,7 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
         const s = pt.walk(vpn + nr, false);
         if (s < 0) break;
         const c = fast.classify(pt.hi(s), pt.lo(s));
-        if ((c !== PteClassCode.present && c !== PteClassCode.protnone) || m.pteFrame(pt.hi(s), pt.lo(s)) !== frame + nr || folioHead(m, frame + nr) !== folioHead(m, frame)) break;
+        if (!mapsPage(c) || m.pteFrame(pt.hi(s), pt.lo(s)) !== frame + nr || folioHead(m, frame + nr) !== folioHead(m, frame)) break;
         nr++;
       }
     }
@@ -478,7 +479,7 @@ function* check_range(m: Machine, mm: Mm, start: number, end: number, rules: Que
         const hi = mm.pgtable.hi(slot);
         const lo = mm.pgtable.lo(slot);
         const cls = m.variant.fast.classify(hi, lo);
-        if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+        if (!mapsPage(cls)) continue;
         const frame = m.pteFrame(hi, lo);
         if (isZeroPage(m, frame)) continue; // PageReserved
         if (!wanted(m, frame, rules)) continue;

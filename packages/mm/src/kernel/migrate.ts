@@ -69,6 +69,7 @@ import { i_mmap } from './truncate.js';
 import { mkSwapPte } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
 import { wantsWritenotify } from './fault-file.js';
+import { mapsPage } from './pagewalk.js';
 
 /** the migration's verdicts (unmap_and_move's rc) */
 export const MIGRATE_OK = 0;
@@ -273,8 +274,7 @@ function ptePresentFor(m: Machine, mm: Mm, slot: number, frame: number): boolean
   if (slot < 0) return false;
   const hi = mm.pgtable.hi(slot);
   const lo = mm.pgtable.lo(slot);
-  const cls = m.variant.fast.classify(hi, lo);
-  return (cls === PteClassCode.present || cls === PteClassCode.protnone) && m.pteFrame(hi, lo) === frame;
+  return mapsPage(m.variant.fast.classify(hi, lo)) && m.pteFrame(hi, lo) === frame;
 }
 
 /**

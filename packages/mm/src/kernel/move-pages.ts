@@ -52,7 +52,7 @@ import { isolate_lru_page, isZeroPage, migrate_pages, MIGRATE_OK } from './migra
 import { MAX_NUMNODES, mappedShared, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from './mempolicy.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import type { KernelPath } from './sched.js';
-import { PteClassCode } from '@mmsim/core';
+import { mapsPage } from './pagewalk.js';
 
 export const EFAULT = 14;
 export const ENOENT = 2;
@@ -113,7 +113,7 @@ function lookup(m: Machine, mm: Mm, vpn: number): Found | null {
   const hi = pt.hi(slot);
   const lo = pt.lo(slot);
   const cls = m.variant.fast.classify(hi, lo);
-  if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) return null;
+  if (!mapsPage(cls)) return null;
   const frame = m.pteFrame(hi, lo);
   if (isZeroPage(m, frame)) return { frame, zero: true };
   return { frame: isLargeFrame(m, frame) ? folioHead(m, frame) : frame, zero: false };

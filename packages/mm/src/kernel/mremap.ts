@@ -57,6 +57,7 @@ import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_plac
 import { runPath, type KernelPath } from './sched.js';
 import type { Vma } from './vma.js';
 import { ksm_unmerge_for_move } from './ksm.js';
+import { mapsPage } from './pagewalk.js';
 
 export interface MremapRequest {
   readonly start: number;
@@ -215,7 +216,7 @@ function pgoffRunsOn(a: Vma, b: Vma): boolean {
 function move_soft_dirty(m: Machine, hi: number, lo: number, cls: number): void {
   m.pteHi = hi;
   m.pteLo = lo;
-  if (cls === PteClassCode.present || cls === PteClassCode.protnone) m.modify('pte_mksoft_dirty');
+  if (mapsPage(cls)) m.modify('pte_mksoft_dirty');
   else if (cls === PteClassCode.swap || cls === PteClassCode.migration) {
     const bit = m.era === '6.18' ? m.variant.spec.swap.flags?.softDirty : undefined;
     if (bit === undefined || m.variant.modifierWords['pte_mksoft_dirty'] === undefined) return;

@@ -10,7 +10,6 @@
  * the offset is not the linear one (try_to_unmap_cluster), so a later fault
  * finds the page again through pte_to_pgoff.
  */
-import { PteClassCode } from '@mmsim/core';
 import { delete_from_page_cache, shmem_writeout, type Inode } from './filemap.js';
 import type { Machine } from './machine.js';
 import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags.js';
@@ -20,6 +19,7 @@ import { delete_from_swap_cache, get_swap_page, slotOffset, slotType } from './s
 import { i_mmap } from './truncate.js';
 import { reclaim_anon_page } from './vmscan.js';
 import { VM_NONLINEAR } from './vma.js';
+import { mapsPage } from './pagewalk.js';
 
 /** try_to_unmap() of a page-cache page from every VMA of its file. */
 export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
@@ -36,7 +36,7 @@ export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void
       const hi = mm.pgtable.hi(slot);
       const lo = mm.pgtable.lo(slot);
       const cls = fast.classify(hi, lo);
-      if ((cls !== PteClassCode.present && cls !== PteClassCode.protnone) || m.pteFrame(hi, lo) !== frame) continue;
+      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       page_remove_rmap(m, frame);
       if (nonlinear && index !== vma.pgoff + (vpn - vma.start)) {

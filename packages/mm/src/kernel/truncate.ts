@@ -22,6 +22,7 @@ import { pteUffdWp } from './userfaultfd.js';
 import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import { runPath, type KernelPath } from './sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
+import { mapsPage } from './pagewalk.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -77,7 +78,7 @@ function unmap_linear(m: Machine, mm: Mm, vma: Vma, first: number, count: number
       mm.pgtable.set(slot, 0, 0);
       continue;
     }
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    if (!mapsPage(cls)) continue;
     const frame = m.pteFrame(phi, plo);
     if (!evenCows && (m.frames.flags[frame]! & PG_anon) !== 0) continue;
     // zap_pte_range: the dirty bit goes to the page before the pte does
@@ -105,7 +106,7 @@ function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: num
     const hi = mm.pgtable.hi(slot);
     const lo = mm.pgtable.lo(slot);
     const cls = fast.classify(hi, lo);
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    if (!mapsPage(cls)) continue;
     const frame = m.pteFrame(hi, lo);
     const f = m.frames;
     if ((f.flags[frame]! & PG_anon) !== 0) {

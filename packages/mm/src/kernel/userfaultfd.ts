@@ -51,7 +51,7 @@
  * first (the kernel keeps a wholly covered huge pmd and sets the bit in it,
  * change_huge_pmd); mremap of a registered VMA keeps the bits.
  */
-import { walk_pte_range } from './pagewalk.js';
+import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode, hi32, lo32 } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
@@ -206,11 +206,16 @@ function liveCtx(ctx: UffdCtx): void {
   if (ctx.features < 0) throw new SyscallError('EINVAL', 'UFFDIO_API has not been done on this userfaultfd');
 }
 
+/** validate_range() (fs/userfaultfd.c), shared by every range ioctl: an empty range is EINVAL. */
+function validate_range(ioctl: string, pages: number): void {
+  if (pages <= 0) throw new SyscallError('EINVAL', `${ioctl}: empty range (validate_range)`);
+}
+
 /** UFFDIO_REGISTER with UFFDIO_REGISTER_MODE_WP (fs/userfaultfd.c userfaultfd_register). */
 export function userfaultfd_register_wp(m: Machine, ctx: UffdCtx, start: number, pages: number): void {
   liveCtx(ctx);
   if (!hasUffdWp(m)) throw new SyscallError('EINVAL', 'UFFDIO_REGISTER_MODE_WP needs CONFIG_HAVE_ARCH_USERFAULTFD_WP');
-  if (pages <= 0) throw new SyscallError('EINVAL', 'UFFDIO_REGISTER: empty range (validate_range)');
+  validate_range('UFFDIO_REGISTER', pages);
   const mm = ctx.mm;
   const end = start + pages;
   const vmas = mm.vmas.overlapping(start, end);
@@ -231,7 +236,7 @@ export function userfaultfd_register_wp(m: Machine, ctx: UffdCtx, start: number,
 /** UFFDIO_WRITEPROTECT (mm/userfaultfd.c mwriteprotect_range). */
 export function mwriteprotect_range(m: Machine, ctx: UffdCtx, start: number, pages: number, enable: boolean): void {
   liveCtx(ctx);
-  if (pages <= 0) throw new SyscallError('EINVAL', 'UFFDIO_WRITEPROTECT: empty range (validate_range)');
+  validate_range('UFFDIO_WRITEPROTECT', pages);
   const mm = ctx.mm;
   const end = start + pages;
   const vmas = mm.vmas.overlapping(start, end);
@@ -273,7 +278,7 @@ export function uffd_wp_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
   walk_pte_range(m, mm, start, end, (slot, _vpn, hi, lo, cls) => {
     if (cls === PteClassCode.none) {
       if (markers) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
-    } else if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+    } else if (mapsPage(cls)) {
       // pte_modify(oldpte, vm_page_prot): the VMA's prot is read-only here (private: PAGE_COPY; shared: write-notified)
       m.pteHi = hi;
       m.pteLo = lo;

@@ -12,7 +12,6 @@
  * else it is split first; MADV_PAGEOUT's choices among large folios —
  * whole, split or left alone — are pageout_large_folios.
  */
-import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from './machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
@@ -35,6 +34,7 @@ import {
   thpState,
 } from './huge_memory.js';
 import type { Vma } from './vma.js';
+import { mapsPage, present_frame } from './pagewalk.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {
@@ -73,7 +73,7 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
       const hi = p.mm.pgtable.hi(slotPte);
       const lo = p.mm.pgtable.lo(slotPte);
       const cls = m.variant.fast.classify(hi, lo);
-      if ((cls !== PteClassCode.present && cls !== PteClassCode.protnone) || m.pteFrame(hi, lo) !== frame) continue;
+      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       const softDirty = softDirtyBit !== undefined && bitSet(hi, lo, softDirtyBit);
       mkSwapPte(m, dev.type, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0, softDirty);
@@ -170,7 +170,7 @@ export function reclaim_large_folio(m: Machine, head: number): boolean {
       const hi = pt.hi(slotPte);
       const lo = pt.lo(slotPte);
       const cls = m.variant.fast.classify(hi, lo);
-      if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+      if (!mapsPage(cls)) continue;
       const frame = m.pteFrame(hi, lo);
       if (frame < head || frame >= head + st.nr) continue;
       const softDirty = softDirtyBit !== undefined && bitSet(hi, lo, softDirtyBit);
@@ -234,13 +234,7 @@ export function pageout_large_folios(m: Machine, mm: Mm, vma: Vma, start: number
     let batch = 0;
     for (let i = 0; i < st.nr; i++) {
       const v = first + i;
-      if (v < start || v >= end) break;
-      const s = mm.pgtable.walk(v, false);
-      if (s < 0) break;
-      const hi = mm.pgtable.hi(s);
-      const lo = mm.pgtable.lo(s);
-      const cls = m.variant.fast.classify(hi, lo);
-      if ((cls !== PteClassCode.present && cls !== PteClassCode.protnone) || m.pteFrame(hi, lo) !== head + i) break;
+      if (v < start || v >= end || present_frame(m, mm, v) !== head + i) break;
       batch++;
     }
     if (batch === st.nr) {
@@ -251,13 +245,7 @@ export function pageout_large_folios(m: Machine, mm: Mm, vma: Vma, start: number
     let ours = 0;
     for (let i = 0; i < st.nr; i++) {
       const v = first + i;
-      if (v < vma.start || v >= vma.end) continue;
-      const s = mm.pgtable.walk(v, false);
-      if (s < 0) continue;
-      const hi = mm.pgtable.hi(s);
-      const lo = mm.pgtable.lo(s);
-      const cls = m.variant.fast.classify(hi, lo);
-      if ((cls === PteClassCode.present || cls === PteClassCode.protnone) && m.pteFrame(hi, lo) === head + i) ours++;
+      if (v >= vma.start && v < vma.end && present_frame(m, mm, v) === head + i) ours++;
     }
     if (ours !== mapcount) continue; // folio_maybe_mapped_shared
     split_huge_page(m, head);

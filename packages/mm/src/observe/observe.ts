@@ -14,6 +14,7 @@ import type { PfnLabels } from './labels.js';
 import { pteBitsObs } from './pte-bits.js';
 import { pageMlocked, pageUnevictable } from '../kernel/mlock.js';
 import { PageKsm } from '../kernel/ksm.js';
+import { mapsPage } from '../kernel/pagewalk.js';
 
 export interface Region {
   readonly name: string;
@@ -127,7 +128,7 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
     const hi = slot < 0 ? 0 : pt.hi(slot);
     const lo = slot < 0 ? 0 : pt.lo(slot);
     const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
-    if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+    if (mapsPage(cls)) {
       const frame = m.pteFrame(hi, lo);
       const flags = m.frames.flags[frame]!;
       const zero = (flags & PG_zero) !== 0;

@@ -27,12 +27,13 @@ import type { Machine, Process } from '../kernel/machine.js';
 import { markerBits } from '../kernel/pte-marker.js';
 import { pteSwpUffdWp, pteUffdWp, uffdWpAllowed } from '../kernel/userfaultfd.js';
 import type { PageObs } from './observe.js';
+import { mapsPage } from '../kernel/pagewalk.js';
 
 export function pteBitsObs(m: Machine, proc: Process, vpn: number, hi: number, lo: number, cls: number, page: PageObs, summary: Record<string, number>): void {
   if (m.era !== '6.18') return;
   const vma = proc.mm.vmas.lookup(vpn);
   const wpAllowed = vma !== undefined && uffdWpAllowed(m, vma);
-  if (cls === PteClassCode.present || cls === PteClassCode.protnone) {
+  if (mapsPage(cls)) {
     if (pteUffdWp(m, hi, lo)) {
       page.pm.push('uffd_wp');
       page.scan.push('not_written');

@@ -30,6 +30,7 @@ import {
 import { VM_MERGEABLE } from '../kernel/vma.js';
 import { VM_LOCKED, VM_MAYBE_GUARD, VM_UFFD_WP } from '../kernel/vma.js';
 import { PageKsm } from '../kernel/ksm.js';
+import { mapsPage } from '../kernel/pagewalk.js';
 
 const PSS_SHIFT = 12;
 
@@ -116,7 +117,7 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
       swapPss += Math.floor((page * 2 ** PSS_SHIFT) / users);
       continue;
     }
-    if (cls !== PteClassCode.present && cls !== PteClassCode.protnone) continue;
+    if (!mapsPage(cls)) continue;
     const frame = m.pteFrame(hi, lo);
     const flags = f.flags[frame]!;
     if (flags & PG_zero && m.era === '6.18') continue;

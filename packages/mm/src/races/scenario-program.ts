@@ -19,6 +19,7 @@ import type { KernelPath } from '../kernel/sched.js';
 import { MmoSyntaxError, type MmoOp } from '../script/parse.js';
 import { ExpectationFailed, Runner } from '../script/run.js';
 import type { RaceFile } from './scenario-file.js';
+import { mapsPage } from '../kernel/pagewalk.js';
 
 const CLASS_NAMES = Object.fromEntries(Object.entries(PteClassCode).map(([k, v]) => [v, k])) as Record<number, string>;
 
@@ -174,7 +175,7 @@ export function describeState(runner: Runner): string {
         }
         flushNone(i);
         const what = CLASS_NAMES[cls] ?? String(cls);
-        out.push(`${proc} ${r.name}[${i}] pte 0x${words(hi, lo)}: ${what}${cls === PteClassCode.present || cls === PteClassCode.protnone ? ` ${page(m.pteFrame(hi, lo))}` : ''}`);
+        out.push(`${proc} ${r.name}[${i}] pte 0x${words(hi, lo)}: ${what}${mapsPage(cls) ? ` ${page(m.pteFrame(hi, lo))}` : ''}`);
       }
       flushNone(r.pages);
     }
