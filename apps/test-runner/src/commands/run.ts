@@ -47,6 +47,12 @@ function summary(cases: readonly TestCase[]): string {
   return parts.join(', ');
 }
 
+/** The simulator's suites a backend runs (after its conformance checks and vectors), one job each. */
+const SIM_SUITES = [
+  { name: 'scenarios', progress: 'simulator scenarios with invariant checks', cases: scenarioCases },
+  { name: 'races', progress: 'race programs under the explorer, every policy', cases: raceCases },
+] as const;
+
 export async function runAll(loadedBackends: readonly LoadedBackend[], options: RunOptions = {}): Promise<RunResult> {
   const started = Date.now();
   const backends: BackendV1[] = loadedBackends.map((b) => b.backend);
@@ -58,8 +64,8 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
 
   const conformanceCases = new Map<string, TestCase[]>();
   const vectorCases = new Map<string, TestCase[]>();
-  const scenarioCaseMap = new Map<string, TestCase[]>();
-  const raceCaseMap = new Map<string, TestCase[]>();
+  /** backend → the cases of each simulator suite, in SIM_SUITES order */
+  const simCases = new Map<string, TestCase[][]>();
   const jobs: Job[] = [];
   const notes: string[] = [];
   for (const { backend } of loadedBackends) {
@@ -103,28 +109,22 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
       notes.push(`no reference-vector files for backend ${backend.name}: only the conformance suite ran (add files with --vectors FILE)`);
     }
     if (mine.length > 0 && options.scenarios !== false) {
-      const out: TestCase[] = [];
-      scenarioCaseMap.set(backend.name, out);
-      jobs.push({
-        title: `${backend.name}: scenarios`,
-        async run(progress) {
-          progress('simulator scenarios with invariant checks');
-          await tick();
-          out.push(...(await scenarioCases(backend, { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}) })));
-          return { summary: summary(out), failed: out.some((c) => c.status === 'fail') };
-        },
-      });
-      const races: TestCase[] = [];
-      raceCaseMap.set(backend.name, races);
-      jobs.push({
-        title: `${backend.name}: races`,
-        async run(progress) {
-          progress('race programs under the explorer, every policy');
-          await tick();
-          races.push(...(await raceCases(backend, { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}) })));
-          return { summary: summary(races), failed: races.some((c) => c.status === 'fail') };
-        },
-      });
+      const filter = { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}) };
+      const outs: TestCase[][] = [];
+      simCases.set(backend.name, outs);
+      for (const suite of SIM_SUITES) {
+        const out: TestCase[] = [];
+        outs.push(out);
+        jobs.push({
+          title: `${backend.name}: ${suite.name}`,
+          async run(progress) {
+            progress(suite.progress);
+            await tick();
+            out.push(...(await suite.cases(backend, filter)));
+            return { summary: summary(out), failed: out.some((c) => c.status === 'fail') };
+          },
+        });
+      }
     }
   }
   options.onStart?.({ backends: loadedBackends, jobs: jobs.length });
@@ -132,7 +132,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
 
   const cases: TestCase[] = [];
   for (const { backend } of loadedBackends) {
-    cases.push(...(conformanceCases.get(backend.name) ?? []), ...(vectorCases.get(backend.name) ?? []), ...(scenarioCaseMap.get(backend.name) ?? []), ...(raceCaseMap.get(backend.name) ?? []));
+    cases.push(...(conformanceCases.get(backend.name) ?? []), ...(vectorCases.get(backend.name) ?? []), ...(simCases.get(backend.name) ?? []).flat());
   }
   const names = loadedBackends.map((b) => b.backend.name);
   const t = totals(cases);
