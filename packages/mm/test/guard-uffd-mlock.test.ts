@@ -37,7 +37,6 @@ import {
   runScript,
   swapon,
   sys_userfaultfd,
-  SyscallError,
   try_to_free_pages,
   UFFD_FEATURE_WP_ASYNC,
   UFFD_FEATURE_WP_UNPOPULATED,
@@ -52,6 +51,7 @@ import {
   type Recording,
   type RegionObs,
 } from '../src/index.js';
+import { errnoOf } from './helpers.js';
 
 const ALL: readonly VariantSpec[] = [...X86, ...PPC];
 const E618 = ALL.filter((s) => s.era === '6.18');
@@ -85,16 +85,6 @@ function decodedMarker(m: Machine, mm: Mm, vpn: number): number {
 function bitOf(spec: VariantSpec, name: string): bigint {
   const b = spec.bits.find((x) => x.name === name && x.when !== 'not-present');
   return 1n << BigInt(b!.bit);
-}
-
-function errno(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SyscallError) return e.errno;
-    throw e;
-  }
-  return undefined;
 }
 
 function observe(m: Machine, p: Process, start: number, pages: number, labels = new PfnLabels(m)): RegionObs {
@@ -154,8 +144,8 @@ describe('guard regions (MADV_GUARD_INSTALL / MADV_GUARD_REMOVE)', () => {
       const { m, p, ok } = machine(spec);
       do_mmap(m, p.mm, { start: BASE, pages: 2, prot: RW, shared: false });
       do_mlock(m, p.mm, BASE, 2, true);
-      expect(errno(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_INSTALL'))).toBe('EINVAL');
-      expect(errno(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_REMOVE'))).toBeUndefined();
+      expect(errnoOf(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_INSTALL'))).toBe('EINVAL');
+      expect(errnoOf(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_REMOVE'))).toBeUndefined();
       do_mlock(m, p.mm, BASE, 2, false);
       do_madvise(m, p.mm, BASE, 2, 'WIPEONFORK');
       do_madvise(m, p.mm, BASE, 1, 'GUARD_INSTALL');
@@ -181,8 +171,8 @@ describe('guard regions (MADV_GUARD_INSTALL / MADV_GUARD_REMOVE)', () => {
     test(`${spec.id}@2.6.21: no guard regions (EINVAL)`, () => {
       const { m, p } = machine(spec);
       do_mmap(m, p.mm, { start: BASE, pages: 2, prot: RW, shared: false });
-      expect(errno(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_INSTALL'))).toBe('EINVAL');
-      expect(errno(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_REMOVE'))).toBe('EINVAL');
+      expect(errnoOf(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_INSTALL'))).toBe('EINVAL');
+      expect(errnoOf(() => do_madvise(m, p.mm, BASE, 1, 'GUARD_REMOVE'))).toBe('EINVAL');
     });
   }
 });
@@ -280,12 +270,12 @@ describe('userfaultfd async write-protect', () => {
     ok();
     // errors: writeprotect of an unregistered VMA, a second userfaultfd on a registered VMA, a closed one
     do_mmap(m, p.mm, { start: BASE + 0x40, pages: 2, prot: RW, shared: false });
-    expect(errno(() => mwriteprotect_range(m, ctx, BASE + 0x40, 2, true))).toBe('ENOENT');
-    expect(errno(() => registerWp(m, p.mm, BASE, 1))).toBe('EBUSY');
+    expect(errnoOf(() => mwriteprotect_range(m, ctx, BASE + 0x40, 2, true))).toBe('ENOENT');
+    expect(errnoOf(() => registerWp(m, p.mm, BASE, 1))).toBe('EBUSY');
     userfaultfd_release(m, ctx);
-    expect(errno(() => mwriteprotect_range(m, ctx, BASE, 1, true))).toBe('EBADF');
+    expect(errnoOf(() => mwriteprotect_range(m, ctx, BASE, 1, true))).toBe('EBADF');
     const bare = sys_userfaultfd(m, p.mm);
-    expect(errno(() => userfaultfd_register_wp(m, bare, BASE, 1))).toBe('EINVAL'); // no UFFDIO_API yet
+    expect(errnoOf(() => userfaultfd_register_wp(m, bare, BASE, 1))).toBe('EINVAL'); // no UFFDIO_API yet
   });
 
   test('x86_64@6.18: a shared tmpfs mapping uses markers, is write-notified, and DONTNEED of a protected pte leaves a marker', () => {
@@ -315,7 +305,7 @@ describe('userfaultfd async write-protect', () => {
     test(`${s.id}@6.18: no uffd-wp pte bit, so UFFDIO_API with WP_ASYNC|WP_UNPOPULATED is EINVAL`, () => {
       const { m, p } = machine(s);
       const ctx = sys_userfaultfd(m, p.mm);
-      expect(errno(() => userfaultfd_api(m, ctx, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED))).toBe('EINVAL');
+      expect(errnoOf(() => userfaultfd_api(m, ctx, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED))).toBe('EINVAL');
       const trace = runScript(parseMmo('mmap U 2 rw- private,anon slot=0\nuffd_register_wp U\nuffd_writeprotect U 0 2 1\n'), { spec: s }, 'u.mmo', { check: true });
       expect(trace.steps.map((x) => x.ret)).toEqual([{ ok: true, val: 0 }, { ok: false, errno: 'EINVAL' }, { ok: false, errno: 'EBADF' }]);
     });
@@ -366,7 +356,7 @@ describe('mlock / munlock', () => {
       ok();
       expect(m.variant.classify(pte(m, p.mm, BASE))).toBe('present');
       expect(m.variant.classify(pte(m, p.mm, BASE + 1))).toBe('present');
-      expect(errno(() => do_madvise(m, p.mm, BASE, 1, 'DONTNEED'))).toBe('EINVAL');
+      expect(errnoOf(() => do_madvise(m, p.mm, BASE, 1, 'DONTNEED'))).toBe('EINVAL');
       const child = dup_mmap(m, p, 'c');
       expect(child.mm.vmas.list.every((v) => (v.flags & VM_LOCKED) === 0)).toBe(true);
       ok();
@@ -375,8 +365,8 @@ describe('mlock / munlock', () => {
       expect(p.mm.vmas.list.every((v) => (v.flags & VM_LOCKED) === 0)).toBe(true);
       expect(pageMlocked(m, f0) || pageMlocked(m, f1) || pageUnevictable(m, f0)).toBe(false);
       // a hole: ENOMEM; an empty range: nothing
-      expect(errno(() => do_mlock(m, p.mm, BASE, 8, true))).toBe('ENOMEM');
-      expect(errno(() => do_mlock(m, p.mm, BASE, 0, true))).toBeUndefined();
+      expect(errnoOf(() => do_mlock(m, p.mm, BASE, 8, true))).toBe('ENOMEM');
+      expect(errnoOf(() => do_mlock(m, p.mm, BASE, 0, true))).toBeUndefined();
       ok();
     });
   }
@@ -405,8 +395,8 @@ describe('clear_refs', () => {
       clear_refs_write(m, p.mm, '1');
       const young = spec.bits.find((b) => b.name === 'accessed' && b.when !== 'not-present');
       if (young) expect(pte(m, p.mm, BASE) & (1n << BigInt(young.bit))).toBe(0n);
-      for (const v of ['2', '3', '5']) expect(errno(() => clear_refs_write(m, p.mm, v))).toBeUndefined();
-      for (const v of ['0', '6', 'x']) expect(errno(() => clear_refs_write(m, p.mm, v))).toBe('EINVAL');
+      for (const v of ['2', '3', '5']) expect(errnoOf(() => clear_refs_write(m, p.mm, v))).toBeUndefined();
+      for (const v of ['0', '6', 'x']) expect(errnoOf(() => clear_refs_write(m, p.mm, v))).toBe('EINVAL');
       expect(access(m, p.mm, BASE, false)).toMatchObject({ ok: true, tag: m.tags.name(1) });
       ok();
     });
@@ -451,7 +441,7 @@ function run(spec: VariantSpec, ops: Op[]): void {
     }
     const range = 'n' in o ? { s: o.page, e: Math.min(PAGES, o.page + o.n) } : { s: 0, e: 0 };
     const all = (f: (i: number) => boolean) => Array.from({ length: range.e - range.s }, (_, j) => range.s + j).every(f);
-    const err = errno(() => {
+    const err = errnoOf(() => {
       switch (o.k) {
         case 'write':
         case 'read': {

@@ -45,6 +45,7 @@ import {
   type Advice,
   type Process,
 } from '../src/index.js';
+import { adviseReference, exitChild, forkChild } from './helpers.js';
 
 type Spec = (typeof X86)[number];
 const V618: Spec[] = [...X86, ...PPC].filter((s) => s.era === '6.18');
@@ -463,7 +464,7 @@ function runOps(spec: Spec, ops: Op[]): boolean {
         case 'madvise':
           if (o.page + o.n > PAGES) break;
           do_madvise(m, p.mm, w.start(o.r) + o.page, o.n, o.advice);
-          if (o.advice === 'DONTNEED') ref.discard(p.pid, w.start(o.r) + o.page, o.n);
+          adviseReference(ref, p.pid, o.advice, w.start(o.r) + o.page, o.n);
           break;
         case 'mprotect':
           if (o.page + o.n > PAGES) break;
@@ -482,13 +483,11 @@ function runOps(spec: Spec, ops: Op[]): boolean {
           break;
         case 'fork':
           if (kid) return;
-          kid = dup_mmap(m, w.parent, 'child');
-          ref.fork(w.parent.pid, kid.pid, (vpn) => (w.parent.mm.vmas.lookup(vpn) ? 'copy' : 'drop'));
+          kid = forkChild(m, w.parent, ref);
           break;
         case 'exit':
           if (!kid) return;
-          exit_mmap(m, kid);
-          ref.exit(kid.pid);
+          exitChild(m, kid, ref);
           kid = undefined;
           break;
       }
@@ -496,7 +495,7 @@ function runOps(spec: Spec, ops: Op[]): boolean {
       if (!(error instanceof SyscallError)) throw error;
       if (error.errno !== 'ENOMEM') throw error;
       // madvise/mprotect over a hole applied to what was mapped
-      if (o.k === 'madvise' && o.advice === 'DONTNEED') ref.discard(p.pid, w.start(o.r) + o.page, o.n);
+      if (o.k === 'madvise') adviseReference(ref, p.pid, o.advice, w.start(o.r) + o.page, o.n);
     }
     expect(checkInvariants(m).map((v) => `[${v.rule}] ${v.message}`), where).toEqual([]);
     // every KSM page is mapped only where the reference expects its content

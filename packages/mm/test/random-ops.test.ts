@@ -14,8 +14,6 @@ import {
   do_mmap_anon,
   do_mprotect,
   do_munmap,
-  dup_mmap,
-  exit_mmap,
   Machine,
   ReferenceModel,
   SyscallError,
@@ -23,6 +21,7 @@ import {
   type Advice,
   type Process,
 } from '../src/index.js';
+import { adviseReference, exitChild, forkChild } from './helpers.js';
 
 const REGIONS = 2;
 const PAGES = 4;
@@ -96,23 +95,16 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
         case 'madvise': {
           const advice = ADVICE[o.advice]!;
           do_madvise(m, p.mm, start(o.r) + o.page, o.n, advice);
-          if (advice === 'DONTNEED') ref.discard(p.pid, start(o.r) + o.page, o.n);
-          if (advice === 'FREE') ref.lazyFree(p.pid, start(o.r) + o.page, o.n);
+          adviseReference(ref, p.pid, advice, start(o.r) + o.page, o.n);
           break;
         }
         case 'fork':
           if (kid) return;
-          kid = dup_mmap(m, parent, 'child');
-          ref.fork(parent.pid, kid.pid, (vpn) => {
-            const vma = parent.mm.vmas.lookup(vpn);
-            if (!vma || vma.flags & 0x20000) return 'drop';
-            return vma.flags & 0x2000000 ? 'wipe' : 'copy';
-          });
+          kid = forkChild(m, parent, ref);
           break;
         case 'exit':
           if (!kid) return;
-          exit_mmap(m, kid);
-          ref.exit(kid.pid);
+          exitChild(m, kid, ref);
           kid = undefined;
           break;
       }
@@ -121,8 +113,7 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
       if (error.errno !== 'ENOMEM') return;
       // a refused madvise/mprotect over a hole still applied to what was mapped:
       // resync the reference with the partial effects the kernel also makes
-      if (o.k === 'madvise' && ADVICE[o.advice] === 'DONTNEED') ref.discard(p.pid, start(o.r) + o.page, o.n);
-      if (o.k === 'madvise' && ADVICE[o.advice] === 'FREE') ref.lazyFree(p.pid, start(o.r) + o.page, o.n);
+      if (o.k === 'madvise') adviseReference(ref, p.pid, ADVICE[o.advice]!, start(o.r) + o.page, o.n);
     }
     const broken = checkInvariants(m);
     expect(broken.map((v) => v.message), where).toEqual([]);

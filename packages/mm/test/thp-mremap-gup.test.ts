@@ -56,6 +56,7 @@ import {
 } from '../src/index.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
+import { clean, hugeAt } from './helpers.js';
 
 const THP = [...X86, ...PPC].filter((s) => s.huge !== undefined);
 const RW = { read: true, write: true, exec: false };
@@ -79,11 +80,6 @@ function setup(spec: VariantSpec, frames = 8192): Setup {
   return { m, p, nr, A };
 }
 
-function hugeAt(mm: Mm, vpn: number) {
-  const ps = mm.pgtable.pmdSlot(vpn, false);
-  return ps < 0 ? undefined : mm.pgtable.hugeAt(ps);
-}
-
 /** The frame mapped at vpn, through a huge pmd or a present pte; -1 for none. */
 function frameAt(m: Machine, mm: Mm, vpn: number): number {
   const h = hugeAt(mm, vpn);
@@ -101,7 +97,6 @@ function pteWritable(m: Machine, mm: Mm, vpn: number): boolean {
   return slot >= 0 && m.pteWrite(mm.pgtable.hi(slot), mm.pgtable.lo(slot));
 }
 
-const clean = (m: Machine) => expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
 const move = (start: number, pages: number, newStart: number, dontunmap = false): MremapRequest => ({ start, oldPages: pages, newPages: pages, maymove: true, fixed: true, dontunmap, newStart });
 
 /** The explorer's view of a path: where it stops (m.sched.on), run to its end. */

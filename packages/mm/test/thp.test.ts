@@ -34,12 +34,12 @@ import {
   SyscallError,
   thpState,
   type Advice,
-  type Mm,
   type Process,
 } from '../src/index.js';
 import { vmGetPageProt } from '../src/kernel/prot.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
+import { adviseReference, clean, exitChild, forkChild, hugeAt, peekPte } from './helpers.js';
 
 const ALL = [...X86, ...PPC];
 const THP = ALL.filter((s) => s.huge !== undefined);
@@ -62,22 +62,6 @@ function setup(spec: VariantSpec, pages?: number): Setup {
   do_madvise(m, p.mm, A, pages ?? 2 * nr, 'HUGEPAGE');
   return { m, p, nr, A };
 }
-
-function pte(m: Machine, mm: Mm, vpn: number): { cls: number; frame: number; write: boolean } {
-  const slot = mm.pgtable.walk(vpn, false);
-  if (slot < 0) return { cls: -1, frame: -1, write: false };
-  const hi = mm.pgtable.hi(slot);
-  const lo = mm.pgtable.lo(slot);
-  const cls = m.variant.fast.classify(hi, lo);
-  return { cls, frame: cls === PteClassCode.present ? m.pteFrame(hi, lo) : -1, write: m.pteWrite(hi, lo) };
-}
-
-function hugeAt(mm: Mm, vpn: number) {
-  const ps = mm.pgtable.pmdSlot(vpn, false);
-  return ps < 0 ? undefined : mm.pgtable.hugeAt(ps);
-}
-
-const clean = (m: Machine) => expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
 
 describe('which variants have THP', () => {
   test('6.18 i386, i386-pae, x86_64 and ppc64-64k; HPAGE_PMD_NR is one pte table', () => {
@@ -176,12 +160,12 @@ for (const spec of THP) {
       do_munmap(m, p.mm, A + nr / 2, nr / 2);
       expect(p.mm.pgtable.huge.size).toBe(0);
       for (let i = 0; i < nr / 2; i++) {
-        const e = pte(m, p.mm, A + i);
+        const e = peekPte(m, p.mm, A + i);
         expect(e.frame).toBe(head + i);
         expect(e.write).toBe(true);
         expect(m.frames.maps(head + i)).toBe(1);
       }
-      expect(pte(m, p.mm, A + nr / 2).cls).toBe(PteClassCode.none);
+      expect(peekPte(m, p.mm, A + nr / 2).cls).toBe(PteClassCode.none);
       expect(entireMapcount(m, head)).toBe(0);
       expect(m.frames.refs(head)).toBe(nr / 2);
       expect(m.frames.flags[head + 1]! & PG_tail).not.toBe(0);
@@ -204,7 +188,7 @@ for (const spec of THP) {
       expect(hugeAt(p.mm, A)).toBeUndefined();
       expect(access(m, p.mm, A, false)).toMatchObject({ tag: '0' });
       expect(access(m, p.mm, A + 2, false)).toMatchObject({ tag: 'C' });
-      expect(pte(m, p.mm, A + 2).frame).toBe(first + 2);
+      expect(peekPte(m, p.mm, A + 2).frame).toBe(first + 2);
       clean(m);
       do_madvise(m, p.mm, A + nr, nr, 'DONTNEED');
       expect(hugeAt(p.mm, A + nr)).toBeUndefined();
@@ -234,8 +218,8 @@ for (const spec of THP) {
       expect(m.pteWrite(hugeAt(p.mm, A + nr)!.hi, hugeAt(p.mm, A + nr)!.lo)).toBe(true);
       do_mprotect(m, p.mm, A + 1, 1, { read: true, write: false, exec: false });
       expect(hugeAt(p.mm, A)).toBeUndefined();
-      expect(pte(m, p.mm, A + 1).write).toBe(false);
-      expect(pte(m, p.mm, A + 2).write).toBe(true);
+      expect(peekPte(m, p.mm, A + 1).write).toBe(false);
+      expect(peekPte(m, p.mm, A + 2).write).toBe(true);
       expect(access(m, p.mm, A, false)).toMatchObject({ tag: 'P' });
       expect(p.mm.vmas.list.length).toBe(3);
       clean(m);
@@ -254,8 +238,8 @@ for (const spec of THP) {
       expect(access(m, c.mm, A + 1, true, m.tags.intern('C1'))).toMatchObject({ ok: true });
       expect(hugeAt(c.mm, A)).toBeUndefined();
       expect(hugeAt(p.mm, A)).toBeDefined();
-      expect(pte(m, c.mm, A + 1).frame).not.toBe(head + 1);
-      expect(pte(m, c.mm, A + 2).frame).toBe(head + 2);
+      expect(peekPte(m, c.mm, A + 1).frame).not.toBe(head + 1);
+      expect(peekPte(m, c.mm, A + 2).frame).toBe(head + 2);
       expect(access(m, c.mm, A, false)).toMatchObject({ tag: 'H0' });
       expect(access(m, p.mm, A + 1, false)).toMatchObject({ tag: '0' });
       // the parent's page 1: its PMD mapping plus none of the child's ptes (the child has its copy)
@@ -277,9 +261,9 @@ for (const spec of THP) {
       expect(split_huge_page(m, head)).toBe(true);
       expect(hugeAt(p.mm, A)).toBeUndefined();
       expect(largeFolioAt(m, p.mm, A + 3)).toBe(-1);
-      expect(pte(m, p.mm, A + 3).frame).toBe(head + 3);
-      expect(pte(m, p.mm, A + 3).write).toBe(true);
-      expect(pte(m, p.mm, A + 4).frame).toBe(m.zeroFrame);
+      expect(peekPte(m, p.mm, A + 3).frame).toBe(head + 3);
+      expect(peekPte(m, p.mm, A + 3).write).toBe(true);
+      expect(peekPte(m, p.mm, A + 4).frame).toBe(m.zeroFrame);
       expect(m.frames.inUse).toBe(inUse - nr + 1);
       expect(access(m, p.mm, A + 3, false)).toMatchObject({ tag: 'S3' });
       expect(access(m, p.mm, A + 4, false)).toMatchObject({ tag: '0' });
@@ -405,8 +389,7 @@ function runThp(spec: VariantSpec, ops: Op[]): void {
         case 'madvise': {
           const advice = ADVICE[o.advice]!;
           do_madvise(m, p.mm, at, count(o.n), advice);
-          if (advice === 'DONTNEED') ref.discard(p.pid, at, count(o.n));
-          if (advice === 'FREE') ref.lazyFree(p.pid, at, count(o.n));
+          adviseReference(ref, p.pid, advice, at, count(o.n));
           break;
         }
         case 'split': {
@@ -416,22 +399,18 @@ function runThp(spec: VariantSpec, ops: Op[]): void {
         }
         case 'fork':
           if (kid) return;
-          kid = dup_mmap(m, parent, 'child');
-          ref.fork(parent.pid, kid.pid, (vpn) => (parent.mm.vmas.lookup(vpn) && !(parent.mm.vmas.lookup(vpn)!.flags & 0x20000) ? 'copy' : 'drop'));
+          kid = forkChild(m, parent, ref);
           break;
         case 'exit':
           if (!kid) return;
-          exit_mmap(m, kid);
-          ref.exit(kid.pid);
+          exitChild(m, kid, ref);
           kid = undefined;
           break;
       }
     } catch (error) {
       if (!(error instanceof SyscallError)) throw error;
       if (error.errno !== 'ENOMEM') return;
-      const advice = o.k === 'madvise' ? ADVICE[o.advice] : undefined;
-      if (o.k === 'madvise' && advice === 'DONTNEED') ref.discard(p.pid, at, count(o.n));
-      if (o.k === 'madvise' && advice === 'FREE') ref.lazyFree(p.pid, at, count(o.n));
+      if (o.k === 'madvise') adviseReference(ref, p.pid, ADVICE[o.advice]!, at, count(o.n));
     }
     expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`), where).toEqual([]);
   });

@@ -1,0 +1,70 @@
+/**
+ * What the simulator's test files share: reading a pte or a huge pmd back,
+ * the invariant check, a syscall's errno, and the fork/exit/madvise moves of
+ * the random-sequence tests mirrored into the POSIX reference model.
+ */
+import { PteClassCode } from '@mmsim/core';
+import { expect } from 'vitest';
+import { checkInvariants, dup_mmap, exit_mmap, SyscallError, type Machine, type Mm, type Process, type ReferenceModel } from '../src/index.js';
+import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
+
+/** No invariant is broken; each violation is listed as `rule: message`. */
+export const clean = (m: Machine): void => expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+
+/** The errno a syscall fails with, or undefined when it succeeds; anything else thrown is rethrown. */
+export function errnoOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof SyscallError) return error.errno;
+    throw error;
+  }
+  return undefined;
+}
+
+/** The pte at vpn: its class, the frame it maps when present, its write bit; cls -1 where there is no pte table. */
+export function peekPte(m: Machine, mm: Mm, vpn: number): { cls: number; frame: number; write: boolean } {
+  const slot = mm.pgtable.walk(vpn, false);
+  if (slot < 0) return { cls: -1, frame: -1, write: false };
+  const hi = mm.pgtable.hi(slot);
+  const lo = mm.pgtable.lo(slot);
+  const cls = m.variant.fast.classify(hi, lo);
+  return { cls, frame: cls === PteClassCode.present ? m.pteFrame(hi, lo) : -1, write: m.pteWrite(hi, lo) };
+}
+
+/** The huge pmd mapping vpn, if any. */
+export function hugeAt(mm: Mm, vpn: number) {
+  const ps = mm.pgtable.pmdSlot(vpn, false);
+  return ps < 0 ? undefined : mm.pgtable.hugeAt(ps);
+}
+
+/**
+ * fork(): dup_mmap, and the reference gives the child what dup_mmap does —
+ * nothing of a VM_DONTCOPY VMA (MADV_DONTFORK), zeroes in a VM_WIPEONFORK
+ * one (MADV_WIPEONFORK), a copy of the rest.
+ */
+export function forkChild(m: Machine, parent: Process, ref: ReferenceModel): Process {
+  const kid = dup_mmap(m, parent, 'child');
+  ref.fork(parent.pid, kid.pid, (vpn) => {
+    const vma = parent.mm.vmas.lookup(vpn);
+    if (!vma || (vma.flags & VM_DONTCOPY) !== 0) return 'drop';
+    return (vma.flags & VM_WIPEONFORK) !== 0 ? 'wipe' : 'copy';
+  });
+  return kid;
+}
+
+/** The child exits: exit_mmap, and the reference forgets it. */
+export function exitChild(m: Machine, kid: Process, ref: ReferenceModel): void {
+  exit_mmap(m, kid);
+  ref.exit(kid.pid);
+}
+
+/**
+ * What an madvise means for the data a read may return: DONTNEED zero-fills,
+ * FREE makes the old contents optional. Also applied when the call fails
+ * ENOMEM over a hole, as the kernel has advised what was mapped by then.
+ */
+export function adviseReference(ref: ReferenceModel, pid: number, advice: string, start: number, pages: number): void {
+  if (advice === 'DONTNEED') ref.discard(pid, start, pages);
+  if (advice === 'FREE') ref.lazyFree(pid, start, pages);
+}
