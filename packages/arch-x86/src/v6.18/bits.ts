@@ -2,7 +2,7 @@
  * x86 pte bits in 6.18: arch/x86/include/asm/pgtable_types.h 10–49 (v6.18.2).
  * _PAGE_PROTNONE moved to bit 8 (the global bit); PAGE_NONE is accessed|global.
  */
-import type { Field, HugePmdSpec, PteBit, Source } from '@mmsim/core';
+import type { HugePmdSpec, PfnSpec, PteBit, Source } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -98,9 +98,8 @@ const PGTABLE = 'arch/x86/include/asm/pgtable.h';
 export function x86Huge618(options: {
   readonly HPAGE_PMD_SHIFT: number;
   readonly shiftSource: Source;
-  /** the pte pfn field (PTE_PFN_MASK), which pfn_pmd then masks to PHYSICAL_PMD_PAGE_MASK */
-  readonly pfn: Field;
-  readonly l1tfInvert: boolean;
+  /** the variant's pfn_pte: pfn_pmd places the pfn in the same field (PTE_PFN_MASK), L1TF-inverted where a pte's is, then masks it to PHYSICAL_PMD_PAGE_MASK */
+  readonly pte: PfnSpec;
 }): HugePmdSpec {
   return {
     HPAGE_PMD_SHIFT: options.HPAGE_PMD_SHIFT,
@@ -110,10 +109,10 @@ export function x86Huge618(options: {
       // non-zero prot) & PHYSICAL_PMD_PAGE_MASK (page_types.h 13–17: P*D_MASK sign-extended, then
       // __PHYSICAL_MASK), | check_pgprot(prot); no _PAGE_PSE. pmd_pfn (270–275) un-inverts and masks
       // with pmd_pfn_mask (pgtable_types.h 451–457): PHYSICAL_PMD_PAGE_MASK only when _PAGE_PSE is set.
-      field: options.pfn,
+      field: options.pte.field,
       maskToHpage: true,
       maskWhen: { mask: PSE, value: PSE },
-      ...(options.l1tfInvert ? { l1tfInvert: true } : {}),
+      ...(options.pte.l1tfInvert ? { l1tfInvert: true } : {}),
       supportedMask: 'present-prot',
       source: { file: PGTABLE, version: V618, lines: '270–275, 748–754', what: 'pfn_pmd / pmd_pfn; pmd_pfn_mask in pgtable_types.h 451–457' },
     },
@@ -133,7 +132,7 @@ export function x86Huge618(options: {
     // pgalloc.h 76–83: pmd_populate = (pteval_t)pfn << PAGE_SHIFT | _PAGE_TABLE
     table: {
       set: PAGE_TABLE,
-      pfn: options.pfn,
+      pfn: options.pte.field,
       source: { file: 'arch/x86/include/asm/pgalloc.h', version: V618, lines: '76–83', what: 'pmd_populate; _PAGE_TABLE in pgtable_types.h 214–221' },
     },
     config: {

@@ -3,7 +3,7 @@
  * 32-bit arch swap entry.
  * arch/x86/include/asm/pgtable-3level.h 148–207, pgtable-3level_types.h (v6.18.2).
  */
-import { field, type VariantSpec } from '@mmsim/core';
+import { field, type PfnSpec, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 import {
   KNL_ERRATUM_MASK,
@@ -16,6 +16,16 @@ import {
   x86Modifiers618,
   x86Prots618,
 } from './bits.js';
+
+/** pfn_pte / pte_pfn; pfn_pmd places the pfn the same way (x86Huge618) */
+const pfn: PfnSpec = {
+  // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn
+  // itself is an unsigned long, so 32 bits go in and come out. L1TF inversion applies (line 207).
+  field: field('pfn', 12, 40),
+  l1tfInvert: true,
+  supportedMask: 'present-prot',
+  source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
+};
 
 export const i386Pae_618: VariantSpec = {
   specificationVersion: 'v1',
@@ -42,14 +52,7 @@ export const i386Pae_618: VariantSpec = {
     source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
   },
   modifiers: x86Modifiers618(false),
-  pfn: {
-    // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn
-    // itself is an unsigned long, so 32 bits go in and come out. L1TF inversion applies (line 207).
-    field: field('pfn', 12, 40),
-    l1tfInvert: true,
-    supportedMask: 'present-prot',
-    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
-  },
+  pfn,
   swap: {
     // pgtable-3level.h 173–202: the 32-bit arch entry is (type & 0x1f) | offset << 5; the pte
     // is built from the unpacked type and offset exactly as on x86_64, and decoded back into
@@ -70,8 +73,7 @@ export const i386Pae_618: VariantSpec = {
   huge: x86Huge618({
     HPAGE_PMD_SHIFT: 21,
     shiftSource: { file: 'include/linux/huge_mm.h', version: V618, what: 'HPAGE_PMD_SHIFT = PMD_SHIFT, 21 with PAE (pgtable-3level_types.h)' },
-    pfn: field('pfn', 12, 40),
-    l1tfInvert: true,
+    pte: pfn,
   }),
   nxBit: 63,
   sources: [

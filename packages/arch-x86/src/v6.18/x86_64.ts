@@ -4,7 +4,7 @@
  * arch/x86/include/asm/pgtable_64.h 183–240, pgtable_64_types.h, pgtable.h,
  * pgtable-invert.h, page_64_types.h (v6.18.2).
  */
-import { field, type VariantSpec } from '@mmsim/core';
+import { field, type PfnSpec, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 import {
   KNL_ERRATUM_MASK,
@@ -17,6 +17,16 @@ import {
   x86Modifiers618,
   x86Prots618,
 } from './bits.js';
+
+/** pfn_pte / pte_pfn; pfn_pmd places the pfn the same way (x86Huge618) */
+const pfn: PfnSpec = {
+  // PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52); pfn_pte inverts the pfn of a
+  // non-zero non-present prot and masks the prot with __supported_pte_mask only if present.
+  field: field('pfn', 12, 40),
+  l1tfInvert: true,
+  supportedMask: 'present-prot',
+  source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
+};
 
 export const x86_64_618: VariantSpec = {
   specificationVersion: 'v1',
@@ -44,14 +54,7 @@ export const x86_64_618: VariantSpec = {
     source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
   },
   modifiers: x86Modifiers618(true),
-  pfn: {
-    // PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52); pfn_pte inverts the pfn of a
-    // non-zero non-present prot and masks the prot with __supported_pte_mask only if present.
-    field: field('pfn', 12, 40),
-    l1tfInvert: true,
-    supportedMask: 'present-prot',
-    source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
-  },
+  pfn,
   swap: {
     // pgtable_64.h 183–240: type in bits 59–63, the complement of the offset in bits 9–58
     // (~offset << 14 >> 5); the pte is the arch value.
@@ -68,8 +71,7 @@ export const x86_64_618: VariantSpec = {
   huge: x86Huge618({
     HPAGE_PMD_SHIFT: 21,
     shiftSource: { file: 'include/linux/huge_mm.h', version: V618, what: 'HPAGE_PMD_SHIFT = PMD_SHIFT, 21 with 4-level paging (pgtable_64_types.h)' },
-    pfn: field('pfn', 12, 40),
-    l1tfInvert: true,
+    pte: pfn,
   }),
   nxBit: 63,
   sources: [

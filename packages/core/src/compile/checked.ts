@@ -87,14 +87,16 @@ export function checkedOps(v: Variant): CheckedOps {
     const order = c.HPAGE_PMD_ORDER!;
     const orderMask = maskBig(order);
     const limit = maskBig(c.hugePfnBits!) & ~orderMask;
-    const back = k.pmd_pfn(kernelPmd);
-    const silently =
-      back === pfn
+    // what the kernel would have done, for a refusal only: read the pmd back
+    const silently = (): string => {
+      const back = k.pmd_pfn(kernelPmd);
+      return back === pfn
         ? `the kernel would store pmd ${hex(kernelPmd, P)} as asked, a huge mapping that does not start on a ${2 ** (c.HPAGE_PMD_SHIFT! - 20)} MiB boundary`
         : `the kernel would silently store pmd ${hex(kernelPmd, P)}, whose pmd_pfn is ${hex(back, W)}`;
+    };
     if (pfn > limit) {
       throw new PteRangeError(
-        `pfn ${hex(pfn, W)} does not fit a huge pmd on ${name}: it holds ${c.hugePfnBits} pfn bits (largest aligned pfn ${hex(limit, W)}); ${silently}`,
+        `pfn ${hex(pfn, W)} does not fit a huge pmd on ${name}: it holds ${c.hugePfnBits} pfn bits (largest aligned pfn ${hex(limit, W)}); ${silently()}`,
         'pfn',
         pfn,
         limit,
@@ -104,7 +106,7 @@ export function checkedOps(v: Variant): CheckedOps {
     if ((pfn & orderMask) !== 0n) {
       throw new PteRangeError(
         `pfn ${hex(pfn, W)} is not HPAGE_PMD-aligned on ${name}: a PMD-mapped THP starts at a multiple of ${1n << BigInt(order)} pages ` +
-          `(HPAGE_PMD_ORDER ${order}, HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); ${silently}`,
+          `(HPAGE_PMD_ORDER ${order}, HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); ${silently()}`,
         'pfn',
         pfn,
         limit,

@@ -92,7 +92,8 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
   };
   const pte_file = (pte: bigint): bigint => truncate(pte, P) & fileMask;
   const pte_none = (pte: bigint): boolean => (truncate(pte, P) & ~pred.none.ignore) === 0n;
-  const pte_present = (pte: bigint): boolean => pred.present.some((m) => (truncate(pte, P) & m.mask) === m.value);
+  const matchesAny = (ms: readonly { mask: bigint; value: bigint }[], v: bigint) => ms.some((m) => (v & m.mask) === m.value);
+  const pte_present = (pte: bigint): boolean => matchesAny(pred.present, truncate(pte, P));
   const needsInvert = (v: bigint): boolean => v !== 0n && (v & 1n) === 0n;
 
   const requireFile = (what: string) => {
@@ -102,7 +103,7 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
   };
   const modify = (set: bigint, clear: bigint) => (pte: bigint) => truncate((pte | set) & ~clear, P);
 
-  const huge = spec.era === '6.18' ? spec.huge : undefined;
+  const huge = spec.huge; // compileVariant refuses huge on a 2.6.21 spec
   const requireHuge = (what: string) => {
     if (!huge) {
       throw new KernelBugError(
@@ -113,7 +114,6 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     }
     return huge;
   };
-  const matchesAny = (ms: readonly { mask: bigint; value: bigint }[], v: bigint) => ms.some((m) => (v & m.mask) === m.value);
   const pfn_pmd = (pfn: bigint, prot: bigint): bigint => {
     const h = requireHuge('pfn_pmd').pfn;
     const p = truncate(pfn, W);

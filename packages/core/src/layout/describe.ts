@@ -94,7 +94,7 @@ export function pteFormats(v: Variant): PteFormat[] {
  * where the variant has THP. Kept out of pteFormats: it is a pmd, not a pte.
  */
 export function hugePmdFormat(v: Variant): PteFormat | undefined {
-  const h = v.era === '6.18' ? v.spec.huge : undefined;
+  const h = v.spec.huge; // only a 6.18 spec compiles with huge
   if (!h) return undefined;
   const f = h.pfn.field;
   const lsb = f.spans[0]!.lsb;
