@@ -3,7 +3,7 @@
  * schedule per policy with its replay line, the step-by-step replay, JSON,
  * and one-line errors for bad input.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,20 @@ describe('mmsim explore', () => {
     expect(replay.status).toBe(1);
     expect(replay.stdout).toMatch(/ 3 {2}T1 {2}\[lock page lock of pfn 0x[0-9a-f]+\] invalidate: invalidate_inode_pages2: lock_page/);
     expect(replay.stdout).toMatch(/parent M\[1\] pte 0x[0-9a-f]+: present pfn 0x[0-9a-f]+ \(NOT in the page cache/);
+  });
+
+  test("a race file's replay line names the file as given (a copy of a shipped race is not replaced by it), relative to the working directory", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim race '));
+    const shipped = fileURLToPath(new URL('../../../packages/mm/scenarios/races/cow-gup-vmsplice.mmo', import.meta.url));
+    writeFileSync(join(dir, 'cow-gup-vmsplice.mmo'), readFileSync(shipped, 'utf8'));
+    const r = run(['explore', './cow-gup-vmsplice.mmo', '--policy', 'mapcount'], { NO_COLOR: '1' }, dir);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('mmsim replay ./cow-gup-vmsplice.mmo 0*2,1 --policy mapcount --arch x86_64 --kernel 6.18');
+    const quoted = run(['explore', join(dir, 'cow-gup-vmsplice.mmo'), '--policy', 'mapcount']);
+    expect(quoted.stdout).toContain(`mmsim replay '${join(dir, 'cow-gup-vmsplice.mmo')}' 0*2,1 --policy mapcount`);
+    const again = run(['replay', './cow-gup-vmsplice.mmo', '0*2,1', '--policy', 'mapcount'], { NO_COLOR: '1' }, dir);
+    expect(again.status).toBe(1);
+    expect(again.stdout).toContain("✗ data leak: the child's read-only pin must keep reading what its memory held");
   });
 
   test('a race scenario file with a bad line: one line naming file, line and column, exit 2', () => {

@@ -3,6 +3,7 @@
  * interleavings of one of the simulator's race programs (@mmsim/mm races)
  * under a policy, and re-run a schedule step by step.
  */
+import { resolve } from 'node:path';
 import type { Variant } from '@mmsim/core';
 import type { CommandSpec, RunContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
@@ -19,12 +20,19 @@ function intOption(ctx: RunContext, name: string, fallback: number, min: number,
   return n;
 }
 
-async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race; variant: Variant; policies: string[] }> {
+/** How the replay line names the race: by name, or by the path the user gave (quoted for a POSIX shell where needed). */
+function raceArg(name: string, isFile: boolean): string {
+  if (!isFile || /^[\w./@:=,+-]+$/.test(name)) return name;
+  return `'${name.replace(/'/g, `'\\''`)}'`;
+}
+
+async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race; variant: Variant; policies: string[]; arg: string }> {
   const mm: Mm = await import('@mmsim/mm');
   const name = ctx.positionals[0];
   const names = mm.RACES.map((r) => r.name).join(', ');
   if (!name) throw new UsageError(`${verb} needs a RACE (one of: ${names}) or a race scenario file`);
-  const race = /[\\/]|\.mmo$/.test(name) ? fromFile(mm, name) : mm.findRace(name);
+  const isFile = /[\\/]|\.mmo$/.test(name);
+  const race = isFile ? fromFile(mm, resolve(ctx.cwd, name), name) : mm.findRace(name);
   if (!race) throw new UsageError(`unknown race '${name}' (valid: ${names}, or a path to a race scenario .mmo)`);
   const explicit = ctx.values['arch'] !== undefined;
   const variants = explicit ? ctx.variants() : ctx.variants().filter((v) => v.id === 'x86_64');
@@ -35,17 +43,17 @@ async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race
   const asked = ctx.values['policy'];
   const policies = asked === undefined ? available : [String(asked)];
   for (const p of policies) if (!available.includes(p)) throw new UsageError(`--policy ${p}: not a policy of ${race.name} in ${variant.era} (valid: ${available.join(', ')})`);
-  return { mm, race, variant, policies };
+  return { mm, race, variant, policies, arg: raceArg(name, isFile) };
 }
 
 /** A race scenario given as a path: read and parsed now, so a bad file is a one-line usage error. */
-function fromFile(mm: Mm, path: string): Race {
+function fromFile(mm: Mm, path: string, given: string): Race {
   const race = mm.raceFromFile(path);
   try {
     void race.summary;
   } catch (error) {
     if (error instanceof mm.MmoSyntaxError) throw new UsageError(error.message);
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`race scenario '${path}': no such file`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`race scenario '${given}': no such file`);
     throw error;
   }
   return race;
@@ -87,7 +95,7 @@ export const exploreCommand: CommandSpec = {
   defaultEras: ['6.18'],
   details: ['Races: run `mmsim explore` with no RACE for the list; the shipped scenarios are packages/mm/scenarios/races/*.mmo, and any such file may be given by path. A failing schedule prints with the `mmsim replay` line that re-runs it.'],
   async run(ctx: RunContext): Promise<number> {
-    const { mm, race, variant, policies } = await pick(ctx, 'explore');
+    const { mm, race, variant, policies, arg } = await pick(ctx, 'explore');
     const strategy = String(ctx.values['strategy'] ?? 'dfs');
     if (!['dfs', 'random', 'pct'].includes(strategy)) throw new UsageError(`--strategy ${strategy}: expected dfs, random or pct`);
     const bound = intOption(ctx, 'bound', race.bound, 0, 64);
@@ -100,10 +108,10 @@ export const exploreCommand: CommandSpec = {
       const program = race.make(variant.spec, policy);
       const r = strategy === 'dfs' ? mm.exploreDfs(program, { bound, onProgress }) : strategy === 'random' ? mm.exploreRandom(program, { seed, runs, onProgress }) : mm.explorePct(program, { seed, runs, onProgress });
       // the readable trace of the minimal failing schedule: what each thread did, and the state at the failing step
-      const trace = r.failure ? mm.replay(race.make(variant.spec, policy), r.failure.schedule) : undefined;
+      const trace = r.failure ? mm.replay(program, r.failure.schedule) : undefined; // a Program instantiates a fresh machine per run
       return { policy, result: r, trace, expected: race.failsUnder.includes(policy) ? 'fails' : 'clean' };
     }));
-    const replayLine = (policy: string, schedule: string) => `mmsim replay ${race.name} ${schedule} --policy ${policy} --arch ${variant.id} --kernel ${variant.era}`;
+    const replayLine = (policy: string, schedule: string) => `mmsim replay ${arg} ${schedule} --policy ${policy} --arch ${variant.id} --kernel ${variant.era}`;
     if (ctx.json) {
       ctx.io.out(`${jsonDocument({ command: 'explore', race: race.name, variant: variant.key, strategy, results: results.map((x) => ({ policy: x.policy, ...x.result, ...(x.result.failure ? { replay: replayLine(x.policy, x.result.failure.schedule), trace: x.trace } : {}) })) })}\n`);
     } else {
