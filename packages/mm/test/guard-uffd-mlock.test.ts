@@ -371,6 +371,23 @@ describe('mlock / munlock', () => {
     });
   }
 
+  for (const spec of E618) {
+    test(`${spec.id}@6.18: mlock twice over a VM_MERGEABLE VMA (bit 31 of the flags) locks once; munlock unlocks`, () => {
+      const { m, p, ok } = machine(spec);
+      do_mmap(m, p.mm, { start: BASE, pages: 2, prot: RW, shared: false });
+      access(m, p.mm, BASE, true, 1);
+      do_mlock(m, p.mm, BASE, 2, true);
+      do_madvise(m, p.mm, BASE, 2, 'MERGEABLE');
+      do_mlock(m, p.mm, BASE, 2, true);
+      const f0 = m.pteFrame(Number(pte(m, p.mm, BASE) >> 32n), Number(pte(m, p.mm, BASE) & 0xffffffffn));
+      expect(pageMlocked(m, f0)).toBe(true);
+      do_mlock(m, p.mm, BASE, 2, false);
+      expect(p.mm.vmas.lookup(BASE)!.flags & VM_LOCKED).toBe(0);
+      expect(pageMlocked(m, f0)).toBe(false);
+      ok();
+    });
+  }
+
   test('6.18: munmap of an mlocked range drains the batch and munlocks (the pages are freed)', () => {
     const { m, p, ok } = machine(x86_64_618);
     do_mmap(m, p.mm, { start: BASE, pages: 2, prot: RW, shared: false });

@@ -750,7 +750,7 @@ export function ksm_madvise(m: Machine, mm: Mm, vma: Vma, start: number, end: nu
   if (advice === 'MERGEABLE') {
     if ((vma.flags & VM_MERGEABLE) !== 0 || !vma_ksm_compatible(vma)) return; // "just ignore the advice"
     if (!s.slotOf.has(mm)) __ksm_enter(s, mm);
-    vma.flags |= VM_MERGEABLE;
+    vma.flags = (vma.flags | VM_MERGEABLE) >>> 0; // bit 31: kept unsigned, as every VMA flag word is
     return;
   }
   if ((vma.flags & VM_MERGEABLE) === 0) return;

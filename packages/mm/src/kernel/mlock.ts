@@ -201,10 +201,10 @@ export function do_mlock(m: Machine, mm: Mm, start: number, pages: number, lock:
       break;
     }
     at = v.end;
-    const old = v.flags;
-    const want = lock ? (old | VM_LOCKED) >>> 0 : (old & ~VM_LOCKED) >>> 0;
-    if (want === old) continue; // mlocking twice would be wrong: nothing to do
-    v.flags = want;
+    // mlocking twice would be wrong: nothing to do. The bit is compared, not the word: a word with
+    // bit 31 set (VM_MERGEABLE) reads negative where one op stored it without `>>> 0`
+    if (((v.flags & VM_LOCKED) !== 0) === lock) continue;
+    v.flags = lock ? (v.flags | VM_LOCKED) >>> 0 : (v.flags & ~VM_LOCKED) >>> 0;
     // mlock_vma_pages_range(): lru_add_drain, walk the present pages, lru_add_drain
     mlock_drain_local(m);
     mlock_pte_range(m, mm, v.start, v.end, lock);
