@@ -277,6 +277,24 @@ for (const spec of THP) {
       void nr;
     });
 
+    test('MADV_FREE then MADV_PAGEOUT over part of a pinned PTE-mapped THP: it cannot be split, so its pages stay (none is freed alone)', () => {
+      const { m, p, nr, A } = setup(spec);
+      for (let i = 0; i < 6; i++) access(m, p.mm, A + i, true, m.tags.intern(`t${i}`));
+      const head = largeFolioAt(m, p.mm, A);
+      const id = pin_user_pages(m, p.mm, A, FOLL_WRITE);
+      do_madvise(m, p.mm, A + nr - 1, 1, 'DONTNEED'); // the pmd is split: PTE-mapped, the folio stays whole
+      expect(hugeAt(p.mm, A)).toBeUndefined();
+      do_madvise(m, p.mm, A + 1, 4, 'FREE');
+      do_madvise(m, p.mm, A + 1, 4, 'PAGEOUT');
+      clean(m);
+      for (let i = 1; i < 5; i++) {
+        expect(largeFolioAt(m, p.mm, A + i)).toBe(head);
+        expect(access(m, p.mm, A + i, false)).toMatchObject({ tag: `t${i}` });
+      }
+      unpin_user_page(m, id);
+      clean(m);
+    });
+
     test('pin_user_pages(FOLL_WRITE): one reference and _pincount on the head; the device writes what the process reads', () => {
       const { m, p, A } = setup(spec);
       access(m, p.mm, A, true, m.tags.intern('a'));

@@ -27,7 +27,7 @@ import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swap.js';
 import { shmem_writeout } from './filemap.js';
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
-import { folioHead, hasThp, largeFolioAt, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
+import { folioHead, hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from './sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './guard.js';
 import { VM_LOCKED } from './vma.js';
@@ -93,7 +93,11 @@ function split_partly_covered(m: Machine, mm: Mm, start: number, end: number): v
 /**
  * The present ptes of [vma.start, vma.end) whose page is mapped exactly once
  * and is not the zero page: what MADV_FREE and MADV_PAGEOUT act on (both
- * leave pages shared after fork alone).
+ * leave pages shared after fork alone). Pages of a large folio are left
+ * out: the callers split the folios first, and one still large could not be
+ * split (pinned) — madvise_free_pte_range and
+ * madvise_cold_or_pageout_pte_range leave such a folio alone; freeing one
+ * of its pages by itself would drop a reference its head holds.
  */
 function forEachExclusivePage(m: Machine, mm: Mm, vma: Vma, body: (vpn: number, slot: number, hi: number, lo: number, frame: number) => void): void {
   const f = m.frames;
@@ -104,7 +108,7 @@ function forEachExclusivePage(m: Machine, mm: Mm, vma: Vma, body: (vpn: number, 
     const lo = mm.pgtable.lo(slot);
     if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
     const frame = m.pteFrame(hi, lo);
-    if ((f.flags[frame]! & PG_zero) !== 0 || f.maps(frame) !== 1) continue;
+    if ((f.flags[frame]! & (PG_zero | PG_large)) !== 0 || f.maps(frame) !== 1) continue;
     body(vpn, slot, hi, lo, frame);
   }
 }
