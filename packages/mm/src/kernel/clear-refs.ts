@@ -50,7 +50,7 @@ export function clear_refs_write(m: Machine, mm: Mm, text: string): number {
     walk_pte_range(m, mm, vma.start, vma.end, (slot, _vpn, hi, lo, cls) => {
       if (cls !== PteClassCode.present) return;
       const frame = m.pteFrame(hi, lo);
-      if (frame === m.zeroFrame || (m.frames.flags[frame]! & PG_zero) !== 0) return; // vm_normal_page() is NULL
+      if ((m.frames.flags[frame]! & PG_zero) !== 0) return; // vm_normal_page() is NULL (the zero page and the huge zero folio are PG_zero)
       m.pteHi = hi;
       m.pteLo = lo;
       m.modify('pte_mkold'); // ptep_test_and_clear_young

@@ -17,7 +17,7 @@ import { alloc_anon_copy, setAnonPte, zap_pte_range } from './memory.js';
 import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { isSpecialZero } from './rmap.js';
-import { copy_huge_pmd, folioHead, PG_large } from './huge_memory.js';
+import { copy_huge_pmd, folioHead } from './huge_memory.js';
 import { ksm_exit, ksm_fork } from './ksm.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 // --- guard markers, userfaultfd-wp, mlock across fork (guard.ts, userfaultfd.ts, mlock.ts) ---
@@ -59,7 +59,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
     if (s < 0 && spt.huge.size !== 0) {
       const ps = spt.pmdSlot(vpn, false);
       // copy_pmd_range(): a huge pmd goes whole, unless copy_huge_pmd had to split it (-EAGAIN: copy the ptes)
-      if (ps >= 0 && spt.hugeAt(ps) !== undefined && !copy_huge_pmd(m, dst, src, vma, ps)) s = spt.walk(vpn, false);
+      if (ps >= 0 && spt.hugeAt(ps) !== undefined && !copy_huge_pmd(m, dst, src, vma, ps, pinned)) s = spt.walk(vpn, false);
     }
     if (s < 0) {
       vpn += spt.ptrsPerPte - 1 - (vpn % spt.ptrsPerPte);
@@ -98,7 +98,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
       if (!isSpecialZero(m, frame)) {
         // page_dup_rmap(): one more mapping with its reference (a large folio's reference is its head's)
         f.mapInc(frame);
-        f.get((f.flags[frame]! & PG_large) !== 0 ? folioHead(m, frame) : frame);
+        f.get(folioHead(m, frame));
         if ((f.flags[frame]! & PG_zero) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
       }
       if (cow) {

@@ -152,7 +152,7 @@ export function get_user_pages(m: Machine, mm: Mm, vpn: number, gupFlags: number
   if (frame < 0) throw new Error(`gup: page 0x${vpn.toString(16)} never became accessible`);
   // try_grab_folio(folio, 1, flags): the references go on the folio (its head)
   const large = (m.frames.flags[frame]! & PG_large) !== 0;
-  const folio = large ? folioHead(m, frame) : frame;
+  const folio = folioHead(m, frame);
   const pin = (gupFlags & FOLL_PIN) !== 0;
   const pincount = pin && large && m.cowPolicy !== 'mapcount';
   const refs = pin && !large ? pinRefs(m, gupFlags) : 1;

@@ -39,6 +39,7 @@
 import { mapsPage, present_frame, walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
+import { is_migration_entry_of } from './migrate.js';
 import { anon_vma_lock, anon_vma_unlock, lock_page, pte_lock, pte_unlock, unlock_page } from './locks.js';
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_reserved, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
@@ -142,12 +143,6 @@ export function folioMapped(m: Machine, head: number): boolean {
  */
 export function folio_maybe_dma_pinned(m: Machine, head: number): boolean {
   return (thpState(m)?.pincount.get(head) ?? 0) > 0;
-}
-
-/** MMF_HAS_PINNED: a pin was taken through this mm (gup.ts mm_has_pinned, without the import cycle). */
-function mmHasPinned(m: Machine, mm: Mm): boolean {
-  for (const p of m.pins) if (p && p.mm === mm) return true;
-  return false;
 }
 
 /** folio_get() */
@@ -674,9 +669,11 @@ export function split_huge_pmds_in(m: Machine, mm: Mm, vma: Vma, start: number, 
  * folio_maybe_dma_pinned, its _pincount — gives -EBUSY; copy_huge_pmd
  * splits the pmd and returns -EAGAIN → copy_pte_range). That is the
  * 'anon-exclusive' rule (5.9+ did the early COW; the 'refcount' rule is
- * 5.8's). Returns false when it split.
+ * 5.8's). Returns false when it split. `pinned`: the rule applies and the
+ * parent mm has MMF_HAS_PINNED — fork's page_needs_cow_for_dma test, taken
+ * once per VMA.
  */
-export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number): boolean {
+export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number, pinned: boolean): boolean {
   const st = thpState(m)!;
   const h = src.pgtable.hugeAt(ps)!;
   const dps = dst.pgtable.pmdSlot(h.vpn, true);
@@ -686,7 +683,7 @@ export function copy_huge_pmd(m: Machine, dst: Mm, src: Mm, vma: Vma, ps: number
   }
   const head = pmdFrame(m, h.hi, h.lo);
   const f = m.frames;
-  if ((f.flags[head]! & PG_anon_exclusive) !== 0 && m.cowPolicy === 'anon-exclusive' && mmHasPinned(m, src) && folio_maybe_dma_pinned(m, head)) {
+  if (pinned && (f.flags[head]! & PG_anon_exclusive) !== 0 && folio_maybe_dma_pinned(m, head)) {
     __split_huge_pmd(m, src, vma, ps);
     return false;
   }
@@ -840,9 +837,8 @@ function remap_page(m: Machine, migrated: readonly Migrated[], split: boolean): 
     const pt = e.mm.pgtable;
     const hi = pt.hi(e.slot);
     const lo = pt.lo(e.slot);
-    const fast = m.variant.fast;
     // a zap may have cleared the entry meanwhile (zap_nonpresent_ptes drops no rmap for it)
-    if (fast.classify(hi, lo) !== PteClassCode.migration || fast.pte_to_swp_offset_lo(hi, lo) !== f.pfn(e.frame)) continue;
+    if (!is_migration_entry_of(m, hi, lo, e.frame)) continue;
     if (split && f.tag[e.frame] === 0) {
       m.mkPte(m.zeroFrame, e.vma.flags & ~VM_WRITE);
       m.modify('pte_mkspecial');

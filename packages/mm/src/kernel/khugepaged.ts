@@ -151,7 +151,7 @@ function userfaultfd_armed(vma: Vma): boolean {
 function refcountSuitable(m: Machine, st: ThpState, frame: number): boolean {
   const f = m.frames;
   const large = (f.flags[frame]! & PG_large) !== 0;
-  const head = large ? folioHead(m, frame) : frame;
+  const head = folioHead(m, frame);
   const swapcache = (f.flags[head]! & PG_swapcache) !== 0 ? (large ? st.nr : 1) : 0;
   return f.refs(head) === (large ? folioLargeMapcount(m, head) : f.maps(frame)) + swapcache;
 }
@@ -163,7 +163,7 @@ function checkPage(m: Machine, st: ThpState, p: PteView): ScanResult | undefined
   const frame = m.pteFrame(p.hi, p.lo);
   if (frame < 0 || frame >= f.highWater || f.isFree(frame)) return 'SCAN_PAGE_NULL';
   if ((f.flags[frame]! & PG_anon) === 0) return 'SCAN_PAGE_ANON';
-  const head = (f.flags[frame]! & PG_large) !== 0 ? folioHead(m, frame) : frame;
+  const head = folioHead(m, frame);
   if ((f.flags[head]! & PG_locked) !== 0) return 'SCAN_PAGE_LOCK';
   if (!refcountSuitable(m, st, frame)) return 'SCAN_PAGE_COUNT';
   return undefined;

@@ -88,7 +88,7 @@ import { entireMapcount, folioHead, isHugeZeroPmd, isLargeFrame, pmdFrame, thpSt
 import { pte_lock, pte_unlock } from './locks.js';
 import type { Machine, Mm, Process } from './machine.js';
 import { MAX_NODES } from './frames.js';
-import { isZeroPage, isolate_lru_page, migrate_pages, MIGRATE_OK, putback_lru_page } from './migrate.js';
+import { isZeroPage, isolate_lru_page, migrate_pages_list, putback_lru_page } from './migrate.js';
 import { splitRange } from './mmap.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import type { KernelPath } from './sched.js';
@@ -219,15 +219,13 @@ export interface MemPolicy {
   readonly userNodes: bigint;
 }
 
-type PolicyVma = Vma & { policy?: MemPolicy | null };
-
 /** vma->vm_policy (null: none, the task's policy applies) */
 export function vmaPolicy(vma: Vma): MemPolicy | null {
-  return (vma as PolicyVma).policy ?? null;
+  return vma.policy ?? null;
 }
 
 function setVmaPolicy(vma: Vma, pol: MemPolicy | null): void {
-  (vma as PolicyVma).policy = pol;
+  vma.policy = pol;
 }
 
 const taskPolicies = new WeakMap<Process, MemPolicy | null>();
@@ -370,7 +368,7 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
   yield* pte_lock(m, mm, `queue_pages_range: pte lock; scan ${hex(start)}–${hex(end)} of the VMA at ${hex(vma.start)}`);
   let ok = true;
   for (let vpn = start; vpn < end && ok; ) {
-    if (st !== null) {
+    if (st !== null && pt.huge.size !== 0) {
       const ps = pt.pmdSlot(vpn, false);
       const h = ps < 0 ? undefined : pt.hugeAt(ps);
       if (h !== undefined) {
@@ -385,7 +383,7 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
     }
     const slot = pt.walk(vpn, false);
     if (slot < 0) {
-      vpn++;
+      vpn += pt.ptrsPerPte - (vpn % pt.ptrsPerPte); // no pte table: on to the next
       continue;
     }
     const hi = pt.hi(slot);
@@ -403,17 +401,17 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
       continue;
     }
     const large = isLargeFrame(m, frame);
+    const head = folioHead(m, frame);
     if (large) {
       // folio_pte_batch(): the ptes that follow map the folio's next pages
       while (vpn + nr < end) {
         const s = pt.walk(vpn + nr, false);
         if (s < 0) break;
         const c = fast.classify(pt.hi(s), pt.lo(s));
-        if (!mapsPage(c) || m.pteFrame(pt.hi(s), pt.lo(s)) !== frame + nr || folioHead(m, frame + nr) !== folioHead(m, frame)) break;
+        if (!mapsPage(c) || m.pteFrame(pt.hi(s), pt.lo(s)) !== frame + nr || folioHead(m, frame + nr) !== head) break;
         nr++;
       }
     }
-    const head = large ? folioHead(m, frame) : frame;
     vpn += nr;
     if (!wanted(m, head, rules)) continue;
     if (large) {
@@ -498,16 +496,6 @@ function* check_range(m: Machine, mm: Mm, start: number, end: number, rules: Que
     prev = vma;
   }
   return first;
-}
-
-/** Migrate every queued folio to the node `target` picks for it; returns how many did not move. */
-function* migrate_list(m: Machine, q: Queue, target: (frame: number) => number): KernelPath<number> {
-  let failed = 0;
-  for (const frame of q.list.splice(0)) {
-    const rc = yield* migrate_pages(m, frame, target(frame));
-    if (rc !== MIGRATE_OK) failed++;
-  }
-  return failed;
 }
 
 function putback_list(m: Machine, q: Queue): void {
@@ -597,24 +585,16 @@ function* mbind618(m: Machine, mm: Mm, req: MbindRequest): KernelPath<SyscallOut
       putback_list(m, q);
       q.nrFailed++; // migrate_pages() is a stub returning -ENOSYS
     } else {
-      const base = interleaveBase(m, mm, start, end, q.list[0]!);
-      q.nrFailed += yield* migrate_list(m, q, (frame) => policy_node(pol, base + m.frames.index[frame]!));
+      // do_mbind's mmpol.ilx: the first VMA's interleave index of the first folio (get_vma_policy: vm_pgoff plus
+      // the offset in the VMA) less that folio's index — 0 for order-0 pages, whose index is exactly that; the
+      // target of each folio is then policy_node(pol, ilx + index), by its index alone
+      q.nrFailed += yield* migrate_pages_list(m, q.list, (frame) => policy_node(pol, m.frames.index[frame]!));
     }
   }
   if (q.nrFailed > 0 && (flags & MPOL_MF_STRICT) !== 0) result = fail('EIO', 'mbind: MPOL_MF_STRICT and a page could not be moved');
   putback_list(m, q);
   yield* mmap_unlock(m, mm, 'mbind: mmap_lock dropped');
   return result;
-}
-
-/** mmpol.ilx - folio->index of the first queued folio: the interleave index base of the first VMA that maps it (its page offset there) */
-function interleaveBase(m: Machine, mm: Mm, start: number, end: number, frame: number): number {
-  const index = m.frames.index[frame]!;
-  for (const vma of mm.vmas.overlapping(start, end)) {
-    const vpn = vma.start + (index - vma.pgoff);
-    if (vpn >= vma.start && vpn < vma.end) return vma.pgoff + (vpn - vma.start) - index;
-  }
-  return 0;
 }
 
 /**
@@ -669,7 +649,7 @@ function* mbind2621(m: Machine, mm: Mm, req: MbindRequest): KernelPath<SyscallOu
     for (const vma of splitRange(m, mm, start, end)) setVmaPolicy(vma, pol);
     if (q.list.length > 0) {
       // new_vma_page(): alloc_page_vma() under the policy of the VMA check_range started at — the new one
-      const failed = yield* migrate_list(m, q, (frame) => policy_node(pol, m.frames.index[frame]!));
+      const failed = yield* migrate_pages_list(m, q.list, (frame) => policy_node(pol, m.frames.index[frame]!));
       if (failed > 0 && (flags & MPOL_MF_STRICT) !== 0) result = fail('EIO', 'mbind: MPOL_MF_STRICT and a page could not be moved');
     }
   }
@@ -750,7 +730,7 @@ function* migrate_to_node(m: Machine, mm: Mm, source: number, dest: number, flag
       throw new KernelBug(`migrate_pages: node ${dest} is not online: alloc_pages_node(${dest}) dereferences NODE_DATA(${dest}) == NULL (2.6.21 sys_migrate_pages does not cut the target mask to the online nodes)`);
     }
   }
-  const failed = yield* migrate_list(m, q, () => dest);
+  const failed = yield* migrate_pages_list(m, q.list, () => dest);
   return m.era === '6.18' ? failed + q.nrFailed : failed;
 }
 

@@ -341,11 +341,6 @@ function isolatedSet(m: Machine): Set<number> {
   return s;
 }
 
-/** The folio a frame belongs to, as the frame the LRU and its references go by (a large folio's head). */
-function folioOf(m: Machine, frame: number): number {
-  return (m.frames.flags[frame]! & PG_large) !== 0 ? folioHead(m, frame) : frame;
-}
-
 /**
  * isolate_lru_page() / folio_isolate_lru(): take the page's folio off the
  * LRU for a migration, with a reference the path holds (m.sched.held; a
@@ -353,7 +348,7 @@ function folioOf(m: Machine, frame: number): number {
  * migration has it isolated already.
  */
 export function isolate_lru_page(m: Machine, frame: number): boolean {
-  const folio = folioOf(m, frame);
+  const folio = folioHead(m, frame);
   const s = isolatedSet(m);
   if (s.has(folio)) return false;
   s.add(folio);
@@ -363,7 +358,7 @@ export function isolate_lru_page(m: Machine, frame: number): boolean {
 
 /** putback_lru_page(): the page's folio back on the LRU, the isolation reference dropped (which frees a migrated page). */
 export function putback_lru_page(m: Machine, frame: number): void {
-  const folio = folioOf(m, frame);
+  const folio = folioHead(m, frame);
   isolatedSet(m).delete(folio);
   m.sched.held.release(folio);
 }
@@ -459,6 +454,20 @@ export function* migrate_pages(m: Machine, old: number, node: number): KernelPat
   for (let pass = 0; pass < MIGRATE_PASSES && rc !== MIGRATE_OK; pass++) rc = yield* unmap_and_move(m, old, node);
   putback_lru_page(m, old);
   return rc;
+}
+
+/**
+ * migrate_pages() of a list, as mbind and move_pages hand it one: every
+ * isolated page in `list` (emptied) to the node `target` picks for it;
+ * returns how many did not move.
+ */
+export function* migrate_pages_list(m: Machine, list: number[], target: (frame: number) => number): KernelPath<number> {
+  let failed = 0;
+  for (const frame of list.splice(0)) {
+    const rc = yield* migrate_pages(m, frame, target(frame));
+    if (rc !== MIGRATE_OK) failed++;
+  }
+  return failed;
 }
 
 /**

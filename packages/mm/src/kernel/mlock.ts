@@ -102,9 +102,9 @@ export function mlockBatchPending(m: Machine): boolean {
   return s !== undefined && s.batch.length !== 0;
 }
 
-/** vm_normal_folio() that mlock acts on: not the zero page, not a page of a large folio */
+/** vm_normal_folio() that mlock acts on: not the zero page (PG_zero, m.zeroFrame included), not a page of a large folio */
 function lockable(m: Machine, frame: number): boolean {
-  return frame !== m.zeroFrame && (m.frames.flags[frame]! & (PG_zero | PG_large)) === 0;
+  return (m.frames.flags[frame]! & (PG_zero | PG_large)) === 0;
 }
 
 function queue(m: Machine, s: MlockState, frame: number, op: number): void {
@@ -174,9 +174,7 @@ export function mlock_drain_local(m: Machine): void {
 export function munlock_range(m: Machine, mm: Mm, start: number, end: number): void {
   const s = STATE.get(m);
   if (!s || (s.mlocked.size === 0 && s.count.size === 0)) return;
-  walk_pte_range(m, mm, start, end, (_slot, _vpn, hi, lo, cls) => {
-    if (mapsPage(cls)) munlock_folio(m, m.pteFrame(hi, lo));
-  });
+  mlock_pte_range(m, mm, start, end, false);
 }
 
 /** mlock_pte_range() over [start, end): mlock or munlock each page mapped there */

@@ -45,10 +45,10 @@
  *   call itself fails with -ENOENT and copies no status out.
  */
 import { SyscallError } from './errno.js';
-import { folioHead, isHugeZeroPmd, isLargeFrame, pmdFrame, thpState } from './huge_memory.js';
+import { folioHead, isHugeZeroPmd, pmdFrame, thpState } from './huge_memory.js';
 import { pte_lock, pte_unlock } from './locks.js';
 import type { Machine, Mm } from './machine.js';
-import { isolate_lru_page, isZeroPage, migrate_pages, MIGRATE_OK } from './migrate.js';
+import { isolate_lru_page, isZeroPage, migrate_pages, migrate_pages_list, MIGRATE_OK } from './migrate.js';
 import { MAX_NUMNODES, mappedShared, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from './mempolicy.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import type { KernelPath } from './sched.js';
@@ -116,7 +116,7 @@ function lookup(m: Machine, mm: Mm, vpn: number): Found | null {
   if (!mapsPage(cls)) return null;
   const frame = m.pteFrame(hi, lo);
   if (isZeroPage(m, frame)) return { frame, zero: true };
-  return { frame: isLargeFrame(m, frame) ? folioHead(m, frame) : frame, zero: false };
+  return { frame: folioHead(m, frame), zero: false };
 }
 
 /** move_pages(0, n, pages, nodes, status, flags) on the mm: the call's return, errno and status array. */
@@ -188,16 +188,6 @@ function* add_folio_for_migration(m: Machine, mm: Mm, vpn: number, node: number,
   return err;
 }
 
-/** do_move_pages_to_node(): migrate the batch; the number that did not move */
-function* move_batch(m: Machine, list: number[], node: number): KernelPath<number> {
-  let failed = 0;
-  for (const frame of list.splice(0)) {
-    const rc = yield* migrate_pages(m, frame, node);
-    if (rc !== MIGRATE_OK) failed++;
-  }
-  return failed;
-}
-
 /** do_pages_move() (6.18): batches of consecutive pages bound for one node */
 function* do_pages_move(m: Machine, mm: Mm, pages: readonly number[], nodes: readonly number[], moveAll: boolean): KernelPath<MovePagesOutcome> {
   const n = pages.length;
@@ -208,7 +198,7 @@ function* do_pages_move(m: Machine, mm: Mm, pages: readonly number[], nodes: rea
   // move_pages_and_store_status(): the batch [start, i) to `node`
   const flush = function* (node: number, i: number): KernelPath<number> {
     if (list.length === 0) return 0;
-    const failed = yield* move_batch(m, list, node);
+    const failed = yield* migrate_pages_list(m, list, () => node); // do_move_pages_to_node
     if (failed > 0) return failed + n - i;
     for (let k = start; k < i; k++) status[k] = node;
     return 0;

@@ -258,7 +258,7 @@ function can_change_pte_writable(m: Machine, vma: Vma, hi: number, lo: number): 
   const frame = m.pteFrame(hi, lo);
   if ((vma.flags & VM_SHARED) === 0) {
     const flags = m.frames.flags[frame]!;
-    return frame !== m.zeroFrame && (flags & PG_zero) === 0 && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0;
+    return (flags & PG_zero) === 0 && (flags & PG_anon) !== 0 && (flags & PG_anon_exclusive) !== 0;
   }
   return m.isPteDirty(hi, lo);
 }
