@@ -7,6 +7,7 @@
  */
 import { compileVariant, DEFAULT_CONFIG, type BackendV1 } from '@mmsim/core';
 import type { TestCase } from '../cases.js';
+import { commandLine } from '../repro.js';
 
 type Mm = typeof import('@mmsim/mm');
 
@@ -27,7 +28,7 @@ export async function raceCases(backend: BackendV1, options: { arch?: readonly s
           era: variant.era,
           config: 'default',
           name: `${race.name} under ${policy}`,
-          repro: `mmsim explore ${race.name} --policy ${policy} --arch ${variant.id} --kernel ${variant.era}`,
+          repro: commandLine(['mmsim', 'explore', race.name, '--policy', policy, '--arch', variant.id, '--kernel', variant.era]),
         };
         const shouldFail = race.failsUnder.includes(policy);
         try {

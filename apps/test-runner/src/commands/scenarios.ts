@@ -6,6 +6,7 @@
  */
 import { compileVariant, DEFAULT_CONFIG, describeConfig, type BackendV1, type Variant } from '@mmsim/core';
 import { configLabel, type TestCase } from '../cases.js';
+import { commandLine } from '../repro.js';
 
 type Mm = typeof import('@mmsim/mm');
 
@@ -22,22 +23,32 @@ function variantsOf(backend: BackendV1, arch?: readonly string[], kernel?: strin
 
 export async function scenarioCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string }): Promise<TestCase[]> {
   const mm: Mm = await import('@mmsim/mm');
+  // each scenario read and parsed once for every variant; a parse error fails its case on each
+  const scenarios = mm.builtinScenarios().map((s) => {
+    try {
+      return { ...s, script: mm.parseMmo(s.text, s.name) };
+    } catch (error) {
+      return { ...s, error: error as Error };
+    }
+  });
   const cases: TestCase[] = [];
   for (const variant of variantsOf(backend, options.arch, options.kernel)) {
-    const cfg = describeConfig(variant.era, variant.config);
-    for (const s of mm.builtinScenarios()) {
+    const config = configLabel(describeConfig(variant.era, variant.config));
+    const configArgs = config === 'default' ? [] : config.split(',').flatMap((c) => ['--config', c]);
+    for (const s of scenarios) {
       const base = {
         suite: 'scenarios' as const,
         backend: backend.name,
         variant: variant.key,
         variantId: variant.id,
         era: variant.era,
-        config: configLabel(cfg),
+        config,
         name: s.name,
-        repro: `mmsim run ${s.path} --arch ${variant.id} --kernel ${variant.era}${cfg ? ` --config ${cfg.replace(/CONFIG_/g, '').split(',').join(' --config ')}` : ''} --check`,
+        repro: commandLine(['mmsim', 'run', s.path, '--arch', variant.id, '--kernel', variant.era, ...configArgs, '--check']),
       };
       try {
-        const trace = mm.runScript(mm.parseMmo(s.text, s.name), { spec: variant.spec, config: variant.config }, s.name, { check: true });
+        if ('error' in s) throw s.error;
+        const trace = mm.runScript(s.script, { spec: variant.spec, config: variant.config }, s.name, { check: true });
         cases.push({ ...base, status: 'pass', input: `${trace.steps.length} steps` });
       } catch (error) {
         const e = error as Error;

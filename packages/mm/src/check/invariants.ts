@@ -79,7 +79,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
           const free = frame < 0 || frame >= f.highWater || f.isFree(frame);
           // a page of a large folio is locked and held through its head (split_huge_page's unmap_folio)
           const owner = free ? frame : folioHead(m, frame);
-          if (free || ((f.flags[owner]! & PG_locked) === 0 && !held?.has(owner))) {
+          if (free || ((f.flags[owner]! & PG_locked) === 0 && !held.has(owner))) {
             out.push({
               rule: 'migration-entry',
               pid: p.pid,
@@ -167,7 +167,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
     pinsOn.delete(head);
   }
   for (const [head, n] of pinsOn) out.push({ rule: 'refcount', frame: head, message: `pfn ${head + f.pfnBase}: ${n} FOLL_PIN pins hold the large folio, but its _pincount is 0` });
-  if (held) for (const [frame, n] of held) pinRefs[frame]! += n;
+  for (const [frame, n] of held) pinRefs[frame]! += n;
   for (const inode of m.inodes.values()) for (const frame of inode.cache.values()) inPageCache[frame] = 1;
   for (let frame = 0; frame < f.highWater; frame++) {
     if (f.isFree(frame)) continue;

@@ -17,7 +17,7 @@ import { TagTable } from './tags.js';
 import { VmaSet } from './vma.js';
 import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
 import type { Pin } from './gup.js';
-import { defaultPolicies, type Policies } from './policies.js';
+import { defaultPolicies, policyInEra, type Policies } from './policies.js';
 import { Sched } from './sched.js';
 
 export interface Mm {
@@ -107,7 +107,7 @@ export class Machine {
     this.cowPolicy = options.policies?.cow ?? options.cowPolicy ?? defaultCowPolicy(this.era);
     this.policies = { ...defaultPolicies(this.era), ...options.policies, cow: this.cowPolicy };
     this.lockdown = this.era === '6.18' ? (options.lockdown ?? 'none') : 'none';
-    if (this.cowPolicy === 'anon-exclusive' && this.era !== '6.18') throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
+    if (!policyInEra(this.cowPolicy, this.era)) throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
     this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), ...(options.nodes !== undefined ? { nodes: options.nodes } : {}) });
     this.prot = new ProtCache(this.variant);

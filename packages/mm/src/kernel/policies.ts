@@ -31,7 +31,7 @@
  *   (include/linux/mm.h vma_init, mm/memory.c do_fault). 2.6.21 had no
  *   vm_ops check: no ->nopage meant do_anonymous_page ('vm_ops-null').
  */
-import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
+import { COW_POLICIES, defaultCowPolicy, type CowPolicy } from './cow-policy.js';
 
 export type FaultPolicy = 'truncate_count' | 'page-lock';
 export type MremapPolicy = 'merge-order' | 'order-tail' | 'anon-vma-lock';
@@ -47,7 +47,7 @@ export interface Policies {
 }
 
 export const POLICY_VALUES: { readonly [K in keyof Policies]: readonly Policies[K][] } = {
-  cow: ['mapcount', 'refcount', 'anon-exclusive'],
+  cow: COW_POLICIES,
   fault: ['truncate_count', 'page-lock'],
   mremap: ['merge-order', 'order-tail', 'anon-vma-lock'],
   split: ['no-TTU_SYNC', 'TTU_SYNC'],
@@ -60,8 +60,7 @@ export function defaultPolicies(era: '2.6.21' | '6.18'): Policies {
     : { cow: defaultCowPolicy(era), fault: 'page-lock', mremap: 'anon-vma-lock', split: 'TTU_SYNC', anon: 'dummy_vm_ops' };
 }
 
-/** Which policy kind a value names ('page-lock' → 'fault'), or undefined. */
-export function policyKind(value: string): keyof Policies | undefined {
-  for (const k of Object.keys(POLICY_VALUES) as (keyof Policies)[]) if ((POLICY_VALUES[k] as readonly string[]).includes(value)) return k;
-  return undefined;
+/** Whether a policy value is a rule of the era: anon-exclusive (PageAnonExclusive) is 5.19+, not a 2.6.21 rule. */
+export function policyInEra(value: string, era: '2.6.21' | '6.18'): boolean {
+  return era === '6.18' || value !== 'anon-exclusive';
 }

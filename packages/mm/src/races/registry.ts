@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { SCENARIO_DIR } from '../scenarios.js';
 import { parseRaceFile, type RaceFile } from './scenario-file.js';
 import { raceProgram } from './scenario-program.js';
+import { policyInEra } from '../kernel/policies.js';
 
 export interface RaceScenario {
   readonly name: string;
@@ -62,8 +63,7 @@ export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$
       const r = race();
       if (!r.eras.includes(spec.era)) return [];
       if (r.needs.includes('thp') && !spec.huge) return []; // PMD-mapped THP: variants whose spec has a huge pmd layout
-      // anon-exclusive (PageAnonExclusive) is 5.19+: not a 2.6.21 rule
-      return r.policies.filter((p) => spec.era === '6.18' || p !== 'anon-exclusive');
+      return r.policies.filter((p) => policyInEra(p, spec.era));
     },
     make: (spec, policy) => raceProgram(race(), spec, policy),
   };

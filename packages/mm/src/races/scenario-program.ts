@@ -7,7 +7,7 @@
  * mid-operation) and the kernel's BUG_ONs; the final ops (`expect …`) say
  * what must hold when every thread has finished.
  */
-import { PteClassCode, type KernelConfig, type VariantSpec } from '@mmsim/core';
+import { hex, PTE_CLASSES, PteClassCode, toBig, type KernelConfig, type VariantSpec } from '@mmsim/core';
 import { checkInvariants } from '../check/invariants.js';
 import { ProgramError, type Instance, type Program } from '../explore/program.js';
 import { ACT_DONE, type Thread } from '../explore/thread.js';
@@ -21,7 +21,6 @@ import { ExpectationFailed, Runner } from '../script/run.js';
 import type { RaceFile } from './scenario-file.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 
-const CLASS_NAMES = Object.fromEntries(Object.entries(PteClassCode).map(([k, v]) => [v, k])) as Record<number, string>;
 
 const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
 
@@ -135,8 +134,7 @@ export function describeState(runner: Runner): string {
   const f = m.frames;
   const out: string[] = [];
   const fast = m.variant.fast;
-  const width = m.variant.spec.pteBits / 4;
-  const words = (hi: number, lo: number): string => (BigInt(hi) * 2n ** 32n + BigInt(lo)).toString(16).padStart(width, '0');
+  const words = (hi: number, lo: number): string => hex(toBig(hi, lo), m.variant.spec.pteBits);
   const page = (fr: number): string => {
     const flags = f.flags[fr]!;
     const owner = flags & PG_anon ? 'anon' : f.mapping[fr] === 0 ? 'NOT in the page cache' : `page cache index ${f.index[fr]}`;
@@ -162,7 +160,7 @@ export function describeState(runner: Runner): string {
         const h = ps >= 0 ? pt.hugeAt(ps) : undefined;
         if (h !== undefined) {
           flushNone(i);
-          if (vpn === h.vpn || i === 0) out.push(`${proc} ${r.name}[${i}…] huge pmd 0x${words(h.hi, h.lo)}: ${isHugeZeroPmd(m, h) ? 'the huge zero folio' : `THP head ${page(pmdFrame(m, h.hi, h.lo))}`}`);
+          if (vpn === h.vpn || i === 0) out.push(`${proc} ${r.name}[${i}…] huge pmd ${words(h.hi, h.lo)}: ${isHugeZeroPmd(m, h) ? 'the huge zero folio' : `THP head ${page(pmdFrame(m, h.hi, h.lo))}`}`);
           continue;
         }
         const slot = pt.walk(vpn, false);
@@ -174,8 +172,8 @@ export function describeState(runner: Runner): string {
           continue;
         }
         flushNone(i);
-        const what = CLASS_NAMES[cls] ?? String(cls);
-        out.push(`${proc} ${r.name}[${i}] pte 0x${words(hi, lo)}: ${what}${mapsPage(cls) ? ` ${page(m.pteFrame(hi, lo))}` : ''}`);
+        const what = PTE_CLASSES[cls] ?? String(cls);
+        out.push(`${proc} ${r.name}[${i}] pte ${words(hi, lo)}: ${what}${mapsPage(cls) ? ` ${page(m.pteFrame(hi, lo))}` : ''}`);
       }
       flushNone(r.pages);
     }

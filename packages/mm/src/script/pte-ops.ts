@@ -28,8 +28,6 @@ import type { Region } from '../observe/observe.js';
 import type { MmoOp } from './parse.js';
 import type { StepResult } from './run.js';
 
-export const PTE_OPS = ['uffd_register_wp', 'uffd_writeprotect', 'uffd_close', 'clear_refs', 'mlock', 'munlock'] as const;
-
 export interface PteOpContext {
   readonly m: Machine;
   readonly proc: Process;

@@ -16,7 +16,7 @@ import { split_huge_pages_write } from '../kernel/split-huge-pages.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
 import { runPath, type KernelPath } from '../kernel/sched.js';
 import { device_read, device_write, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE, get_user_pages, unpin_user_page } from '../kernel/gup.js';
-import { PteClassCode } from '@mmsim/core';
+import { present_frame } from '../kernel/pagewalk.js';
 import { do_mprotect } from '../kernel/mprotect.js';
 import { swapon, totalKb, usedKb } from '../kernel/swap.js';
 import { swapoff } from '../kernel/swapoff.js';
@@ -271,10 +271,7 @@ export class Runner {
         const r = this.region(op, 0);
         const page = this.int(op, 1, 'page');
         const pinned = m.pins[this.pin(op, 2)]!.frame;
-        const slot = p.mm.pgtable.walk(r.start + page, false);
-        const hi = slot < 0 ? 0 : p.mm.pgtable.hi(slot);
-        const lo = slot < 0 ? 0 : p.mm.pgtable.lo(slot);
-        const mapped = slot >= 0 && m.variant.fast.classify(hi, lo) === PteClassCode.present ? m.pteFrame(hi, lo) : -1;
+        const mapped = present_frame(m, p.mm, r.start + page);
         if (mapped !== pinned) {
           const pfn = (f: number): string => (f < 0 ? 'nothing' : `pfn 0x${m.frames.pfn(f).toString(16)}`);
           const seen = access(m, p.mm, r.start + page, false);
