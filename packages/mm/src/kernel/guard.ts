@@ -34,7 +34,7 @@ import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { zap_pte_range_path } from './memory.js';
-import { markerBits, setMarker } from './pte-marker.js';
+import { isGuardMarker, setMarker } from './pte-marker.js';
 import { anon_vma_prepare } from './rmap.js';
 import type { KernelPath } from './sched.js';
 import { VM_LOCKED, VM_MAYBE_GUARD, type Vma } from './vma.js';
@@ -68,25 +68,27 @@ export function* madvise_guard_install(m: Machine, mm: Mm, vma: Vma, start: numb
     const hi = pt.hi(slot);
     const lo = pt.lo(slot);
     const cls = fast.classify(hi, lo);
-    busy = cls !== PteClassCode.none && !(cls === PteClassCode.marker && (markerBits(m, hi, lo) & PTE_MARKER.GUARD) !== 0);
+    busy = cls !== PteClassCode.none && !isGuardMarker(m, hi, lo);
   }
   // zap_page_range_single(vma, range, NULL): pages and swap entries go, guard markers stay
   if (busy) yield* zap_pte_range_path(m, mm, vma, start, end, false, true, true);
-  for (let vpn = start; vpn < end; vpn++) {
-    const slot = pt.walk(vpn, true);
-    const hi = pt.hi(slot);
-    const lo = pt.lo(slot);
-    const cls = fast.classify(hi, lo);
-    if (cls === PteClassCode.marker && (markerBits(m, hi, lo) & PTE_MARKER.GUARD) !== 0) continue;
-    // a none pte (a file VMA's leftover uffd-wp marker would make the kernel retry: restart_syscall)
-    setMarker(m, mm, slot, PTE_MARKER.GUARD);
-  }
+  walk_pte_range(
+    m,
+    mm,
+    start,
+    end,
+    (slot, _vpn, hi, lo) => {
+      // a none pte (a file VMA's leftover uffd-wp marker would make the kernel retry: restart_syscall)
+      if (!isGuardMarker(m, hi, lo)) setMarker(m, mm, slot, PTE_MARKER.GUARD);
+    },
+    true,
+  );
 }
 
 /** madvise_guard_remove() for [start, end) of one VMA: guard markers go, nothing else changes. */
 export function madvise_guard_remove(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
   if (!validGuardVma(vma, true)) throw new SyscallError('EINVAL', 'MADV_GUARD_REMOVE: not a valid guard VMA');
-  walk_pte_range(m, mm, start, end, (slot, _vpn, hi, lo, cls) => {
-    if (cls === PteClassCode.marker && (markerBits(m, hi, lo) & PTE_MARKER.GUARD) !== 0) mm.pgtable.set(slot, 0, 0);
+  walk_pte_range(m, mm, start, end, (slot, _vpn, hi, lo) => {
+    if (isGuardMarker(m, hi, lo)) mm.pgtable.set(slot, 0, 0);
   });
 }

@@ -41,7 +41,7 @@ import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
 import { is_migration_entry_of } from './migrate.js';
 import { anon_vma_lock, anon_vma_unlock, lock_page, pte_lock, pte_unlock, unlock_page } from './locks.js';
-import type { Machine, Mm } from './machine.js';
+import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_reserved, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { PMD_HUGE, PMD_NONE, type HugePmd } from './pagetable.js';
 import { anon_vma_prepare, page_remove_rmap } from './rmap.js';
@@ -223,9 +223,6 @@ export function thp_vma_allowable(m: Machine, vma: Vma, vpn: number): boolean {
   return haddr >= vma.start && haddr + st.nr <= vma.end;
 }
 
-/** Free frames a THP allocation leaves at least (kswapd's low watermark: balance() reclaims below 64). */
-const THP_RESERVE = 64;
-
 /**
  * alloc_pages(order HPAGE_PMD_ORDER): HPAGE_PMD_NR free frames whose first
  * pfn is aligned to HPAGE_PMD_NR (what the buddy allocator hands out), the
@@ -236,7 +233,7 @@ const THP_RESERVE = 64;
  */
 export function alloc_thp_frames(m: Machine, st: ThpState): number {
   const f = m.frames;
-  if (f.max - f.inUse - st.nr < THP_RESERVE) return -1;
+  if (f.max - f.inUse - st.nr < BALANCE_FREE) return -1;
   const nr = st.nr;
   let head = -1;
   for (let h = (nr - (f.pfnBase % nr)) % nr; h + nr <= f.max; h += nr) {
@@ -968,9 +965,13 @@ export function largeFolioAt(m: Machine, mm: Mm, vpn: number): number {
 export function split_folios_in(m: Machine, mm: Mm, start: number, end: number): void {
   const st = thpState(m);
   if (st === null || st.folios === 0) return;
+  let tried = -1; // a folio that would not split (pinned) is tried once, not once per page
   for (let vpn = start; vpn < end; vpn++) {
     const head = largeFolioAt(m, mm, vpn);
-    if (head >= 0) split_huge_page(m, head);
+    if (head >= 0 && head !== tried) {
+      tried = head;
+      split_huge_page(m, head);
+    }
   }
 }
 

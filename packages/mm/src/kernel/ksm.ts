@@ -54,7 +54,7 @@
  * KSM pages (rmap_walk_ksm): MADV_PAGEOUT and memory pressure leave them,
  * a migration of one fails (its ptes are not found through an anon_vma).
  */
-import { mapsPage, present_frame } from './pagewalk.js';
+import { mapsPage, present_frame, pte_maps_frame } from './pagewalk.js';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { do_wp_page } from './memory.js';
@@ -377,12 +377,7 @@ function pteOfPageInVma(m: Machine, mm: Mm, vma: Vma, frame: number): number {
   const vpn = vma_address(vma, f.index[frame]!);
   if (vpn < 0) return -1;
   const slot = mm.pgtable.walk(vpn, false);
-  if (slot < 0) return -1;
-  const hi = mm.pgtable.hi(slot);
-  const lo = mm.pgtable.lo(slot);
-  const cls = m.variant.fast.classify(hi, lo);
-  if (!mapsPage(cls)) return -1;
-  return m.pteFrame(hi, lo) === frame ? slot : -1;
+  return pte_maps_frame(m, mm, slot, frame) ? slot : -1;
 }
 
 /**

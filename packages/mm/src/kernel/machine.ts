@@ -59,6 +59,14 @@ export interface MachineOptions {
   readonly lockdown?: 'none' | 'integrity' | 'confidentiality';
 }
 
+/**
+ * Free frames below which touch() asks balance() to look at the watermark
+ * (kswapd woken by an allocation), and which a THP allocation or swap
+ * readahead leaves free: their allocations fall back or are skipped rather
+ * than eat into it.
+ */
+export const BALANCE_FREE = 64;
+
 export class Machine {
   readonly variant: Variant;
   readonly era: '2.6.21' | '6.18';

@@ -27,7 +27,7 @@ import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swap.js';
 import { shmem_writeout } from './filemap.js';
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
-import { folioHead, hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
+import { hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from './sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './guard.js';
 import { VM_LOCKED } from './vma.js';
@@ -81,12 +81,14 @@ const SINCE: Partial<Record<Advice, string>> = {
 function split_partly_covered(m: Machine, mm: Mm, start: number, end: number): void {
   const st = thpState(m);
   if (st === null || st.folios === 0) return;
+  let tried = -1; // a folio that would not split (pinned) is tried once, not once per page
   for (let vpn = start; vpn < end; vpn++) {
     const head = largeFolioAt(m, mm, vpn);
-    if (head < 0) continue;
+    if (head < 0 || head === tried) continue;
+    tried = head;
     const vma = mm.vmas.lookup(vpn)!;
     const first = vma.start + (m.frames.index[head]! - vma.pgoff);
-    if (first < start || first + st.nr > end) split_huge_page(m, folioHead(m, head));
+    if (first < start || first + st.nr > end) split_huge_page(m, head);
   }
 }
 

@@ -16,7 +16,7 @@
  *   large folio is COWed and zapped folio-aware (its reference is the
  *   folio's).
  */
-import type { Machine, Mm } from './machine.js';
+import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './fault-file.js';
@@ -264,7 +264,7 @@ export const TOUCH_RETRY = 4;
  * counts are left in m.lastTag, m.lastMinor, m.lastMajor.
  */
 export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
-  if (m.frames.max - m.frames.inUse < 64) m.balance();
+  if (m.frames.max - m.frames.inUse < BALANCE_FREE) m.balance();
   const vma = mm.vmas.lookup(vpn);
   if (!vma) return TOUCH_SEGV_MAPERR;
   if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return TOUCH_SEGV_ACCERR;

@@ -69,7 +69,7 @@ import { i_mmap } from './truncate.js';
 import { mkSwapPte } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
 import { wantsWritenotify } from './fault-file.js';
-import { mapsPage } from './pagewalk.js';
+import { pte_maps_frame } from './pagewalk.js';
 
 /** the migration's verdicts (unmap_and_move's rc) */
 export const MIGRATE_OK = 0;
@@ -270,13 +270,6 @@ function* walkUnlock(m: Machine, w: Walk, who: string): KernelPath {
   else if (w.inode) yield* i_mmap_unlock(m, w.inode.id, `${who}: i_mmap lock dropped`);
 }
 
-function ptePresentFor(m: Machine, mm: Mm, slot: number, frame: number): boolean {
-  if (slot < 0) return false;
-  const hi = mm.pgtable.hi(slot);
-  const lo = mm.pgtable.lo(slot);
-  return mapsPage(m.variant.fast.classify(hi, lo)) && m.pteFrame(hi, lo) === frame;
-}
-
 /**
  * try_to_migrate() (6.18 mm/rmap.c ~2490–2530; 2.6.21 try_to_unmap with
  * migration=1, mm/rmap.c 850–900): every pte mapping `frame` becomes a
@@ -294,10 +287,10 @@ export function* try_to_migrate(m: Machine, frame: number): KernelPath {
     if (vpn < 0) continue;
     yield* unlocked(m, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: read the pte at ${hex(vpn)}`);
     const slot = mm.pgtable.walk(vpn, false);
-    if (!ptePresentFor(m, mm, slot, frame)) continue;
+    if (!pte_maps_frame(m, mm, slot, frame)) continue;
     yield* pte_lock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: pte lock; the pte at ${hex(vpn)} maps the page`);
     let ok = true;
-    if (ptePresentFor(m, mm, slot, frame)) ok = try_to_migrate_one(m, mm, slot, frame);
+    if (pte_maps_frame(m, mm, slot, frame)) ok = try_to_migrate_one(m, mm, slot, frame);
     yield* pte_unlock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: ${ok ? `migration entry installed at ${hex(vpn)}` : 'the page may be pinned: left mapped'}; pte lock dropped`);
     if (!ok) break;
   }

@@ -35,6 +35,14 @@ export function walk_pte_range(m: Machine, mm: Mm, start: number, end: number, e
 /** Whether a pte class maps a page (pte_present, a protnone pte included). */
 export const mapsPage = (cls: number): boolean => cls === PteClassCode.present || cls === PteClassCode.protnone;
 
+/** Whether the pte at `slot` (-1: no pte table) maps `frame` (page_vma_mapped_walk's check_pte for a present pte). */
+export function pte_maps_frame(m: Machine, mm: Mm, slot: number, frame: number): boolean {
+  if (slot < 0) return false;
+  const hi = mm.pgtable.hi(slot);
+  const lo = mm.pgtable.lo(slot);
+  return mapsPage(m.variant.fast.classify(hi, lo)) && m.pteFrame(hi, lo) === frame;
+}
+
 /** The frame a present (or protnone) pte maps at vpn, or -1 (no table, not present). */
 export function present_frame(m: Machine, mm: Mm, vpn: number): number {
   const pt = mm.pgtable;

@@ -30,16 +30,13 @@
  */
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
+import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
 import { PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { add_to_swap_cache, slotId, type SwapDevice } from './swap.js';
 import type { Vma } from './vma.js';
 
 /** /proc/sys/vm/page-cluster (swap_setup: 3 with more than 16 MiB; the host's env.json says 3) */
 export const PAGE_CLUSTER = 3;
-
-/** Free frames readahead leaves alone (the 64 kswapd's balance() keeps). */
-const RA_RESERVE = 64;
 
 interface RaState {
   /** swapin_nr_pages()'s static prev_offset and last_readahead_pages, and swapin_readahead_hits */
@@ -94,7 +91,7 @@ function read_swap_cache_async(m: Machine, dev: SwapDevice, slot: number, readah
   if (cached >= 0) return cached;
   if (dev.map[slot]! <= 0) return -1;
   const f = m.frames;
-  if (optional && f.max - f.inUse <= RA_RESERVE) return -1;
+  if (optional && f.max - f.inUse <= BALANCE_FREE) return -1;
   const frame = f.alloc();
   f.tag[frame] = dev.data[slot]!;
   f.flags[frame]! |= PG_swapbacked | PG_uptodate;
