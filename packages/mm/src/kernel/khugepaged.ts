@@ -53,7 +53,7 @@ import { PG_anon, PG_locked, PG_swapcache } from './page-flags.js';
 import { PMD_HUGE, PMD_NONE } from './pagetable.js';
 import { page_remove_rmap } from './rmap.js';
 import { do_swap_page } from './swap-in.js';
-import { folio_free_swap, slotOffset, slotType } from './swap.js';
+import { free_swap_cache } from './swap.js';
 import { pteSwpUffdWp, pteUffdWp } from './userfaultfd.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP, type Vma } from './vma.js';
 import { VM_FAULT_SIGBUS } from './signals.js';
@@ -246,13 +246,8 @@ function collapse_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, ps: num
       folio_remove_rmap_pte(m, frame);
       continue;
     }
-    const id = (f.flags[frame]! & PG_swapcache) !== 0 ? f.swapSlot.get(frame) : undefined;
     page_remove_rmap(m, frame);
-    // free_swap_cache(): a page left only in the swap cache, its entry no longer used, leaves it
-    if (id !== undefined && f.maps(frame) === 0) {
-      const dev = m.swaps[slotType(id)];
-      if (dev && dev.cache[slotOffset(id)] === frame && dev.map[slotOffset(id)] === 0) folio_free_swap(m, dev, slotOffset(id));
-    }
+    free_swap_cache(m, frame);
   }
   // pgtable_trans_huge_deposit() + map_anon_folio_pmd_nopf()
   pt.freePteTable(ps);

@@ -61,7 +61,7 @@ import { do_wp_page } from './memory.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { page_dup_rmap, vma_address } from './rmap.js';
 import { PG_large, remove_rmap_pte } from './huge_memory.js';
-import { folio_free_swap, slotOffset, slotType } from './swap.js';
+import { free_swap_cache } from './swap.js';
 import { VM_MAYSHARE, VM_MERGEABLE, VM_SHARED, type Vma } from './vma.js';
 
 /** ksm_run bits (sysfs /sys/kernel/mm/ksm/run) */
@@ -144,6 +144,8 @@ export interface KsmState {
   cursor: MmSlot | null;
   address: number;
   rmapPos: number;
+  /** the page scan_get_next_rmap_item() found, beside the rmap_item it returns (its **page out-parameter) */
+  scanPage: number;
   seqnr: number;
   /** the stable tree by content, every live stable node by id, the unstable tree by content */
   readonly stable: Map<number, Chain>;
@@ -174,6 +176,7 @@ export function ksmState(m: Machine): KsmState {
       cursor: null,
       address: 0,
       rmapPos: 0,
+      scanPage: -1,
       seqnr: 0,
       stable: new Map(),
       nodes: new Map(),
@@ -415,7 +418,7 @@ function write_protect_page(m: Machine, mm: Mm, vma: Vma, frame: number): number
  * replace_page(): the pte that mapped `frame` maps the KSM page instead
  * (mk_pte with the VMA's protection: read-only), the KSM page gains the
  * mapping and its reference, the old page loses them (and its swap copy,
- * when nothing else names it: folio_free_swap).
+ * when nothing else names it: free_swap_cache).
  */
 function replace_page(m: Machine, mm: Mm, vma: Vma, frame: number, kframe: number, slot: number): void {
   const f = m.frames;
@@ -424,11 +427,7 @@ function replace_page(m: Machine, mm: Mm, vma: Vma, frame: number, kframe: numbe
   mm.pgtable.set(slot, m.pteHi, m.pteLo);
   f.get(frame); // ksmd's reference, held across
   remove_rmap_pte(m, frame);
-  if (f.maps(frame) === 0 && (f.flags[frame]! & PG_swapcache) !== 0) {
-    const id = f.swapSlot.get(frame);
-    const dev = id === undefined ? undefined : m.swaps[slotType(id)];
-    if (dev && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
-  }
+  free_swap_cache(m, frame);
   f.put(frame);
 }
 
@@ -615,8 +614,6 @@ function should_skip_rmap_item(m: Machine, s: KsmState, frame: number, item: Rma
   return true;
 }
 
-let scanFrame = -1;
-
 /**
  * scan_get_next_rmap_item(): the next anon page of a VM_MERGEABLE VMA with
  * an anon_vma, mm by mm in list order, and its rmap_item; null at the end
@@ -654,7 +651,7 @@ function scan_get_next_rmap_item(m: Machine, s: KsmState): RmapItem | null {
           if (frame < 0) continue;
           const item = get_next_rmap_item(m, s, slot, vpn);
           if (should_skip_rmap_item(m, s, frame, item)) continue;
-          scanFrame = frame;
+          s.scanPage = frame;
           return item;
         }
       }
@@ -687,7 +684,7 @@ export function ksm_do_scan(m: Machine, n: number): void {
   while (n-- > 0) {
     const item = scan_get_next_rmap_item(m, s);
     if (!item) return;
-    cmp_and_merge_page(m, s, scanFrame, item);
+    cmp_and_merge_page(m, s, s.scanPage, item);
     s.pagesScanned++;
   }
 }

@@ -114,6 +114,18 @@ export function folio_free_swap(m: Machine, dev: SwapDevice, slot: number): void
   delete_from_swap_cache(m, dev, slot);
 }
 
+/**
+ * free_swap_cache() (mm/swap_state.c): a page left only in the swap cache —
+ * unmapped, its entry used by no pte — leaves it.
+ */
+export function free_swap_cache(m: Machine, frame: number): void {
+  const f = m.frames;
+  if ((f.flags[frame]! & PG_swapcache) === 0 || f.maps(frame) !== 0) return;
+  const id = f.swapSlot.get(frame);
+  const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+  if (dev && dev.cache[slotOffset(id!)] === frame && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
+}
+
 /** swap_free(): one user less; the slot is free when no user and no cached page remain. */
 export function swap_free(m: Machine, dev: SwapDevice, slot: number): void {
   dev.map[slot]!--;
