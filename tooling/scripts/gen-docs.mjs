@@ -111,7 +111,7 @@ function thpCell(v) {
   const c = v.constants;
   if (!c.hasThp) return v.era === '2.6.21' ? '— (came in 2.6.38)' : '— (see quirks)';
   const h = v.spec.huge;
-  const size = c.HPAGE_PMD_SHIFT >= 20 ? `${2 ** (c.HPAGE_PMD_SHIFT - 20)} MiB` : `${2 ** (c.HPAGE_PMD_SHIFT - 10)} KiB`;
+  const size = core.sizeText(c.HPAGE_PMD_SHIFT);
   const match = h.transHuge.match.map((m) => `\`(pmd & ${hexOf(m.mask)}) == ${hexOf(m.value)}\``).join(' or ');
   return `${size} (HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); huge bits ${bitList(h.mkhuge.set | (h.pfn.set ?? 0n))}; pmd_trans_huge ${match}`;
 }

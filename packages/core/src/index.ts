@@ -28,6 +28,7 @@ export { ERAS, isEra, normalizeEra } from './spec/era.js';
 export type { Era } from './spec/era.js';
 export { DEFAULT_CONFIG, CONFIG_NAMES, CONFIG_ERAS, parseConfig, configName, describeConfig, ConfigError } from './spec/config.js';
 export type { KernelConfig, ConfigName } from './spec/config.js';
+export { noThpReason, sizeText } from './spec/thp.js';
 
 // The generic layer (linux/swapops.h, linux/swap.h)
 export { swpEntryLayout, swp_entry, swp_type, swp_offset, MAX_SWAPFILES_SHIFT } from './generic/swp-entry.js';

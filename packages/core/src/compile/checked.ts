@@ -6,6 +6,7 @@
  * errors here, never masks.
  */
 import { PteRangeError, UnsupportedOperationError } from '../errors.js';
+import { noThpReason, sizeText } from '../spec/thp.js';
 import { hex, maskBig } from '../u64/pair.js';
 import type { PteClass } from './fast-ops.js';
 import type { Variant } from './variant.js';
@@ -71,11 +72,7 @@ export function checkedOps(v: Variant): CheckedOps {
 
   const requireThp = (what: string) => {
     if (c.hasThp) return;
-    const why =
-      v.era === '2.6.21'
-        ? 'THP came in 2.6.38'
-        : 'CONFIG_TRANSPARENT_HUGEPAGE cannot be set for its page-table format (see the variant quirks)';
-    throw new UnsupportedOperationError(`${what}: ${name} has no PMD-mapped transparent huge pages: ${why}`);
+    throw new UnsupportedOperationError(`${what}: ${name} has no PMD-mapped transparent huge pages: ${noThpReason(v.era)}`);
   };
 
   const hugePmd = (op: 'pfn_pmd' | 'mk_huge_pmd', pfn: bigint, protArg: bigint | string): bigint => {
@@ -91,7 +88,7 @@ export function checkedOps(v: Variant): CheckedOps {
     const silently = (): string => {
       const back = k.pmd_pfn(kernelPmd);
       return back === pfn
-        ? `the kernel would store pmd ${hex(kernelPmd, P)} as asked, a huge mapping that does not start on a ${2 ** (c.HPAGE_PMD_SHIFT! - 20)} MiB boundary`
+        ? `the kernel would store pmd ${hex(kernelPmd, P)} as asked, a huge mapping that does not start on a ${sizeText(c.HPAGE_PMD_SHIFT!)} boundary`
         : `the kernel would silently store pmd ${hex(kernelPmd, P)}, whose pmd_pfn is ${hex(back, W)}`;
     };
     if (pfn > limit) {

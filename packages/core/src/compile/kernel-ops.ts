@@ -9,6 +9,7 @@
 import { decodeFieldBig, encodeFieldBig } from '../layout/reference.js';
 import { swp_entry, swp_offset, swp_type, type SwpEntryLayout } from '../generic/swp-entry.js';
 import type { KernelConfig } from '../spec/config.js';
+import { noThpReason } from '../spec/thp.js';
 import type { VariantSpec } from '../spec/variant-spec.js';
 import { maskBig, truncate } from '../u64/pair.js';
 
@@ -106,11 +107,7 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
   const huge = spec.huge; // compileVariant refuses huge on a 2.6.21 spec
   const requireHuge = (what: string) => {
     if (!huge) {
-      throw new KernelBugError(
-        spec.era === '2.6.21'
-          ? `${what}: ${spec.id} 2.6.21 has no transparent huge pages (THP came in 2.6.38)`
-          : `${what}: ${spec.id} ${spec.era} cannot have CONFIG_TRANSPARENT_HUGEPAGE for its page-table format`,
-      );
+      throw new KernelBugError(`${what}: ${spec.id} ${spec.era} has no PMD-mapped transparent huge pages: ${noThpReason(spec.era)}`);
     }
     return huge;
   };

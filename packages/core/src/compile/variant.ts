@@ -8,6 +8,7 @@ import { swpEntryLayout, type SwpEntryLayout } from '../generic/swp-entry.js';
 import { fieldWidth } from '../layout/field.js';
 import { DEFAULT_CONFIG, describeConfig, type KernelConfig } from '../spec/config.js';
 import type { Era } from '../spec/era.js';
+import { noThpReason } from '../spec/thp.js';
 import type { HugePmdSpec, VariantSpec } from '../spec/variant-spec.js';
 import { hi32, lo32, maskBig } from '../u64/pair.js';
 import { checkedOps, type CheckedOps } from './checked.js';
@@ -138,7 +139,7 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   if (hit) return hit;
 
   if (spec.huge && spec.era !== '6.18') {
-    throw new Error(`${spec.id}@${spec.era} declares huge (PMD-mapped THP), but THP came in 2.6.38: only 6.18-era variants can have it`);
+    throw new Error(`${spec.id}@${spec.era} declares huge (PMD-mapped THP), but ${noThpReason('2.6.21')}: only 6.18-era variants can have it`);
   }
   const huge = spec.huge;
   const generic = swpEntryLayout(spec.era, spec.wordBits);

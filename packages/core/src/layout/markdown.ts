@@ -3,16 +3,13 @@
  * provenance and the bit layout of each pte format.
  */
 import type { Variant } from '../compile/variant.js';
+import { noThpReason, sizeText } from '../spec/thp.js';
 import { hex } from '../u64/pair.js';
 import { bitSpan, hugePmdFormat, pteFormats } from './describe.js';
 
-function sizeText(shift: number): string {
-  return shift >= 20 ? `${2 ** (shift - 20)} MiB` : `${2 ** (shift - 10)} KiB`;
-}
-
 function thpCell(v: Variant): string {
   const c = v.constants;
-  if (!c.hasThp) return v.era === '2.6.21' ? '— (THP came in 2.6.38)' : '— (no CONFIG_TRANSPARENT_HUGEPAGE for this format; see quirks)';
+  if (!c.hasThp) return `— (${noThpReason(v.era)})`;
   return `HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT} (${sizeText(c.HPAGE_PMD_SHIFT!)}), HPAGE_PMD_ORDER ${c.HPAGE_PMD_ORDER}; huge pmds hold ${c.hugePfnBits} pfn bits`;
 }
 
