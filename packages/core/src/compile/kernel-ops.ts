@@ -7,6 +7,7 @@
  * different route (fused, pre-derived fields) to the same bits.
  */
 import { decodeFieldBig, encodeFieldBig } from '../layout/reference.js';
+import type { Field } from '../layout/field.js';
 import { swp_entry, swp_offset, swp_type, type SwpEntryLayout } from '../generic/swp-entry.js';
 import type { KernelConfig } from '../spec/config.js';
 import { noThpReason } from '../spec/thp.js';
@@ -96,6 +97,12 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
   const matchesAny = (ms: readonly { mask: bigint; value: bigint }[], v: bigint) => ms.some((m) => (v & m.mask) === m.value);
   const pte_present = (pte: bigint): boolean => matchesAny(pred.present, truncate(pte, P));
   const needsInvert = (v: bigint): boolean => v !== 0n && (v & 1n) === 0n;
+  /** The pfn field as pfn_pte/pte_pfn (and the pmd forms) see it: inverted for a non-zero non-present word under L1TF (pgtable-invert.h). */
+  const pfnField = (pf: { readonly field: Field; readonly l1tfInvert?: boolean }, word: bigint): Field =>
+    pf.l1tfInvert === true && needsInvert(word) ? { ...pf.field, invert: !pf.field.invert } : pf.field;
+  /** check_pgprot(): __supported_pte_mask applied to a present prot (6.18 x86) */
+  const checkedProt = (pf: { readonly supportedMask?: 'result' | 'present-prot' }, prot: bigint): bigint =>
+    pf.supportedMask === 'present-prot' && (prot & 1n) !== 0n ? prot & supportedMask : prot;
 
   const requireFile = (what: string) => {
     if (spec.era !== '2.6.21' || !spec.file) throw new KernelBugError(`${what}: ${spec.id} ${spec.era} has no nonlinear file ptes`);
@@ -113,13 +120,10 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
   };
   const pfn_pmd = (pfn: bigint, prot: bigint): bigint => {
     const h = requireHuge('pfn_pmd').pfn;
-    const p = truncate(pfn, W);
-    const invert = h.l1tfInvert === true && needsInvert(prot);
-    let placed = encodeFieldBig(invert ? { ...h.field, invert: !h.field.invert } : h.field, p);
+    let placed = encodeFieldBig(pfnField(h, prot), truncate(pfn, W));
     // pfn &= PHYSICAL_PMD_PAGE_MASK
     if (h.maskToHpage) placed &= ~maskBig(huge!.HPAGE_PMD_SHIFT);
-    const protVal = h.supportedMask === 'present-prot' && (prot & 1n) !== 0n ? prot & supportedMask : prot;
-    return truncate(placed | protVal | (h.set ?? 0n), P);
+    return truncate(placed | checkedProt(h, prot) | (h.set ?? 0n), P);
   };
   const pmd_mkhuge = (pmd: bigint): bigint => truncate(pmd | requireHuge('pmd_mkhuge').mkhuge.set, P);
 
@@ -162,20 +166,13 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     is_swap_pte: (pte) => !pte_none(pte) && !pte_present(pte) && pte_file(pte) === 0n,
     pfn_pte(pfn, prot) {
       const pf = spec.pfn;
-      const p = truncate(pfn, W);
-      const invert = pf.l1tfInvert === true && needsInvert(prot);
-      const placed = encodeFieldBig(invert ? { ...pf.field, invert: !pf.field.invert } : pf.field, p);
-      let protVal = prot;
-      if (pf.supportedMask === 'present-prot' && (prot & 1n) !== 0n) protVal &= supportedMask;
-      let pte = placed | protVal | (pf.set ?? 0n);
+      let pte = encodeFieldBig(pfnField(pf, prot), truncate(pfn, W)) | checkedProt(pf, prot) | (pf.set ?? 0n);
       if (pf.supportedMask === 'result') pte &= supportedMask;
       return truncate(pte, P);
     },
     pte_pfn(pte) {
-      const pf = spec.pfn;
       const p = truncate(pte, P);
-      const invert = pf.l1tfInvert === true && needsInvert(p);
-      return truncate(decodeFieldBig(invert ? { ...pf.field, invert: !pf.field.invert } : pf.field, p), W);
+      return truncate(decodeFieldBig(pfnField(spec.pfn, p), p), W);
     },
     modify(name, pte) {
       const m = spec.modifiers[name];
@@ -196,8 +193,7 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
       const hg = requireHuge('pmd_pfn');
       const h = hg.pfn;
       const p = truncate(pmd, P);
-      const invert = h.l1tfInvert === true && needsInvert(p);
-      let pfn = decodeFieldBig(invert ? { ...h.field, invert: !h.field.invert } : h.field, p);
+      let pfn = decodeFieldBig(pfnField(h, p), p);
       // pmd_pfn_mask: PHYSICAL_PMD_PAGE_MASK for a huge pmd, PTE_PFN_MASK otherwise
       if (h.maskToHpage && (!h.maskWhen || (p & h.maskWhen.mask) === h.maskWhen.value)) {
         pfn &= ~maskBig(hg.HPAGE_PMD_SHIFT - h.field.spans[0]!.lsb);
