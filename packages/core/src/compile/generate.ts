@@ -106,7 +106,7 @@ export function fastSource(x: FastInputs): string {
   // 32-bit pte the hi word is ignored.
   const hiIn = is64 ? 'hi' : '0';
   // matchers read `hi`; on a 32-bit pte it must be 0 whatever the caller passed
-  const hiGuardFirst = is64 ? '' : 'hi = 0; ';
+  const hiGuard = is64 ? '' : 'hi = 0; ';
 
   // --- swap: generic swp_entry masking is folded into the fields ---
   const encT = encodeTruncated(x.pteType, { hi: '0', lo: 'type' }, Math.min(x.typeBits, 32));
@@ -151,41 +151,34 @@ export function fastSource(x: FastInputs): string {
   const pEnc = encodeTruncated(x.pfn, pfnWords, x.wordBits, x.pfnSet);
   const pEncInv = encodeTruncated({ ...x.pfn, invert: !x.pfn.invert }, pfnWords, x.wordBits, x.pfnSet);
   const sm = x.supportedMask;
-  const prot = (word: 'hi' | 'lo') => {
+  // check_pgprot(): __supported_pte_mask on a present prot ('present-prot'), shared by pfn_pte and pfn_pmd
+  const checkedProt = (word: 'hi' | 'lo', mode: FastInputs['supportedMode']) => {
     const p = word === 'hi' ? 'protHi' : 'protLo';
     const masked = and(p, sm, word);
-    return x.supportedMode === 'present-prot' && masked !== p ? `((protLo & 1) ? ${masked} : ${p})` : p;
+    return mode === 'present-prot' && masked !== p ? `((protLo & 1) ? ${masked} : ${p})` : p;
   };
+  // L1TF: a pfn placed by a non-zero non-present prot, or read from a non-zero non-present entry, is inverted
+  const placedBy = (enc: string, encInv: string, l1tf: boolean) => (l1tf ? `(((protHi | protLo) !== 0 && (protLo & 1) === 0) ? ${encInv} : ${enc})` : enc);
+  const readFrom = (dec: string, decInv: string, l1tf: boolean) => (l1tf ? `((((${hiIn}) | lo) !== 0 && (lo & 1) === 0) ? ${decInv} : ${dec})` : dec);
   const result = (word: 'hi' | 'lo', enc: string, encInv: string) => {
-    const placed = x.pfnL1tf ? `(((protHi | protLo) !== 0 && (protLo & 1) === 0) ? ${encInv} : ${enc})` : enc;
-    const both = `(${placed} | ${prot(word)})`;
+    const both = `(${placedBy(enc, encInv, x.pfnL1tf)} | ${checkedProt(word, x.supportedMode)})`;
     return u32(x.supportedMode === 'result' ? and(both, sm, word) : both);
   };
   fn('pfn_pte_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? result('hi', pEnc.hi, pEncInv.hi) : '0');
   fn('pfn_pte_lo', 'pfnHi, pfnLo, protHi, protLo', result('lo', pEnc.lo, pEncInv.lo));
   const pDec = decodeWords(x.pfn, { hi: hiIn, lo: 'lo' });
   const pDecInv = decodeWords({ ...x.pfn, invert: !x.pfn.invert }, { hi: hiIn, lo: 'lo' });
-  const pick = (a: string, b: string) => (x.pfnL1tf ? `((((${hiIn}) | lo) !== 0 && (lo & 1) === 0) ? ${b} : ${a})` : a);
-  fn('pte_pfn_hi', 'hi, lo', x.wordBits === 64 ? u32(pick(pDec.hi, pDecInv.hi)) : '0');
-  fn('pte_pfn_lo', 'hi, lo', u32(pick(pDec.lo, pDecInv.lo)));
+  fn('pte_pfn_hi', 'hi, lo', x.wordBits === 64 ? u32(readFrom(pDec.hi, pDecInv.hi, x.pfnL1tf)) : '0');
+  fn('pte_pfn_lo', 'hi, lo', u32(readFrom(pDec.lo, pDecInv.lo, x.pfnL1tf)));
 
   // --- PMD-mapped THP: pfn_pmd / pmd_pfn / pmd_mkhuge / pmd_trans_huge / pmd_present ---
   const h = x.huge;
   if (h) {
-    const hw = { hi: x.wordBits === 64 ? 'pfnHi' : '0', lo: 'pfnLo' };
-    const hEnc = encodeTruncated(h.pfn, hw, x.wordBits);
-    const hEncInv = encodeTruncated({ ...h.pfn, invert: !h.pfn.invert }, hw, x.wordBits);
+    const hEnc = encodeTruncated(h.pfn, pfnWords, x.wordBits);
+    const hEncInv = encodeTruncated({ ...h.pfn, invert: !h.pfn.invert }, pfnWords, x.wordBits);
     // pfn &= PHYSICAL_PMD_PAGE_MASK: the pmd bits below HPAGE_PMD_SHIFT are dropped
     const keep = h.maskToHpage ? ALL64 & ~maskBig(h.hpageShift) : ALL64;
-    const hProt = (word: 'hi' | 'lo') => {
-      const p = word === 'hi' ? 'protHi' : 'protLo';
-      const masked = and(p, sm, word);
-      return h.supportedMode === 'present-prot' && masked !== p ? `((protLo & 1) ? ${masked} : ${p})` : p;
-    };
-    const hResult = (word: 'hi' | 'lo', enc: string, encInv: string) => {
-      const placed = h.l1tf ? `(((protHi | protLo) !== 0 && (protLo & 1) === 0) ? ${encInv} : ${enc})` : enc;
-      return orWords(and(placed, keep, word), hProt(word), h.set, word);
-    };
+    const hResult = (word: 'hi' | 'lo', enc: string, encInv: string) => orWords(and(placedBy(enc, encInv, h.l1tf), keep, word), checkedProt(word, h.supportedMode), h.set, word);
     fn('pfn_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? hResult('hi', hEnc.hi, hEncInv.hi) : '0');
     fn('pfn_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', hResult('lo', hEnc.lo, hEncInv.lo));
     fn('pmd_mkhuge_hi', 'hi, lo', is64 ? orWords('hi', '0', h.mkhuge, 'hi') : '0');
@@ -195,18 +188,17 @@ export function fastSource(x: FastInputs): string {
     // pmd_pfn: un-invert (L1TF), read the field, then drop the value bits below HPAGE_PMD_ORDER
     const hDec = decodeWords(h.pfn, { hi: hiIn, lo: 'lo' });
     const hDecInv = decodeWords({ ...h.pfn, invert: !h.pfn.invert }, { hi: hiIn, lo: 'lo' });
-    const hPick = (a: string, b: string) => (h.l1tf ? `((((${hiIn}) | lo) !== 0 && (lo & 1) === 0) ? ${b} : ${a})` : a);
     const valueKeep = h.maskToHpage ? ALL64 & ~maskBig(h.hpageShift - h.pfn.spans[0]!.lsb) : ALL64;
     const hPfn = (word: 'hi' | 'lo') => {
-      const picked = hPick(hDec[word], hDecInv[word]);
+      const picked = readFrom(hDec[word], hDecInv[word], h.l1tf);
       const masked = and(picked, valueKeep, word);
       if (masked === picked || !h.maskWhen) return u32(masked);
       return u32(`(${matchExpr(h.maskWhen)} ? ${masked} : ${picked})`);
     };
-    src.push(`function pmd_pfn_hi(hi, lo) { ${hiGuardFirst}return ${x.wordBits === 64 ? hPfn('hi') : '0'}; }`);
-    src.push(`function pmd_pfn_lo(hi, lo) { ${hiGuardFirst}return ${hPfn('lo')}; }`);
-    src.push(`function pmd_trans_huge(hi, lo) { ${hiGuardFirst}return ${h.transHuge.map(matchExpr).join(' || ') || 'false'}; }`);
-    src.push(`function pmd_present(hi, lo) { ${hiGuardFirst}return ${h.present.map(matchExpr).join(' || ') || 'false'}; }`);
+    src.push(`function pmd_pfn_hi(hi, lo) { ${hiGuard}return ${x.wordBits === 64 ? hPfn('hi') : '0'}; }`);
+    src.push(`function pmd_pfn_lo(hi, lo) { ${hiGuard}return ${hPfn('lo')}; }`);
+    src.push(`function pmd_trans_huge(hi, lo) { ${hiGuard}return ${h.transHuge.map(matchExpr).join(' || ') || 'false'}; }`);
+    src.push(`function pmd_present(hi, lo) { ${hiGuard}return ${h.present.map(matchExpr).join(' || ') || 'false'}; }`);
     src.push(`function pfn_pmd(pfnHi, pfnLo, protHi, protLo, out) { out.hi = pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo); out.lo = pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo); }
 function mk_huge_pmd(pfnHi, pfnLo, protHi, protLo, out) { out.hi = mk_huge_pmd_hi(pfnHi, pfnLo, protHi, protLo); out.lo = mk_huge_pmd_lo(pfnHi, pfnLo, protHi, protLo); }
 function pmd_pfn(hi, lo, out) { const h = pmd_pfn_hi(hi, lo); out.lo = pmd_pfn_lo(hi, lo); out.hi = h; }
@@ -222,7 +214,6 @@ function pmd_mkhuge(hi, lo, out) { const h = pmd_mkhuge_hi(hi, lo); out.lo = pmd
   // --- predicates and the classifier ---
   const ig = ~x.noneIgnore & ALL64;
   fn('pte_none', 'hi, lo', is64 ? `(${and('hi', ig, 'hi')} | ${and('lo', ig, 'lo')}) === 0` : `${and('lo', ig, 'lo')} === 0`);
-  const hiGuard = is64 ? '' : 'hi = 0; ';
   src.push(`function pte_present(hi, lo) { ${hiGuard}return ${x.present.map(matchExpr).join(' || ') || 'false'}; }`);
   fn('pte_file', 'hi, lo', x.fileMask ? `(${is64 ? `${and('hi', x.fileMask, 'hi')} | ` : ''}${and('lo', x.fileMask, 'lo')}) !== 0` : 'false');
   src.push(`function pte_protnone(hi, lo) { ${hiGuard}return ${x.protnone ? matchExpr(x.protnone) : 'false'}; }`);
