@@ -7,7 +7,8 @@
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
-import { Machine, checkInvariants, do_mmap, dup_mmap, swapon, touch, TOUCH_OK } from '../src/index.js';
+import { PteClassCode } from '@mmsim/core';
+import { Machine, checkInvariants, do_mmap, dup_mmap, swapon, touch, TOUCH_OK, try_to_free_pages } from '../src/index.js';
 
 describe('reclaim under memory pressure', () => {
   for (const spec of [...X86, ...PPC]) {
@@ -31,3 +32,27 @@ describe('reclaim under memory pressure', () => {
     });
   }
 });
+
+describe('reclaim is per machine', () => {
+  test("a machine's reclaim does not depend on the machines reclaimed before it (each has its own clock hand)", () => {
+    const spec = X86.find((s) => s.id === 'x86_64' && s.era === '6.18')!;
+    const swappedOut = (): number[] => {
+      const m = new Machine({ spec, frames: 512 });
+      swapon(m, 'file', 1024);
+      const p = m.spawn('p');
+      do_mmap(m, p.mm, { start: 0x1000, pages: 64, prot: { read: true, write: true, exec: false }, shared: false });
+      for (let i = 0; i < 64; i++) touch(m, p.mm, 0x1000 + i, true, m.tags.intern(`T${i}`));
+      try_to_free_pages(m, 5);
+      const out: number[] = [];
+      for (let i = 0; i < 64; i++) {
+        const slot = p.mm.pgtable.walk(0x1000 + i, false);
+        if (m.variant.fast.classify(p.mm.pgtable.hi(slot), p.mm.pgtable.lo(slot)) === PteClassCode.swap) out.push(i);
+      }
+      return out;
+    };
+    const first = swappedOut();
+    expect(first).toHaveLength(5);
+    expect(swappedOut()).toEqual(first);
+  });
+});
+

@@ -69,7 +69,8 @@ function reclaimFilePage(m: Machine, frame: number): boolean {
   return true;
 }
 
-let hand = 0;
+/** each machine's clock hand (a module-wide one made one machine's reclaim depend on every machine reclaimed before it) */
+const hands = new WeakMap<Machine, number>();
 
 /**
  * try_to_free_pages(): reclaim up to `wanted` frames, scanning from the
@@ -79,6 +80,7 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
   const f = m.frames;
   let freed = 0;
   const total = f.highWater;
+  let hand = hands.get(m) ?? 0;
   for (let scanned = 0; scanned < total && freed < wanted; scanned++) {
     hand = (hand + 1) % total;
     const frame = hand;
@@ -105,5 +107,6 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
       freed++;
     }
   }
+  hands.set(m, hand);
   return freed;
 }
