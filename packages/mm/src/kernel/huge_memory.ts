@@ -46,7 +46,6 @@ import { PG_anon, PG_anon_exclusive, PG_dirty, PG_reserved, PG_swapbacked, PG_up
 import { PMD_HUGE, PMD_NONE, type HugePmd } from './pagetable.js';
 import { anon_vma_prepare, page_remove_rmap } from './rmap.js';
 import { runPath, type KernelPath } from './sched.js';
-import { try_to_free_pages } from './reclaim.js';
 import { VM_FAULT_OK } from './signals.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma.js';
 
@@ -260,16 +259,7 @@ export function alloc_thp_frames(m: Machine, st: ThpState): number {
   // back on the free list in reverse, so the list's order is what it was
   for (let i = stash.length - 1; i >= 0; i--) f.put(stash[i]!);
   st.folios++;
-  // memory pressure (balance) splits large folios before reclaiming their pages, as
-  // shrink_folio_list does with a THP it cannot swap whole (reclaim.ts knows small pages only)
-  if (m.reclaimHook === try_to_free_pages) m.reclaimHook = reclaim_splitting_thps;
   return head;
-}
-
-/** try_to_free_pages() after splitting the large folios (the reclaim hook of a machine that has had a THP). */
-function reclaim_splitting_thps(m: Machine, wanted: number): number {
-  split_all_folios(m);
-  return try_to_free_pages(m, wanted);
 }
 
 /** The huge zero folio (mm_get_huge_zero_folio): allocated on first use, then kept (the persistent huge zero folio). */

@@ -20,6 +20,7 @@ import { i_mmap } from './truncate.js';
 import { reclaim_anon_page } from './vmscan.js';
 import { VM_NONLINEAR } from './vma.js';
 import { mapsPage } from './pagewalk.js';
+import { split_all_folios } from './huge_memory.js';
 
 /** try_to_unmap() of a page-cache page from every VMA of its file. */
 export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
@@ -74,9 +75,12 @@ const hands = new WeakMap<Machine, number>();
 
 /**
  * try_to_free_pages(): reclaim up to `wanted` frames, scanning from the
- * clock hand; returns how many were freed or moved out of memory.
+ * clock hand; returns how many were freed or moved out of memory. Large
+ * folios are split first, as shrink_folio_list splits a THP it cannot swap
+ * whole: the scan below knows small pages only.
  */
 export function try_to_free_pages(m: Machine, wanted: number): number {
+  split_all_folios(m);
   const f = m.frames;
   let freed = 0;
   const total = f.highWater;

@@ -11,7 +11,7 @@ import { access, access_path } from '../kernel/memory.js';
 import { do_mmap, do_munmap } from '../kernel/mmap.js';
 import type { Inode } from '../kernel/filemap.js';
 import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../kernel/fs.js';
-import { largeFolioAt, split_all_folios, split_huge_page_path } from '../kernel/huge_memory.js';
+import { largeFolioAt, split_huge_page_path } from '../kernel/huge_memory.js';
 import { split_huge_pages_write } from '../kernel/split-huge-pages.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
 import { runPath, type KernelPath } from '../kernel/sched.js';
@@ -405,7 +405,6 @@ export class Runner {
       case 'reclaim': {
         // mmsim extension: memory pressure now (2.6.21 has no MADV_PAGEOUT)
         const wanted = op.words[0] !== undefined ? this.int(op, 0, 'page count') : m.frames.max;
-        split_all_folios(m); // shrink_folio_list splits a THP it cannot swap whole (huge_memory.ts)
         const freed = try_to_free_pages(m, wanted);
         return { args: { pages: wanted }, ret: { ok: true, val: freed } };
       }
