@@ -66,7 +66,7 @@ import type { KernelPath } from './sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from './signals.js';
 import { slotOffset, slotType } from './swap.js';
 import { i_mmap } from './truncate.js';
-import { mkSwapPte } from './vmscan.js';
+import { bitSet, mkSwapPte, softDirtyBits } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
 import { wantsWritenotify } from './fault-file.js';
 import { pte_maps_frame } from './pagewalk.js';
@@ -116,18 +116,6 @@ export function is_migration_entry_of(m: Machine, hi: number, lo: number, frame:
   return m.variant.fast.classify(hi, lo) === PteClassCode.migration && migration_entry_pfn(m, hi, lo) === m.frames.pfn(frame);
 }
 
-const softDirtyBits = new WeakMap<Variant, { present?: number; swap?: number }>();
-function softDirty(v: Variant): { present?: number; swap?: number } {
-  let s = softDirtyBits.get(v);
-  if (!s) {
-    const present = v.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
-    const swap = v.spec.swap.flags?.softDirty;
-    s = { ...(present !== undefined ? { present } : {}), ...(swap !== undefined ? { swap } : {}) };
-    softDirtyBits.set(v, s);
-  }
-  return s;
-}
-const bitOf = (hi: number, lo: number, bit: number): boolean => (bit >= 32 ? (hi >>> (bit - 32)) & 1 : (lo >>> bit) & 1) === 1;
 
 /**
  * try_to_migrate_one() for one present pte mapping `frame` (6.18
@@ -150,8 +138,8 @@ export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: numb
   const anonExclusive = m.era === '6.18' && (flags & (PG_anon | PG_anon_exclusive)) === (PG_anon | PG_anon_exclusive);
   if (anonExclusive && maybe_dma_pinned(m, frame)) return false; // folio_try_share_anon_rmap_pte refuses a maybe-pinned page
   if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
-  const sd = softDirty(m.variant);
-  const wasSoftDirty = m.era === '6.18' && sd.present !== undefined && bitOf(hi, lo, sd.present);
+  const sd = softDirtyBits(m.variant);
+  const wasSoftDirty = m.era === '6.18' && sd.present !== undefined && bitSet(hi, lo, sd.present);
   if (m.era === '2.6.21' && (flags & (PG_anon | PG_swapcache)) === (PG_anon | PG_swapcache)) {
     const id = f.swapSlot.get(frame)!;
     const dev = m.swaps[slotType(id)]!;
@@ -210,8 +198,8 @@ export function remove_migration_pte(m: Machine, mm: Mm, slot: number, old: numb
     const offset = entryOffset(m, hi, lo);
     const young = l.ad && Math.floor(offset / 2 ** l.pfnBits) % 2 === 1;
     const dirty = l.ad && Math.floor(offset / 2 ** (l.pfnBits + 1)) % 2 === 1;
-    const sd = softDirty(m.variant);
-    if (sd.swap !== undefined && bitOf(hi, lo, sd.swap)) m.modify('pte_mksoft_dirty');
+    const sd = softDirtyBits(m.variant);
+    if (sd.swap !== undefined && bitSet(hi, lo, sd.swap)) m.modify('pte_mksoft_dirty');
     if (!young) m.modify('pte_mkold');
     if (dirty && (f.flags[target]! & PG_dirty) !== 0) m.modify('pte_mkdirty');
   } else m.modify('pte_mkold');

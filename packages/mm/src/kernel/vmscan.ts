@@ -12,6 +12,7 @@
  * else it is split first; MADV_PAGEOUT's choices among large folios —
  * whole, split or left alone — are pageout_large_folios.
  */
+import type { Variant } from '@mmsim/core';
 import type { Machine, Mm } from './machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
@@ -53,8 +54,35 @@ export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boo
   m.pteLo = lo;
 }
 
-function bitSet(hi: number, lo: number, bit: number): boolean {
+export function bitSet(hi: number, lo: number, bit: number): boolean {
   return bit >= 32 ? ((hi >>> (bit - 32)) & 1) === 1 : ((lo >>> bit) & 1) === 1;
+}
+
+const softDirtyBitsOf = new WeakMap<Variant, { present?: number; swap?: number }>();
+/** The variant's soft-dirty bits: in a present pte, and in a swap pte (absent where the arch has none). */
+export function softDirtyBits(v: Variant): { present?: number; swap?: number } {
+  let s = softDirtyBitsOf.get(v);
+  if (!s) {
+    const present = v.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
+    const swap = v.spec.swap.flags?.softDirty;
+    s = { ...(present !== undefined ? { present } : {}), ...(swap !== undefined ? { swap } : {}) };
+    softDirtyBitsOf.set(v, s);
+  }
+  return s;
+}
+
+/**
+ * try_to_unmap_one()'s swap half for one present pte (words hi, lo) of an
+ * anon page going to `swapSlot`: the swap pte, with the exclusive marker
+ * and the pte's soft-dirty and uffd-wp bits carried over, and one more
+ * user of the slot. The caller drops the page's rmap.
+ */
+function unmap_pte_to_swap(m: Machine, mm: Mm, slotPte: number, hi: number, lo: number, dev: SwapDevice, swapSlot: number, exclusive: boolean): void {
+  const sd = softDirtyBits(m.variant).present;
+  mkSwapPte(m, dev.type, swapSlot, exclusive, sd !== undefined && bitSet(hi, lo, sd));
+  if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m); // pte_uffd_wp → pte_swp_mkuffd_wp (userfaultfd.ts)
+  mm.pgtable.set(slotPte, m.pteHi, m.pteLo);
+  dev.map[swapSlot]!++;
 }
 
 /** try_to_unmap(): every pte mapping the anon frame becomes a swap pte for the slot. */
@@ -62,7 +90,6 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
   const f = m.frames;
   const anonVma = f.mapping[frame]!;
   const index = f.index[frame]!;
-  const softDirtyBit = m.variant.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
   for (const p of m.procs) {
     if (!p.alive) continue;
     for (const vma of p.mm.vmas.list) {
@@ -75,12 +102,7 @@ export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, sl
       const cls = m.variant.fast.classify(hi, lo);
       if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
-      const softDirty = softDirtyBit !== undefined && bitSet(hi, lo, softDirtyBit);
-      mkSwapPte(m, dev.type, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0, softDirty);
-      // try_to_unmap_one: pte_uffd_wp → pte_swp_mkuffd_wp (userfaultfd.ts)
-      if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m);
-      p.mm.pgtable.set(slotPte, m.pteHi, m.pteLo);
-      dev.map[slot]!++;
+      unmap_pte_to_swap(m, p.mm, slotPte, hi, lo, dev, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0);
       page_remove_rmap(m, frame);
     }
   }
@@ -156,7 +178,6 @@ export function reclaim_large_folio(m: Machine, head: number): boolean {
   if (!dev || base < 0) return false;
   folio_get(m, head); // the reclaimer's isolation reference
   f.flags[head]! |= PG_dirty; // folio_mark_dirty
-  const softDirtyBit = m.variant.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
   for (const { mm, vma, from, to } of anonVmasOf(m, head)) {
     const pt = mm.pgtable;
     if (pt.huge.size !== 0) {
@@ -173,11 +194,7 @@ export function reclaim_large_folio(m: Machine, head: number): boolean {
       if (!mapsPage(cls)) continue;
       const frame = m.pteFrame(hi, lo);
       if (frame < head || frame >= head + st.nr) continue;
-      const softDirty = softDirtyBit !== undefined && bitSet(hi, lo, softDirtyBit);
-      mkSwapPte(m, dev.type, base + (frame - head), (f.flags[frame]! & PG_anon_exclusive) !== 0, softDirty);
-      if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m); // try_to_unmap_one: pte_swp_mkuffd_wp
-      pt.set(slotPte, m.pteHi, m.pteLo);
-      dev.map[base + (frame - head)]!++;
+      unmap_pte_to_swap(m, mm, slotPte, hi, lo, dev, base + (frame - head), (f.flags[frame]! & PG_anon_exclusive) !== 0);
       folio_remove_rmap_pte(m, frame);
     }
   }
