@@ -38,6 +38,12 @@ export interface RunContext {
   print(lines: readonly string[]): void;
 }
 
+/** The variants of the simulator commands (run, explore, replay): x86_64 unless --arch names others. */
+export function simulatorVariants(ctx: RunContext): Variant[] {
+  const all = ctx.variants();
+  return ctx.values['arch'] !== undefined ? all : all.filter((v) => v.id === 'x86_64');
+}
+
 export interface CommandSpec {
   /** `decode`, `encode swap` */
   readonly name: string;

@@ -5,7 +5,7 @@
  */
 import { resolve } from 'node:path';
 import type { Variant } from '@mmsim/core';
-import type { CommandSpec, RunContext } from '../command.js';
+import { simulatorVariants, type CommandSpec, type RunContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { jsonDocument } from '../render/json.js';
 
@@ -34,8 +34,7 @@ async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race
   const isFile = /[\\/]|\.mmo$/.test(name);
   const race = isFile ? fromFile(mm, resolve(ctx.cwd, name), name) : mm.findRace(name);
   if (!race) throw new UsageError(`unknown race '${name}' (valid: ${names}, or a path to a race scenario .mmo)`);
-  const explicit = ctx.values['arch'] !== undefined;
-  const variants = explicit ? ctx.variants() : ctx.variants().filter((v) => v.id === 'x86_64');
+  const variants = simulatorVariants(ctx);
   if (variants.length !== 1) throw new UsageError(`${verb} runs on one variant; --arch named ${variants.length} (${variants.map((v) => v.key).join(', ')})`);
   const variant = variants[0]!;
   const available = [...race.policies(variant.spec)];

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Variant } from '@mmsim/core';
-import type { CommandSpec, RunContext } from '../command.js';
+import { simulatorVariants, type CommandSpec, type RunContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { jsonDocument } from '../render/json.js';
 
@@ -68,8 +68,7 @@ export const runCommand: CommandSpec = {
       if (error instanceof mm.MmoSyntaxError) throw new UsageError(error.message);
       throw error;
     }
-    const explicit = ctx.values['arch'] !== undefined;
-    const variants: Variant[] = explicit ? ctx.variants() : ctx.variants().filter((v) => v.id === 'x86_64');
+    const variants = simulatorVariants(ctx);
     const traces: { variant: Variant; trace?: Trace; error?: string }[] = [];
     for (const v of variants) {
       try {
