@@ -4,7 +4,7 @@
  * docs/layouts.md are rendered from this, never written by hand.
  */
 import type { Variant } from '../compile/variant.js';
-import { fieldWidth, type Field } from './field.js';
+import { fieldWidth, type Field, type PteBit } from './field.js';
 
 export interface BitRange {
   /** highest bit, inclusive */
@@ -51,6 +51,12 @@ function named(v: Variant, bit: number, when: 'present' | 'not-present' | 'swap'
   return match?.macro ?? match?.name;
 }
 
+/** A bit a present pte (or a huge pmd) carries: not one that exists only in not-present or swap ptes. */
+const inPresent = (b: PteBit): boolean => b.when !== 'not-present' && b.when !== 'swap';
+
+/** The flag range of a named bit, its macro as the detail. */
+const flagRange = (b: PteBit): BitRange => ({ msb: b.bit + (b.width ?? 1) - 1, lsb: b.bit, name: b.name, kind: 'flag', ...(b.macro ? { detail: b.macro } : {}) });
+
 export function pteFormats(v: Variant): PteFormat[] {
   const formats: PteFormat[] = [];
   const src = (s: { file: string; lines?: string }) => `${s.file}${s.lines ? ` ${s.lines}` : ''} (${v.spec.era === '2.6.21' ? 'v2.6.21' : 'v6.18'})`;
@@ -58,11 +64,7 @@ export function pteFormats(v: Variant): PteFormat[] {
   const present: BitRange[] = [...fieldRanges(v.spec.pfn.field)];
   const pfnLsb = v.spec.pfn.field.spans[0]!.lsb;
   const pfnMsb = pfnLsb + fieldWidth(v.spec.pfn.field) - 1;
-  for (const b of v.spec.bits) {
-    if (b.when === 'not-present' || b.when === 'swap') continue;
-    if (b.bit >= pfnLsb && b.bit <= pfnMsb) continue;
-    present.push({ msb: b.bit + (b.width ?? 1) - 1, lsb: b.bit, name: b.name, kind: 'flag', ...(b.macro ? { detail: b.macro } : {}) });
-  }
+  for (const b of v.spec.bits) if (inPresent(b) && (b.bit < pfnLsb || b.bit > pfnMsb)) present.push(flagRange(b));
   formats.push({ name: 'present', title: 'present pte (pfn_pte)', ranges: sorted(present), source: src(v.spec.pfn.source) });
 
   const swapRanges = (typeLabel: string, offsetLabel: string): BitRange[] => {
@@ -109,17 +111,15 @@ export function hugePmdFormat(v: Variant): PteFormat | undefined {
     ranges.push(...fieldRanges(f));
   }
   const constants = h.mkhuge.set | (h.pfn.set ?? 0n);
-  const named = (bit: number) => {
+  const hugeBitName = (bit: number) => {
     const own = h.bits?.find((b) => b.bit === bit);
-    const pte = v.spec.bits.find((b) => b.bit === bit && b.when !== 'not-present' && b.when !== 'swap');
+    const pte = v.spec.bits.find((b) => b.bit === bit && inPresent(b));
     return own?.macro ?? own?.name ?? pte?.macro ?? pte?.name ?? `bit ${bit}`;
   };
-  for (const bit of bitsOf(constants)) ranges.push({ msb: bit, lsb: bit, name: named(bit), kind: 'constant', detail: '1' });
+  for (const bit of bitsOf(constants)) ranges.push({ msb: bit, lsb: bit, name: hugeBitName(bit), kind: 'constant', detail: '1' });
   const taken = (bit: number) => (bit >= lsb && bit <= top) || ((constants >> BigInt(bit)) & 1n) === 1n;
   for (const b of [...(h.bits ?? []), ...v.spec.bits]) {
-    if (b.when === 'not-present' || b.when === 'swap' || taken(b.bit)) continue;
-    if (ranges.some((r) => r.kind === 'flag' && r.lsb === b.bit)) continue;
-    ranges.push({ msb: b.bit + (b.width ?? 1) - 1, lsb: b.bit, name: b.name, kind: 'flag', ...(b.macro ? { detail: b.macro } : {}) });
+    if (inPresent(b) && !taken(b.bit) && !ranges.some((r) => r.kind === 'flag' && r.lsb === b.bit)) ranges.push(flagRange(b));
   }
   const src = h.pfn.source;
   return {
