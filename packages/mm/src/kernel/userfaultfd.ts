@@ -136,6 +136,13 @@ export function setSwpUffdWp(m: Machine): void {
   m.pteLo = (m.pteLo | w.swapLo) >>> 0;
 }
 
+/** pte_swp_clear_uffd_wp() on m.pteHi/pteLo (a swap pte) */
+export function clearSwpUffdWp(m: Machine): void {
+  const w = uffdWords(m);
+  m.pteHi = (m.pteHi & ~w.swapHi) >>> 0;
+  m.pteLo = (m.pteLo & ~w.swapLo) >>> 0;
+}
+
 /** pte_clear_uffd_wp() on m.pteHi/pteLo (the pte stays read-only) */
 export function pte_clear_uffd_wp(m: Machine): void {
   const w = uffdWords(m);
@@ -270,7 +277,6 @@ function can_change_pte_writable(m: Machine, vma: Vma, hi: number, lo: number): 
  */
 export function uffd_wp_range(m: Machine, mm: Mm, vma: Vma, start: number, end: number, enable: boolean): void {
   const pt = mm.pgtable;
-  const w = uffdWords(m);
   if (pt.huge.size !== 0) split_huge_pmds_in(m, mm, vma, start, end);
   const markers = enable && userfaultfd_wp_use_markers(m, vma);
   const tryWritable = !enable && wantsManualWriteUpgrade(vma);
@@ -294,7 +300,11 @@ export function uffd_wp_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
       const bits = markerBits(m, hi, lo);
       if (!enable && bits === PTE_MARKER.UFFD_WP) pt.set(slot, 0, 0);
     } else if (cls === PteClassCode.swap) {
-      pt.set(slot, enable ? (hi | w.swapHi) >>> 0 : (hi & ~w.swapHi) >>> 0, enable ? (lo | w.swapLo) >>> 0 : (lo & ~w.swapLo) >>> 0);
+      m.pteHi = hi;
+      m.pteLo = lo;
+      if (enable) setSwpUffdWp(m);
+      else clearSwpUffdWp(m);
+      pt.set(slot, m.pteHi, m.pteLo);
     }
   }, markers);
 }
