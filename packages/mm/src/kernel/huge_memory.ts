@@ -165,12 +165,6 @@ export function folio_remove_rmap_pte(m: Machine, frame: number): void {
   folio_put(m, folioHead(m, frame));
 }
 
-/** page_remove_rmap for any anon or file page, small or part of a large folio (the zap loops' one call). */
-export function remove_rmap_pte(m: Machine, frame: number): void {
-  if ((m.frames.flags[frame]! & PG_large) !== 0) folio_remove_rmap_pte(m, frame);
-  else page_remove_rmap(m, frame);
-}
-
 /**
  * The pfn a huge pmd maps, as a frame (pmd_pfn). The layout and encoding
  * are the backend's (spec.huge, derived by core into variant.fast).

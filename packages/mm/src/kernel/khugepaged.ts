@@ -60,7 +60,6 @@ import { VM_FAULT_SIGBUS } from './signals.js';
 import {
   alloc_thp_frames,
   folio_put,
-  folio_remove_rmap_pte,
   folioHead,
   folioLargeMapcount,
   map_new_anon_folio_pmd,
@@ -242,11 +241,7 @@ function collapse_huge_page(m: Machine, mm: Mm, vma: Vma, haddr: number, ps: num
     const frame = m.pteFrame(p.hi, p.lo);
     pt.set(p.slot, 0, 0);
     if (frame === m.zeroFrame) continue; // a special pte: no accounting
-    if ((f.flags[frame]! & PG_large) !== 0) {
-      folio_remove_rmap_pte(m, frame);
-      continue;
-    }
-    page_remove_rmap(m, frame);
+    page_remove_rmap(m, frame); // a page of a large folio: folio_remove_rmap_pte (rmap.ts)
     free_swap_cache(m, frame);
   }
   // pgtable_trans_huge_deposit() + map_anon_folio_pmd_nopf()

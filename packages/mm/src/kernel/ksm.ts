@@ -59,8 +59,8 @@ import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { do_wp_page } from './memory.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
-import { page_dup_rmap, vma_address } from './rmap.js';
-import { PG_large, remove_rmap_pte } from './huge_memory.js';
+import { page_dup_rmap, page_remove_rmap, vma_address } from './rmap.js';
+import { PG_large } from './huge_memory.js';
 import { free_swap_cache } from './swap.js';
 import { VM_MAYSHARE, VM_MERGEABLE, VM_SHARED, type Vma } from './vma.js';
 
@@ -426,7 +426,7 @@ function replace_page(m: Machine, mm: Mm, vma: Vma, frame: number, kframe: numbe
   m.mkPte(kframe, vma.flags);
   mm.pgtable.set(slot, m.pteHi, m.pteLo);
   f.get(frame); // ksmd's reference, held across
-  remove_rmap_pte(m, frame);
+  page_remove_rmap(m, frame);
   free_swap_cache(m, frame);
   f.put(frame);
 }

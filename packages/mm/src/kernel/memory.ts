@@ -18,7 +18,7 @@
  */
 import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
-import { anon_vma_prepare, page_add_new_anon_rmap } from './rmap.js';
+import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { migration_entry_wait } from './migrate.js';
@@ -38,7 +38,6 @@ import {
   huge_pmd_access,
   huge_pmd_fault,
   PG_large,
-  remove_rmap_pte,
   VM_FAULT_FALLBACK,
   wp_can_reuse_large_anon_folio,
   zap_huge_pmds,
@@ -83,7 +82,7 @@ export function do_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
 function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number, unshare = false): void {
   const frame = alloc_anon_copy(m, vma, vpn, old);
   if ((vma.flags & VM_LOCKED) !== 0) munlock_folio(m, old); // folio_remove_rmap_pte → munlock_vma_folio
-  remove_rmap_pte(m, old);
+  page_remove_rmap(m, old);
   if (unshare) {
     m.mkPte(frame, vma.flags & ~VM_WRITE);
     m.modify('pte_mkyoung');
@@ -406,7 +405,7 @@ export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number,
     const n = z.get(frame)! - 1;
     if (n === 0) z.delete(frame);
     else z.set(frame, n);
-    remove_rmap_pte(m, frame);
+    page_remove_rmap(m, frame);
     vpn++;
   }
   if (reclaimPt) reclaim_pt(m, mm, start, end);
@@ -469,7 +468,7 @@ function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean,
         zapFrame = frame;
         return vpn;
       }
-      remove_rmap_pte(m, frame);
+      page_remove_rmap(m, frame);
     } else if (markers === ZAP_DROP_MARKERS || cls !== PteClassCode.marker || !keepMarker(m, hi, lo, markers)) {
       pt.set(slot, 0, 0);
     }

@@ -61,7 +61,7 @@ import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, 
 import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_locked, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from './page-flags.js';
 import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
-import { folioHead, PG_large, remove_rmap_pte, split_huge_page_path } from './huge_memory.js';
+import { folioHead, PG_large, split_huge_page_path } from './huge_memory.js';
 import type { KernelPath } from './sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from './signals.js';
 import { slotOffset, slotType } from './swap.js';
@@ -171,7 +171,7 @@ export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: numb
     else eLo = (eLo | (1 << sd.swap)) >>> 0;
   }
   pt.set(slot, eHi, eLo);
-  remove_rmap_pte(m, frame); // page_remove_rmap, or folio_remove_rmap_pte for a page of a large folio
+  page_remove_rmap(m, frame); // folio_remove_rmap_pte for a page of a large folio (rmap.ts)
   return true;
 }
 

@@ -6,6 +6,7 @@ import type { Machine, Mm } from './machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 import { mlock_new_folio } from './mlock.js';
+import { folio_remove_rmap_pte, folioHead, PG_large } from './huge_memory.js';
 
 /** anon_vma_prepare(): give a VMA its anon_vma on its first anonymous page. */
 export function anon_vma_prepare(m: Machine, vma: Vma): number {
@@ -26,18 +27,28 @@ export function page_add_new_anon_rmap(m: Machine, frame: number, vma: Vma, vpn:
   if ((vma.flags & VM_LOCKED) !== 0) mlock_new_folio(m, frame);
 }
 
-/** page_add_file_rmap() / page_dup_rmap(): one more pte maps the frame (with its reference). */
+/**
+ * page_add_file_rmap() / page_dup_rmap(): one more pte maps the frame, with
+ * its reference — a page of a large folio's on the folio's head
+ * (folio_dup_file_rmap_pte / folio_try_dup_anon_rmap_pte + folio_get).
+ */
 export function page_dup_rmap(m: Machine, frame: number): void {
   m.frames.mapInc(frame);
-  m.frames.get(frame);
+  m.frames.get(folioHead(m, frame));
 }
 
 /**
- * page_remove_rmap() + put_page(): one pte less. The zero page in 6.18 is a
- * special pte with no struct-page accounting at all (vm_normal_page() is NULL).
+ * page_remove_rmap() + put_page(): one pte less — for a page of a large
+ * folio, folio_remove_rmap_pte and the head's reference. The zero page in
+ * 6.18 is a special pte with no struct-page accounting at all
+ * (vm_normal_page() is NULL).
  */
 export function page_remove_rmap(m: Machine, frame: number): void {
   const f = m.frames;
+  if ((f.flags[frame]! & PG_large) !== 0) {
+    folio_remove_rmap_pte(m, frame);
+    return;
+  }
   if ((f.flags[frame]! & PG_zero) !== 0 && m.era === '6.18') return;
   f.mapDec(frame);
   if (f.maps(frame) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
