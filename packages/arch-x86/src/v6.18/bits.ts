@@ -2,7 +2,7 @@
  * x86 pte bits in 6.18: arch/x86/include/asm/pgtable_types.h 10–49 (v6.18.2).
  * _PAGE_PROTNONE moved to bit 8 (the global bit); PAGE_NONE is accessed|global.
  */
-import type { HugePmdSpec, PfnSpec, PteBit, Source } from '@mmsim/core';
+import { field, type HugePmdSpec, type PfnSpec, type PteBit, type Source } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -87,6 +87,22 @@ export function x86Prots618(nx: bigint) {
 export const PAGE_TABLE = PRESENT | RW | USER | ACCESSED | DIRTY;
 
 const PGTABLE = 'arch/x86/include/asm/pgtable.h';
+
+/**
+ * pfn_pte / pte_pfn (pgtable.h 257–268, 710–746): the pfn from bit 12 up to
+ * __PHYSICAL_MASK_SHIFT (PTE_PFN_MASK); check_pgprot masks a present prot
+ * with __supported_pte_mask; where protnone_mask inverts (L1TF: PAE and
+ * x86_64), a non-zero non-present pte holds the pfn inverted. pfn_pmd
+ * places it the same way (x86Huge618).
+ */
+export function x86Pfn618(physicalMaskShift: number, l1tfInvert: boolean): PfnSpec {
+  return {
+    field: field('pfn', 12, physicalMaskShift - 12),
+    ...(l1tfInvert ? { l1tfInvert: true } : {}),
+    supportedMask: 'present-prot',
+    source: { file: PGTABLE, version: V618, lines: '257–268, 710–746' },
+  };
+}
 
 /**
  * PMD-mapped THP on x86, 6.18. All three variants can have it: config X86

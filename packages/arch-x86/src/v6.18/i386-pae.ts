@@ -3,7 +3,7 @@
  * 32-bit arch swap entry.
  * arch/x86/include/asm/pgtable-3level.h 148–207, pgtable-3level_types.h (v6.18.2).
  */
-import { field, type PfnSpec, type VariantSpec } from '@mmsim/core';
+import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 import {
   KNL_ERRATUM_MASK,
@@ -13,19 +13,14 @@ import {
   X86_PRESENT_618,
   X86_PROTNONE_618,
   x86Huge618,
+  x86Pfn618,
   x86Modifiers618,
   x86Prots618,
 } from './bits.js';
 
-/** pfn_pte / pte_pfn; pfn_pmd places the pfn the same way (x86Huge618) */
-const pfn: PfnSpec = {
-  // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn
-  // itself is an unsigned long, so 32 bits go in and come out. L1TF inversion applies (line 207).
-  field: field('pfn', 12, 40),
-  l1tfInvert: true,
-  supportedMask: 'present-prot',
-  source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
-};
+// __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn itself is an
+// unsigned long, so 32 bits go in and come out. L1TF inversion applies (pgtable-3level.h 207).
+const pfn = x86Pfn618(52, true);
 
 export const i386Pae_618: VariantSpec = {
   specificationVersion: 'v1',

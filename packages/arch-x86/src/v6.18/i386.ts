@@ -2,17 +2,12 @@
  * i386 without PAE, 6.18: two levels, 32-bit ptes, no L1TF inversion.
  * arch/x86/include/asm/pgtable-2level.h 83–129, pgtable-2level_types.h (v6.18.2).
  */
-import { field, type PfnSpec, type VariantSpec } from '@mmsim/core';
+import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Modifiers618, x86Prots618 } from './bits.js';
+import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Pfn618, x86Modifiers618, x86Prots618 } from './bits.js';
 
-/** pfn_pte / pte_pfn; pfn_pmd places the pfn the same way (x86Huge618) */
-const pfn: PfnSpec = {
-  // __PHYSICAL_MASK_SHIFT 32 (page_32_types.h 40): pfn at bits 12–31; phys_addr_t is 32-bit
-  field: field('pfn', 12, 20),
-  supportedMask: 'present-prot',
-  source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
-};
+// __PHYSICAL_MASK_SHIFT 32 (page_32_types.h 40): pfn at bits 12–31; phys_addr_t is 32-bit; no L1TF inversion on 2-level
+const pfn = x86Pfn618(32, false);
 
 export const i386_618: VariantSpec = {
   specificationVersion: 'v1',

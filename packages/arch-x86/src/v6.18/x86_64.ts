@@ -4,7 +4,7 @@
  * arch/x86/include/asm/pgtable_64.h 183–240, pgtable_64_types.h, pgtable.h,
  * pgtable-invert.h, page_64_types.h (v6.18.2).
  */
-import { field, type PfnSpec, type VariantSpec } from '@mmsim/core';
+import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 import {
   KNL_ERRATUM_MASK,
@@ -14,19 +14,13 @@ import {
   X86_PRESENT_618,
   X86_PROTNONE_618,
   x86Huge618,
+  x86Pfn618,
   x86Modifiers618,
   x86Prots618,
 } from './bits.js';
 
-/** pfn_pte / pte_pfn; pfn_pmd places the pfn the same way (x86Huge618) */
-const pfn: PfnSpec = {
-  // PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52); pfn_pte inverts the pfn of a
-  // non-zero non-present prot and masks the prot with __supported_pte_mask only if present.
-  field: field('pfn', 12, 40),
-  l1tfInvert: true,
-  supportedMask: 'present-prot',
-  source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '257–268, 710–746' },
-};
+// PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52, page_64_types.h); L1TF inversion applies
+const pfn = x86Pfn618(52, true);
 
 export const x86_64_618: VariantSpec = {
   specificationVersion: 'v1',
