@@ -5,7 +5,8 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import { expect } from 'vitest';
-import { checkInvariants, dup_mmap, exit_mmap, SyscallError, type Machine, type Mm, type Process, type ReferenceModel } from '../src/index.js';
+import type { VariantSpec } from '@mmsim/core';
+import { checkInvariants, do_madvise, do_mmap, dup_mmap, exit_mmap, Machine, SyscallError, thpState, type Mm, type Process, type ReferenceModel } from '../src/index.js';
 import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
 
 /** No invariant is broken; each violation is listed as `rule: message`. */
@@ -67,4 +68,24 @@ export function exitChild(m: Machine, kid: Process, ref: ReferenceModel): void {
 export function adviseReference(ref: ReferenceModel, pid: number, advice: string, start: number, pages: number): void {
   if (advice === 'DONTNEED') ref.discard(pid, start, pages);
   if (advice === 'FREE') ref.lazyFree(pid, start, pages);
+}
+
+/** A THP test's machine: a process and a MADV_HUGEPAGE anon region (two huge pages unless `pages`) at an aligned address A. */
+export interface ThpSetup {
+  m: Machine;
+  p: Process;
+  /** HPAGE_PMD_NR */
+  nr: number;
+  A: number;
+}
+
+export function thpSetup(spec: VariantSpec, options: { frames?: number; pages?: number } = {}): ThpSetup {
+  const m = new Machine({ spec, frames: options.frames ?? 8192 });
+  const nr = thpState(m)!.nr;
+  const p = m.spawn('p');
+  const A = 8 * nr;
+  const pages = options.pages ?? 2 * nr;
+  do_mmap(m, p.mm, { start: A, pages, prot: { read: true, write: true, exec: false }, shared: false });
+  do_madvise(m, p.mm, A, pages, 'HUGEPAGE');
+  return { m, p, nr, A };
 }

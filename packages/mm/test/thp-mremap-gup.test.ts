@@ -56,29 +56,13 @@ import {
 } from '../src/index.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
-import { clean, hugeAt } from './helpers.js';
+import { clean, hugeAt, thpSetup } from './helpers.js';
 
 const THP = [...X86, ...PPC].filter((s) => s.huge !== undefined);
 const RW = { read: true, write: true, exec: false };
 const RO = { read: true, write: false, exec: false };
 
-interface Setup {
-  m: Machine;
-  p: Process;
-  nr: number;
-  A: number;
-}
-
-/** A machine, a process, and a MADV_HUGEPAGE anon region of two huge pages at an aligned address. */
-function setup(spec: VariantSpec, frames = 8192): Setup {
-  const m = new Machine({ spec, frames });
-  const nr = thpState(m)!.nr;
-  const p = m.spawn('p');
-  const A = 8 * nr;
-  do_mmap(m, p.mm, { start: A, pages: 2 * nr, prot: RW, shared: false });
-  do_madvise(m, p.mm, A, 2 * nr, 'HUGEPAGE');
-  return { m, p, nr, A };
-}
+const setup = (spec: VariantSpec, frames?: number) => thpSetup(spec, frames === undefined ? {} : { frames });
 
 /** The frame mapped at vpn, through a huge pmd or a present pte; -1 for none. */
 function frameAt(m: Machine, mm: Mm, vpn: number): number {

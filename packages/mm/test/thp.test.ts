@@ -39,29 +39,13 @@ import {
 import { vmGetPageProt } from '../src/kernel/prot.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
-import { adviseReference, clean, exitChild, forkChild, hugeAt, peekPte } from './helpers.js';
+import { adviseReference, clean, exitChild, forkChild, hugeAt, peekPte, thpSetup } from './helpers.js';
 
 const ALL = [...X86, ...PPC];
 const THP = ALL.filter((s) => s.huge !== undefined);
 const RW = { read: true, write: true, exec: false };
 
-interface Setup {
-  m: Machine;
-  p: Process;
-  nr: number;
-  A: number;
-}
-
-/** A machine, a process, and a MADV_HUGEPAGE anon region of two huge pages at an aligned address. */
-function setup(spec: VariantSpec, pages?: number): Setup {
-  const m = new Machine({ spec, frames: 8192 });
-  const nr = thpState(m)!.nr;
-  const p = m.spawn('p');
-  const A = 8 * nr;
-  do_mmap(m, p.mm, { start: A, pages: pages ?? 2 * nr, prot: RW, shared: false });
-  do_madvise(m, p.mm, A, pages ?? 2 * nr, 'HUGEPAGE');
-  return { m, p, nr, A };
-}
+const setup = (spec: VariantSpec, pages?: number) => thpSetup(spec, pages === undefined ? {} : { pages });
 
 describe('which variants have THP', () => {
   test('6.18 i386, i386-pae, x86_64 and ppc64-64k; HPAGE_PMD_NR is one pte table', () => {
