@@ -21,6 +21,7 @@ export type {
   PredicateSpec,
   ModifierSpec,
   ExpectedFailure,
+  TaskSizeSpec,
 } from './spec/variant-spec.js';
 export { defineBackend, resolveBackend, UnsupportedBackendVersionError, SUPPORTED_SPECIFICATION_VERSIONS } from './spec/backend.js';
 export type { BackendV1 } from './spec/backend.js';

@@ -24,6 +24,13 @@ export const ppc32_2621: VariantSpec = {
   ],
   // MAX_PHYSMEM_BITS is undefined here (no SPARSEMEM on ppc32); a 32-bit pte with the
   // pfn at bit 12 reaches 2^32 bytes, so that is the physical range the layout can name.
+  // TASK_SIZE = CONFIG_TASK_SIZE (include/asm-powerpc/processor.h 91–92, which arch/ppc uses), default
+  // 0x80000000 (arch/ppc/Kconfig 1363–1365; arch/powerpc/Kconfig 1107–1109 says the same)
+  TASK_SIZE: {
+    bytes: 0x80000000n,
+    config: 'CONFIG_TASK_SIZE at its default (TASK_SIZE_BOOL=n)',
+    source: { file: 'include/asm-powerpc/processor.h', version: V2621, lines: '91–92', what: 'TASK_SIZE = CONFIG_TASK_SIZE, default 0x80000000 (arch/ppc/Kconfig 1363–1365)' },
+  },
   physBits: 32,
   bits: PPC32_BITS_2621,
   prots: PPC32_PROTS_2621,

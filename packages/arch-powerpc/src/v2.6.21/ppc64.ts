@@ -33,6 +33,11 @@ export const ppc64_2621: VariantSpec = {
   ],
   // asm-powerpc/sparsemem.h: MAX_PHYSMEM_BITS 44 under CONFIG_SPARSEMEM, the ppc64
   // (pSeries) memory model; read from a 2.6.1x copy, the 2.6.20 blob was not at hand.
+  // TASK_SIZE_USER64, 44 bits (16 TiB) for 4K and 64K pages alike (processor.h 100–102, 110–111 for a 64-bit task)
+  TASK_SIZE: {
+    bytes: 0x100000000000n,
+    source: { file: 'include/asm-powerpc/processor.h', version: V2621, lines: '100–102, 110–111', what: 'TASK_SIZE_USER64 = 0x0000100000000000; TASK_SIZE = TASK_SIZE_USER64 for a 64-bit task' },
+  },
   physBits: 44,
   bits: [
     ...PPC64_BITS_2621,

@@ -26,6 +26,13 @@ export const ppc32_618: VariantSpec = {
   ],
   // MAX_PHYSMEM_BITS is not defined for ppc32 (SPARSEMEM is 64-bit only); the header's
   // MAX_POSSIBLE_PHYSMEM_BITS (57–69) is 32 for 32-bit ptes, 36 with CONFIG_PTE_64BIT.
+  // TASK_SIZE = CONFIG_TASK_SIZE (task_size_32.h 9), default 0xb0000000 on book3s/32 with EXECMEM
+  // (arch/powerpc/Kconfig 1297–1301), which CONFIG_MODULES selects (kernel/module/Kconfig 5)
+  TASK_SIZE: {
+    bytes: 0xb0000000n,
+    config: 'CONFIG_TASK_SIZE at its default, with MODULES=y (so EXECMEM=y); 0xc0000000 without EXECMEM',
+    source: { file: 'arch/powerpc/include/asm/task_size_32.h', version: V618, lines: '9', what: 'TASK_SIZE = CONFIG_TASK_SIZE, default 0xb0000000 if PPC_BOOK3S_32 && EXECMEM (arch/powerpc/Kconfig 1297–1301)' },
+  },
   physBits: 32,
   bits: PPC32_BITS_618,
   prots: PPC32_PROTS_618,

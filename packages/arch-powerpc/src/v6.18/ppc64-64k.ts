@@ -52,6 +52,12 @@ export const ppc64_64k_618: VariantSpec = {
   ],
   // book3s/64/pgtable.h: max of H_MAX_PHYSMEM_BITS (hash-64k.h) and R_MAX_PHYSMEM_BITS
   // (radix.h), both 51 with SPARSEMEM_VMEMMAP and SPARSEMEM_EXTREME (the defaults), else 46.
+  // TASK_SIZE_USER64 with CONFIG_PPC_64K_PAGES: TASK_SIZE_4PB (task_size_64.h 18, 22–27; TASK_SIZE 47). An mmap
+  // above DEFAULT_MAP_WINDOW_USER64 (128 TiB) is allowed at a hint or MAP_FIXED address (task_size_64.h 78–81)
+  TASK_SIZE: {
+    bytes: 0x10000000000000n,
+    source: { file: 'arch/powerpc/include/asm/task_size_64.h', version: V618, lines: '18, 22–27, 47', what: 'TASK_SIZE_USER64 = TASK_SIZE_4PB with 64K pages; TASK_SIZE = TASK_SIZE_USER64 for a 64-bit task' },
+  },
   physBits: 51,
   byteOrder: 'big',
   bits: [

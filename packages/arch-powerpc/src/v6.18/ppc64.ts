@@ -47,6 +47,11 @@ export const ppc64_618: VariantSpec = {
   // book3s/64/pgtable.h: MAX_PHYSMEM_BITS = max(H_MAX_PHYSMEM_BITS (hash-4k.h: 46),
   // R_MAX_PHYSMEM_BITS (radix.h: 51 with SPARSEMEM_VMEMMAP and SPARSEMEM_EXTREME, the
   // book3s64 defaults; 46 otherwise)).
+  // TASK_SIZE_USER64 without CONFIG_PPC_64K_PAGES: TASK_SIZE_64TB (task_size_64.h 9, 29–31; TASK_SIZE 47 for a 64-bit task)
+  TASK_SIZE: {
+    bytes: 0x400000000000n,
+    source: { file: 'arch/powerpc/include/asm/task_size_64.h', version: V618, lines: '9, 29–31, 47', what: 'TASK_SIZE_USER64 = TASK_SIZE_64TB with 4K pages; TASK_SIZE = TASK_SIZE_USER64 for a 64-bit task' },
+  },
   physBits: 51,
   byteOrder: 'big',
   bits: [

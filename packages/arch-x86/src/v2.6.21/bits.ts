@@ -3,7 +3,8 @@
  * include/asm-x86_64/pgtable.h 139–162 (v2.6.20 lines). When a pte is not
  * present, bit 6 (dirty) means _PAGE_FILE and bit 7 (PSE) _PAGE_PROTNONE.
  */
-import type { PteBit } from '@mmsim/core';
+import type { PteBit, TaskSizeSpec } from '@mmsim/core';
+import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
 export const RW = 0x002n;
@@ -51,3 +52,14 @@ export const X86_PRESENT_2621 = [
  * _PAGE_PROTNONE set without _PAGE_PRESENT, which the classifier reports.
  */
 export const X86_PROTNONE_2621 = { mask: PRESENT | PROTNONE, value: PROTNONE } as const;
+
+/**
+ * i386 and i386-pae TASK_SIZE: PAGE_OFFSET (include/asm-i386/processor.h 275),
+ * i.e. CONFIG_PAGE_OFFSET (include/asm-i386/page.h 116–122), 0xC0000000 under
+ * the default VMSPLIT_3G (arch/i386/Kconfig 519–555).
+ */
+export const I386_TASK_SIZE_2621: TaskSizeSpec = {
+  bytes: 0xc0000000n,
+  config: 'VMSPLIT_3G (the default 3G/1G split)',
+  source: { file: 'include/asm-i386/processor.h', version: V2621, lines: '275', what: 'TASK_SIZE = PAGE_OFFSET = CONFIG_PAGE_OFFSET (page.h 116–122; arch/i386/Kconfig 550–555)' },
+};

@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621 } from './bits.js';
+import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621 } from './bits.js';
 
 export const i386Pae_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -22,6 +22,7 @@ export const i386Pae_2621: VariantSpec = {
     { name: 'pmd', shift: 21, bits: 9 },
     { name: 'pte', shift: 12, bits: 9 },
   ],
+  TASK_SIZE: I386_TASK_SIZE_2621,
   physBits: 36,
   bits: [...X86_BITS_2621, NX_BIT],
   // pgtable.h 137–158; on i386 in this era PAGE_SHARED carries no NX, unlike x86_64

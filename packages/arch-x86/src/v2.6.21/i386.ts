@@ -4,7 +4,7 @@
  */
 import { field, splitField, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621 } from './bits.js';
+import { FILE, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621 } from './bits.js';
 
 export const i386_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -21,6 +21,7 @@ export const i386_2621: VariantSpec = {
     { name: 'pgd', shift: 22, bits: 10 },
     { name: 'pte', shift: 12, bits: 10 },
   ],
+  TASK_SIZE: I386_TASK_SIZE_2621,
   physBits: 32,
   bits: X86_BITS_2621,
   // pgtable.h 137–158

@@ -23,6 +23,11 @@ export const x86_64_2621: VariantSpec = {
     { name: 'pmd', shift: 21, bits: 9 },
     { name: 'pte', shift: 12, bits: 9 },
   ],
+  // TASK_SIZE64: 47 bits minus one guard page (processor.h 170–173, 180 for a 64-bit task)
+  TASK_SIZE: {
+    bytes: 0x800000000000n - 4096n,
+    source: { file: 'include/asm-x86_64/processor.h', version: V2621, lines: '170–173, 180', what: 'TASK_SIZE64 = 0x800000000000 − 4096; TASK_SIZE = TASK_SIZE64 for a 64-bit task' },
+  },
   physBits: 46, // page.h 95–96: __PHYSICAL_MASK_SHIFT
   bits: [...X86_BITS_2621, NX_BIT],
   // pgtable.h 169–203

@@ -2,7 +2,7 @@
  * x86 pte bits in 6.18: arch/x86/include/asm/pgtable_types.h 10–49 (v6.18.2).
  * _PAGE_PROTNONE moved to bit 8 (the global bit); PAGE_NONE is accessed|global.
  */
-import { field, type HugePmdSpec, type PfnSpec, type PteBit, type Source } from '@mmsim/core';
+import { field, type HugePmdSpec, type PfnSpec, type PteBit, type Source, type TaskSizeSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -159,3 +159,14 @@ export function x86Huge618(options: {
     },
   };
 }
+
+/**
+ * i386 and i386-pae TASK_SIZE: __PAGE_OFFSET (arch/x86/include/asm/page_32_types.h
+ * 17–18, 48), CONFIG_PAGE_OFFSET, 0xC0000000 under the default VMSPLIT_3G
+ * (arch/x86/Kconfig 1431–1433, 1465–1471).
+ */
+export const I386_TASK_SIZE_618: TaskSizeSpec = {
+  bytes: 0xc0000000n,
+  config: 'VMSPLIT_3G (the default 3G/1G split)',
+  source: { file: 'arch/x86/include/asm/page_32_types.h', version: V618, lines: '17–18, 48', what: 'TASK_SIZE = __PAGE_OFFSET = CONFIG_PAGE_OFFSET (arch/x86/Kconfig 1465–1471)' },
+};

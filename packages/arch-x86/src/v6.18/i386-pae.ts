@@ -16,6 +16,7 @@ import {
   x86Pfn618,
   x86Modifiers618,
   x86Prots618,
+  I386_TASK_SIZE_618,
 } from './bits.js';
 
 // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn itself is an
@@ -37,6 +38,7 @@ export const i386Pae_618: VariantSpec = {
     { name: 'pmd', shift: 21, bits: 9 },
     { name: 'pte', shift: 12, bits: 9 },
   ],
+  TASK_SIZE: I386_TASK_SIZE_618,
   physBits: 36,
   bits: [...X86_BITS_618, ...X86_HIGH_BITS_618],
   prots: x86Prots618(NX),

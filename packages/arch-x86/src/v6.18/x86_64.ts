@@ -38,6 +38,13 @@ export const x86_64_618: VariantSpec = {
     { name: 'pmd', shift: 21, bits: 9 },
     { name: 'pte', shift: 12, bits: 9 },
   ],
+  // TASK_SIZE_MAX = task_size_max() (page_64_types.h 53, 64–65 for a 64-bit task): (1 << 47) − PAGE_SIZE
+  // with 4-level paging (page_64.h 86–97; 5-level LA57's (1 << 56) − PAGE_SIZE is not modelled)
+  TASK_SIZE: {
+    bytes: (1n << 47n) - 4096n,
+    config: '4-level paging (no LA57)',
+    source: { file: 'arch/x86/include/asm/page_64.h', version: V618, lines: '86–97', what: 'task_size_max(): (1 << 47) − PAGE_SIZE without X86_FEATURE_LA57; TASK_SIZE = TASK_SIZE_MAX (page_64_types.h 53, 64–65)' },
+  },
   physBits: 46, // MAX_PHYSMEM_BITS with 4-level paging
   bits: [...X86_BITS_618, ...X86_HIGH_BITS_618],
   prots: x86Prots618(NX),

@@ -59,6 +59,15 @@ export interface VariantConstants {
    * mk_huge_pmd → pmd_pfn is 2^hugePfnBits − 2^HPAGE_PMD_ORDER; null without THP
    */
   readonly hugePfnBits: number | null;
+  /**
+   * TASK_SIZE in bytes: user mappings lie in [0, TASK_SIZE) (spec.TASK_SIZE;
+   * without it, the page tables' reach — see taskSizeDeclared)
+   */
+  readonly TASK_SIZE: bigint;
+  /** TASK_SIZE in pages (TASK_SIZE >> PAGE_SHIFT): a safe integer the simulator's page-number checks use */
+  readonly TASK_SIZE_PAGES: number;
+  /** whether the backend declared TASK_SIZE (false: the generic default, 2^vaBits clamped to the word) */
+  readonly taskSizeDeclared: boolean;
 }
 
 export interface ModifierWords {
@@ -96,6 +105,25 @@ export interface Variant {
   readonly checked: CheckedOps;
   /** total classifier, the kernel's order */
   classify(pte: bigint): PteClass;
+}
+
+/**
+ * TASK_SIZE as declared, checked against what the levels translate; absent,
+ * the levels' whole reach (2^vaBits, at most 2^wordBits): no user address
+ * can then alias another in the page tables, though the real kernel's limit
+ * is usually lower (x86_64 keeps the upper half for itself).
+ */
+function taskSize(spec: VariantSpec, vaBits: number): bigint {
+  const reach = 1n << BigInt(Math.min(vaBits, spec.wordBits));
+  const declared = spec.TASK_SIZE?.bytes;
+  if (declared === undefined) return reach;
+  const page = 1n << BigInt(spec.PAGE_SHIFT);
+  if (declared <= 0n || declared > reach || declared % page !== 0n) {
+    throw new RangeError(
+      `${spec.id}@${spec.era}: TASK_SIZE 0x${declared.toString(16)} must be a positive multiple of the page size (0x${page.toString(16)}) and at most the page tables' reach 0x${reach.toString(16)}`,
+    );
+  }
+  return declared;
 }
 
 function countLowOnes(value: bigint): number {
@@ -211,6 +239,7 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     hugePfnBits = back === 0n ? 0 : back.toString(2).length;
   }
   const top = spec.levels[0]!;
+  const TASK_SIZE = taskSize(spec, top.shift + top.bits);
   const constants: VariantConstants = {
     PAGE_SHIFT: spec.PAGE_SHIFT,
     PAGE_SIZE: 2 ** spec.PAGE_SHIFT,
@@ -232,6 +261,9 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     HPAGE_PMD_SHIFT: huge ? huge.HPAGE_PMD_SHIFT : null,
     HPAGE_PMD_ORDER: huge ? huge.HPAGE_PMD_SHIFT - spec.PAGE_SHIFT : null,
     hugePfnBits,
+    TASK_SIZE,
+    TASK_SIZE_PAGES: Number(TASK_SIZE >> BigInt(spec.PAGE_SHIFT)),
+    taskSizeDeclared: spec.TASK_SIZE !== undefined,
   };
 
   const cfgSuffix = cfgKey ? `+${cfgKey}` : '';

@@ -13,6 +13,28 @@ function thpCell(v: Variant): string {
   return `HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT} (${sizeText(c.HPAGE_PMD_SHIFT!)}), HPAGE_PMD_ORDER ${c.HPAGE_PMD_ORDER}; huge pmds hold ${c.hugePfnBits} pfn bits`;
 }
 
+/** A byte count in the largest binary unit that divides it evenly enough to read (3 GiB, 128 TiB − 4 KiB). */
+function bytesText(bytes: bigint): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  for (let u = units.length - 1; u > 0; u--) {
+    const unit = 1n << BigInt(10 * u);
+    if (bytes >= unit && bytes % unit === 0n) return `${bytes / unit} ${units[u]}`;
+    // a limit one page short of a power of two (x86_64's guard page)
+    const up = (bytes / unit + 1n) * unit;
+    if (bytes >= unit && up - bytes <= 65536n) return `${up / unit} ${units[u]} − ${bytesText(up - bytes)}`;
+  }
+  return `${bytes} bytes`;
+}
+
+function taskSizeCell(v: Variant): string {
+  const c = v.constants;
+  const t = v.spec.TASK_SIZE;
+  const value = `${hex(c.TASK_SIZE, c.wordBits)} (${bytesText(c.TASK_SIZE)})`;
+  if (!t) return `${value}: not declared — the page tables' reach`;
+  const where = `\`${t.source.file}\`${t.source.lines ? ` ${t.source.lines}` : ''}`;
+  return `${value}${t.config ? `, ${t.config}` : ''}; ${where}`;
+}
+
 export function variantMarkdown(v: Variant): string {
   const c = v.constants;
   const lines: string[] = [];
@@ -21,6 +43,7 @@ export function variantMarkdown(v: Variant): string {
   lines.push(`| word / pte bits | ${c.wordBits} / ${c.pteBits}${v.spec.byteOrder === 'big' ? ' (big-endian in memory)' : ''} |`);
   lines.push(`| PAGE_SHIFT | ${c.PAGE_SHIFT} (${c.PAGE_SIZE / 1024} KiB pages) |`);
   lines.push(`| levels | ${v.spec.levels.map((l) => `${l.name} ${l.bits} bits @${l.shift}`).join(', ')} (${c.vaBits}-bit VA) |`);
+  lines.push(`| TASK_SIZE | ${taskSizeCell(v)} |`);
   lines.push(`| pfn bits in a pte | ${c.pfnBits} (MAX_PHYSMEM_BITS ${c.physBits}) |`);
   lines.push(`| MAX_SWAPFILES | ${c.MAX_SWAPFILES} |`);
   lines.push(`| swap offset | ${c.maxSwapOffsetBits} bits, max ${hex(c.maxSwapOffset, c.wordBits)}; ${c.swapSizeLimit.name} ${hex(c.swapSizeLimit.pages, c.wordBits)} pages |`);

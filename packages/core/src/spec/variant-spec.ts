@@ -161,6 +161,20 @@ export interface ModifierSpec {
   readonly clear?: bigint;
 }
 
+/**
+ * The user address-space limit (TASK_SIZE): user mappings lie in
+ * [0, TASK_SIZE). The value of a native task of the variant's word size
+ * (not a compat 32-bit task on a 64-bit kernel) under the kernel config
+ * `config` names — e.g. the 3G/1G split on i386, 4-level paging on x86_64.
+ */
+export interface TaskSizeSpec {
+  /** TASK_SIZE in bytes; page-aligned, at most what the page-table levels translate */
+  readonly bytes: bigint;
+  /** the config choices the value assumes, in words (`VMSPLIT_3G (the default)`) */
+  readonly config?: string;
+  readonly source: Source;
+}
+
 /** A check in the conformance suite this variant is known to fail, with the kernel's reason. */
 export interface ExpectedFailure {
   readonly check: string;
@@ -182,6 +196,12 @@ export interface VariantSpec {
   readonly PAGE_SHIFT: number;
   /** page-table levels, top first */
   readonly levels: readonly LevelSpec[];
+  /**
+   * TASK_SIZE, the user address-space limit. Every built-in variant declares
+   * it; a third-party backend that does not gets the page tables' reach
+   * (2^vaBits, clamped to the word) — the most a user mapping could ever use.
+   */
+  readonly TASK_SIZE?: TaskSizeSpec;
   /** MAX_PHYSMEM_BITS: physical address bits the kernel supports */
   readonly physBits: number;
   /** in-memory byte order of a pte (6.18 ppc64: big-endian); values here are logical */
