@@ -13,10 +13,15 @@
  *   it; an entry outliving that — the 2011 mremap-vs-rmap_walk race — names
  *   a page that is freed next, and a fault there waits in
  *   migration_entry_wait for ever.
+ * - every VMA lies inside [0, TASK_SIZE) and no two VMAs of an mm overlap;
+ *   every pte table hangs from exactly one pmd entry, the one that
+ *   translates its first vpn — so no two addresses (two VMAs, or a VMA and
+ *   an address no VMA owns) share a pte slot.
  * A broken one is reported naming the rule, the frame or pte, and where.
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine } from '../kernel/machine.js';
+import type { Machine, Process } from '../kernel/machine.js';
+import type { Vma } from '../kernel/vma.js';
 import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
@@ -26,7 +31,19 @@ import { ksmViolations } from '../kernel/ksm.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 
 export interface Violation {
-  readonly rule: 'mapcount' | 'refcount' | 'freed-frame' | 'pte-outside-vma' | 'leak' | 'swap-count' | 'freed-slot' | 'stale-file-pte' | 'migration-entry' | 'ksm';
+  readonly rule:
+    | 'mapcount'
+    | 'refcount'
+    | 'freed-frame'
+    | 'pte-outside-vma'
+    | 'leak'
+    | 'swap-count'
+    | 'freed-slot'
+    | 'stale-file-pte'
+    | 'migration-entry'
+    | 'ksm'
+    | 'address-space'
+    | 'page-table';
   readonly message: string;
   readonly frame?: number;
   readonly pid?: number;
@@ -46,6 +63,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
   const slotUsers = m.swaps.map((d) => (d ? new Int32Array(d.pages) : undefined));
   for (const p of m.procs) {
     if (!p.alive) continue;
+    addressSpaceViolations(m, p, out);
     const pt = p.mm.pgtable;
     // every pte of every table, so ptes left outside VMAs are seen too
     const words = pt.words;
@@ -221,3 +239,43 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
   return out;
 }
 
+
+const hexVpn = (vpn: number): string => `0x${vpn.toString(16)}`;
+
+/**
+ * The address space's shape: VMAs inside [0, TASK_SIZE), sorted and
+ * disjoint; every pte table in use reachable from exactly the pmd entry
+ * that translates its first vpn. Work: the VMAs and the upper-level tables.
+ */
+function addressSpaceViolations(m: Machine, p: Process, out: Violation[]): void {
+  const limit = m.variant.constants.TASK_SIZE_PAGES;
+  const pid = p.pid;
+  let prev: Vma | undefined;
+  for (const v of p.mm.vmas.list) {
+    if (!(Number.isSafeInteger(v.start) && Number.isSafeInteger(v.end) && v.start >= 0 && v.start < v.end && v.end <= limit)) {
+      out.push({ rule: 'address-space', pid, vpn: v.start, message: `pid ${pid}: the VMA [${hexVpn(v.start)}, ${hexVpn(v.end)}) is not a non-empty range inside [0, TASK_SIZE = ${hexVpn(limit)}) (in pages)` });
+    }
+    if (prev && v.start < prev.end) {
+      out.push({ rule: 'address-space', pid, vpn: v.start, message: `pid ${pid}: the VMAs [${hexVpn(prev.start)}, ${hexVpn(prev.end)}) and [${hexVpn(v.start)}, ${hexVpn(v.end)}) overlap (or are out of order)` });
+    }
+    prev = v;
+  }
+  const pt = p.mm.pgtable;
+  const hungAt = new Map<number, number>();
+  pt.forEachPmdEntry((base, leaf) => {
+    if (leaf < 0) return; // a huge pmd: the THP checks look at those
+    const other = hungAt.get(leaf);
+    if (other !== undefined) {
+      out.push({ rule: 'page-table', pid, vpn: base, message: `pid ${pid}: pte table ${leaf} hangs from the pmd entries of vpn ${hexVpn(other)} and ${hexVpn(base)}: two address ranges share its pte slots` });
+      return;
+    }
+    hungAt.set(leaf, base);
+    if (!pt.leafLive(leaf)) out.push({ rule: 'page-table', pid, vpn: base, message: `pid ${pid}: the pmd entry of vpn ${hexVpn(base)} points to pte table ${leaf}, which is free` });
+    else if (pt.leafBaseOf(leaf) !== base) {
+      out.push({ rule: 'page-table', pid, vpn: base, message: `pid ${pid}: pte table ${leaf} translates vpn ${hexVpn(pt.leafBaseOf(leaf))} but hangs from the pmd entry of vpn ${hexVpn(base)}` });
+    }
+  });
+  if (hungAt.size !== pt.nrPteTables) {
+    out.push({ rule: 'page-table', pid, message: `pid ${pid}: ${pt.nrPteTables} pte tables in use but ${hungAt.size} reachable from a pmd entry` });
+  }
+}

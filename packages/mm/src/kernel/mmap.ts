@@ -28,6 +28,24 @@ export function protFlags(prot: { read: boolean; write: boolean; exec: boolean }
   return (prot.read ? VM_READ : 0) | (prot.write ? VM_WRITE : 0) | (prot.exec ? VM_EXEC : 0);
 }
 
+/** TASK_SIZE in pages: user mappings lie in [0, TASK_SIZE) (the variant's constants.TASK_SIZE). */
+export function task_size(m: Machine): number {
+  return m.variant.constants.TASK_SIZE_PAGES;
+}
+
+/**
+ * get_unmapped_area()'s limits for a MAP_FIXED request, in pages: -ENOMEM
+ * when the length exceeds TASK_SIZE or the range would end above it
+ * (2.6.21 mm/mmap.c 922–923 in do_mmap_pgoff and 1373–1374; 6.18 mm/mmap.c
+ * 824–825 and 857–858 in __get_unmapped_area). Also what vma_expandable
+ * asks when mremap grows a mapping in place.
+ */
+export function check_unmapped_area(m: Machine, start: number, pages: number, who: string): void {
+  const limit = task_size(m);
+  if (pages > limit) throw new SyscallError('ENOMEM', `${who}: length ${pages} pages exceeds TASK_SIZE (${limit} pages)`);
+  if (start > limit - pages) throw new SyscallError('ENOMEM', `${who}: [${start}, ${start + pages}) reaches beyond TASK_SIZE (${limit} pages)`);
+}
+
 /**
  * do_mmap() at a fixed place (MAP_FIXED: whatever was there is unmapped).
  * Shared anonymous memory is a shmem file of its own (shmem_zero_setup);
@@ -35,6 +53,7 @@ export function protFlags(prot: { read: boolean; write: boolean; exec: boolean }
  */
 export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   if (req.pages <= 0) throw new SyscallError('EINVAL', 'mmap: length is 0');
+  check_unmapped_area(m, req.start, req.pages, 'mmap');
   do_munmap(m, mm, req.start, req.pages);
   // accountable_mapping(): a private writable mapping is charged (VM_ACCOUNT)
   const flags =
@@ -112,8 +131,15 @@ export function splitRange(m: Machine, mm: Mm, start: number, end: number): Vma[
   return mm.vmas.overlapping(start, end);
 }
 
-/** do_munmap(): zap and remove [start, start+pages); unmapping a hole is not an error. */
+/**
+ * do_munmap(): zap and remove [start, start+pages); unmapping a hole is not
+ * an error. A range reaching beyond TASK_SIZE is -EINVAL (2.6.21 mm/mmap.c
+ * 1792–1793; 6.18 mm/vma.c 1569–1570 do_vmi_munmap); the work is the VMAs
+ * and page tables that exist in the range, never its length.
+ */
 export function do_munmap(m: Machine, mm: Mm, start: number, pages: number): void {
+  const limit = task_size(m);
+  if (start > limit || pages > limit - start) throw new SyscallError('EINVAL', `munmap: [${start}, ${start + pages}) reaches beyond TASK_SIZE (${limit} pages)`);
   if (pages <= 0) throw new SyscallError('EINVAL', 'munmap: length is 0');
   const vmas = splitRange(m, mm, start, start + pages);
   for (const v of vmas) {
@@ -132,6 +158,10 @@ function free_pgtables(m: Machine, mm: Mm, start: number, end: number): void {
   const pt = mm.pgtable;
   const n = pt.ptrsPerPte;
   for (let base = start - (start % n); base < end; base += n) {
+    // only pte tables (or huge pmds) that exist: an unmapped range costs nothing
+    base = pt.nextPopulated(base, end);
+    if (base >= end) break;
+    base -= base % n;
     if (mm.vmas.overlapping(base, base + n).length > 0) continue;
     const ps = pt.pmdSlot(base, false);
     if (ps < 0) continue;

@@ -50,7 +50,7 @@ import { SyscallError } from './errno.js';
 import { __split_huge_pmd, move_huge_pmd, split_huge_pmd_if_needed } from './huge_memory.js';
 import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from './locks.js';
 import type { Machine, Mm } from './machine.js';
-import { do_munmap } from './mmap.js';
+import { do_munmap, task_size } from './mmap.js';
 import { PMD_HUGE } from './pagetable.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
@@ -88,6 +88,14 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
   if (req.fixed && !req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
   if (req.dontunmap && (!req.maymove || req.oldPages !== req.newPages)) throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and an unchanged size');
   if (req.newPages <= 0) throw new SyscallError('EINVAL', 'mremap: new size is 0');
+  const limit = task_size(m);
+  // 6.18 check_mremap_params (mm/mremap.c 1775–1784): a new length or a fixed new range beyond TASK_SIZE is -EINVAL
+  // before anything else is looked at; 2.6.21 checks the fixed range so (mm/mremap.c 282–283), and a plain grow
+  // past TASK_SIZE fails below as the in-place expansion and get_unmapped_area do (-ENOMEM)
+  if (m.era === '6.18' && req.newPages > limit) throw new SyscallError('EINVAL', `mremap: new length ${req.newPages} pages exceeds TASK_SIZE (${limit} pages)`);
+  if (req.fixed && (req.newPages > limit || req.newStart! > limit - req.newPages)) {
+    throw new SyscallError('EINVAL', `mremap: the new range [${req.newStart!}, ${req.newStart! + req.newPages}) reaches beyond TASK_SIZE (${limit} pages)`);
+  }
   let vma = mm.vmas.lookup(req.start);
   if (!vma || req.start + req.oldPages > vma.end) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
   if (req.fixed) {
@@ -95,8 +103,14 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
     if (to < req.start + req.oldPages && req.start < to + req.newPages) throw new SyscallError('EINVAL', 'mremap: the new range overlaps the old one');
   }
   const grow = !req.fixed && req.newPages > req.oldPages;
-  const inPlace = grow && req.start + req.oldPages === vma.end && mm.vmas.overlapping(vma.end, req.start + req.newPages).length === 0;
+  // vma_expandable (6.18 mm/mremap.c; 2.6.21 mm/mremap.c 358–362 max_addr = TASK_SIZE): nothing in the way, and
+  // the grown VMA still passes get_unmapped_area's TASK_SIZE check
+  const inPlace =
+    grow && req.start + req.oldPages === vma.end && req.start + req.newPages <= limit && mm.vmas.overlapping(vma.end, req.start + req.newPages).length === 0;
   if (grow && !inPlace && !req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
+  // the move's get_unmapped_area: a gap of newPages below TASK_SIZE, or -ENOMEM
+  const moveTo = grow && !inPlace ? unmapped_area_above(mm, vma.end + 1, req.newPages, limit) : 0;
+  if (grow && !inPlace && moveTo > limit - req.newPages) throw new SyscallError('ENOMEM', `mremap: no gap of ${req.newPages} pages below TASK_SIZE (${limit} pages) to move to`);
 
   yield* mmap_lock(m, mm, 'mremap: mmap_lock (write)');
   let res: MremapResult;
@@ -114,12 +128,35 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
     vma.end = req.start + req.newPages; // vma_adjust: grow in place
     res = { moved: false, start: req.start };
   } else {
-    let to = vma.end + 1;
-    while (mm.vmas.overlapping(to, to + req.newPages).length > 0) to += req.newPages;
-    res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, req.oldPages, to, req.newPages, false) };
+    res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, req.oldPages, moveTo, req.newPages, false) };
   }
   yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
   return res;
+}
+
+/**
+ * Where the model's get_unmapped_area puts a moved mapping: the first of
+ * from, from + pages, from + 2·pages, … whose range no VMA overlaps (the
+ * kernel searches top-down from mmap_base; this model has always searched
+ * up from the old VMA). Jumps past each VMA in the way instead of stepping
+ * through it: the work is the VMAs, not the distance.
+ */
+function unmapped_area_above(mm: Mm, from: number, pages: number, limit: number): number {
+  const up = first_fit(mm, from, pages);
+  // nothing above below TASK_SIZE: search up from TASK_UNMAPPED_BASE (TASK_SIZE / 3, the legacy bottom-up
+  // layout's base, 6.18 arch/x86/include/asm/processor.h 677–678) — the kernel's top-down search would find that gap too
+  return up <= limit - pages ? up : first_fit(mm, Math.ceil(limit / 3), pages);
+}
+
+function first_fit(mm: Mm, from: number, pages: number): number {
+  let to = from;
+  for (;;) {
+    const inTheWay = mm.vmas.overlapping(to, to + pages);
+    if (inTheWay.length === 0) return to;
+    // every candidate below the highest end in the way overlaps that VMA too
+    const past = Math.max(...inTheWay.map((v) => v.end));
+    to += Math.ceil((past - to) / pages) * pages;
+  }
 }
 
 /**

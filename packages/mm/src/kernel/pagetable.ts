@@ -66,6 +66,13 @@ export class PageTable {
   readonly ptrsPerPmd: number;
   /** pte tables freed (free_pte_range / PT_RECLAIM), reused before new ones */
   private readonly freeLeaves: number[] = [];
+  /**
+   * Pages the levels translate (2^vaBits / PAGE_SIZE): a vpn at or above it
+   * would wrap the top-level index and alias a lower address. The syscalls
+   * keep every VMA below TASK_SIZE (≤ reach); the upper-level walk refuses
+   * anything beyond as a last guard (off the one-entry-TLB path).
+   */
+  readonly reach: number;
 
   constructor(readonly variant: Variant) {
     const levels = variant.spec.levels;
@@ -79,6 +86,7 @@ export class PageTable {
     this.mask = this.ptrsPerPte - 1;
     this.ptrsPerPmd = this.sizes[this.depth - 2]!;
     this.upper.push(new Int32Array(this.sizes[0]!));
+    this.reach = this.divisors[0]! * this.sizes[0]!;
   }
 
   private index(vpn: number, level: number): number {
@@ -188,8 +196,17 @@ export class PageTable {
     return t < 0 ? -1 : t * this.ptrsPerPmd + this.index(vpn, this.depth - 2);
   }
 
-  /** The upper table holding vpn's pmd entry (pgd → … → pmd, allocating with `alloc`), or -1 where one is missing. */
+  /**
+   * The upper table holding vpn's pmd entry (pgd → … → pmd, allocating with
+   * `alloc`), or -1 where one is missing. A vpn the levels cannot translate
+   * has no table; allocating one there would alias a lower address (the
+   * top-level index wraps), so that is a bug in the caller's TASK_SIZE check.
+   */
   private pmdTable(vpn: number, alloc: boolean): number {
+    if (!(vpn >= 0 && vpn < this.reach)) {
+      if (!alloc) return -1;
+      throw new RangeError(`page table: vpn ${vpn} is outside what the ${this.depth} levels translate (0 … ${this.reach - 1}); a page there would alias a lower one`);
+    }
     let t = 0;
     for (let level = 0; level < this.depth - 2; level++) {
       const table = this.upper[t]!;
@@ -277,6 +294,66 @@ export class PageTable {
     this.freeLeaves.push(leaf);
     this.nrPteTables--;
     this.setPmdEntry(ps, 0);
+  }
+
+  /**
+   * The first vpn in [vpn, end) whose pmd entry is populated (a pte table or
+   * a huge pmd) — the start of that entry's range, or vpn itself when it is
+   * inside it — or `end` when there is none. Work is the upper-table entries
+   * looked at, never the length of the range: what walk_pgd_range's
+   * pgd_none / pud_none / pmd_none skips do (mm/pagewalk.c).
+   */
+  nextPopulated(vpn: number, end: number): number {
+    const stop = Math.min(end, this.reach);
+    if (!(vpn < stop)) return end;
+    const found = this.scanUpper(0, 0, 0, Math.max(vpn, 0), stop);
+    return found < 0 ? end : found;
+  }
+
+  private scanUpper(level: number, t: number, base: number, vpn: number, end: number): number {
+    const table = this.upper[t]!;
+    const span = this.divisors[level]!;
+    for (let i = Math.floor((vpn - base) / span); i < table.length; i++) {
+      const entryBase = base + i * span;
+      if (entryBase >= end) return -1;
+      const e = table[i]!;
+      if (e === 0) continue;
+      const from = Math.max(vpn, entryBase);
+      if (level === this.depth - 2) return from;
+      const found = this.scanUpper(level + 1, e - 1, entryBase, from, end);
+      if (found >= 0) return found;
+    }
+    return -1;
+  }
+
+  /**
+   * Every populated pmd entry, in address order: the first vpn it translates
+   * and the pte table's id (or -1 for a huge pmd). For the invariant checks:
+   * each live pte table must hang from exactly the entry that translates its
+   * base (pte tables never alias).
+   */
+  forEachPmdEntry(visit: (base: number, leaf: number) => void): void {
+    const go = (level: number, t: number, base: number): void => {
+      const table = this.upper[t]!;
+      const span = this.divisors[level]!;
+      for (let i = 0; i < table.length; i++) {
+        const e = table[i]!;
+        if (e === 0) continue;
+        if (level === this.depth - 2) visit(base + i * span, e === HUGE_ENTRY ? -1 : e - 1);
+        else go(level + 1, e - 1, base + i * span);
+      }
+    };
+    go(0, 0, 0);
+  }
+
+  /** The first vpn pte table `leaf` translates (as allocated). */
+  leafBaseOf(leaf: number): number {
+    return this.leafBase[leaf]!;
+  }
+
+  /** Whether pte table `leaf` is in use (not freed for reuse). */
+  leafLive(leaf: number): boolean {
+    return leaf >= 0 && leaf < this.leaves.length && !this.freeLeaves.includes(leaf);
   }
 
   /** The vpn a slot translates. */

@@ -8,6 +8,7 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from './machine.js';
+import type { PageTable } from './pagetable.js';
 
 /** A pte_entry: the pte's slot, address, words and class; return true to end the walk. */
 export type PteEntry = (slot: number, vpn: number, hi: number, lo: number, cls: number) => boolean | void;
@@ -19,17 +20,39 @@ export type PteEntry = (slot: number, vpn: number, hi: number, lo: number, cls: 
 export function walk_pte_range(m: Machine, mm: Mm, start: number, end: number, entry: PteEntry, alloc = false): void {
   const pt = mm.pgtable;
   const fast = m.variant.fast;
-  for (let vpn = start; vpn < end; vpn++) {
+  for (let vpn = alloc ? start : pt.nextPopulated(start, end); vpn < end; vpn++) {
     const slot = pt.walk(vpn, alloc);
     if (slot < 0) {
-      // no pte table (or a huge pmd): on to the next table
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
+      // no pte table (or a huge pmd): on to the next populated pmd entry, past empty upper levels too
+      vpn = next_table_vpn(pt, vpn, end) - 1;
       continue;
     }
     const hi = pt.hi(slot);
     const lo = pt.lo(slot);
     if (entry(slot, vpn, hi, lo, fast.classify(hi, lo)) === true) return;
   }
+}
+
+/**
+ * Where a range walk goes on after `vpn` found no pte table: the first vpn
+ * at or after the next pte-table boundary whose pmd entry is populated, or
+ * `end`. Proportional to the upper-table entries looked at, not the range.
+ */
+export function next_table_vpn(pt: PageTable, vpn: number, end: number): number {
+  const n = pt.ptrsPerPte;
+  return pt.nextPopulated(vpn - (vpn % n) + n, end);
+}
+
+/**
+ * For a per-vpn loop over [start, end) that only acts where a pmd entry is
+ * populated (a pte table or a huge pmd): the vpn to look at next — `vpn`
+ * itself inside a pte table's range, and at the start of one (or of the
+ * loop) the first populated vpn from there, or `end`. Usage:
+ * `for (let vpn = start; (vpn = skip_empty(pt, vpn, start, end)) < end; vpn++)`.
+ */
+export function skip_empty(pt: PageTable, vpn: number, start: number, end: number): number {
+  if (vpn !== start && vpn % pt.ptrsPerPte !== 0) return vpn;
+  return pt.nextPopulated(vpn, end);
 }
 
 /** Whether a pte class maps a page (pte_present, a protnone pte included). */

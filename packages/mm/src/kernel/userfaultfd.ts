@@ -55,7 +55,7 @@ import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode, hi32, lo32 } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
-import { splitRange } from './mmap.js';
+import { splitRange, task_size } from './mmap.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { markerBits, setMarker } from './pte-marker.js';
 import { split_huge_pmds_in } from './huge_memory.js';
@@ -214,15 +214,18 @@ function liveCtx(ctx: UffdCtx): void {
 }
 
 /** validate_range() (fs/userfaultfd.c), shared by every range ioctl: an empty range is EINVAL. */
-function validate_range(ioctl: string, pages: number): void {
+function validate_range(m: Machine, ioctl: string, start: number, pages: number): void {
   if (pages <= 0) throw new SyscallError('EINVAL', `${ioctl}: empty range (validate_range)`);
+  // validate_unaligned_range (6.18 fs/userfaultfd.c 1213–1231): start and length within mm->task_size
+  const limit = task_size(m);
+  if (start >= limit || pages > limit - start) throw new SyscallError('EINVAL', `${ioctl}: [${start}, ${start + pages}) reaches beyond TASK_SIZE (${limit} pages)`);
 }
 
 /** UFFDIO_REGISTER with UFFDIO_REGISTER_MODE_WP (fs/userfaultfd.c userfaultfd_register). */
 export function userfaultfd_register_wp(m: Machine, ctx: UffdCtx, start: number, pages: number): void {
   liveCtx(ctx);
   if (!hasUffdWp(m)) throw new SyscallError('EINVAL', 'UFFDIO_REGISTER_MODE_WP needs CONFIG_HAVE_ARCH_USERFAULTFD_WP');
-  validate_range('UFFDIO_REGISTER', pages);
+  validate_range(m, 'UFFDIO_REGISTER', start, pages);
   const mm = ctx.mm;
   const end = start + pages;
   const vmas = mm.vmas.overlapping(start, end);
@@ -243,7 +246,7 @@ export function userfaultfd_register_wp(m: Machine, ctx: UffdCtx, start: number,
 /** UFFDIO_WRITEPROTECT (mm/userfaultfd.c mwriteprotect_range). */
 export function mwriteprotect_range(m: Machine, ctx: UffdCtx, start: number, pages: number, enable: boolean): void {
   liveCtx(ctx);
-  validate_range('UFFDIO_WRITEPROTECT', pages);
+  validate_range(m, 'UFFDIO_WRITEPROTECT', start, pages);
   const mm = ctx.mm;
   const end = start + pages;
   const vmas = mm.vmas.overlapping(start, end);
