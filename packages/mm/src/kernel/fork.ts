@@ -24,7 +24,7 @@ import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type 
 import { VM_LOCKED, VM_MAYBE_GUARD } from './vma.js';
 import { dup_userfaultfd, uffdWords } from './userfaultfd.js';
 import { markerBits, markerPteWords } from './pte-marker.js';
-import { mapsPage } from './pagewalk.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 function is_cow_mapping(flags: number): boolean {
   return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
@@ -62,7 +62,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
       if (ps >= 0 && spt.hugeAt(ps) !== undefined && !copy_huge_pmd(m, dst, src, vma, ps, pinned)) s = spt.walk(vpn, false);
     }
     if (s < 0) {
-      vpn += spt.ptrsPerPte - 1 - (vpn % spt.ptrsPerPte);
+      vpn = next_table_vpn(spt, vpn, vma.end) - 1;
       continue;
     }
     let hi = spt.hi(s);

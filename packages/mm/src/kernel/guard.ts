@@ -29,7 +29,7 @@
  * series "introduce VM_MAYBE_GUARD and make it sticky", which the host's
  * 6.18.44 recording shows ("gu" after the install).
  */
-import { walk_pte_range } from './pagewalk.js';
+import { walk_pte_range, next_table_vpn } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
@@ -63,6 +63,7 @@ export function* madvise_guard_install(m: Machine, mm: Mm, vma: Vma, start: numb
         const ps = pt.pmdSlot(vpn, false);
         if (ps >= 0 && pt.hugeAt(ps) !== undefined) busy = true; // guard_install_pmd_entry: a huge pmd needs the zap
       }
+      if (!busy) vpn = next_table_vpn(pt, vpn, end) - 1;
       continue;
     }
     const hi = pt.hi(slot);

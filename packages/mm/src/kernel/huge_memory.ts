@@ -36,7 +36,7 @@
  * folio is split, then its small pages migrate) know THP; whole-THP
  * migration (PMD migration entries) is not modelled.
  */
-import { mapsPage, present_frame, walk_pte_range } from './pagewalk.js';
+import { mapsPage, present_frame, walk_pte_range, skip_empty } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
 import { is_migration_entry_of } from './migrate.js';
@@ -950,7 +950,7 @@ export function split_folios_in(m: Machine, mm: Mm, start: number, end: number):
   const st = thpState(m);
   if (st === null || st.folios === 0) return;
   let tried = -1; // a folio that would not split (pinned) is tried once, not once per page
-  for (let vpn = start; vpn < end; vpn++) {
+  for (let vpn = start; (vpn = skip_empty(mm.pgtable, vpn, start, end)) < end; vpn++) {
     const head = largeFolioAt(m, mm, vpn);
     if (head >= 0 && head !== tried) {
       tried = head;

@@ -54,7 +54,7 @@
  * KSM pages (rmap_walk_ksm): MADV_PAGEOUT and memory pressure leave them,
  * a migration of one fails (its ptes are not found through an anon_vma).
  */
-import { mapsPage, present_frame, pte_maps_frame } from './pagewalk.js';
+import { mapsPage, present_frame, pte_maps_frame, next_table_vpn } from './pagewalk.js';
 import { SyscallError } from './errno.js';
 import type { Machine, Mm } from './machine.js';
 import { do_wp_page } from './memory.js';
@@ -725,7 +725,7 @@ function unmerge_ksm_pages(m: Machine, s: KsmState, mm: Mm, vma: Vma, start: num
   for (let vpn = start; vpn < end; vpn++) {
     if (s.slotOf.get(mm)?.exiting) break;
     if (pt.walk(vpn, false) < 0) {
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
+      vpn = next_table_vpn(pt, vpn, end) - 1;
       continue;
     }
     break_ksm(m, mm, vma, vpn);

@@ -34,6 +34,7 @@ import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';
 import { madvise_collapse } from './khugepaged.js';
 import { madvise_willneed_anon } from './swap-ra.js';
+import { skip_empty, next_table_vpn } from './pagewalk.js';
 
 export const ADVICE = [
   'DONTNEED',
@@ -82,7 +83,7 @@ function split_partly_covered(m: Machine, mm: Mm, start: number, end: number): v
   const st = thpState(m);
   if (st === null || st.folios === 0) return;
   let tried = -1; // a folio that would not split (pinned) is tried once, not once per page
-  for (let vpn = start; vpn < end; vpn++) {
+  for (let vpn = start; (vpn = skip_empty(mm.pgtable, vpn, start, end)) < end; vpn++) {
     const head = largeFolioAt(m, mm, vpn);
     if (head < 0 || head === tried) continue;
     tried = head;
@@ -105,7 +106,10 @@ function forEachExclusivePage(m: Machine, mm: Mm, vma: Vma, body: (vpn: number, 
   const f = m.frames;
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
     const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) continue;
+    if (slot < 0) {
+      vpn = next_table_vpn(mm.pgtable, vpn, vma.end) - 1;
+      continue;
+    }
     const hi = mm.pgtable.hi(slot);
     const lo = mm.pgtable.lo(slot);
     if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;

@@ -42,7 +42,7 @@ import {
   wp_can_reuse_large_anon_folio,
   zap_huge_pmds,
 } from './huge_memory.js';
-import { mapsPage } from './pagewalk.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 export const FAULT_FLAG_WRITE = 1;
 
@@ -445,8 +445,8 @@ function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean,
   for (let vpn = start; vpn < end; vpn++) {
     const slot = pt.walk(vpn, false);
     if (slot < 0) {
-      // skip to the end of the missing pte table
-      vpn += pt.ptrsPerPte - 1 - (vpn % pt.ptrsPerPte);
+      // skip the missing pte table, and any empty upper levels after it
+      vpn = next_table_vpn(pt, vpn, end) - 1;
       continue;
     }
     const hi = pt.hi(slot);
@@ -489,6 +489,9 @@ function reclaim_pt(m: Machine, mm: Mm, start: number, end: number): void {
   const fast = m.variant.fast;
   const n = pt.ptrsPerPte;
   for (let base = Math.ceil(start / n) * n; base + n <= end; base += n) {
+    // only the pmd entries that exist: an empty range costs nothing
+    base = pt.nextPopulated(base, end);
+    if (base % n !== 0 || base + n > end) break;
     const ps = pt.pmdSlot(base, false);
     if (ps < 0) continue;
     const t = pt.tableBase(ps);

@@ -93,7 +93,7 @@ import { splitRange } from './mmap.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
 import type { KernelPath } from './sched.js';
 import type { Vma } from './vma.js';
-import { mapsPage } from './pagewalk.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 // ---------------------------------------------------------------- constants
 
@@ -383,7 +383,7 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
     }
     const slot = pt.walk(vpn, false);
     if (slot < 0) {
-      vpn += pt.ptrsPerPte - (vpn % pt.ptrsPerPte); // no pte table: on to the next
+      vpn = next_table_vpn(pt, vpn, end); // no pte table: on to the next one that exists
       continue;
     }
     const hi = pt.hi(slot);
@@ -473,7 +473,10 @@ function* check_range(m: Machine, mm: Mm, start: number, end: number, rules: Que
       let strictHit = false;
       for (let vpn = from; vpn < stop; vpn++) {
         const slot = mm.pgtable.walk(vpn, false);
-        if (slot < 0) continue;
+        if (slot < 0) {
+          vpn = next_table_vpn(mm.pgtable, vpn, stop) - 1;
+          continue;
+        }
         const hi = mm.pgtable.hi(slot);
         const lo = mm.pgtable.lo(slot);
         const cls = m.variant.fast.classify(hi, lo);

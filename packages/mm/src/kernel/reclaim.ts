@@ -19,7 +19,7 @@ import { delete_from_swap_cache, get_swap_page, slotOffset, slotType } from './s
 import { i_mmap } from './truncate.js';
 import { reclaim_anon_page } from './vmscan.js';
 import { VM_NONLINEAR } from './vma.js';
-import { mapsPage } from './pagewalk.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
 import { split_all_folios } from './huge_memory.js';
 
 /** try_to_unmap() of a page-cache page from every VMA of its file. */
@@ -31,9 +31,12 @@ export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void
     const nonlinear = (vma.flags & VM_NONLINEAR) !== 0;
     const from = nonlinear ? vma.start : vma.start + (index - vma.pgoff);
     const to = nonlinear ? vma.end : from + 1;
-    for (let vpn = Math.max(from, vma.start); vpn < Math.min(to, vma.end); vpn++) {
+    for (let vpn = Math.max(from, vma.start), stop = Math.min(to, vma.end); vpn < stop; vpn++) {
       const slot = mm.pgtable.walk(vpn, false);
-      if (slot < 0) continue;
+      if (slot < 0) {
+        vpn = next_table_vpn(mm.pgtable, vpn, stop) - 1;
+        continue;
+      }
       const hi = mm.pgtable.hi(slot);
       const lo = mm.pgtable.lo(slot);
       const cls = fast.classify(hi, lo);

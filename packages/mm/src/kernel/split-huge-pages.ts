@@ -31,6 +31,7 @@
 import { SyscallError } from './errno.js';
 import type { Machine } from './machine.js';
 import { hasThp, largeFolioAt, split_all_folios, split_huge_page, thpState } from './huge_memory.js';
+import { skip_empty } from './pagewalk.js';
 
 /** Whether /sys/kernel/debug/split_huge_pages exists on the machine. */
 export function has_split_huge_pages_file(m: Machine): boolean {
@@ -72,6 +73,13 @@ export function split_huge_pages_pid(m: Machine, pid: number, start: number, end
   const mm = proc.mm;
   for (let vpn = start; vpn < end; vpn++) {
     if (!mm.vmas.lookup(vpn)) break; // vma_lookup(): a hole ends the walk
+    // nothing to split where no pmd entry is populated: on to the next one (or the next hole)
+    const next = skip_empty(mm.pgtable, vpn, start, end);
+    if (next !== vpn) {
+      const vma = mm.vmas.lookup(vpn)!;
+      vpn = Math.min(next, vma.end) - 1;
+      continue;
+    }
     const head = largeFolioAt(m, mm, vpn);
     if (head < 0) continue; // no folio, a small one, the (huge) zero page or a swap entry
     if (newOrder >= st.order) continue; // target_order >= folio_order()

@@ -10,6 +10,7 @@ import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-f
 import { anon_vma_prepare } from './rmap.js';
 import { add_to_swap_cache, folio_free_swap, slotType, swap_free } from './swap.js';
 import { shmem_swapin } from './filemap.js';
+import { next_table_vpn } from './pagewalk.js';
 
 export function swapoff(m: Machine): void {
   const dev = [...m.swaps].reverse().find((d) => d !== undefined);
@@ -22,7 +23,10 @@ export function swapoff(m: Machine): void {
     for (const vma of p.mm.vmas.list) {
       for (let vpn = vma.start; vpn < vma.end; vpn++) {
         const slotPte = p.mm.pgtable.walk(vpn, false);
-        if (slotPte < 0) continue;
+        if (slotPte < 0) {
+          vpn = next_table_vpn(p.mm.pgtable, vpn, vma.end) - 1;
+          continue;
+        }
         const hi = p.mm.pgtable.hi(slotPte);
         const lo = p.mm.pgtable.lo(slotPte);
         if (fast.classify(hi, lo) !== PteClassCode.swap || fast.pte_to_swp_type(hi, lo) !== dev.type) continue;

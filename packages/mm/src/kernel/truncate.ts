@@ -22,7 +22,7 @@ import { pteUffdWp } from './userfaultfd.js';
 import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
 import { runPath, type KernelPath } from './sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
-import { mapsPage } from './pagewalk.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -66,7 +66,10 @@ function unmap_linear(m: Machine, mm: Mm, vma: Vma, first: number, count: number
   for (let index = lo; index < hi; index++) {
     const vpn = vma.start + (index - vma.pgoff);
     const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) continue;
+    if (slot < 0) {
+      index += next_table_vpn(mm.pgtable, vpn, vma.start + (hi - vma.pgoff)) - vpn - 1;
+      continue;
+    }
     const phi = mm.pgtable.hi(slot);
     const plo = mm.pgtable.lo(slot);
     const cls = fast.classify(phi, plo);
@@ -102,7 +105,10 @@ function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: num
   const fast = m.variant.fast;
   for (let vpn = vma.start; vpn < vma.end; vpn++) {
     const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) continue;
+    if (slot < 0) {
+      vpn = next_table_vpn(mm.pgtable, vpn, vma.end) - 1;
+      continue;
+    }
     const hi = mm.pgtable.hi(slot);
     const lo = mm.pgtable.lo(slot);
     const cls = fast.classify(hi, lo);
@@ -184,9 +190,41 @@ function* drop_cached_page(m: Machine, inode: Inode, index: number, who: string,
  * holds the page from ->nopage is not told (the 2007 race).
  */
 export function* invalidate_inode_pages2_range(m: Machine, inode: Inode, first: number, count: number): KernelPath {
-  for (let index = first; index < first + count; index++) {
-    yield* drop_cached_page(m, inode, index, 'invalidate_inode_pages2', true);
+  // find_get_entries() hands over the pages the mapping has (2.6.21 pagevec_lookup; 6.18 mm/truncate.c
+  // invalidate_inode_pages2_range): the work is the cached pages in the range, never the range's length
+  yield* for_each_cached_page(inode, first, first + count, (index) => drop_cached_page(m, inode, index, 'invalidate_inode_pages2', true));
+}
+
+/**
+ * Run `body` on every page-cache index in [first, end), in ascending order,
+ * as the loop over the index range would — a page added ahead of the cursor
+ * while `body` runs (a racing fault, under the explorer) is still visited —
+ * but looking only at the indices the cache holds.
+ */
+function* for_each_cached_page(inode: Inode, first: number, end: number, body: (index: number) => KernelPath): KernelPath {
+  let cursor = first;
+  for (;;) {
+    let added = false;
+    for (const index of cachedIndices(inode, cursor, end)) {
+      const had = inode.cache.has(index);
+      const before = inode.cache.size;
+      yield* body(index);
+      cursor = index + 1;
+      // body takes out at most this page: a larger cache means a page came in meanwhile — look again from the cursor
+      if (inode.cache.size + (had && !inode.cache.has(index) ? 1 : 0) > before) {
+        added = true;
+        break;
+      }
+    }
+    if (!added) return;
   }
+}
+
+/** The cached indices in [from, end), ascending. */
+function cachedIndices(inode: Inode, from: number, end: number): number[] {
+  const out: number[] = [];
+  for (const index of inode.cache.keys()) if (index >= from && index < end) out.push(index);
+  return out.sort((a, b) => a - b);
 }
 
 /** ftruncate(): shrink or grow i_size (2.6.21 vmtruncate; 6.18 truncate_setsize + truncate_pagecache, which unmaps again after dropping the pages). */
@@ -201,7 +239,12 @@ export function* do_truncate_path(m: Machine, inode: Inode, bytes: number): Kern
   yield* unmap_mapping_range_path(m, inode, holebegin, Number.MAX_SAFE_INTEGER, true);
   yield* truncate_inode_pages_range_path(m, inode, holebegin, Number.MAX_SAFE_INTEGER);
   if (m.era === '6.18') yield* unmap_mapping_range_path(m, inode, holebegin, Number.MAX_SAFE_INTEGER, true);
-  for (let i = holebegin; i < oldPages; i++) inode.disk.delete(i);
+  forget_blocks(inode, holebegin, oldPages);
+}
+
+/** The file's blocks in [first, end) go (the disk map holds only written blocks: visit those, not the range). */
+function forget_blocks(inode: Inode, first: number, end: number): void {
+  for (const index of [...inode.disk.keys()]) if (index >= first && index < end) inode.disk.delete(index);
 }
 
 export function do_truncate(m: Machine, inode: Inode, bytes: number): void {
@@ -212,7 +255,7 @@ export function do_truncate(m: Machine, inode: Inode, bytes: number): void {
 export function* do_punch_path(m: Machine, inode: Inode, first: number, count: number): KernelPath {
   yield* unmap_mapping_range_path(m, inode, first, count, false);
   yield* truncate_inode_pages_range_path(m, inode, first, first + count);
-  for (let i = first; i < first + count; i++) inode.disk.delete(i);
+  forget_blocks(inode, first, first + count);
 }
 
 export function do_punch(m: Machine, inode: Inode, first: number, count: number): void {

@@ -35,7 +35,7 @@ import {
   thpState,
 } from './huge_memory.js';
 import type { Vma } from './vma.js';
-import { mapsPage, present_frame } from './pagewalk.js';
+import { mapsPage, present_frame, next_table_vpn, skip_empty } from './pagewalk.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {
@@ -187,7 +187,10 @@ export function reclaim_large_folio(m: Machine, head: number): boolean {
     }
     for (let vpn = from; vpn < to; vpn++) {
       const slotPte = pt.walk(vpn, false);
-      if (slotPte < 0) continue;
+      if (slotPte < 0) {
+        vpn = next_table_vpn(pt, vpn, to) - 1;
+        continue;
+      }
       const hi = pt.hi(slotPte);
       const lo = pt.lo(slotPte);
       const cls = m.variant.fast.classify(hi, lo);
@@ -232,7 +235,7 @@ export function pageout_large_folios(m: Machine, mm: Mm, vma: Vma, start: number
   if (st === null || (st.folios === 0 && mm.pgtable.huge.size === 0)) return;
   const f = m.frames;
   const seen = new Set<number>();
-  for (let vpn = start; vpn < end; vpn++) {
+  for (let vpn = start; (vpn = skip_empty(mm.pgtable, vpn, start, end)) < end; vpn++) {
     const head = largeFolioAt(m, mm, vpn);
     if (head < 0 || seen.has(head)) continue;
     seen.add(head);
