@@ -72,6 +72,8 @@ export { anon_vma_chain } from './kernel/rmap.js';
 export { runPath } from './kernel/sched.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
 export { try_to_free_pages, try_to_unmap_file } from './kernel/reclaim.js';
+export { oom_badness, select_bad_process, out_of_memory } from './kernel/oom_kill.js';
+export type { OomKill } from './kernel/oom_kill.js';
 export { get_user_pages, pin_user_pages, unpin_user_page, device_write, device_read, FOLL_WRITE, FOLL_GET, FOLL_PIN, FOLL_LONGTERM, GUP_PIN_COUNTING_BIAS } from './kernel/gup.js';
 export type { Pin } from './kernel/gup.js';
 export { COW_POLICIES, defaultCowPolicy } from './kernel/cow-policy.js';

@@ -116,6 +116,7 @@ function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
 /** dup_mmap(): the child's address space. */
 export function dup_mmap(m: Machine, parent: Process, name: string): Process {
   const child = m.spawn(name);
+  child.parent = parent.pid;
   ksm_fork(m, parent.mm, child.mm); // dup_mmap → ksm_fork: the child's mm joins ksmd's list
   for (const vma of parent.mm.vmas.list) {
     if (vma.flags & VM_DONTCOPY) continue;

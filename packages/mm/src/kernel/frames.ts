@@ -12,6 +12,7 @@
  * threaded through the free frames' own index field (no extra array), so like
  * the kernel's per-CPU lists a just-freed frame is reused first.
  */
+import { SyscallError } from './errno.js';
 import { PG_inuse } from './page-flags.js';
 
 export interface FrameTableOptions {
@@ -26,8 +27,16 @@ export interface FrameTableOptions {
 /** MAX_NUMNODES of the model: node ids fit the u8 node array. */
 export const MAX_NODES = 64;
 
-export class OutOfFramesError extends Error {
-  override readonly name = 'OutOfFramesError';
+/**
+ * An allocation found no free frame. It is the kernel's -ENOMEM (a
+ * SyscallError), so a syscall that runs out reports ENOMEM; a page fault
+ * that runs out goes to the OOM killer instead (oom_kill.ts).
+ */
+export class OutOfFramesError extends SyscallError {
+  override readonly name: string = 'OutOfFramesError';
+  constructor(reason: string) {
+    super('ENOMEM', reason);
+  }
 }
 
 const SATURATED = 0xffff;

@@ -5,16 +5,37 @@
  * /sys/kernel/debug/kcov is the one of the 2018 thread).
  */
 import { SyscallError } from './errno.js';
-import { add_to_page_cache, find_or_read_page, type FsKind, type Inode } from './filemap.js';
+import { add_to_page_cache, delete_from_page_cache, find_or_read_page, type FsKind, type Inode } from './filemap.js';
+import { OutOfFramesError } from './frames.js';
+import { with_oom } from './oom_kill.js';
 import type { Machine } from './machine.js';
 import { PG_dirty } from './page-flags.js';
 import { do_truncate } from './truncate.js';
 
 /** Create a file of `pages` pages by write(2): page i holds `${prefix}${i}`, dirty in the page cache. */
+/**
+ * Create a file of `pages` pages by write(2): page i holds `${prefix}${i}`,
+ * dirty in the page cache. Page-cache pages come from free frames, else
+ * from reclaim — which writes back and evicts the file's own earlier pages
+ * on ext4 — else (ext4) from the OOM killer (oom_kill.ts). When that finds
+ * nothing either, the write fails and leaves nothing behind: ENOMEM on
+ * ext4; ENOSPC on tmpfs, whose pages can only go to swap — the kernel's
+ * tmpfs refuses at its size limit (size=, half of memory by default:
+ * shmem_default_max_blocks) before memory runs out; the limit itself is
+ * not modelled, and no process is OOM-killed for a tmpfs write here.
+ */
 export function create_file(m: Machine, name: string, fs: Exclude<FsKind, 'shmem'>, pages: number, prefix: string): Inode {
   if (m.files.has(name)) throw new SyscallError('EEXIST', `file ${name} exists`);
   const inode = m.newInode(name, fs, pages * m.variant.constants.PAGE_SIZE);
-  for (let i = 0; i < pages; i++) add_to_page_cache(m, inode, i, m.tags.intern(`${prefix}${i}`), true);
+  try {
+    for (let i = 0; i < pages; i++) with_oom(m, undefined, () => add_to_page_cache(m, inode, i, m.tags.intern(`${prefix}${i}`), true), fs === 'ext4');
+  } catch (error) {
+    if (!(error instanceof OutOfFramesError)) throw error;
+    for (const index of [...inode.cache.keys()]) delete_from_page_cache(m, inode, index);
+    m.inodes.delete(inode.id);
+    if (fs === 'tmpfs') throw new SyscallError('ENOSPC', `write of ${name}: no memory left for tmpfs pages (${pages} pages asked, ${m.frames.max} frames)`);
+    throw error;
+  }
   m.files.set(name, inode);
   return inode;
 }
@@ -47,14 +68,28 @@ export function file_pread(m: Machine, inode: Inode, page: number): { bytes: num
   if (bytes === 0) return { bytes: 0 };
   // shmem_file_read_iter() reads a hole as zeroes without allocating a page
   if (inode.fs !== 'ext4' && !inode.cache.has(page) && !inode.swapped.has(page)) return { bytes, data: '0' };
-  const { frame } = find_or_read_page(m, inode, page);
+  const { frame } = page_cache_page(m, inode, page);
   return { bytes, data: m.tags.name(m.frames.tag[frame]!) };
+}
+
+/**
+ * The page-cache page of a read or write: a new one comes from free frames,
+ * reclaim (ext4: the clean cache evicted) or the OOM killer; a tmpfs page
+ * that finds no memory after reclaim is ENOSPC (see create_file).
+ */
+function page_cache_page(m: Machine, inode: Inode, page: number): { frame: number; major: boolean } {
+  try {
+    return with_oom(m, undefined, () => find_or_read_page(m, inode, page), inode.fs === 'ext4');
+  } catch (error) {
+    if (error instanceof OutOfFramesError && inode.fs !== 'ext4') throw new SyscallError('ENOSPC', `${inode.name} page ${page}: no memory left for tmpfs pages (${m.frames.max} frames)`);
+    throw error;
+  }
 }
 
 /** pwrite() of a tag at a page: returns the bytes written (the tag and its NUL). */
 export function file_pwrite(m: Machine, inode: Inode, page: number, tag: string): number {
   const size = m.variant.constants.PAGE_SIZE;
-  const { frame } = find_or_read_page(m, inode, page);
+  const { frame } = page_cache_page(m, inode, page);
   m.frames.tag[frame] = m.tags.intern(tag);
   m.frames.flags[frame]! |= PG_dirty;
   const end = page * size + tag.length + 1;

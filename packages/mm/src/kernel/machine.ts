@@ -19,6 +19,7 @@ import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
 import type { Pin } from './gup.js';
 import { defaultPolicies, policyInEra, type Policies } from './policies.js';
 import { Sched } from './sched.js';
+import type { OomKill } from './oom_kill.js';
 
 export interface Mm {
   readonly id: number;
@@ -31,6 +32,10 @@ export interface Process {
   readonly name: string;
   mm: Mm;
   alive: boolean;
+  /** the pid of the process this one was forked from (dup_mmap), if any */
+  parent?: number;
+  /** the OOM killer killed it (oom_kill.ts); alive is false then */
+  oomKilled?: boolean;
 }
 
 export interface MachineOptions {
@@ -87,6 +92,8 @@ export class Machine {
   readonly files = new Map<string, Inode>();
   /** swap devices by type */
   readonly swaps: (SwapDevice | undefined)[] = [];
+  /** the OOM killer's kills, in order (oom_kill.ts): victim, its badness, the process whose allocation failed */
+  readonly oomKills: OomKill[] = [];
   private nextInode = 1;
   /** frame of the shared zero page */
   readonly zeroFrame: number;

@@ -23,8 +23,9 @@ import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { migration_entry_wait } from './migrate.js';
 import { can_share_swap_page, free_swap_and_cache } from './swap.js';
-import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, type AccessResult } from './signals.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from './signals.js';
 import { runPath, type KernelPath } from './sched.js';
+import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_HUGEPAGE, VM_LOCKED, VM_READ, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 // --- pte markers (guard regions, uffd-wp), userfaultfd-wp, mlock ---
 import { handle_pte_marker, markerBits, setMarker } from './pte-marker.js';
@@ -315,7 +316,9 @@ export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: numb
 
 /** touch() with its result as an object (for scripts and tests). */
 export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: number): AccessResult {
-  const code = touch(m, mm, vpn, write, tag ?? 0);
+  // a fault that runs out of frames: reclaim, then the OOM killer (oom_kill.ts); SIGKILL when this process is its victim
+  const code = run_fault(m, mm, () => touch(m, mm, vpn, write, tag ?? 0));
+  if (code === FAULT_OOM_KILLED) return OOM_SIGKILL;
   if (code === TOUCH_SEGV_MAPERR) return SEGV_MAPERR;
   if (code === TOUCH_SEGV_ACCERR) return SEGV_ACCERR;
   if (code === TOUCH_SIGBUS) return BUS_ADRERR;
@@ -332,12 +335,13 @@ export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, ta
   let major = 0;
   for (;;) {
     m.sched.deferFaults = m.sched.on;
-    let code: number;
+    let code: number | typeof FAULT_OOM_KILLED;
     try {
-      code = touch(m, mm, vpn, write, tag ?? 0);
+      code = run_fault(m, mm, () => touch(m, mm, vpn, write, tag ?? 0));
     } finally {
       m.sched.deferFaults = false;
     }
+    if (code === FAULT_OOM_KILLED) return OOM_SIGKILL;
     if (code === TOUCH_RETRY) {
       const path = m.sched.pending!;
       m.sched.pending = null;

@@ -10,6 +10,8 @@ import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
 import { VM_FAULT_SIGBUS } from './signals.js';
 import { isDevice } from './fs.js';
 import { split_huge_pmd_if_needed } from './huge_memory.js';
+import { OutOfFramesError } from './frames.js';
+import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
@@ -97,7 +99,10 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
       const hi = slot < 0 ? 0 : mm.pgtable.hi(slot);
       const lo = slot < 0 ? 0 : mm.pgtable.lo(slot);
       if (slot >= 0 && fast.pte_present(hi, lo) && (!forWrite || m.pteWrite(hi, lo))) break;
-      if (handle_mm_fault(m, mm, vma, vpn, forWrite ? FAULT_FLAG_WRITE : 0) === VM_FAULT_SIGBUS) break;
+      // GUP's fault-in: out of frames → reclaim, the OOM killer; the syscall fails (-ENOMEM) when it kills this process
+      const ret = run_fault(m, mm, () => handle_mm_fault(m, mm, vma, vpn, forWrite ? FAULT_FLAG_WRITE : 0));
+      if (ret === FAULT_OOM_KILLED) throw new OutOfFramesError(`populate: out of memory at vpn ${vpn}; the OOM killer chose this process`);
+      if (ret === VM_FAULT_SIGBUS) break;
     }
   }
 }

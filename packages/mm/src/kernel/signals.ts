@@ -1,11 +1,13 @@
 /** What a user access returns: the data tag read, or the signal the kernel sends. */
 export type AccessResult =
   | { readonly ok: true; readonly tag: string; readonly minor: number; readonly major: number }
-  | { readonly ok: false; readonly signal: 'SIGSEGV' | 'SIGBUS'; readonly si_code: 'SEGV_MAPERR' | 'SEGV_ACCERR' | 'BUS_ADRERR' };
+  | { readonly ok: false; readonly signal: 'SIGSEGV' | 'SIGBUS' | 'SIGKILL'; readonly si_code: 'SEGV_MAPERR' | 'SEGV_ACCERR' | 'BUS_ADRERR' | 'SI_KERNEL' };
 
 export const SEGV_MAPERR = { ok: false, signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' } as const;
 export const SEGV_ACCERR = { ok: false, signal: 'SIGSEGV', si_code: 'SEGV_ACCERR' } as const;
 export const BUS_ADRERR = { ok: false, signal: 'SIGBUS', si_code: 'BUS_ADRERR' } as const;
+/** the OOM killer chose the faulting process (oom_kill.ts): SIGKILL sent by the kernel (SEND_SIG_PRIV, si_code SI_KERNEL) */
+export const OOM_SIGKILL = { ok: false, signal: 'SIGKILL', si_code: 'SI_KERNEL' } as const;
 
 /** VM_FAULT_* outcomes of handle_mm_fault, as the arch fault handler maps them to signals. */
 export const VM_FAULT_OK = 0;
