@@ -22,6 +22,7 @@
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../kernel/machine.js';
 import type { Vma } from '../kernel/vma.js';
+import type { PageTable } from '../kernel/pagetable.js';
 import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
@@ -261,21 +262,12 @@ function addressSpaceViolations(m: Machine, p: Process, out: Violation[]): void 
     prev = v;
   }
   const pt = p.mm.pgtable;
-  const hungAt = new Map<number, number>();
-  pt.forEachPmdEntry((base, leaf) => {
-    if (leaf < 0) return; // a huge pmd: the THP checks look at those
-    const other = hungAt.get(leaf);
-    if (other !== undefined) {
-      out.push({ rule: 'page-table', pid, vpn: base, message: `pid ${pid}: pte table ${leaf} hangs from the pmd entries of vpn ${hexVpn(other)} and ${hexVpn(base)}: two address ranges share its pte slots` });
-      return;
-    }
-    hungAt.set(leaf, base);
-    if (!pt.leafLive(leaf)) out.push({ rule: 'page-table', pid, vpn: base, message: `pid ${pid}: the pmd entry of vpn ${hexVpn(base)} points to pte table ${leaf}, which is free` });
-    else if (pt.leafBaseOf(leaf) !== base) {
-      out.push({ rule: 'page-table', pid, vpn: base, message: `pid ${pid}: pte table ${leaf} translates vpn ${hexVpn(pt.leafBaseOf(leaf))} but hangs from the pmd entry of vpn ${hexVpn(base)}` });
-    }
-  });
-  if (hungAt.size !== pt.nrPteTables) {
-    out.push({ rule: 'page-table', pid, message: `pid ${pid}: ${pt.nrPteTables} pte tables in use but ${hungAt.size} reachable from a pmd entry` });
-  }
+  // the upper levels are scanned again only when they changed since a clean scan (the explorer checks every step)
+  if (CLEAN_STRUCTURE.get(pt) === pt.structure) return;
+  const wrong = pt.checkTables();
+  for (const what of wrong) out.push({ rule: 'page-table', pid, message: `pid ${pid}: ${what}` });
+  if (wrong.length === 0) CLEAN_STRUCTURE.set(pt, pt.structure);
 }
+
+/** each page table's PageTable.structure when its upper levels last checked clean */
+const CLEAN_STRUCTURE = new WeakMap<PageTable, number>();

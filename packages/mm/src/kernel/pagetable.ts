@@ -32,9 +32,14 @@ export const PMD_HUGE = 2;
 /** the upper-table value of a huge pmd (its words live in PageTable.huge) */
 const HUGE_ENTRY = -1;
 
+const hex = (vpn: number): string => `0x${vpn.toString(16)}`;
+
 export class PageTable {
   /** non-leaf tables; entry = id of the next table + 1, 0 = none (pgd_none / pmd_none) */
   private readonly upper: Int32Array[] = [];
+  /** per upper table, the lowest and highest index ever given an entry: scans (nextPopulated, the invariants) read only that */
+  private readonly upperLo: number[] = [];
+  private readonly upperHi: number[] = [];
   /** pte tables */
   readonly leaves: Uint32Array[] = [];
   readonly words: 1 | 2;
@@ -73,6 +78,12 @@ export class PageTable {
    * anything beyond as a last guard (off the one-entry-TLB path).
    */
   readonly reach: number;
+  /**
+   * Bumped whenever an upper-level entry changes (a table allocated or freed,
+   * a huge pmd set or cleared): the invariant checks re-scan the upper
+   * levels only when it moved.
+   */
+  structure = 0;
 
   constructor(readonly variant: Variant) {
     const levels = variant.spec.levels;
@@ -85,7 +96,7 @@ export class PageTable {
     this.shift = Math.log2(this.ptrsPerPte);
     this.mask = this.ptrsPerPte - 1;
     this.ptrsPerPmd = this.sizes[this.depth - 2]!;
-    this.upper.push(new Int32Array(this.sizes[0]!));
+    this.pushUpper(this.sizes[0]!);
     this.reach = this.divisors[0]! * this.sizes[0]!;
   }
 
@@ -115,6 +126,7 @@ export class PageTable {
       if (!alloc) return -1;
       leaf = this.allocLeaf(vpn);
       table[i] = leaf;
+      this.markUpper(t, i);
     }
     const index = this.index(vpn, this.depth - 1);
     this.lastBase = vpn - index;
@@ -214,13 +226,28 @@ export class PageTable {
       let next = table[i]!;
       if (next === 0) {
         if (!alloc) return -1;
-        this.upper.push(new Int32Array(this.sizes[level + 1]!));
-        next = this.upper.length;
+        next = this.pushUpper(this.sizes[level + 1]!);
         table[i] = next;
+        this.markUpper(t, i);
       }
       t = next - 1;
     }
     return t;
+  }
+
+  /** A zeroed upper table; returns its id + 1 (an entry of the table above). */
+  private pushUpper(size: number): number {
+    this.upper.push(new Int32Array(size));
+    this.upperLo.push(size);
+    this.upperHi.push(-1);
+    return this.upper.length;
+  }
+
+  /** An upper-table entry was written: widen the table's span, and note the structure changed. */
+  private markUpper(t: number, i: number): void {
+    if (i < this.upperLo[t]!) this.upperLo[t] = i;
+    if (i > this.upperHi[t]!) this.upperHi[t] = i;
+    this.structure++;
   }
 
   private pmdEntry(ps: number): number {
@@ -228,7 +255,9 @@ export class PageTable {
   }
 
   private setPmdEntry(ps: number, value: number): void {
-    this.upper[Math.floor(ps / this.ptrsPerPmd)]![ps % this.ptrsPerPmd] = value;
+    const t = Math.floor(ps / this.ptrsPerPmd);
+    this.upper[t]![ps % this.ptrsPerPmd] = value;
+    this.markUpper(t, ps % this.ptrsPerPmd);
   }
 
   /** PMD_NONE (pmd_none), PMD_TABLE (a pte table) or PMD_HUGE (pmd_trans_huge) */
@@ -313,7 +342,7 @@ export class PageTable {
   private scanUpper(level: number, t: number, base: number, vpn: number, end: number): number {
     const table = this.upper[t]!;
     const span = this.divisors[level]!;
-    for (let i = Math.floor((vpn - base) / span); i < table.length; i++) {
+    for (let i = Math.max(Math.floor((vpn - base) / span), this.upperLo[t]!), last = this.upperHi[t]!; i <= last; i++) {
       const entryBase = base + i * span;
       if (entryBase >= end) return -1;
       const e = table[i]!;
@@ -336,7 +365,7 @@ export class PageTable {
     const go = (level: number, t: number, base: number): void => {
       const table = this.upper[t]!;
       const span = this.divisors[level]!;
-      for (let i = 0; i < table.length; i++) {
+      for (let i = this.upperLo[t]!, last = this.upperHi[t]!; i <= last; i++) {
         const e = table[i]!;
         if (e === 0) continue;
         if (level === this.depth - 2) visit(base + i * span, e === HUGE_ENTRY ? -1 : e - 1);
@@ -346,14 +375,44 @@ export class PageTable {
     go(0, 0, 0);
   }
 
-  /** The first vpn pte table `leaf` translates (as allocated). */
-  leafBaseOf(leaf: number): number {
-    return this.leafBase[leaf]!;
+  /**
+   * The pte tables' wiring, checked (the invariants' page-table rule): each
+   * populated pmd entry points to a live pte table whose first vpn is the
+   * one the entry translates, no table hangs from two entries, and every
+   * live table hangs from one. Returns what is wrong, in words (none: []).
+   */
+  checkTables(): string[] {
+    const out: string[] = [];
+    const hungAt = new Float64Array(this.leaves.length).fill(-1);
+    const reached = this.checkUpper(0, 0, 0, hungAt, out);
+    if (reached !== this.nrPteTables) out.push(`${this.nrPteTables} pte tables in use but ${reached} reachable from a pmd entry`);
+    return out;
   }
 
-  /** Whether pte table `leaf` is in use (not freed for reuse). */
-  leafLive(leaf: number): boolean {
-    return leaf >= 0 && leaf < this.leaves.length && !this.freeLeaves.includes(leaf);
+  private checkUpper(level: number, t: number, base: number, hungAt: Float64Array, out: string[]): number {
+    const table = this.upper[t]!;
+    const span = this.divisors[level]!;
+    let reached = 0;
+    for (let i = this.upperLo[t]!, last = this.upperHi[t]!; i <= last; i++) {
+      const e = table[i]!;
+      if (e === 0 || e === HUGE_ENTRY) continue;
+      const at = base + i * span;
+      if (level < this.depth - 2) {
+        reached += this.checkUpper(level + 1, e - 1, at, hungAt, out);
+        continue;
+      }
+      const leaf = e - 1;
+      if (leaf >= this.leaves.length || this.freeLeaves.includes(leaf)) {
+        out.push(`the pmd entry of vpn ${hex(at)} points to pte table ${leaf}, which is free`);
+      } else if (hungAt[leaf] !== -1) {
+        out.push(`pte table ${leaf} hangs from the pmd entries of vpn ${hex(hungAt[leaf]!)} and ${hex(at)}: two address ranges share its pte slots`);
+      } else {
+        hungAt[leaf] = at;
+        reached++;
+        if (this.leafBase[leaf] !== at) out.push(`pte table ${leaf} translates vpn ${hex(this.leafBase[leaf]!)} but hangs from the pmd entry of vpn ${hex(at)}`);
+      }
+    }
+    return reached;
   }
 
   /** The vpn a slot translates. */
