@@ -5,12 +5,12 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import type { Program } from '../explore/program.js';
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SCENARIO_DIR } from '../scenarios.js';
 import { parseRaceFile, type RaceFile } from './scenario-file.js';
 import { raceProgram } from './scenario-program.js';
 import { policyInEra } from '../kernel/policies.js';
+import { readScriptFile } from '../script/read-file.js';
 
 export interface RaceScenario {
   readonly name: string;
@@ -39,11 +39,13 @@ function fromFile(name: string): RaceScenario {
 /**
  * Any race scenario file as a registry entry (`mmsim explore PATH`): its
  * policies by era, and only on variants that have what it needs. The file
- * is read and parsed on first use; a syntax error names line and column.
+ * is read (at most MAX_SCRIPT_BYTES: read-file.ts) and parsed on first
+ * use; a syntax error names line and column, a file that cannot be read is
+ * a ScriptFileError — both MmoSyntaxErrors.
  */
 export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$/, '')): RaceScenario {
   let parsed: RaceFile | undefined;
-  const race = (): RaceFile => (parsed ??= parseRaceFile(readFileSync(file, 'utf8'), file));
+  const race = (): RaceFile => (parsed ??= parseRaceFile(readScriptFile(file), file));
   return {
     name,
     file,
