@@ -661,6 +661,13 @@ export class InvariantViolation extends Error {
 export interface RunOptions extends ObserveRunOptions {
   /** check the invariants after every step */
   readonly check?: boolean;
+  /**
+   * Observe nothing, check nothing: a pass that only finds the script's
+   * errors (MmoSyntaxError), run before a streamed run so a bad line is
+   * refused before anything is printed. The run is deterministic, so the
+   * real one meets no error this pass did not.
+   */
+  readonly validateOnly?: boolean;
 }
 
 /** How a run ended: every op ran, or it stopped early (the trace's last step says why, in words). */
@@ -740,13 +747,13 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
       }
     }
     const name = result.op ?? op.op;
-    yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quietStep(name, result) || outOfMemory ? {} : runner.observe(op.proc) };
+    yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quietStep(name, result) || outOfMemory || run.validateOnly ? {} : runner.observe(op.proc) };
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);
     if (outOfMemory) {
       yield { n: n + 1, proc: op.proc, op: 'out_of_memory', args: { frames: runner.m.frames.max }, ret: { ok: false, note: `${outOfMemory}: the machine cannot go on, the run ends here` }, obs: {} };
       return { steps: n + 1, stopped: 'out_of_memory' };
     }
-    if (run.check) {
+    if (run.check && !run.validateOnly) {
       const broken = checkInvariants(runner.m);
       if (broken.length) throw new InvariantViolation(n, op.line, broken);
     }
