@@ -10,7 +10,7 @@ import { SCENARIO_DIR } from '../scenarios.js';
 import { parseRaceFile, type RaceFile } from './scenario-file.js';
 import { raceProgram } from './scenario-program.js';
 import { policyInEra } from '../kernel/policies.js';
-import { readScriptFile } from '../script/read-file.js';
+import { readScriptFile, ScriptFileError } from '../script/read-file.js';
 
 export interface RaceScenario {
   readonly name: string;
@@ -41,11 +41,21 @@ function fromFile(name: string): RaceScenario {
  * policies by era, and only on variants that have what it needs. The file
  * is read (at most MAX_SCRIPT_BYTES: read-file.ts) and parsed on first
  * use; a syntax error names line and column, a file that cannot be read is
- * a ScriptFileError — both MmoSyntaxErrors.
+ * a ScriptFileError — both MmoSyntaxErrors — except a missing file, an
+ * Error with code ENOENT, which the caller names as the user gave it.
  */
 export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$/, '')): RaceScenario {
   let parsed: RaceFile | undefined;
-  const race = (): RaceFile => (parsed ??= parseRaceFile(readScriptFile(file), file));
+  const read = (): string => {
+    try {
+      return readScriptFile(file);
+    } catch (error) {
+      // a missing file keeps its ENOENT code: a caller names it as the user gave it (mmsim explore: "race scenario 'x': no such file")
+      if (error instanceof ScriptFileError && error.code === 'ENOENT') throw Object.assign(new Error(`${file}: no such file`), { code: 'ENOENT' });
+      throw error;
+    }
+  };
+  const race = (): RaceFile => (parsed ??= parseRaceFile(read(), file));
   return {
     name,
     file,

@@ -14,7 +14,12 @@ export const MAX_SCRIPT_BYTES = 32 * 1024 * 1024;
 
 /** A script file that cannot be read, or is too big: line 1, column 1 of it. */
 export class ScriptFileError extends MmoSyntaxError {
-  constructor(file: string, reason: string) {
+  constructor(
+    file: string,
+    reason: string,
+    /** the system error's code (ENOENT, EISDIR …), or TOO_BIG */
+    readonly code: string,
+  ) {
     super(shorten(file, 200), 1, 1, reason);
   }
 }
@@ -28,9 +33,9 @@ const REASONS: Readonly<Record<string, string>> = {
   ENAMETOOLONG: 'the path is too long',
 };
 
-function reason(error: unknown): string {
+function fileError(file: string, error: unknown): ScriptFileError {
   const code = (error as NodeJS.ErrnoException).code ?? '';
-  return Object.hasOwn(REASONS, code) ? REASONS[code]! : `cannot read it (${code || String(error)})`;
+  return new ScriptFileError(file, Object.hasOwn(REASONS, code) ? REASONS[code]! : `cannot read it (${code || shorten(String(error), 80)})`, code);
 }
 
 /** The text of a script file, refused (ScriptFileError) when over `cap` bytes or unreadable. */
@@ -39,13 +44,13 @@ export function readScriptFile(file: string, cap = MAX_SCRIPT_BYTES): string {
   try {
     fd = openSync(file, 'r');
   } catch (error) {
-    throw new ScriptFileError(file, reason(error));
+    throw fileError(file, error);
   }
   try {
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw new ScriptFileError(file, REASONS['EISDIR']!);
+    if (st.isDirectory()) throw new ScriptFileError(file, REASONS['EISDIR']!, 'EISDIR');
     const tooBig = (): never => {
-      throw new ScriptFileError(file, `is more than ${cap} bytes (${cap / 1024 / 1024} MiB); valid: a script of at most ${cap} bytes`);
+      throw new ScriptFileError(file, `is more than ${cap} bytes (${cap / 1024 / 1024} MiB); valid: a script of at most ${cap} bytes`, 'TOO_BIG');
     };
     if (st.isFile() && st.size > cap) tooBig();
     // read in chunks up to cap + 1 bytes: a FIFO or a device has no size to stat
@@ -57,7 +62,7 @@ export function readScriptFile(file: string, cap = MAX_SCRIPT_BYTES): string {
       try {
         n = readSync(fd, chunk, 0, Math.min(chunk.length, cap + 1 - total), null);
       } catch (error) {
-        throw new ScriptFileError(file, reason(error));
+        throw fileError(file, error);
       }
       if (n === 0) break;
       chunks.push(Buffer.from(chunk.subarray(0, n)));
