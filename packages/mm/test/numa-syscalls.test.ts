@@ -535,11 +535,11 @@ describe('the NUMA .mmo ops', () => {
     const run = (line: string): (() => unknown) => () => runScript(parseMmo(`mmap A 2 rw- private,anon slot=0\n${line}`), { spec: x64 });
     expect(run('move_pages A 0,x query 0')).toThrow(/page 'x' is not a whole number/);
     expect(run('move_pages A 0,1 0 0')).toThrow(/1 nodes for 2 pages/);
-    expect(run('move_pages A 0 0 STRICT')).toThrow(/unknown move_pages flag 'STRICT'/);
-    expect(run('mbind A 0 1 MPOL_NOPE 1 none')).toThrow(/mode 'MPOL_NOPE' is not one of/);
+    expect(run('move_pages A 0 0 STRICT')).toThrow(/move_pages flag 'STRICT' is not a known flag; valid: MOVE, MOVE_ALL/);
+    expect(run('mbind A 0 1 MPOL_NOPE 1 none')).toThrow(/mode 'MPOL_NOPE' is not a known mode; valid: /);
     expect(run('mbind A 0 1 MPOL_BIND|MPOL_F_X 1 none')).toThrow(/mode flag 'MPOL_F_X'/);
-    expect(run('mbind A 0 1 MPOL_BIND one none')).toThrow(/node mask 'one' is not a number or null/);
-    expect(run('mbind A 0 1 MPOL_BIND 1 none 64')).toThrow(/'64' is not maxnode=N/);
+    expect(run('mbind A 0 1 MPOL_BIND one none')).toThrow(/node mask 'one' is not a whole number .*; valid: 0 … 18446744073709551615 \(a 64-bit mask, or null\)/);
+    expect(run('mbind A 0 1 MPOL_BIND 1 none 64')).toThrow(/option '64' is not maxnode=N; valid: maxnode=N/);
     expect(() => parseMmo('mbind A 0 1 MPOL_BIND 1')).toThrow(/takes 6–7 argument/);
     expect(() => parseMmo('numa_info now')).toThrow(/takes 0 argument/);
   });

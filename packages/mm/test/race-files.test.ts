@@ -14,12 +14,12 @@ const HEAD = 'scenario demo two readers\npolicy fault truncate_count page-lock\n
 
 describe('race scenario files', () => {
   test.each([
-    ['scenario x\npolicy fault sometimes\nthread a\nread M 0\nthread b\nread M 0\n', "race.mmo:2:14: 'sometimes' is not a fault policy (truncate_count, page-lock)"],
-    ['scenario x\npolicy speed fast\n', "race.mmo:2:8: policy kind 'speed' is not one of cow, fault, mremap, split, anon"],
-    ['scenario x\npolicy fault page-lock\nfails truncate_count\n', "race.mmo:3:7: fails names 'truncate_count', which the policy line does not list (page-lock)"],
+    ['scenario x\npolicy fault sometimes\nthread a\nread M 0\nthread b\nread M 0\n', "race.mmo:2:14: 'sometimes' is not a fault policy; valid: truncate_count, page-lock"],
+    ['scenario x\npolicy speed fast\n', "race.mmo:2:8: policy kind 'speed' is not a known kind; valid: cow, fault, mremap, split, anon"],
+    ['scenario x\npolicy fault page-lock\nfails truncate_count\n', "race.mmo:3:7: fails names 'truncate_count', which the policy line does not list; valid: page-lock"],
     ['scenario x\npolicy fault page-lock\nbound three\n', "race.mmo:3:7: bound 'three' is not a whole number"],
-    ['scenario x\npolicy fault page-lock\nera 2.6.22\n', "race.mmo:3:5: era '2.6.22' is not 2.6.21 or 6.18"],
-    ['scenario x\npolicy fault page-lock\nneeds numa\n', "race.mmo:3:7: needs 'numa' is not one of thp"],
+    ['scenario x\npolicy fault page-lock\nera 2.6.22\n', "race.mmo:3:5: era '2.6.22' is not a known era; valid: 2.6.21, 6.18"],
+    ['scenario x\npolicy fault page-lock\nneeds numa\n', "race.mmo:3:7: needs 'numa' is not a known need; valid: thp"],
     ['scenario x\npolicy fault page-lock\nthread a\nread M 0\n', 'race.mmo:1:1: a race scenario needs at least 2 threads, x has 1'],
     ['policy fault page-lock\nthread a\nread M 0\nthread b\nread M 0\n', "race.mmo:1:1: a race scenario needs a 'scenario NAME summary' line"],
     [`${HEAD}thread a\nread M 0\nthread b\nfrob M 0\n`, "race.mmo:8:1: unknown op 'frob'"],

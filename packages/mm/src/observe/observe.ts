@@ -15,6 +15,7 @@ import { pteBitsObs } from './pte-bits.js';
 import { pageMlocked, pageUnevictable } from '../kernel/mlock.js';
 import { PageKsm } from '../kernel/ksm.js';
 import { mapsPage } from '../kernel/pagewalk.js';
+import { forEachMapped } from './mapped.js';
 
 export interface Region {
   readonly name: string;
@@ -93,87 +94,144 @@ function kpageflags(m: Machine, frame: number): string[] {
   return out;
 }
 
-export function observeRegion(m: Machine, proc: Process, region: Region, labels: PfnLabels): RegionObs {
-  const pt = proc.mm.pgtable;
+/** Regions of more pages than this are listed by a sample (the summary still counts every page). */
+export const SAMPLE_THRESHOLD = 4096;
+/** The default sample of a big region: its first and its last SAMPLE_EDGE pages. */
+export const SAMPLE_EDGE = 32;
+/** The most pages an observation lists for one region when all pages are asked for. */
+export const ALL_PAGES_CAP = 262144;
+
+export interface ObserveOptions {
+  /** list every page of a region without a `sample` (up to ALL_PAGES_CAP), not a sample of a big one */
+  readonly allPages?: boolean;
+}
+
+/** The pages an observation lists, in order: undefined for all of them. */
+function listedPages(region: Region, options: ObserveOptions): number[] | undefined {
+  if (region.sample) return [...new Set(region.sample.filter((i) => i >= 0 && i < region.pages))];
+  if (options.allPages) {
+    if (region.pages > ALL_PAGES_CAP) throw new RangeError(`region ${region.name} has ${region.pages} pages: more than all pages can list (${ALL_PAGES_CAP})`);
+    return undefined;
+  }
+  if (region.pages <= SAMPLE_THRESHOLD) return undefined;
+  const last = region.pages - SAMPLE_EDGE;
+  return [...Array.from({ length: SAMPLE_EDGE }, (_, i) => i), ...Array.from({ length: SAMPLE_EDGE }, (_, i) => last + i)];
+}
+
+export function observeRegion(m: Machine, proc: Process, region: Region, labels: PfnLabels, options: ObserveOptions = {}): RegionObs {
   const pages: PageObs[] = [];
   const summary: Record<string, number> = { present: 0, swapped: 0, none: 0, file: 0, excl: 0, anon: 0, thp: 0, pmd_mapped: 0, zero: 0 };
-  const shown = region.sample ? [...new Set(region.sample.filter((i) => i >= 0 && i < region.pages))] : undefined;
-  const order = shown ? [...shown, ...Array.from({ length: region.pages }, (_, i) => i).filter((i) => !shown.includes(i))] : undefined;
-  for (let k = 0; k < region.pages; k++) {
-    const i = order ? order[k]! : k;
-    const lab = !shown || k < shown.length ? labels : UNLABELLED;
-    const vpn = region.start + i;
-    const slot = proc.alive ? pt.walk(vpn, false) : -1;
-    if (slot < 0 && proc.alive && pt.huge.size !== 0) {
-      // a page of a huge pmd: a PMD-mapped THP or the huge zero folio
-      const ps = pt.pmdSlot(vpn, false);
-      const h = ps < 0 ? undefined : pt.hugeAt(ps);
-      if (h !== undefined) {
-        const zero = isHugeZeroPmd(m, h);
-        const head = pmdFrame(m, h.hi, h.lo);
-        const frame = head + (vpn - h.vpn);
-        const mapcnt = zero ? 0 : m.frames.maps(frame) + entireMapcount(m, head);
-        const pm = zero ? ['file'] : mapcnt === 1 ? ['excl'] : [];
-        pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
-        summary['present']!++;
-        summary['thp']!++;
-        summary['pmd_mapped']!++;
-        if (zero) summary['zero']!++;
-        if (pm.includes('excl')) summary['excl']!++;
-        if (pm.includes('file')) summary['file']!++;
-        if (!zero && m.frames.flags[head]! & PG_anon) summary['anon']!++;
-        continue;
-      }
-    }
-    const hi = slot < 0 ? 0 : pt.hi(slot);
-    const lo = slot < 0 ? 0 : pt.lo(slot);
-    const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
-    if (mapsPage(cls)) {
-      const frame = m.pteFrame(hi, lo);
-      const flags = m.frames.flags[frame]!;
-      const zero = (flags & PG_zero) !== 0;
-      const large = (flags & PG_large) !== 0;
-      // folio_precise_page_mapcount(): a page of a large folio also counts the folio's PMD mappings
-      const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.maps(frame)) : m.frames.maps(frame) + (large ? entireMapcount(m, folioHead(m, frame)) : 0);
-      const pm: string[] = [];
-      if (!zero && (flags & PG_anon) === 0) pm.push('file');
-      if (!zero && mapcnt === 1) pm.push('excl');
-      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero'] : [], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+  const listed = listedPages(region, options);
+  if (!listed) {
+    for (let i = 0; i < region.pages; i++) observePage(m, proc, region, i, labels, summary, pages);
+  } else {
+    for (const i of listed) observePage(m, proc, region, i, labels, summary, pages);
+    countUnlisted(m, proc, region, new Set(listed), summary);
+  }
+  return { pages, summary, vmas: observeVmas(m, proc, region) };
+}
+
+/**
+ * The summary's counts of the pages a sample leaves out, from what the
+ * page table holds (forEachMapped): each mapped page as the observer sees
+ * it (counted, never named), every other page none.
+ */
+function countUnlisted(m: Machine, proc: Process, region: Region, listed: ReadonlySet<number>, summary: Record<string, number>): void {
+  let unlisted = region.pages - listed.size;
+  if (!proc.alive) {
+    summary['none']! += unlisted;
+    return;
+  }
+  const sink: PageObs[] = [];
+  const one = (vpn: number): void => {
+    const i = vpn - region.start;
+    if (listed.has(i)) return;
+    observePage(m, proc, region, i, UNLABELLED, summary, sink);
+    sink.length = 0;
+    unlisted--;
+  };
+  forEachMapped(proc.mm.pgtable, region.start, region.start + region.pages, { pte: one, huge: one });
+  summary['none']! += unlisted;
+}
+
+/** One page of a region as the oracle sees it, appended to `pages` and counted in `summary`. */
+function observePage(m: Machine, proc: Process, region: Region, i: number, lab: PfnLabels, summary: Record<string, number>, pages: PageObs[]): void {
+  const pt = proc.mm.pgtable;
+  const vpn = region.start + i;
+  const slot = proc.alive ? pt.walk(vpn, false) : -1;
+  if (slot < 0 && proc.alive && pt.huge.size !== 0) {
+    // a page of a huge pmd: a PMD-mapped THP or the huge zero folio
+    const ps = pt.pmdSlot(vpn, false);
+    const h = ps < 0 ? undefined : pt.hugeAt(ps);
+    if (h !== undefined) {
+      const zero = isHugeZeroPmd(m, h);
+      const head = pmdFrame(m, h.hi, h.lo);
+      const frame = head + (vpn - h.vpn);
+      const mapcnt = zero ? 0 : m.frames.maps(frame) + entireMapcount(m, head);
+      const pm = zero ? ['file'] : mapcnt === 1 ? ['excl'] : [];
+      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
       summary['present']!++;
+      summary['thp']!++;
+      summary['pmd_mapped']!++;
+      if (zero) summary['zero']!++;
       if (pm.includes('excl')) summary['excl']!++;
       if (pm.includes('file')) summary['file']!++;
-      if (!zero && flags & PG_anon) summary['anon']!++;
-      if (zero) summary['zero']!++;
-      if (large) summary['thp']!++;
-    } else if (cls === PteClassCode.file) {
-      // 2.6.21 nonlinear file pte (no oracle recording has them: the state is an mmsim extension)
-      const f = m.variant.fast;
-      pages.push({ i, st: 'file', pm: [], scan: [], pgoff: f.pte_to_pgoff_hi!(hi, lo) * 2 ** 32 + f.pte_to_pgoff_lo!(hi, lo) });
-      summary['none']!++;
-    } else if (cls === PteClassCode.swap) {
-      const type = m.variant.fast.pte_to_swp_type(hi, lo);
-      const slotNo = m.variant.fast.pte_to_swp_offset_lo(hi, lo);
-      const dev = m.swaps[type];
-      const l = lab.slot(type, slotNo);
-      pages.push({ i, st: 'swapped', pm: [], scan: [], mc: dev && dev.cache[slotNo]! >= 0 ? 1 : 0, swap_type: l.type, slot: l.slot, slot_rel: l.rel });
-      summary['swapped']!++;
-    } else {
-      const vma = proc.alive ? proc.mm.vmas.lookup(vpn) : undefined;
-      const inode = vma ? m.inodeOf(vma) : undefined;
-      const page: PageObs = { i, st: 'none', pm: [], scan: [] };
-      // mincore(): only where a VMA covers the page; file pages count when cached
-      if (vma) {
-        const index = vma.pgoff + (vpn - vma.start);
-        const swapped = inode?.swapped.get(index);
-        const inSwapCache = swapped !== undefined && (m.swaps[Math.floor(swapped / 2 ** 24)]?.cache[swapped % 2 ** 24] ?? -1) >= 0;
-        page.mc = inode && (inode.cache.has(index) || inSwapCache) ? 1 : 0;
-      }
-      pages.push(page);
-      summary['none']!++;
+      if (!zero && m.frames.flags[head]! & PG_anon) summary['anon']!++;
+      return;
     }
-    // the uffd-wp bit, pte markers and PAGEMAP_SCAN's wp categories (pte-bits.ts)
-    if (slot >= 0) pteBitsObs(m, proc, vpn, hi, lo, cls, pages[pages.length - 1]!, summary);
   }
+  const hi = slot < 0 ? 0 : pt.hi(slot);
+  const lo = slot < 0 ? 0 : pt.lo(slot);
+  const cls = slot < 0 ? PteClassCode.none : m.variant.fast.classify(hi, lo);
+  if (mapsPage(cls)) {
+    const frame = m.pteFrame(hi, lo);
+    const flags = m.frames.flags[frame]!;
+    const zero = (flags & PG_zero) !== 0;
+    const large = (flags & PG_large) !== 0;
+    // folio_precise_page_mapcount(): a page of a large folio also counts the folio's PMD mappings
+    const mapcnt = zero ? (m.era === '6.18' ? 0 : m.frames.maps(frame)) : m.frames.maps(frame) + (large ? entireMapcount(m, folioHead(m, frame)) : 0);
+    const pm: string[] = [];
+    if (!zero && (flags & PG_anon) === 0) pm.push('file');
+    if (!zero && mapcnt === 1) pm.push('excl');
+    pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero'] : [], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+    summary['present']!++;
+    if (pm.includes('excl')) summary['excl']!++;
+    if (pm.includes('file')) summary['file']!++;
+    if (!zero && flags & PG_anon) summary['anon']!++;
+    if (zero) summary['zero']!++;
+    if (large) summary['thp']!++;
+  } else if (cls === PteClassCode.file) {
+    // 2.6.21 nonlinear file pte (no oracle recording has them: the state is an mmsim extension)
+    const f = m.variant.fast;
+    pages.push({ i, st: 'file', pm: [], scan: [], pgoff: f.pte_to_pgoff_hi!(hi, lo) * 2 ** 32 + f.pte_to_pgoff_lo!(hi, lo) });
+    summary['none']!++;
+  } else if (cls === PteClassCode.swap) {
+    const type = m.variant.fast.pte_to_swp_type(hi, lo);
+    const slotNo = m.variant.fast.pte_to_swp_offset_lo(hi, lo);
+    const dev = m.swaps[type];
+    const l = lab.slot(type, slotNo);
+    pages.push({ i, st: 'swapped', pm: [], scan: [], mc: dev && dev.cache[slotNo]! >= 0 ? 1 : 0, swap_type: l.type, slot: l.slot, slot_rel: l.rel });
+    summary['swapped']!++;
+  } else {
+    const vma = proc.alive ? proc.mm.vmas.lookup(vpn) : undefined;
+    const inode = vma ? m.inodeOf(vma) : undefined;
+    const page: PageObs = { i, st: 'none', pm: [], scan: [] };
+    // mincore(): only where a VMA covers the page; file pages count when cached
+    if (vma) {
+      const index = vma.pgoff + (vpn - vma.start);
+      const swapped = inode?.swapped.get(index);
+      const inSwapCache = swapped !== undefined && (m.swaps[Math.floor(swapped / 2 ** 24)]?.cache[swapped % 2 ** 24] ?? -1) >= 0;
+      page.mc = inode && (inode.cache.has(index) || inSwapCache) ? 1 : 0;
+    }
+    pages.push(page);
+    summary['none']!++;
+  }
+  // the uffd-wp bit, pte markers and PAGEMAP_SCAN's wp categories (pte-bits.ts)
+  if (slot >= 0) pteBitsObs(m, proc, vpn, hi, lo, cls, pages[pages.length - 1]!, summary);
+}
+
+/** The VMAs overlapping the region, relative to it, with their smaps counters. */
+function observeVmas(m: Machine, proc: Process, region: Region): VmaObs[] {
   const vmas: VmaObs[] = [];
   if (proc.alive) {
     for (const v of proc.mm.vmas.overlapping(region.start, region.start + region.pages)) {
@@ -192,5 +250,5 @@ export function observeRegion(m: Machine, proc: Process, region: Region, labels:
       });
     }
   }
-  return { pages: shown ? pages.slice(0, shown.length) : pages, summary, vmas };
+  return vmas;
 }

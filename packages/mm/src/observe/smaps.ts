@@ -31,6 +31,7 @@ import { VM_MERGEABLE } from '../kernel/vma.js';
 import { VM_LOCKED, VM_MAYBE_GUARD, VM_UFFD_WP } from '../kernel/vma.js';
 import { PageKsm } from '../kernel/ksm.js';
 import { mapsPage } from '../kernel/pagewalk.js';
+import { DENSE_WALK_PAGES, forEachMapped } from './mapped.js';
 
 const PSS_SHIFT = 12;
 
@@ -91,7 +92,7 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
       pss += page * 2 ** PSS_SHIFT;
     }
   };
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
+  const visit = (vpn: number): void => {
     const slot = proc.mm.pgtable.walk(vpn, false);
     if (slot < 0 && proc.mm.pgtable.huge.size !== 0) {
       // smaps_pmd_entry(): a PMD-mapped THP counts whole, and as AnonHugePages; the huge zero folio not at all
@@ -104,9 +105,9 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
         account(Math.max(1, f.maps(frame) + entireMapcount(m, head)), m.isPteDirty(h.hi, h.lo) || (f.flags[head]! & PG_dirty) !== 0, anon);
         if (anon) anonHuge += page;
       }
-      continue;
+      return;
     }
-    if (slot < 0) continue;
+    if (slot < 0) return;
     const hi = proc.mm.pgtable.hi(slot);
     const lo = proc.mm.pgtable.lo(slot);
     const cls = fast.classify(hi, lo);
@@ -115,21 +116,24 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
       const users = dev ? Math.max(1, dev.map[fast.pte_to_swp_offset_lo(hi, lo)]!) : 1;
       swap += page;
       swapPss += Math.floor((page * 2 ** PSS_SHIFT) / users);
-      continue;
+      return;
     }
-    if (!mapsPage(cls)) continue;
+    if (!mapsPage(cls)) return;
     const frame = m.pteFrame(hi, lo);
     const flags = f.flags[frame]!;
-    if (flags & PG_zero && m.era === '6.18') continue;
+    if (flags & PG_zero && m.era === '6.18') return;
     if ((flags & PG_large) !== 0) {
       // a page of a PTE-mapped large folio: its mapcount includes the folio's PMD mappings; the folio is dirty as a whole
       const head = folioHead(m, frame);
       account(Math.max(1, f.maps(frame) + entireMapcount(m, head)), m.isPteDirty(hi, lo) || (f.flags[head]! & PG_dirty) !== 0, (flags & PG_anon) !== 0);
-      continue;
+      return;
     }
     account(Math.max(1, f.maps(frame)), m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0, (flags & PG_anon) !== 0);
     if (PageKsm(m, frame)) ksm += page;
-  }
+  };
+  // a small VMA page by page; a big one by what its page tables hold (the same pages: none ptes count nothing)
+  if (vma.end - vma.start <= DENSE_WALK_PAGES) for (let vpn = vma.start; vpn < vma.end; vpn++) visit(vpn);
+  else forEachMapped(proc.mm.pgtable, vma.start, vma.end, { pte: visit, huge: visit });
   // shmem pages out on swap are not in the page table: smaps adds the mapping's swapped pages
   const inode = m.inodeOf(vma);
   if (inode && inode.fs !== 'ext4' && (vma.flags & VM_SHARED) !== 0) {

@@ -1,7 +1,7 @@
 /** The historic mm races: scenario files (scenarios/races/) made runnable by the explorer. */
 export { RACES, RACE_DIR, findRace, raceFromFile } from './registry.js';
 export type { RaceScenario } from './registry.js';
-export { parseRaceFile } from './scenario-file.js';
+export { parseRaceFile, MAX_RACE_BOUND } from './scenario-file.js';
 export type { RaceFile } from './scenario-file.js';
 export { raceProgram, describeState } from './scenario-program.js';
 export type { RaceProgramOptions } from './scenario-program.js';

@@ -5,12 +5,12 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import type { Program } from '../explore/program.js';
-import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { SCENARIO_DIR } from '../scenarios.js';
 import { parseRaceFile, type RaceFile } from './scenario-file.js';
 import { raceProgram } from './scenario-program.js';
 import { policyInEra } from '../kernel/policies.js';
+import { readScriptFile, ScriptFileError } from '../script/read-file.js';
 
 export interface RaceScenario {
   readonly name: string;
@@ -39,11 +39,23 @@ function fromFile(name: string): RaceScenario {
 /**
  * Any race scenario file as a registry entry (`mmsim explore PATH`): its
  * policies by era, and only on variants that have what it needs. The file
- * is read and parsed on first use; a syntax error names line and column.
+ * is read (at most MAX_SCRIPT_BYTES: read-file.ts) and parsed on first
+ * use; a syntax error names line and column, a file that cannot be read is
+ * a ScriptFileError — both MmoSyntaxErrors — except a missing file, an
+ * Error with code ENOENT, which the caller names as the user gave it.
  */
 export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$/, '')): RaceScenario {
   let parsed: RaceFile | undefined;
-  const race = (): RaceFile => (parsed ??= parseRaceFile(readFileSync(file, 'utf8'), file));
+  const read = (): string => {
+    try {
+      return readScriptFile(file);
+    } catch (error) {
+      // a missing file keeps its ENOENT code: a caller names it as the user gave it (mmsim explore: "race scenario 'x': no such file")
+      if (error instanceof ScriptFileError && error.code === 'ENOENT') throw Object.assign(new Error(`${file}: no such file`), { code: 'ENOENT' });
+      throw error;
+    }
+  };
+  const race = (): RaceFile => (parsed ??= parseRaceFile(read(), file));
   return {
     name,
     file,

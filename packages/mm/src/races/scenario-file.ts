@@ -18,6 +18,7 @@
  */
 import { MmoSyntaxError, parseMmo, type MmoOp } from '../script/parse.js';
 import { POLICY_VALUES, type Policies } from '../kernel/policies.js';
+import { BadValue, shorten, whole } from '../script/values.js';
 
 export type Era = '2.6.21' | '6.18';
 
@@ -39,7 +40,17 @@ export interface RaceFile {
 }
 
 const DIRECTIVES = new Set(['scenario', 'source', 'policy', 'fails', 'bound', 'era', 'needs', 'thread', 'final']);
+/** directives a file gives at most once (thread and final open sections, as many as wanted) */
+const ONCE = new Set(['scenario', 'source', 'policy', 'fails', 'bound', 'era', 'needs']);
 const NEEDS = ['thp'];
+const ERAS: readonly Era[] = ['2.6.21', '6.18'];
+/** The preemption bounds the explorer accepts (`mmsim explore --bound`): 0 … 64. */
+export const MAX_RACE_BOUND = 64;
+
+/** The values of a policy kind, looked up by own key only ('constructor' or '__proto__' is no kind). */
+function policyValues(kind: string): readonly string[] | undefined {
+  return Object.hasOwn(POLICY_VALUES, kind) ? (POLICY_VALUES[kind as keyof Policies] as readonly string[]) : undefined;
+}
 
 export function parseRaceFile(text: string, file = 'race.mmo'): RaceFile {
   const lines = text.split('\n');
@@ -50,58 +61,80 @@ export function parseRaceFile(text: string, file = 'race.mmo'): RaceFile {
   let policies: string[] = [];
   let fails: string[] = [];
   let bound = 3;
-  let eras: Era[] = ['2.6.21', '6.18'];
+  let eras: Era[] = [...ERAS];
   let needs: string[] = [];
+  /** the line each once-only directive was given on */
+  const given = new Map<string, number>();
   // each section keeps only its own lines (the others blanked), so line numbers stay true
   const sections: { name: string; kind: 'setup' | 'thread' | 'final'; keep: Set<number> }[] = [{ name: 'setup', kind: 'setup', keep: new Set() }];
   lines.forEach((raw, i) => {
     const line = i + 1;
-    const body = raw.replace(/#.*/, '');
-    const words = body.trim().split(/\s+/).filter(Boolean);
+    const hash = raw.indexOf('#');
+    const body = hash >= 0 ? raw.slice(0, hash) : raw;
+    const words: string[] = [];
+    const columns: number[] = [];
+    const re = /\S+/g;
+    for (let mt = re.exec(body); mt; mt = re.exec(body)) {
+      words.push(mt[0]);
+      columns.push(mt.index + 1);
+    }
     if (words.length === 0) return;
-    const col = (w: number): number => body.indexOf(words[w]!) + 1;
     const bad = (w: number, reason: string): never => {
-      throw new MmoSyntaxError(file, line, col(Math.min(w, words.length - 1)), reason);
+      throw new MmoSyntaxError(file, line, columns[Math.min(w, words.length - 1)]!, reason);
     };
     const d = words[0]!;
     if (!DIRECTIVES.has(d)) {
       sections[sections.length - 1]!.keep.add(i);
       return;
     }
-    const rest = body.slice(body.indexOf(d) + d.length).trim();
+    if (ONCE.has(d)) {
+      const first = given.get(d);
+      if (first !== undefined) bad(0, `'${d}' is given again (first on line ${first}); valid: one '${d}' line per file`);
+      given.set(d, line);
+      if (words.length < 2) bad(0, `'${d}' needs a value`);
+    }
+    const rest = body.slice(columns[0]! - 1 + d.length).trim();
     switch (d) {
       case 'scenario':
-        name = words[1] ?? bad(0, 'scenario needs a name');
+        name = words[1]!;
         summary = rest.slice(name.length).trim();
         return;
       case 'source':
         source = rest;
         return;
       case 'policy': {
+        const values = policyValues(words[1]!);
+        if (!values) return bad(1, `policy kind '${shorten(words[1]!)}' is not a known kind; valid: ${Object.keys(POLICY_VALUES).join(', ')}`);
         const kind = words[1] as keyof Policies;
-        if (!(kind in POLICY_VALUES)) bad(1, `policy kind '${words[1] ?? ''}' is not one of ${Object.keys(POLICY_VALUES).join(', ')}`);
         policyKind = kind;
         policies = words.slice(2);
-        if (policies.length === 0) bad(1, `policy ${kind} names no values (${POLICY_VALUES[kind].join(', ')})`);
+        if (policies.length === 0) bad(1, `policy ${kind} names no values; valid: ${values.join(', ')}`);
         policies.forEach((v, k) => {
-          if (!(POLICY_VALUES[kind] as readonly string[]).includes(v)) bad(2 + k, `'${v}' is not a ${kind} policy (${POLICY_VALUES[kind].join(', ')})`);
+          if (!values.includes(v)) bad(2 + k, `'${shorten(v)}' is not a ${kind} policy; valid: ${values.join(', ')}`);
+          if (policies.indexOf(v) !== k) bad(2 + k, `policy '${v}' is named twice; valid: each value once`);
         });
         return;
       }
       case 'fails':
         fails = words.slice(1);
         fails.forEach((v, k) => {
-          if (!policies.includes(v)) bad(1 + k, `fails names '${v}', which the policy line does not list (${policies.join(', ') || 'no policy line above'})`);
+          if (!policies.includes(v)) bad(1 + k, `fails names '${shorten(v)}', which the policy line does not list; valid: ${policies.join(', ') || 'a policy line above it'}`);
         });
         return;
       case 'bound':
-        bound = /^\d+$/.test(words[1] ?? '') ? Number(words[1]) : bad(1, `bound '${words[1] ?? ''}' is not a whole number`);
+        if (words.length > 2) bad(2, `bound takes one number, got ${words.length - 1}`);
+        try {
+          bound = whole(words[1]!, MAX_RACE_BOUND, 'bound');
+        } catch (error) {
+          if (error instanceof BadValue) bad(1, `${error.message} (the preemption bound the explorer accepts)`);
+          throw error;
+        }
         return;
       case 'era':
-        eras = words.slice(1).map((e, k) => (e === '2.6.21' || e === '6.18' ? e : bad(1 + k, `era '${e}' is not 2.6.21 or 6.18`)));
+        eras = words.slice(1).map((e, k) => (ERAS.includes(e as Era) ? (e as Era) : bad(1 + k, `era '${shorten(e)}' is not a known era; valid: ${ERAS.join(', ')}`)));
         return;
       case 'needs':
-        needs = words.slice(1).map((n, k) => (NEEDS.includes(n) ? n : bad(1 + k, `needs '${n}' is not one of ${NEEDS.join(', ')}`)));
+        needs = words.slice(1).map((n, k) => (NEEDS.includes(n) ? n : bad(1 + k, `needs '${shorten(n)}' is not a known need; valid: ${NEEDS.join(', ')}`)));
         return;
       case 'thread':
         sections.push({ name: words[1] ?? bad(0, 'thread needs a name'), kind: 'thread', keep: new Set() });

@@ -17,7 +17,8 @@ import { PG_anon, PG_locked } from '../kernel/page-flags.js';
 import { isHugeZeroPmd, pmdFrame } from '../kernel/huge_memory.js';
 import type { KernelPath } from '../kernel/sched.js';
 import { MmoSyntaxError, type MmoOp } from '../script/parse.js';
-import { ExpectationFailed, Runner } from '../script/run.js';
+import { ExpectationFailed, ProcessKilled, Runner } from '../script/run.js';
+import { OutOfFramesError } from '../kernel/frames.js';
 import type { RaceFile } from './scenario-file.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 
@@ -54,6 +55,7 @@ class OpThread implements Thread {
         yield* this.runner.stepPath(op);
       } catch (e) {
         if (e instanceof MmoSyntaxError) throw new ProgramError(e.message); // the script is wrong, not the schedule
+        if (e instanceof ProcessKilled) return; // the OOM killer killed the thread's process: it runs nothing more
         if (!(e instanceof SyscallError)) throw e; // an errno is the op's result, not a failure
       }
     }
@@ -93,6 +95,7 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
         } catch (e) {
           if (e instanceof MmoSyntaxError) throw new ProgramError(e.message);
           if (e instanceof SyscallError) throw new ProgramError(`${race.file}:${op.line}: the setup op '${op.op}' failed on ${spec.id}@${spec.era}: ${e.message}`);
+          if (e instanceof ProcessKilled || e instanceof OutOfFramesError) throw new ProgramError(`${race.file}:${op.line}: the setup op '${op.op}' ran out of memory on ${spec.id}@${spec.era} (${e.message}): give the scenario fewer pages`);
           throw e;
         }
       }
@@ -112,6 +115,7 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
             for (const op of race.final) runner.step(op);
           } catch (e) {
             if (e instanceof ExpectationFailed) return e.message;
+            if (e instanceof ProcessKilled) return `a final op could not run: ${e.message}`;
             if (e instanceof MmoSyntaxError || e instanceof SyscallError) throw new ProgramError(e instanceof MmoSyntaxError ? e.message : `a final op failed: ${e.message}`);
             throw e;
           }

@@ -18,30 +18,46 @@
 import type { Machine } from '../kernel/machine.js';
 import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../kernel/ksm.js';
 import type { MmoOp } from './parse.js';
+import { BadValue, shorten, uint, whole } from './values.js';
 import type { StepResult } from './run.js';
 
 /** Ops the oracle ends with step_end_noobs: no observation follows them. */
 export const KSM_QUIET_OPS: readonly string[] = ['ksm_start', 'ksm_restore'];
 
-const KEYS: Readonly<Record<string, keyof KsmSettings>> = { run: 'run', sleep_millisecs: 'sleepMillisecs', pages_to_scan: 'pagesToScan' };
+/** the sysfs files ksm_start writes, by the name a script uses (a Map: 'constructor' is no key) */
+const KEYS: ReadonlyMap<string, keyof KsmSettings> = new Map([
+  ['run', 'run'],
+  ['sleep_millisecs', 'sleepMillisecs'],
+  ['pages_to_scan', 'pagesToScan'],
+]);
+
+/** A word through a value parser: a refusal names the word's column. */
+function val<T>(bad: (word: number, reason: string) => never, word: number, text: string, parse: (text: string) => T): T {
+  try {
+    return parse(text);
+  } catch (error) {
+    if (error instanceof BadValue) bad(word, error.message);
+    throw error;
+  }
+}
 
 export function ksmOp(m: Machine, op: MmoOp, bad: (word: number, reason: string) => never): StepResult {
   switch (op.op) {
     case 'ksm_start': {
       const settings: Record<keyof KsmSettings, number> = { ...ORACLE_KSM_SETTINGS };
       op.words.forEach((w, i) => {
-        const kv = /^(\w+)=(\d+)$/.exec(w);
-        const key = kv ? KEYS[kv[1]!] : undefined;
-        if (!kv || !key) bad(i, `ksm_start setting '${w}' is not run=N, sleep_millisecs=N or pages_to_scan=N`);
-        settings[key] = Number(kv[2]);
+        const eq = w.indexOf('=');
+        const key = eq > 0 ? KEYS.get(w.slice(0, eq)) : undefined;
+        if (key === undefined) bad(i, `ksm_start setting '${shorten(w)}' is not a known setting; valid: run=N, sleep_millisecs=N, pages_to_scan=N`);
+        // each is an unsigned int the sysfs store parses with kstrtouint (mm/ksm.c run_store, sleep_millisecs_store, pages_to_scan_store)
+        settings[key] = Number(val(bad, i, w.slice(eq + 1), (t) => uint(t, 32, w.slice(0, eq), 'unsigned int')));
       });
       ksm_start(m, settings);
       return { args: { settings: `run=${settings.run} sleep_millisecs=${settings.sleepMillisecs} pages_to_scan=${settings.pagesToScan}` }, ret: { ok: true, val: 0 } };
     }
     case 'ksm_wait': {
-      const text = op.words[0] ?? '';
-      if (!/^\d+$/.test(text)) bad(0, `ksm_wait '${text}' is not a whole number of pages_shared`);
-      const want = Number(text);
+      // pages_shared is an unsigned long; past 2^53 no machine could share that many
+      const want = val(bad, 0, op.words[0] ?? '', (t) => whole(t, Number.MAX_SAFE_INTEGER, 'ksm_wait pages_shared'));
       return { args: { pages_shared_at_least: want, timeout: '10s' }, ret: { ok: true, val: ksm_wait(m, want) } };
     }
     case 'ksm_restore':

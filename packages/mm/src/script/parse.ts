@@ -3,6 +3,8 @@
  * vocabulary"): one op per line, `#` comments, `@child` for lines the forked
  * child runs. Our own parser; a bad line is reported with line and column.
  */
+import { shorten } from './values.js';
+
 export interface MmoOp {
   readonly line: number;
   readonly proc: 'parent' | 'child';
@@ -105,52 +107,107 @@ export const ARITY: Readonly<Record<string, readonly [number, number]>> = {
 /** Ops whose words from this index on are free text, kept as one word. */
 const FREE_TEXT_FROM: Readonly<Record<string, number>> = { observe: 0, sysstat: 0, expect: 3, expect_dev: 2, expect_pinned: 3 };
 
+/** The `scenario NAME description` line, wherever it is (the last one counts). */
+export interface MmoHeader {
+  readonly scenario: string;
+  readonly desc: string;
+}
+
+/** A script whose ops are read as they are run: a big script is never held as one op object per line. */
+export interface MmoSource extends MmoHeader {
+  readonly ops: Iterable<MmoOp>;
+}
+
+/** The lines of a text, one at a time, without splitting it into an array first. */
+function* lines(text: string): Generator<string> {
+  let at = 0;
+  while (at <= text.length) {
+    const nl = text.indexOf('\n', at);
+    const end = nl < 0 ? text.length : nl;
+    yield text.slice(at, end);
+    if (nl < 0) return;
+    at = nl + 1;
+  }
+}
+
+/** One line: an op, the header, or nothing (blank, comment). */
+function parseLine(raw: string, line: number, file: string): MmoOp | MmoHeader | undefined {
+  const hash = raw.indexOf('#');
+  const body = hash >= 0 ? raw.slice(0, hash) : raw;
+  const words: string[] = [];
+  const columns: number[] = [];
+  const re = /\S+/g;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    words.push(m[0]);
+    columns.push(m.index + 1);
+  }
+  if (words.length === 0) return undefined;
+  let proc: 'parent' | 'child' = 'parent';
+  if (words[0] === '@child') {
+    proc = 'child';
+    words.shift();
+    columns.shift();
+    if (words.length === 0) throw new MmoSyntaxError(file, line, columns[0] ?? 1, '@child needs an op after it');
+  }
+  const op = words[0]!;
+  if (op === 'scenario') return { scenario: words[1] ?? '', desc: body.slice((columns[2] ?? body.length + 1) - 1).trim() };
+  // own keys only: 'toString' or '__proto__' is an unknown op, not Object.prototype's
+  const arity = Object.hasOwn(ARITY, op) ? ARITY[op] : undefined;
+  if (!arity) {
+    throw new MmoSyntaxError(file, line, columns[0]!, `unknown op '${shorten(op)}' (known: scenario, ${Object.keys(ARITY).join(', ')})`);
+  }
+  const n = words.length - 1;
+  if (n < arity[0] || n > arity[1]) {
+    const want = arity[0] === arity[1] ? `${arity[0]}` : `${arity[0]}–${arity[1] === Infinity ? 'any' : arity[1]}`;
+    throw new MmoSyntaxError(file, line, columns[Math.min(words.length - 1, arity[1] + 1)] ?? columns[0]!, `'${op}' takes ${want} argument(s), got ${n}`);
+  }
+  // observe, sysstat and the expectations' reasons are free text: kept as one word
+  const free = Object.hasOwn(FREE_TEXT_FROM, op) ? FREE_TEXT_FROM[op] : undefined;
+  if (free !== undefined && n > free + 1) {
+    const at = columns[free + 1]!;
+    return { line, proc, op, words: [...words.slice(1, free + 1), body.slice(at - 1).trim()], columns: [...columns.slice(1, free + 1), at] };
+  }
+  return { line, proc, op, words: words.slice(1), columns: columns.slice(1) };
+}
+
+const isHeader = (x: MmoOp | MmoHeader): x is MmoHeader => 'scenario' in x;
+
+/** The ops of a script text as they are parsed, line by line. */
+export function* mmoOps(text: string, file = 'script.mmo'): Generator<MmoOp> {
+  let line = 0;
+  for (const raw of lines(text)) {
+    const x = parseLine(raw, ++line, file);
+    if (x && !isHeader(x)) yield x;
+  }
+}
+
 export function parseMmo(text: string, file = 'script.mmo'): MmoScript {
-  let scenario = '';
-  let desc = '';
+  let header: MmoHeader = { scenario: '', desc: '' };
   const ops: MmoOp[] = [];
-  text.split('\n').forEach((raw, index) => {
-    const line = index + 1;
-    const hash = raw.indexOf('#');
-    const body = hash >= 0 ? raw.slice(0, hash) : raw;
-    const words: string[] = [];
-    const columns: number[] = [];
-    const re = /\S+/g;
-    for (let m = re.exec(body); m; m = re.exec(body)) {
-      words.push(m[0]);
-      columns.push(m.index + 1);
-    }
-    if (words.length === 0) return;
-    let proc: 'parent' | 'child' = 'parent';
-    if (words[0] === '@child') {
-      proc = 'child';
-      words.shift();
-      columns.shift();
-      if (words.length === 0) throw new MmoSyntaxError(file, line, columns[0] ?? 1, '@child needs an op after it');
-    }
-    const op = words[0]!;
-    if (op === 'scenario') {
-      scenario = words[1] ?? '';
-      desc = body.slice((columns[2] ?? body.length + 1) - 1).trim();
-      return;
-    }
-    const arity = ARITY[op];
-    if (!arity) {
-      throw new MmoSyntaxError(file, line, columns[0]!, `unknown op '${op}' (known: scenario, ${Object.keys(ARITY).join(', ')})`);
-    }
-    const n = words.length - 1;
-    if (n < arity[0] || n > arity[1]) {
-      const want = arity[0] === arity[1] ? `${arity[0]}` : `${arity[0]}–${arity[1] === Infinity ? 'any' : arity[1]}`;
-      throw new MmoSyntaxError(file, line, columns[Math.min(words.length - 1, arity[1] + 1)] ?? columns[0]!, `'${op}' takes ${want} argument(s), got ${n}`);
-    }
-    // observe, sysstat and the expectations' reasons are free text: kept as one word
-    const free = FREE_TEXT_FROM[op];
-    if (free !== undefined && n > free + 1) {
-      const at = columns[free + 1]!;
-      ops.push({ line, proc, op, words: [...words.slice(1, free + 1), body.slice(at - 1).trim()], columns: [...columns.slice(1, free + 1), at] });
-      return;
-    }
-    ops.push({ line, proc, op, words: words.slice(1), columns: columns.slice(1) });
-  });
-  return { scenario, desc, ops };
+  let line = 0;
+  for (const raw of lines(text)) {
+    const x = parseLine(raw, ++line, file);
+    if (!x) continue;
+    if (isHeader(x)) header = x;
+    else ops.push(x);
+  }
+  return { scenario: header.scenario, desc: header.desc, ops };
+}
+
+/**
+ * A script checked whole (every line parsed, a syntax error thrown before
+ * anything runs) but kept as text: its ops are parsed again as the run
+ * reads them, so memory does not grow with the script's length.
+ */
+export function streamMmo(text: string, file = 'script.mmo'): MmoSource & { readonly count: number } {
+  let header: MmoHeader = { scenario: '', desc: '' };
+  let count = 0;
+  let line = 0;
+  for (const raw of lines(text)) {
+    const x = parseLine(raw, ++line, file);
+    if (!x) continue;
+    if (isHeader(x)) header = x;
+    else count++;
+  }
+  return { scenario: header.scenario, desc: header.desc, count, ops: { [Symbol.iterator]: () => mmoOps(text, file) } };
 }

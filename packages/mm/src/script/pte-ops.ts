@@ -26,6 +26,7 @@ import { do_mlock } from '../kernel/mlock.js';
 import { mwriteprotect_range, sys_userfaultfd, UFFD_FEATURE_WP_ASYNC, UFFD_FEATURE_WP_UNPOPULATED, userfaultfd_api, userfaultfd_register_wp, userfaultfd_release, type UffdCtx } from '../kernel/userfaultfd.js';
 import type { Region } from '../observe/observe.js';
 import type { MmoOp } from './parse.js';
+import { MAX_WORD, shorten } from './values.js';
 import type { StepResult } from './run.js';
 
 export interface PteOpContext {
@@ -34,6 +35,8 @@ export interface PteOpContext {
   region(word: number): Region;
   int(word: number, what: string): number;
   bad(word: number, reason: string): never;
+  /** note the step's arguments before the syscall runs (a failing step keeps them) */
+  note?(args: Record<string, unknown>): void;
 }
 
 /** each process's current userfaultfd (the oracle's `uffd` variable) */
@@ -46,6 +49,7 @@ export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
     case 'uffd_register_wp': {
       const r = c.region(0);
       const args = { r: r.name, features: 'WP_ASYNC|WP_UNPOPULATED' };
+      c.note?.(args);
       CURRENT.delete(proc); // uffd = the new fd (the old one stays open, registered)
       const ctx = sys_userfaultfd(m, proc.mm);
       try {
@@ -63,11 +67,13 @@ export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
       const page = c.int(1, 'page');
       const npages = c.int(2, 'page count');
       const wp = op.words[3];
-      if (wp !== '0' && wp !== '1') c.bad(3, `wp '${wp}' is not 1 (protect) or 0 (resolve)`);
+      if (wp !== '0' && wp !== '1') c.bad(3, `wp '${shorten(wp ?? '')}' is not 1 (protect) or 0 (resolve); valid: 0, 1`);
+      const args = { r: r.name, page, npages, wp: wp === '1' };
+      c.note?.(args);
       const ctx = CURRENT.get(proc);
-      if (!ctx) return { args: { r: r.name, page, npages, wp: wp === '1' }, ret: { ok: false, errno: 'EBADF' } };
+      if (!ctx) return { args, ret: { ok: false, errno: 'EBADF' } };
       mwriteprotect_range(m, ctx, r.start + page, npages, wp === '1');
-      return { args: { r: r.name, page, npages, wp: wp === '1' }, ret: ok };
+      return { args, ret: ok };
     }
     case 'uffd_close': {
       const ctx = CURRENT.get(proc);
@@ -77,18 +83,24 @@ export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
     }
     case 'clear_refs': {
       const value = op.words[0]!;
+      // what a write to clear_refs passes: short text (the kernel reads at most PROC_NUMBUF − 1 bytes of it)
+      if (value.length > MAX_WORD) c.bad(0, `clear_refs value '${shorten(value)}' is too long; valid: 1 … ${MAX_WORD} characters (a number 1–5)`);
+      const args = { value };
+      c.note?.(args);
       clear_refs_write(m, proc.mm, value);
-      return { args: { value }, ret: ok };
+      return { args, ret: ok };
     }
     case 'mlock':
     case 'munlock': {
       const r = c.region(0);
       const page = c.int(1, 'page');
       const npages = c.int(2, 'page count');
+      const args = { r: r.name, page, npages };
+      c.note?.(args);
       do_mlock(m, proc.mm, r.start + page, npages, op.op === 'mlock');
-      return { args: { r: r.name, page, npages }, ret: ok };
+      return { args, ret: ok };
     }
     default:
-      return c.bad(0, `op '${op.op}' is not a pte op`);
+      return c.bad(0, `op '${shorten(op.op)}' is not a pte op`);
   }
 }
