@@ -10,7 +10,7 @@ import { BIN, CLI_DIR, requireBuilt } from './helpers.js';
 
 beforeAll(requireBuilt);
 
-const env = { ...process.env, NO_COLOR: '1' };
+const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1' };
 delete env['MMSIM_DEBUG'];
 
 describe('write errors on stdout', () => {
