@@ -20,7 +20,8 @@ import { EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
 import { commandHelp, encodeHelp, mainHelp } from './help.js';
 import { COMMON_OPTIONS, VERSION_OPTION, optionList, optionTable } from './options.js';
 import { colorEnabled, colors } from './render/color.js';
-import { ignoredConfig, parseConfigs, parseKernels, selectVariants } from './select.js';
+import { configNames, parseConfigs, parseKernels, resolveSelection, selectVariants } from './select.js';
+import { quote } from './text.js';
 import { VERSION } from './version.js';
 
 export const PROGRAM_NAME = 'mmsim';
@@ -71,26 +72,72 @@ function locate(positionals: readonly string[]): Located {
     const kinds = ENCODE_KINDS.map((k) => k.name.split(' ')[1]).join(', ');
     if (kind === undefined) throw new UsageError(`needs what to encode (valid: ${kinds})`, `${PROGRAM_NAME} encode`);
     const command = findCommand(`encode ${kind}`);
-    if (!command) throw new UsageError(`unknown kind '${kind}' (valid: ${kinds})`, `${PROGRAM_NAME} encode`);
+    if (!command) throw new UsageError(`unknown kind ${quote(kind)} (valid: ${kinds})`, `${PROGRAM_NAME} encode`);
     return { command, words: 2, prefix: `${PROGRAM_NAME} ${command.name}` };
   }
   const command = findCommand(word);
   if (!command) {
-    throw new UsageError(`unknown command '${word}' (valid: ${TOP_LEVEL.join(', ')}; no command: the overview)`, PROGRAM_NAME);
+    throw new UsageError(`unknown command ${quote(word)} (valid: ${TOP_LEVEL.join(', ')}; no command: the overview)`, PROGRAM_NAME);
   }
   return { command, words: 1, prefix: `${PROGRAM_NAME} ${command.name}` };
 }
 
 /** parseArgs' messages rewritten as one line naming the option and what it takes. */
 function parseErrorMessage(error: Error & { code?: string }, command: CommandSpec): string {
-  const name = /'(--?[\w-]+)/.exec(error.message)?.[1] ?? '';
+  const name = shortenOption(/'(--?[\w-]+)/.exec(error.message)?.[1] ?? '');
   const spec = ({ ...COMMON_OPTIONS, ...command.options, ...EXTRA } as Record<string, OptionSpec>)[name.replace(/^-+/, '')];
   if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
     if (/does not take an argument/.test(error.message)) return `option '${name}' takes no value`;
     return `option '${name}' needs a value${spec?.value ? ` ${spec.value}` : ''}${spec ? ` (${spec.help})` : ''}`;
   }
   if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `unknown option '${name}' (valid: ${optionList(command, EXTRA)})`;
-  return oneLine(error.message);
+  return oneLine(error.message).slice(0, 200);
+}
+
+function shortenOption(name: string): string {
+  return quote(name).slice(1, -1);
+}
+
+/**
+ * parseArgs reads `-1` as the short option `-1`, so `--type -1` would be
+ * "needs a value" and `decode -5` an unknown option. A word that starts
+ * like a negative number is a value: it is marked here (a NUL cannot come
+ * from a command line) and unmarked after parsing, so the option that
+ * gets it names it as a bad value.
+ */
+const NEGATIVE = /^-[0-9.]/;
+const MARK = '\u0000';
+const mark = (args: readonly string[]): string[] => args.map((a) => (NEGATIVE.test(a) ? `${MARK}${a}` : a));
+const unmark = (text: string): string => (text.startsWith(MARK) ? text.slice(1) : text);
+
+function unmarkValues(values: Record<string, unknown>): OptionValues {
+  const out: Record<string, string | boolean | string[] | undefined> = {};
+  for (const [k, v] of Object.entries(values)) {
+    out[k] = typeof v === 'string' ? unmark(v) : Array.isArray(v) ? (v as string[]).map(unmark) : (v as boolean | undefined);
+  }
+  return out;
+}
+
+/** A single-value option given twice would keep the last silently: refuse it, naming both values. */
+function refuseRepeats(
+  tokens: readonly { kind: string; name?: string; value?: string | undefined }[],
+  command: CommandSpec,
+  extra: Readonly<Record<string, OptionSpec>>,
+  prefix: string,
+): void {
+  const specs = { ...COMMON_OPTIONS, ...command.options, ...extra } as Record<string, OptionSpec>;
+  const first = new Map<string, string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || token.name === undefined) continue;
+    const spec = specs[token.name];
+    if (!spec || spec.type !== 'string' || spec.multiple) continue;
+    const value = unmark(token.value ?? '');
+    const before = first.get(token.name);
+    if (before !== undefined) {
+      throw new UsageError(`option '--${token.name}' given twice (${quote(before)}, then ${quote(value)}); it takes one value`, prefix);
+    }
+    first.set(token.name, value);
+  }
 }
 
 interface Parsed {
@@ -99,9 +146,10 @@ interface Parsed {
   readonly positionals: readonly string[];
 }
 
-function parse(args: readonly string[]): Parsed | { help: string[] } | { version: true } {
-  const lenient = parseArgs({ args: [...args], options: unionTable(), strict: false, allowPositionals: true, tokens: true });
-  const words = lenient.positionals;
+function parse(rawArgs: readonly string[]): Parsed | { help: string[] } | { version: true } {
+  const args = mark(rawArgs);
+  const lenient = parseArgs({ args, options: unionTable(), strict: false, allowPositionals: true, tokens: true });
+  const words = lenient.positionals.map(unmark);
   if (words[0] === 'help') {
     if (words[1] === undefined) return { help: mainHelp() };
     if (words[1] === 'encode' && words[2] === undefined) return { help: encodeHelp() };
@@ -110,28 +158,29 @@ function parse(args: readonly string[]): Parsed | { help: string[] } | { version
   if (lenient.values['version'] === true && words.length === 0) return { version: true };
   if (lenient.values['help'] === true && words.length === 0) return { help: mainHelp() };
   if (lenient.values['help'] === true && words[0] === 'encode' && words.length === 1) return { help: encodeHelp() };
-  const located = locate(lenient.positionals);
+  const located = locate(words);
   const { command, prefix } = located;
   // --version is accepted on its own (handled above) and beside no command
   const extra = located.words === 0 ? EXTRA : {};
   const allowed = new Set(Object.keys({ ...COMMON_OPTIONS, ...command.options, ...extra }));
   for (const token of lenient.tokens ?? []) {
     if (token.kind === 'option' && !allowed.has(token.name)) {
-      throw new UsageError(`unknown option '${token.rawName}' (valid: ${optionList(command, extra)})`, prefix);
+      throw new UsageError(`unknown option '${shortenOption(token.rawName)}' (valid: ${optionList(command, extra)})`, prefix);
     }
   }
   let strict;
   try {
-    strict = parseArgs({ args: [...args], options: optionTable(command, extra), strict: true, allowPositionals: true });
+    strict = parseArgs({ args, options: optionTable(command, extra), strict: true, allowPositionals: true, tokens: true });
   } catch (error) {
     throw new UsageError(parseErrorMessage(error as Error & { code?: string }, command), prefix);
   }
   if (strict.values['help'] === true) return { help: commandHelp(command) };
-  const positionals = strict.positionals.slice(located.words);
+  refuseRepeats(strict.tokens, command, extra, prefix);
+  const positionals = strict.positionals.slice(located.words).map(unmark);
   if (positionals.length > command.maxPositionals) {
-    throw new UsageError(`unexpected argument '${positionals[command.maxPositionals]}' (usage: mmsim ${command.usage})`, prefix);
+    throw new UsageError(`unexpected argument ${quote(positionals[command.maxPositionals]!)} (usage: mmsim ${command.usage})`, prefix);
   }
-  return { located, values: strict.values as OptionValues, positionals };
+  return { located, values: unmarkValues(strict.values), positionals };
 }
 
 function strings(value: unknown): string[] {
@@ -160,6 +209,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     // Validate the cheap options before loading any backend.
     const eras = parseKernels(strings(values['kernel']), located.command.defaultEras ?? ERAS);
     const config = parseConfigs(strings(values['config']));
+    const namedConfig = configNames(strings(values['config']));
     const json = values['json'] === true;
     const c = colors(!json && colorEnabled({ env, isTTY: options.isTTY ?? process.stdout.isTTY === true }));
     let backends: readonly BackendV1[];
@@ -171,8 +221,10 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       for (const warning of loaded.warnings) io.err(`${PROGRAM_NAME}: warning: ${oneLine(warning)}\n`);
       backends = loaded.backends;
     }
-    const ignored = ignoredConfig(config, eras);
-    if (ignored.length) io.err(`${prefix}: note: ${ignored.join(', ')} does not exist in ${eras.join(', ')}; ignored\n`);
+    // Every command: --arch (and the ids of layout and diff) must name variants, and each --config
+    // option must exist on at least one of them — checked before the command runs, whatever it does.
+    const named = [...(located.command.variantPositionals ? positionals : []), ...strings(values['arch'])];
+    resolveSelection(backends, { arch: named, eras, config, configNames: namedConfig });
     const ctx: RunContext = {
       io,
       c,

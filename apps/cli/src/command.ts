@@ -54,6 +54,8 @@ export interface CommandSpec {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** positional arguments accepted, for the `unexpected argument` error */
   readonly maxPositionals: number;
+  /** the positional arguments are variant ids (layout, diff): checked with --arch before the command runs */
+  readonly variantPositionals?: boolean;
   /** eras used when --kernel is not given */
   readonly defaultEras?: readonly Era[];
   /** extra help lines */

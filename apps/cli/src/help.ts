@@ -50,7 +50,13 @@ export function mainHelp(): string[] {
     'Options of every command:',
     ...optionLines({ ...COMMON_OPTIONS, version: VERSION_OPTION }),
     '',
-    'Numbers: hex 0x…, decimal, binary 0b…, octal 0o…, `_` between digits. NO_COLOR=1 turns colour off.',
-    'Exit status: 0 ok, 1 an arch refused an encode, 2 bad usage or input, 3 internal error (MMSIM_DEBUG=1 for the stack).',
+    'Numbers: hex 0x…, decimal, binary 0b…, octal 0o…, `_` between digits, for every option. NO_COLOR=1 turns colour off.',
+    'An option that takes one value may be given once; --arch, --kernel, --config and --backend repeat.',
+    '--config NAME=y|n must exist on at least one chosen variant (NONLINEAR: 2.6.21; MEMORY_FAILURE, DEVICE_PRIVATE: 6.18;',
+    'X86_NX: variants with an NX bit); with several variants it applies to those that have it, the others keep their default.',
+    'Exit status: 0 ok; 1 a refusal or a found failure (an arch refused an encode, a race failed unexpectedly);',
+    '2 bad usage or input, or output that cannot be written (a bad --svg path; stdout on a full disk:',
+    '"mmsim: cannot write output: ENOSPC (no space left on device)"); 3 internal error (MMSIM_DEBUG=1 for the stack);',
+    '4 explore stopped by --max-schedules or --time-limit before a verdict; 141 stdout\'s reader closed the pipe (| head), quietly.',
   ];
 }

@@ -7,7 +7,7 @@ import type { CommandSpec, OptionSpec } from './command.js';
 export const COMMON_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   arch: { type: 'string', multiple: true, value: 'ID', help: 'variant id (x86_64, ppc64-64k…), alias, backend name (x86, powerpc) or all; ID@ERA for one era (repeatable; default: all)' },
   kernel: { type: 'string', multiple: true, value: 'ERA', help: '2.6.21 (2.6.20 is the same encodings) or 6.18 (repeatable; default: both where it makes sense)' },
-  config: { type: 'string', multiple: true, value: 'NAME=y|n', help: 'kernel option, CONFIG_ prefix optional: NONLINEAR, MIGRATION, MEMORY_FAILURE, DEVICE_PRIVATE, X86_NX (repeatable)' },
+  config: { type: 'string', multiple: true, value: 'NAME=y|n', help: 'kernel option, CONFIG_ prefix optional: NONLINEAR, MIGRATION, MEMORY_FAILURE, DEVICE_PRIVATE, X86_NX (repeatable); refused unless some chosen variant has it, applied to those that do' },
   backend: { type: 'string', multiple: true, value: 'PATH|PACKAGE', help: 'load this backend too, before the installed ones (repeatable)' },
   json: { type: 'boolean', help: 'print one JSON document instead of text' },
   help: { type: 'boolean', short: 'h', help: 'show this help' },

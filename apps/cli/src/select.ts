@@ -4,27 +4,31 @@
  * `--kernel` and `--config`, resolved against the discovered backends.
  */
 import {
-  CONFIG_ERAS,
   ConfigError,
   DEFAULT_CONFIG,
   ERAS,
   compileVariant,
+  configExists,
+  configFor,
+  configNamesIn,
   normalizeEra,
   parseConfig,
   type BackendV1,
+  type ConfigName,
   type Era,
   type KernelConfig,
   type Variant,
   type VariantSpec,
 } from '@mmsim/core';
 import { UsageError } from './errors.js';
+import { quote } from './text.js';
 
 export const KERNEL_FORMS = `${ERAS.join(', ')}; 2.6.20 is accepted for 2.6.21`;
 
 /** `where`: `for --kernel`, `in 'x86_64@3.0'` */
 export function parseKernel(text: string, where = 'for --kernel'): Era {
   const era = normalizeEra(text.trim());
-  if (!era) throw new UsageError(`unknown kernel '${text}' ${where} (valid: ${KERNEL_FORMS})`);
+  if (!era) throw new UsageError(`unknown kernel ${quote(text)} ${where} (valid: ${KERNEL_FORMS})`);
   return era;
 }
 
@@ -35,11 +39,21 @@ export function parseKernels(texts: readonly string[], defaults: readonly Era[] 
   return ERAS.filter((e) => wanted.has(e));
 }
 
-export function parseConfigs(pairs: readonly string[], base: KernelConfig = DEFAULT_CONFIG): KernelConfig {
+export function parseConfigs(pairs: readonly string[], base: KernelConfig = DEFAULT_CONFIG, where = '--config'): KernelConfig {
   try {
     return parseConfig(pairs, base);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`--config: ${error.message}`);
+    if (error instanceof ConfigError) throw new UsageError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The options `pairs` name (also those set to their default): each must exist on some chosen variant. */
+export function configNames(pairs: readonly string[], where = '--config'): ConfigName[] {
+  try {
+    return configNamesIn(pairs);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`${where}: ${error.message}`);
     throw error;
   }
 }
@@ -76,11 +90,16 @@ export interface VariantRef {
 
 /** `x86_64`, `x86_64@2.6.20`, `i386@2.6.21+CONFIG_NONLINEAR=n,CONFIG_MIGRATION=n` (the form Variant.key prints). */
 export function parseRef(text: string): VariantRef {
-  const [head = '', ...rest] = text.split('+');
+  const plus = text.indexOf('+');
+  const head = plus < 0 ? text : text.slice(0, plus);
   const at = head.indexOf('@');
   const name = at < 0 ? head : head.slice(0, at);
-  const era = at < 0 ? undefined : parseKernel(head.slice(at + 1), `in '${text}'`);
-  const configPairs = rest.join('+').split(',').filter((p) => p !== '');
+  const era = at < 0 ? undefined : parseKernel(head.slice(at + 1), `in ${quote(text)}`);
+  const configPairs = plus < 0 ? [] : text.slice(plus + 1).split(',');
+  // `x86_64@6.18+` or `…+A=n,,B=y`: a config list with nothing in it is a typo, not the defaults
+  if (configPairs.some((p) => p.trim() === '')) {
+    throw new UsageError(`empty config in ${quote(text)}: after '+' give NAME=y|n pairs separated by ',' (e.g. x86_64@2.6.21+CONFIG_NONLINEAR=n)`);
+  }
   return { text, name, ...(era ? { era } : {}), configPairs };
 }
 
@@ -98,38 +117,90 @@ export interface Selection {
   readonly arch: readonly string[];
   readonly eras: readonly Era[];
   readonly config: KernelConfig;
+  /**
+   * The --config options named: each must exist on at least one chosen
+   * variant (refused otherwise); on the others it is left at its default.
+   * Empty: not checked (a command's second look at part of its selection).
+   */
+  readonly configNames?: readonly ConfigName[];
+}
+
+interface Chosen {
+  readonly spec: VariantSpec;
+  readonly config: KernelConfig;
+}
+
+/** `in 6.18`, `on ppc64 in 2.6.21 and 6.18`, `on i386 in 2.6.21; in 6.18`: a set of specs by era, naming ids only where it is not every variant of the era. */
+function describeSpecs(specs: readonly VariantSpec[], backends: readonly BackendV1[]): string {
+  const all = allSpecs(backends).map((s) => s.spec);
+  const groups: { who: string; eras: Era[] }[] = [];
+  for (const era of ERAS) {
+    const inEra = all.filter((s) => s.era === era);
+    const have = inEra.filter((s) => specs.includes(s));
+    if (have.length === 0) continue;
+    const who = have.length === inEra.length ? '' : `on ${have.map((s) => s.id).join(', ')} `;
+    const same = groups.find((g) => g.who === who);
+    if (same) same.eras.push(era);
+    else groups.push({ who, eras: [era] });
+  }
+  return groups.map((g) => `${g.who}in ${g.eras.join(' and ')}`).join('; ');
+}
+
+/** Refuse an option named for specs none of which has it, saying where it exists. */
+function requireConfigs(names: readonly ConfigName[], specs: readonly VariantSpec[], backends: readonly BackendV1[], where: string): void {
+  for (const name of names) {
+    if (specs.some((s) => configExists(name, s))) continue;
+    const exists = allSpecs(backends)
+      .map((s) => s.spec)
+      .filter((s) => configExists(name, s));
+    throw new UsageError(
+      `${where} CONFIG_${name} does not exist ${describeSpecs(specs, backends)} (${exists.length ? `it exists ${describeSpecs(exists, backends)}` : 'no variant here has it'})`,
+    );
+  }
+}
+
+/**
+ * The specs a selection names, each with the config it runs under, in
+ * backend order, each once. Refuses an unknown arch, an arch without the
+ * era, and a --config option (or an ID+CONFIG one) that exists on none of
+ * the variants it is given for.
+ */
+export function resolveSelection(backends: readonly BackendV1[], selection: Selection): Chosen[] {
+  const refs = (selection.arch.length ? selection.arch : ['all']).map(parseRef);
+  const chosen: Chosen[] = [];
+  for (const ref of refs) {
+    const specs = specsNamed(backends, ref.name);
+    if (!specs) throw new UsageError(`unknown arch ${quote(ref.name)} (valid: ${archNames(backends).join(', ')})`);
+    const eras = ref.era ? [ref.era] : selection.eras;
+    const matching = specs.filter((s) => eras.includes(s.era));
+    if (matching.length === 0) {
+      const have = [...new Set(specs.map((s) => s.era))].join(', ');
+      throw new UsageError(`arch ${quote(ref.name)} has no variant for kernel ${eras.join(', ')} (it has ${have})`);
+    }
+    let config = selection.config;
+    if (ref.configPairs.length) {
+      const where = `in ${quote(ref.text)}`;
+      config = parseConfigs(ref.configPairs, selection.config, where);
+      requireConfigs(configNames(ref.configPairs, where), matching, backends, `${where}:`);
+    }
+    for (const spec of matching) chosen.push({ spec, config });
+  }
+  requireConfigs(selection.configNames ?? [], chosen.map((c) => c.spec), backends, '--config');
+  return chosen;
 }
 
 /** The compiled variants a selection names, in backend order, each once. */
 export function selectVariants(backends: readonly BackendV1[], selection: Selection): Variant[] {
-  const refs = (selection.arch.length ? selection.arch : ['all']).map(parseRef);
   const chosen: Variant[] = [];
   const keys = new Set<string>();
-  for (const ref of refs) {
-    const specs = specsNamed(backends, ref.name);
-    if (!specs) throw new UsageError(`unknown arch '${ref.name}' (valid: ${archNames(backends).join(', ')})`);
-    const eras = ref.era ? [ref.era] : selection.eras;
-    const config = ref.configPairs.length ? parseConfigs(ref.configPairs, selection.config) : selection.config;
-    const matching = specs.filter((s) => eras.includes(s.era));
-    if (matching.length === 0) {
-      const have = [...new Set(specs.map((s) => s.era))].join(', ');
-      throw new UsageError(`arch '${ref.name}' has no variant for kernel ${eras.join(', ')} (it has ${have})`);
-    }
-    for (const spec of matching) {
-      const variant = compileVariant(spec, config);
-      if (keys.has(variant.key)) continue;
-      keys.add(variant.key);
-      chosen.push(variant);
-    }
+  for (const { spec, config } of resolveSelection(backends, selection)) {
+    // an option the variant does not have stays at its default there (X86_NX=n with --arch all: the x86 variants with NX)
+    const variant = compileVariant(spec, configFor(spec, config));
+    if (keys.has(variant.key)) continue;
+    keys.add(variant.key);
+    chosen.push(variant);
   }
   // Canonical order (era, then backend order) so output does not depend on how --arch was spelled.
   const order = allSpecs(backends).map((s) => s.spec);
   return chosen.sort((a, b) => ERAS.indexOf(a.era) - ERAS.indexOf(b.era) || order.indexOf(a.spec) - order.indexOf(b.spec));
-}
-
-/** `CONFIG_NONLINEAR=n` etc. that do not exist in any of these eras: worth a warning, not an error. */
-export function ignoredConfig(config: KernelConfig, eras: readonly Era[]): string[] {
-  return (Object.keys(CONFIG_ERAS) as (keyof KernelConfig)[])
-    .filter((name) => config[name] !== DEFAULT_CONFIG[name] && !CONFIG_ERAS[name].some((e) => eras.includes(e)))
-    .map((name) => `CONFIG_${name}`);
 }

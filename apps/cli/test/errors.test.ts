@@ -9,14 +9,16 @@ beforeAll(requireBuilt);
 
 const ARCHES = 'all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64';
 const COMMON = '--arch, --kernel, --config, --backend, --json, --help';
+const FORMS = "(hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits)";
+const U64 = '0–0xffffffffffffffff';
 
 describe('bad usage and input: one line, exit 2', () => {
   test.each([
     [['decode', '0x1', '--arch', 'x86_65'], `mmsim decode: unknown arch 'x86_65' (valid: ${ARCHES})`],
     [['encode', 'swap', '--offset', '1', '--arch', 'sparc'], `mmsim encode swap: unknown arch 'sparc' (valid: ${ARCHES})`],
-    [['decode', '0xZZ'], "mmsim decode: PTE '0xZZ' is not a number (use hex 0x…, binary 0b…, octal 0o… or decimal, '_' allowed between digits)"],
-    [['encode', 'swap', '--offset', '12z'], "mmsim encode swap: --offset '12z' is not a number (use hex 0x…, binary 0b…, octal 0o… or decimal, '_' allowed between digits)"],
-    [['decode', '0x1_0000_0000_0000_0000'], "mmsim decode: PTE '0x1_0000_0000_0000_0000' does not fit in 64 bits (at most 0xffffffffffffffff)"],
+    [['decode', '0xZZ'], `mmsim decode: PTE: '0xZZ' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['encode', 'swap', '--offset', '12z'], `mmsim encode swap: --offset: '12z' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['decode', '0x1_0000_0000_0000_0000'], `mmsim decode: PTE: '0x1_0000_0000_0000_0000' does not fit in 64 bits; valid: ${U64}`],
     [['decode', '1', '--kernel', '3.0'], "mmsim decode: unknown kernel '3.0' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['limits', '--kernel', 'latest'], "mmsim limits: unknown kernel 'latest' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['decode', '1', '--config', 'CONFIG_HIGHMEM=y'], "mmsim decode: --config: unknown config option 'CONFIG_HIGHMEM' (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)"],
@@ -34,7 +36,7 @@ describe('bad usage and input: one line, exit 2', () => {
     [['decode', '1', '2'], "mmsim decode: unexpected argument '2' (usage: mmsim decode PTE)"],
     [['limits', 'x86_64'], "mmsim limits: unexpected argument 'x86_64' (usage: mmsim limits)"],
     [['encode', 'swap'], 'mmsim encode swap: needs --offset O (the swap offset, e.g. 0x1234)'],
-    [['encode', 'swap', '--offset', '1', '--type', '32'], "mmsim encode swap: --type '32' is out of range (0..31)"],
+    [['encode', 'swap', '--offset', '1', '--type', '32'], "mmsim encode swap: --type: '32' is out of range; valid: 0–31"],
     [['encode', 'file'], 'mmsim encode file: needs --pgoff P (the file page offset, e.g. 0x1234)'],
     [['encode', 'pfn', '--pfn', '1'], 'mmsim encode pfn: needs --prot NAME (a protection such as PAGE_SHARED, or a raw value)'],
     [['encode', 'migration'], 'mmsim encode migration: needs --pfn N (the page frame number)'],
@@ -44,6 +46,71 @@ describe('bad usage and input: one line, exit 2', () => {
     [['decode', '1', '--backend', './no/such/backend'], 'mmsim decode: --backend ./no/such/backend: not a folder, file or installed package'],
   ])('mmsim %j', (args, line) => {
     expectUsageError(run(args), line);
+  });
+});
+
+describe('option parsing (issue 9)', () => {
+  const LONG = 'z'.repeat(5000);
+  const SHORT = `'${'z'.repeat(39)}…'`;
+  // named by the expected line: the arguments hold a 5000-character value
+  test.each(([
+    // a negative number is a value, named as one, not an option
+    [['encode', 'swap', '--offset', '1', '--type', '-1'], `mmsim encode swap: --type: '-1' is not an unsigned integer ${FORMS}; valid: 0–31`],
+    [['encode', 'swap', '--offset', '-0x10'], `mmsim encode swap: --offset: '-0x10' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['decode', '-5'], `mmsim decode: PTE: '-5' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['encode', 'pfn', '--pfn', '1', '--prot', '-3', '--arch', 'x86_64'], `mmsim encode pfn: --prot: '-3' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['encode', 'swap', '--offset', '1', '--type', '1.5'], `mmsim encode swap: --type: '1.5' is not an unsigned integer ${FORMS}; valid: 0–31`],
+    [['encode', 'swap', '--offset', '1', '--type', ''], `mmsim encode swap: --type: '' is not an unsigned integer ${FORMS}; valid: 0–31`],
+    // numbers may be hex everywhere
+    [['encode', 'swap', '--offset', '1', '--type', '0x20'], "mmsim encode swap: --type: '0x20' is out of range; valid: 0–31"],
+    // a single-value option given twice
+    [['encode', 'swap', '--offset', '1', '--offset', '2'], "mmsim encode swap: option '--offset' given twice ('1', then '2'); it takes one value"],
+    [['encode', 'swap', '--offset', '1', '--type=3', '--type', '-4'], "mmsim encode swap: option '--type' given twice ('3', then '-4'); it takes one value"],
+    [['layout', 'x86_64', '--svg', 'a.svg', '--svg', 'b.svg'], "mmsim layout: option '--svg' given twice ('a.svg', then 'b.svg'); it takes one value"],
+    // unknown arch names are refused by every command, also where ids are positional
+    [['diff', 'x86_64', '--arch', 'bogus'], `mmsim diff: unknown arch 'bogus' (valid: ${ARCHES})`],
+    [['layout', 'x86_64', '--arch', 'bogus'], `mmsim layout: unknown arch 'bogus' (valid: ${ARCHES})`],
+    [['run', 'no-such.mmo', '--arch', 'bogus'], `mmsim run: unknown arch 'bogus' (valid: ${ARCHES})`],
+    // every bad value quoted shortened
+    [['decode', LONG], `mmsim decode: PTE: ${SHORT} is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['decode', '1', '--arch', LONG], `mmsim decode: unknown arch ${SHORT} (valid: ${ARCHES})`],
+    [['decode', '1', '--kernel', LONG], `mmsim decode: unknown kernel ${SHORT} for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)`],
+    [['decode', '1', '--config', LONG], `mmsim decode: --config: config ${SHORT} is not NAME=y or NAME=n (for example CONFIG_NONLINEAR=n)`],
+    [['decode', '1', '--config', `${LONG}=y`], `mmsim decode: --config: unknown config option ${SHORT} (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)`],
+    [[LONG], `mmsim: unknown command ${SHORT} (valid: decode, encode, layout, limits, diff, run, explore, replay, overview, help; no command: the overview)`],
+    [['encode', LONG], `mmsim encode: unknown kind ${SHORT} (valid: swap, file, pfn, migration)`],
+    [['decode', '1', `--${LONG}`], `mmsim decode: unknown option '--${'z'.repeat(37)}…' (valid: ${COMMON})`],
+    [['decode', '1', LONG], `mmsim decode: unexpected argument ${SHORT} (usage: mmsim decode PTE)`],
+    [['encode', 'pfn', '--pfn', '1', '--prot', LONG, '--arch', 'i386'], `mmsim encode pfn: unknown prot ${SHORT} (valid: PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, _PAGE_KERNEL, __PAGE_KERNEL, or a raw value such as 0x63)`],
+  ] as [string[], string][]).map(([args, line]) => [line, args] as const))('%s', (line, args) => {
+    expectUsageError(run(args), line);
+  });
+
+  test('the repeatable options stay repeatable', () => {
+    const doc = runJson(['decode', '0x1', '--arch', 'x86_64', '--arch', 'i386', '--kernel', '6.18', '--kernel', '2.6.21', '--config', 'MIGRATION=n', '--config', 'MIGRATION=y']);
+    expect(doc.results).toHaveLength(4);
+  });
+});
+
+describe('--config that does not exist for the arch or era (issue 9)', () => {
+  test.each([
+    [['decode', '1', '--kernel', '6.18', '--config', 'NONLINEAR=y'], 'mmsim decode: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)'],
+    [['encode', 'swap', '--offset', '1', '--arch', 'ppc64', '--config', 'X86_NX=n'], 'mmsim encode swap: --config CONFIG_X86_NX does not exist on ppc64 in 2.6.21 and 6.18 (it exists on i386-pae, x86_64 in 2.6.21 and 6.18)'],
+    [['layout', 'ppc32', '--config', 'X86_NX=n'], 'mmsim layout: --config CONFIG_X86_NX does not exist on ppc32 in 2.6.21 and 6.18 (it exists on i386-pae, x86_64 in 2.6.21 and 6.18)'],
+    [['diff', 'i386', '--config', 'X86_NX=n'], 'mmsim diff: --config CONFIG_X86_NX does not exist on i386 in 2.6.21 and 6.18 (it exists on i386-pae, x86_64 in 2.6.21 and 6.18)'],
+    [['limits', '--kernel', '2.6.21', '--config', 'DEVICE_PRIVATE=n'], 'mmsim limits: --config CONFIG_DEVICE_PRIVATE does not exist in 2.6.21 (it exists in 6.18)'],
+    [['--kernel', '6.18', '--config', 'NONLINEAR=n'], 'mmsim: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)'],
+    [['decode', '1', '--arch', 'x86_64@6.18+'], "mmsim decode: empty config in 'x86_64@6.18+': after '+' give NAME=y|n pairs separated by ',' (e.g. x86_64@2.6.21+CONFIG_NONLINEAR=n)"],
+    [['explore', 'fault-truncate', '--config', 'NONLINEAR=n'], 'mmsim explore: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)'],
+    [['run', 'x.mmo', '--config', 'NONLINEAR=n'], 'mmsim run: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)'],
+  ])('mmsim %j', (args, line) => {
+    expectUsageError(run(args), line);
+  });
+
+  test('--arch all mixes: X86_NX=n applies to the variants with an NX bit, exit 0', () => {
+    const doc = runJson(['decode', '0x8000000000000025', '--arch', 'all', '--kernel', '6.18', '--config', 'X86_NX=n']);
+    expect(doc.results.map((r: { variant: string }) => r.variant)).toContain('x86_64@6.18+CONFIG_X86_NX=n');
+    expect(doc.results.map((r: { variant: string }) => r.variant)).toContain('ppc64@6.18');
   });
 });
 

@@ -98,9 +98,17 @@ describe('mmsim explore', () => {
   test.each([
     [['explore'], 'mmsim explore: explore needs a RACE (one of: fault-invalidate, fault-truncate, fault-nonlinear-punch, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, vma-is-anonymous) or a race scenario file'],
     [['explore', 'nope'], "mmsim explore: unknown race 'nope' (valid: fault-invalidate, fault-truncate, fault-nonlinear-punch, mremap-rmap, cow-gup-vmsplice, cow-gup-device, thp-split-zap, vma-is-anonymous, or a path to a race scenario .mmo)"],
-    [['explore', 'cow-gup-device', '--policy', 'anon-exclusive', '--kernel', '2.6.21'], 'mmsim explore: --policy anon-exclusive: not a policy of cow-gup-device in 2.6.21 (valid: mapcount, refcount)'],
-    [['explore', 'cow-gup-device', '--bound', '99'], 'mmsim explore: --bound 99: expected an integer from 0 to 64'],
-    [['explore', 'cow-gup-device', '--strategy', 'bfs'], 'mmsim explore: --strategy bfs: expected dfs, random or pct'],
+    [['explore', 'cow-gup-device', '--policy', 'anon-exclusive', '--kernel', '2.6.21'], "mmsim explore: --policy 'anon-exclusive': not a policy of cow-gup-device in 2.6.21 (valid: mapcount, refcount)"],
+    [['explore', 'cow-gup-device', '--bound', '99'], "mmsim explore: --bound: '99' is out of range; valid: 0–64"],
+    [['explore', 'cow-gup-device', '--bound', '0x41'], "mmsim explore: --bound: '0x41' is out of range; valid: 0–64"],
+    [['explore', 'cow-gup-device', '--bound', '-1'], "mmsim explore: --bound: '-1' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–64"],
+    [['explore', 'cow-gup-device', '--strategy', 'random', '--seed', '0x100000000'], "mmsim explore: --seed: '0x100000000' is out of range; valid: 0–0xffffffff"],
+    [['explore', 'cow-gup-device', '--strategy', 'random', '--runs', '0'], "mmsim explore: --runs: '0' is out of range; valid: 1–1000000000"],
+    [['explore', 'cow-gup-device', '--max-schedules', '0'], "mmsim explore: --max-schedules: '0' is out of range; valid: 1–0x1fffffffffffff"],
+    [['explore', 'cow-gup-device', '--time-limit', '1.5'], "mmsim explore: --time-limit: '1.5' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–1000000000"],
+    [['explore', 'cow-gup-device', '--max-schedules', '5', '--max-schedules', '6'], "mmsim explore: option '--max-schedules' given twice ('5', then '6'); it takes one value"],
+    [['explore', '/'], "mmsim explore: race scenario '/': is a folder, not a race scenario file"],
+    [['explore', 'cow-gup-device', '--strategy', 'bfs'], "mmsim explore: --strategy 'bfs': expected dfs, random or pct"],
     [['explore', 'thp-split-zap', '--kernel', '2.6.21'], 'mmsim explore: thp-split-zap does not apply to x86_64@2.6.21: it needs what that variant lacks (THP is 6.18-only; try --kernel 6.18 --arch x86_64)'],
     [['explore', 'no/such.mmo'], "mmsim explore: race scenario 'no/such.mmo': no such file"],
     [['replay', 'cow-gup-vmsplice'], 'mmsim replay: replay needs a SCHEDULE (e.g. 0*2,1)'],
@@ -111,5 +119,60 @@ describe('mmsim explore', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe(`${message}\n`);
+  });
+});
+
+describe('explore caps (issue 9)', () => {
+  test('--max-schedules stops every policy before a verdict: a partial result, exit 4, in text and --json', () => {
+    const r = run(['explore', 'fault-invalidate', '--max-schedules', '0x3']);
+    expect(r.status).toBe(4);
+    expect(r.stdout).toContain('capped: at most 3 schedules per policy');
+    expect(r.stdout).toMatch(/… truncate_count: no failing schedule so far, stopped by --max-schedules before a verdict; bound 0 complete, stopped in bound 1 of 3; 3 schedules, \d+ steps/);
+    const j = runJson(['explore', 'fault-invalidate', '--max-schedules', '3'], 4);
+    expect(j).toMatchObject({ complete: false, stoppedBy: 'max-schedules', maxSchedules: 3 });
+    for (const x of j.results) expect(x).toMatchObject({ schedules: 3, complete: false, stoppedBy: 'max-schedules', boundCompleted: 0, boundReached: 1, failure: null });
+  });
+
+  test('--time-limit 0: each search stops after its first schedule, exit 4', () => {
+    const j = runJson(['explore', 'fault-invalidate', '--time-limit', '0', '--strategy', 'pct', '--runs', '500'], 4);
+    expect(j).toMatchObject({ complete: false, stoppedBy: 'time-limit', timeLimitSeconds: 0 });
+    for (const x of j.results) expect(x).toMatchObject({ schedules: 1, complete: false, stoppedBy: 'time-limit' });
+  });
+
+  test('a cap the search does not reach changes no verdict: exit 0, complete', () => {
+    const j = runJson(['explore', 'cow-gup-vmsplice', '--max-schedules', '1000000', '--time-limit', '3600']);
+    expect(j.complete).toBe(true);
+    expect(j.results.map((x: { policy: string; failure: unknown }) => [x.policy, x.failure !== null])).toEqual([
+      ['mapcount', true],
+      ['refcount', false],
+      ['anon-exclusive', false],
+    ]);
+  });
+
+  test('a failure where none is expected is exit 1 even when another policy was stopped by the cap', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-race-caps-'));
+    const file = join(dir, 'wrong.mmo');
+    // the edited race claims no policy fails: truncate_count's failure (found in its fifth schedule) contradicts it,
+    // while page-lock's search is stopped by the cap
+    const text = readFileSync(fileURLToPath(new URL('../../../packages/mm/scenarios/races/fault-invalidate.mmo', import.meta.url)), 'utf8').replace(/^fails truncate_count\n/m, '');
+    writeFileSync(file, text);
+    const found = run(['explore', file, '--max-schedules', '10']);
+    expect(found.stdout).toMatch(/✗ truncate_count/);
+    expect(found.stdout).toMatch(/… page-lock: no failing schedule so far, stopped by --max-schedules before a verdict/);
+    expect(found.status).toBe(1);
+  });
+
+  test('a race whose setup needs more frames than the race machine has: bad input, one line, exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-race-oom-'));
+    const file = join(dir, 'oom.mmo');
+    const preads = Array.from({ length: 70 }, (_, i) => `pread F ${i}`).join('\n');
+    writeFileSync(file, `scenario oom x\npolicy fault truncate_count page-lock\nfile F ext4 70 F\nmmap M 70 r-- shared file=F pgoff=0 slot=0\n${preads}\nthread a\nread M 0\nthread b\nread M 1\n`);
+    for (const args of [['explore', file], ['replay', file, '0']]) {
+      const r = run(args);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')).toHaveLength(2);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +80,37 @@ describe('mmsim layout', () => {
   test('bad ids and unwritable files: one line, exit 2', () => {
     expectUsageError(run(['layout']), 'mmsim layout: needs a variant ID (valid: all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64)');
     expectUsageError(run(['layout', 'x86_65']), "mmsim layout: unknown arch 'x86_65' (valid: all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64)");
-    expectUsageError(run(['layout', 'x86_64', '--svg', join(dir, 'no', 'such', 'x.svg')]), `mmsim layout: cannot write --svg '${join(dir, 'no', 'such', 'x.svg')}': its folder does not exist`);
+    expectUsageError(run(['layout', 'x86_64', '--svg', 'no/such/x.svg'], undefined, dir), "mmsim layout: cannot write --svg 'no/such/x.svg': its folder does not exist; nothing was written");
+  });
+
+  test('outputs are all or nothing: every path checked before anything is written (issue 9)', () => {
+    const out = mkdtempSync(join(dir, 'all-'));
+    const listing = () => readdirSync(out).sort();
+    // the first path is fine, the second is not: neither is written
+    expectUsageError(run(['layout', 'x86_64', '--svg', 'ok.svg', '--html', '/nonexistent/x.html'], undefined, out), "mmsim layout: cannot write --html '/nonexistent/x.html': its folder does not exist; nothing was written");
+    expect(listing()).toEqual([]);
+    // the same file twice, however spelled
+    expectUsageError(run(['layout', 'x86_64', '--svg', 'f', '--html', './f'], undefined, out), "mmsim layout: --svg and --html name the same file './f': each output needs its own; nothing was written");
+    expect(listing()).toEqual([]);
+    // a folder is not a file
+    mkdirSync(join(out, 'sub'));
+    expectUsageError(run(['layout', 'x86_64', '--svg', 'ok.svg', '--html', 'sub'], undefined, out), "mmsim layout: cannot write --html 'sub': that is a folder; nothing was written");
+    expect(listing()).toEqual(['sub']);
+    // a long bad path is quoted shortened
+    const long = `/nonexistent/${'d'.repeat(200)}/x.svg`;
+    const r = run(['layout', 'x86_64', '--svg', long], undefined, out);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`mmsim layout: cannot write --svg '${long.slice(0, 39)}…': its folder does not exist; nothing was written\n`);
+    // and when every path is good both are written, with no temporary left behind
+    expect(run(['layout', 'x86_64@6.18', '--svg', 'ok.svg', '--html', 'ok.html'], undefined, out).status).toBe(0);
+    expect(listing()).toEqual(['ok.html', 'ok.svg', 'sub']);
+  });
+  
+  test('an existing file is replaced whole', () => {
+    const out = mkdtempSync(join(dir, 'replace-'));
+    writeFileSync(join(out, 'x.svg'), 'old '.repeat(100000));
+    expect(run(['layout', 'i386@2.6.21', '--svg', 'x.svg'], undefined, out).status).toBe(0);
+    expect(readFileSync(join(out, 'x.svg'), 'utf8')).toMatch(/^<\?xml[^]*<\/svg>\s*$/);
+    expect(readdirSync(out)).toEqual(['x.svg']);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { ALL_KEYS, byVariant, requireBuilt, run, runJson } from './helpers.js';
+import { ALL_KEYS, byVariant, expectUsageError, requireBuilt, run, runJson } from './helpers.js';
 
 beforeAll(requireBuilt);
 
@@ -44,10 +44,30 @@ describe('mmsim limits', () => {
     expect(doc.variants[0]).toMatchObject({ variant: 'i386@2.6.21+CONFIG_NONLINEAR=n,CONFIG_MIGRATION=n', PTE_FILE_MAX_BITS: 0, MAX_SWAPFILES: 32, maxFileOffsetBytes: null });
   });
 
-  test('an option that does not exist in the chosen era is noted on stderr, not an error', () => {
-    const result = run(['limits', '--kernel', '6.18', '--config', 'NONLINEAR=n', '--json']);
-    expect(result.status).toBe(0);
-    expect(result.stderr).toBe('mmsim limits: note: CONFIG_NONLINEAR does not exist in 6.18; ignored\n');
-    expect(JSON.parse(result.stdout).variants).toHaveLength(6);
+  test('an option that exists on no chosen variant is refused, naming where it exists (issue 9)', () => {
+    expectUsageError(run(['limits', '--kernel', '6.18', '--config', 'NONLINEAR=n', '--json']), 'mmsim limits: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)');
+    // set to its default it is still named, and still does not exist there
+    expectUsageError(run(['limits', '--kernel', '6.18', '--config', 'NONLINEAR=y']), 'mmsim limits: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)');
+    expectUsageError(
+      run(['limits', '--arch', 'ppc64', '--config', 'X86_NX=n']),
+      'mmsim limits: --config CONFIG_X86_NX does not exist on ppc64 in 2.6.21 and 6.18 (it exists on i386-pae, x86_64 in 2.6.21 and 6.18)',
+    );
+    expectUsageError(run(['limits', '--arch', 'x86_64@6.18+NONLINEAR=n']), "mmsim limits: in 'x86_64@6.18+NONLINEAR=n': CONFIG_NONLINEAR does not exist on x86_64 in 6.18 (it exists in 2.6.21)");
+    expectUsageError(run(['limits', '--arch', 'x86_64@6.18+']), "mmsim limits: empty config in 'x86_64@6.18+': after '+' give NAME=y|n pairs separated by ',' (e.g. x86_64@2.6.21+CONFIG_NONLINEAR=n)");
+    expectUsageError(run(['limits', '--arch', 'x86_64@2.6.21+NONLINEAR=n,,MIGRATION=n']), "mmsim limits: empty config in 'x86_64@2.6.21+NONLINEAR=n,,MIGRATION=n': after '+' give NAME=y|n pairs separated by ',' (e.g. x86_64@2.6.21+CONFIG_NONLINEAR=n)");
+  });
+
+  test('with several variants an option applies where it exists; the others keep their default (and their plain key)', () => {
+    const doc = runJson(['limits', '--arch', 'all', '--kernel', '6.18', '--config', 'X86_NX=n']);
+    expect(doc.variants.map((v: { variant: string }) => v.variant)).toEqual([
+      'ppc32@6.18',
+      'ppc64@6.18',
+      'ppc64-64k@6.18',
+      'i386@6.18',
+      'i386-pae@6.18+CONFIG_X86_NX=n',
+      'x86_64@6.18+CONFIG_X86_NX=n',
+    ]);
+    // an ID+CONFIG ref is judged by its own variants, whatever --kernel says
+    expect(runJson(['limits', '--arch', 'x86_64@2.6.21+NONLINEAR=n', '--kernel', '6.18']).variants[0].variant).toBe('x86_64@2.6.21+CONFIG_NONLINEAR=n');
   });
 });

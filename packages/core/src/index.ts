@@ -27,8 +27,8 @@ export { defineBackend, resolveBackend, UnsupportedBackendVersionError, SUPPORTE
 export type { BackendV1 } from './spec/backend.js';
 export { ERAS, isEra, normalizeEra } from './spec/era.js';
 export type { Era } from './spec/era.js';
-export { DEFAULT_CONFIG, CONFIG_NAMES, CONFIG_ERAS, parseConfig, configName, describeConfig, ConfigError } from './spec/config.js';
-export type { KernelConfig, ConfigName } from './spec/config.js';
+export { DEFAULT_CONFIG, CONFIG_NAMES, CONFIG_ERAS, CONFIG_ACTS_ON, parseConfig, parseConfigPair, configName, configNamesIn, configExists, configFor, describeConfig, ConfigError } from './spec/config.js';
+export type { KernelConfig, ConfigName, ConfigScope } from './spec/config.js';
 export { noThpReason, sizeText } from './spec/thp.js';
 
 // The generic layer (linux/swapops.h, linux/swap.h)

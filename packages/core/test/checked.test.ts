@@ -8,7 +8,9 @@ import { describe, expect, test } from 'vitest';
 import { KernelBugError } from '../src/compile/kernel-ops.js';
 import { MmsimError, PteRangeError, UnsupportedOperationError } from '../src/errors.js';
 import { DEFAULT_CONFIG } from '../src/spec/config.js';
-import { compileVariant } from '../src/compile/variant.js';
+import { compileVariant, type Variant } from '../src/compile/variant.js';
+import { fieldMask } from '../src/layout/field.js';
+import { VARIANTS as PPC_VARIANTS } from '../../arch-powerpc/src/index.js';
 import { hex, hi32, lo32 } from '../src/u64/pair.js';
 import { DEFAULT_VARIANTS, fastBig, fc, mask, oneLine, prop, thrown, u64, variant, VARIANTS } from './helpers.js';
 
@@ -374,5 +376,79 @@ describe('edge input found by review', () => {
   test('an over-wide prot is named as a prot', () => {
     const e = thrown(() => variant('i386', '2.6.21').checked.pfn_pte(1n, 1n << 33n));
     expect(oneLine(e)).toBe('prot 0x0000000200000000 does not fit a 32-bit pte on i386@2.6.21 (0..0xffffffff)');
+  });
+});
+
+describe('pfn_pte / pfn_pmd refuse a prot that overlaps the pfn field (issue 9)', () => {
+  // every backend's variants, under the defaults and with NX off: the rule comes from the layout data alone
+  const EVERY = [...VARIANTS, ...PPC_VARIANTS].flatMap((s) => [compileVariant(s), compileVariant(s, { ...DEFAULT_CONFIG, X86_NX: false })]);
+  const pfnMask = (v: Variant) => fieldMask(v.spec.pfn.field) & mask(v.constants.pteBits);
+
+  test('x86_64@6.18: --prot 0x1067 with pfn 4 is refused naming the overlapping bit, the silent pte and the valid mask', () => {
+    const v = variant('x86_64', '6.18');
+    expect(v.kernel.pfn_pte(4n, 0x1067n)).toBe(0x5067n); // the kernel-faithful layer keeps the silent OR
+    const e = thrown(() => v.checked.pfn_pte(4n, 0x1067n)) as PteRangeError;
+    expect(e).toBeInstanceOf(PteRangeError);
+    expect(e.what).toBe('prot');
+    expect(e.kernelResult).toBe(0x5067n);
+    expect(e.limit).toBe(0xfff0000000000fffn);
+    expect(oneLine(e)).toBe(
+      'prot 0x0000000000001067 has bit 12 inside the pfn field (bits 51–12) on x86_64@6.18: pfn_pte ORs the prot over the pfn, ' +
+        'so the kernel would silently store pte 0x0000000000005067, whose pte_pfn is 0x0000000000000005; a prot may use only 0xfff0000000000fff',
+    );
+  });
+
+  test('NX off: a raw present prot with NX is refused (check_pgprot), a named one is filtered as vm_get_page_prot does', () => {
+    const v = variant('x86_64', '6.18', { ...DEFAULT_CONFIG, X86_NX: false });
+    const e = thrown(() => v.checked.pfn_pte(4n, 0x8000000000000067n)) as PteRangeError;
+    expect(oneLine(e)).toBe(
+      'prot 0x8000000000000067 has bit 63 outside __supported_pte_mask (0x7fffffffffffffff) on x86_64@6.18+CONFIG_X86_NX=n: ' +
+        "the kernel would silently store pte 0x0000000000004067 without it (6.18's check_pgprot warns); a prot may use only 0x7ff0000000000fff",
+    );
+    // a non-present prot keeps NX (massage_pgprot masks only present prots), so nothing is lost
+    expect(v.checked.pfn_pte(4n, 0x8000000000000100n)).toBe(v.kernel.pfn_pte(4n, 0x8000000000000100n));
+    expect(v.checked.pfn_pte(4n, 'PAGE_SHARED')).toBe(v.kernel.pfn_pte(4n, v.spec.prots['PAGE_SHARED']!));
+  });
+
+  test('no named prot of any variant touches its pfn field', () => {
+    for (const v of EVERY) for (const [name, value] of Object.entries(v.spec.prots)) expect(value & pfnMask(v), `${v.key} ${name}`).toBe(0n);
+  });
+
+  for (const v of EVERY) {
+    const P = v.constants.pteBits;
+    prop([u64, u64], { numRuns: 150 })(`${v.key}: a raw prot is accepted iff it keeps out of the pfn field and loses no bit; then the pfn round-trips`, (rawPfn, rawProt) => {
+      const prot = rawProt & mask(P);
+      const pfn = rawPfn & mask(v.constants.pfnBits);
+      const kernelPte = v.kernel.pfn_pte(pfn, prot);
+      const lost = prot & ~pfnMask(v) & ~v.kernel.pfn_pte(0n, prot);
+      // with NX on, no variant drops a prot bit: acceptance is exactly (prot & pfnMask) === 0
+      if (v.config.X86_NX) expect(lost).toBe(0n);
+      if ((prot & pfnMask(v)) === 0n && lost === 0n) {
+        const pte = v.checked.pfn_pte(pfn, prot);
+        expect(pte).toBe(kernelPte);
+        const cls = v.classify(pte);
+        if (cls === 'present' || cls === 'protnone') expect(v.checked.pte_pfn(pte)).toBe(pfn);
+      } else {
+        const e = thrown(() => v.checked.pfn_pte(pfn, prot)) as PteRangeError;
+        expect(e).toBeInstanceOf(PteRangeError);
+        expect(e.what).toBe('prot');
+        expect(e.kernelResult).toBe(kernelPte);
+        oneLine(e);
+      }
+    });
+    // a prot made to overlap the pfn field, so the refusal path is exercised on every variant
+    prop([u64, fc.integer({ min: 0, max: 63 })], { numRuns: 50 })(`${v.key}: a prot with a pfn-field bit is refused`, (rawProt, bit) => {
+      const inField = [...Array(P).keys()].filter((b) => ((pfnMask(v) >> BigInt(b)) & 1n) !== 0n);
+      const prot = (rawProt & mask(P)) | (1n << BigInt(inField[bit % inField.length]!));
+      expect(() => v.checked.pfn_pte(1n, prot)).toThrow(/inside the pfn field/);
+    });
+  }
+
+  test('a huge pmd prot may use the bits below HPAGE_PMD_SHIFT where pfn_pmd masks them off (x86 _PAGE_PAT_LARGE), not the pfn bits above', () => {
+    const v = variant('x86_64', '6.18');
+    const prot = v.spec.prots['PAGE_SHARED']! | (1n << 12n);
+    expect(v.checked.mk_huge_pmd(0x200n, prot)).toBe(v.kernel.mk_huge_pmd(0x200n, prot));
+    const e = thrown(() => v.checked.mk_huge_pmd(0x200n, v.spec.prots['PAGE_SHARED']! | (1n << 21n)));
+    expect(oneLine(e)).toMatch(/^prot 0x[0-9a-f]+ has bit 21 inside the pfn field \(bits 51–21\) on x86_64@6\.18: mk_huge_pmd ORs the prot over the pfn/);
   });
 });

@@ -1,6 +1,9 @@
 /** spec/config.ts and spec/era.ts */
 import { describe, expect, test } from 'vitest';
-import { CONFIG_ERAS, CONFIG_NAMES, ConfigError, DEFAULT_CONFIG, configName, describeConfig, parseConfig } from '../src/spec/config.js';
+import { CONFIG_ERAS, CONFIG_NAMES, ConfigError, DEFAULT_CONFIG, configExists, configFor, configName, configNamesIn, describeConfig, parseConfig } from '../src/spec/config.js';
+import { compileVariant } from '../src/compile/variant.js';
+import { VARIANTS } from '../../arch-x86/src/index.js';
+import { VARIANTS as PPC_VARIANTS } from '../../arch-powerpc/src/index.js';
 import { ERAS, isEra, normalizeEra } from '../src/spec/era.js';
 
 const VALID = 'CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX';
@@ -103,4 +106,39 @@ describe('era', () => {
 
 test('the CONFIG_ prefix is accepted in any case', () => {
   expect(configName('config_nonlinear')).toBe('NONLINEAR');
+});
+
+describe('which options exist on which variant (issue 9)', () => {
+  const ALL = [...VARIANTS, ...PPC_VARIANTS];
+  const where = (name: (typeof CONFIG_NAMES)[number]) =>
+    ALL.filter((s) => configExists(name, s))
+      .map((s) => `${s.id}@${s.era}`)
+      .sort();
+
+  test('from the eras and the spec data each option acts on, never an arch name', () => {
+    expect(where('NONLINEAR')).toEqual(['i386-pae@2.6.21', 'i386@2.6.21', 'ppc32@2.6.21', 'ppc64-64k@2.6.21', 'ppc64@2.6.21', 'x86_64@2.6.21']);
+    expect(where('X86_NX')).toEqual(['i386-pae@2.6.21', 'i386-pae@6.18', 'x86_64@2.6.21', 'x86_64@6.18']);
+    expect(where('MEMORY_FAILURE')).toEqual(ALL.filter((s) => s.era === '6.18').map((s) => `${s.id}@${s.era}`).sort());
+    expect(where('MIGRATION')).toHaveLength(ALL.length);
+  });
+
+  test('an option that does not exist on a variant changes nothing there: configFor resets it, so the key names only what applies', () => {
+    const off = { ...DEFAULT_CONFIG, X86_NX: false, NONLINEAR: false };
+    for (const s of ALL) {
+      const seen = configFor(s, off);
+      for (const name of CONFIG_NAMES) expect(seen[name]).toBe(configExists(name, s) ? off[name] : DEFAULT_CONFIG[name]);
+      // and compiling with the option where it does not exist gives the very same encodings
+      const a = compileVariant(s, off);
+      const b = compileVariant(s, seen);
+      expect(a.fastSource).toBe(b.fastSource);
+      expect(a.constants).toEqual(b.constants);
+    }
+    expect(configFor(VARIANTS[0]!, DEFAULT_CONFIG)).toBe(DEFAULT_CONFIG);
+  });
+
+  test('configNamesIn: every option named, also one set to its default', () => {
+    expect(configNamesIn(['X86_NX=n', 'CONFIG_NONLINEAR=y', 'x86_nx=y'])).toEqual(['NONLINEAR', 'X86_NX']);
+    expect(() => configNamesIn(['X'.repeat(300)])).toThrow(ConfigError);
+    expect(errorOf(() => configNamesIn(['X'.repeat(300)])).message).toBe(`config '${'X'.repeat(39)}…' is not NAME=y or NAME=n (for example CONFIG_NONLINEAR=n)`);
+  });
 });

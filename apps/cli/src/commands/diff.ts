@@ -15,6 +15,7 @@ import { bitSpanText } from '../render/diagram.js';
 import { jsonDocument } from '../render/json.js';
 import { table } from '../render/table.js';
 import { shortHex } from '../render/units.js';
+import { quote } from '../text.js';
 
 /** One comparable item: section, name, and its value on each side (null: absent there). */
 export interface Difference {
@@ -118,7 +119,7 @@ function pairs(ctx: RunContext): [Variant, Variant][] {
   if (left.length === right.length) return left.map((v, i) => [v, right[i]!]);
   if (left.length === 1) return right.map((v) => [left[0]!, v]);
   if (right.length === 1) return left.map((v) => [v, right[0]!]);
-  throw new UsageError(`cannot pair '${ids[0]}' (${left.length} variants) with '${ids[1]}' (${right.length}): name one era, e.g. ${ids[0]}@6.18`);
+  throw new UsageError(`cannot pair ${quote(ids[0]!)} (${left.length} variants) with ${quote(ids[1]!)} (${right.length}): name one era, e.g. ${ids[0]}@6.18`);
 }
 
 export const diffCommand: CommandSpec = {
@@ -127,6 +128,7 @@ export const diffCommand: CommandSpec = {
   summary: 'where two variants (or two eras of one) differ: geometry, constants, formats, bits, prots',
   options: {},
   maxPositionals: 2,
+  variantPositionals: true,
   details: [
     'Two ids: compared in each era (or the --kernel ones); ID@ERA pins one era.',
     'One id, or --arch: that variant in 2.6.21 against 6.18. Exit 0 whether or not they differ.',

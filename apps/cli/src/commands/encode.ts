@@ -14,6 +14,7 @@ import { className, ptehex, variantLabel } from '../render/describe.js';
 import { jsonDocument } from '../render/json.js';
 import { table } from '../render/table.js';
 import { shortHex } from '../render/units.js';
+import { quote } from '../text.js';
 
 interface Outcome {
   readonly v: Variant;
@@ -102,7 +103,7 @@ function text(ctx: RunContext, kind: string, prepared: Prepared, outcomes: reado
           ? Object.entries(encoded.readBack)
               .map(([k, value]) => `${k} ${value}`)
               .join(', ')
-          : c.dim(refusal instanceof PteRangeError ? `${refusal.what} limit ${shortHex(refusal.limit)}` : 'not in this era/config'),
+          : c.dim(refusal instanceof PteRangeError ? `${refusal.what} ${refusal.what === 'prot' ? 'mask' : 'limit'} ${shortHex(refusal.limit)}` : 'not in this era/config'),
       ]),
     ),
   );
@@ -173,12 +174,12 @@ export const encodePfnCommand = kind(
     const pfn = parseNumber(required(ctx, 'pfn', 'N (the page frame number)'), '--pfn');
     const protText = required(ctx, 'prot', 'NAME (a protection such as PAGE_SHARED, or a raw value)');
     // a number is a raw pgprot value; anything else names one of the variant's prots
-    const prot: bigint | string = /^\d/.test(protText.trim()) ? parseNumber(protText, '--prot') : protText;
+    const prot: bigint | string = /^-?\d/.test(protText.trim()) ? parseNumber(protText, '--prot') : protText;
     if (typeof prot === 'string') {
       const variants = ctx.variants();
       if (!variants.some((v) => prot in v.spec.prots)) {
         const names = [...new Set(variants.flatMap((v) => Object.keys(v.spec.prots)))].sort();
-        throw new UsageError(`unknown prot '${prot}' (valid: ${names.join(', ')}, or a raw value such as 0x63)`);
+        throw new UsageError(`unknown prot ${quote(prot)} (valid: ${names.join(', ')}, or a raw value such as 0x63)`);
       }
     }
     return {

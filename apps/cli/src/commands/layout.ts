@@ -3,11 +3,10 @@
  * migration) from core's pteFormats, as terminal diagrams and tables, and
  * optionally as one SVG (bit-field) or an HTML page embedding them.
  */
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { hex, pteFormats, type Variant } from '@mmsim/core';
 import type { CommandSpec, RunContext } from '../command.js';
 import { EXIT_OK, UsageError } from '../errors.js';
+import { planOutputs, writeOutputs } from '../output.js';
 import { archNames } from '../select.js';
 import { bitDiagram } from '../render/diagram.js';
 import { variantHeading } from '../render/describe.js';
@@ -46,25 +45,6 @@ function variantText(v: Variant, ctx: RunContext): string[] {
   return lines;
 }
 
-const WRITE_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'its folder does not exist',
-  EACCES: 'permission denied',
-  EISDIR: 'that is a folder',
-  EROFS: 'read-only file system',
-};
-
-function write(path: string, content: string, option: string, cwd: string): string {
-  const target = resolve(cwd, path);
-  try {
-    writeFileSync(target, content);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    const why = WRITE_ERRORS[code] ?? (code || (error as Error).message);
-    throw new UsageError(`cannot write ${option} '${path}': ${why}`);
-  }
-  return target;
-}
-
 export const layoutCommand: CommandSpec = {
   name: 'layout',
   usage: 'layout ID... [--svg FILE] [--html FILE]',
@@ -74,30 +54,37 @@ export const layoutCommand: CommandSpec = {
     html: { type: 'string', value: 'FILE', help: 'also write an HTML page with the SVGs and the layout tables' },
   },
   maxPositionals: Infinity,
+  variantPositionals: true,
   details: ['ID: a variant id, alias or backend name (or --arch); ID@ERA picks one era, else both (or --kernel).'],
   async run(ctx) {
     if (ctx.positionals.length === 0 && !(ctx.values['arch'] as string[] | undefined)?.length) {
       throw new UsageError(`needs a variant ID (valid: ${archNames(ctx.backends).join(', ')})`);
     }
     const variants = ctx.variants([...ctx.positionals, ...((ctx.values['arch'] as string[] | undefined) ?? [])]);
+    const requests: { option: string; given: string; kind: 'svg' | 'html' }[] = [];
+    for (const kind of ['svg', 'html'] as const) {
+      const given = ctx.values[kind];
+      if (typeof given === 'string') requests.push({ option: `--${kind}`, given, kind });
+    }
+    // every path checked before anything is drawn or written
+    const outputs = planOutputs(requests, ctx.cwd);
     const files: Record<string, string> = {};
-    const svgPath = ctx.values['svg'];
-    const htmlPath = ctx.values['html'];
-    if (typeof svgPath === 'string' || typeof htmlPath === 'string') {
+    if (outputs.length) {
       // loaded only here: bit-field and onml stay off every other command's startup path
       const { svgDocument } = await import('../render/svg.js');
       const { htmlPage } = await import('../render/html.js');
-      if (typeof svgPath === 'string') {
-        const sections = variants.map((v) => ({
-          title: `${v.key} — ${v.spec.title}`,
-          formats: pteFormats(v).map((format) => ({ format, bits: v.constants.pteBits })),
-        }));
-        files['svg'] = write(svgPath, svgDocument(sections), '--svg', ctx.cwd);
-      }
-      if (typeof htmlPath === 'string') {
-        const title = `mmsim layouts: ${variants.map((v) => v.key).join(', ')}`;
-        files['html'] = write(htmlPath, htmlPage(title, variants), '--html', ctx.cwd);
-      }
+      const contents = requests.map(({ kind }) => {
+        if (kind === 'svg') {
+          const sections = variants.map((v) => ({
+            title: `${v.key} — ${v.spec.title}`,
+            formats: pteFormats(v).map((format) => ({ format, bits: v.constants.pteBits })),
+          }));
+          return svgDocument(sections);
+        }
+        return htmlPage(`mmsim layouts: ${variants.map((v) => v.key).join(', ')}`, variants);
+      });
+      writeOutputs(outputs, contents);
+      requests.forEach(({ kind }, i) => (files[kind] = outputs[i]!.path));
     }
     if (ctx.json) {
       ctx.print([

@@ -6,6 +6,7 @@
  * errors here, never masks.
  */
 import { PteRangeError, UnsupportedOperationError } from '../errors.js';
+import { fieldMask } from '../layout/field.js';
 import { noThpReason, sizeText } from '../spec/thp.js';
 import { hex, maskBig } from '../u64/pair.js';
 import type { PteClass } from './fast-ops.js';
@@ -29,6 +30,12 @@ export interface CheckedOps {
   pte_to_swp_entry(pte: bigint): SwapEntryParts;
   pgoff_to_pte(pgoff: bigint): bigint;
   pte_to_pgoff(pte: bigint): bigint;
+  /**
+   * Refuses a raw prot with bits inside the pfn field (pfn_pte ORs the prot
+   * over the pfn: the pte would name another frame) or bits the kernel drops
+   * (__supported_pte_mask, where check_pgprot would warn). A named prot is
+   * the kernel's own, filtered as vm_get_page_prot filters it.
+   */
   pfn_pte(pfn: bigint, prot: bigint | string): bigint;
   pte_pfn(pte: bigint): bigint;
   /**
@@ -44,6 +51,28 @@ export interface CheckedOps {
   pmd_trans_huge(pmd: bigint): boolean;
   /** resolve a named protection (`PAGE_SHARED`) of this variant */
   prot(name: string): bigint;
+}
+
+function bitCount(value: bigint): number {
+  let n = 0;
+  for (let x = value; x !== 0n; x &= x - 1n) n++;
+  return n;
+}
+
+/** The set bits of a mask as runs, high first: `12`, `51–12`, `63, 12–9`. */
+function bitsText(mask: bigint): string {
+  const runs: string[] = [];
+  for (let bit = 0; mask >> BigInt(bit) !== 0n; ) {
+    if (((mask >> BigInt(bit)) & 1n) === 0n) {
+      bit++;
+      continue;
+    }
+    let top = bit;
+    while (((mask >> BigInt(top + 1)) & 1n) !== 0n) top++;
+    runs.unshift(top === bit ? `${bit}` : `${top}–${bit}`);
+    bit = top + 1;
+  }
+  return runs.join(', ');
 }
 
 export function checkedOps(v: Variant): CheckedOps {
@@ -80,7 +109,12 @@ export function checkedOps(v: Variant): CheckedOps {
     const protVal = typeof protArg === 'string' ? prot(protArg) : protArg;
     requireWord('pfn', pfn);
     requirePte(protVal, 'prot');
-    const kernelPmd = op === 'pfn_pmd' ? k.pfn_pmd(pfn, protVal) : k.mk_huge_pmd(pfn, protVal);
+    const kernelOf = op === 'pfn_pmd' ? k.pfn_pmd : k.mk_huge_pmd;
+    // where pfn_pmd keeps only the bits from HPAGE_PMD_SHIFT up (x86 PHYSICAL_PMD_PAGE_MASK), the bits below are the prot's (x86 _PAGE_PAT_LARGE)
+    const hugePfn = v.spec.huge!.pfn;
+    const hugeMask = fieldMask(hugePfn.field) & maskBig(P) & (hugePfn.maskToHpage ? ~maskBig(c.HPAGE_PMD_SHIFT!) : maskBig(P));
+    requireProt(op, protVal, typeof protArg === 'string', hugeMask, kernelOf, k.pmd_pfn, pfn);
+    const kernelPmd = kernelOf(pfn, protVal);
     const order = c.HPAGE_PMD_ORDER!;
     const orderMask = maskBig(order);
     const limit = maskBig(c.hugePfnBits!) & ~orderMask;
@@ -119,6 +153,58 @@ export function checkedOps(v: Variant): CheckedOps {
       throw new UnsupportedOperationError(`${name} has no protection '${protName}' (valid: ${Object.keys(v.spec.prots).join(', ')})`);
     }
     return value;
+  };
+
+  /**
+   * A raw prot must keep out of the pfn field and must not carry bits the
+   * kernel drops. x86 6.18 pfn_pte/pfn_pmd (arch/x86/include/asm/pgtable.h
+   * 737–754) mask the pfn to PTE_PFN_MASK but OR in check_pgprot(prot)
+   * unmasked, so prot bits inside the pfn field change the frame; check_pgprot
+   * (720–735) WARNs (CONFIG_DEBUG_VM) when __supported_pte_mask drops a bit of
+   * a present prot (massage_pgprot, 710–718). 2.6.21 x86 and powerpc OR the
+   * prot over the pfn the same way. A named prot is exempt from the dropped-bit
+   * check: it is the kernel's own, and vm_get_page_prot filters it through
+   * __supported_pte_mask (arch/x86/mm/pgprot.c 35–63, line 60) before any
+   * pfn_pte sees it.
+   */
+  const requireProt = (
+    op: 'pfn_pte' | 'pfn_pmd' | 'mk_huge_pmd',
+    protVal: bigint,
+    named: boolean,
+    pfnMask: bigint,
+    kernelOf: (pfn: bigint, prot: bigint) => bigint,
+    readBack: (entry: bigint) => bigint,
+    pfn: bigint,
+  ): void => {
+    // bits the kernel keeps out of a prot: pfn_pte(0, prot) with the pfn field ignored (L1TF fills it with ones)
+    const lost = named ? 0n : protVal & ~pfnMask & ~kernelOf(0n, protVal);
+    const outside = maskBig(P) & ~pfnMask;
+    const valid = named ? outside : outside & kernelOf(0n, outside);
+    const entry = op === 'pfn_pte' ? 'pte' : 'pmd';
+    const overlap = protVal & pfnMask;
+    if (overlap !== 0n) {
+      const stored = kernelOf(pfn, protVal);
+      throw new PteRangeError(
+        `prot ${hex(protVal, P)} has bit${bitCount(overlap) === 1 ? '' : 's'} ${bitsText(overlap)} inside the pfn field (bits ${bitsText(pfnMask)}) on ${name}: ` +
+          `${op} ORs the prot over the pfn, so the kernel would silently store ${entry} ${hex(stored, P)}, whose ${entry}_pfn is ${hex(readBack(stored), W)}; ` +
+          `a prot may use only ${hex(valid, P)}`,
+        'prot',
+        protVal,
+        valid,
+        stored,
+      );
+    }
+    if (lost !== 0n) {
+      const stored = kernelOf(pfn, protVal);
+      throw new PteRangeError(
+        `prot ${hex(protVal, P)} has bit${bitCount(lost) === 1 ? '' : 's'} ${bitsText(lost)} outside __supported_pte_mask (${hex(v.supportedMask, P)}) on ${name}: ` +
+          `the kernel would silently store ${entry} ${hex(stored, P)} without ${bitCount(lost) === 1 ? 'it' : 'them'} (6.18's check_pgprot warns); a prot may use only ${hex(valid, P)}`,
+        'prot',
+        protVal,
+        valid,
+        stored,
+      );
+    }
   };
 
   return {
@@ -230,6 +316,7 @@ export function checkedOps(v: Variant): CheckedOps {
       const protVal = typeof protArg === 'string' ? prot(protArg) : protArg;
       requireWord('pfn', pfn);
       requirePte(protVal, 'prot');
+      requireProt('pfn_pte', protVal, typeof protArg === 'string', fieldMask(v.spec.pfn.field) & maskBig(P), k.pfn_pte, k.pte_pfn, pfn & maskBig(W));
       const kernelPte = k.pfn_pte(pfn, protVal);
       const limit = maskBig(c.pfnBits);
       if (pfn > limit) {

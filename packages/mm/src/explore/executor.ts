@@ -30,7 +30,8 @@ export class Executor {
   start(): void {
     this.instance = this.program.instantiate();
     if (this.instance.threads.length > MAX_THREADS) {
-      throw new RangeError(`explore: ${this.program.name} has ${this.instance.threads.length} threads; at most ${MAX_THREADS} are supported`);
+      // the program is wrong in itself (a race file with too many threads): bad input, not a failing schedule
+      throw new ProgramError(`explore: ${this.program.name} has ${this.instance.threads.length} threads; at most ${MAX_THREADS} are supported`);
     }
     this.owner.fill(-1);
     this.depth = 0;

@@ -3,7 +3,8 @@ export { ACT_DONE, ACT_STEP, lockAct, unlockAct, isLockAct, isUnlockAct, lockOf,
 export type { Thread, Stop } from './thread.js';
 export { ProgramError } from './program.js';
 export type { Program, Instance } from './program.js';
-export type { ExploreResult, Failure, Progress, SearchOptions } from './result.js';
+export type { ExploreResult, Failure, Progress, SearchOptions, StopReason } from './result.js';
+export { MAX_SCHEDULES_CAP, MAX_TIME_LIMIT_MS } from './caps.js';
 export { exploreDfs } from './dfs.js';
 export type { DfsOptions } from './dfs.js';
 export { exploreRandom, explorePct } from './random.js';

@@ -7,6 +7,10 @@ export class Prng {
   constructor(seed: number) {
     this.s = seed >>> 0;
   }
+  /** start over from `seed`, as a new Prng(seed) would (one generator serves every run of a search) */
+  reseed(seed: number): void {
+    this.s = seed >>> 0;
+  }
   /** a uniform u32 */
   u32(): number {
     this.s = (this.s + 0x6d2b79f5) >>> 0;

@@ -4,10 +4,11 @@
  * with s + r, so any failing run is reproducible from the seed alone, and
  * its schedule string replays it exactly.
  */
+import { SearchCaps } from './caps.js';
 import { Executor } from './executor.js';
 import type { Program } from './program.js';
 import { Prng } from './prng.js';
-import type { ExploreResult, Failure, SearchOptions } from './result.js';
+import type { ExploreResult, Failure, SearchOptions, StopReason } from './result.js';
 import { ProgressReporter } from './progress.js';
 
 export interface RandomOptions extends SearchOptions {
@@ -35,16 +36,60 @@ const popcount = (x: number): number => {
   return n;
 };
 
+/** The caps and the progress of one random or PCT search, and how it ended. */
+class Runs {
+  readonly t0 = performance.now();
+  readonly caps: SearchCaps;
+  readonly progress: ProgressReporter;
+  schedules = 0;
+  stoppedBy: StopReason | null = null;
+  /** schedules run of those asked for: exact, so the estimate is too (made once, called only when a report is due) */
+  readonly fraction = (): number => this.schedules / this.runs;
+
+  constructor(
+    options: RandomOptions,
+    readonly runs: number,
+  ) {
+    this.caps = new SearchCaps(options, this.t0);
+    this.progress = new ProgressReporter(options, this.caps, this.t0);
+  }
+
+  /** After a schedule: whether to run another (none left, a failure, or a cap says stop). */
+  next(failure: Failure | null, states: number): boolean {
+    this.schedules++;
+    if (failure !== null || this.schedules >= this.runs) return false;
+    this.stoppedBy = this.caps.reached(this.schedules);
+    if (this.stoppedBy !== null) return false;
+    this.progress.tick(this.schedules, states, this.fraction);
+    return true;
+  }
+
+  result(program: Program, strategy: 'random' | 'pct', seed: number, states: number, failure: Failure | null): ExploreResult {
+    return {
+      program: program.name,
+      strategy,
+      seed,
+      schedules: this.schedules,
+      states,
+      elapsedMs: performance.now() - this.t0,
+      exhaustive: false,
+      complete: this.stoppedBy === null,
+      ...(this.stoppedBy !== null ? { stoppedBy: this.stoppedBy } : {}),
+      failure,
+    };
+  }
+}
+
 export function exploreRandom(program: Program, options: RandomOptions = {}): ExploreResult {
   const seed = options.seed ?? 1;
   const runs = options.runs ?? 1000;
   checkRuns(runs, seed);
   const ex = new Executor(program);
-  const progress = new ProgressReporter(options);
+  const search = new Runs(options, runs);
+  const rng = new Prng(seed);
   let failure: Failure | null = null;
-  let schedules = 0;
-  for (let r = 0; r < runs && failure === null; r++) {
-    const rng = new Prng((seed + r) >>> 0);
+  for (let r = 0; ; r++) {
+    rng.reseed((seed + r) >>> 0);
     ex.start();
     for (;;) {
       const enabled = ex.enabledMask();
@@ -54,11 +99,10 @@ export function exploreRandom(program: Program, options: RandomOptions = {}): Ex
       }
       if (!ex.exec(nthBit(enabled, rng.below(popcount(enabled))), enabled)) break;
     }
-    schedules++;
     failure = ex.failureRecord();
-    progress.tick(schedules, ex.steps);
+    if (!search.next(failure, ex.steps)) break;
   }
-  return { program: program.name, strategy: 'random', seed, schedules, states: ex.steps, elapsedMs: performance.now() - progress.t0, exhaustive: false, failure };
+  return search.result(program, 'random', seed, ex.steps, failure);
 }
 
 export function explorePct(program: Program, options: PctOptions = {}): ExploreResult {
@@ -68,15 +112,15 @@ export function explorePct(program: Program, options: PctOptions = {}): ExploreR
   checkRuns(runs, seed);
   if (!Number.isInteger(depth) || depth < 1 || depth > 16) throw new RangeError(`explore: PCT depth ${depth} is out of range 1 to 16`);
   const ex = new Executor(program);
-  const progress = new ProgressReporter(options);
+  const search = new Runs(options, runs);
+  const rng = new Prng(seed);
   let failure: Failure | null = null;
-  let schedules = 0;
   // k, the number of steps a run takes, is learnt from the longest run so far
   let k = 1;
   const prio = new Int32Array(32);
   const change = new Int32Array(depth);
-  for (let r = 0; r < runs && failure === null; r++) {
-    const rng = new Prng((seed + r) >>> 0);
+  for (let r = 0; ; r++) {
+    rng.reseed((seed + r) >>> 0);
     ex.start();
     const n = ex.instance.threads.length;
     // initial priorities d … d+n−1 in a random order (a Fisher–Yates shuffle)
@@ -101,9 +145,8 @@ export function explorePct(program: Program, options: PctOptions = {}): ExploreR
       for (let i = 0; i < depth - 1; i++) if (change[i] === ex.depth) prio[best] = i;
     }
     if (ex.depth > k) k = ex.depth;
-    schedules++;
     failure = ex.failureRecord();
-    progress.tick(schedules, ex.steps);
+    if (!search.next(failure, ex.steps)) break;
   }
-  return { program: program.name, strategy: 'pct', seed, schedules, states: ex.steps, elapsedMs: performance.now() - progress.t0, exhaustive: false, failure };
+  return search.result(program, 'pct', seed, ex.steps, failure);
 }
