@@ -184,6 +184,23 @@ describe('the checker after the format check', () => {
     expect(report.failures).toContainEqual(expect.objectContaining({ field: 'constants.MAX_SWAPFILES_SHIFT', expected: '4', actual: '5' }));
   });
 
+  test('MAX_SWAPFILES of every configuration the file names, and the pte marker bits, are compared', () => {
+    const file = load(X86_64_618);
+    const constants = file['constants'] as Json;
+    (constants['MAX_SWAPFILES'] as Json)['minimal'] = 30;
+    (constants['PTE_MARKER'] as Json)['GUARD'] = 8;
+    expect(check(file).failures).toEqual([
+      expect.objectContaining({ field: 'constants.MAX_SWAPFILES.minimal', expected: '30', actual: '31' }),
+      expect.objectContaining({ field: 'constants.PTE_MARKER.GUARD', expected: '8', actual: '4' }),
+    ]);
+    const old = load(X86_64_2621);
+    ((old['constants'] as Json)['MAX_SWAPFILES'] as Json)['CONFIG_MIGRATION=n'] = 30;
+    expect(check(old).failures).toEqual([expect.objectContaining({ field: 'constants.MAX_SWAPFILES.CONFIG_MIGRATION=n', expected: '30', actual: '32' })]);
+    expect(problemsAfter(X86_64_618, (f) => (((f['constants'] as Json)['MAX_SWAPFILES'] as Json)['CONFIG_MIGRATION=n'] = 32))).toEqual([
+      'constants.MAX_SWAPFILES["CONFIG_MIGRATION=n"]: unknown configuration for a 6.18 file (valid: all-config, minimal, formula)',
+    ]);
+  });
+
   test('a prot name that is an Object.prototype key is looked up as the variant own prot only', () => {
     const file = load(X86_64_618);
     firstOf(file, 'pfn_pte').vector['prot_name'] = 'constructor';

@@ -3,7 +3,8 @@
  * the kernel-faithful BigInt layer and the u32-pair fast layer, and reports
  * every field that differs.
  */
-import { hex, MAX_SWAPFILES_SHIFT, newReg, toBig, type Variant } from '@mmsim/core';
+import { hex, MAX_SWAPFILES_SHIFT, newReg, PTE_MARKER, swapTypes, toBig, type Variant } from '@mmsim/core';
+import { MAX_SWAPFILES_CONFIGS } from './fields.js';
 import type { Vector, VectorFile } from './format.js';
 
 export interface VectorFailure {
@@ -203,12 +204,18 @@ function checkConstants(v: Variant, file: VectorFile): { field: string; expected
   same('max_offset_roundtrip', vc.maxSwapOffset);
   same('max_offset_roundtrip_bits', vc.maxSwapOffsetBits);
   if (vc.swapSizeLimit.name in c) same(vc.swapSizeLimit.name, vc.swapSizeLimit.pages);
-  const maxSwapfiles = c['MAX_SWAPFILES'] as Record<string, number> | undefined;
-  if (maxSwapfiles) {
-    const key = v.era === '2.6.21' ? `CONFIG_MIGRATION=${v.config.MIGRATION ? 'y' : 'n'}` : 'all-config';
-    if (key in maxSwapfiles && maxSwapfiles[key] !== vc.MAX_SWAPFILES) {
-      diffs.push({ field: `constants.MAX_SWAPFILES.${key}`, expected: String(maxSwapfiles[key]), actual: String(vc.MAX_SWAPFILES) });
-    }
+  // MAX_SWAPFILES under each configuration the file names, not only the variant's own
+  const maxSwapfiles = c['MAX_SWAPFILES'] as Record<string, unknown> | undefined;
+  for (const [key, options] of Object.entries(MAX_SWAPFILES_CONFIGS[v.era])) {
+    if (!maxSwapfiles || !Object.hasOwn(maxSwapfiles, key)) continue;
+    const actual = swapTypes(v.era, { ...v.config, ...options }).MAX_SWAPFILES;
+    if (maxSwapfiles[key] !== actual) diffs.push({ field: `constants.MAX_SWAPFILES.${key}`, expected: String(maxSwapfiles[key]), actual: String(actual) });
+  }
+  // the 6.18 pte marker bits (swapops.h; core's PTE_MARKER)
+  const markers = c['PTE_MARKER'] as Record<string, unknown> | undefined;
+  for (const [name, bit] of Object.entries(markers ?? {})) {
+    const actual = Object.hasOwn(PTE_MARKER, name) ? PTE_MARKER[name as keyof typeof PTE_MARKER] : undefined;
+    if (bit !== actual) diffs.push({ field: `constants.PTE_MARKER.${name}`, expected: String(bit), actual: String(actual) });
   }
   const specials = (c['special_types_all_config'] as Record<string, number> | undefined) ?? {
     ...(typeof c['SWP_MIGRATION_READ'] === 'number' ? { SWP_MIGRATION_READ: c['SWP_MIGRATION_READ'] as number } : {}),
@@ -231,7 +238,7 @@ function checkConstants(v: Variant, file: VectorFile): { field: string; expected
   const prots = c['prots'] as Record<string, string> | undefined;
   for (const [name, value] of Object.entries(prots ?? {})) {
     const actual = Object.hasOwn(v.spec.prots, name) ? v.spec.prots[name] : undefined;
-    if (actual !== BigInt(value)) diffs.push({ field: `constants.prots.${name}`, expected: value, actual: show(actual, vc.pteBits) });
+    if (actual !== BigInt(value)) diffs.push({ field: `constants.prots.${name}`, expected: show(BigInt(value), vc.pteBits), actual: show(actual, vc.pteBits) });
   }
   return diffs;
 }

@@ -4,7 +4,7 @@
  * value stands for, in which era it exists, and whether it must be there.
  * schema.ts checks a file against these tables; nothing else lists fields.
  */
-import { MAX_SWAPFILES_SHIFT, type Era } from '@mmsim/core';
+import { MAX_SWAPFILES_SHIFT, type Era, type KernelConfig } from '@mmsim/core';
 
 /**
  * What a value stands for, and so how it is written and what it may hold:
@@ -95,9 +95,9 @@ export const OPS: Readonly<Record<string, OpFields>> = {
  * - `fileBits`: `bits`, or null where the era has no nonlinear mappings;
  * - `maxSwapfiles`: MAX_SWAPFILES per configuration (numbers, and a `formula` text);
  * - `typeTable`: special type name → swap type; `flagBits`: swap marker → pte bit;
- * - `prots`: pgprot name → pte value; `smallTable`: name → a safe whole number.
+ * - `prots`: pgprot name → pte value; `markers`: pte marker name → its bit.
  */
-export type ConstantKind = 'wordBits' | 'bits' | 'shift' | 'fileBits' | 'maxSwapfiles' | 'typeTable' | 'flagBits' | 'prots' | 'smallTable' | ValueKind;
+export type ConstantKind = 'wordBits' | 'bits' | 'shift' | 'fileBits' | 'maxSwapfiles' | 'typeTable' | 'flagBits' | 'prots' | 'markers' | ValueKind;
 
 export interface ConstantField {
   readonly kind: ConstantKind;
@@ -127,12 +127,25 @@ export const CONSTANTS: Readonly<Record<string, ConstantField>> = {
   SWP_MIGRATION_READ: need('type', OLD),
   SWP_MIGRATION_WRITE: need('type', OLD),
   special_types_all_config: need('typeTable', NEW),
-  PTE_MARKER: may('smallTable', NEW),
+  PTE_MARKER: may('markers', NEW),
   swp_flag_bits: need('flagBits', NEW),
   prots: need('prots'),
 };
 
-/** The MAX_SWAPFILES keys each era's file must give (the checker looks the variant's configuration up in them). */
+/**
+ * The configurations a file's MAX_SWAPFILES block may name, as the options
+ * swap.h counts (2.6.20 swap.h 34–42: MIGRATION; 6.18.2 swap.h 62–118:
+ * DEVICE_PRIVATE, MIGRATION, MEMORY_FAILURE): each entry is compared.
+ */
+export const MAX_SWAPFILES_CONFIGS: Readonly<Record<Era, Readonly<Record<string, Partial<KernelConfig>>>>> = {
+  '2.6.21': { 'CONFIG_MIGRATION=n': { MIGRATION: false }, 'CONFIG_MIGRATION=y': { MIGRATION: true } },
+  '6.18': {
+    'all-config': { MIGRATION: true, DEVICE_PRIVATE: true, MEMORY_FAILURE: true },
+    minimal: { MIGRATION: false, DEVICE_PRIVATE: false, MEMORY_FAILURE: false },
+  },
+};
+
+/** The MAX_SWAPFILES keys each era's file must give. */
 export const MAX_SWAPFILES_KEYS: Readonly<Record<Era, readonly string[]>> = {
   '2.6.21': ['CONFIG_MIGRATION=n', 'CONFIG_MIGRATION=y'],
   '6.18': ['all-config'],

@@ -7,7 +7,7 @@
  * the bad value, shortened, and the valid range.
  */
 import { MAX_SWAPFILES_SHIFT, swpEntryLayout, type Era } from '@mmsim/core';
-import { CONSTANTS, MAX_SWAP_TYPE, MAX_SWAPFILES_KEYS, OPS, SWP_FLAGS, TOP_LEVEL, type ConstantKind, type ValueKind } from './fields.js';
+import { CONSTANTS, MAX_SWAP_TYPE, MAX_SWAPFILES_CONFIGS, MAX_SWAPFILES_KEYS, OPS, SWP_FLAGS, TOP_LEVEL, type ConstantKind, type ValueKind } from './fields.js';
 import { jsonPath, preview } from './preview.js';
 
 /** Problems listed for one file; the rest are counted. */
@@ -128,12 +128,17 @@ function checkConstant(problems: Problems, path: Path, value: unknown, kind: Con
       return;
     case 'maxSwapfiles': {
       const table = value;
+      const configs = Object.keys(MAX_SWAPFILES_CONFIGS[era]);
       checkTable(
         problems,
         path,
         table,
-        (key, v) => (key === 'formula' ? checkValue(problems, [...path, key], v, 'text', w) : checkSmall(problems, [...path, key], v, 0, MAX_SWAP_TYPE + 1, 'a MAX_SWAPFILES')),
-        (key) => key.length <= 64,
+        (key, v) => {
+          if (key === 'formula') checkValue(problems, [...path, key], v, 'text', w);
+          else if (configs.includes(key)) checkSmall(problems, [...path, key], v, 0, MAX_SWAP_TYPE + 1, 'a MAX_SWAPFILES');
+          else problems.add([...path, key], `unknown configuration for a ${era} file (valid: ${names(configs)}, formula)`);
+        },
+        () => true,
       );
       if (isObject(table)) {
         const missing = MAX_SWAPFILES_KEYS[era].filter((k) => !has(table, k));
@@ -143,8 +148,8 @@ function checkConstant(problems: Problems, path: Path, value: unknown, kind: Con
     }
     case 'typeTable':
       return checkTable(problems, path, value, (key, v) => checkValue(problems, [...path, key], v, 'type', w));
-    case 'smallTable':
-      return checkTable(problems, path, value, (key, v) => checkSmall(problems, [...path, key], v, 0, Number.MAX_SAFE_INTEGER, 'a whole number'));
+    case 'markers':
+      return checkTable(problems, path, value, (key, v) => checkSmall(problems, [...path, key], v, 0, Number.MAX_SAFE_INTEGER, 'a pte marker bit'));
     case 'flagBits':
       return checkTable(
         problems,
