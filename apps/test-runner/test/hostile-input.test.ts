@@ -123,6 +123,12 @@ describe('vector files: checked against the format before any vector runs', () =
     expectRefused(await mmsimTest('vectors', huge), [`${huge}: cannot read (${MAX_VECTOR_FILE_BYTES + 1} bytes, over the 16 MiB a vector file may have)`]);
   });
 
+  test('a file name of any length is cut in the middle', async () => {
+    const name = join(dir, 'd'.repeat(5000), 'v.json');
+    const [line] = expectRefused(await mmsimTest('vectors', name), [`${dir.slice(0, 20)}`, 'ddd…ddd', `/v.json (${name.length} chars): cannot read (file name too long)`]);
+    expect(line!.length).toBeLessThan(260);
+  });
+
   test('run --vectors goes through the same check', async () => {
     const path = variantFile('run-type.json', (f) => ((f['vectors'] as Json[])[firstSwpEntry(f)]!['type'] = 2 ** 53));
     expectRefused(await mmsimTest('run', '--vectors', path, '--arch', 'x86_64'), [`${path}: vectors[`]);

@@ -72,6 +72,11 @@ const READ_ERRORS: Readonly<Record<string, string>> = {
   ELOOP: 'too many symbolic links',
 };
 
+/** A file name as error lines give it: a path of any length, cut in the middle past 160 characters. */
+function shownName(name: string): string {
+  return name.length > 160 ? `${name.slice(0, 60)}…${name.slice(-99)} (${name.length} chars)` : name;
+}
+
 /**
  * The largest vector file read: 16 MiB. The complete reference set of the
  * largest variant is about 150 KB (its public sample here 40 KB), so this
@@ -121,14 +126,15 @@ function backendOf(variant: Variant, backends: readonly BackendV1[]): string {
  * with one line per problem, each naming the file (and the JSON path).
  */
 export function loadVectorFile(path: string, backends: readonly BackendV1[], name: string = path, bundled = false): LoadedVectorFile {
-  const text = readVectorText(path, name);
+  const shown = shownName(name);
+  const text = readVectorText(path, shown);
   try {
-    const file = parseVectorFile(text, name);
+    const file = parseVectorFile(text, shown);
     const variant = variantForVectors(file, backends);
     return { name, path, file, variant, backend: backendOf(variant, backends), bundled };
   } catch (error) {
     if (!(error instanceof VectorFormatError)) throw error;
-    const lines = error.problems.map((line) => oneLine(line)).map((line) => (line.startsWith(`${name}:`) ? line : `${name}: ${line}`));
+    const lines = error.problems.map((line) => oneLine(line)).map((line) => (line.startsWith(`${shown}:`) ? line : `${shown}: ${line}`));
     throw new UsageError(lines.join('\n'));
   }
 }
