@@ -14,14 +14,15 @@ import {
   conformanceResult,
   conformanceText,
   parseEra,
-  runVariantChecks,
+  runVariantChecksStepwise,
   type ConformanceOptions,
 } from './commands/conformance.js';
 import { overviewText } from './commands/overview.js';
 import { backendsLine, runAll, runJson, runText } from './commands/run.js';
 import { checkLoadedFile, loadVectorFiles, parseIndex, vectorsJson, vectorsResult, vectorsText } from './commands/vectors.js';
-import { EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, UsageError } from './errors.js';
-import { oneLine } from './format.js';
+import { EXIT_FAILED, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, OutputError, UsageError } from './errors.js';
+import { oneLine, quote, shortenQuoted } from './format.js';
+import { NUM_RUNS, parseWhole, SEED, type IntRange } from './numbers.js';
 import { runJobs, tick, type Job } from './progress.js';
 import { backendArgs } from './repro.js';
 import { junitReport } from './reporters/junit.js';
@@ -73,23 +74,34 @@ function parsed<T>(command: string, parse: (text: string) => T): (text: string) 
   };
 }
 
-function nonNegativeInteger(command: string, option: string) {
-  return (text: string): number => {
-    if (!/^\d+$/.test(text)) throw new UsageError(`${PROGRAM_NAME} ${command}: invalid value '${text}' for ${option} (valid: a whole number, 0 or more)`);
-    return Number(text);
-  };
+/** A whole-number option in a stated range (numbers.ts). */
+function whole(command: string, option: string, range: IntRange) {
+  return parsed(command, (text) => parseWhole(text, option, range));
 }
 
-function integer(command: string, option: string) {
-  return (text: string): number => {
-    if (!/^-?\d+$/.test(text)) throw new UsageError(`${PROGRAM_NAME} ${command}: invalid value '${text}' for ${option} (valid: a whole number; a negative one as ${option}=-N)`);
-    return Number(text);
-  };
-}
-
+/** The parser of every repeatable option. */
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
+
+/**
+ * Refuse a single-value option given twice (commander would keep the last
+ * one silently): count each option's values as commander reads them.
+ */
+function onceEach(command: Command, name: string): void {
+  const seen = new Map<string, string>();
+  for (const option of command.options) {
+    // the repeatable ones collect into an array that starts empty
+    if (!option.required || Array.isArray(option.defaultValue)) continue;
+    const flag = option.long ?? option.flags;
+    command.on(`option:${option.name()}`, (value: string) => {
+      const first = seen.get(flag);
+      if (first !== undefined) throw new UsageError(`${name}: option ${flag} given twice (${quote(first)}, then ${quote(String(value))}); it takes one value`);
+      seen.set(flag, String(value));
+    });
+  }
+}
+
 
 /** The options a command accepts, for the one-line usage errors. */
 function optionNames(command: Command): string {
@@ -104,23 +116,28 @@ function usageMessage(error: CommanderError, command: Command, defaultDispatch: 
   const root = command.parent ?? command;
   switch (error.code) {
     case 'commander.unknownCommand':
-      return `${PROGRAM_NAME}: unknown command '${quoted}' (valid: ${command.commands.map((c) => c.name()).join(', ')})`;
+      return `${PROGRAM_NAME}: unknown command ${quote(quoted)} (valid: ${command.commands.map((c) => c.name()).join(', ')})`;
     case 'commander.unknownOption':
-      return `${name}: unknown option '${quoted}' (valid: ${optionNames(command)})`;
+      return `${name}: unknown option ${quote(quoted)} (valid: ${optionNames(command)})`;
     case 'commander.optionMissingArgument':
       return `${name}: option '${quoted.split(' ')[0]}' needs a value${quoted.includes('--kernel') ? ` (valid: ${ERAS.join(', ')})` : ''}`;
-    case 'commander.invalidArgument':
-      return `${name}: ${oneLine(error.message.replace(/^error:\s*/, ''))}`;
+    case 'commander.invalidArgument': {
+      // a --reporter choice: `option '--reporter <name>' argument 'x' is invalid. Allowed choices are a, b.`
+      const choice = /^error: option '(--[\w-]+)[^']*' argument '(.*)' is invalid\. Allowed choices are (.*)\.$/s.exec(error.message);
+      if (choice) return `${name}: invalid value ${quote(choice[2]!)} for ${choice[1]} (valid: ${choice[3]})`;
+      return `${name}: ${shortenQuoted(oneLine(error.message.replace(/^error:\s*/, '')))}`;
+    }
     case 'commander.excessArguments': {
       const extra = command.args.slice(command.registeredArguments.length);
       if (defaultDispatch && root.commands.some((c) => c.name() === extra[0])) {
         return `${PROGRAM_NAME}: options go after the command: ${PROGRAM_NAME} ${extra[0]} [options] (got '${extra[0]}' after an option)`;
       }
-      if (defaultDispatch) return `${PROGRAM_NAME}: unknown command '${extra[0] ?? ''}' (valid: ${root.commands.map((c) => c.name()).join(', ')}, help)`;
-      return `${name}: unexpected argument '${extra[0] ?? ''}' (${command.name()} takes no arguments; options: ${optionNames(command)})`;
+      if (defaultDispatch) return `${PROGRAM_NAME}: unknown command ${quote(extra[0] ?? '')} (valid: ${root.commands.map((c) => c.name()).join(', ')})`;
+      if (command.name() === 'help') return `${name}: unexpected argument ${quote(extra[0] ?? '')} (help takes one command: ${root.commands.map((c) => c.name()).join(', ')})`;
+      return `${name}: unexpected argument ${quote(extra[0] ?? '')} (${command.name()} takes no arguments; options: ${optionNames(command)})`;
     }
     default:
-      return `${name}: ${oneLine(error.message.replace(/^error:\s*/, ''))}`;
+      return `${name}: ${shortenQuoted(oneLine(error.message.replace(/^error:\s*/, '')))}`;
   }
 }
 
@@ -143,6 +160,9 @@ interface CommonOptions {
 
 const reporterOf = (opts: CommonOptions): Reporter => (opts.json ? 'json' : (opts.reporter ?? 'default'));
 
+/** `--json`: the same as `--reporter json`, so not given with another --reporter. */
+const jsonOption = (description: string) => new Option('--json', description).conflicts('reporter');
+
 function addCommonOptions(command: Command, reporters = true): Command {
   command.option('--backend <path|package>', 'also load this backend: a folder, a file or an installed package (repeatable)', collect, []);
   if (reporters) {
@@ -153,12 +173,25 @@ function addCommonOptions(command: Command, reporters = true): Command {
 
 /** Build the commander program; `setExit` receives each action's exit status. */
 export function createProgram(options: ProgramOptions, setExit: (status: number) => void, defaultDispatch = false): Command {
-  const io = options.io ?? processIo;
+  const given = options.io ?? processIo;
+  // a write to stdout that throws (an Io over a full disk) ends the run with one line, not an internal error
+  const io: Io = {
+    out: (text) => {
+      try {
+        given.out(text);
+      } catch (error) {
+        throw new OutputError(PROGRAM_NAME, error);
+      }
+    },
+    err: (text) => given.err(text),
+  };
   const cwd = options.cwd ?? process.cwd();
   const print = (lines: string[]) => io.out(`${lines.join('\n')}\n`);
   const printText = (text: string) => io.out(`${text}\n`);
   // the task list draws on the real stderr: only for a real process
-  const progressFor = (reporter: Reporter) => reporter === 'default' && io === processIo && process.env['MMSIM_TEST_PROGRESS'] !== '0';
+  // (the report on stdout stays clean: other reporters show it only on a terminal)
+  const progressFor = (reporter: Reporter) =>
+    given === processIo && process.env['MMSIM_TEST_PROGRESS'] !== '0' && (reporter === 'default' || process.stderr.isTTY === true);
 
   /** The backends a command runs against; a backend that cannot be loaded is bad input (exit 2). */
   async function backendsFor(extra: readonly string[]): Promise<LoadedBackend[]> {
@@ -183,6 +216,7 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
     )
     .version(VERSION, '-V, --version')
     .showSuggestionAfterError(false)
+    .helpCommand(false)
     .configureOutput({
       writeOut: (text) => io.out(text),
       writeErr: (text) => io.err(text),
@@ -195,9 +229,9 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
     .option('--vectors <file>', 'also check this reference-vector file (repeatable; the bundled ones always run)', collect, [])
     .option('--arch <id>', 'only this variant id or backend name (repeatable)', collect, [])
     .addOption(new Option('--kernel <era>', `only this era (${ERAS.join(' or ')})`).argParser(parsed('run', parseEra)))
-    .option('--num-runs <n>', 'fast-check runs per property', nonNegativeInteger('run', '--num-runs'))
-    .option('--seed <n>', 'fast-check seed', integer('run', '--seed'))
-    .option('--json', 'same as --reporter json');
+    .option('--num-runs <n>', `fast-check runs per property (${NUM_RUNS.min} to ${NUM_RUNS.max})`, whole('run', '--num-runs', NUM_RUNS))
+    .option('--seed <n>', `fast-check seed (a 32-bit signed integer)`, whole('run', '--seed', SEED))
+    .addOption(jsonOption('same as --reporter json'));
   addCommonOptions(run).action(
     async (opts: CommonOptions & { vectors: string[]; arch: string[]; kernel?: Era; numRuns?: number; seed?: number }) => {
       const reporter = reporterOf(opts);
@@ -227,13 +261,14 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
     .description('replay reference-vector files (linux-pte-oracle/1) through the variant each names; no FILE: the bundled ones')
     .argument('[files...]', 'vector files (a bundled file also by its name, as reports print it)')
     .option('--index <n>', "only this vector of each file (repeatable; 'constants': the constants block)", collect, [])
-    .option('--json', 'print one JSON object {passed, failed, failures} (same as --reporter json)');
+    .addOption(jsonOption('print one JSON object {passed, failed, failures} (same as --reporter json)'));
   addCommonOptions(vectors).action(async (files: string[], opts: CommonOptions & { index: string[] }) => {
     const reporter = reporterOf(opts);
     const backends = await named('vectors', () => backendsFor(opts.backend));
     // a bad file's line starts with the file's name, as given
     const result = await (async () => {
-      const vopts = { index: opts.index.map(parseIndex), reproBackends: backendArgs(opts.backend, cwd) };
+      const index = await named('vectors', () => opts.index.map(parseIndex));
+      const vopts = { index, reproBackends: backendArgs(opts.backend, cwd) };
       const loaded = loadVectorFiles(files, backends.map((b) => b.backend), vopts);
       const parts: ReturnType<typeof checkLoadedFile>[] = new Array(loaded.length);
       const jobs: Job[] = backends
@@ -269,9 +304,9 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
     .addOption(new Option('--kernel <era>', `only this era (${ERAS.join(' or ')})`).argParser(parsed('conformance', parseEra)))
     .option('--config <NAME=y|n>', "only this kernel configuration: options that differ from the defaults, comma-separated or repeated, or 'default'", collect, [])
     .option('--check <id>', 'only this check (an id), or the checks whose id starts with this (repeatable)', collect, [])
-    .option('--num-runs <n>', 'fast-check runs per property', nonNegativeInteger('conformance', '--num-runs'))
-    .option('--seed <n>', 'fast-check seed, to reproduce a failure', integer('conformance', '--seed'))
-    .option('--json', 'print the matrix and the failures as JSON (same as --reporter json)');
+    .option('--num-runs <n>', `fast-check runs per property (${NUM_RUNS.min} to ${NUM_RUNS.max})`, whole('conformance', '--num-runs', NUM_RUNS))
+    .option('--seed <n>', 'fast-check seed, to reproduce a failure (a 32-bit signed integer)', whole('conformance', '--seed', SEED))
+    .addOption(jsonOption('print the matrix and the failures as JSON (same as --reporter json)'));
   addCommonOptions(conformance).action(
     async (opts: CommonOptions & { arch: string[]; kernel?: Era; config: string[]; check: string[]; numRuns?: number; seed?: number }) => {
       const reporter = reporterOf(opts);
@@ -297,9 +332,7 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
             const mine = selected.map((s, i) => ({ s, i })).filter(({ s }) => s.backend === name);
             let bad = 0;
             for (const [n, { s, i }] of mine.entries()) {
-              progress(`${n}/${mine.length} variant configurations`);
-              await tick();
-              perVariant[i] = runVariantChecks(s.variant, checks, context);
+              perVariant[i] = await runVariantChecksStepwise(s.variant, checks, context, (text) => progress(`${n}/${mine.length} variant configurations; ${text}`));
               bad += perVariant[i]!.filter((r) => r.status === 'fail' || r.status === 'unexpected-pass').length;
             }
             return { summary: bad === 0 ? 'all good' : `${bad} failed`, failed: bad > 0 };
@@ -320,8 +353,22 @@ export function createProgram(options: ProgramOptions, setExit: (status: number)
     setExit(EXIT_OK);
   });
 
+  // `help [command]`: commander's own prints the whole usage for a command it does not know
+  program
+    .command('help')
+    .description('display help for command')
+    .argument('[command]', 'the command to describe')
+    .action((name: string | undefined) => {
+      if (name === undefined) return void program.outputHelp();
+      const command = program.commands.find((c) => c.name() === name);
+      if (!command) throw new UsageError(`${PROGRAM_NAME}: unknown command ${quote(name)} (valid: ${program.commands.map((c) => c.name()).join(', ')})`);
+      command.outputHelp();
+      setExit(EXIT_OK);
+    });
+
   // Each command turns commander's parse errors into one-line usage errors.
   for (const command of [program, ...program.commands]) {
+    onceEach(command, command === program || (command === run && defaultDispatch) ? PROGRAM_NAME : `${PROGRAM_NAME} ${command.name()}`);
     command.exitOverride((error) => {
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help') throw error;
       throw new UsageError(usageMessage(error, command, command === run && defaultDispatch));
@@ -348,8 +395,9 @@ export async function main(argv: readonly string[] = process.argv, options: Prog
       // help or version asked for: 0
       return error.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (error instanceof UsageError) {
-      io.err(`${error.message}\n`);
+    if (error instanceof UsageError || error instanceof OutputError) {
+      // a value quoted whole somewhere on the way (a backend's problem, core's config error) is cut here
+      io.err(`${shortenQuoted(error.message)}\n`);
       return EXIT_USAGE;
     }
     const e = error as Error;

@@ -55,3 +55,23 @@ export function showValue(value: unknown): string {
 export function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, ' ').trim();
 }
+
+/** How much of a bad value an error line quotes. */
+export const QUOTE_CHARS = 40;
+
+/**
+ * A value the user gave, for an error line: in single quotes, control
+ * characters escaped (one line, whatever it held), cut to QUOTE_CHARS with
+ * its length said.
+ */
+export function quote(text: string, max = QUOTE_CHARS): string {
+  // eslint-disable-next-line no-control-regex
+  const visible = (t: string) => t.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  if (text.length <= max) return `'${visible(text)}'`;
+  return `'${visible(text.slice(0, max - 1))}…' (${text.length} chars)`;
+}
+
+/** Every single-quoted value in a message (commander's, core's) cut as `quote` cuts it. */
+export function shortenQuoted(message: string, max = QUOTE_CHARS): string {
+  return message.replace(new RegExp(`'([^'\\n]{${max + 1},})'`, 'g'), (_, text: string) => quote(text, max));
+}

@@ -28,6 +28,9 @@ export interface Job {
 /** Let the renderer draw between two pieces of synchronous work. */
 export const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Off a terminal (CI logs), a running task's status is printed at most this often. */
+export const LOG_EVERY_MS = 10_000;
+
 /** A task that ran to the end but found failures: shown as failed, not an error of the runner. */
 class ChecksFailed extends Error {}
 
@@ -41,11 +44,17 @@ export async function runJobs(jobs: readonly Job[], show: boolean): Promise<void
   const list = new Listr(
     jobs.map((job) => ({
       title: job.title,
-      task: async (_ctx: unknown, task: { title: string | undefined }) => {
+      task: async (_ctx: unknown, task: { title: string | undefined; output: string | undefined }) => {
         let outcome: JobOutcome;
+        let said = Date.now();
         try {
           outcome = await job.run((text) => {
             task.title = `${job.title}: ${text}`;
+            // off a terminal the list prints a task when it starts and ends: a long one says where it is now and then
+            if (!process.stderr.isTTY && Date.now() - said >= LOG_EVERY_MS) {
+              said = Date.now();
+              task.output = `${job.title}: ${text}`;
+            }
           });
         } catch (error) {
           crash ??= error;

@@ -4,6 +4,9 @@ export type { VectorFile, Vector } from './vectors/format.js';
 export { checkVectorFile } from './vectors/check.js';
 export type { VectorFailure, VectorReport } from './vectors/check.js';
 export { variantForVectors } from './vectors/locate.js';
+export { validateVectorJson, eraOf, MAX_LISTED_PROBLEMS, MAX_NOTE_CHARS } from './vectors/schema.js';
+export { OPS, CONSTANTS, MAX_SWAP_TYPE } from './vectors/fields.js';
+export type { ValueKind, ConstantKind, OpFields, ConstantField } from './vectors/fields.js';
 export { bundledVectorFiles, BUNDLED_VECTOR_DIR } from './vectors/bundled.js';
 
 // The conformance suite

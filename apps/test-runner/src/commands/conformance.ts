@@ -8,8 +8,9 @@ import { compileVariant, ConfigError, describeConfig, ERAS, normalizeEra, parseC
 import pc from 'picocolors';
 import { configLabel, difference, type CaseStatus, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
-import { table } from '../format.js';
+import { quote, shortenQuoted, table } from '../format.js';
 import { commandLine, numberOption } from '../repro.js';
+import { tick } from '../progress.js';
 import { caseDetailLines } from '../reporters/details.js';
 
 /** fast-check runs per property when --num-runs is not given */
@@ -61,7 +62,7 @@ export interface ConformanceResult {
 /** `2.6.20` is accepted for 2.6.21, as the vector files name it. */
 export function parseEra(text: string): Era {
   const era = normalizeEra(text);
-  if (!era) throw new UsageError(`unknown kernel '${text}' for --kernel (valid: ${ERAS.join(', ')})`);
+  if (!era) throw new UsageError(`unknown kernel ${quote(text)} for --kernel (valid: ${ERAS.join(', ')})`);
   return era;
 }
 
@@ -78,7 +79,7 @@ export function parseConfigOption(values: readonly string[] | undefined): Kernel
   try {
     return parseConfig(pairs);
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(`--config: ${error.message}; or 'default'`);
+    if (error instanceof ConfigError) throw new UsageError(`--config: ${shortenQuoted(error.message)}; or 'default'`);
     throw error;
   }
 }
@@ -88,7 +89,7 @@ export function selectVariants(backends: readonly BackendV1[], options: Conforma
   const arch = options.arch ?? [];
   const valid = archNames(backends);
   for (const name of arch) {
-    if (!valid.includes(name)) throw new UsageError(`unknown arch '${name}' for --arch (valid: ${valid.join(', ')})`);
+    if (!valid.includes(name)) throw new UsageError(`unknown arch ${quote(name)} for --arch (valid: ${valid.join(', ')})`);
   }
   const config = parseConfigOption(options.config);
   const out: { backend: string; variant: Variant }[] = [];
@@ -108,7 +109,7 @@ export function selectChecks(only: readonly string[] | undefined): readonly Conf
   if (!only || only.length === 0) return CHECKS;
   const ids = CHECKS.map((c) => c.id);
   for (const value of only) {
-    if (!ids.some((id) => id.startsWith(value))) throw new UsageError(`unknown check '${value}' for --check (valid: a check id or the start of one: ${ids.join(', ')})`);
+    if (!ids.some((id) => id.startsWith(value))) throw new UsageError(`unknown check ${quote(value)} for --check (valid: a check id or the start of one: ${ids.join(', ')})`);
   }
   return CHECKS.filter((c) => only.some((value) => (ids.includes(value) ? c.id === value : c.id.startsWith(value))));
 }
@@ -200,6 +201,26 @@ function contextOf(options: ConformanceOptions): CheckContext {
 /** The checks of one variant configuration. */
 export function runVariantChecks(variant: Variant, checks: readonly ConformanceCheck[], context: CheckContext): CheckResult[] {
   return checks.map((check) => runCheck(check, variant, context));
+}
+
+/**
+ * The same, one check at a time, telling `progress` before each and letting
+ * the task list draw: with a large --num-runs one variant configuration is
+ * minutes of work, and the progress line should say where it is.
+ */
+export async function runVariantChecksStepwise(
+  variant: Variant,
+  checks: readonly ConformanceCheck[],
+  context: CheckContext,
+  progress: (text: string) => void,
+): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  for (const [k, check] of checks.entries()) {
+    progress(`${variant.key}: check ${k + 1}/${checks.length} (${check.id}, ${context.numRuns} runs)`);
+    await tick();
+    results.push(runCheck(check, variant, context));
+  }
+  return results;
 }
 
 const COUNTERS: Readonly<Record<CheckStatus, keyof Pick<MatrixRow, 'pass' | 'fail' | 'skip' | 'expectedFail' | 'unexpectedPass'>>> = {

@@ -10,7 +10,7 @@ import pc from 'picocolors';
 import { count, matrix, totals, type MatrixCell, type TestCase } from '../cases.js';
 import { table } from '../format.js';
 import { runJobs, tick, type Job } from '../progress.js';
-import { conformanceCase, conformancePlan, failureLines, runVariantChecks, type ConformanceOptions } from './conformance.js';
+import { conformanceCase, conformancePlan, failureLines, runVariantChecksStepwise, type ConformanceOptions } from './conformance.js';
 import { checkLoadedFile, loadVectorFiles, type LoadedVectorFile } from './vectors.js';
 import { scenarioCases } from './scenarios.js';
 import { raceCases } from './races.js';
@@ -78,9 +78,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
         async run(progress) {
           let done = 0;
           for (const { variant } of mine) {
-            progress(`${done}/${mine.length} variant configurations`);
-            await tick();
-            const results: CheckResult[] = runVariantChecks(variant, checks, context);
+            const results: CheckResult[] = await runVariantChecksStepwise(variant, checks, context, (text) => progress(`${done}/${mine.length} variant configurations; ${text}`));
             for (const r of results) out.push(conformanceCase(backend.name, variant, r, options));
             done++;
           }

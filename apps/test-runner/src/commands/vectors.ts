@@ -2,13 +2,14 @@
  * `mmsim-test vectors [--index N]... [FILE...]`: replay reference-vector
  * files (format linux-pte-oracle/1) through the backend variant each names.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import {
   bundledVectorFiles,
   checkVectorFile,
   parseVectorFile,
   variantForVectors,
+  VectorFormatError,
   type VectorFailure,
   type VectorFile,
   type VectorReport,
@@ -17,7 +18,8 @@ import type { BackendV1, Variant } from '@mmsim/core';
 import pc from 'picocolors';
 import { difference, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
-import { oneLine, showValue, table } from '../format.js';
+import { oneLine, quote, showValue, table } from '../format.js';
+import { parseWhole } from '../numbers.js';
 import { commandLine } from '../repro.js';
 import { caseDetailLines } from '../reporters/details.js';
 
@@ -62,31 +64,78 @@ export interface VectorsOptions {
 
 const READ_ERRORS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file',
+  ENOTDIR: 'no such file',
   EISDIR: 'is a directory',
   EACCES: 'permission denied',
   EPERM: 'permission denied',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many symbolic links',
 };
+
+/** A file name as error lines give it: a path of any length, cut in the middle past 160 characters. */
+function shownName(name: string): string {
+  return name.length > 160 ? `${name.slice(0, 60)}…${name.slice(-99)} (${name.length} chars)` : name;
+}
+
+/**
+ * The largest vector file read: 16 MiB. The complete reference set of the
+ * largest variant is about 150 KB (its public sample here 40 KB), so this
+ * is a hundred times any real file, and what JSON.parse builds from it
+ * stays a few hundred MB at most.
+ */
+export const MAX_VECTOR_FILE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * A regular file's text, refused before reading when it is something else
+ * (a directory, a device, a pipe) or over MAX_VECTOR_FILE_BYTES; the read
+ * itself stops there too, should the file grow meanwhile.
+ */
+function readVectorText(path: string, name: string): string {
+  const fail = (why: string) => new UsageError(`${name}: cannot read (${why})`);
+  const reason = (error: unknown) => READ_ERRORS[(error as NodeJS.ErrnoException).code ?? ''] ?? oneLine((error as Error).message).slice(0, 120);
+  let fd: number;
+  try {
+    const st = statSync(path);
+    if (st.isDirectory()) throw fail('is a directory');
+    if (!st.isFile()) throw fail('not a regular file');
+    if (st.size > MAX_VECTOR_FILE_BYTES) throw fail(`${st.size} bytes, over the ${MAX_VECTOR_FILE_BYTES / 1024 / 1024} MiB a vector file may have`);
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw error instanceof UsageError ? error : fail(reason(error));
+  }
+  try {
+    const size = fstatSync(fd).size;
+    const buffer = Buffer.alloc(Math.min(size, MAX_VECTOR_FILE_BYTES) + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length < buffer.length; length += n) n = readSync(fd, buffer, length, buffer.length - length, null);
+    if (length > MAX_VECTOR_FILE_BYTES) throw fail(`over the ${MAX_VECTOR_FILE_BYTES / 1024 / 1024} MiB a vector file may have`);
+    return buffer.toString('utf8', 0, length);
+  } catch (error) {
+    throw error instanceof UsageError ? error : fail(reason(error));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 function backendOf(variant: Variant, backends: readonly BackendV1[]): string {
   return backends.find((b) => b.variants.includes(variant.spec))?.name ?? variant.arch;
 }
 
-/** Read, parse and locate one file; throws UsageError with one line naming the file. */
+/**
+ * Read, check against the format, and locate one file; throws UsageError
+ * with one line per problem, each naming the file (and the JSON path).
+ */
 export function loadVectorFile(path: string, backends: readonly BackendV1[], name: string = path, bundled = false): LoadedVectorFile {
-  let text: string;
+  const shown = shownName(name);
+  const text = readVectorText(path, shown);
   try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    throw new UsageError(`${name}: cannot read (${READ_ERRORS[code] ?? oneLine((error as Error).message)})`);
-  }
-  try {
-    const file = parseVectorFile(text, name);
+    const file = parseVectorFile(text, shown);
     const variant = variantForVectors(file, backends);
     return { name, path, file, variant, backend: backendOf(variant, backends), bundled };
   } catch (error) {
-    const message = oneLine((error as Error).message);
-    throw new UsageError(message.startsWith(`${name}:`) ? message : `${name}: ${message}`);
+    if (!(error instanceof VectorFormatError)) throw error;
+    const lines = error.problems.map((line) => oneLine(line)).map((line) => (line.startsWith(`${shown}:`) ? line : `${shown}: ${line}`));
+    throw new UsageError(lines.join('\n'));
   }
 }
 
@@ -105,11 +154,14 @@ export function vectorPaths(files: readonly string[]): { path: string; name: str
   });
 }
 
-/** `--index` values: whole numbers or `constants`. */
+/** `--index` values: a vector's number (checked against each file's count when it is read) or `constants`. */
 export function parseIndex(text: string): number | 'constants' {
-  if (text === 'constants' || text === '-1') return 'constants';
-  if (!/^\d+$/.test(text)) throw new UsageError(`invalid value '${text}' for --index (valid: a vector's number, 0 or more, or 'constants')`);
-  return Number(text);
+  if (text === 'constants') return 'constants';
+  try {
+    return parseWhole(text, '--index', { min: 0, max: Number.MAX_SAFE_INTEGER, what: "a vector's number, below the file's count" });
+  } catch {
+    throw new UsageError(`invalid value ${quote(text)} for --index (valid: a vector's number, 0 to the file's count - 1, decimal or 0x hex; or 'constants' for the constants block)`);
+  }
 }
 
 function describeInput(input: Readonly<Record<string, unknown>> | undefined): string {
@@ -131,7 +183,8 @@ function chosenIndices(loaded: LoadedVectorFile, options: VectorsOptions): numbe
   if (!options.index || options.index.length === 0) return [-1, ...Array.from({ length: count }, (_, i) => i)];
   const chosen = options.index.map((i) => (i === 'constants' ? -1 : i));
   for (const i of chosen) {
-    if (i >= count) throw new UsageError(`${loaded.name}: no vector ${i} for --index (the file has ${count}: 0 to ${count - 1}, or 'constants')`);
+    if (i < count) continue;
+    throw new UsageError(`${loaded.name}: no vector ${i} for --index (${count === 0 ? "the file has no vectors: only 'constants'" : `the file has ${count}: 0 to ${count - 1}, or 'constants'`})`);
   }
   return chosen;
 }
@@ -203,13 +256,8 @@ export function loadVectorFiles(files: readonly string[], backends: readonly Bac
 
 /** Check loaded files (one file's worth of work per call, for progress). */
 export function checkLoadedFile(loaded: LoadedVectorFile, options: VectorsOptions = {}): { report: VectorReport; cases: TestCase[]; failures: VectorFailureReport[] } {
-  let report: VectorReport;
-  try {
-    report = checkVectorFile(loaded.variant, loaded.file, loaded.name);
-  } catch (error) {
-    // a malformed constants block or vector list, beyond what one vector's check catches
-    throw new UsageError(`${loaded.name}: invalid vector file (${oneLine((error as Error).message)})`);
-  }
+  // the file passed the format check when it was loaded: an exception here is a bug (exit 3), not bad input
+  const report = checkVectorFile(loaded.variant, loaded.file, loaded.name);
   return fileCases(loaded, report, options);
 }
 

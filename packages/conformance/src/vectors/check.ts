@@ -3,7 +3,8 @@
  * the kernel-faithful BigInt layer and the u32-pair fast layer, and reports
  * every field that differs.
  */
-import { hex, newReg, toBig, type Variant } from '@mmsim/core';
+import { hex, MAX_SWAPFILES_SHIFT, newReg, PTE_MARKER, swapTypes, toBig, type Variant } from '@mmsim/core';
+import { MAX_SWAPFILES_CONFIGS } from './fields.js';
 import type { Vector, VectorFile } from './format.js';
 
 export interface VectorFailure {
@@ -32,7 +33,14 @@ function show(value: Value, bits: number): string {
   return String(value);
 }
 
-const big = (v: unknown): bigint => BigInt(v as string);
+/** A value the schema let through as exact: a "0x…" string or a safe whole number. */
+const big = (v: unknown): bigint => BigInt(v as string | number);
+
+/** A file's value as the checker compares it: a number field as a BigInt where the actual value is one. */
+function expectedValue(raw: unknown, actual: Value): Value {
+  if (typeof actual === 'bigint' && (typeof raw === 'number' || (typeof raw === 'string' && raw.startsWith('0x')))) return BigInt(raw);
+  return raw as Value;
+}
 const lo = (v: bigint) => Number(v & 0xffffffffn);
 const hi = (v: bigint) => Number((v >> 32n) & 0xffffffffn);
 
@@ -46,8 +54,7 @@ function runVector(v: Variant, vec: Vector): { field: string; expected: string; 
   const reg = newReg();
   const expectField = (field: string, actual: Value, bits = P) => {
     if (!(field in vec)) return;
-    const raw = vec[field];
-    const expected: Value = typeof raw === 'string' && raw.startsWith('0x') ? BigInt(raw) : (raw as Value);
+    const expected = expectedValue(vec[field], actual);
     if (expected !== actual) diffs.push({ field, expected: show(expected, bits), actual: show(actual, bits) });
   };
   const fastDiff = (field: string, expected: Value, actual: Value, bits = P) => {
@@ -145,7 +152,7 @@ function runVector(v: Variant, vec: Vector): { field: string; expected: string; 
       if ('pfn_inverted' in vec) expectField('pfn_inverted', needsInvert);
       if ('vm_bug_on' in vec) expectField('vm_bug_on', v.spec.pfn.bugUnlessFits === true && pfn > (1n << BigInt(v.constants.pfnBits)) - 1n);
       const named = vec['prot_name'] as string | undefined;
-      if (named !== undefined && v.spec.prots[named] !== undefined && v.spec.prots[named] !== prot) {
+      if (named !== undefined && Object.hasOwn(v.spec.prots, named) && v.spec.prots[named] !== prot) {
         diffs.push({ field: `prots.${named}`, expected: hex(prot, P), actual: hex(v.spec.prots[named]!, P) });
       }
       f.pfn_pte(hi(pfn), lo(pfn), hi(prot), lo(prot), reg);
@@ -183,13 +190,13 @@ function checkConstants(v: Variant, file: VectorFile): { field: string; expected
   const diffs: { field: string; expected: string; actual: string }[] = [];
   const same = (field: string, actual: Value, bits = W) => {
     if (!(field in c)) return;
-    const raw = c[field];
-    const expected: Value = typeof raw === 'string' && raw.startsWith('0x') ? BigInt(raw) : (raw as Value);
+    const expected = expectedValue(c[field], actual);
     if (expected !== actual) diffs.push({ field: `constants.${field}`, expected: show(expected, bits), actual: show(actual, bits) });
   };
   same('word_bits', vc.wordBits);
   same('pte_bits', vc.pteBits);
   same('PAGE_SHIFT', vc.PAGE_SHIFT);
+  same('MAX_SWAPFILES_SHIFT', MAX_SWAPFILES_SHIFT);
   same('PTE_FILE_MAX_BITS', vc.PTE_FILE_MAX_BITS);
   same('SWP_TYPE_SHIFT', vc.SWP_TYPE_SHIFT);
   same('SWP_OFFSET_MASK', vc.SWP_OFFSET_MASK);
@@ -197,12 +204,18 @@ function checkConstants(v: Variant, file: VectorFile): { field: string; expected
   same('max_offset_roundtrip', vc.maxSwapOffset);
   same('max_offset_roundtrip_bits', vc.maxSwapOffsetBits);
   if (vc.swapSizeLimit.name in c) same(vc.swapSizeLimit.name, vc.swapSizeLimit.pages);
-  const maxSwapfiles = c['MAX_SWAPFILES'] as Record<string, number> | undefined;
-  if (maxSwapfiles) {
-    const key = v.era === '2.6.21' ? `CONFIG_MIGRATION=${v.config.MIGRATION ? 'y' : 'n'}` : 'all-config';
-    if (key in maxSwapfiles && maxSwapfiles[key] !== vc.MAX_SWAPFILES) {
-      diffs.push({ field: `constants.MAX_SWAPFILES.${key}`, expected: String(maxSwapfiles[key]), actual: String(vc.MAX_SWAPFILES) });
-    }
+  // MAX_SWAPFILES under each configuration the file names, not only the variant's own
+  const maxSwapfiles = c['MAX_SWAPFILES'] as Record<string, unknown> | undefined;
+  for (const [key, options] of Object.entries(MAX_SWAPFILES_CONFIGS[v.era])) {
+    if (!maxSwapfiles || !Object.hasOwn(maxSwapfiles, key)) continue;
+    const actual = swapTypes(v.era, { ...v.config, ...options }).MAX_SWAPFILES;
+    if (maxSwapfiles[key] !== actual) diffs.push({ field: `constants.MAX_SWAPFILES.${key}`, expected: String(maxSwapfiles[key]), actual: String(actual) });
+  }
+  // the 6.18 pte marker bits (swapops.h; core's PTE_MARKER)
+  const markers = c['PTE_MARKER'] as Record<string, unknown> | undefined;
+  for (const [name, bit] of Object.entries(markers ?? {})) {
+    const actual = Object.hasOwn(PTE_MARKER, name) ? PTE_MARKER[name as keyof typeof PTE_MARKER] : undefined;
+    if (bit !== actual) diffs.push({ field: `constants.PTE_MARKER.${name}`, expected: String(bit), actual: String(actual) });
   }
   const specials = (c['special_types_all_config'] as Record<string, number> | undefined) ?? {
     ...(typeof c['SWP_MIGRATION_READ'] === 'number' ? { SWP_MIGRATION_READ: c['SWP_MIGRATION_READ'] as number } : {}),
@@ -224,8 +237,8 @@ function checkConstants(v: Variant, file: VectorFile): { field: string; expected
   }
   const prots = c['prots'] as Record<string, string> | undefined;
   for (const [name, value] of Object.entries(prots ?? {})) {
-    const actual = v.spec.prots[name];
-    if (actual !== BigInt(value)) diffs.push({ field: `constants.prots.${name}`, expected: value, actual: show(actual, vc.pteBits) });
+    const actual = Object.hasOwn(v.spec.prots, name) ? v.spec.prots[name] : undefined;
+    if (actual !== BigInt(value)) diffs.push({ field: `constants.prots.${name}`, expected: show(BigInt(value), vc.pteBits), actual: show(actual, vc.pteBits) });
   }
   return diffs;
 }

@@ -4,6 +4,7 @@
  */
 import { compileVariant, type BackendV1, type KernelConfig, type Variant } from '@mmsim/core';
 import { vectorEra, VectorFormatError, type VectorFile } from './format.js';
+import { clip } from './preview.js';
 
 export function variantForVectors(file: VectorFile, backends: readonly BackendV1[], config?: KernelConfig): Variant {
   const era = vectorEra(file);
@@ -15,5 +16,5 @@ export function variantForVectors(file: VectorFile, backends: readonly BackendV1
     }
   }
   const known = backends.flatMap((b) => b.variants.filter((s) => s.era === era).flatMap((s) => s.aliases ?? [s.id]));
-  throw new VectorFormatError(`no installed backend has variant '${file.variant}' for ${era} (known: ${known.join(', ') || 'none'})`);
+  throw new VectorFormatError(`no installed backend has variant '${clip(file.variant)}' for ${era} (known: ${known.join(', ') || 'none'})`);
 }
