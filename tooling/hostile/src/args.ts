@@ -15,6 +15,7 @@ export interface ArgCase {
   readonly why: string;
   readonly files?: Readonly<Record<string, string>>;
   readonly token?: string;
+  readonly kind?: string;
 }
 
 interface Base {
@@ -64,11 +65,16 @@ function label(value: string): string {
 }
 
 export function controlCase(base: Base): ArgCase {
-  return { tool: base.tool, args: base.args, expect: 'ok', why: 'control: the valid base invocation, exit 0' };
+  return { kind: 'control', tool: base.tool, args: base.args, expect: 'ok', why: 'control: the valid base invocation, exit 0' };
 }
 
 /** One generated argument-vector case. */
 export function mutateArgs(r: Rng): ArgCase & { base: Base } {
+  const c = draw(r);
+  return c;
+}
+
+function draw(r: Rng): ArgCase & { base: Base } {
   const base = r.pick(BASES);
   const kind = r.pick(['number', 'number', 'name', 'name', 'twice', 'unknown', 'long', 'positional'] as const);
   const equals = r.chance(0.5);
@@ -78,35 +84,35 @@ export function mutateArgs(r: Rng): ArgCase & { base: Base } {
       const args = [...base.args];
       args[base.numberAt] = value.text;
       // 2^64 − 1 is a valid 64-bit pte on x86_64
-      return { base, tool: base.tool, args, expect: value.expect === 'usage' ? 'usage' : 'survive', why: `positional ${args[0]} value ${label(value.text)}: ${value.why}` };
+      return { kind: 'number', base, tool: base.tool, args, expect: value.expect === 'usage' ? 'usage' : 'survive', why: `positional ${args[0]} value ${label(value.text)}: ${value.why}` };
     }
     const name = r.pick(base.numbers);
-    return { base, tool: base.tool, args: withOption(base.args, name, value.text, equals), expect: value.expect, why: `--${name} ${label(value.text)}: ${value.why}` };
+    return { kind: 'number', base, tool: base.tool, args: withOption(base.args, name, value.text, equals), expect: value.expect, why: `--${name} ${label(value.text)}: ${value.why}` };
   }
   if (kind === 'name' && base.names.length > 0) {
     const name = r.pick(base.names);
     const pool = [...NAME_VALUES, { text: '', expect: 'usage' as const, why: 'an empty value' }];
     const value = r.pick(pool);
     const text = name === 'config' ? r.pick([`${value.text}=y`, value.text, 'NONLINEAR=maybe', '=y']) : value.text;
-    return { base, tool: base.tool, args: withOption(base.args, name, text, equals), expect: 'usage', why: `--${name} ${label(text)}: not a known ${name}` };
+    return { kind: 'name', base, tool: base.tool, args: withOption(base.args, name, text, equals), expect: 'usage', why: `--${name} ${label(text)}: not a known ${name}` };
   }
   if (kind === 'twice' && base.single.length > 0) {
     const name = r.pick(base.single);
     const at = base.args.indexOf(`--${name}`);
     const value = at >= 0 ? base.args[at + 1]! : name === 'strategy' ? 'dfs' : name === 'policy' ? 'page-lock' : name === 'reporter' ? 'json' : '1';
-    return { base, tool: base.tool, args: [...base.args, `--${name}`, value, `--${name}`, value], expect: 'usage', why: `--${name} given twice: a single-value option may be given once` };
+    return { kind: 'twice', base, tool: base.tool, args: [...base.args, `--${name}`, value, `--${name}`, value], expect: 'usage', why: `--${name} given twice: a single-value option may be given once` };
   }
   if (kind === 'long') {
     const token = longToken(r.pick([500, 100_000]));
     const pool = [...base.numbers, ...base.names];
     const name = pool.length ? r.pick(pool) : 'arch';
-    return { base, tool: base.tool, args: withOption(base.args, name, token, equals), expect: 'usage', why: `--${name} given a ${token.length}-byte value: invalid, quoted short`, token };
+    return { kind: 'long', base, tool: base.tool, args: withOption(base.args, name, token, equals), expect: 'usage', why: `--${name} given a ${token.length}-byte value: invalid, quoted short`, token };
   }
   if (kind === 'positional') {
-    return { base, tool: base.tool, args: [...base.args, 'extra', 'words'], expect: 'usage', why: 'unexpected extra positionals' };
+    return { kind: 'positional', base, tool: base.tool, args: [...base.args, 'extra', 'words'], expect: 'usage', why: 'unexpected extra positionals' };
   }
   const name = r.pick(['bogus', '__proto__', 'constructor', 'toString', 'x'.repeat(300)]);
-  return { base, tool: base.tool, args: [...base.args, `--${name}`], expect: 'usage', why: `unknown option --${label(name)}` };
+  return { kind: 'unknown-option', base, tool: base.tool, args: [...base.args, `--${name}`], expect: 'usage', why: `unknown option --${label(name)}` };
 }
 
 /** The issue's reproductions and the rules' corner cases, one row each. */

@@ -32,6 +32,8 @@ export interface CampaignOptions {
   readonly workers: number;
   /** run only these case ids (`mmo#17`, `hand:alias-x86_64-slot4194304`) */
   readonly only?: readonly string[];
+  /** run the fixed table too (default); off: only the mutants, for a long campaign */
+  readonly fixed?: boolean;
   readonly log?: (line: string) => void;
 }
 
@@ -92,7 +94,7 @@ function fromArgs(id: string, family: Family, a: ArgCase): Case {
   const base = BASES.find((b) => b.args[0] === a.args[0] && b.tool === a.tool && (b.args[0] !== 'encode' || b.args[1] === a.args[1]));
   if (base?.needs === 'script' && a.args.includes('script.mmo')) files['script.mmo'] = seeds().scripts.find((s) => s.name === 'anon_basic.mmo')!.text;
   if (base?.needs === 'vectors' && a.args.includes('{dir}/v.json') && !files['v.json']) files['v.json'] = vectorText();
-  return { id, family, tool: a.tool, args: a.args, files, expect: a.expect, why: a.why, ...(a.token ? { token: a.token } : {}) };
+  return { id, family, kind: a.kind ?? 'table', tool: a.tool, args: a.args, files, expect: a.expect, why: a.why, ...(a.token ? { token: a.token } : {}) };
 }
 
 function fromHand(h: HandCase): Case {
@@ -101,6 +103,7 @@ function fromHand(h: HandCase): Case {
   return {
     id: `hand:${h.name}`,
     family: 'hand',
+    kind: h.script !== undefined ? 'script' : 'race',
     tool: 'mmsim',
     args,
     files: { [file]: (h.script ?? h.race)! },
@@ -137,18 +140,18 @@ export function mutant(seed: number, index: number): Case {
     const from = r.pick(corpus.scripts);
     const m = mutateMmo(from.text, r);
     const arch = r.chance(0.2) ? ['--arch', r.pick(['i386', 'ppc64-64k', 'ppc32', 'i386-pae']), '--kernel', r.pick(['2.6.21', '6.18'])] : [];
-    return { id, family, tool: 'mmsim', args: ['run', from.name, ...arch], files: { [from.name]: m.text }, expect: m.expect, why: `${from.name} [${m.operator}] ${m.why}`, ...(m.token ? { token: m.token } : {}) };
+    return { id, family, kind: m.operator, tool: 'mmsim', args: ['run', from.name, ...arch], files: { [from.name]: m.text }, expect: m.expect, why: `${from.name} [${m.operator}] ${m.why}`, ...(m.token ? { token: m.token } : {}) };
   }
   if (family === 'race') {
     const from = r.pick(corpus.races);
     const m = mutateRace(from.text, r);
     const search = r.pick([['--bound', '1'], ['--strategy', 'random', '--runs', '20']]);
-    return { id, family, tool: 'mmsim', args: ['explore', from.name, ...search], files: { [from.name]: m.text }, expect: m.expect, why: `${from.name}: ${m.why}`, ...(m.token ? { token: m.token } : {}) };
+    return { id, family, kind: m.kind ?? 'ops', tool: 'mmsim', args: ['explore', from.name, ...search], files: { [from.name]: m.text }, expect: m.expect, why: `${from.name}: ${m.why}`, ...(m.token ? { token: m.token } : {}) };
   }
   if (family === 'vector') {
     const from = r.pick(corpus.vectors);
     const m = mutateVectors(from.text, r);
-    return { id, family, tool: 'mmsim-test', args: ['vectors', `{dir}/${from.name}`], files: { [from.name]: m.text }, expect: m.expect, why: `${from.name}: ${m.why}` };
+    return { id, family, kind: m.kind ?? '-', tool: 'mmsim-test', args: ['vectors', `{dir}/${from.name}`], files: { [from.name]: m.text }, expect: m.expect, why: `${from.name}: ${m.why}` };
   }
   return fromArgs(id, 'args', mutateArgs(r));
 }
@@ -215,7 +218,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 
   const wanted = (c: Case) => !options.only || options.only.includes(c.id);
   try {
-    const queue: Case[] = fixedCases().filter(wanted);
+    const queue: Case[] = options.fixed === false ? [] : fixedCases().filter(wanted);
     if (options.only) {
       for (const id of options.only) {
         const m = /^(mmo|race|vector|args)#(\d+)$/.exec(id);
@@ -256,25 +259,34 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRep
 
 // ---- the report --------------------------------------------------------
 
-/** Failures grouped by rule and the first words of what went wrong, one example each. */
+/** The shape of a detail: file names, quoted values, numbers and long runs taken out, so one cause is one group. */
+function gist(detail: string): string {
+  return detail
+    .replace(/\S+\.(mmo|json)(:\d+)*:?/g, 'FILE:')
+    .replace(/'[^']*'|"[^"]*"/g, "'…'")
+    .replace(/(.)\1{20,}/g, '$1…')
+    .replace(/\d+/g, 'N')
+    .slice(0, 90);
+}
+
+/** Failures grouped by rule, mutation and the shape of what went wrong, one example each. */
 export function groups(failures: readonly Failure[]): { key: string; count: number; example: Failure; detail: string }[] {
   const by = new Map<string, { count: number; example: Failure; detail: string }>();
   for (const f of failures) {
     for (const b of f.broken) {
-      const gist = b.detail.replace(/'[^']*'/g, "'…'").replace(/\d+/g, 'N').slice(0, 70);
-      const key = `${b.rule} [${f.case.family}/${f.case.expect}] ${gist}`;
+      const key = `${b.rule} [${f.case.family}:${f.case.kind ?? '-'}/${f.case.expect}] ${gist(b.detail)}`;
       const g = by.get(key);
       if (g) g.count++;
       else by.set(key, { count: 1, example: f, detail: b.detail });
     }
   }
-  return [...by.entries()].map(([key, g]) => ({ key, ...g })).sort((a, b) => b.count - a.count);
+  return [...by.entries()].map(([key, g]) => ({ key, ...g })).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 }
 
 export function summary(report: CampaignReport, options: CampaignOptions): string[] {
   const lines = [
     `hostile-input suite: seed ${report.seed}, ${report.run} cases (${Object.entries(report.byFamily).map(([f, n]) => `${f} ${n}`).join(', ')}) in ${(report.elapsedMs / 1000).toFixed(1)} s` +
-      `${report.budgetReached ? ` — time budget ${options.budgetMs} ms reached before ${options.cases} mutants` : ''}; limits ${options.limits.timeMs} ms, heap ${options.limits.heapMb} MB, resident +${options.limits.rssMb} MB per case`,
+      `${report.budgetReached ? ` — time budget ${options.budgetMs} ms reached before ${options.cases} mutants` : ''}; limits ${options.limits.timeMs} ms, heap ${options.limits.heapMb} MB, resident ${options.limits.rssMb} MB per case`,
     `rules broken: ${Object.entries(report.byRule).map(([r, n]) => `${r} ${n}`).join(', ')}`,
   ];
   if (report.failures.length === 0) {

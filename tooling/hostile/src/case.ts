@@ -11,6 +11,8 @@ export interface Case {
   /** `mmo#17`: the family and the index the seed replays */
   readonly id: string;
   readonly family: Family;
+  /** the mutation (`numeric`, `repeated`, `wrongField`, `long` …) or the table it comes from: failures are grouped by it */
+  readonly kind?: string;
   readonly tool: Tool;
   /** arguments after the program name; `{dir}` stands for the case's directory (mmsim-test resolves paths against process.cwd()) */
   readonly args: readonly string[];

@@ -12,6 +12,8 @@ export interface Mutant {
   readonly why: string;
   /** a long token that must not come back whole */
   readonly token?: string;
+  /** the operator that made it */
+  readonly kind?: string;
 }
 
 /** Ops whose words are free text or whose word at this index is a tag (data, not a number). */

@@ -27,6 +27,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv = process.env, log?: (line
       heapMb: int(env, 'MMSIM_HOSTILE_HEAP_MB', DEFAULTS.heapMb, 64, 65536),
       rssMb: int(env, 'MMSIM_HOSTILE_RSS_MB', DEFAULTS.rssMb, 64, 65536),
     },
+    ...(env['MMSIM_HOSTILE_FIXED'] === '0' ? { fixed: false } : {}),
     ...(only ? { only: only.split(',').map((s) => s.trim()).filter(Boolean) } : {}),
     ...(log ? { log } : {}),
   };

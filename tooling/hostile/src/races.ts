@@ -83,7 +83,7 @@ const badList: Operator = (lines, r) => {
 
 const ops: Operator = (lines, r) => {
   const m = mutateMmo(lines.join('\n'), r);
-  return m.operator === 'none' ? undefined : { ...m, why: `op lines: ${m.why}` };
+  return m.operator === 'none' ? undefined : { ...m, kind: `ops:${m.operator}`, why: `op lines: ${m.why}` };
 };
 
 const WEIGHTS: readonly [Operator, number][] = [[repeated, 3], [emptied, 2], [badBound, 2], [badPolicy, 2], [badList, 2], [ops, 5]];
@@ -95,7 +95,7 @@ export function mutateRace(text: string, r: Rng): Mutant {
     let x = r.int(total);
     const [op] = WEIGHTS.find(([, w]) => (x -= w) < 0)!;
     const m = op(lines, r);
-    if (m) return m;
+    if (m) return { ...m, kind: m.kind ?? op.name };
   }
   return { text, expect: 'survive', why: 'no operator applied: the race unchanged' };
 }

@@ -94,7 +94,7 @@ export function mutateVectors(text: string, r: Rng): Mutant {
     let x = r.int(total);
     const [op] = WEIGHTS.find(([, w]) => (x -= w) < 0)!;
     const m = op(doc, text, r);
-    if (m) return m;
+    if (m) return { ...m, kind: op.name };
   }
   return { text, expect: 'ok', why: 'no operator applied: the file unchanged' };
 }

@@ -1,11 +1,11 @@
 /**
- * The worker the pool runs cases in: it loads both CLIs once and runs each
- * case through their exported main() — no process per case. Output is kept
+ * The worker the pool runs cases in (a long-lived child process, see
+ * pool.ts): it loads both CLIs once and runs each case through their
+ * exported main() — no process per case. Output is kept
  * bounded (a head, a tail, the lengths) and the case's patterns are tested
  * over every chunk as it arrives, so a case that prints gigabytes is measured
  * without being held.
  */
-import { parentPort } from 'node:worker_threads';
 import type { Outcome, Tool } from './case.js';
 
 export interface WorkerRequest {
@@ -32,7 +32,7 @@ async function loadMains(): Promise<Record<Tool, Main>> {
 
 const mains = loadMains();
 
-parentPort!.on('message', async (req: WorkerRequest) => {
+process.on('message', async (req: WorkerRequest) => {
   const started = performance.now();
   const res = req.patterns.map((p) => new RegExp(p, 'm'));
   const matched = req.patterns.map(() => false);
@@ -74,5 +74,5 @@ parentPort!.on('message', async (req: WorkerRequest) => {
     matches: Object.fromEntries(req.patterns.map((p, i) => [p, matched[i]!])),
     elapsedMs: performance.now() - started,
   };
-  parentPort!.postMessage(outcome);
+  process.send!(outcome);
 });
