@@ -3,7 +3,7 @@
  * Anonymous mappings for now; file and shmem mappings come with the page
  * cache.
  */
-import { SyscallError } from './errno.js';
+import { NotModelled, SyscallError } from './errno.js';
 import type { Inode } from './filemap.js';
 import type { Machine, Mm } from './machine.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
@@ -15,9 +15,9 @@ import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
-  /** a file mapping: the inode and the first page's offset */
+  /** a file mapping: the inode and the first page's offset (vm_pgoff, an unsigned long: a bigint beyond 2^53) */
   readonly inode?: Inode;
-  readonly pgoff?: number;
+  readonly pgoff?: number | bigint;
   /** first page (MAP_FIXED placement) */
   readonly start: number;
   readonly pages: number;
@@ -49,12 +49,42 @@ export function check_unmapped_area(m: Machine, start: number, pages: number, wh
 }
 
 /**
+ * A file mapping's offset, checked as do_mmap does before it places anything:
+ * - "offset overflow?": pgoff + pages wrapping unsigned long is -EOVERFLOW
+ *   (2.6.21 mm/mmap.c 926–927 in do_mmap_pgoff; 6.18 mm/mmap.c 372–374);
+ * - 6.18 file_mmap_ok() (mm/mmap.c 245–275, called at 427–428): the mapping
+ *   must end within file_mmap_size_max — MAX_LFS_FILESIZE for a regular file
+ *   (include/linux/fs.h 1276–1280: ULONG_MAX << PAGE_SHIFT on 32-bit, LLONG_MAX
+ *   on 64-bit), ULONG_MAX for a character device — else -EOVERFLOW. 2.6.21 has
+ *   no such check.
+ * Returns the offset as a number; one beyond 2^53 (possible only where the
+ * kernel allows it: 2.6.21 on a 64-bit arch) is refused as NotModelled.
+ */
+function check_mmap_pgoff(m: Machine, inode: Inode, pgoff: bigint, pages: number): number {
+  const c = m.variant.constants;
+  const ulongMax = (1n << BigInt(c.wordBits)) - 1n;
+  const len = BigInt(pages);
+  if (pgoff + len > ulongMax) throw new SyscallError('EOVERFLOW', `mmap: pgoff ${pgoff} + ${pages} pages wraps unsigned long`);
+  if (m.era === '6.18') {
+    const shift = BigInt(c.PAGE_SHIFT);
+    const maxsize = isDevice(inode) ? ulongMax : c.wordBits === 32 ? ulongMax << shift : (1n << 63n) - 1n;
+    const bytes = len << shift;
+    if (bytes > maxsize || pgoff > (maxsize - bytes) >> shift) {
+      throw new SyscallError('EOVERFLOW', `mmap: pgoff ${pgoff} + ${pages} pages ends beyond the file's largest offset (file_mmap_ok: ${maxsize} bytes)`);
+    }
+  }
+  if (pgoff > BigInt(Number.MAX_SAFE_INTEGER)) throw new NotModelled(`mmap: pgoff ${pgoff} is beyond 2^53 pages, which the model's page offsets cannot hold exactly`);
+  return Number(pgoff);
+}
+
+/**
  * do_mmap() at a fixed place (MAP_FIXED: whatever was there is unmapped).
  * Shared anonymous memory is a shmem file of its own (shmem_zero_setup);
  * MAP_POPULATE faults every page in.
  */
 export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   if (req.pages <= 0) throw new SyscallError('EINVAL', 'mmap: length is 0');
+  const pgoff = req.inode ? check_mmap_pgoff(m, req.inode, BigInt(req.pgoff ?? 0), req.pages) : 0;
   check_unmapped_area(m, req.start, req.pages, 'mmap');
   do_munmap(m, mm, req.start, req.pages);
   // accountable_mapping(): a private writable mapping is charged (VM_ACCOUNT)
@@ -68,7 +98,7 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
     start: req.start,
     end: req.start + req.pages,
     flags,
-    pgoff: inode ? (req.pgoff ?? 0) : req.start,
+    pgoff: inode ? pgoff : req.start,
     file: inode ? { inode: inode.id } : null,
     anonVma: 0,
     shmem,
