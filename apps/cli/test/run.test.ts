@@ -158,4 +158,16 @@ describe('mmsim run', () => {
     expect(r.stderr).not.toMatch(/at .*\.js/);
     expect(r.stdout).toMatch(/oom_kill|out_of_memory/);
   });
+
+  test('past MANY_REGIONS regions a step shows only the regions it names, and says so', async () => {
+    const { MANY_REGIONS } = await import('@mmsim/mm');
+    const n = MANY_REGIONS + 1;
+    const path = script('many.mmo', `scenario m x\n${Array.from({ length: n }, (_, i) => `mmap R${i} 4 rw- private,anon slot=${i}`).join('\n')}\nwrite R0 1 X\n`);
+    const r = run(['run', path]);
+    expect(r.status).toBe(0);
+    const tail = r.stdout.trimEnd().split('\n').slice(-3);
+    expect(tail[0]).toMatch(/^\d+ P write \{"r":"R0","page":1,"tag":"X"\}/);
+    expect(tail[1]).toMatch(/^ +R0: 0:- 1:P\d+x\[1\]=X 2:- 3:-/);
+    expect(tail[2]).toBe(`      (${n - 1} other regions not observed: past ${MANY_REGIONS} regions a step shows only those it names)`);
+  });
 });

@@ -74,13 +74,14 @@ describe('observing big regions', () => {
     expect(all.steps[1]!.obs['A']!.pages).toHaveLength(pages);
   });
 
-  test('a region of 2^40 pages, mostly unmapped, observes from what is mapped', () => {
-    const t = runScript(parseMmo('mmap A 1099511627776 rw- private,anon slot=0\nwrite A 5 X\nwrite A 1099511627775 Y\nobserve\n'), { spec: x86_64_618 });
+  test('a region of 2^34 pages (64 TiB, inside x86_64 TASK_SIZE), mostly unmapped, observes from what is mapped', () => {
+    const t = runScript(parseMmo(`mmap A ${2 ** 34} rw- private,anon slot=0\nwrite A 5 X\nwrite A ${2 ** 34 - 1} Y\nobserve\n`), { spec: x86_64_618 });
+    expect(t.steps[0]!.ret).toEqual({ ok: true, val: 0 });
     const obs = t.steps[3]!.obs['A']!;
     expect(obs.pages).toHaveLength(2 * SAMPLE_EDGE);
-    expect(obs.summary).toMatchObject({ present: 2, none: 2 ** 40 - 2 });
+    expect(obs.summary).toMatchObject({ present: 2, none: 2 ** 34 - 2 });
     expect(obs.pages[5]).toMatchObject({ st: 'present', data: 'X' });
-    expect(obs.pages[obs.pages.length - 1]).toMatchObject({ i: 2 ** 40 - 1, st: 'present', data: 'Y' });
+    expect(obs.pages[obs.pages.length - 1]).toMatchObject({ i: 2 ** 34 - 1, st: 'present', data: 'Y' });
     expect(obs.vmas[0]!.kB).toMatchObject({ Rss: 8 });
   });
 
@@ -116,5 +117,24 @@ describe('running out of memory', () => {
     const fresh = new Runner({ spec: x86_64_618 }, 'k.mmo');
     fresh.step(mmap!);
     expect(() => fresh.step(write!)).toThrow(MmoSyntaxError);
+  });
+});
+
+describe('many regions', () => {
+  test('past MANY_REGIONS regions a step observes only the regions its op names, and says how many it left out', async () => {
+    const { MANY_REGIONS } = await import('../src/index.js');
+    const n = MANY_REGIONS + 6;
+    const lines = Array.from({ length: n }, (_, i) => `mmap R${i} 16 rw- private,anon slot=${i}\nwrite R${i} 3 T${i}`);
+    const t = runScript(parseMmo(`${lines.join('\n')}\nobserve\n`), { spec: x86_64_618 });
+    // up to MANY_REGIONS regions: every step observes them all, as the oracle does
+    expect(Object.keys(t.steps[2 * MANY_REGIONS - 1]!.obs)).toHaveLength(MANY_REGIONS);
+    expect(t.steps[2 * MANY_REGIONS - 1]!.unobserved).toBeUndefined();
+    // past it: only the region the op names
+    const w = t.steps[2 * n - 1]!;
+    expect(Object.keys(w.obs)).toEqual([`R${n - 1}`]);
+    expect(w.obs[`R${n - 1}`]!.pages[3]).toMatchObject({ st: 'present', data: `T${n - 1}` });
+    expect(w.unobserved).toBe(n - 1);
+    // an op naming no region observes none
+    expect(t.steps[2 * n]!).toMatchObject({ op: 'observe', obs: {}, unobserved: n });
   });
 });

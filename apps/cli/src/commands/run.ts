@@ -30,6 +30,9 @@ function pageText(p: Step['obs'][string]['pages'][number]): string {
   return `${p.i}:-${p.mc ? '(incore)' : ''}`;
 }
 
+/** @mmsim/mm's MANY_REGIONS, as text (this module loads mm lazily; tested against the constant) */
+const MANY_REGIONS_TEXT = '64';
+
 function stepLines(step: Step): string[] {
   const ret = step.ret['ok']
     ? Object.entries(step.ret).filter(([k]) => k !== 'ok' && k !== 'val').map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ') || 'ok'
@@ -42,6 +45,8 @@ function stepLines(step: Step): string[] {
     const listed = r.pages.length < total ? `  (${r.pages.length} of ${total} pages listed)` : '';
     lines.push(`      ${name}: ${r.pages.map(pageText).join(' ')}  ${vmas}${listed}`);
   }
+  // past MANY_REGIONS regions a step observes only the regions it names
+  if (step.unobserved) lines.push(`      (${step.unobserved} other regions not observed: past ${MANY_REGIONS_TEXT} regions a step shows only those it names)`);
   return lines;
 }
 
@@ -62,6 +67,8 @@ function framesOption(ctx: RunContext): number | undefined {
 function failureText(mm: Mm, error: unknown, step: number): string | undefined {
   if (error instanceof mm.ExpectationFailed) return `step ${step} (line ${error.op.line}): ${error.message}`;
   if (error instanceof mm.InvariantViolation || error instanceof mm.KernelBug) return `${error.name}: ${error.message}`;
+  // the kernel would run it, the model cannot represent it exactly: a refusal, said in words
+  if (error instanceof mm.NotModelled) return `step ${step}: not modelled: ${error.message}`;
   return undefined;
 }
 
@@ -151,7 +158,7 @@ export const runCommand: CommandSpec = {
       const text = mm.readScriptFile(resolve(ctx.cwd, path));
       script = mm.streamMmo(text, path);
     } catch (error) {
-      if (error instanceof mm.ScriptFileError) throw new UsageError(`cannot read script '${mm.shorten(path, 200)}': ${error.message.replace(/^.*?:1:1: /, '')}`);
+      if (error instanceof mm.ScriptFileError) throw new UsageError(`cannot read script '${mm.shorten(path, 200)}': ${error.reason}`);
       if (error instanceof mm.MmoSyntaxError) throw new UsageError(error.message);
       throw error;
     }

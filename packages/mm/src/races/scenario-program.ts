@@ -21,6 +21,7 @@ import { ExpectationFailed, ProcessKilled, Runner } from '../script/run.js';
 import { OutOfFramesError } from '../kernel/frames.js';
 import type { RaceFile } from './scenario-file.js';
 import { mapsPage } from '../kernel/pagewalk.js';
+import { forEachMapped } from '../observe/mapped.js';
 
 
 const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
@@ -149,37 +150,37 @@ export function describeState(runner: Runner): string {
     if (!p || !p.alive) continue;
     const pt = p.mm.pgtable;
     for (const r of runner.regions.values()) {
-      let noneFrom = -1;
-      const flushNone = (to: number): void => {
-        if (noneFrom >= 0) out.push(`${proc} ${r.name}[${noneFrom === to - 1 ? noneFrom : `${noneFrom}..${to - 1}`}] ${noneFrom === to - 1 ? 'pte' : 'ptes'} none`);
-        noneFrom = -1;
+      // what the region maps, found from the tables that exist (forEachMapped): the work follows
+      // what is mapped, never the region's page count — a race over a 2^32-page region stays instant
+      const shown: { i: number; end: number; line: string }[] = [];
+      forEachMapped(pt, r.start, r.start + r.pages, {
+        pte(vpn, slot) {
+          if (!p.mm.vmas.lookup(vpn)) return;
+          const hi = pt.hi(slot);
+          const lo = pt.lo(slot);
+          const cls = fast.classify(hi, lo);
+          if (cls === PteClassCode.none) return;
+          const i = vpn - r.start;
+          shown.push({ i, end: i + 1, line: `${proc} ${r.name}[${i}] pte ${words(hi, lo)}: ${PTE_CLASSES[cls] ?? String(cls)}${mapsPage(cls) ? ` ${page(m.pteFrame(hi, lo))}` : ''}` });
+        },
+        huge(vpn, h) {
+          const i = vpn - r.start;
+          if (!p.mm.vmas.lookup(vpn) || (vpn !== h.vpn && i !== 0)) return;
+          shown.push({ i, end: Math.min(h.vpn + pt.ptrsPerPte - r.start, r.pages), line: `${proc} ${r.name}[${i}…] huge pmd ${words(h.hi, h.lo)}: ${isHugeZeroPmd(m, h) ? 'the huge zero folio' : `THP head ${page(pmdFrame(m, h.hi, h.lo))}`}` });
+        },
+      });
+      shown.sort((x, y) => x.i - y.i);
+      // runs of none ptes (or no VMA) between what is mapped, folded into one line each
+      const none = (from: number, to: number): void => {
+        if (from < to) out.push(`${proc} ${r.name}[${from === to - 1 ? from : `${from}..${to - 1}`}] ${from === to - 1 ? 'pte' : 'ptes'} none`);
       };
-      for (let i = 0; i < r.pages; i++) {
-        const vpn = r.start + i;
-        if (!p.mm.vmas.lookup(vpn)) {
-          flushNone(i);
-          continue;
-        }
-        const ps = pt.huge.size !== 0 ? pt.pmdSlot(vpn, false) : -1;
-        const h = ps >= 0 ? pt.hugeAt(ps) : undefined;
-        if (h !== undefined) {
-          flushNone(i);
-          if (vpn === h.vpn || i === 0) out.push(`${proc} ${r.name}[${i}…] huge pmd ${words(h.hi, h.lo)}: ${isHugeZeroPmd(m, h) ? 'the huge zero folio' : `THP head ${page(pmdFrame(m, h.hi, h.lo))}`}`);
-          continue;
-        }
-        const slot = pt.walk(vpn, false);
-        const hi = slot < 0 ? 0 : pt.hi(slot);
-        const lo = slot < 0 ? 0 : pt.lo(slot);
-        const cls = fast.classify(hi, lo);
-        if (cls === PteClassCode.none) {
-          if (noneFrom < 0) noneFrom = i;
-          continue;
-        }
-        flushNone(i);
-        const what = PTE_CLASSES[cls] ?? String(cls);
-        out.push(`${proc} ${r.name}[${i}] pte ${words(hi, lo)}: ${what}${mapsPage(cls) ? ` ${page(m.pteFrame(hi, lo))}` : ''}`);
+      let next = 0;
+      for (const { i, end, line } of shown) {
+        none(next, i);
+        out.push(line);
+        next = Math.max(next, end);
       }
-      flushNone(r.pages);
+      none(next, r.pages);
     }
   }
   for (const inode of m.files.values()) {

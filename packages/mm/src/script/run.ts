@@ -96,7 +96,18 @@ export interface Step {
   args: Record<string, unknown>;
   ret: Record<string, unknown>;
   obs: Record<string, RegionObs>;
+  /** regions this step did not observe: a script with more than MANY_REGIONS regions observes only those its op names */
+  unobserved?: number;
 }
+
+/**
+ * More regions than this, and a step observes only the regions its op names
+ * (`r`, `new_r`), not all of them: the oracle holds at most 16 regions
+ * (MAX_REGIONS, host-oracle oracle.h), so no recording reaches it, while a
+ * script of thousands of regions would otherwise cost regions × steps in
+ * time and output.
+ */
+export const MANY_REGIONS = 64;
 
 export interface Trace {
   scenario: string;
@@ -279,17 +290,16 @@ export class Runner {
         if (!inode && !flags.includes('anon')) this.bad(op, 3, "a mapping is either 'anon' or has file=F");
         // the mapping's file offset in pages: vm_pgoff, an unsigned long (include/linux/mm_types.h)
         const pgoffBig = pgoffWord >= 0 ? this.val(op, pgoffWord, (t) => uint(keyValue(t, 'pgoff') ?? t, this.wordBits, 'pgoff', `a ${this.wordBits}-bit unsigned long`)) : 0n;
-        const pgoff = Number(pgoffBig);
         const start = this.arena + slot * this.slotPages;
         this.regions.set(name, { name, start, pages });
-        const args = this.note(inode ? { r: name, pages, prot: protText, flags, file: inode.name, pgoff: Number.isSafeInteger(pgoff) ? pgoff : pgoffBig.toString(), slot } : { r: name, pages, prot: protText, flags, slot });
+        const args = this.note(inode ? { r: name, pages, prot: protText, flags, file: inode.name, pgoff: pgoffBig <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(pgoffBig) : pgoffBig.toString(), slot } : { r: name, pages, prot: protText, flags, slot });
         do_mmap(m, p.mm, {
           start,
           pages,
           prot,
           shared: flags.includes('shared'),
           populate: flags.includes('populate'),
-          ...(inode ? { inode, pgoff } : {}),
+          ...(inode ? { inode, pgoff: pgoffBig } : {}),
         });
         return { args, ret: ok };
       }
@@ -634,10 +644,19 @@ export class Runner {
     return { m: this.m, proc, region: (word) => this.region(op, word), bad: (word, reason) => this.bad(op, word, reason), note: (args) => this.note(args) };
   }
 
-  observe(proc: 'parent' | 'child'): Record<string, RegionObs> {
+  observe(proc: 'parent' | 'child', named?: Record<string, unknown>): Record<string, RegionObs> {
     const p = this.procs[proc];
     const obs: Record<string, RegionObs> = {};
     if (!p || !p.alive) return obs;
+    if (named && this.regions.size > MANY_REGIONS) {
+      for (const key of ['r', 'new_r']) {
+        const r = typeof named[key] === 'string' ? this.regions.get(named[key]) : undefined;
+        if (!r) continue;
+        const sample = this.samples.get(r.name);
+        obs[r.name] = observeRegion(this.m, p, sample ? { ...r, sample } : r, this.labels, this.observing);
+      }
+      return obs;
+    }
     for (const r of this.regions.values()) {
       const sample = this.samples.get(r.name);
       obs[r.name] = observeRegion(this.m, p, sample ? { ...r, sample } : r, this.labels, this.observing);
@@ -747,7 +766,9 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
       }
     }
     const name = result.op ?? op.op;
-    yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: quietStep(name, result) || outOfMemory || run.validateOnly ? {} : runner.observe(op.proc) };
+    const obs = quietStep(name, result) || outOfMemory || run.validateOnly ? undefined : runner.observe(op.proc, result.args);
+    const unobserved = obs && runner.regions.size > MANY_REGIONS ? runner.regions.size - Object.keys(obs).length : 0;
+    yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: obs ?? {}, ...(unobserved ? { unobserved } : {}) };
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);
     if (outOfMemory) {
       yield { n: n + 1, proc: op.proc, op: 'out_of_memory', args: { frames: runner.m.frames.max }, ret: { ok: false, note: `${outOfMemory}: the machine cannot go on, the run ends here` }, obs: {} };
