@@ -40,6 +40,11 @@ async function importManifest(manifest: BackendManifest): Promise<LoadedBackend>
   return { backend: resolveBackend(module, manifest.name), origin: manifest.name, version: manifest.version };
 }
 
+/** A user-given value as an error quotes it: never echoed whole (a 100 kB --backend stays one short line). */
+function shown(text: string, max = 60): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 /** A folder (with package.json, or a JS file) or a package name resolved from `cwd`. */
 export async function loadBackendFrom(spec: string, cwd = process.cwd()): Promise<LoadedBackend> {
   const path = isAbsolute(spec) ? spec : resolve(cwd, spec);
@@ -47,7 +52,7 @@ export async function loadBackendFrom(spec: string, cwd = process.cwd()): Promis
     if (statSync(path).isDirectory()) {
       const manifest = readBackendManifest(path);
       if (manifest) return importManifest(manifest);
-      if (!existsSync(join(path, 'package.json'))) throw new BackendLoadError(`--backend ${spec}: no package.json in that folder`);
+      if (!existsSync(join(path, 'package.json'))) throw new BackendLoadError(`--backend ${shown(spec)}: no package.json in that folder`);
       // a package without the mmsim field: try its main entry
       const name = spec;
       return importManifest({ name, version: '0.0.0', dir: path, entry: '.' });
@@ -56,7 +61,7 @@ export async function loadBackendFrom(spec: string, cwd = process.cwd()): Promis
     try {
       module = await import(pathToFileURL(path).href);
     } catch (error) {
-      throw new BackendLoadError(`--backend ${spec}: import failed: ${(error as Error).message.split('\n')[0]}`);
+      throw new BackendLoadError(`--backend ${shown(spec)}: import failed: ${shown((error as Error).message.split('\n')[0] ?? '', 200)}`);
     }
     return { backend: resolveBackend(module, spec), origin: spec };
   }
@@ -65,7 +70,7 @@ export async function loadBackendFrom(spec: string, cwd = process.cwd()): Promis
   try {
     manifestPath = require.resolve(`${spec}/package.json`);
   } catch {
-    throw new BackendLoadError(`--backend ${spec}: not a folder, file or installed package`);
+    throw new BackendLoadError(`--backend ${shown(spec)}: not a folder, file or installed package`);
   }
   const manifest = readBackendManifest(dirname(manifestPath));
   return importManifest(manifest ?? { name: spec, version: '0.0.0', dir: dirname(manifestPath), entry: '.' });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BadValue, flagSet, int32, LOFF_MAX, loffBytes, oneOf, shorten, SHOWN_CHARS, tag, uint, whole } from '../src/index.js';
+import { BadValue, choices, flagSet, int32, LOFF_MAX, loffBytes, oneOf, shorten, SHOWN_CHARS, tag, uint, whole } from '../src/index.js';
 
 /** The refusal a parser gives, or undefined when it accepts. */
 function refusal(parse: () => unknown): BadValue | undefined {
@@ -149,5 +149,19 @@ describe('flags by name, one-of words, tags', () => {
         expect(s).not.toMatch(/[\u0000-\u001f\u007f]/);
       }),
     );
+  });
+});
+
+describe('choices', () => {
+  const ops = Array.from({ length: 60 }, (_, i) => `op_number_${i}`).concat(['mmap', 'munmap']);
+  test('a short list is given whole; a long one keeps the line short, suggests the nearest and counts them', () => {
+    expect(choices('x', ['tmpfs', 'ext4', 'dev'])).toBe('tmpfs, ext4, dev');
+    const text = choices('mmpa', ops);
+    expect(text.length).toBeLessThan(200);
+    expect(text).toMatch(/^did you mean 'mmap'\? op_number_0, .*, … \(62 in all\)$/);
+    expect(choices('dontneed', ['DONTNEED', ...ops])).toMatch(/^did you mean 'DONTNEED'\?/);
+  });
+  test('never longer than a line, whatever the word', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 2000 }), (word) => choices(word, ops).length < 220), { seed: 9 });
   });
 });

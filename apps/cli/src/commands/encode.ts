@@ -177,7 +177,7 @@ export const encodePfnCommand = kind(
     const prot: bigint | string = /^-?\d/.test(protText.trim()) ? parseNumber(protText, '--prot') : protText;
     if (typeof prot === 'string') {
       const variants = ctx.variants();
-      if (!variants.some((v) => prot in v.spec.prots)) {
+      if (!variants.some((v) => Object.hasOwn(v.spec.prots, prot))) {
         const names = [...new Set(variants.flatMap((v) => Object.keys(v.spec.prots)))].sort();
         throw new UsageError(`unknown prot ${quote(prot)} (valid: ${names.join(', ')}, or a raw value such as 0x63)`);
       }

@@ -15,6 +15,7 @@ export function variantForVectors(file: VectorFile, backends: readonly BackendV1
       if (names.includes(file.variant)) return compileVariant(spec, config);
     }
   }
-  const known = backends.flatMap((b) => b.variants.filter((s) => s.era === era).flatMap((s) => s.aliases ?? [s.id]));
+  // one name per variant (its first alias, the vector files' own name), so the line stays short
+  const known = backends.flatMap((b) => b.variants.filter((s) => s.era === era).map((s) => s.aliases?.[0] ?? s.id));
   throw new VectorFormatError(`no installed backend has variant '${clip(file.variant)}' for ${era} (known: ${known.join(', ') || 'none'})`);
 }

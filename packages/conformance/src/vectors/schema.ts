@@ -23,7 +23,19 @@ type Json = Record<string, unknown>;
 
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: object, key: string) => Object.hasOwn(o, key);
-const names = (keys: readonly string[]) => keys.join(', ');
+/** A list of keys for an error line: whole when short, else as many as fit and the count (one line stays one readable line). */
+const names = (keys: readonly string[], room = 120): string => {
+  const all = keys.join(', ');
+  if (all.length <= room) return all;
+  const head: string[] = [];
+  let used = 0;
+  for (const k of keys) {
+    if (used + k.length + 2 > room - 20) break;
+    head.push(k);
+    used += k.length + 2;
+  }
+  return `${head.join(', ')}, … (${keys.length} in all)`;
+};
 
 /** Which era a file names: 2.6.20 files hold the 2.6.21 encodings. Undefined: neither. */
 export function eraOf(kernel: string, variant: string): Era | undefined {

@@ -148,8 +148,9 @@ export function checkedOps(v: Variant): CheckedOps {
   };
 
   const prot = (protName: string): bigint => {
-    const value = v.spec.prots[protName];
-    if (value === undefined) {
+    // own names only: 'constructor' or '__proto__' is not a protection of any variant
+    const value = Object.hasOwn(v.spec.prots, protName) ? v.spec.prots[protName] : undefined;
+    if (typeof value !== 'bigint') {
       throw new UnsupportedOperationError(`${name} has no protection '${protName}' (valid: ${Object.keys(v.spec.prots).join(', ')})`);
     }
     return value;

@@ -3,7 +3,7 @@
  * vocabulary"): one op per line, `#` comments, `@child` for lines the forked
  * child runs. Our own parser; a bad line is reported with line and column.
  */
-import { shorten } from './values.js';
+import { choices, shorten } from './values.js';
 
 export interface MmoOp {
   readonly line: number;
@@ -154,7 +154,7 @@ function parseLine(raw: string, line: number, file: string): MmoOp | MmoHeader |
   // own keys only: 'toString' or '__proto__' is an unknown op, not Object.prototype's
   const arity = Object.hasOwn(ARITY, op) ? ARITY[op] : undefined;
   if (!arity) {
-    throw new MmoSyntaxError(file, line, columns[0]!, `unknown op '${shorten(op)}' (known: scenario, ${Object.keys(ARITY).join(', ')})`);
+    throw new MmoSyntaxError(file, line, columns[0]!, `unknown op '${shorten(op)}'; valid: ${choices(op, ['scenario', ...Object.keys(ARITY)])}`);
   }
   const n = words.length - 1;
   if (n < arity[0] || n > arity[1]) {

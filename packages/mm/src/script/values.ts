@@ -107,6 +107,50 @@ export function loffBytes(text: string, pageSize: number, what: string): number 
   return Number(bytes);
 }
 
+/** Edit distance of two short words, a swap of neighbours counting one (for suggestions only: both are at most SHOWN_CHARS long). */
+function distance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const row = d[i]!;
+      row[j] = Math.min(d[i - 1]![j]! + 1, row[j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** The names closest to a mistyped word (case aside, or a couple of edits away), at most three. */
+export function nearest(text: string, names: readonly string[]): string[] {
+  if (text.length === 0 || text.length > SHOWN_CHARS) return [];
+  const low = text.toLowerCase();
+  const scored = names.map((n) => ({ n, d: n.toLowerCase() === low ? 0 : distance(low, n.toLowerCase()) }));
+  const limit = Math.max(1, Math.floor(text.length / 3));
+  return scored.filter((s) => s.d <= limit).sort((x, y) => x.d - y.d).slice(0, 3).map((s) => s.n);
+}
+
+/** Room a list of valid names may take in an error line before it is cut. */
+const LIST_ROOM = 160;
+
+/**
+ * A list of valid names for an error line: the whole list when it is short;
+ * else the names nearest the bad word, then as many names as fit and the
+ * count — the line stays one readable line whatever the vocabulary's size.
+ */
+export function choices(text: string, names: readonly string[]): string {
+  const all = names.join(', ');
+  if (all.length <= LIST_ROOM) return all;
+  const near = nearest(text, names);
+  const head: string[] = [];
+  let used = 0;
+  for (const n of names) {
+    if (used + n.length + 2 > LIST_ROOM - 40) break;
+    head.push(n);
+    used += n.length + 2;
+  }
+  return `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}${head.join(', ')}, … (${names.length} in all)`;
+}
+
 /** Flag names and their bits; looked up by own key only (never `obj[userText]`). */
 export type FlagNames = ReadonlyMap<string, number>;
 
@@ -115,7 +159,7 @@ export type FlagNames = ReadonlyMap<string, number>;
  * a number within that many bits. Returns the bits and the names given.
  */
 export function flagSet(text: string, names: FlagNames, what: string, numberBits?: number): { bits: number; names: string[] } {
-  const valid = `${[...names.keys()].join(', ')} (comma-separated), none${numberBits ? `, or a number within ${numberBits} bits` : ''}`;
+  const valid = (bad: string) => `${choices(bad, [...names.keys()])} (comma-separated), none${numberBits ? `, or a number within ${numberBits} bits` : ''}`;
   if (numberBits !== undefined && (DEC.test(text) || HEX.test(text))) {
     const v = uint(text, numberBits, what, `${numberBits}-bit flags`);
     // every flag this vocabulary knows sits in the low 32 bits; higher bits are kept for the echo only
@@ -126,7 +170,7 @@ export function flagSet(text: string, names: FlagNames, what: string, numberBits
   const given: string[] = [];
   for (const f of text.split(',')) {
     const bit = names.get(f);
-    if (bit === undefined) throw new BadValue(what, f === text ? text : f, 'a known flag', valid);
+    if (bit === undefined) throw new BadValue(what, f === text ? text : f, 'a known flag', valid(f));
     bits |= bit;
     given.push(f);
   }
@@ -135,7 +179,7 @@ export function flagSet(text: string, names: FlagNames, what: string, numberBits
 
 /** One of a fixed list of words. */
 export function oneOf<T extends string>(text: string, values: readonly T[], what: string): T {
-  if (!(values as readonly string[]).includes(text)) throw new BadValue(what, text, `one of the known ${what}s`, values.join(', '));
+  if (!(values as readonly string[]).includes(text)) throw new BadValue(what, text, `one of the known ${what}s`, choices(text, values));
   return text as T;
 }
 
