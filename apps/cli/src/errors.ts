@@ -5,9 +5,9 @@
 /**
  * 0 success; 1 a refusal or a found failure (an arch refused an encode, a
  * race failed where it should not); 2 bad usage or input, or output that
- * cannot be written (a bad --svg path, stdout on a full disk); 3 a bug;
- * 4 a search stopped by --max-schedules or --time-limit before a verdict;
- * 141 stdout's reader went away (`| head`), quietly, as for a SIGPIPE.
+ * cannot be written (a bad --svg path, stdout on a full disk or a reader
+ * that went away); 3 a bug; 4 a search stopped by --max-schedules or
+ * --time-limit before a verdict.
  */
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -15,8 +15,6 @@ export const EXIT_USAGE = 2;
 export const EXIT_INTERNAL = 3;
 /** explore: a cap stopped the search before it found a failure or covered its space */
 export const EXIT_STOPPED = 4;
-/** 128 + SIGPIPE: what a shell reports for a producer whose pipe closed */
-export const EXIT_PIPE = 141;
 
 /**
  * Something the user asked for is wrong (unknown arch, bad number, bad

@@ -56,7 +56,7 @@ export function mainHelp(): string[] {
     'X86_NX: variants with an NX bit); with several variants it applies to those that have it, the others keep their default.',
     'Exit status: 0 ok; 1 a refusal or a found failure (an arch refused an encode, a race failed unexpectedly);',
     '2 bad usage or input, or output that cannot be written (a bad --svg path; stdout on a full disk:',
-    '"mmsim: cannot write output: ENOSPC (no space left on device)"); 3 internal error (MMSIM_DEBUG=1 for the stack);',
-    '4 explore stopped by --max-schedules or --time-limit before a verdict; 141 stdout\'s reader closed the pipe (| head), quietly.',
+    '"mmsim: cannot write output: ENOSPC (no space left on device)"; or EPIPE when the reader went away, as | head does);',
+    '3 internal error (MMSIM_DEBUG=1 for the stack); 4 explore stopped by --max-schedules or --time-limit before a verdict.',
   ];
 }

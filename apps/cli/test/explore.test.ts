@@ -80,7 +80,7 @@ describe('mmsim explore', () => {
     writeFileSync(file, 'scenario bad two threads\npolicy fault truncate_count sometimes\nthread a\nread M 0\nthread b\nread M 0\n');
     const r = run(['explore', file]);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(`mmsim explore: ${file}:2:29: 'sometimes' is not a fault policy (truncate_count, page-lock)\n`);
+    expect(r.stderr).toBe(`mmsim explore: ${file}:2:29: 'sometimes' is not a fault policy; valid: truncate_count, page-lock\n`);
   });
 
   test('a scenario whose thread names a region nobody mapped: bad input (one line, exit 2), not a failing schedule', () => {
@@ -107,7 +107,7 @@ describe('mmsim explore', () => {
     [['explore', 'cow-gup-device', '--max-schedules', '0'], "mmsim explore: --max-schedules: '0' is out of range; valid: 1–0x1fffffffffffff"],
     [['explore', 'cow-gup-device', '--time-limit', '1.5'], "mmsim explore: --time-limit: '1.5' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–1000000000"],
     [['explore', 'cow-gup-device', '--max-schedules', '5', '--max-schedules', '6'], "mmsim explore: option '--max-schedules' given twice ('5', then '6'); it takes one value"],
-    [['explore', '/'], "mmsim explore: race scenario '/': is a folder, not a race scenario file"],
+    [['explore', '/'], "mmsim explore: race scenario '/': is a directory, not a script file"],
     [['explore', 'cow-gup-device', '--strategy', 'bfs'], "mmsim explore: --strategy 'bfs': expected dfs, random or pct"],
     [['explore', 'thp-split-zap', '--kernel', '2.6.21'], 'mmsim explore: thp-split-zap does not apply to x86_64@2.6.21: it needs what that variant lacks (THP is 6.18-only; try --kernel 6.18 --arch x86_64)'],
     [['explore', 'no/such.mmo'], "mmsim explore: race scenario 'no/such.mmo': no such file"],
@@ -162,17 +162,29 @@ describe('explore caps (issue 9)', () => {
     expect(found.status).toBe(1);
   });
 
-  test('a race whose setup needs more frames than the race machine has: bad input, one line, exit 2', () => {
+  test('a race whose setup needs more frames than the race machine has (tmpfs: ENOSPC): bad input, one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mmsim-race-oom-'));
     const file = join(dir, 'oom.mmo');
     const preads = Array.from({ length: 70 }, (_, i) => `pread F ${i}`).join('\n');
-    writeFileSync(file, `scenario oom x\npolicy fault truncate_count page-lock\nfile F ext4 70 F\nmmap M 70 r-- shared file=F pgoff=0 slot=0\n${preads}\nthread a\nread M 0\nthread b\nread M 1\n`);
+    writeFileSync(file, `scenario oom x\npolicy fault truncate_count page-lock\nfile F tmpfs 70 F\nmmap M 70 r-- shared file=F pgoff=0 slot=0\n${preads}\nthread a\nread M 0\nthread b\nread M 1\n`);
     for (const args of [['explore', file], ['replay', file, '0']]) {
       const r = run(args);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.split('\n')).toHaveLength(2);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(r.stderr).toMatch(/oom\.mmo:3: the setup op 'file' failed on x86_64@6\.18: ENOSPC/);
     }
+  });
+
+  test('an ext4 file larger than the race machine: clean cache pages are reclaimed as the kernel does, and the search runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mmsim-race-ext4-'));
+    const file = join(dir, 'big.mmo');
+    const preads = Array.from({ length: 70 }, (_, i) => `pread F ${i}`).join('\n');
+    writeFileSync(file, `scenario big x\npolicy fault truncate_count page-lock\nfile F ext4 70 F\nmmap M 70 r-- shared file=F pgoff=0 slot=0\n${preads}\nthread a\nread M 0\nthread b\nread M 1\n`);
+    const r = run(['explore', file, '--policy', 'page-lock']);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/✓ page-lock: no failing schedule/);
+    expect(r.status).toBe(0);
   });
 });

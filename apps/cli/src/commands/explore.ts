@@ -82,18 +82,6 @@ async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race
   return { mm, race, variant, policies, arg: raceArg(name, isFile) };
 }
 
-/** Why a race file cannot be read, in words. */
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: 'no such file',
-  ENOTDIR: 'no such file',
-  EISDIR: 'is a folder, not a race scenario file',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EIO: 'input/output error',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'the name is too long',
-};
-
 /** A race scenario given as a path: read and parsed now, so a bad file is a one-line usage error. */
 function fromFile(mm: Mm, path: string, given: string): Race {
   try {
@@ -101,10 +89,10 @@ function fromFile(mm: Mm, path: string, given: string): Race {
     void race.summary;
     return race;
   } catch (error) {
-    // the reader's own errors (syntax, a file too large or unreadable) name the file and line
+    // a file that cannot be read (missing, a directory, too big): named as the user gave it
+    if (error instanceof mm.ScriptFileError) throw new UsageError(`race scenario ${quote(given)}: ${error.reason}`);
+    // the reader's own errors (syntax, a setup that cannot run) name the file and line
     if (error instanceof mm.MmoSyntaxError || error instanceof mm.ProgramError) throw new UsageError(error.message);
-    const code = (error as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw new UsageError(`race scenario ${quote(given)}: ${READ_ERRORS[code] ?? code}`);
     throw error;
   }
 }

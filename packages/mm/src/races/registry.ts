@@ -40,22 +40,14 @@ function fromFile(name: string): RaceScenario {
  * Any race scenario file as a registry entry (`mmsim explore PATH`): its
  * policies by era, and only on variants that have what it needs. The file
  * is read (at most MAX_SCRIPT_BYTES: read-file.ts) and parsed on first
- * use; a syntax error names line and column, a file that cannot be read is
- * a ScriptFileError — both MmoSyntaxErrors — except a missing file, an
- * Error with code ENOENT, which the caller names as the user gave it.
+ * use; a syntax error names line and column, a file that cannot be read
+ * (missing, a directory, too big) is a ScriptFileError — both
+ * MmoSyntaxErrors; a caller may name the file as the user gave it, with the
+ * error's `reason`.
  */
 export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$/, '')): RaceScenario {
   let parsed: RaceFile | undefined;
-  const read = (): string => {
-    try {
-      return readScriptFile(file);
-    } catch (error) {
-      // a missing file keeps its ENOENT code: a caller names it as the user gave it (mmsim explore: "race scenario 'x': no such file")
-      if (error instanceof ScriptFileError && error.code === 'ENOENT') throw Object.assign(new Error(`${file}: no such file`), { code: 'ENOENT' });
-      throw error;
-    }
-  };
-  const race = (): RaceFile => (parsed ??= parseRaceFile(read(), file));
+  const race = (): RaceFile => (parsed ??= parseRaceFile(readScriptFile(file), file));
   return {
     name,
     file,

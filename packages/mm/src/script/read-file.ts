@@ -16,7 +16,8 @@ export const MAX_SCRIPT_BYTES = 32 * 1024 * 1024;
 export class ScriptFileError extends MmoSyntaxError {
   constructor(
     file: string,
-    reason: string,
+    /** why, in words, without the file:line:column prefix */
+    readonly reason: string,
     /** the system error's code (ENOENT, EISDIR …), or TOO_BIG */
     readonly code: string,
   ) {
