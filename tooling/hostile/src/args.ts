@@ -16,6 +16,8 @@ export interface ArgCase {
   readonly files?: Readonly<Record<string, string>>;
   readonly token?: string;
   readonly kind?: string;
+  /** lines a bad-input answer may take: one per bad file named (mmsim-test vectors lists every unreadable file) */
+  readonly maxLines?: number;
 }
 
 interface Base {
@@ -87,7 +89,9 @@ function draw(r: Rng): ArgCase & { base: Base } {
       return { kind: 'number', base, tool: base.tool, args, expect: value.expect === 'usage' ? 'usage' : 'survive', why: `positional ${args[0]} value ${label(value.text)}: ${value.why}` };
     }
     const name = r.pick(base.numbers);
-    return { kind: 'number', base, tool: base.tool, args: withOption(base.args, name, value.text, equals), expect: value.expect, why: `--${name} ${label(value.text)}: ${value.why}` };
+    // mmsim-test's --seed is fast-check's seed, a signed 32-bit int: -5 is a valid seed
+    const signed = base.tool === 'mmsim-test' && name === 'seed' && value.text === '-5';
+    return { kind: 'number', base, tool: base.tool, args: withOption(base.args, name, value.text, equals), expect: signed ? 'ok' : value.expect, why: `--${name} ${label(value.text)}: ${signed ? 'a valid seed: fast-check seeds are signed 32-bit' : value.why}` };
   }
   if (kind === 'name' && base.names.length > 0) {
     const name = r.pick(base.names);
@@ -109,7 +113,9 @@ function draw(r: Rng): ArgCase & { base: Base } {
     return { kind: 'long', base, tool: base.tool, args: withOption(base.args, name, token, equals), expect: 'usage', why: `--${name} given a ${token.length}-byte value: invalid, quoted short`, token };
   }
   if (kind === 'positional') {
-    return { kind: 'positional', base, tool: base.tool, args: [...base.args, 'extra', 'words'], expect: 'usage', why: 'unexpected extra positionals' };
+    // mmsim-test vectors takes files: two more that do not exist are two bad files, one line each
+    const files = base.tool === 'mmsim-test' && base.args[0] === 'vectors';
+    return { kind: 'positional', base, tool: base.tool, args: [...base.args, 'extra', 'words'], expect: 'usage', why: files ? "two more vector files that do not exist: one line naming each" : 'unexpected extra positionals', ...(files ? { maxLines: 2 } : {}) };
   }
   const name = r.pick(['bogus', '__proto__', 'constructor', 'toString', 'x'.repeat(300)]);
   return { kind: 'unknown-option', base, tool: base.tool, args: [...base.args, `--${name}`], expect: 'usage', why: `unknown option --${label(name)}` };

@@ -94,7 +94,7 @@ function fromArgs(id: string, family: Family, a: ArgCase): Case {
   const base = BASES.find((b) => b.args[0] === a.args[0] && b.tool === a.tool && (b.args[0] !== 'encode' || b.args[1] === a.args[1]));
   if (base?.needs === 'script' && a.args.includes('script.mmo')) files['script.mmo'] = seeds().scripts.find((s) => s.name === 'anon_basic.mmo')!.text;
   if (base?.needs === 'vectors' && a.args.includes('{dir}/v.json') && !files['v.json']) files['v.json'] = vectorText();
-  return { id, family, kind: a.kind ?? 'table', tool: a.tool, args: a.args, files, expect: a.expect, why: a.why, ...(a.token ? { token: a.token } : {}) };
+  return { id, family, kind: a.kind ?? 'table', tool: a.tool, args: a.args, files, expect: a.expect, why: a.why, ...(a.token ? { token: a.token } : {}), ...(a.maxLines ? { maxLines: a.maxLines } : {}) };
 }
 
 function fromHand(h: HandCase): Case {

@@ -27,6 +27,8 @@ export interface Case {
   readonly stdoutMustNot?: { readonly re: RegExp; readonly meaning: string };
   /** for `errno` cases: the step line that must show an errno */
   readonly errnoStep?: RegExp;
+  /** a bad-input answer may take this many lines, one per bad input file it names (default 1) */
+  readonly maxLines?: number;
 }
 
 /** What running a case produced. */

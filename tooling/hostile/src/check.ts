@@ -35,8 +35,9 @@ export function check(c: Case, o: Outcome, newFiles: readonly string[]): Broken[
   else if (c.token && c.token.length > 128 && o.stderr.includes(c.token.slice(0, 128))) broken.push({ rule: 'short-stderr', detail: `echoes more than 128 chars of the ${c.token.length}-char token` });
   if (o.status === 2) {
     const lines = o.stderr.replace(/\n$/, '').split('\n');
-    if (lines.length !== 1 || lines[0] === '') broken.push({ rule: 'one-line', detail: `${lines.length} lines on stderr: ${clip(o.stderr)}` });
-    else if (lines[0]!.length > MAX_LINE) broken.push({ rule: 'one-line', detail: `a ${lines[0]!.length}-char line (limit ${MAX_LINE}): ${clip(lines[0]!)}` });
+    const long = lines.find((l) => l.length > MAX_LINE);
+    if (lines.length < 1 || lines.length > (c.maxLines ?? 1) || lines[0] === '') broken.push({ rule: 'one-line', detail: `${lines.length} lines on stderr: ${clip(o.stderr)}` });
+    else if (long) broken.push({ rule: 'one-line', detail: `a ${long.length}-char line (limit ${MAX_LINE}): ${clip(long)}` });
   }
   if (o.status !== undefined && o.status !== 3 && !EXPECTATIONS[c.expect].exits.includes(o.status)) {
     broken.push({ rule: 'expected-exit', detail: `exit ${o.status}, expected ${EXPECTATIONS[c.expect].exits.join(' or ')} (${c.expect})${o.stderr ? `: ${clip(o.stderr)}` : ''}` });
