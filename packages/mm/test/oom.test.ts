@@ -124,3 +124,17 @@ test('badness: 6.18 counts rss, swap entries and page-table pages; 2.6.21 total_
   do_mmap(old, child.mm, { start: 0x1000, pages: 10, prot: RW, shared: false });
   expect(oom_badness(old, p)).toBe(64 + 5 + 1);
 });
+
+describe('the ext4 file system has a size', () => {
+  test('a file larger than the free disk is ENOSPC before anything is written; a file that fits is written', async () => {
+    const { x86_64_618 } = await import('@mmsim/arch-x86');
+    const { parseMmo, runScript } = await import('../src/index.js');
+    const t = runScript(parseMmo('file F ext4 4294967296 F\nfile G ext4 200 G\nfile H ext4 101 H\npread G 199\n'), { spec: x86_64_618, frames: 64, diskPages: 300 });
+    expect(t.steps.map((s) => s.ret)).toEqual([
+      { ok: false, errno: 'ENOSPC' },
+      { ok: true, val: 0 },
+      { ok: false, errno: 'ENOSPC' },
+      { ok: true, bytes: 4096, data: 'G199' },
+    ]);
+  });
+});

@@ -12,7 +12,6 @@ import type { Machine } from './machine.js';
 import { PG_dirty } from './page-flags.js';
 import { do_truncate } from './truncate.js';
 
-/** Create a file of `pages` pages by write(2): page i holds `${prefix}${i}`, dirty in the page cache. */
 /**
  * Create a file of `pages` pages by write(2): page i holds `${prefix}${i}`,
  * dirty in the page cache. Page-cache pages come from free frames, else
@@ -23,9 +22,20 @@ import { do_truncate } from './truncate.js';
  * tmpfs refuses at its size limit (size=, half of memory by default:
  * shmem_default_max_blocks) before memory runs out; the limit itself is
  * not modelled, and no process is OOM-killed for a tmpfs write here.
+ * An ext4 file larger than the file system's free pages (Machine.diskPages
+ * less the other ext4 files' sizes) is ENOSPC before anything is written —
+ * where the kernel's write(2) loop would fill the disk and then fail; the
+ * work stays bounded by the machine, never by the size a script asks for.
  */
 export function create_file(m: Machine, name: string, fs: Exclude<FsKind, 'shmem'>, pages: number, prefix: string): Inode {
   if (m.files.has(name)) throw new SyscallError('EEXIST', `file ${name} exists`);
+  if (fs === 'ext4') {
+    const page = m.variant.constants.PAGE_SIZE;
+    let used = 0;
+    for (const f of m.files.values()) if (f.fs === 'ext4') used += Math.ceil(f.size / page);
+    const free = Math.max(0, m.diskPages - used);
+    if (pages > free) throw new SyscallError('ENOSPC', `write of ${name}: ${pages} pages do not fit the ext4 file system (${free} of ${m.diskPages} pages free)`);
+  }
   const inode = m.newInode(name, fs, pages * m.variant.constants.PAGE_SIZE);
   try {
     for (let i = 0; i < pages; i++) with_oom(m, undefined, () => add_to_page_cache(m, inode, i, m.tags.intern(`${prefix}${i}`), true), fs === 'ext4');

@@ -62,6 +62,13 @@ export interface MachineOptions {
    * 2.6.21 has no lockdown.
    */
   readonly lockdown?: 'none' | 'integrity' | 'confidentiality';
+  /**
+   * The ext4 file system's size in pages (default 16 × frames: 4 GiB beside
+   * the default 256 MiB of memory at 4 KiB pages). Writing a file that does
+   * not fit is ENOSPC, as ext4 answers when its blocks run out — so a file's
+   * size, like memory, is bounded by the machine, not by the script.
+   */
+  readonly diskPages?: number;
 }
 
 /**
@@ -79,6 +86,8 @@ export class Machine {
   readonly policies: Policies;
   /** MachineOptions.lockdown */
   readonly lockdown: 'none' | 'integrity' | 'confidentiality';
+  /** MachineOptions.diskPages: the ext4 file system's size in pages */
+  readonly diskPages: number;
   /** the explorer's view of the machine: stop points, locks, references held mid-path */
   readonly sched: Sched;
   /** pages held by get_user_pages / pin_user_pages, by pin id (undefined once released) */
@@ -122,6 +131,7 @@ export class Machine {
     this.cowPolicy = options.policies?.cow ?? options.cowPolicy ?? defaultCowPolicy(this.era);
     this.policies = { ...defaultPolicies(this.era), ...options.policies, cow: this.cowPolicy };
     this.lockdown = this.era === '6.18' ? (options.lockdown ?? 'none') : 'none';
+    this.diskPages = options.diskPages ?? 16 * (options.frames ?? 65536);
     if (!policyInEra(this.cowPolicy, this.era)) throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
     this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), ...(options.nodes !== undefined ? { nodes: options.nodes } : {}) });
