@@ -138,3 +138,12 @@ describe('many regions', () => {
     expect(t.steps[2 * n]!).toMatchObject({ op: 'observe', obs: {}, unobserved: n });
   });
 });
+
+describe('write_all', () => {
+  test("stops at the first write that takes a signal and reports it, as the oracle's op_write_all does", () => {
+    // the mmap of 2^40 pages fails (past TASK_SIZE): write_all of the region faults on its first page and stops there
+    const t = runScript(parseMmo('mmap H 1099511627776 rw- private,anon slot=1\nwrite_all H H\n'), { spec: x86_64_618 });
+    expect(t.steps[0]!.ret).toEqual({ ok: false, errno: 'ENOMEM' });
+    expect(t.steps[1]!.ret).toEqual({ ok: false, signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });
+  });
+});

@@ -74,7 +74,7 @@ export class ProcessKilled extends Error {
 
 /** Whether a process was killed by the OOM killer (Process.oomKilled, where the kernel model sets it). */
 export function oomKilled(p: Process | undefined): boolean {
-  return p !== undefined && !p.alive && (p as { oomKilled?: boolean }).oomKilled === true;
+  return p !== undefined && !p.alive && p.oomKilled === true;
 }
 
 /** An `expect` op found something else: the scenario's outcome is wrong. Its message says why, in the scenario's words first. */
@@ -463,8 +463,9 @@ export class Runner {
         const args = this.note({ r: r.name, tagprefix: prefix });
         for (let i = 0; i < r.pages; i++) {
           const res = access(m, p.mm, r.start + i, true, m.tags.intern(`${prefix}${i}`));
-          // the writer was killed (the OOM killer chose it): it writes nothing more
-          if (!res.ok && oomKilled(p)) break;
+          // the oracle's op_write_all (host-oracle oracle.c) stops at the first write that takes a signal and
+          // reports it — SIGSEGV where nothing is mapped, SIGKILL when the OOM killer chose the writer
+          if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };
         }
         return { args, ret: ok };
       }
