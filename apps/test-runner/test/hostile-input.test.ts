@@ -222,6 +222,22 @@ describe('options and commands', () => {
   });
 });
 
+describe('--config exists where it is asked for', () => {
+  test('an empty --config is refused, not read as the default', async () => {
+    expectRefused(await mmsimTest('conformance', '--arch', 'x86_64', '--kernel', '6.18', '--num-runs', '2', '--config='), ["--config: an empty value"]);
+  });
+  test('an option no chosen variant has is refused (NONLINEAR in 6.18, X86_NX on ppc64), as mmsim refuses it', async () => {
+    expectRefused(await mmsimTest('conformance', '--kernel', '6.18', '--num-runs', '2', '--config', 'NONLINEAR=n'), ['CONFIG_NONLINEAR does not exist on the chosen variants']);
+    expectRefused(await mmsimTest('conformance', '--arch', 'ppc64', '--num-runs', '2', '--config', 'X86_NX=n'), ['CONFIG_X86_NX does not exist on the chosen variants (ppc64@2.6.21, ppc64@6.18)']);
+  });
+  test('over every arch, X86_NX=n applies where it exists and the other variants keep their default key', async () => {
+    const r = await mmsimTest('conformance', '--kernel', '6.18', '--num-runs', '2', '--check', 'swap.round', '--config', 'X86_NX=n', '--reporter', 'tap');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/x86_64@6\.18\+CONFIG_X86_NX=n/);
+    expect(r.stdout).not.toMatch(/ppc64@6\.18\+CONFIG_X86_NX/);
+  });
+});
+
 describe('outputs', () => {
   test('a stdout that cannot be written: one line, exit 2, not an internal error', async () => {
     let stderr = '';

@@ -4,7 +4,7 @@
  * every installed variant and configuration.
  */
 import { CHECKS, isGood, runCheck, variantMatrix, type CheckContext, type CheckResult, type CheckStatus, type ConformanceCheck } from '@mmsim/conformance';
-import { compileVariant, ConfigError, describeConfig, ERAS, normalizeEra, parseConfig, type BackendV1, type Era, type KernelConfig, type Variant } from '@mmsim/core';
+import { compileVariant, ConfigError, configExists, configFor, configNamesIn, describeConfig, ERAS, normalizeEra, parseConfig, type BackendV1, type Era, type KernelConfig, type Variant } from '@mmsim/core';
 import pc from 'picocolors';
 import { configLabel, difference, type CaseStatus, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
@@ -75,7 +75,9 @@ export function archNames(backends: readonly BackendV1[]): string[] {
 /** --config values to one configuration; undefined when none was given. */
 export function parseConfigOption(values: readonly string[] | undefined): KernelConfig | undefined {
   if (!values || values.length === 0) return undefined;
-  const pairs = values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '' && v !== 'default');
+  const words = values.flatMap((v) => v.split(',')).map((v) => v.trim());
+  if (words.includes('')) throw new UsageError(`--config: an empty value; valid: NAME=y or NAME=n pairs, comma-separated or repeated, or 'default'`);
+  const pairs = words.filter((v) => v !== 'default');
   try {
     return parseConfig(pairs);
   } catch (error) {
@@ -94,11 +96,21 @@ export function selectVariants(backends: readonly BackendV1[], options: Conforma
   const config = parseConfigOption(options.config);
   const out: { backend: string; variant: Variant }[] = [];
   for (const backend of backends) {
-    const variants = config ? backend.variants.map((spec) => compileVariant(spec, config)) : variantMatrix(backend);
+    const variants = config ? backend.variants.map((spec) => compileVariant(spec, configFor(spec, config))) : variantMatrix(backend);
     for (const variant of variants) {
       if (arch.length > 0 && !arch.includes(backend.name) && !arch.includes(variant.id)) continue;
       if (options.kernel && variant.era !== options.kernel) continue;
       out.push({ backend: backend.name, variant });
+    }
+  }
+  // an option no chosen variant has (NONLINEAR on 6.18, X86_NX on ppc64) is refused, as mmsim refuses it:
+  // it would otherwise be silently ignored and the run would test the defaults under another name
+  if (config) {
+    const given = configNamesIn(options.config!.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== 'default'));
+    for (const name of given) {
+      if (out.length > 0 && !out.some((x) => configExists(name, x.variant.spec))) {
+        throw new UsageError(`--config CONFIG_${name} does not exist on the chosen variants (${[...new Set(out.map((x) => `${x.variant.id}@${x.variant.era}`))].slice(0, 6).join(', ')}${out.length > 6 ? ', …' : ''})`);
+      }
     }
   }
   return out;
