@@ -22,7 +22,6 @@
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../kernel/machine.js';
 import type { Vma } from '../kernel/vma.js';
-import type { PageTable } from '../kernel/pagetable.js';
 import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
@@ -263,11 +262,8 @@ function addressSpaceViolations(m: Machine, p: Process, out: Violation[]): void 
   }
   const pt = p.mm.pgtable;
   // the upper levels are scanned again only when they changed since a clean scan (the explorer checks every step)
-  if (CLEAN_STRUCTURE.get(pt) === pt.structure) return;
+  if (pt.checkedStructure === pt.structure) return;
   const wrong = pt.checkTables();
   for (const what of wrong) out.push({ rule: 'page-table', pid, message: `pid ${pid}: ${what}` });
-  if (wrong.length === 0) CLEAN_STRUCTURE.set(pt, pt.structure);
+  if (wrong.length === 0) pt.checkedStructure = pt.structure;
 }
-
-/** each page table's PageTable.structure when its upper levels last checked clean */
-const CLEAN_STRUCTURE = new WeakMap<PageTable, number>();

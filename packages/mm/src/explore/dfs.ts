@@ -131,25 +131,8 @@ function dfs(program: Program, bound: number, options: DfsOptions, caps: SearchC
   let prefix = 0;
   let failure: Failure | null = null;
   let stoppedBy: StopReason | null = null;
-  /** the choices the bound allows at depth d: all enabled threads, or only the running one once the preemptions are spent */
-  const allowedAt = (d: number): number => {
-    const p = prevAt[d]!;
-    if (p >= 0 && (enabledAt[d]! & (1 << p)) !== 0 && preemptAt[d]! + 1 > bound) return 1 << p;
-    return enabledAt[d]!;
-  };
-  // the share of the tree left of the current path, each branch of a node counted as an equal part
-  // (made once; called only when a progress report is due)
-  const fraction = (): number => {
-    let done = 0;
-    let weight = 1;
-    for (let d = 0; d < prefix && weight > 1e-12; d++) {
-      const allowed = allowedAt(d);
-      const n = popcount(allowed);
-      done += (weight * (popcount(triedAt[d]! & allowed) - 1)) / n;
-      weight /= n;
-    }
-    return done;
-  };
+  // no closure over the search arrays here: a closure would move them (reassigned by grow) into a
+  // heap context, and every access in the step loop below would pay for it
   const where = { bound, ...(before.target !== undefined ? { target: before.target } : {}) };
   for (;;) {
     ex.start();
@@ -198,7 +181,7 @@ function dfs(program: Program, bound: number, options: DfsOptions, caps: SearchC
     // backtrack: the deepest step with an untried choice the bound allows
     let d = ex.depth - 1;
     for (; d >= 0; d--) {
-      const untried = allowedAt(d) & ~triedAt[d]!;
+      const untried = allowedAt(enabledAt, prevAt, preemptAt, d, bound) & ~triedAt[d]!;
       if (untried !== 0) {
         const u = lowestBit(untried);
         triedAt[d]! |= 1 << u;
@@ -211,9 +194,31 @@ function dfs(program: Program, bound: number, options: DfsOptions, caps: SearchC
     // more to run: a cap may stop it here (checked per schedule, never per step)
     stoppedBy = caps.reached(before.schedules + schedules);
     if (stoppedBy !== null) break;
-    progress.tick(before.schedules + schedules, before.states + ex.steps, fraction, where);
+    if (progress.due(before.schedules + schedules)) {
+      progress.report(before.schedules + schedules, before.states + ex.steps, fractionDone(enabledAt, triedAt, prevAt, preemptAt, prefix, bound), where);
+    }
   }
   return { schedules, states: ex.steps, distinctStates: useCache ? seen.size : 0, pruned, failure, stoppedBy };
+}
+
+/** The choices the bound allows at depth d: all enabled threads, or only the running one once the preemptions are spent. */
+function allowedAt(enabledAt: Int32Array, prevAt: Int32Array, preemptAt: Int32Array, d: number, bound: number): number {
+  const p = prevAt[d]!;
+  if (p >= 0 && (enabledAt[d]! & (1 << p)) !== 0 && preemptAt[d]! + 1 > bound) return 1 << p;
+  return enabledAt[d]!;
+}
+
+/** The share of the tree left of the current path, each branch of a node counted as an equal part (only when a report is due). */
+function fractionDone(enabledAt: Int32Array, triedAt: Int32Array, prevAt: Int32Array, preemptAt: Int32Array, prefix: number, bound: number): number {
+  let done = 0;
+  let weight = 1;
+  for (let d = 0; d < prefix && weight > 1e-12; d++) {
+    const allowed = allowedAt(enabledAt, prevAt, preemptAt, d, bound);
+    const n = popcount(allowed);
+    done += (weight * (popcount(triedAt[d]! & allowed) - 1)) / n;
+    weight /= n;
+  }
+  return done;
 }
 
 function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {

@@ -23,13 +23,22 @@ export class ProgressReporter {
    * (it walks the current path), so it costs nothing on the other calls.
    */
   tick(schedules: number, states: number, fraction?: () => number, bound?: { readonly bound: number; readonly target?: number }): void {
+    if (this.due(schedules)) this.report(schedules, states, fraction?.(), bound);
+  }
+
+  /** Whether a report is due after this many schedules (the clock is read every 256 schedules, a report made once a second). */
+  due(schedules: number): boolean {
+    if (!this.options.onProgress || (schedules & 255) !== 0) return false;
+    return performance.now() - this.last >= 1000;
+  }
+
+  /** The report, once due() said so; `f` the search's own fraction done where it has one. */
+  report(schedules: number, states: number, f: number | undefined, bound?: { readonly bound: number; readonly target?: number }): void {
     const onProgress = this.options.onProgress;
-    if (!onProgress || (schedules & 255) !== 0) return;
+    if (!onProgress) return;
     const now = performance.now();
-    if (now - this.last < 1000) return;
     this.last = now;
     const elapsedMs = now - this.t0;
-    const f = fraction?.();
     // the search's own end, at the average pace so far (the fraction counts branches, not schedules: an estimate)
     let etaMs = f !== undefined && f > 0 && f <= 1 ? (elapsedMs * (1 - f)) / f : Infinity;
     let endsBy: Progress['endsBy'] = 'search';

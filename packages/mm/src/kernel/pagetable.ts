@@ -84,6 +84,8 @@ export class PageTable {
    * levels only when it moved.
    */
   structure = 0;
+  /** `structure` when the invariant checks last found the upper levels sound (-1: never): they skip an unchanged table */
+  checkedStructure = -1;
 
   constructor(readonly variant: Variant) {
     const levels = variant.spec.levels;
