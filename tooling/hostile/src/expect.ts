@@ -32,6 +32,9 @@ export const RULES = {
 } as const;
 export type Rule = keyof typeof RULES;
 
-/** How long one stderr line may be: the message, the bad value shortened, and the valid range. */
-export const MAX_LINE = 300;
+/**
+ * How long one stderr line may be: the message with its file path, the bad value shortened, and the
+ * valid range — a vector file's missing keys are named whole (up to ~15 names), so a little over 300.
+ */
+export const MAX_LINE = 500;
 export const MAX_STDERR = 4096;

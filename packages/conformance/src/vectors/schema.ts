@@ -154,7 +154,7 @@ function checkConstant(problems: Problems, path: Path, value: unknown, kind: Con
       );
       if (isObject(table)) {
         const missing = MAX_SWAPFILES_KEYS[era].filter((k) => !has(table, k));
-        if (missing.length > 0) problems.add(path, `missing ${names(missing.map((k) => `"${k}"`))} (a ${era} file gives MAX_SWAPFILES for ${names(MAX_SWAPFILES_KEYS[era])})`);
+        if (missing.length > 0) problems.add(path, `missing ${names(missing.map((k) => `"${k}"`), Infinity)} (a ${era} file gives MAX_SWAPFILES for ${names(MAX_SWAPFILES_KEYS[era])})`);
       }
       return;
     }
@@ -184,7 +184,8 @@ function checkKeys(problems: Problems, path: Path, object: Json, known: readonly
   }
   const missing = required.filter((key) => !has(object, key));
   if (missing.length === 0) return;
-  problems.add(path, `missing ${names(missing)}${context} (required: ${missing.length === required.length ? 'all of these' : names(required)})`);
+  // what is missing is what to fix: named whole (a bounded list: the format's own keys)
+  problems.add(path, `missing ${names(missing, Infinity)}${context} (required: ${missing.length === required.length ? 'all of these' : names(required)})`);
 }
 
 function checkConstants(problems: Problems, constants: Json, era: Era): Widths | undefined {
