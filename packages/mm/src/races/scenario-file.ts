@@ -16,7 +16,7 @@
  * Ops before the first `thread` set the machine up, run whole. Nothing in
  * the file says how the threads interleave: the explorer finds that.
  */
-import { MmoSyntaxError, parseMmo, type MmoOp } from '../script/parse.js';
+import { lineWords, MmoSyntaxError, parseMmo, type MmoOp } from '../script/parse.js';
 import { POLICY_VALUES, type Policies } from '../kernel/policies.js';
 import { BadValue, shorten, whole } from '../script/values.js';
 
@@ -69,15 +69,7 @@ export function parseRaceFile(text: string, file = 'race.mmo'): RaceFile {
   const sections: { name: string; kind: 'setup' | 'thread' | 'final'; keep: Set<number> }[] = [{ name: 'setup', kind: 'setup', keep: new Set() }];
   lines.forEach((raw, i) => {
     const line = i + 1;
-    const hash = raw.indexOf('#');
-    const body = hash >= 0 ? raw.slice(0, hash) : raw;
-    const words: string[] = [];
-    const columns: number[] = [];
-    const re = /\S+/g;
-    for (let mt = re.exec(body); mt; mt = re.exec(body)) {
-      words.push(mt[0]);
-      columns.push(mt.index + 1);
-    }
+    const { body, words, columns } = lineWords(raw);
     if (words.length === 0) return;
     const bad = (w: number, reason: string): never => {
       throw new MmoSyntaxError(file, line, columns[Math.min(w, words.length - 1)]!, reason);

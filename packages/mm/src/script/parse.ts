@@ -130,8 +130,8 @@ function* lines(text: string): Generator<string> {
   }
 }
 
-/** One line: an op, the header, or nothing (blank, comment). */
-function parseLine(raw: string, line: number, file: string): MmoOp | MmoHeader | undefined {
+/** A line's text before any `#` comment, its words, and the column (1-based) of each: what every `.mmo` reader splits a line into. */
+export function lineWords(raw: string): { body: string; words: string[]; columns: number[] } {
   const hash = raw.indexOf('#');
   const body = hash >= 0 ? raw.slice(0, hash) : raw;
   const words: string[] = [];
@@ -141,6 +141,12 @@ function parseLine(raw: string, line: number, file: string): MmoOp | MmoHeader |
     words.push(m[0]);
     columns.push(m.index + 1);
   }
+  return { body, words, columns };
+}
+
+/** One line: an op, the header, or nothing (blank, comment). */
+function parseLine(raw: string, line: number, file: string): MmoOp | MmoHeader | undefined {
+  const { body, words, columns } = lineWords(raw);
   if (words.length === 0) return undefined;
   let proc: 'parent' | 'child' = 'parent';
   if (words[0] === '@child') {
