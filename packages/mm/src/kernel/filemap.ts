@@ -42,6 +42,8 @@ export interface Inode {
    * fault-vs-truncate race program reads it.
    */
   truncateCount: number;
+  /** a special device file (fs.ts create_device): no page cache, an ->mmap that sets no vm_ops */
+  readonly device: boolean;
 }
 
 export function pagesOf(m: Machine, inode: Inode): number {

@@ -50,8 +50,6 @@ export function create_file(m: Machine, name: string, fs: Exclude<FsKind, 'shmem
   return inode;
 }
 
-const DEVICES = new WeakSet<Inode>();
-
 /**
  * A special device file of `pages` pages of i_size (`file K dev N K`): no
  * page cache, and an ->mmap that installs nothing and sets no vm_ops, so a
@@ -60,15 +58,14 @@ const DEVICES = new WeakSet<Inode>();
  */
 export function create_device(m: Machine, name: string, pages: number): Inode {
   if (m.files.has(name)) throw new SyscallError('EEXIST', `file ${name} exists`);
-  const inode = m.newInode(name, 'tmpfs', pages * m.variant.constants.PAGE_SIZE);
-  DEVICES.add(inode);
+  const inode = m.newInode(name, 'tmpfs', pages * m.variant.constants.PAGE_SIZE, true);
   m.files.set(name, inode);
   return inode;
 }
 
 /** Whether the inode is a special device file (create_device). */
 export function isDevice(inode: Inode): boolean {
-  return DEVICES.has(inode);
+  return inode.device;
 }
 
 /** pread() of one page: the bytes below EOF and the tag. */

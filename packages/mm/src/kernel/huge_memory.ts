@@ -79,23 +79,22 @@ export interface ThpState {
   hugeZero: number;
 }
 
-const STATE = new WeakMap<Machine, ThpState | null>();
-
-/** The machine's THP state, or null where the variant has no THP (2.6.21, ppc32, ppc64 4K). */
+/** The machine's THP state (m.thp, made on first use), or null where the variant has no THP (2.6.21, ppc32, ppc64 4K). */
 export function thpState(m: Machine): ThpState | null {
-  let s = STATE.get(m);
-  if (s !== undefined) return s;
+  const s = m.thp;
+  return s !== undefined ? s : (m.thp = createThpState(m));
+}
+
+function createThpState(m: Machine): ThpState | null {
   const c = m.variant.constants;
   const f = m.variant.fast;
-  s = null;
   if (c.hasThp && c.HPAGE_PMD_ORDER !== null && f.mk_huge_pmd_lo && f.pmd_pfn_lo) {
     const nr = 2 ** c.HPAGE_PMD_ORDER;
     // a huge pmd replaces exactly one pte table (HPAGE_PMD_SHIFT = PMD_SHIFT)
     const ptrsPerPte = 2 ** m.variant.spec.levels[m.variant.spec.levels.length - 1]!.bits;
-    if (nr === ptrsPerPte) s = { nr, order: c.HPAGE_PMD_ORDER, entire: new Map(), pincount: new Map(), folios: 0, hugeZero: -1 };
+    if (nr === ptrsPerPte) return { nr, order: c.HPAGE_PMD_ORDER, entire: new Map(), pincount: new Map(), folios: 0, hugeZero: -1 };
   }
-  STATE.set(m, s);
-  return s;
+  return null;
 }
 
 /** Whether the machine has THP (has_transparent_hugepage() and a 6.18 variant with a huge pmd format). */

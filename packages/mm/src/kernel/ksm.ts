@@ -158,11 +158,9 @@ export interface KsmState {
   saved: { run: string; sleep_millisecs: string; pages_to_scan: string } | null;
 }
 
-const STATE = new WeakMap<Machine, KsmState>();
-
-/** The machine's KSM state (created on first use; 6.18 only). */
+/** The machine's KSM state, m.ksm (created on first use; 6.18 only). */
 export function ksmState(m: Machine): KsmState {
-  let s = STATE.get(m);
+  let s = m.ksm;
   if (s === undefined) {
     if (m.era !== '6.18') throw new SyscallError('EINVAL', 'KSM does not exist in 2.6.21 (added in 2.6.32)');
     s = {
@@ -185,14 +183,14 @@ export function ksmState(m: Machine): KsmState {
       pagesScanned: 0,
       saved: null,
     };
-    STATE.set(m, s);
+    m.ksm = s;
   }
   return s;
 }
 
 /** The state if KSM was ever used on this machine. */
 export function ksmStateIfAny(m: Machine): KsmState | undefined {
-  return STATE.get(m);
+  return m.ksm;
 }
 
 /** PageKsm() / folio_test_ksm(): an anon page whose mapping names a stable node (a cheap flag test). */
@@ -756,14 +754,14 @@ export function ksm_madvise(m: Machine, mm: Mm, vma: Vma, start: number, end: nu
  * new location"), VM_MERGEABLE is kept.
  */
 export function ksm_unmerge_for_move(m: Machine, mm: Mm, vma: Vma, start: number, end: number): void {
-  const s = STATE.get(m);
+  const s = m.ksm;
   if (!s || (vma.flags & VM_MERGEABLE) === 0 || vma.anonVma === 0) return;
   unmerge_ksm_pages(m, s, mm, vma, start, end);
 }
 
 /** ksm_fork() (include/linux/ksm.h, from dup_mmap): the child's mm joins ksmd's list when the parent's is on it. */
 export function ksm_fork(m: Machine, parent: Mm, child: Mm): void {
-  const s = STATE.get(m);
+  const s = m.ksm;
   if (s && s.slotOf.has(parent)) __ksm_enter(s, child);
 }
 
@@ -773,7 +771,7 @@ export function ksm_fork(m: Machine, parent: Mm, child: Mm): void {
  * clean up (ksm_test_exit is true from here on).
  */
 export function ksm_exit(m: Machine, mm: Mm): void {
-  const s = STATE.get(m);
+  const s = m.ksm;
   const slot = s?.slotOf.get(mm);
   if (!s || !slot) return;
   slot.exiting = true;
@@ -850,7 +848,7 @@ export interface KsmStats {
 }
 
 export function ksm_stats(m: Machine): KsmStats {
-  const s = STATE.get(m);
+  const s = m.ksm;
   if (!s) return { run: 0, pages_shared: 0, pages_sharing: 0, pages_unshared: 0, pages_volatile: 0, pages_scanned: 0, full_scans: 0, stable_node_chains: 0, stable_node_dups: 0 };
   let shared = 0;
   let listed = 0;
@@ -961,7 +959,7 @@ export function ksm_restore(m: Machine): { run: string; sleep_millisecs: string;
  * is sorted; the unstable tree holds unstable items only.
  */
 export function ksmViolations(m: Machine): string[] {
-  const s = STATE.get(m);
+  const s = m.ksm;
   if (!s) return [];
   const out: string[] = [];
   const f = m.frames;

@@ -20,6 +20,17 @@ import type { Pin } from './gup.js';
 import { defaultPolicies, policyInEra, type Policies } from './policies.js';
 import { Sched } from './sched.js';
 import type { OomKill } from './oom_kill.js';
+// each subsystem's state on the Machine: types only (a runtime import of these files would close a load-time cycle through machine.ts)
+import type { ThpState } from './huge_memory.js';
+import type { KsmState } from './ksm.js';
+import type { MlockState } from './mlock.js';
+import type { UffdCtx, UffdState } from './userfaultfd.js';
+import type { RaState } from './swap-ra.js';
+import type { ReclaimState } from './reclaim.js';
+import type { MigrateState } from './migrate.js';
+import type { ZapState } from './memory.js';
+import type { RmapState } from './rmap.js';
+import type { MemPolicy } from './mempolicy.js';
 
 export interface Mm {
   readonly id: number;
@@ -36,6 +47,10 @@ export interface Process {
   parent?: number;
   /** the OOM killer killed it (oom_kill.ts); alive is false then */
   oomKilled?: boolean;
+  /** current->mempolicy: the task's NUMA policy (mempolicy.ts taskPolicy); absent is the default policy */
+  mempolicy?: MemPolicy | null;
+  /** the userfaultfd the process opened last and still holds (the oracle's `uffd` variable; script/pte-ops.ts) */
+  uffd?: UffdCtx | undefined;
 }
 
 export interface MachineOptions {
@@ -113,6 +128,31 @@ export class Machine {
   lastTag = 0;
   lastMinor = 0;
   lastMajor = 0;
+  /*
+   * Each subsystem's state, one field per subsystem, made on first use by the
+   * subsystem's own accessor (undefined until then: a machine that never
+   * uses KSM carries no KSM tables). Nothing of a machine lives at module
+   * level, so two machines in one process never see each other's state
+   * (test/machine-isolation.test.ts).
+   */
+  /** huge_memory.ts thpState(): folio mapcounts, pincounts, the huge zero folio; null where the variant has no THP */
+  thp: ThpState | null | undefined = undefined;
+  /** ksm.ts ksmState(): ksmd's settings, mm slots, stable and unstable trees (6.18 only) */
+  ksm: KsmState | undefined = undefined;
+  /** mlock.ts: PG_mlocked, the mlock counts, the per-CPU mlock batch */
+  mlock: MlockState | undefined = undefined;
+  /** userfaultfd.ts: the uffd-wp pte words, the userfaultfd contexts */
+  uffd: UffdState | undefined = undefined;
+  /** swap-ra.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
+  swapRa: RaState | undefined = undefined;
+  /** reclaim.ts try_to_free_pages(): the clock hand */
+  readonly reclaim: ReclaimState = { hand: 0 };
+  /** migrate.ts: the folios isolated from the LRU for a migration */
+  migrate: MigrateState | undefined = undefined;
+  /** memory.ts zap_pte_range: the pages mid-zap, zap_ptes' stop frame */
+  readonly zap: ZapState = { pages: undefined, frame: -1 };
+  /** rmap.ts: each VMA's place on its anon_vma's list */
+  rmap: RmapState | undefined = undefined;
   private readonly dirtyHi: number;
   private readonly dirtyLo: number;
   private readonly wdyHi: number;
@@ -183,8 +223,9 @@ export class Machine {
     return p;
   }
 
-  newInode(name: string, fs: FsKind, size: number): Inode {
-    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], swapped: new Map(), unlinked: false, truncateCount: 0 };
+  /** a new inode; `device`: a special device file (fs.ts create_device) */
+  newInode(name: string, fs: FsKind, size: number, device = false): Inode {
+    const inode: Inode = { id: this.nextInode++, name, fs, size, cache: new Map(), disk: new Map(), mmaps: [], swapped: new Map(), unlinked: false, truncateCount: 0, device };
     this.inodes.set(inode.id, inode);
     return inode;
   }

@@ -358,17 +358,22 @@ export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, ta
   }
 }
 
-/**
- * Pages whose pte zap_pte_range has cleared but whose rmap it has not yet
- * dropped, by frame: the state at its stop between the two (explorer runs
- * only). Legal under the pte lock the zap holds, so checkInvariants counts
- * them as still mapped.
- */
-const ZAPPING = new WeakMap<Machine, Map<number, number>>();
+/** zap_pte_range's state on the Machine (m.zap) */
+export interface ZapState {
+  /**
+   * Pages whose pte zap_pte_range has cleared but whose rmap it has not yet
+   * dropped, by frame: the state at its stop between the two (explorer runs
+   * only; undefined until the first such stop). Legal under the pte lock the
+   * zap holds, so checkInvariants counts them as still mapped.
+   */
+  pages: Map<number, number> | undefined;
+  /** zap_ptes' out-parameter: the page of the present pte it cleared and stopped at (its rmap not yet dropped) */
+  frame: number;
+}
 
-/** The pages mid-zap (see ZAPPING), or undefined. */
+/** The pages mid-zap (see ZapState.pages), or undefined. */
 export function zappingOf(m: Machine): ReadonlyMap<number, number> | undefined {
-  return ZAPPING.get(m);
+  return m.zap.pages;
 }
 
 /**
@@ -401,9 +406,8 @@ export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number,
     // sequentially one call clears the whole range; under the explorer it returns at each present pte it cleared
     vpn = zap_ptes(m, mm, vpn, end, m.sched.on, markers);
     if (vpn >= end) break;
-    const frame = zapFrame;
-    let z = ZAPPING.get(m);
-    if (!z) ZAPPING.set(m, (z = new Map()));
+    const frame = m.zap.frame;
+    const z = (m.zap.pages ??= new Map());
     z.set(frame, (z.get(frame) ?? 0) + 1);
     yield m.sched.point('zap_pte_range: folio_remove_rmap_ptes (the pte is none already; the page still counts it as mapped until now)');
     const n = z.get(frame)! - 1;
@@ -432,14 +436,11 @@ function keepMarker(m: Machine, hi: number, lo: number, markers: number): boolea
   return (bits & PTE_MARKER.GUARD) !== 0 || (markers >= ZAP_KEEP_MARKERS && (bits & PTE_MARKER.UFFD_WP) !== 0);
 }
 
-/** the page of the present pte zap_ptes cleared and stopped at (its rmap not yet dropped) */
-let zapFrame = -1;
-
 /**
  * The per-pte part of zap_pte_range over [start, end): each pte cleared,
  * swap entries freed, a present page's dirty bit passed on and its rmap
  * dropped — unless `stop`, when it returns the vpn of the first present pte
- * it cleared (its page in zapFrame, the rmap left to the caller). Returns
+ * it cleared (its page in m.zap.frame, the rmap left to the caller). Returns
  * `end` when done. Plain code: the sequential simulator's munmap and exit
  * run it allocation-free.
  */
@@ -469,7 +470,7 @@ function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean,
       pt.set(slot, 0, 0);
       if (markers === ZAP_INSTALL_UFFD_WP && pteUffdWp(m, hi, lo)) setMarker(m, mm, slot, PTE_MARKER.UFFD_WP);
       if (stop) {
-        zapFrame = frame;
+        m.zap.frame = frame;
         return vpn;
       }
       page_remove_rmap(m, frame);

@@ -228,11 +228,9 @@ function setVmaPolicy(vma: Vma, pol: MemPolicy | null): void {
   vma.policy = pol;
 }
 
-const taskPolicies = new WeakMap<Process, MemPolicy | null>();
-
-/** current->mempolicy (null: the default policy) */
+/** current->mempolicy (Process.mempolicy; null: the default policy) */
 export function taskPolicy(p: Process): MemPolicy | null {
-  return taskPolicies.get(p) ?? null;
+  return p.mempolicy ?? null;
 }
 
 /** mpol_equal() (6.18): identical, or the same mode, flags, user mask (STATIC/RELATIVE) and nodes */

@@ -315,11 +315,14 @@ export function* remove_migration_ptes(m: Machine, old: number, target: number):
 
 // ---------------------------------------------------------------- isolation and migrate_pages
 
-const isolatedBy = new WeakMap<Machine, Set<number>>();
+/** migrate's state on the Machine (m.migrate, made on first use) */
+export interface MigrateState {
+  /** the folios (head frames) isolate_lru_page took off the LRU for a migration */
+  readonly isolated: Set<number>;
+}
+
 function isolatedSet(m: Machine): Set<number> {
-  let s = isolatedBy.get(m);
-  if (!s) isolatedBy.set(m, (s = new Set()));
-  return s;
+  return (m.migrate ??= { isolated: new Set() }).isolated;
 }
 
 /**

@@ -53,7 +53,7 @@ const OP_LRU = 0; // mlock_folio → __mlock_folio
 const OP_NEW = 1; // mlock_new_folio → __mlock_new_folio
 const OP_MUNLOCK = 2; // munlock_folio → __munlock_folio
 
-interface MlockState {
+export interface MlockState {
   /** PG_mlocked */
   readonly mlocked: Set<number>;
   /** PG_unevictable, with folio->mlock_count */
@@ -62,14 +62,13 @@ interface MlockState {
   readonly batch: number[];
 }
 
-const STATE = new WeakMap<Machine, MlockState>();
-
+/** m.mlock, made on first use */
 function state(m: Machine): MlockState {
-  let s = STATE.get(m);
+  let s = m.mlock;
   if (!s) {
     const st: MlockState = { mlocked: new Set(), count: new Map(), batch: [] };
     s = st;
-    STATE.set(m, st);
+    m.mlock = st;
     // a freed page leaves no trace (free_pages_prepare clears PG_mlocked; the batch held a reference in the kernel)
     const previous = m.frames.onFree;
     m.frames.onFree = (frame) => {
@@ -86,19 +85,19 @@ function state(m: Machine): MlockState {
 
 /** PG_mlocked (kpageflags MLOCKED); also what reclaim checks (folio_evictable) */
 export function pageMlocked(m: Machine, frame: number): boolean {
-  const s = STATE.get(m);
+  const s = m.mlock;
   return s !== undefined && s.mlocked.has(frame);
 }
 
 /** PG_unevictable (kpageflags UNEVICTABLE) */
 export function pageUnevictable(m: Machine, frame: number): boolean {
-  const s = STATE.get(m);
+  const s = m.mlock;
   return s !== undefined && s.count.has(frame);
 }
 
 /** Whether the mlock batch holds anything (a cheap test before a drain). */
 export function mlockBatchPending(m: Machine): boolean {
-  const s = STATE.get(m);
+  const s = m.mlock;
   return s !== undefined && s.batch.length !== 0;
 }
 
@@ -131,14 +130,14 @@ export function mlock_new_folio(m: Machine, frame: number): void {
 /** munlock_folio(): queued; the drain decides from the mlock count */
 export function munlock_folio(m: Machine, frame: number): void {
   if (!lockable(m, frame)) return;
-  const s = STATE.get(m);
+  const s = m.mlock;
   if (!s || (!s.mlocked.has(frame) && !s.count.has(frame))) return;
   queue(m, s, frame, OP_MUNLOCK);
 }
 
 /** mlock_drain_local() / mlock_folio_batch(): apply the queued operations in order */
 export function mlock_drain_local(m: Machine): void {
-  const s = STATE.get(m);
+  const s = m.mlock;
   if (!s || s.batch.length === 0) return;
   const b = s.batch.splice(0);
   for (let i = 0; i < b.length; i += 2) {
@@ -172,7 +171,7 @@ export function mlock_drain_local(m: Machine): void {
 
 /** munlock_vma_folio() of every page [start, end) of a VM_LOCKED VMA maps (a zap of it). */
 export function munlock_range(m: Machine, mm: Mm, start: number, end: number): void {
-  const s = STATE.get(m);
+  const s = m.mlock;
   if (!s || (s.mlocked.size === 0 && s.count.size === 0)) return;
   mlock_pte_range(m, mm, start, end, false);
 }

@@ -184,12 +184,12 @@ function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: nu
   if (anon) {
     anon_vma_chain(m, anon); // every VMA on the chain so far comes before a new one
     // the kernel splits the source only in the final do_munmap: until then the moved range is the original VMA, in its place
-    if (old !== vma) anon_vma_take_place(old, vma);
+    if (old !== vma) anon_vma_take_place(m, old, vma);
   }
   // copy_vma: an anonymous VMA never faulted takes the pgoff of its new place ("to increase its chance of merging")
   const moved: Vma = { ...old, start: to, end: to + newPages, ...(old.file === null && !old.shmem && old.anonVma === 0 ? { pgoff: to } : {}) };
   mm.vmas.insert(moved);
-  anon_vma_link_tail(moved);
+  anon_vma_link_tail(m, moved);
   // vma_merge: grow the VMA before (`prev`) or after (`next`) the destination over it; the source itself is left alone
   const end = to + newPages;
   const prev = mm.vmas.list.find((v) => v.end === to);
@@ -199,18 +199,18 @@ function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: nu
   if (next && next !== old && pgoffRunsOn(grown, next)) {
     mm.vmas.mergeAround(end, end);
     // the kernel grows `next` down over the range (next keeps its place on the chain); the model keeps the lower object
-    if (grown === moved && moved.end > end) anon_vma_take_place(moved, next);
+    if (grown === moved && moved.end > end) anon_vma_take_place(m, moved, next);
   }
   const dst = mm.vmas.lookup(to)!;
   const merged = dst !== moved || dst.end > end;
   let needRmapLocks = false;
   if (anon && merged) {
-    if (m.policies.mremap === 'order-tail') anon_vma_link_tail(dst); // anon_vma_moveto_tail(new_vma)
-    else if (m.policies.mremap === 'anon-vma-lock') needRmapLocks = anon_vma_before(dst, old);
+    if (m.policies.mremap === 'order-tail') anon_vma_link_tail(m, dst); // anon_vma_moveto_tail(new_vma)
+    else if (m.policies.mremap === 'anon-vma-lock') needRmapLocks = anon_vma_before(m, dst, old);
   }
   if (inode && merged && dst.pgoff <= old.pgoff) needRmapLocks = true; // the i_mmap tree is sorted by pgoff
   if (anon) {
-    const placed = !merged ? 'a new VMA at the tail' : anon_vma_before(dst, old) ? `merged into the VMA at ${hex(dst.start)}, before the source` : `merged into the VMA at ${hex(dst.start)}, after the source`;
+    const placed = !merged ? 'a new VMA at the tail' : anon_vma_before(m, dst, old) ? `merged into the VMA at ${hex(dst.start)}, before the source` : `merged into the VMA at ${hex(dst.start)}, after the source`;
     yield* anon_vma_unlock(m, anon, `copy_vma: the destination is ${placed} in the anon_vma chain; anon_vma lock dropped`);
   }
   yield* move_page_tables(m, mm, old, from, to, n, anon && needRmapLocks ? anon : 0, inode && (m.era === '2.6.21' || needRmapLocks) ? inode.id : 0);

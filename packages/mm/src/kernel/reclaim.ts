@@ -73,8 +73,11 @@ function reclaimFilePage(m: Machine, frame: number): boolean {
   return true;
 }
 
-/** each machine's clock hand (a module-wide one made one machine's reclaim depend on every machine reclaimed before it) */
-const hands = new WeakMap<Machine, number>();
+/** try_to_free_pages' state on the Machine (m.reclaim) */
+export interface ReclaimState {
+  /** the clock hand: each machine has its own (a module-wide one made one machine's reclaim depend on every machine reclaimed before it) */
+  hand: number;
+}
 
 /**
  * try_to_free_pages(): reclaim up to `wanted` frames, scanning from the
@@ -87,7 +90,7 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
   const f = m.frames;
   let freed = 0;
   const total = f.highWater;
-  let hand = hands.get(m) ?? 0;
+  let hand = m.reclaim.hand;
   for (let scanned = 0; scanned < total && freed < wanted; scanned++) {
     hand = (hand + 1) % total;
     const frame = hand;
@@ -114,6 +117,6 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
       freed++;
     }
   }
-  hands.set(m, hand);
+  m.reclaim.hand = hand;
   return freed;
 }

@@ -81,8 +81,17 @@ export function isSpecialZero(m: Machine, frame: number): boolean {
  * them at the tail when they were made, up to the order among newcomers
  * made between two looks.
  */
-const chainPos = new WeakMap<Vma, number>();
-let nextChainPos = 1;
+export interface RmapState {
+  /** each VMA object's position on its anon_vma's list (keyed by object, not a Vma field: a spread copy — split_vma's new half, fork's copy — starts unplaced) */
+  readonly chainPos: WeakMap<Vma, number>;
+  /** the next position to hand out (the list's tail) */
+  nextChainPos: number;
+}
+
+/** m.rmap, made on first use */
+function rmapState(m: Machine): RmapState {
+  return (m.rmap ??= { chainPos: new WeakMap(), nextChainPos: 1 });
+}
 
 export interface ChainVma {
   readonly mm: Mm;
@@ -93,11 +102,13 @@ export interface ChainVma {
 export function anon_vma_chain(m: Machine, anonVma: number): ChainVma[] {
   const out: ChainVma[] = [];
   if (anonVma === 0) return out;
+  const r = rmapState(m);
+  const chainPos = r.chainPos;
   for (const p of m.procs) {
     if (!p.alive) continue;
     for (const vma of p.mm.vmas.list) {
       if (vma.anonVma !== anonVma) continue;
-      if (!chainPos.has(vma)) chainPos.set(vma, nextChainPos++);
+      if (!chainPos.has(vma)) chainPos.set(vma, r.nextChainPos++);
       out.push({ mm: p.mm, vma });
     }
   }
@@ -105,18 +116,21 @@ export function anon_vma_chain(m: Machine, anonVma: number): ChainVma[] {
 }
 
 /** list_add_tail: `vma` goes to the tail of its anon_vma's list (a new VMA's link; 3.2's anon_vma_moveto_tail). */
-export function anon_vma_link_tail(vma: Vma): void {
-  chainPos.set(vma, nextChainPos++);
+export function anon_vma_link_tail(m: Machine, vma: Vma): void {
+  const r = rmapState(m);
+  r.chainPos.set(vma, r.nextChainPos++);
 }
 
 /** `vma` takes the place of `survivor`, the VMA the kernel keeps when the model's merge keeps the other object (vma_merge growing `next` down). */
-export function anon_vma_take_place(vma: Vma, survivor: Vma): void {
+export function anon_vma_take_place(m: Machine, vma: Vma, survivor: Vma): void {
+  const chainPos = rmapState(m).chainPos;
   const pos = chainPos.get(survivor);
   if (pos !== undefined) chainPos.set(vma, pos);
 }
 
 /** Whether the walk visits `a` before `b` (both already on the chain). */
-export function anon_vma_before(a: Vma, b: Vma): boolean {
+export function anon_vma_before(m: Machine, a: Vma, b: Vma): boolean {
+  const chainPos = rmapState(m).chainPos;
   return (chainPos.get(a) ?? Infinity) < (chainPos.get(b) ?? Infinity);
 }
 

@@ -38,7 +38,7 @@ import type { Vma } from './vma.js';
 /** /proc/sys/vm/page-cluster (swap_setup: 3 with more than 16 MiB; the host's env.json says 3) */
 export const PAGE_CLUSTER = 3;
 
-interface RaState {
+export interface RaState {
   /** swapin_nr_pages()'s static prev_offset and last_readahead_pages, and swapin_readahead_hits */
   prevOffset: number;
   lastPages: number;
@@ -47,12 +47,9 @@ interface RaState {
   readonly readahead: Map<number, number>;
 }
 
-const STATE = new WeakMap<Machine, RaState>();
-
+/** m.swapRa, made on first use */
 function state(m: Machine): RaState {
-  let s = STATE.get(m);
-  if (!s) STATE.set(m, (s = { prevOffset: 0, lastPages: 0, hits: 0, readahead: new Map() }));
-  return s;
+  return (m.swapRa ??= { prevOffset: 0, lastPages: 0, hits: 0, readahead: new Map() });
 }
 
 /** swap_use_vma_readahead(): no rotational swap device is active (nr_rotate_swap == 0). */

@@ -75,7 +75,7 @@ export interface UffdCtx {
   released: boolean;
 }
 
-interface UffdWords {
+export interface UffdWords {
   /** the present pte's uffd-wp bit (_PAGE_UFFD_WP) as words; 0 where the arch has none */
   readonly hi: number;
   readonly lo: number;
@@ -85,23 +85,30 @@ interface UffdWords {
   readonly supported: boolean;
 }
 
-const WORDS = new WeakMap<Machine, UffdWords>();
-const CTXS = new WeakMap<Machine, UffdCtx[]>();
+/** userfaultfd's state on the Machine (m.uffd, made on first use) */
+export interface UffdState {
+  readonly words: UffdWords;
+  /** every userfaultfd context made, by id − 1 (a released one stays) */
+  readonly ctxs: UffdCtx[];
+}
+
+function uffdState(m: Machine): UffdState {
+  return (m.uffd ??= { words: wordsOf(m), ctxs: [] });
+}
+
+function wordsOf(m: Machine): UffdWords {
+  const spec = m.variant.spec;
+  const bit = spec.bits.find((b) => b.name === 'uffd_wp' && b.when !== 'not-present' && b.when !== 'swap')?.bit;
+  const swapBit = spec.swap.flags?.uffdWp;
+  const supported = m.era === '6.18' && bit !== undefined && swapBit !== undefined;
+  const present = supported ? 1n << BigInt(bit!) : 0n;
+  const swap = supported ? 1n << BigInt(swapBit!) : 0n;
+  return { hi: hi32(present), lo: lo32(present), swapHi: hi32(swap), swapLo: lo32(swap), supported };
+}
 
 /** The uffd-wp bits of the machine's pte format (all 0 where CONFIG_HAVE_ARCH_USERFAULTFD_WP cannot be set). */
 export function uffdWords(m: Machine): UffdWords {
-  let w = WORDS.get(m);
-  if (!w) {
-    const spec = m.variant.spec;
-    const bit = spec.bits.find((b) => b.name === 'uffd_wp' && b.when !== 'not-present' && b.when !== 'swap')?.bit;
-    const swapBit = spec.swap.flags?.uffdWp;
-    const supported = m.era === '6.18' && bit !== undefined && swapBit !== undefined;
-    const present = supported ? 1n << BigInt(bit!) : 0n;
-    const swap = supported ? 1n << BigInt(swapBit!) : 0n;
-    w = { hi: hi32(present), lo: lo32(present), swapHi: hi32(swap), swapLo: lo32(swap), supported };
-    WORDS.set(m, w);
-  }
-  return w;
+  return (m.uffd ?? uffdState(m)).words;
 }
 
 /** CONFIG_HAVE_ARCH_USERFAULTFD_WP (and so CONFIG_PTE_MARKER_UFFD_WP) is possible on this variant */
@@ -152,7 +159,7 @@ export function pte_clear_uffd_wp(m: Machine): void {
 
 function ctxOf(m: Machine, vma: Vma): UffdCtx | undefined {
   const id = vma.uffdCtx;
-  return id === undefined ? undefined : CTXS.get(m)?.[id - 1];
+  return id === undefined ? undefined : m.uffd?.ctxs[id - 1];
 }
 
 /** userfaultfd_wp_async(): the VMA's userfaultfd resolves wp faults itself */
@@ -191,8 +198,7 @@ export function uffd_wp_fault(m: Machine, mm: Mm, vma: Vma, slot: number): void 
 /** userfaultfd(2): a new context (no UFFDIO_API yet). */
 export function sys_userfaultfd(m: Machine, mm: Mm): UffdCtx {
   if (m.era === '2.6.21') throw new SyscallError('ENOSYS', 'userfaultfd(2) does not exist in 2.6.21 (it came in 4.3)');
-  let list = CTXS.get(m);
-  if (!list) CTXS.set(m, (list = []));
+  const list = uffdState(m).ctxs;
   const ctx: UffdCtx = { id: list.length + 1, mm, features: -1, released: false };
   list.push(ctx);
   return ctx;

@@ -23,7 +23,7 @@
 import { clear_refs_write } from '../kernel/clear-refs.js';
 import type { Machine, Process } from '../kernel/machine.js';
 import { do_mlock } from '../kernel/mlock.js';
-import { mwriteprotect_range, sys_userfaultfd, UFFD_FEATURE_WP_ASYNC, UFFD_FEATURE_WP_UNPOPULATED, userfaultfd_api, userfaultfd_register_wp, userfaultfd_release, type UffdCtx } from '../kernel/userfaultfd.js';
+import { mwriteprotect_range, sys_userfaultfd, UFFD_FEATURE_WP_ASYNC, UFFD_FEATURE_WP_UNPOPULATED, userfaultfd_api, userfaultfd_register_wp, userfaultfd_release } from '../kernel/userfaultfd.js';
 import type { Region } from '../observe/observe.js';
 import type { MmoOp } from './parse.js';
 import { MAX_WORD, shorten } from './values.js';
@@ -39,9 +39,6 @@ export interface PteOpContext {
   note?(args: Record<string, unknown>): void;
 }
 
-/** each process's current userfaultfd (the oracle's `uffd` variable) */
-const CURRENT = new WeakMap<Process, UffdCtx>();
-
 export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
   const { m, proc } = c;
   const ok = { ok: true, val: 0 };
@@ -50,7 +47,7 @@ export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
       const r = c.region(0);
       const args = { r: r.name, features: 'WP_ASYNC|WP_UNPOPULATED' };
       c.note?.(args);
-      CURRENT.delete(proc); // uffd = the new fd (the old one stays open, registered)
+      proc.uffd = undefined; // uffd = the new fd (the old one stays open, registered)
       const ctx = sys_userfaultfd(m, proc.mm);
       try {
         userfaultfd_api(m, ctx, UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED);
@@ -59,7 +56,7 @@ export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
         userfaultfd_release(m, ctx); // close(uffd); uffd = -1
         throw error;
       }
-      CURRENT.set(proc, ctx);
+      proc.uffd = ctx;
       return { args, ret: ok };
     }
     case 'uffd_writeprotect': {
@@ -70,15 +67,15 @@ export function pteOp(c: PteOpContext, op: MmoOp): StepResult {
       if (wp !== '0' && wp !== '1') c.bad(3, `wp '${shorten(wp ?? '')}' is not 1 (protect) or 0 (resolve); valid: 0, 1`);
       const args = { r: r.name, page, npages, wp: wp === '1' };
       c.note?.(args);
-      const ctx = CURRENT.get(proc);
+      const ctx = proc.uffd;
       if (!ctx) return { args, ret: { ok: false, errno: 'EBADF' } };
       mwriteprotect_range(m, ctx, r.start + page, npages, wp === '1');
       return { args, ret: ok };
     }
     case 'uffd_close': {
-      const ctx = CURRENT.get(proc);
+      const ctx = proc.uffd;
       if (ctx) userfaultfd_release(m, ctx);
-      CURRENT.delete(proc);
+      proc.uffd = undefined;
       return { args: {}, ret: ok };
     }
     case 'clear_refs': {
