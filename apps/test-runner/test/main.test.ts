@@ -23,7 +23,7 @@ const passing = CHECKS.find((c) => runCheck(c, compileVariant(x86_64_618), { num
 const planted = defineBackend({
   specificationVersion: 'v1',
   name: 'planted',
-  variants: [{ ...x86_64_618, expectedFailures: [{ check: passing, reason: 'planted for the test' }] }],
+  variants: [{ ...x86_64_618, expectedFailures: [{ check: passing, reason: 'planted for the test', message: 'planted for the test' }] }],
 });
 
 describe('conformance with a failing result', () => {

@@ -11,9 +11,11 @@ export { bundledVectorFiles, BUNDLED_VECTOR_DIR } from './vectors/bundled.js';
 
 // The conformance suite
 export { CHECKS } from './suite/checks/index.js';
-export { runConformance, runCheck, isGood } from './suite/run.js';
+export { runConformance, runCheck, isGood, isDeclaredFailure } from './suite/run.js';
 export type { RunOptions } from './suite/run.js';
 export { registerConformanceSuite } from './suite/register.js';
+export { skipReason } from './suite/requirements.js';
+export type { Requirement } from './suite/requirements.js';
 export type { TestApi } from './suite/register.js';
 export { configsFor, variantMatrix } from './suite/matrix.js';
 export { ConformanceFailure } from './suite/types.js';

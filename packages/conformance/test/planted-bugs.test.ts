@@ -83,7 +83,7 @@ describe('planted bugs are caught', () => {
   });
 
   test('an expected failure that no longer fails is reported', () => {
-    const bad: VariantSpec = { ...i386_2621, expectedFailures: [{ check: 'swap.roundtrip', reason: 'planted' }] };
+    const bad: VariantSpec = { ...i386_2621, expectedFailures: [{ check: 'swap.roundtrip', reason: 'planted', message: 'planted' }] };
     const result = runConformance([compileVariant(bad)], { numRuns: 20, only: ['swap.roundtrip'] });
     expect(result.map((r) => r.status)).toEqual(['unexpected-pass']);
   });

@@ -145,12 +145,12 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
         break;
       }
       case 'fork':
-        if (kid) return;
+        if (kid) break;
         kid = dup_mmap(m, parent, 'child');
         model.cows.set(kid.pid, new Map(model.cow(parent.pid)));
         break;
       case 'exit':
-        if (!kid) return;
+        if (!kid) break;
         exit_mmap(m, kid);
         model.cows.delete(kid.pid);
         kid = undefined;

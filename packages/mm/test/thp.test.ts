@@ -393,9 +393,9 @@ function runThp(spec: VariantSpec, ops: Op[]): void {
       }
     } catch (error) {
       if (!(error instanceof SyscallError)) throw error;
-      if (error.errno !== 'ENOMEM') return;
-      if (o.k === 'madvise') adviseReference(ref, p.pid, ADVICE[o.advice]!, at, count(o.n));
+      if (error.errno === 'ENOMEM' && o.k === 'madvise') adviseReference(ref, p.pid, ADVICE[o.advice]!, at, count(o.n));
     }
+    // after every op, failed or not
     expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`), where).toEqual([]);
   });
   // every page still mapped holds what the reference allows (no data lost in a split, COW or zap)

@@ -12,6 +12,7 @@ import { quote, shortenQuoted, table } from '../format.js';
 import { commandLine, numberOption } from '../repro.js';
 import { tick } from '../progress.js';
 import { caseDetailLines } from '../reporters/details.js';
+import { skipReasonLines } from '../reporters/skips.js';
 
 /** fast-check runs per property when --num-runs is not given */
 export const DEFAULT_NUM_RUNS = 200;
@@ -192,7 +193,8 @@ export function conformanceCase(backend: string, variant: Variant, result: Check
     status,
   };
   if (status === 'pass') return base;
-  if (status === 'skip') return { ...base, message: 'does not apply to this variant' };
+  // the unmet needs (`needs transparent huge pages …`), as the vitest registration names them
+  if (status === 'skip') return { ...base, message: result.message ?? 'does not apply to this variant' };
   if (status === 'xfail') return { ...base, ...(result.message ? { message: result.message } : {}) };
   if (status === 'xpass') return { ...base, message: result.message ?? 'declared as an expected failure but passed', repro: conformanceRepro(variant, result.check, options) };
   const parsed = parseCheckMessage(result.message ?? '', variant.key);
@@ -369,6 +371,7 @@ export function conformanceText(result: ConformanceResult): string[] {
     lines.push(`${t.expectedFailures} expected failures (not counted as failed):`);
     for (const [where, reason] of seen) lines.push(`  xfail ${where}: ${reason}`);
   }
+  lines.push(...skipReasonLines(result.cases));
   lines.push(`conformance: ${t.passed} passed, ${t.failed + t.unexpectedPasses} failed, ${t.skipped} skipped`);
   return lines;
 }

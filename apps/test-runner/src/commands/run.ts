@@ -9,6 +9,7 @@ import type { LoadedBackend } from '@mmsim/loader';
 import pc from 'picocolors';
 import { count, matrix, totals, type MatrixCell, type TestCase } from '../cases.js';
 import { table } from '../format.js';
+import { skipReasonLines } from '../reporters/skips.js';
 import { runJobs, tick, type Job } from '../progress.js';
 import { conformanceCase, conformancePlan, failureLines, runVariantChecksStepwise, type ConformanceOptions } from './conformance.js';
 import { checkLoadedFile, loadVectorFiles, type LoadedVectorFile } from './vectors.js';
@@ -167,6 +168,7 @@ export function runText(result: RunResult): string[] {
   lines.push('xfail: failed as the variant declares (a kernel quirk); xpass: declared to fail but passed (counts as a failure)');
   for (const note of result.notes) lines.push(`note: ${note}`);
   if (result.cases.length === 0) lines.push(pc.red('nothing ran: no installed backend has a variant that matches'));
+  lines.push(...skipReasonLines(result.cases));
   const t = totals(result.cases);
   lines.push(`total: ${t.passed} passed, ${t.failed} failed, ${t.skipped} skipped`);
   return lines;

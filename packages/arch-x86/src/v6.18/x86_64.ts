@@ -91,6 +91,8 @@ export const x86_64_618: VariantSpec = {
       check: 'swap.never-none',
       reason:
         'with the inverted offset, swap(0, 2^50 - 1) is the all-zero pte (pgtable_64.h 183–240); the L1TF clamp of max_swapfile_size (arch/x86/mm/init.c 1041–1060) keeps real swap devices below that offset',
+      // the quirk itself: the first type, at the largest offset, is the all-zero pte (any other failure is a real one)
+      message: 'swap entry (0, 0x3ffffffffffff) encodes to pte 0x0, which is pte_none',
     },
   ],
   quirks: [

@@ -29,8 +29,9 @@ export function property<T>(v: Variant, ctx: CheckContext, arb: fc.Arbitrary<T>,
     { numRuns: ctx.numRuns, ...(ctx.seed !== undefined ? { seed: ctx.seed } : {}) },
   );
   if (result.failed) {
-    const error = result.errorInstance as Error | undefined;
-    const message = error?.message ?? 'property failed';
+    const error = result.errorInstance;
+    // an error that is not an assertion (a TypeError in the check) keeps its name: it is no kernel quirk
+    const message = !(error instanceof Error) ? `property failed${error === undefined ? '' : `: ${String(error)}`}` : error.name === 'ConformanceFailure' ? error.message : `${error.name}: ${error.message}`;
     throw new ConformanceFailure(`${message} [fast-check seed ${result.seed}, path ${result.counterexamplePath}]`);
   }
 }

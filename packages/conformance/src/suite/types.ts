@@ -5,6 +5,7 @@
  * input and the expected and actual values.
  */
 import type { Variant } from '@mmsim/core';
+import type { Requirement } from './requirements.js';
 
 export type CheckGroup = 'basic' | 'swap' | 'file' | 'pfn' | 'special' | 'classifier' | 'huge' | 'oracle' | 'layout';
 
@@ -21,8 +22,12 @@ export interface ConformanceCheck {
   readonly group: CheckGroup;
   /** one line: what the kernel guarantees, and where (mm/debug_vm_pgtable.c line, header) */
   readonly title: string;
-  /** false when the check does not apply to this variant/era/config (it is then skipped, not passed) */
-  applies?(variant: Variant): boolean;
+  /**
+   * What the check needs of a variant/era/config (requirements.ts). Where a
+   * need is unmet the check is skipped with that need as its reason, not
+   * run and passed.
+   */
+  readonly needs?: readonly Requirement[];
   run(variant: Variant, context: CheckContext): void;
 }
 
@@ -33,7 +38,7 @@ export interface CheckResult {
   readonly group: CheckGroup;
   readonly variant: string;
   readonly status: CheckStatus;
-  /** failure message, or the documented reason of an expected failure */
+  /** failure message, the documented reason of an expected failure, or why it was skipped (`needs …`) */
   readonly message?: string;
 }
 

@@ -175,10 +175,17 @@ export interface TaskSizeSpec {
   readonly source: Source;
 }
 
-/** A check in the conformance suite this variant is known to fail, with the kernel's reason. */
+/**
+ * A check in the conformance suite this variant is known to fail, with the
+ * kernel's reason and the failure the quirk produces: the check counts as an
+ * expected failure only when it fails with that message, any other failure
+ * (a TypeError in the check, another input) is a real failure.
+ */
 export interface ExpectedFailure {
   readonly check: string;
   readonly reason: string;
+  /** the quirk's own failure: text the check's message contains, or a RegExp it matches */
+  readonly message: string | RegExp;
 }
 
 export interface VariantSpec {

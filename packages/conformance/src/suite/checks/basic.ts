@@ -5,6 +5,7 @@
 import { fieldWidth, maskBig, type Variant } from '@mmsim/core';
 import { upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, property } from '../assert.js';
+import { modifier, predicate, prot, type Requirement } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
 
 function bitsNamed(v: Variant, names: readonly string[]): bigint {
@@ -14,6 +15,9 @@ function bitsNamed(v: Variant, names: readonly string[]): bigint {
   }
   return mask;
 }
+
+/** A pte bit of one of these names (the first names it in the reason). */
+const bitNamed = (names: readonly string[]): Requirement => ({ what: `a pte bit named ${names.join(' or ')}`, holds: (v) => bitsNamed(v, names) !== 0n });
 
 const set = (v: Variant, name: string, pte: bigint) => v.kernel.modify(name, pte);
 const has = (pte: bigint, mask: bigint) => mask !== 0n && (pte & mask) !== 0n;
@@ -30,7 +34,7 @@ function pair(id: string, title: string, bitNames: readonly string[], mk: string
     id,
     group: 'basic',
     title,
-    applies: (v) => mk in v.spec.modifiers && clear in v.spec.modifiers && bitsNamed(v, bitNames) !== 0n,
+    needs: [modifier(mk), modifier(clear), bitNamed(bitNames)],
     run(v) {
       const mask = bitsNamed(v, bitNames);
       eachProtPte(v, (pte, prot) => {
@@ -49,7 +53,7 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     id: 'basic.wrprotect-dirty',
     group: 'basic',
     title: 'pte_wrprotect never makes a pte dirty, and keeps it dirty after pte_mkdirty (debug_vm_pgtable.c pte_basic_tests)',
-    applies: (v) => 'pte_wrprotect' in v.spec.modifiers && 'pte_mkdirty' in v.spec.modifiers && bitsNamed(v, ['dirty']) !== 0n,
+    needs: [modifier('pte_wrprotect'), modifier('pte_mkdirty'), bitNamed(['dirty'])],
     run(v) {
       const dirty = bitsNamed(v, ['dirty']);
       eachProtPte(v, (pte, prot) => {
@@ -101,7 +105,7 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     id: 'basic.protnone',
     group: 'basic',
     title: 'pfn_pte(pfn, PAGE_NONE) is both pte_protnone and pte_present (debug_vm_pgtable.c pte_protnone_tests)',
-    applies: (v) => v.spec.predicates.protnone !== undefined && v.spec.prots['PAGE_NONE'] !== undefined,
+    needs: [predicate('protnone'), prot('PAGE_NONE')],
     run(v) {
       const pte = v.kernel.pfn_pte(0x1234n, v.spec.prots['PAGE_NONE']!);
       expectTrue(v, 'pte_protnone(pfn_pte(0x1234, PAGE_NONE))', v.kernel.pte_protnone(pte));
@@ -113,7 +117,7 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     id: 'basic.special',
     group: 'basic',
     title: 'pte_mkspecial sets the special bit (debug_vm_pgtable.c pte_special_tests)',
-    applies: (v) => 'pte_mkspecial' in v.spec.modifiers,
+    needs: [modifier('pte_mkspecial')],
     run(v) {
       const special = bitsNamed(v, ['special']);
       expectTrue(v, 'the variant names a special bit', special !== 0n);
@@ -124,7 +128,7 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     id: 'basic.soft-dirty',
     group: 'basic',
     title: 'pte_mksoft_dirty/pte_clear_soft_dirty toggle soft-dirty (debug_vm_pgtable.c pte_soft_dirty_tests)',
-    applies: (v) => 'pte_mksoft_dirty' in v.spec.modifiers,
+    needs: [modifier('pte_mksoft_dirty')],
     run(v) {
       const sd = bitsNamed(v, ['soft_dirty']);
       expectTrue(v, 'the variant names a soft_dirty bit', sd !== 0n);

@@ -7,17 +7,15 @@
 import { KernelBugError, maskBig } from '@mmsim/core';
 import { uint, upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, fail, property } from '../assert.js';
+import { configOff, era, FILE_PTE_LAYOUT, NONLINEAR_FILE_PTES } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
-
-const nonlinear = (v: { era: string; constants: { PTE_FILE_MAX_BITS: number | null } }) =>
-  v.era === '2.6.21' && (v.constants.PTE_FILE_MAX_BITS ?? 0) > 0;
 
 export const FILE_CHECKS: readonly ConformanceCheck[] = [
   {
     id: 'file.roundtrip',
     group: 'file',
     title: 'pte_to_pgoff(pgoff_to_pte(pgoff)) == pgoff for every pgoff whose bits survive, and the pte is a file pte',
-    applies: nonlinear,
+    needs: [NONLINEAR_FILE_PTES],
     run(v, ctx) {
       property(v, ctx, upTo(maskBig(v.constants.fileRoundtripBits!)), (pgoff) => {
         const pte = v.kernel.pgoff_to_pte(pgoff);
@@ -30,7 +28,7 @@ export const FILE_CHECKS: readonly ConformanceCheck[] = [
     id: 'file.max-bits-roundtrip',
     group: 'file',
     title: 'every pgoff below 2^PTE_FILE_MAX_BITS (what remap_file_pages accepts) survives the round trip',
-    applies: nonlinear,
+    needs: [NONLINEAR_FILE_PTES],
     run(v) {
       const maxBits = Math.min(v.constants.PTE_FILE_MAX_BITS!, v.constants.wordBits);
       const largest = maskBig(maxBits);
@@ -42,7 +40,7 @@ export const FILE_CHECKS: readonly ConformanceCheck[] = [
     id: 'file.never-swap-or-present',
     group: 'file',
     title: 'a file pte is never pte_none, pte_present or is_swap_pte, whatever the pgoff',
-    applies: nonlinear,
+    needs: [NONLINEAR_FILE_PTES],
     run(v, ctx) {
       property(v, ctx, uint(v.constants.wordBits), (pgoff) => {
         const pte = v.kernel.pgoff_to_pte(pgoff);
@@ -57,7 +55,7 @@ export const FILE_CHECKS: readonly ConformanceCheck[] = [
     id: 'file.nonlinear-off',
     group: 'file',
     title: 'CONFIG_NONLINEAR=n: pte_file is always 0, PTE_FILE_MAX_BITS is 0, pgoff_to_pte is a BUG() stub, swap unchanged',
-    applies: (v) => v.era === '2.6.21' && v.spec.file !== undefined && !v.config.NONLINEAR,
+    needs: [era('2.6.21'), FILE_PTE_LAYOUT, configOff('NONLINEAR')],
     run(v, ctx) {
       expectEqual(v, 'PTE_FILE_MAX_BITS', 0, v.constants.PTE_FILE_MAX_BITS ?? -1);
       expectTrue(v, 'no fast pgoff_to_pte', v.fast.pgoff_to_pte === undefined);

@@ -3,15 +3,14 @@
  * pmd_basic_tests / pmd_huge_tests / pmd_thp_tests: a huge pmd built by
  * pmd_mkhuge(pfn_pmd(pfn, prot)) is pmd_trans_huge and pmd_present and gives
  * its pfn back; a pte-table pmd is not huge. Only for variants with THP
- * (constants.hasThp); the others report these checks as not applying.
+ * (constants.hasThp); the others skip these checks, needing THP.
  */
 import { encodeFieldBig, fieldMask, maskBig, PteRangeError, type Variant } from '@mmsim/core';
 import fc from 'fast-check';
 import { uint, upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, fail, property } from '../assert.js';
+import { THP } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
-
-export const hasThp = (v: Variant): boolean => v.constants.hasThp;
 
 /** HPAGE_PMD-aligned pfns the huge pmd can hold, ends weighted. */
 export function alignedPfns(v: Variant): fc.Arbitrary<bigint> {
@@ -30,7 +29,7 @@ export const HUGE_CHECKS: readonly ConformanceCheck[] = [
     id: 'huge.layout',
     group: 'huge',
     title: 'HPAGE_PMD_SHIFT is the shift of the level above the ptes, and the huge pfn, the pmd_mkhuge bits and the table pmd lie inside the pmd without overlapping',
-    applies: hasThp,
+    needs: [THP],
     run(v) {
       const h = v.spec.huge!;
       const levels = v.spec.levels;
@@ -54,7 +53,7 @@ export const HUGE_CHECKS: readonly ConformanceCheck[] = [
     id: 'huge.pfn-roundtrip',
     group: 'huge',
     title: 'pmd_pfn(pmd_mkhuge(pfn_pmd(pfn, prot))) == pfn for every HPAGE_PMD-aligned pfn the pmd can hold, every named prot (debug_vm_pgtable.c pmd_basic_tests)',
-    applies: hasThp,
+    needs: [THP],
     run(v, ctx) {
       const prots = Object.entries(v.spec.prots);
       property(v, ctx, alignedPfns(v), (pfn) => {
@@ -69,7 +68,7 @@ export const HUGE_CHECKS: readonly ConformanceCheck[] = [
     id: 'huge.trans-huge',
     group: 'huge',
     title: 'pmd_mkhuge(pfn_pmd(pfn, prot)) is pmd_trans_huge and pmd_present for every named prot, PROT_NONE included (debug_vm_pgtable.c pmd_thp_tests, pmd_protnone_tests)',
-    applies: hasThp,
+    needs: [THP],
     run(v, ctx) {
       const prots = Object.entries(v.spec.prots);
       property(v, ctx, alignedPfns(v), (pfn) => {
@@ -87,7 +86,7 @@ export const HUGE_CHECKS: readonly ConformanceCheck[] = [
     id: 'huge.not-huge',
     group: 'huge',
     title: 'a none pmd and a pte-table pmd (pmd_populate) are not pmd_trans_huge; a table pmd is pmd_present',
-    applies: hasThp,
+    needs: [THP],
     run(v, ctx) {
       expectTrue(v, 'pmd_trans_huge(0) must be false', !v.kernel.pmd_trans_huge(0n));
       expectTrue(v, 'pmd_present(0) must be false', !v.kernel.pmd_present(0n));
@@ -102,7 +101,7 @@ export const HUGE_CHECKS: readonly ConformanceCheck[] = [
     id: 'huge.checked',
     group: 'huge',
     title: 'the checked layer accepts aligned pfns up to the largest the pmd holds (equal to the kernel) and refuses unaligned or too-large ones',
-    applies: hasThp,
+    needs: [THP],
     run(v, ctx) {
       const c = v.constants;
       const order = BigInt(c.HPAGE_PMD_ORDER!);

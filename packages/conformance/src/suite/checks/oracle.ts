@@ -5,8 +5,9 @@
 import { newReg, toBig, maskBig, type Variant } from '@mmsim/core';
 import fc from 'fast-check';
 import { hi, lo, uint } from '../arbitraries.js';
-import { alignedPfns, hasThp, tablePmd } from './huge.js';
+import { alignedPfns, tablePmd } from './huge.js';
 import { expectEqual, property } from '../assert.js';
+import { FAST_FILE_PTES, THP } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
 
 export const ORACLE_CHECKS: readonly ConformanceCheck[] = [
@@ -35,7 +36,7 @@ export const ORACLE_CHECKS: readonly ConformanceCheck[] = [
     id: 'oracle.file',
     group: 'oracle',
     title: 'fast pgoff_to_pte / pte_to_pgoff equal the BigInt layer',
-    applies: (v) => v.fast.pgoff_to_pte !== undefined,
+    needs: [FAST_FILE_PTES],
     run(v, ctx) {
       const reg = newReg();
       property(v, ctx, uint(64), (x) => {
@@ -92,7 +93,7 @@ export const ORACLE_CHECKS: readonly ConformanceCheck[] = [
     id: 'oracle.huge',
     group: 'oracle',
     title: 'fast pfn_pmd / mk_huge_pmd / pmd_pfn / pmd_mkhuge / pmd_trans_huge / pmd_present equal the BigInt layer on any input',
-    applies: hasThp,
+    needs: [THP],
     run(v, ctx) {
       const reg = newReg();
       const f = v.fast;

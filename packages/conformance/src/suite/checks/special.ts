@@ -19,6 +19,7 @@ import {
 } from '@mmsim/core';
 import { upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, property } from '../assert.js';
+import { configOff, configOn, era } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
 
 /** pfns a pfn-carrying entry can hold on this variant: the pfn bits and the swap pte's offset bits. */
@@ -50,7 +51,7 @@ export const SPECIAL_CHECKS: readonly ConformanceCheck[] = [
     id: 'special.migration-keeps-pfn',
     group: 'special',
     title: 'migration entries round-trip through the pte with their pfn and kind, and classify as migration',
-    applies: (v) => v.config.MIGRATION,
+    needs: [configOn('MIGRATION')],
     run(v, ctx) {
       property(v, ctx, upTo(pfnLimit(v)), (pfn) => {
         for (const kind of kinds(v)) {
@@ -68,7 +69,7 @@ export const SPECIAL_CHECKS: readonly ConformanceCheck[] = [
     id: 'special.migration-off',
     group: 'special',
     title: 'without CONFIG_MIGRATION the make_*_migration_entry stubs return swp_entry(0, 0) and no pte classifies as migration',
-    applies: (v) => !v.config.MIGRATION,
+    needs: [configOff('MIGRATION')],
     run(v) {
       expectEqual(v, 'make_migration_entry stub', v.kernel.swp_entry(0, 0n), make_migration_entry(v, 0x1234n, 'write'));
       expectEqual(v, 'classify(swap type 31)', v.era === '6.18' ? 'marker' : 'swap', v.classify(v.kernel.swp_entry_to_pte(v.kernel.swp_entry(31, 1n))));
@@ -78,7 +79,7 @@ export const SPECIAL_CHECKS: readonly ConformanceCheck[] = [
     id: 'special.device-hwpoison-marker',
     group: 'special',
     title: 'device-private/exclusive, hwpoison and pte-marker entries classify as such and keep their payload (6.18 swapops.h)',
-    applies: (v) => v.era === '6.18',
+    needs: [era('6.18')],
     run(v) {
       const pfn = 0x1234n & pfnLimit(v);
       if (v.config.DEVICE_PRIVATE) {

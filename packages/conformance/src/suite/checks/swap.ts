@@ -6,6 +6,7 @@ import { maskBig, type Variant } from '@mmsim/core';
 import fc from 'fast-check';
 import { upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, property } from '../assert.js';
+import { configOn, era, swapFlag } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
 
 const swapPte = (v: Variant, type: number, offset: bigint) => v.kernel.swp_entry_to_pte(v.kernel.swp_entry(type, offset));
@@ -76,7 +77,7 @@ export const SWAP_CHECKS: readonly ConformanceCheck[] = [
     id: 'swap.not-file',
     group: 'swap',
     title: 'no swap pte tests as pte_file (swp_entry_to_pte BUG_ON, 2.6.21 swapops.h)',
-    applies: (v) => v.era === '2.6.21' && v.constants.PTE_FILE_MAX_BITS !== 0,
+    needs: [era('2.6.21'), configOn('NONLINEAR')],
     run(v, ctx) {
       property(v, ctx, fc.tuple(fc.integer({ min: 0, max: 31 }), upTo(maskBig(v.constants.wordBits))), ([type, offset]) => {
         const pte = swapPte(v, type, offset); // throws KernelBugError where the kernel would BUG
@@ -102,7 +103,7 @@ export const SWAP_CHECKS: readonly ConformanceCheck[] = [
       id: `swap.flag-${op.flag}`,
       group: 'swap',
       title: `pte_swp_mk/clear ${op.flag} keep the entry and is_swap_pte, and a fresh swap pte has it clear (debug_vm_pgtable.c 689–782)`,
-      applies: (v) => v.spec.swap.flags?.[op.key] !== undefined,
+      needs: [swapFlag(op.key, op.flag)],
       run(v, ctx) {
         const k = v.kernel as unknown as Record<string, (pte: bigint) => bigint & boolean>;
         property(v, ctx, fc.tuple(fc.integer({ min: 0, max: 31 }), upTo(v.constants.maxSwapOffset - 1n).map((o) => o + 1n)), ([type, offset]) => {

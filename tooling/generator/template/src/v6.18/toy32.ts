@@ -139,7 +139,8 @@ export const toy32_618: VariantSpec = {
     { file: 'arch/toy/include/asm/pgtable.h', version: V618, lines: '30–135' },
   ],
   quirks: ['This is the generator\'s example layout, not a real architecture: replace it.'],
-  // A check the real kernel fails, declared with the kernel's reason (the
-  // suite then reports "expected failure", and fails if it starts passing):
-  // expectedFailures: [{ check: 'swap.never-none', reason: 'swap(0, max) is the all-zero pte (pgtable.h 120–135)' }],
+  // A check the real kernel fails, declared with the kernel's reason and the
+  // failure the quirk gives (the suite then reports "expected failure" for that
+  // message only, and fails if it starts passing or fails another way):
+  // expectedFailures: [{ check: 'swap.never-none', reason: 'swap(0, max) is the all-zero pte (pgtable.h 120–135)', message: 'swap entry (0, 0xfffff) encodes to pte 0x0' }],
 };
