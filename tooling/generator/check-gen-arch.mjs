@@ -2,7 +2,7 @@
 // CI check for `pnpm gen:arch`: scaffold a backend into a scratch copy of the
 // repository and prove it works as generated, the way a contributor would use it.
 //
-//   node tooling/generator/check-gen-arch.mjs [--name demo] [--tracked-only] [--skip-runner] [--keep]
+//   node tooling/generator/check-gen-arch.mjs [--name demo] [--tracked-only] [--skip-runner] [--skip-build] [--keep]
 //
 // 1. copy the repository into a temp dir: the files `git ls-files` lists
 //    (tracked, plus untracked files that are not ignored unless --tracked-only;
@@ -12,7 +12,8 @@
 // 3. the workspace packages as built here: `turbo run build` in this repository
 //    (all cached after CI's own build step), their dist folders copied into
 //    the temp copy; the copy's sources are the same files, so building them
-//    again there would check nothing new
+//    again there would check nothing new (--skip-build: the dist folders as
+//    they are, as after CI's build; nothing here then writes to this repository)
 // 4. build @mmsim/arch-NAME, the one new package
 // 5. typecheck it and run its tests (the conformance suite and the golden values)
 // 6. discovery: @mmsim/loader's discoverBackends finds it from the package's own
@@ -36,13 +37,15 @@ let name = 'demo';
 let trackedOnly = false;
 let keep = false;
 let skipRunner = false;
+let skipBuild = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--name') name = args[++i] ?? '';
   else if (args[i] === '--tracked-only') trackedOnly = true;
   else if (args[i] === '--keep') keep = true;
   else if (args[i] === '--skip-runner') skipRunner = true;
+  else if (args[i] === '--skip-build') skipBuild = true;
   else {
-    console.error(`check-gen-arch: unknown argument '${args[i]}' (valid: --name NAME, --tracked-only, --skip-runner, --keep)`);
+    console.error(`check-gen-arch: unknown argument '${args[i]}' (valid: --name NAME, --tracked-only, --skip-runner, --skip-build, --keep)`);
     process.exit(2);
   }
 }
@@ -109,8 +112,8 @@ await step(`pnpm gen:arch ${name} --dir TEMP --dry-run, then for real`, () => {
 await step('pnpm install --prefer-offline (links the new package)', () => void pnpm(['install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=silent']));
 
 const folders = ['packages', 'apps'];
-await step('the workspace packages as built in this repository (turbo run build here, dist folders copied)', () => {
-  pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], root);
+await step(`the workspace packages as built in this repository (${skipBuild ? '--skip-build: as they are' : 'turbo run build here'}, dist folders copied)`, () => {
+  if (!skipBuild) pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], root);
   let copied = 0;
   for (const folder of folders) {
     for (const pkg of readdirSync(join(root, folder))) {
