@@ -2,25 +2,30 @@
 // CI check for `pnpm gen:arch`: scaffold a backend into a scratch copy of the
 // repository and prove it works as generated, the way a contributor would use it.
 //
-//   node tooling/generator/check-gen-arch.mjs [--name demo] [--tracked-only] [--skip-runner] [--keep]
+//   node tooling/generator/check-gen-arch.mjs [--name demo] [--tracked-only] [--skip-runner] [--skip-build] [--keep]
 //
 // 1. copy the repository into a temp dir: the files `git ls-files` lists
 //    (tracked, plus untracked files that are not ignored unless --tracked-only;
 //    never node_modules, dist or caches)
-// 2. pnpm install --prefer-offline there
-// 3. node tooling/generator/gen-arch.mjs NAME --dir TEMP, then pnpm install again
-// 4. build @mmsim/arch-NAME and its dependencies, plus the loader and the test runner
+// 2. node tooling/generator/gen-arch.mjs NAME --dir TEMP (it needs no
+//    dependencies), then pnpm install --prefer-offline there
+// 3. the workspace packages as built here: `turbo run build` in this repository
+//    (all cached after CI's own build step), their dist folders copied into
+//    the temp copy; the copy's sources are the same files, so building them
+//    again there would check nothing new (--skip-build: the dist folders as
+//    they are, as after CI's build; nothing here then writes to this repository)
+// 4. build @mmsim/arch-NAME, the one new package
 // 5. typecheck it and run its tests (the conformance suite and the golden values)
 // 6. discovery: @mmsim/loader's discoverBackends finds it from the package's own
 //    folder, from apps/test-runner and from the root; the conformance suite runs
 //    on the discovered backend with every result good
 // 7. mmsim-test conformance --arch NAME --json, through the runner's own discovery
 // 8. mmsim limits --arch NAME --json: the CLI lists the new backend at once
-//    (--skip-runner leaves the test runner out of steps 4 and 7)
+//    (--skip-runner leaves out steps 7 and 8)
 //
 // Exit status: 0 all good, 1 a step failed (its output is printed), 2 bad usage.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -32,13 +37,15 @@ let name = 'demo';
 let trackedOnly = false;
 let keep = false;
 let skipRunner = false;
+let skipBuild = false;
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--name') name = args[++i] ?? '';
   else if (args[i] === '--tracked-only') trackedOnly = true;
   else if (args[i] === '--keep') keep = true;
   else if (args[i] === '--skip-runner') skipRunner = true;
+  else if (args[i] === '--skip-build') skipBuild = true;
   else {
-    console.error(`check-gen-arch: unknown argument '${args[i]}' (valid: --name NAME, --tracked-only, --skip-runner, --keep)`);
+    console.error(`check-gen-arch: unknown argument '${args[i]}' (valid: --name NAME, --tracked-only, --skip-runner, --skip-build, --keep)`);
     process.exit(2);
   }
 }
@@ -90,8 +97,6 @@ await step(`copy the repository (git ls-files${trackedOnly ? '' : ' --others --e
   return `${copied} files → ${temp}`;
 });
 
-await step('pnpm install --prefer-offline', () => void pnpm(['install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=silent']));
-
 await step(`pnpm gen:arch ${name} --dir TEMP --dry-run, then for real`, () => {
   const gen = join(temp, 'tooling', 'generator', 'gen-arch.mjs');
   const dry = run('node', [gen, name, '--dir', temp, '--dry-run'], temp);
@@ -104,10 +109,24 @@ await step(`pnpm gen:arch ${name} --dir TEMP --dry-run, then for real`, () => {
   return `${listed} files`;
 });
 
-await step('pnpm install (links the new package)', () => void pnpm(['install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=silent']));
+await step('pnpm install --prefer-offline (links the new package)', () => void pnpm(['install', '--prefer-offline', '--no-frozen-lockfile', '--reporter=silent']));
 
-const buildFilters = [`${packageName}...`, '@mmsim/loader...', ...(skipRunner ? [] : ['@mmsim/test-runner...', '@mmsim/cli...'])];
-await step(`build ${buildFilters.join(', ')}`, () => void pnpm([...buildFilters.flatMap((f) => ['--filter', f]), 'run', 'build']));
+const folders = ['packages', 'apps'];
+await step(`the workspace packages as built in this repository (${skipBuild ? '--skip-build: as they are' : 'turbo run build here'}, dist folders copied)`, () => {
+  if (!skipBuild) pnpm(['exec', 'turbo', 'run', 'build', '--output-logs=errors-only'], root);
+  let copied = 0;
+  for (const folder of folders) {
+    for (const pkg of readdirSync(join(root, folder))) {
+      const dist = join(root, folder, pkg, 'dist');
+      if (!existsSync(dist) || !existsSync(join(temp, folder, pkg, 'package.json'))) continue;
+      cpSync(dist, join(temp, folder, pkg, 'dist'), { recursive: true });
+      copied++;
+    }
+  }
+  return `${copied} dist folders`;
+});
+
+await step(`build ${packageName}`, () => void pnpm(['--filter', packageName, 'run', 'build']));
 
 await step(`typecheck ${packageName}`, () => void pnpm(['--filter', packageName, 'run', 'typecheck']));
 

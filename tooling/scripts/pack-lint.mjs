@@ -6,15 +6,22 @@
 //
 // Run alone (`pnpm lint:pack`) it packs into a temporary folder and removes
 // it; release-check.mjs imports the same functions and keeps the tarballs.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const PNPM = 'pnpm@10.34.9';
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
+
+/**
+ * How to run pnpm: the one running us when we run under `pnpm run` (npm_execpath
+ * names it), which saves npx's ~0.6 s resolution per call; else through npx.
+ */
+export const PNPM_COMMAND = /pnpm/.test(basename(process.env['npm_execpath'] ?? '')) ? [process.execPath, process.env['npm_execpath']] : ['npx', '--yes', PNPM];
 
 /** Run a command to completion, output captured; colours off. */
 export function run(cmd, args, cwd, env = process.env) {
@@ -38,9 +45,36 @@ export function publishablePackages() {
   return out;
 }
 
+/** The same as run(), without waiting: several at once. */
+export function runAsync(cmd, args, cwd, env = process.env) {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env: { ...env, FORCE_COLOR: '0', NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', (error) => done({ status: null, stdout, stderr, error }));
+    child.on('close', (status) => done({ status, stdout, stderr }));
+  });
+}
+
+/** body(item) for every item, `limit` at a time (default: one per core); the results in order. */
+export async function pool(items, body, limit = availableParallelism()) {
+  const results = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await body(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /** `pnpm pack` one package into `out`; returns { ok, tarball, output }. */
-export function packPackage(pkg, out) {
-  const pack = run('npx', ['--yes', PNPM, 'pack', '--pack-destination', out, '--json'], pkg.dir);
+export async function packPackage(pkg, out) {
+  const pack = await runAsync(PNPM_COMMAND[0], [...PNPM_COMMAND.slice(1), 'pack', '--pack-destination', out, '--json'], pkg.dir);
   if (pack.status !== 0) return { ok: false, output: pack.stdout + pack.stderr };
   try {
     const json = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('{')));
@@ -51,28 +85,35 @@ export function packPackage(pkg, out) {
 }
 
 /** publint --strict and attw on one tarball: { publint: {ok, output}, attw: {ok, output} }. */
-export function lintTarball(tarball, cwd = ROOT) {
-  const publint = run(bin('publint'), ['run', tarball, '--strict'], cwd);
+export async function lintTarball(tarball, cwd = ROOT) {
+  const [publint, attw] = await Promise.all([
+    runAsync(bin('publint'), ['run', tarball, '--strict'], cwd),
+    runAsync(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji'], cwd),
+  ]);
   const publintOk = publint.status === 0 && !/\b(warning|error|suggestion)s?\b/i.test(publint.stdout.replace(/All good!/, ''));
-  const attw = run(bin('attw'), [tarball, '--format', 'table-flipped', '--no-emoji'], cwd);
   return {
     publint: { ok: publintOk, output: publint.stdout + publint.stderr },
     attw: { ok: attw.status === 0, output: attw.stdout + attw.stderr },
   };
 }
 
-function main() {
+async function main() {
   const out = mkdtempSync(join(tmpdir(), 'mmsim-pack-'));
   let problems = 0;
   try {
-    for (const pkg of publishablePackages()) {
-      const packed = packPackage(pkg, out);
+    const packages = publishablePackages();
+    const results = await pool(packages, async (pkg) => {
+      const packed = await packPackage(pkg, out);
+      return { packed, lint: packed.ok ? await lintTarball(packed.tarball, pkg.dir) : undefined };
+    });
+    for (const [i, pkg] of packages.entries()) {
+      const { packed, lint } = results[i];
       if (!packed.ok) {
         console.log(`✗ ${pkg.name}: pnpm pack failed\n${packed.output}`);
         problems++;
         continue;
       }
-      const { publint, attw } = lintTarball(packed.tarball, pkg.dir);
+      const { publint, attw } = lint;
       console.log(`${publint.ok && attw.ok ? '✓' : '✗'} ${pkg.name}: publint ${publint.ok ? 'clean' : 'PROBLEMS'}, attw ${attw.ok ? 'clean' : 'PROBLEMS'}`);
       if (!publint.ok) console.log(publint.output);
       if (!attw.ok) console.log(attw.output);
@@ -88,4 +129,4 @@ function main() {
   console.log('pack-lint: every package is clean');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) main();
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) await main();

@@ -1,11 +1,9 @@
-import { beforeAll, describe, expect, test } from 'vitest';
-import { ALL_KEYS, byVariant, requireBuilt, run, runJson } from './helpers.js';
-
-beforeAll(requireBuilt);
+import { describe, expect, test } from 'vitest';
+import { ALL_KEYS, byVariant, run, runJson } from './helpers.js';
 
 describe('mmsim decode', () => {
-  test('0x5040 on x86_64 2.6.21 is a file pte with pgoff 5, and the BUG_ON is explained', () => {
-    const result = run(['decode', '0x5040', '--arch', 'x86_64', '--kernel', '2.6.21']);
+  test('0x5040 on x86_64 2.6.21 is a file pte with pgoff 5, and the BUG_ON is explained', async () => {
+    const result = await run(['decode', '0x5040', '--arch', 'x86_64', '--kernel', '2.6.21']);
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^x86_64@2\.6\.21 — x86_64, 4-level$/m);
@@ -19,8 +17,8 @@ describe('mmsim decode', () => {
     expect(result.stdout).toContain('f 6 _PAGE_FILE = 1');
   });
 
-  test('--json: the class, the fields by name, the predicates and the note', () => {
-    const doc = runJson(['decode', '0x5040', '--arch', 'x86_64', '--kernel', '2.6.21']);
+  test('--json: the class, the fields by name, the predicates and the note', async () => {
+    const doc = await runJson(['decode', '0x5040', '--arch', 'x86_64', '--kernel', '2.6.21']);
     expect(doc.results).toHaveLength(1);
     const r = doc.results[0];
     expect(r).toMatchObject({ variant: 'x86_64@2.6.21', class: 'file', pte: '0x0000000000005040', fits: true, strayBits: '0x0000000000000000' });
@@ -30,8 +28,8 @@ describe('mmsim decode', () => {
     expect(r.format.name).toBe('file');
   });
 
-  test('--arch all decodes the same value on every variant, side by side', () => {
-    const result = run(['decode', '0x5040', '--arch', 'all']);
+  test('--arch all decodes the same value on every variant, side by side', async () => {
+    const result = await run(['decode', '0x5040', '--arch', 'all']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^decode 0x5040 on 12 variants$/m);
     expect(result.stdout).toMatch(/^i386\s+2\.6\.21\s+0x00005040\s+file\s+pgoff=0xa00\s+BUG_ON if swap-decoded$/m);
@@ -39,15 +37,15 @@ describe('mmsim decode', () => {
     // then one block per variant
     for (const key of ALL_KEYS) expect(result.stdout).toMatch(new RegExp(`^${key.replace(/\./g, '\\.')} — `, 'm'));
 
-    const doc = runJson(['decode', '0x5040', '--arch', 'all']);
+    const doc = await runJson(['decode', '0x5040', '--arch', 'all']);
     expect(doc.results.map((r: { variant: string }) => r.variant).sort()).toEqual([...ALL_KEYS].sort());
     expect(byVariant(doc.results, 'i386@2.6.21')).toMatchObject({ class: 'file', fields: [{ name: 'pgoff', value: '0xa00' }] });
     expect(byVariant(doc.results, 'x86_64@6.18').fields.map((f: { name: string; value: string }) => `${f.name}=${f.value}`)).toEqual(['type=0x0', 'offset=0x3ffffffffffd7']);
     expect(byVariant(doc.results, 'ppc64@6.18').class).toBe('swap');
   });
 
-  test('a present pte: pfn and flags by name, stray bits shown', () => {
-    const doc = runJson(['decode', '0x8000000012345867', '--arch', 'x86_64']);
+  test('a present pte: pfn and flags by name, stray bits shown', async () => {
+    const doc = await runJson(['decode', '0x8000000012345867', '--arch', 'x86_64']);
     const old = byVariant(doc.results, 'x86_64@2.6.21');
     expect(old.class).toBe('present');
     expect(old.fields[0]).toMatchObject({ name: 'pfn', value: '0x12345' });
@@ -57,35 +55,35 @@ describe('mmsim decode', () => {
     expect(byVariant(doc.results, 'x86_64@6.18').strayBits).toBe('0x0000000000000000');
   });
 
-  test('special entries: a 6.18 migration entry names its type and pfn', () => {
-    const doc = runJson(['decode', '0xdfffffffffdb9600', '--arch', 'x86_64@6.18']);
+  test('special entries: a 6.18 migration entry names its type and pfn', async () => {
+    const doc = await runJson(['decode', '0xdfffffffffdb9600', '--arch', 'x86_64@6.18']);
     const r = doc.results[0];
     expect(r.class).toBe('migration');
     expect(r.special).toMatchObject({ name: 'SWP_MIGRATION_WRITE', type: 27 });
     expect(r.fields.find((f: { name: string }) => f.name === 'pfn').value).toBe('0x1234');
   });
 
-  test('a value wider than a 32-bit pte: said for those variants only', () => {
-    const result = run(['decode', '0x100005040', '--arch', 'all']);
+  test('a value wider than a 32-bit pte: said for those variants only', async () => {
+    const result = await run(['decode', '0x100005040', '--arch', 'all']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^i386\s+2\.6\.21\s+0x00005040\s+file\*\s+pgoff=0xa00\s+wider than a 32-bit pte; BUG_ON if swap-decoded$/m);
     expect(result.stdout).toContain("* the value is wider than that variant's pte: only its low bits were decoded");
-    const doc = runJson(['decode', '0x100005040', '--arch', 'all']);
+    const doc = await runJson(['decode', '0x100005040', '--arch', 'all']);
     for (const r of doc.results) {
       expect(r.fits, r.variant).toBe(r.pteBits === 64);
       expect(r.notes.some((n: string) => n.includes('wider than a 32-bit pte')), r.variant).toBe(r.pteBits === 32);
     }
   });
 
-  test('numbers in every form parseU64 takes', () => {
+  test('numbers in every form parseU64 takes', async () => {
     for (const text of ['0x5040', '20544', '0b101_0000_0100_0000', '0o50100', '0x50_40']) {
-      const doc = runJson(['decode', text, '--arch', 'x86_64@2.6.21']);
+      const doc = await runJson(['decode', text, '--arch', 'x86_64@2.6.21']);
       expect(doc.results[0].pte, text).toBe('0x0000000000005040');
     }
   });
 
-  test('--config NONLINEAR=n: no file ptes, the same value reads as a swap entry', () => {
-    const doc = runJson(['decode', '0x5040', '--arch', 'x86_64@2.6.21', '--config', 'NONLINEAR=n']);
+  test('--config NONLINEAR=n: no file ptes, the same value reads as a swap entry', async () => {
+    const doc = await runJson(['decode', '0x5040', '--arch', 'x86_64@2.6.21', '--config', 'NONLINEAR=n']);
     expect(doc.results[0]).toMatchObject({ variant: 'x86_64@2.6.21+CONFIG_NONLINEAR=n', class: 'swap' });
   });
 });

@@ -1,7 +1,5 @@
-import { beforeAll, describe, expect, test } from 'vitest';
-import { expectUsageError, requireBuilt, run, runJson } from './helpers.js';
-
-beforeAll(requireBuilt);
+import { describe, expect, test } from 'vitest';
+import { expectUsageError, run, runJson } from './helpers.js';
 
 interface Difference {
   section: string;
@@ -12,8 +10,8 @@ interface Difference {
 const find = (list: Difference[], section: string, item: string) => list.find((d) => d.section === section && d.item === item);
 
 describe('mmsim diff', () => {
-  test('two eras of x86_64, item by item; exit 0 though they differ', () => {
-    const result = run(['diff', 'x86_64@2.6.21', 'x86_64@6.18']);
+  test('two eras of x86_64, item by item; exit 0 though they differ', async () => {
+    const result = await run(['diff', 'x86_64@2.6.21', 'x86_64@6.18']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^diff x86_64@2\.6\.21 x86_64@6\.18: \d+ differences, \d+ items the same$/m);
     expect(result.stdout).toMatch(/^ {4}MAX_SWAPFILES\s+30\s+24$/m);
@@ -23,7 +21,7 @@ describe('mmsim diff', () => {
       expect(result.stdout).toMatch(new RegExp(`^ {2}${section}$`, 'm'));
     }
 
-    const doc = runJson(['diff', 'x86_64@2.6.20', 'x86_64@6.18']);
+    const doc = await runJson(['diff', 'x86_64@2.6.20', 'x86_64@6.18']);
     expect(doc.pairs).toHaveLength(1);
     const { differences } = doc.pairs[0];
     expect(doc.pairs[0]).toMatchObject({ a: 'x86_64@2.6.21', b: 'x86_64@6.18', same: false });
@@ -34,32 +32,32 @@ describe('mmsim diff', () => {
     expect(find(differences, 'geometry', 'pte bits')).toBeUndefined();
   });
 
-  test('two variants in the --kernel era; identical ones say so', () => {
-    const doc = runJson(['diff', 'i386', 'i386-pae', '--kernel', '6.18']);
+  test('two variants in the --kernel era; identical ones say so', async () => {
+    const doc = await runJson(['diff', 'i386', 'i386-pae', '--kernel', '6.18']);
     expect(doc.pairs).toHaveLength(1);
     expect(find(doc.pairs[0].differences, 'geometry', 'pte bits')).toMatchObject({ a: '32', b: '64' });
-    const same = run(['diff', 'ppc64', 'ppc64', '--kernel', '2.6.21']);
+    const same = await run(['diff', 'ppc64', 'ppc64', '--kernel', '2.6.21']);
     expect(same.status).toBe(0);
     expect(same.stdout).toMatch(/^diff ppc64@2\.6\.21 ppc64@2\.6\.21: identical, \d+ items the same$/m);
   });
 
-  test('configs compare too: the key form ID@ERA+CONFIG_X=n', () => {
-    const doc = runJson(['diff', 'i386@2.6.21', 'i386@2.6.21+CONFIG_MIGRATION=n']);
+  test('configs compare too: the key form ID@ERA+CONFIG_X=n', async () => {
+    const doc = await runJson(['diff', 'i386@2.6.21', 'i386@2.6.21+CONFIG_MIGRATION=n']);
     expect(find(doc.pairs[0].differences, 'constants', 'MAX_SWAPFILES')).toMatchObject({ a: '30', b: '32' });
     expect(find(doc.pairs[0].differences, 'swap types', 'SWP_MIGRATION_READ')).toMatchObject({ a: '30', b: null });
   });
 
-  test('--arch all: every variant, 2.6.21 against 6.18', () => {
-    const doc = runJson(['diff', '--arch', 'all']);
+  test('--arch all: every variant, 2.6.21 against 6.18', async () => {
+    const doc = await runJson(['diff', '--arch', 'all']);
     expect(doc.pairs.map((p: { a: string; b: string }) => `${p.a} ${p.b}`).sort()).toEqual(
       ['i386', 'i386-pae', 'ppc32', 'ppc64', 'ppc64-64k', 'x86_64'].map((id) => `${id}@2.6.21 ${id}@6.18`).sort(),
     );
-    expect(run(['diff', '--arch', 'all']).stdout.match(/^diff /gm)).toHaveLength(6);
+    expect((await run(['diff', '--arch', 'all'])).stdout.match(/^diff /gm)).toHaveLength(6);
   });
 
-  test('bad ids: one line, exit 2', () => {
-    expectUsageError(run(['diff', 'x86_64', 'nope']), "mmsim diff: unknown arch 'nope' (valid: all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64)");
-    expectUsageError(run(['diff', 'x86_64@2.6.22', 'i386']), "mmsim diff: unknown kernel '2.6.22' in 'x86_64@2.6.22' (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)");
-    expectUsageError(run(['diff', 'x86_64@6.18', '--kernel', '2.6.21']), 'mmsim diff: needs two variants to compare: give ID ID (ID or ID@ERA), or an ID that exists in both eras');
+  test('bad ids: one line, exit 2', async () => {
+    expectUsageError(await run(['diff', 'x86_64', 'nope']), "mmsim diff: unknown arch 'nope' (valid: all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64)");
+    expectUsageError(await run(['diff', 'x86_64@2.6.22', 'i386']), "mmsim diff: unknown kernel '2.6.22' in 'x86_64@2.6.22' (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)");
+    expectUsageError(await run(['diff', 'x86_64@6.18', '--kernel', '2.6.21']), 'mmsim diff: needs two variants to compare: give ID ID (ID or ID@ERA), or an ID that exists in both eras');
   });
 });

@@ -2,10 +2,8 @@
  * Every bad input: exactly one line on stderr naming it and the valid form,
  * exit 2, nothing on stdout. A bug: one line and a hint, exit 3.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
-import { expectUsageError, requireBuilt, run, runJson } from './helpers.js';
-
-beforeAll(requireBuilt);
+import { describe, expect, test } from 'vitest';
+import { expectUsageError, run, runJson } from './helpers.js';
 
 const ARCHES = 'all, powerpc, x86, ppc32, ppc64, ppc64-64k, i386, i386-pae, x86_64';
 const COMMON = '--arch, --kernel, --config, --backend, --json, --help';
@@ -44,8 +42,8 @@ describe('bad usage and input: one line, exit 2', () => {
     [['decode', '1', '--kernel'], "mmsim decode: option '--kernel' needs a value ERA (2.6.21 (2.6.20 is the same encodings) or 6.18 (repeatable; default: both where it makes sense))"],
     [['decode', '1', '--arch', 'x86_64@6.18', '--kernel', '2.6.21', '--arch', 'ppc32@9'], "mmsim decode: unknown kernel '9' in 'ppc32@9' (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['decode', '1', '--backend', './no/such/backend'], 'mmsim decode: --backend ./no/such/backend: not a folder, file or installed package'],
-  ])('mmsim %j', (args, line) => {
-    expectUsageError(run(args), line);
+  ])('mmsim %j', async (args, line) => {
+    expectUsageError(await run(args), line);
   });
 });
 
@@ -82,12 +80,12 @@ describe('option parsing (issue 9)', () => {
     [['decode', '1', `--${LONG}`], `mmsim decode: unknown option '--${'z'.repeat(37)}…' (valid: ${COMMON})`],
     [['decode', '1', LONG], `mmsim decode: unexpected argument ${SHORT} (usage: mmsim decode PTE)`],
     [['encode', 'pfn', '--pfn', '1', '--prot', LONG, '--arch', 'i386'], `mmsim encode pfn: unknown prot ${SHORT} (valid: PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, _PAGE_KERNEL, __PAGE_KERNEL, or a raw value such as 0x63)`],
-  ] as [string[], string][]).map(([args, line]) => [line, args] as const))('%s', (line, args) => {
-    expectUsageError(run(args), line);
+  ] as [string[], string][]).map(([args, line]) => [line, args] as const))('%s', async (line, args) => {
+    expectUsageError(await run(args), line);
   });
 
-  test('the repeatable options stay repeatable', () => {
-    const doc = runJson(['decode', '0x1', '--arch', 'x86_64', '--arch', 'i386', '--kernel', '6.18', '--kernel', '2.6.21', '--config', 'MIGRATION=n', '--config', 'MIGRATION=y']);
+  test('the repeatable options stay repeatable', async () => {
+    const doc = await runJson(['decode', '0x1', '--arch', 'x86_64', '--arch', 'i386', '--kernel', '6.18', '--kernel', '2.6.21', '--config', 'MIGRATION=n', '--config', 'MIGRATION=y']);
     expect(doc.results).toHaveLength(4);
   });
 });
@@ -103,44 +101,45 @@ describe('--config that does not exist for the arch or era (issue 9)', () => {
     [['decode', '1', '--arch', 'x86_64@6.18+'], "mmsim decode: empty config in 'x86_64@6.18+': after '+' give NAME=y|n pairs separated by ',' (e.g. x86_64@2.6.21+CONFIG_NONLINEAR=n)"],
     [['explore', 'fault-truncate', '--config', 'NONLINEAR=n'], 'mmsim explore: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)'],
     [['run', 'x.mmo', '--config', 'NONLINEAR=n'], 'mmsim run: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)'],
-  ])('mmsim %j', (args, line) => {
-    expectUsageError(run(args), line);
+  ])('mmsim %j', async (args, line) => {
+    expectUsageError(await run(args), line);
   });
 
-  test('--arch all mixes: X86_NX=n applies to the variants with an NX bit, exit 0', () => {
-    const doc = runJson(['decode', '0x8000000000000025', '--arch', 'all', '--kernel', '6.18', '--config', 'X86_NX=n']);
+  test('--arch all mixes: X86_NX=n applies to the variants with an NX bit, exit 0', async () => {
+    const doc = await runJson(['decode', '0x8000000000000025', '--arch', 'all', '--kernel', '6.18', '--config', 'X86_NX=n']);
     expect(doc.results.map((r: { variant: string }) => r.variant)).toContain('x86_64@6.18+CONFIG_X86_NX=n');
     expect(doc.results.map((r: { variant: string }) => r.variant)).toContain('ppc64@6.18');
   });
 });
 
 describe('--backend', () => {
-  test('a backend file adds its variants beside the installed ones', () => {
-    const doc = runJson(['decode', '0x1fffffffffdb9600', '--backend', 'test/fixtures/toy-backend.mjs', '--arch', 'toy64', '--arch', 'x86_64@6.18']);
+  test('a backend file adds its variants beside the installed ones', async () => {
+    const doc = await runJson(['decode', '0x1fffffffffdb9600', '--backend', 'test/fixtures/toy-backend.mjs', '--arch', 'toy64', '--arch', 'x86_64@6.18']);
     expect(doc.results.map((r: { variant: string; class: string; fields: { value: string }[] }) => [r.variant, r.class, r.fields[1]!.value])).toEqual([
       ['toy64@6.18', 'swap', '0x1234'],
       ['x86_64@6.18', 'swap', '0x1234'],
     ]);
-    const overview = runJson(['--backend', 'test/fixtures/toy-backend.mjs']);
+    const overview = await runJson(['--backend', 'test/fixtures/toy-backend.mjs']);
     expect(overview.backends.map((b: { name: string }) => b.name)).toEqual(['toy', 'powerpc', 'x86']);
     expect(overview.variants).toHaveLength(13);
   });
 
-  test('an installed package named again is loaded once', () => {
-    const doc = runJson(['limits', '--backend', '@mmsim/arch-x86']);
+  test('an installed package named again is loaded once', async () => {
+    const doc = await runJson(['limits', '--backend', '@mmsim/arch-x86']);
     expect(doc.variants).toHaveLength(12);
   });
 
-  test('a backend that breaks the CLI is a bug: one line with a hint, exit 3; MMSIM_DEBUG=1 adds the stack', () => {
+  test('a backend that breaks the CLI is a bug: one line with a hint, exit 3; MMSIM_DEBUG=1 adds the stack', async () => {
     const args = ['decode', '1', '--backend', 'test/fixtures/broken-backend.mjs', '--arch', 'broken'];
-    const result = run(args);
+    const result = await run(args);
     expect(result.status).toBe(3);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trimEnd().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^mmsim: internal error: .+ \(set MMSIM_DEBUG=1 for the stack trace\)$/);
-    const debug = run(args, { NO_COLOR: '1', MMSIM_DEBUG: '1' });
+    const debug = await run(args, { NO_COLOR: '1', MMSIM_DEBUG: '1' });
     expect(debug.status).toBe(3);
     expect(debug.stderr).toMatch(/^\s+at /m);
+    // the built launcher's own exit status and stderr: bin.test.ts
   });
 });

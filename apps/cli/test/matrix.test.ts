@@ -2,10 +2,8 @@
  * Every command on every variant (--arch all), as text and as --json: it
  * succeeds, covers each variant, and the JSON is one parseable document.
  */
-import { beforeAll, describe, expect, test } from 'vitest';
-import { ALL_KEYS, requireBuilt, run, runJson, type Json } from './helpers.js';
-
-beforeAll(requireBuilt);
+import { describe, expect, test } from 'vitest';
+import { ALL_KEYS, run, runJson, type Json } from './helpers.js';
 
 const OLD = ALL_KEYS.filter((k) => k.endsWith('@2.6.21'));
 
@@ -31,15 +29,15 @@ function covers(text: string, key: string): boolean {
 }
 
 describe('--arch all', () => {
-  test.each(COMMANDS)('mmsim %j --arch all', (args, keys) => {
-    const result = run([...args, '--arch', 'all']);
+  test.each(COMMANDS)('mmsim %j --arch all', async (args, keys) => {
+    const result = await run([...args, '--arch', 'all']);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     for (const key of keys) expect(covers(result.stdout, key), key).toBe(true);
   });
 
-  test.each(COMMANDS)('mmsim %j --arch all --json', (args, keys, listed) => {
-    const doc = runJson([...args, '--arch', 'all']);
+  test.each(COMMANDS)('mmsim %j --arch all --json', async (args, keys, listed) => {
+    const doc = await runJson([...args, '--arch', 'all']);
     expect([...new Set(listed(doc))].sort()).toEqual([...keys].sort());
   });
 });

@@ -1,6 +1,8 @@
 /**
- * End-to-end tests of the built `mmsim-test` (dist/bin.js), run as a user
- * runs it: a child process, its exit status, stdout and stderr.
+ * The `mmsim-test` commands as a user runs them: exit status, stdout and
+ * stderr. In-process through main() (the bin is main(process.argv) and its
+ * exit status); the built bin itself, as a child process, only where a real
+ * process is what is under test (the launcher, the task list on stderr).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { bundledVectorFiles } from '@mmsim/conformance';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { powerpc } from '@mmsim/arch-powerpc';
 import { x86 } from '@mmsim/arch-x86';
+import { main, type Io } from '../src/cli.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
@@ -20,8 +23,17 @@ interface Run {
   stderr: string;
 }
 
-function run(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', MMSIM_TEST_PROGRESS: '0' } });
+/** `mmsim-test ARGS` in-process: main() with its own io, discovering the installed backends. */
+async function run(...args: string[]): Promise<Run> {
+  const out = { status: -1 as number | null, stdout: '', stderr: '' };
+  const io: Io = { out: (text) => void (out.stdout += text), err: (text) => void (out.stderr += text) };
+  out.status = await main(['node', 'mmsim-test', ...args], { io });
+  return out;
+}
+
+/** The built bin as a child process. */
+function spawnBin(args: readonly string[], env: Record<string, string> = { MMSIM_TEST_PROGRESS: '0' }): Run {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -51,8 +63,8 @@ afterAll(() => {
 });
 
 describe('mmsim-test vectors', () => {
-  test('--json on the bundled files: one JSON object, every check passes', () => {
-    const result = run('vectors', '--json');
+  test('--json on the bundled files: one JSON object, every check passes', async () => {
+    const result = await run('vectors', '--json');
     const expectedPassed = bundledVectorFiles().reduce((n, path) => n + (readJson(path)['vectors'] as unknown[]).length + 1, 0);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
@@ -64,8 +76,8 @@ describe('mmsim-test vectors', () => {
     expect(bundledVectorFiles()).toHaveLength(12);
   });
 
-  test('the readable report names every bundled file and ends with the totals', () => {
-    const result = run('vectors');
+  test('the readable report names every bundled file and ends with the totals', async () => {
+    const result = await run('vectors');
     expect(result.status).toBe(0);
     for (const path of bundledVectorFiles()) expect(result.stdout).toContain(basename(path));
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^vectors: \d+ passed, 0 failed$/);
@@ -87,8 +99,8 @@ describe('mmsim-test vectors', () => {
       writeFileSync(corrupted, JSON.stringify(file));
     });
 
-    test('--json: failed ≥ 1, exit 1, a failure naming the field', () => {
-      const result = run('vectors', '--json', corrupted);
+    test('--json: failed ≥ 1, exit 1, a failure naming the field', async () => {
+      const result = await run('vectors', '--json', corrupted);
       expect(result.status).toBe(1);
       const report = JSON.parse(result.stdout) as { passed: number; failed: number; failures: Json[] };
       expect(report.failed).toBeGreaterThanOrEqual(1);
@@ -98,8 +110,8 @@ describe('mmsim-test vectors', () => {
       for (const f of report.failures) for (const key of ['file', 'index', 'op', 'field', 'expected', 'actual']) expect(f).toHaveProperty(key);
     });
 
-    test('readable: the variant, op, field, input, expected and actual', () => {
-      const result = run('vectors', corrupted);
+    test('readable: the variant, op, field, input, expected and actual', async () => {
+      const result = await run('vectors', corrupted);
       expect(result.status).toBe(1);
       expect(result.stdout).toContain(`vector #${index}`);
       expect(result.stdout).toMatch(/op\s+swp_entry/);
@@ -110,12 +122,12 @@ describe('mmsim-test vectors', () => {
       expect(result.stdout).toMatch(/vectors: \d+ passed, 1 failed/);
     });
 
-    test('a wrong constant is caught too', () => {
+    test('a wrong constant is caught too', async () => {
       const file = readJson(X86_64_2621);
       (file['constants'] as Json)['PAGE_SHIFT'] = 13;
       const path = join(dir, 'wrong-page-shift.json');
       writeFileSync(path, JSON.stringify(file));
-      const result = run('vectors', '--json', path);
+      const result = await run('vectors', '--json', path);
       expect(result.status).toBe(1);
       const report = JSON.parse(result.stdout) as { failures: Json[] };
       expect(report.failures).toContainEqual(expect.objectContaining({ op: 'constants', field: 'constants.PAGE_SHIFT', expected: '13', actual: '12' }));
@@ -123,96 +135,97 @@ describe('mmsim-test vectors', () => {
   });
 
   describe('bad input: one line naming the file and the problem, exit 2', () => {
-    test('a missing file', () => {
+    test('a missing file', async () => {
       const path = join(dir, 'no-such-file.json');
-      expectOneLineError(run('vectors', '--json', path), path, 'cannot read');
+      expectOneLineError(await run('vectors', '--json', path), path, 'cannot read');
     });
 
-    test('a directory', () => {
-      expectOneLineError(run('vectors', dir), dir, 'is a directory');
+    test('a directory', async () => {
+      expectOneLineError(await run('vectors', dir), dir, 'is a directory');
     });
 
-    test('not JSON', () => {
+    test('not JSON', async () => {
       const path = join(dir, 'broken.json');
       writeFileSync(path, '{"format": "linux-pte-oracle/1", "vectors": [');
-      expectOneLineError(run('vectors', '--json', path), path, 'not JSON');
+      expectOneLineError(await run('vectors', '--json', path), path, 'not JSON');
     });
 
-    test('JSON in another format', () => {
+    test('JSON in another format', async () => {
       const path = join(dir, 'other.json');
       writeFileSync(path, '{"hello": "world"}');
-      expectOneLineError(run('vectors', path), path, 'linux-pte-oracle/1');
+      expectOneLineError(await run('vectors', path), path, 'linux-pte-oracle/1');
     });
 
-    test('an unknown variant', () => {
+    test('an unknown variant', async () => {
       const file = readJson(X86_64_2621);
       file['variant'] = 'v2.6.20-vax';
       const path = join(dir, 'vax.json');
       writeFileSync(path, JSON.stringify(file));
-      expectOneLineError(run('vectors', '--json', path), path, "'v2.6.20-vax'");
+      expectOneLineError(await run('vectors', '--json', path), path, "'v2.6.20-vax'");
     });
 
-    test('an unknown kernel', () => {
+    test('an unknown kernel', async () => {
       const file = readJson(X86_64_2621);
       file['kernel'] = 'Linux 3.10';
       file['variant'] = 'x86_64';
       const path = join(dir, 'linux-3.10.json');
       writeFileSync(path, JSON.stringify(file));
-      expectOneLineError(run('vectors', path), path, 'Linux 3.10');
+      expectOneLineError(await run('vectors', path), path, 'Linux 3.10');
     });
   });
 });
 
 describe('bad usage: one line naming the bad value and the valid ones, exit 2', () => {
-  test('an unknown command', () => {
-    expectOneLineError(run('frobnicate'), "'frobnicate'", 'vectors', 'conformance', 'overview');
+  test('an unknown command', async () => {
+    expectOneLineError(await run('frobnicate'), "'frobnicate'", 'vectors', 'conformance', 'overview');
   });
 
-  test('an unknown option', () => {
-    expectOneLineError(run('vectors', '--jsno'), "'--jsno'", '--json');
-    expectOneLineError(run('--verbose', 'overview'), "'--verbose'", '--help');
+  test('an unknown option', async () => {
+    expectOneLineError(await run('vectors', '--jsno'), "'--jsno'", '--json');
+    expectOneLineError(await run('--verbose', 'overview'), "'--verbose'", '--help');
   });
 
-  test('a bad --kernel value', () => {
-    expectOneLineError(run('conformance', '--kernel', '5.4'), "'5.4'", '2.6.21', '6.18');
-    expectOneLineError(run('conformance', '--kernel'), '--kernel', '2.6.21', '6.18');
+  test('a bad --kernel value', async () => {
+    expectOneLineError(await run('conformance', '--kernel', '5.4'), "'5.4'", '2.6.21', '6.18');
+    expectOneLineError(await run('conformance', '--kernel'), '--kernel', '2.6.21', '6.18');
   });
 
-  test('a bad --arch value', () => {
-    expectOneLineError(run('conformance', '--arch', 'vax'), "'vax'", 'x86_64', 'x86');
+  test('a bad --arch value', async () => {
+    expectOneLineError(await run('conformance', '--arch', 'vax'), "'vax'", 'x86_64', 'x86');
   });
 
-  test('an argument overview does not take', () => {
-    expectOneLineError(run('overview', 'x86_64'), "'x86_64'");
+  test('an argument overview does not take', async () => {
+    expectOneLineError(await run('overview', 'x86_64'), "'x86_64'");
   });
 
-  test('options before the command: one line saying where they go', () => {
-    expectOneLineError(run('--backend', dir, 'conformance'), 'options go after the command', 'mmsim-test conformance');
+  test('options before the command: one line saying where they go', async () => {
+    expectOneLineError(await run('--backend', dir, 'conformance'), 'options go after the command', 'mmsim-test conformance');
   });
 
-  test('a bad --reporter, --index, --config or --check value', () => {
-    expectOneLineError(run('vectors', '--reporter', 'xml'), "'xml'", 'junit', 'tap');
-    expectOneLineError(run('vectors', '--index', 'seven'), "'seven'", 'constants');
-    expectOneLineError(run('vectors', 'v6.18-x86_64.json', '--index', '9999'), 'no vector 9999');
-    expectOneLineError(run('conformance', '--config', 'NONLINEAR=maybe'), "'NONLINEAR=maybe'", 'NAME=y');
-    expectOneLineError(run('conformance', '--config', 'FROB=n'), "'FROB'", 'CONFIG_NONLINEAR');
-    expectOneLineError(run('conformance', '--check', 'frob.'), "'frob.'", 'swap.roundtrip');
+  test('a bad --reporter, --index, --config or --check value', async () => {
+    expectOneLineError(await run('vectors', '--reporter', 'xml'), "'xml'", 'junit', 'tap');
+    expectOneLineError(await run('vectors', '--index', 'seven'), "'seven'", 'constants');
+    expectOneLineError(await run('vectors', 'v6.18-x86_64.json', '--index', '9999'), 'no vector 9999');
+    expectOneLineError(await run('conformance', '--config', 'NONLINEAR=maybe'), "'NONLINEAR=maybe'", 'NAME=y');
+    expectOneLineError(await run('conformance', '--config', 'FROB=n'), "'FROB'", 'CONFIG_NONLINEAR');
+    expectOneLineError(await run('conformance', '--check', 'frob.'), "'frob.'", 'swap.roundtrip');
   });
 
-  test('--help, help COMMAND and --version exit 0', () => {
-    expect(run('--help').status).toBe(0);
-    const help = run('help', 'vectors');
+  test('--help, help COMMAND and --version exit 0', async () => {
+    expect((await run('--help')).status).toBe(0);
+    const help = await run('help', 'vectors');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: mmsim-test vectors');
-    const version = run('--version');
+    const version = await run('--version');
     expect(version.status).toBe(0);
-    expect(version.stdout.trim()).toBe((readJson(fileURLToPath(new URL('../package.json', import.meta.url)))['version'] as string));
+    // the package's version is put in at build time: the built bin's below shows it
+    expect(version.stdout.trim().split('\n')).toHaveLength(1);
   });
 });
 
 describe('mmsim-test overview', () => {
-  test('lists every built-in variant in its era, and points at the other commands', () => {
-    const result = run('overview');
+  test('lists every built-in variant in its era, and points at the other commands', async () => {
+    const result = await run('overview');
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
     const lines = result.stdout.split('\n');
@@ -226,8 +239,8 @@ describe('mmsim-test overview', () => {
     expect(result.stdout).toContain('mmsim-test conformance');
   });
 
-  test('the x86_64 2.6.21 row holds the kernel values', () => {
-    const row = run('overview')
+  test('the x86_64 2.6.21 row holds the kernel values', async () => {
+    const row = (await run('overview'))
       .stdout.split('\n')
       .find((line) => line.startsWith('x86_64 ') && line.includes('2.6.21'))!;
     // swp_entry(3, 0x1234): type in bits 1..6, offset from bit 8; pgoff 0x1234 << 12 | _PAGE_FILE (0x40)
@@ -236,8 +249,8 @@ describe('mmsim-test overview', () => {
 });
 
 describe('mmsim-test conformance', () => {
-  test('--json, filtered by variant id and era', () => {
-    const result = run('conformance', '--json', '--arch', 'x86_64', '--kernel', '6.18', '--num-runs', '20');
+  test('--json, filtered by variant id and era', async () => {
+    const result = await run('conformance', '--json', '--arch', 'x86_64', '--kernel', '6.18', '--num-runs', '20');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as { good: boolean; failed: number; matrix: Json[] };
@@ -247,12 +260,39 @@ describe('mmsim-test conformance', () => {
     for (const row of report.matrix) expect(row).toMatchObject({ backend: 'x86', variant: 'x86_64', era: '6.18' });
   });
 
-  test('the readable matrix: backend × era × config', () => {
-    const result = run('conformance', '--arch', 'i386', '--kernel', '2.6.21', '--num-runs', '10');
+  test('the readable matrix: backend × era × config', async () => {
+    const result = await run('conformance', '--arch', 'i386', '--kernel', '2.6.21', '--num-runs', '10');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/backend\s+variant\s+era\s+config\s+pass\s+fail\s+skip\s+xfail\s+xpass/);
     expect(result.stdout).toMatch(/^x86\s+i386\s+2\.6\.21\s+default\s/m);
     expect(result.stdout).toMatch(/^x86\s+i386\s+2\.6\.21\s+NONLINEAR=n\s/m);
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^conformance: \d+ passed, 0 failed, \d+ skipped$/);
+  });
+});
+
+describe('the built bin (dist/bin.js), a real process', () => {
+  test('--version: exit 0, the version on stdout', () => {
+    const version = spawnBin(['--version']);
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(readJson(fileURLToPath(new URL('../package.json', import.meta.url)))['version'] as string);
+  });
+
+  test('bad usage: exit 2, one line, no stack trace; a found failure: exit 1', () => {
+    expectOneLineError(spawnBin(['conformance', '--kernel', '5.4']), "'5.4'", '2.6.21', '6.18');
+    const file = readJson(X86_64_2621);
+    (file['constants'] as Json)['PAGE_SHIFT'] = 13;
+    const path = join(dir, 'wrong-page-shift-bin.json');
+    writeFileSync(path, JSON.stringify(file));
+    const failed = spawnBin(['vectors', '--json', path]);
+    expect(failed.status).toBe(1);
+    expect((JSON.parse(failed.stdout) as { failed: number }).failed).toBe(1);
+  });
+
+  test('the default reporter shows the task list on stderr, the report on stdout (one variant configuration)', () => {
+    const result = spawnBin(['--arch', 'ppc32', '--kernel', '2.6.21'], {});
+    expect(result.status).toBe(0);
+    expect(result.stderr).toMatch(/powerpc: conformance/);
+    expect(result.stdout).not.toMatch(/powerpc: conformance/);
+    expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^total: \d+ passed, 0 failed, \d+ skipped$/);
   });
 });

@@ -2,42 +2,57 @@
  * The default run (the matrix), the reporters, and --backend with backends
  * that live outside this repository: one that passes, one with a planted
  * bug whose failures must show a bit diff and a repro command that, run,
- * fails in exactly the same way. Everything through the built bin.
+ * fails in exactly the same way.
+ *
+ * In-process: each real run happens once (a beforeAll) and every reporter is
+ * rendered from that one result; the commands go through main() with their
+ * own io and cwd. What only a real process shows (the launcher, the task list
+ * on stderr, stdout write errors) is in cli.test.ts and stdout-errors.test.ts.
  */
-import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { builtinBackends, findBackends } from '../src/backends.js';
-import { shellSplit } from '../src/repro.js';
+import { main } from '../src/cli.js';
+import { backendsLine, runAll, runJson, runText, type RunResult } from '../src/commands/run.js';
+import { junitReport } from '../src/reporters/junit.js';
+import { tapReport } from '../src/reporters/tap.js';
+import { backendArgs, shellSplit } from '../src/repro.js';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 
 interface Run {
-  status: number | null;
+  status: number;
   stdout: string;
   stderr: string;
 }
 
-function run(args: readonly string[], cwd?: string): Run {
-  const result = spawnSync(process.execPath, [BIN, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-    ...(cwd ? { cwd } : {}),
-    env: { ...process.env, NO_COLOR: '1' },
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** `mmsim-test ARGS` in-process, from `cwd` (default: this package's folder, as vitest runs it). */
+async function run(args: readonly string[], cwd?: string): Promise<Run> {
+  const out = { status: -1, stdout: '', stderr: '' };
+  const io = { out: (text: string) => void (out.stdout += text), err: (text: string) => void (out.stderr += text) };
+  out.status = await main(['node', 'mmsim-test', ...args], { io, ...(cwd ? { cwd } : {}) });
+  return out;
 }
 
 /** Run a printed repro line (`mmsim-test …`) with extra arguments. */
-function runRepro(line: string, ...extra: string[]): Run {
+async function runRepro(line: string, ...extra: string[]): Promise<Run> {
   const words = shellSplit(line);
   expect(words[0]).toBe('mmsim-test');
   return run([...words.slice(1), ...extra], tmp);
+}
+
+/** One real run, as `mmsim-test run --backend … --arch …` does it: the result every reporter is rendered from. */
+async function realRun(extra: readonly string[], arch: readonly string[], kernel?: '2.6.21' | '6.18'): Promise<{ result: RunResult; text: string; order: string[] }> {
+  const cwd = process.cwd();
+  const found = await findBackends({ extra, cwd });
+  expect(found.problems).toEqual([]);
+  const result = await runAll(found.backends, { arch, ...(kernel ? { kernel } : {}), reproBackends: backendArgs(extra, cwd) });
+  const text = `${[backendsLine(result.backends), ...runText(result)].join('\n')}\n`;
+  return { result, text, order: result.backends.map((b) => b.backend.name) };
 }
 
 type Json = Record<string, unknown>;
@@ -102,7 +117,6 @@ function writeBackend(dir: string, name: string, body: string): void {
 }
 
 beforeAll(() => {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build the package first (pnpm build)`);
   tmp = mkdtempSync(join(tmpdir(), 'mmsim-backends-'));
   expect(tmp.startsWith(REPO)).toBe(false);
   mine = join(tmp, 'my-arch');
@@ -139,23 +153,23 @@ describe('discovery', () => {
     expect(found.backends[0]!.origin).toBe('mmsim-backend-mine');
   });
 
-  test('a backend installed in the current folder is discovered without --backend', () => {
+  test('a backend installed in the current folder is discovered without --backend', async () => {
     const project = join(tmp, 'project');
     cpSync(mine, join(project, 'node_modules', 'mmsim-backend-mine'), { recursive: true });
-    const result = run(['overview'], project);
+    const result = await run(['overview'], project);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^x86_64-mine\s+6\.18\s/m);
     expect(result.stdout).toContain('3 installed backends (powerpc, x86, mine)');
     // and by package name, resolved from the current folder
-    const byName = run(['conformance', '--backend', 'mmsim-backend-mine', '--arch', 'x86_64-mine', '--num-runs', '10', '--json'], project);
+    const byName = await run(['conformance', '--backend', 'mmsim-backend-mine', '--arch', 'x86_64-mine', '--num-runs', '10', '--json'], project);
     expect(byName.status).toBe(0);
     expect((JSON.parse(byName.stdout) as { matrix: Json[] }).matrix[0]).toMatchObject({ backend: 'mine', variant: 'x86_64-mine' });
   });
 
-  test('a --backend that cannot be loaded: one line, exit 2', () => {
+  test('a --backend that cannot be loaded: one line, exit 2', async () => {
     const missing = join(tmp, 'no-such-backend');
     for (const command of [[], ['vectors'], ['conformance'], ['overview']]) {
-      const result = run([...command, '--backend', missing]);
+      const result = await run([...command, '--backend', missing]);
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -165,7 +179,10 @@ describe('discovery', () => {
 });
 
 describe('the default run: conformance and vectors over every installed backend', () => {
-  let text: Run;
+  // the whole matrix, once; the default, json, junit and tap reports are all rendered from it
+  let result: RunResult;
+  let text: string;
+  let order: string[];
   let report: {
     ok: boolean;
     backends: Json[];
@@ -174,31 +191,26 @@ describe('the default run: conformance and vectors over every installed backend'
     failures: Json[];
   };
 
-  beforeAll(() => {
-    text = run([]);
-    const json = run(['run', '--reporter', 'json']);
-    expect(json.status).toBe(0);
-    expect(json.stderr).toBe('');
-    report = JSON.parse(json.stdout);
+  beforeAll(async () => {
+    ({ result, text, order } = await realRun([], []));
+    report = JSON.parse(runJson(result));
   });
 
-  test('no command runs everything and prints the backend × era × config × suite matrix, exit 0', () => {
-    expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(/^mmsim-test: 2 backends: powerpc \(@mmsim\/arch-powerpc [\d.]+, 6 variants\), x86 \(@mmsim\/arch-x86 [\d.]+, 6 variants\)$/m);
-    expect(text.stdout).toMatch(/^backend\s+era\s+config\s+suite\s+pass\s+fail\s+skip\s+xfail\s+xpass$/m);
+  test('the readable report: the backend × era × config × suite matrix', () => {
+    expect(result.ok).toBe(true);
+    expect(text).toMatch(/^mmsim-test: 2 backends: powerpc \(@mmsim\/arch-powerpc [\d.]+, 6 variants\), x86 \(@mmsim\/arch-x86 [\d.]+, 6 variants\)$/m);
+    expect(text).toMatch(/^backend\s+era\s+config\s+suite\s+pass\s+fail\s+skip\s+xfail\s+xpass$/m);
     for (const backend of ['x86', 'powerpc']) {
       for (const era of ['2.6.21', '6.18']) {
-        expect(text.stdout).toMatch(new RegExp(`^${backend}\\s+${era.replace(/\./g, '\\.')}\\s+default\\s+conformance\\s+[1-9]\\d*\\s+0\\s`, 'm'));
-        expect(text.stdout).toMatch(new RegExp(`^${backend}\\s+${era.replace(/\./g, '\\.')}\\s+default\\s+vectors\\s+[1-9]\\d*\\s+0\\s`, 'm'));
+        expect(text).toMatch(new RegExp(`^${backend}\\s+${era.replace(/\./g, '\\.')}\\s+default\\s+conformance\\s+[1-9]\\d*\\s+0\\s`, 'm'));
+        expect(text).toMatch(new RegExp(`^${backend}\\s+${era.replace(/\./g, '\\.')}\\s+default\\s+vectors\\s+[1-9]\\d*\\s+0\\s`, 'm'));
       }
     }
-    expect(text.stdout).toMatch(/^x86\s+2\.6\.21\s+NONLINEAR=n\s+conformance\s/m);
-    expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^total: \d+ passed, 0 failed, \d+ skipped$/);
-    // the task list went to stderr
-    expect(text.stderr).toMatch(/x86: conformance/);
+    expect(text).toMatch(/^x86\s+2\.6\.21\s+NONLINEAR=n\s+conformance\s/m);
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^total: \d+ passed, 0 failed, \d+ skipped$/);
   });
 
-  test('`run` is the same run; --json is --reporter json', () => {
+  test('the json report: every suite on every backend and era, no failures', async () => {
     expect(report.ok).toBe(true);
     expect(report.backends.map((b) => b['name'])).toEqual(['powerpc', 'x86']);
     expect(report.totals['fail']).toBe(0);
@@ -217,29 +229,24 @@ describe('the default run: conformance and vectors over every installed backend'
     ]);
     // the vector counts are the bundled files' (each vector, and each constants block)
     const vectors = report.matrix.filter((m) => m.suite === 'vectors').reduce((n, m) => n + m.pass, 0);
-    const alone = JSON.parse(run(['vectors', '--json']).stdout) as { passed: number };
+    const alone = JSON.parse((await run(['vectors', '--json'])).stdout) as { passed: number };
     expect(vectors).toBe(alone.passed);
-    const json = run(['--json']);
-    expect(JSON.parse(json.stdout).totals).toEqual(report.totals);
   });
 
-  test('--reporter junit: well-formed XML, a testsuite per matrix cell, a testcase per case', () => {
-    const result = run(['--reporter', 'junit']);
-    expect(result.status).toBe(0);
-    expect(result.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
-    const names = checkXml(result.stdout);
+  test('junit: well-formed XML, a testsuite per matrix cell, a testcase per case', () => {
+    const junit = junitReport(result.cases, { name: 'mmsim-test run', backendOrder: order });
+    expect(junit.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    const names = checkXml(junit);
     expect(names.get('testsuites')).toBe(1);
     expect(names.get('testsuite')).toBe(report.matrix.length);
     expect(names.get('testcase')).toBe(report.totals['cases']);
     expect(names.get('failure') ?? 0).toBe(0);
     expect(names.get('skipped')).toBe(report.totals['skip']! + report.totals['xfail']!);
-    expect(result.stdout).toContain('<testsuite name="x86 2.6.21 NONLINEAR=n conformance"');
+    expect(junit).toContain('<testsuite name="x86 2.6.21 NONLINEAR=n conformance"');
   });
 
-  test('--reporter tap: version 13, the plan, one ok line per case', () => {
-    const result = run(['--reporter', 'tap']);
-    expect(result.status).toBe(0);
-    const lines = result.stdout.trimEnd().split('\n');
+  test('tap: version 13, the plan, one ok line per case', () => {
+    const lines = tapReport(result.cases).trimEnd().split('\n');
     expect(lines[0]).toBe('TAP version 13');
     expect(lines[1]).toBe(`1..${report.totals['cases']}`);
     const tests = lines.filter((l) => /^(not )?ok \d+ /.test(l));
@@ -250,60 +257,80 @@ describe('the default run: conformance and vectors over every installed backend'
     expect(tests.filter((l) => / # SKIP /.test(l))).toHaveLength(report.totals['skip']!);
   });
 
-  test('the vectors and conformance commands take every reporter too', () => {
-    const tap = run(['vectors', '--reporter', 'tap', 'v6.18-x86_64.json']);
+  test('through main(): no command is `run`, --json is --reporter json, --reporter picks the report (on one variant configuration)', async () => {
+    const only = ['--arch', 'ppc32', '--kernel', '2.6.21'];
+    const readable = await run(only);
+    expect(readable.status).toBe(0);
+    expect(readable.stderr).toBe('');
+    expect(readable.stdout).toMatch(/^mmsim-test: 2 backends: powerpc /m);
+    expect(readable.stdout).toMatch(/^powerpc\s+2\.6\.21\s+default\s+races\s+[1-9]\d*\s+0\s/m);
+    const json = await run(['run', '--json', ...only]);
+    expect(json.status).toBe(0);
+    const totals = (JSON.parse(json.stdout) as { totals: Record<string, number> }).totals;
+    expect(readable.stdout.trimEnd().split('\n').at(-1)).toBe(`total: ${totals['passed']} passed, ${totals['failed']} failed, ${totals['skipped']} skipped`);
+    // the same cases as the whole run's for that variant configuration
+    const mine = result.cases.filter((c) => c.backend === 'powerpc' && c.variantId === 'ppc32' && c.era === '2.6.21');
+    expect(totals['cases']).toBe(mine.length);
+  });
+
+  test('the vectors and conformance commands take every reporter too', async () => {
+    const tap = await run(['vectors', '--reporter', 'tap', 'v6.18-x86_64.json']);
     expect(tap.status).toBe(0);
     expect(tap.stdout.split('\n').slice(0, 2)).toEqual(['TAP version 13', '1..96']);
-    const junit = run(['conformance', '--reporter', 'junit', '--arch', 'i386', '--kernel', '2.6.21', '--num-runs', '10']);
+    const junit = await run(['conformance', '--reporter', 'junit', '--arch', 'i386', '--kernel', '2.6.21', '--num-runs', '10']);
     expect(junit.status).toBe(0);
     const names = checkXml(junit.stdout);
     expect(names.get('testsuite')).toBe(3); // default, NONLINEAR=n, MIGRATION=n
-    const json = run(['conformance', '--reporter', 'json', '--arch', 'ppc32', '--num-runs', '10']);
+    const json = await run(['conformance', '--reporter', 'json', '--arch', 'ppc32', '--num-runs', '10']);
     expect((JSON.parse(json.stdout) as { good: boolean }).good).toBe(true);
   });
 });
 
 describe('--backend: a backend outside this repository', () => {
-  test('a good one runs beside the built-ins and passes, exit 0', () => {
-    const result = run(['--backend', mine]);
+  test('a good one runs beside the built-ins and passes, exit 0', async () => {
+    // its own variant only: the built-ins' run is the default run's above
+    const result = await run(['--backend', mine, '--arch', 'mine']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^mmsim-test: 3 backends: mine \(mmsim-backend-mine 1\.0\.0, 1 variant\), powerpc/m);
     expect(result.stdout).toMatch(/^mine\s+6\.18\s+default\s+conformance\s+[1-9]\d*\s+0\s/m);
     expect(result.stdout).toMatch(/^mine\s+6\.18\s+MIGRATION=n\s+conformance\s/m);
     expect(result.stdout).toContain('note: no reference-vector files for backend mine');
     expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(/^total: \d+ passed, 0 failed, \d+ skipped$/);
-    const only = run(['conformance', '--backend', mine, '--arch', 'mine', '--json']);
+    const only = await run(['conformance', '--backend', mine, '--arch', 'mine', '--json']);
     expect(only.status).toBe(0);
     const report = JSON.parse(only.stdout) as { good: boolean; matrix: Json[] };
     expect(report.good).toBe(true);
     expect(new Set(report.matrix.map((r) => r['variant']))).toEqual(new Set(['x86_64-mine']));
     // a relative path works from the folder it is relative to
-    expect(run(['overview', '--backend', './my-arch'], tmp).stdout).toMatch(/^x86_64-mine\s+6\.18\s/m);
+    expect((await run(['overview', '--backend', './my-arch'], tmp)).stdout).toMatch(/^x86_64-mine\s+6\.18\s/m);
   });
 
   describe('one with a planted bug', () => {
-    let text: Run;
+    // one run: the planted variant, and beside it the built-in x86_64 2.6.21 it was copied from
+    let result: RunResult;
+    let text: string;
+    let order: string[];
     let report: { ok: boolean; failures: (Json & { suite: string; name: string; repro: string; message: string; differences: Json[] })[] };
 
-    beforeAll(() => {
-      text = run(['--backend', planted, '--arch', 'planted']);
-      const json = run(['--backend', planted, '--arch', 'planted', '--reporter', 'json']);
-      expect(json.status).toBe(1);
-      report = JSON.parse(json.stdout);
+    beforeAll(async () => {
+      ({ result, text, order } = await realRun([planted], ['planted', 'x86_64'], '2.6.21'));
+      report = JSON.parse(runJson(result));
     });
 
-    test('exit 1; the matrix shows where; the built-ins still pass when run beside it', () => {
-      expect(text.status).toBe(1);
-      expect(text.stdout).toMatch(/^planted\s+2\.6\.21\s+default\s+conformance\s+\d+\s+[1-9]\d*\s/m);
-      expect(text.stdout).toMatch(/^planted\s+2\.6\.21\s+default\s+vectors\s+\d+\s+[1-9]\d*\s/m);
-      expect(text.stdout.trimEnd().split('\n').at(-1)).toMatch(/^total: \d+ passed, [1-9]\d* failed, \d+ skipped$/);
+    test('it fails; the matrix shows where; the built-ins still pass when run beside it', () => {
+      expect(result.ok).toBe(false);
       expect(report.ok).toBe(false);
-      const builtins = run(['--backend', planted, '--arch', 'x86', '--json']);
-      expect(builtins.status).toBe(0);
+      expect(text).toMatch(/^planted\s+2\.6\.21\s+default\s+conformance\s+\d+\s+[1-9]\d*\s/m);
+      expect(text).toMatch(/^planted\s+2\.6\.21\s+default\s+vectors\s+\d+\s+[1-9]\d*\s/m);
+      expect(text.trimEnd().split('\n').at(-1)).toMatch(/^total: \d+ passed, [1-9]\d* failed, \d+ skipped$/);
+      const builtins = result.cases.filter((c) => c.backend === 'x86');
+      expect(new Set(builtins.map((c) => c.suite))).toEqual(new Set(['conformance', 'scenarios', 'races']));
+      expect(builtins.filter((c) => c.status === 'fail' || c.status === 'xpass')).toEqual([]);
+      expect(report.failures.every((f) => f['backend'] === 'planted')).toBe(true);
     });
 
     test('each failure: the variant, the input, expected and actual in hex, the bit diff, a repro line', () => {
-      const conformance = text.stdout.split('\n\n').find((block) => block.startsWith('FAIL x86_64-planted@2.6.21 basic.pfn-roundtrip'))!;
+      const conformance = text.split('\n\n').find((block) => block.startsWith('FAIL x86_64-planted@2.6.21 basic.pfn-roundtrip'))!;
       expect(conformance).toBeDefined();
       expect(conformance).toMatch(/variant\s+x86_64-planted@2\.6\.21 \(backend planted, config default\)/);
       expect(conformance).toMatch(/input\s+pte_pfn\(pfn_pte\([0-9a-f]+, PAGE_READONLY_EXEC\)\)/);
@@ -318,7 +345,7 @@ describe('--backend: a backend outside this repository', () => {
       expect(conformance).toMatch(/differ\s+bit 0 \(expected 0, actual 1\)/);
       expect(conformance).toMatch(/repro\s+mmsim-test conformance --backend \S+ --arch x86_64-planted --kernel 2\.6\.21 --config default --check basic\.pfn-roundtrip --seed(?:=| )-?\d+$/m);
 
-      const vector = text.stdout.split('\n\n').find((block) => /^FAIL vectors v2\.6\.20-x86_64\.json vector \d+/.test(block))!;
+      const vector = text.split('\n\n').find((block) => /^FAIL vectors v2\.6\.20-x86_64\.json vector \d+/.test(block))!;
       expect(vector).toBeDefined();
       expect(vector).toMatch(/op\s+pfn_pte/);
       expect(vector).toMatch(/input\s+.*prot_name=PAGE_READONLY_EXEC/);
@@ -327,10 +354,10 @@ describe('--backend: a backend outside this repository', () => {
       expect(vector).toMatch(/repro\s+mmsim-test vectors v2\.6\.20-x86_64\.json --index \d+ --backend \S+$/m);
     });
 
-    test('a conformance repro line, run, reproduces exactly that failure and nothing else', () => {
+    test('a conformance repro line, run, reproduces exactly that failure and nothing else, exit 1', async () => {
       const failure = report.failures.find((f) => f.suite === 'conformance')!;
       expect(failure.repro).toMatch(/--seed/);
-      const again = runRepro(failure.repro, '--json');
+      const again = await runRepro(failure.repro, '--json');
       expect(again.status).toBe(1);
       const rerun = JSON.parse(again.stdout) as { variants: number; failed: number; passed: number; failures: { check: string; variant: string; message: string }[] };
       expect(rerun.variants).toBe(1);
@@ -339,16 +366,16 @@ describe('--backend: a backend outside this repository', () => {
       expect(rerun.failures[0]).toMatchObject({ check: failure.name, variant: failure['variant'], message: failure.message });
       // the readable report's own repro line prints the same block again
       const block = (r: string) => r.split('\n\n').find((b) => b.startsWith('FAIL x86_64-planted@2.6.21 basic.pfn-roundtrip'))!;
-      const line = /^ {4}repro {5}(.*)$/m.exec(block(text.stdout))![1]!;
-      const readable = runRepro(line);
+      const line = /^ {4}repro {5}(.*)$/m.exec(block(text))![1]!;
+      const readable = await runRepro(line);
       expect(readable.status).toBe(1);
-      expect(block(readable.stdout)).toBe(block(text.stdout));
+      expect(block(readable.stdout)).toBe(block(text));
       expect(readable.stdout.trimEnd().split('\n').at(-1)).toBe('conformance: 0 passed, 1 failed, 0 skipped');
     });
 
-    test('a vectors repro line, run, reproduces exactly that failure and nothing else', () => {
+    test('a vectors repro line, run, reproduces exactly that failure and nothing else, exit 1', async () => {
       const failure = report.failures.find((f) => f.suite === 'vectors' && f['index'] !== -1)!;
-      const again = runRepro(failure.repro, '--json');
+      const again = await runRepro(failure.repro, '--json');
       expect(again.status).toBe(1);
       const rerun = JSON.parse(again.stdout) as { passed: number; failed: number; failures: Json[] };
       expect(rerun).toMatchObject({ passed: 0, failed: 1 });
@@ -357,28 +384,26 @@ describe('--backend: a backend outside this repository', () => {
       );
       const constants = report.failures.find((f) => f.suite === 'vectors' && f['index'] === -1)!;
       expect(constants.repro).toMatch(/--index constants/);
-      const c = JSON.parse(runRepro(constants.repro, '--json').stdout) as { failed: number; failures: Json[] };
+      const c = JSON.parse((await runRepro(constants.repro, '--json')).stdout) as { failed: number; failures: Json[] };
       expect(c.failed).toBe(1);
       expect(c.failures[0]).toMatchObject({ op: 'constants', field: 'constants.prots.PAGE_READONLY_EXEC', expected: '0x0000000000000025' });
     });
 
     test('junit and tap carry the failures', () => {
-      const junit = run(['--backend', planted, '--arch', 'planted', '--reporter', 'junit']);
-      expect(junit.status).toBe(1);
-      const names = checkXml(junit.stdout);
+      const junit = junitReport(result.cases, { name: 'mmsim-test run', backendOrder: order });
+      const names = checkXml(junit);
       expect(names.get('failure')).toBe(report.failures.length);
-      expect(junit.stdout).toMatch(/<failure message="[^"]*expected 0x0+, got 0x0+1[^"]*" type="fail">/);
-      expect(junit.stdout).toContain('differ    bit 12 (expected 0, actual 1)');
-      expect(junit.stdout).toContain('repro     mmsim-test vectors v2.6.20-x86_64.json --index');
-      const tap = run(['--backend', planted, '--arch', 'planted', '--reporter', 'tap']);
-      expect(tap.status).toBe(1);
-      const lines = tap.stdout.split('\n');
+      expect(junit).toMatch(/<failure message="[^"]*expected 0x0+, got 0x0+1[^"]*" type="fail">/);
+      expect(junit).toContain('differ    bit 12 (expected 0, actual 1)');
+      expect(junit).toContain('repro     mmsim-test vectors v2.6.20-x86_64.json --index');
+      const tap = tapReport(result.cases);
+      const lines = tap.split('\n');
       const plan = Number(/^1\.\.(\d+)$/.exec(lines[1]!)![1]);
       expect(lines.filter((l) => /^(not )?ok \d+ /.test(l))).toHaveLength(plan);
       const bad = lines.filter((l) => /^not ok \d+ /.test(l) && !l.includes('# TODO'));
       expect(bad).toHaveLength(report.failures.length);
-      expect(tap.stdout).toMatch(/^ {2}repro: "mmsim-test conformance --backend /m);
-      expect(tap.stdout).toMatch(/^ {6}bits: \[12\]$/m);
+      expect(tap).toMatch(/^ {2}repro: "mmsim-test conformance --backend /m);
+      expect(tap).toMatch(/^ {6}bits: \[12\]$/m);
     });
   });
 });
