@@ -72,10 +72,14 @@ export function uint(text: string, bits: number, what: string, type = `a ${bits}
 
 /** A whole number min … max (max ≤ 2^53 − 1): a page index, a page count, a slot. */
 export function whole(text: string, max: number, what: string, min = 0): number {
+  // the common case first and cheap: a short decimal word (every op of every explored schedule parses its words)
+  if (text.length <= 15 && DEC.test(text)) {
+    const n = Number(text);
+    if (n >= min && n <= max) return n;
+  }
   const v = number(text);
-  const valid = rangeText(min, max);
-  if (v === undefined) throw new BadValue(what, text, 'a whole number (decimal or 0x hex)', valid);
-  if (v > BigInt(max) || v < BigInt(min)) throw new BadValue(what, text, 'in range', valid);
+  if (v === undefined) throw new BadValue(what, text, 'a whole number (decimal or 0x hex)', rangeText(min, max));
+  if (v > BigInt(max) || v < BigInt(min)) throw new BadValue(what, text, 'in range', rangeText(min, max));
   return Number(v);
 }
 
