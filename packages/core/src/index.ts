@@ -46,6 +46,7 @@ export { KernelBugError } from './compile/kernel-ops.js';
 export type { KernelOps } from './compile/kernel-ops.js';
 export type { CheckedOps, SwapEntryParts } from './compile/checked.js';
 export { MmsimError, PteRangeError, UnsupportedOperationError } from './errors.js';
+export { shortList } from './text.js';
 
 // 64-bit values at the edges
 export { newReg, toBig, lo32, hi32, truncate, maskBig, hex } from './u64/pair.js';

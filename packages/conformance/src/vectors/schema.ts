@@ -6,7 +6,7 @@
  * first MAX_LISTED_PROBLEMS, then how many more), each naming the JSON path,
  * the bad value, shortened, and the valid range.
  */
-import { MAX_SWAPFILES_SHIFT, swpEntryLayout, type Era } from '@mmsim/core';
+import { MAX_SWAPFILES_SHIFT, shortList, swpEntryLayout, type Era } from '@mmsim/core';
 import { CONSTANTS, MAX_SWAP_TYPE, MAX_SWAPFILES_CONFIGS, MAX_SWAPFILES_KEYS, OPS, SWP_FLAGS, TOP_LEVEL, type ConstantKind, type ValueKind } from './fields.js';
 import { jsonPath, preview } from './preview.js';
 
@@ -24,18 +24,7 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const has = (o: object, key: string) => Object.hasOwn(o, key);
 /** A list of keys for an error line: whole when short, else as many as fit and the count (one line stays one readable line). */
-const names = (keys: readonly string[], room = 120): string => {
-  const all = keys.join(', ');
-  if (all.length <= room) return all;
-  const head: string[] = [];
-  let used = 0;
-  for (const k of keys) {
-    if (used + k.length + 2 > room - 20) break;
-    head.push(k);
-    used += k.length + 2;
-  }
-  return `${head.join(', ')}, … (${keys.length} in all)`;
-};
+const names = (keys: readonly string[], room = 120): string => shortList(keys, room);
 
 /** Which era a file names: 2.6.20 files hold the 2.6.21 encodings. Undefined: neither. */
 export function eraOf(kernel: string, variant: string): Era | undefined {

@@ -18,6 +18,8 @@
  * the runner adds file:line:column (MmoSyntaxError).
  */
 
+import { shortList } from '@mmsim/core';
+
 /** Characters of a bad token an error quotes; the rest is elided with … */
 export const SHOWN_CHARS = 40;
 
@@ -142,17 +144,9 @@ const LIST_ROOM = 160;
  * count — the line stays one readable line whatever the vocabulary's size.
  */
 export function choices(text: string, names: readonly string[]): string {
-  const all = names.join(', ');
-  if (all.length <= LIST_ROOM) return all;
+  if (names.join(', ').length <= LIST_ROOM) return names.join(', ');
   const near = nearest(text, names);
-  const head: string[] = [];
-  let used = 0;
-  for (const n of names) {
-    if (used + n.length + 2 > LIST_ROOM - 40) break;
-    head.push(n);
-    used += n.length + 2;
-  }
-  return `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}${head.join(', ')}, … (${names.length} in all)`;
+  return `${near.length ? `did you mean ${near.map((n) => `'${n}'`).join(' or ')}? ` : ''}${shortList(names, LIST_ROOM, 40)}`;
 }
 
 /** Flag names and their bits; looked up by own key only (never `obj[userText]`). */
