@@ -21,8 +21,6 @@ import type { MmoOp } from './parse.js';
 import { BadValue, shorten, uint, whole } from './values.js';
 import type { StepResult } from './run.js';
 
-/** Ops the oracle ends with step_end_noobs: no observation follows them. */
-export const KSM_QUIET_OPS: readonly string[] = ['ksm_start', 'ksm_restore'];
 
 /** the sysfs files ksm_start writes, by the name a script uses (a Map: 'constructor' is no key) */
 const KEYS: ReadonlyMap<string, keyof KsmSettings> = new Map([

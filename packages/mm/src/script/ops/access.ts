@@ -1,0 +1,56 @@
+/**
+ * The process touching its memory: `write R PAGE TAG`, `read R PAGE`, `write_all R PREFIX` —
+ * a fault on each page that needs one (mm/memory.c handle_mm_fault).
+ */
+import type { Process } from '../../kernel/machine.js';
+import type { KernelPath } from '../../kernel/sched.js';
+import type { MmoOp } from '../parse.js';
+import type { Runner, StepResult } from '../run.js';
+import type { OpSpec } from './spec.js';
+import { access, access_path } from '../../kernel/memory.js';
+import { tag } from '../values.js';
+
+/** write, read: one function reads and runs them all */
+function* accessOp(ctx: Runner, op: MmoOp, p: Process): KernelPath<StepResult> {
+  const m = ctx.m;
+  const r = ctx.region(op, 0);
+  const page = ctx.page(op, 1);
+  const t = op.op === 'write' ? ctx.val(op, 2, (w) => tag(w)) : undefined;
+  const args: Record<string, unknown> = ctx.note({ r: r.name, page, ...(t !== undefined ? { tag: t } : {}) });
+  const res = yield* access_path(m, p.mm, r.start + page, op.op === 'write', t === undefined ? undefined : m.tags.intern(t));
+  if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };
+  const faults = op.proc === 'parent' ? { faults: { minor: res.minor, major: res.major } } : {};
+  return { args, ret: op.op === 'read' ? { ok: true, data: res.tag, ...faults } : { ok: true, ...faults } };
+}
+
+export const writeOp: OpSpec = {
+  name: 'write',
+  arity: [3, 3],
+  path: accessOp,
+};
+
+export const readOp: OpSpec = {
+  name: 'read',
+  arity: [2, 2],
+  path: accessOp,
+};
+
+export const write_allOp: OpSpec = {
+  name: 'write_all',
+  arity: [2, 2],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    const r = ctx.region(op, 0);
+    // the tags are PREFIX0 … PREFIX(n-1): the prefix leaves room for the index
+    const prefix = ctx.val(op, 1, (t) => tag(t, 'tag prefix'));
+    const args = ctx.note({ r: r.name, tagprefix: prefix });
+    for (let i = 0; i < r.pages; i++) {
+      const res = access(m, p.mm, r.start + i, true, m.tags.intern(`${prefix}${i}`));
+      // the oracle's op_write_all (host-oracle oracle.c) stops at the first write that takes a signal and
+      // reports it — SIGSEGV where nothing is mapped, SIGKILL when the OOM killer chose the writer
+      if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };
+    }
+    return { args, ret: ok };
+  },
+};

@@ -1,0 +1,27 @@
+/**
+ * fork(2) and exit(2) of the script's processes (kernel/fork.ts: dup_mmap, exit_mmap).
+ */
+import type { OpSpec } from './spec.js';
+import { dup_mmap, exit_mmap } from '../../kernel/fork.js';
+
+export const forkOp: OpSpec = {
+  name: 'fork',
+  arity: [0, 0],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    ctx.procs.child = dup_mmap(m, p, 'child');
+    return { args: {}, ret: ok };
+  },
+};
+
+export const exitOp: OpSpec = {
+  name: 'exit',
+  arity: [0, 0],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    exit_mmap(m, p);
+    return { args: {}, ret: ok };
+  },
+};

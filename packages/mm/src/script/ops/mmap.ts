@@ -1,0 +1,194 @@
+/**
+ * The address-space syscalls: mmap, munmap, mprotect, madvise, mremap, remap_file_pages.
+ */
+import type { OpSpec } from './spec.js';
+import { ADVICE, do_madvise_path, type Advice } from '../../kernel/madvise.js';
+import { do_mmap, do_munmap } from '../../kernel/mmap.js';
+import { do_mprotect } from '../../kernel/mprotect.js';
+import { MAP_NONBLOCK, sys_remap_file_pages } from '../../kernel/fremap.js';
+import { do_mremap_path } from '../../kernel/mremap.js';
+import { flagSet, keyValue, oneOf, protLetters, shorten, tag, uint, type FlagNames } from '../values.js';
+
+const MMAP_FLAGS: FlagNames = new Map([
+  ['private', 1],
+  ['shared', 2],
+  ['anon', 4],
+  ['populate', 8],
+]);
+
+const MREMAP_FLAGS: FlagNames = new Map([
+  ['maymove', 1],
+  ['fixed', 2],
+  ['dontunmap', 4],
+]);
+
+/** remap_file_pages(2) flags by name: only MAP_NONBLOCK means anything there (mm/fremap.c 2.6.21; mm/mmap.c 6.18 keeps flags & MAP_NONBLOCK) */
+const REMAP_FLAGS: FlagNames = new Map([['nonblock', MAP_NONBLOCK]]);
+
+export const mmapOp: OpSpec = {
+  name: 'mmap',
+  arity: [5, 7],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    const name = ctx.val(op, 0, (t) => tag(t, 'region name'));
+    const pages = ctx.regionPages(op, 1, ctx.count(op, 1));
+    const protText = op.words[2]!;
+    const prot = ctx.val(op, 2, (t) => protLetters(t));
+    const flags = ctx.val(op, 3, (t) => flagSet(t, MMAP_FLAGS, 'mmap flag')).names;
+    if (flags.includes('private') === flags.includes('shared')) ctx.bad(op, 3, "mmap needs exactly one of 'private' and 'shared'");
+    let slotWord = -1;
+    let fileWord = -1;
+    let pgoffWord = -1;
+    for (let w = 4; w < op.words.length; w++) {
+      const word = op.words[w]!;
+      if (word.startsWith('slot=') && slotWord < 0) slotWord = w;
+      else if (word.startsWith('file=') && fileWord < 0) fileWord = w;
+      else if (word.startsWith('pgoff=') && pgoffWord < 0) pgoffWord = w;
+      else ctx.bad(op, w, `mmap option '${shorten(word)}' is not slot=N, file=F or pgoff=N (each at most once)`);
+    }
+    if (slotWord < 0) ctx.bad(op, 4, 'mmap needs slot=N');
+    const slot = ctx.slot(op, slotWord, 'slot');
+    const inode = fileWord >= 0 ? ctx.fileArg(op, fileWord, op.words[fileWord]!.slice(5)) : undefined;
+    if (!inode && !flags.includes('anon')) ctx.bad(op, 3, "a mapping is either 'anon' or has file=F");
+    // the mapping's file offset in pages: vm_pgoff, an unsigned long (include/linux/mm_types.h)
+    const pgoffBig = pgoffWord >= 0 ? ctx.val(op, pgoffWord, (t) => uint(keyValue(t, 'pgoff') ?? t, ctx.wordBits, 'pgoff', `a ${ctx.wordBits}-bit unsigned long`)) : 0n;
+    const start = ctx.arena + slot * ctx.slotPages;
+    ctx.regions.set(name, { name, start, pages });
+    const args = ctx.note(inode ? { r: name, pages, prot: protText, flags, file: inode.name, pgoff: pgoffBig <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(pgoffBig) : pgoffBig.toString(), slot } : { r: name, pages, prot: protText, flags, slot });
+    do_mmap(m, p.mm, {
+      start,
+      pages,
+      prot,
+      shared: flags.includes('shared'),
+      populate: flags.includes('populate'),
+      ...(inode ? { inode, pgoff: pgoffBig } : {}),
+    });
+    return { args, ret: ok };
+  },
+};
+
+export const munmapOp: OpSpec = {
+  name: 'munmap',
+  arity: [3, 3],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const npages = ctx.count(op, 2);
+    const args = ctx.note({ r: r.name, page, npages });
+    do_munmap(m, p.mm, r.start + page, npages);
+    return { args, ret: ok };
+  },
+};
+
+export const mprotectOp: OpSpec = {
+  name: 'mprotect',
+  arity: [4, 4],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const npages = ctx.count(op, 2);
+    const prot = ctx.val(op, 3, (t) => protLetters(t));
+    const args = ctx.note({ r: r.name, page, npages, prot: op.words[3] });
+    do_mprotect(m, p.mm, r.start + page, npages, prot);
+    return { args, ret: ok };
+  },
+};
+
+export const madviseOp: OpSpec = {
+  name: 'madvise',
+  arity: [4, 4],
+  *path(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const npages = ctx.count(op, 2);
+    const advice = ctx.val(op, 3, (t) => oneOf(t, ADVICE, 'advice'));
+    const args = ctx.note({ r: r.name, page, npages, advice });
+    yield* do_madvise_path(m, p.mm, r.start + page, npages, advice as Advice);
+    return { args, ret: ok };
+  },
+};
+
+export const mremapOp: OpSpec = {
+  name: 'mremap',
+  arity: [4, 6],
+  *path(ctx, op, p) {
+    const m = ctx.m;
+    const r = ctx.region(op, 0);
+    const oldPages = ctx.count(op, 1, 'old page count');
+    const newPages = ctx.regionPages(op, 2, ctx.count(op, 2, 'new page count'));
+    const flagWords = ctx.val(op, 3, (t) => flagSet(t, MREMAP_FLAGS, 'mremap flag')).names;
+    const newName = op.words[4] !== undefined ? ctx.val(op, 4, (t) => tag(t, 'region name')) : undefined;
+    const newSlot = op.words[5] !== undefined ? ctx.slot(op, 5, 'slot') : undefined;
+    if (flagWords.includes('fixed') && (newName === undefined || newSlot === undefined)) ctx.bad(op, 3, 'a fixed mremap needs NEWR and NEWSLOT');
+    const newStart = newSlot !== undefined ? ctx.arena + newSlot * ctx.slotPages : undefined;
+    const args: Record<string, unknown> = ctx.note({ r: r.name, old_pages: oldPages, new_pages: newPages, flags: flagWords });
+    if (newName !== undefined) Object.assign(args, { new_r: newName, new_slot: newSlot });
+    // the destination region names its slot even if the call fails (then it is simply unmapped)
+    if (newName !== undefined && newStart !== undefined && !ctx.regions.has(newName)) ctx.regions.set(newName, { name: newName, start: newStart, pages: newPages });
+    const res = yield* do_mremap_path(m, p.mm, {
+      start: r.start,
+      oldPages,
+      newPages,
+      maymove: flagWords.includes('maymove'),
+      fixed: flagWords.includes('fixed'),
+      dontunmap: flagWords.includes('dontunmap'),
+      ...(newStart !== undefined ? { newStart } : {}),
+    });
+    if (res.moved && newName !== undefined) {
+      // the oracle still shows the old region in this step's observation, then drops it
+      if (!flagWords.includes('dontunmap')) ctx.retire.push(r.name);
+      ctx.regions.set(newName, { name: newName, start: res.start, pages: newPages });
+    } else {
+      ctx.regions.set(r.name, { ...r, pages: newPages });
+    }
+    return { args, ret: { ok: true, moved: res.moved } };
+  },
+};
+
+export const remap_file_pagesOp: OpSpec = {
+  name: 'remap_file_pages',
+  arity: [4, 8],
+  run(ctx, op, p) {
+    const m = ctx.m;
+    const ok = { ok: true, val: 0 };
+    const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const npages = ctx.count(op, 2);
+    const pgoffText = op.words[3]!;
+    // pgoff: an unsigned long (mm/fremap.c sys_remap_file_pages); ULONG_MAX by name
+    const pgoff = pgoffText === 'ULONG_MAX' ? (1n << BigInt(ctx.wordBits)) - 1n : ctx.val(op, 3, (t) => uint(t, ctx.wordBits, 'pgoff', `a ${ctx.wordBits}-bit unsigned long`));
+    let flags = 0;
+    let flagsShown: number | string = 0;
+    let prot = '---';
+    let protValue = 0n;
+    for (let w = 4; w < op.words.length; w++) {
+      const word = op.words[w]!;
+      const flagsText = keyValue(word, 'flags');
+      const protText = keyValue(word, 'prot');
+      if (word === 'nonblock') {
+        flags |= MAP_NONBLOCK;
+        flagsShown = flags;
+      } else if (flagsText !== undefined) {
+        // flags: an unsigned long, a number or names (nonblock)
+        const f = ctx.val(op, w, () => flagSet(flagsText, REMAP_FLAGS, 'remap_file_pages flags', ctx.wordBits));
+        flags = f.bits;
+        flagsShown = f.names.length ? f.bits : /^0x/i.test(flagsText) ? flagsText : Number(flagsText);
+      } else if (protText !== undefined) {
+        // prot: an unsigned long that must be 0 (---), as letters or a number
+        protValue = /^[r-][w-][x-]$/.test(protText) ? (protText === '---' ? 0n : 1n) : ctx.val(op, w, () => uint(protText, ctx.wordBits, 'prot', `letters like r-- or a ${ctx.wordBits}-bit unsigned long`));
+        prot = protText;
+      } else if (keyValue(word, 'byteoff') === undefined) ctx.bad(op, w, `unknown remap_file_pages option '${shorten(word)}'; valid: nonblock, prot=, flags=, byteoff=`);
+    }
+    const args = ctx.note({ r: r.name, page, size: npages * PAGE_SIZE, npages, prot, pgoff: pgoffText === 'ULONG_MAX' ? 'ULONG_MAX' : Number.isSafeInteger(Number(pgoff)) ? Number(pgoff) : pgoff.toString(), flags: flagsShown });
+    sys_remap_file_pages(m, p.mm, { start: r.start + page, pages: npages, prot: protValue === 0n ? 0 : 1, pgoff, flags });
+    return { args, ret: ok };
+  },
+};

@@ -1,0 +1,70 @@
+/**
+ * The NUMA syscalls (numa-ops.ts reads and runs all but move_pages' one-page form).
+ */
+import type { Process } from '../../kernel/machine.js';
+import type { KernelPath } from '../../kernel/sched.js';
+import type { MmoOp } from '../parse.js';
+import type { Runner, StepResult } from '../run.js';
+import type { OpSpec } from './spec.js';
+import { do_move_pages_path } from '../../kernel/move-pages.js';
+import { isOracleMovePages, numaOp } from '../numa-ops.js';
+import { int32, oneOf } from '../values.js';
+
+/** numa_info, mbind, migrate_pages, compact_memory: one function reads and runs them all */
+function* numaFamily(ctx: Runner, op: MmoOp, p: Process): KernelPath<StepResult> {
+  return yield* numaOp(ctx.numaContext(op, p), op);
+}
+
+/** the oracle's numa_info: node lists and the task's policy mode */
+export const numa_infoOp: OpSpec = {
+  name: 'numa_info',
+  arity: [0, 0],
+  quiet: true,
+  path: numaFamily,
+};
+
+/** R PAGE NPAGES MODE NODEMASK FLAGS [maxnode=N]: mbind(2); MODE MPOL_BIND etc. (|MPOL_F_… or a number), NODEMASK a number or null, FLAGS STRICT,MOVE,MOVE_ALL / none / a number */
+export const mbindOp: OpSpec = {
+  name: 'mbind',
+  arity: [6, 7],
+  path: numaFamily,
+};
+
+/** OLD NEW [maxnode=N]: migrate_pages(2) of the process's own pages, old and new node masks */
+export const migrate_pagesOp: OpSpec = {
+  name: 'migrate_pages',
+  arity: [2, 3],
+  path: numaFamily,
+};
+
+/** write 1 to /proc/sys/vm/compact_memory */
+export const compact_memoryOp: OpSpec = {
+  name: 'compact_memory',
+  arity: [0, 0],
+  path: numaFamily,
+};
+
+/**
+ * move_pages(2), two forms. The oracle's: R PAGES NODES FLAGS — PAGES a comma list of page
+ * indices (- for none), NODES a comma list of target nodes or 'query' (nodes = NULL: report
+ * each page's node), FLAGS a number or MOVE,MOVE_ALL / none. The mmsim one-page form:
+ * R PAGE NODE [all] (MPOL_MF_MOVE, or MPOL_MF_MOVE_ALL with 'all').
+ */
+export const move_pagesOp: OpSpec = {
+  name: 'move_pages',
+  arity: [3, 4],
+  *path(ctx, op, p) {
+    const m = ctx.m;
+    // the oracle's form: R PAGES NODES FLAGS (numa-ops.ts)
+    if (isOracleMovePages(op)) return yield* numaOp(ctx.numaContext(op, p), op);
+    // mmsim extension: move_pages(2) of one page — R PAGE NODE [all] (MPOL_MF_MOVE_ALL); val is the call's return, status its status[0] (null: not written)
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const node = ctx.val(op, 2, (t) => int32(t, 'node'));
+    if (op.words[3] !== undefined) ctx.val(op, 3, (t) => oneOf(t, ['all'] as const, 'move_pages flag (all: MPOL_MF_MOVE_ALL)'));
+    const all = op.words[3] === 'all';
+    const args = ctx.note({ r: r.name, page, node, flags: all ? 'MPOL_MF_MOVE_ALL' : 'MPOL_MF_MOVE' });
+    const res = yield* do_move_pages_path(m, p.mm, r.start + page, node, all);
+    return { args, ret: { ok: true, val: res.ret, status: res.status } };
+  },
+};
