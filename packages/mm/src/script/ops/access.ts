@@ -7,7 +7,8 @@ import type { KernelPath } from '../../kernel/sched.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner, StepResult } from '../run.js';
 import type { OpSpec } from './spec.js';
-import { access, access_path } from '../../kernel/memory.js';
+import { unlocked } from '../../kernel/locks.js';
+import { access_path } from '../../kernel/memory.js';
 import { tag } from '../values.js';
 
 /** write, read: one function reads and runs them all */
@@ -38,7 +39,7 @@ export const readOp: OpSpec = {
 export const write_allOp: OpSpec = {
   name: 'write_all',
   arity: [2, 2],
-  run(ctx, op, p) {
+  *path(ctx, op, p) {
     const m = ctx.m;
     const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
@@ -46,7 +47,9 @@ export const write_allOp: OpSpec = {
     const prefix = ctx.val(op, 1, (t) => tag(t, 'tag prefix'));
     const args = ctx.note({ r: r.name, tagprefix: prefix });
     for (let i = 0; i < r.pages; i++) {
-      const res = access(m, p.mm, r.start + i, true, m.tags.intern(`${prefix}${i}`));
+      // each page a store of its own: between two the writer is back in user space, where another thread may run
+      if (i > 0) yield* unlocked(m, 'write_all: back in user space, the next page');
+      const res = yield* access_path(m, p.mm, r.start + i, true, m.tags.intern(`${prefix}${i}`));
       // the oracle's op_write_all (host-oracle oracle.c) stops at the first write that takes a signal and
       // reports it — SIGSEGV where nothing is mapped, SIGKILL when the OOM killer chose the writer
       if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };

@@ -3,7 +3,7 @@
  * whether the process maps the page a pin holds. A miss throws ExpectationFailed.
  */
 import type { OpSpec } from './spec.js';
-import { access } from '../../kernel/memory.js';
+import { access, access_path } from '../../kernel/memory.js';
 import { device_read } from '../../kernel/gup.js';
 import { present_frame } from '../../kernel/pagewalk.js';
 import { tag } from '../values.js';
@@ -14,14 +14,15 @@ export const expectOp: OpSpec = {
   name: 'expect',
   arity: [3, Infinity],
   freeTextFrom: 3,
-  run(ctx, op, p) {
+  // a read as the `read` op makes it: a file fault there stops where the kernel's does
+  *path(ctx, op, p) {
     const m = ctx.m;
     const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
     const want = ctx.val(op, 2, (t) => tag(t));
     const args = ctx.note({ r: r.name, page, tag: want });
-    const res = access(m, p.mm, r.start + page, false);
+    const res = yield* access_path(m, p.mm, r.start + page, false);
     const got = res.ok ? res.tag : res.signal;
     if (got !== want) throw new ExpectationFailed(op, `${op.proc} reads ${got} at ${r.name} page ${page}, not ${want}`);
     return { args, ret: ok };
