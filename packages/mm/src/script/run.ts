@@ -250,6 +250,8 @@ export class InvariantViolation extends Error {
 export interface RunOptions extends ObserveRunOptions {
   /** check the invariants after every step */
   readonly check?: boolean;
+  /** false: observe nothing after the steps (a caller that looks at the machine itself, as the property tests do); the checks still run */
+  readonly observe?: boolean;
   /**
    * Observe nothing, check nothing: a pass that only finds the script's
    * errors (MmoSyntaxError), run before a streamed run so a bad line is
@@ -280,6 +282,8 @@ export interface TraceHeader {
 export interface ScriptRun {
   readonly header: TraceHeader;
   readonly steps: Generator<Step, RunEnd, void>;
+  /** the machine the script runs on, as it is after the last step taken (for a test's own checks between steps) */
+  readonly machine: Machine;
 }
 
 /**
@@ -291,7 +295,7 @@ export interface ScriptRun {
 export function startScript(script: MmoSource, options: MachineOptions, file = 'script.mmo', run: RunOptions = {}): ScriptRun {
   const runner = new Runner({ nodes: 1, lockdown: 'integrity', ...options }, file, run);
   const v = runner.m.variant;
-  return { header: { kernel: v.era, variant: v.key, page_size: v.constants.PAGE_SIZE }, steps: scriptSteps(runner, script, run) };
+  return { header: { kernel: v.era, variant: v.key, page_size: v.constants.PAGE_SIZE }, steps: scriptSteps(runner, script, run), machine: runner.m };
 }
 
 /** The steps of a script as they complete (startScript's steps). */
@@ -327,7 +331,7 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
       }
     }
     const name = result.op ?? op.op;
-    const obs = quietStep(name, result) || outOfMemory || run.validateOnly ? undefined : runner.observe(op.proc, result.args);
+    const obs = quietStep(name, result) || outOfMemory || run.validateOnly || run.observe === false ? undefined : runner.observe(op.proc, result.args);
     const unobserved = obs && runner.regions.size > MANY_REGIONS ? runner.regions.size - Object.keys(obs).length : 0;
     yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: obs ?? {}, ...(unobserved ? { unobserved } : {}) };
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);

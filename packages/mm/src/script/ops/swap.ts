@@ -5,16 +5,20 @@ import type { OpSpec } from './spec.js';
 import { swapon, totalKb, usedKb } from '../../kernel/swap.js';
 import { swapoff } from '../../kernel/swapoff.js';
 import { try_to_free_pages } from '../../kernel/reclaim.js';
-import { oneOf } from '../values.js';
+import { oneOf, whole } from '../values.js';
 
+/** the swap device's size in pages: the oracle's (a 64 MiB swapfile or zram disk at 4 KiB pages), and at most what a script may ask */
+const SWAP_PAGES = 16384;
+
+/** file|zram [NPAGES]: a swap device of the oracle's size, or (mmsim extension) of 1 … 16384 pages */
 export const swaponOp: OpSpec = {
   name: 'swapon',
-  arity: [1, 1],
+  arity: [1, 2],
   run(ctx, op) {
     const m = ctx.m;
     const ok = { ok: true, val: 0 };
     const kind = ctx.val(op, 0, (t) => oneOf(t, ['file', 'zram'] as const, 'swap kind'));
-    const pages = 16384;
+    const pages = op.words[1] !== undefined ? ctx.val(op, 1, (t) => whole(t, SWAP_PAGES, 'swap page count', 1)) : SWAP_PAGES;
     const args = ctx.note({ file: kind === 'file' ? 'ext4:/tmp swapfile' : '/dev/zram0', pages });
     swapon(m, kind, pages);
     return { args, ret: ok };
