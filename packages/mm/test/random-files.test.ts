@@ -9,29 +9,14 @@
  *   own copy; DONTNEED drops the copy; truncate drops copies beyond EOF
  *   (even_cows), a hole punch keeps them;
  * - a punched or truncated-and-regrown page reads as zeroes.
+ * The op lists run as `.mmo` scripts through the script runner, which checks
+ * the invariants after every step; this test checks what each step returned.
  */
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import {
-  Machine,
-  checkInvariants,
-  create_file,
-  do_madvise,
-  do_mmap,
-  do_punch,
-  do_truncate,
-  dup_mmap,
-  exit_mmap,
-  file_pread,
-  file_pwrite,
-  swapon,
-  touch,
-  TOUCH_OK,
-  TOUCH_SIGBUS,
-  type Process,
-} from '../src/index.js';
+import { parseMmo, startScript } from '../src/index.js';
 
 const PAGES = 6;
 type Op =
@@ -74,90 +59,113 @@ class Model {
   }
 }
 
+/** An op as a `.mmo` line (the mappings SH and PR of file F), or nothing: a second fork, an exit with no child, MADV_PAGEOUT before 5.4. */
+function line(o: Op, kid: boolean, era: string): string | undefined {
+  const at = 'child' in o && o.child && kid ? '@child ' : '';
+  switch (o.k) {
+    case 'rw':
+      return `${at}${o.write ? 'write' : 'read'} ${o.shared ? 'SH' : 'PR'} ${o.page}${o.write ? ` T${o.tag}` : ''}`;
+    case 'pread':
+      return `pread F ${o.page}`;
+    case 'pwrite':
+      return `pwrite F ${o.page} W${o.tag}`;
+    case 'truncate':
+      return `ftruncate F ${o.pages}p`;
+    case 'punch':
+      return `punch F ${o.page} ${o.n}`;
+    case 'dontneed':
+    case 'pageout':
+      if (o.k === 'pageout' && era === '2.6.21') return undefined; // no MADV_PAGEOUT before 5.4
+      return `${at}madvise ${o.shared ? 'SH' : 'PR'} ${o.page} ${Math.min(o.n, PAGES - o.page)} ${o.k === 'dontneed' ? 'DONTNEED' : 'PAGEOUT'}`;
+    case 'fork':
+      return kid ? undefined : 'fork';
+    case 'exit':
+      return kid ? '@child exit' : undefined;
+  }
+}
+
 function run(spec: (typeof X86)[number], ops: Op[]): void {
-  const m = new Machine({ spec, frames: 1024 });
-  if (ops.length % 2 === 0) swapon(m, 'file', 256);
-  const parent = m.spawn('parent');
-  const inode = create_file(m, 'F', 'tmpfs', PAGES, 'F');
-  const SH = 0x400;
-  const PR = 0x800;
-  const prot = { read: true, write: true, exec: false };
-  do_mmap(m, parent.mm, { start: SH, pages: PAGES, prot, shared: true, inode, pgoff: 0 });
-  do_mmap(m, parent.mm, { start: PR, pages: PAGES, prot, shared: false, inode, pgoff: 0 });
+  const lines = [`file F tmpfs ${PAGES} F`, `mmap SH ${PAGES} rw- shared slot=0 file=F`, `mmap PR ${PAGES} rw- private slot=1 file=F`];
+  if (ops.length % 2 === 0) lines.push('swapon file 256');
+  const setup = lines.length;
+  const kept: Op[] = [];
+  let kid = false;
+  for (const o of ops) {
+    const text = line(o, kid, spec.era);
+    if (text === undefined) continue;
+    lines.push(text);
+    kept.push(o);
+    if (o.k === 'fork') kid = true;
+    if (o.k === 'exit') kid = false;
+  }
+  const script = lines.join('\n');
+  const { machine: m, steps } = startScript(parseMmo(script, 'random-files.mmo'), { spec, frames: 1024 }, 'random-files.mmo', { check: true, observe: false });
   const model = new Model();
-  const pageSize = m.variant.constants.PAGE_SIZE;
-  let kid: Process | undefined;
-  ops.forEach((o, step) => {
-    const p = 'child' in o && o.child && kid ? kid : parent;
-    const where = `${m.variant.key} step ${step} ${JSON.stringify(o)}`;
+  const pid = { parent: -1, child: -1 };
+  let i = -1;
+  for (const step of steps) {
+    if (++i < setup) {
+      if (i === 0) pid.parent = m.procs[0]!.pid;
+      expect(step.ret['ok'], `setup line ${i + 1}`).toBe(true);
+      continue;
+    }
+    const o = kept[i - setup]!;
+    const where = `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    const p = pid[step.proc];
+    if (o.k !== 'rw') expect(step.ret['ok'], where).toBe(true);
     switch (o.k) {
       case 'rw': {
-        const base = o.shared ? SH : PR;
         const tag = `T${o.tag}`;
-        const code = touch(m, p.mm, base + o.page, o.write, m.tags.intern(tag));
-        const cow = model.cow(p.pid);
+        const cow = model.cow(p);
         const hasCow = !o.shared && cow.has(o.page);
         const beyond = o.page >= model.size;
         if (beyond && !hasCow) {
-          expect(code, where).toBe(TOUCH_SIGBUS);
+          expect(step.ret['signal'], where).toBe('SIGBUS');
           break;
         }
-        expect(code, where).toBe(TOUCH_OK);
+        expect(step.ret['ok'], where).toBe(true);
         if (o.write) {
           if (o.shared) model.data.set(o.page, tag);
           else cow.set(o.page, tag);
         } else {
           const want = hasCow ? cow.get(o.page)! : model.file(o.page);
-          expect(m.tags.name(m.lastTag), where).toBe(want);
+          expect(step.ret['data'], where).toBe(want);
         }
         break;
       }
-      case 'pread': {
-        const r = file_pread(m, inode, o.page);
-        if (o.page >= model.size) expect(r.bytes, where).toBe(0);
-        else expect(r.data, where).toBe(model.file(o.page));
+      case 'pread':
+        if (o.page >= model.size) expect(step.ret['bytes'], where).toBe(0);
+        else expect(step.ret['data'], where).toBe(model.file(o.page));
         break;
-      }
       case 'pwrite':
-        file_pwrite(m, inode, o.page, `W${o.tag}`);
         model.data.set(o.page, `W${o.tag}`);
         model.size = Math.max(model.size, o.page + 1);
         break;
       case 'truncate':
-        do_truncate(m, inode, o.pages * pageSize);
         if (o.pages < model.size) {
-          for (const i of [...model.data.keys()]) if (i >= o.pages) model.data.delete(i);
-          for (const c of model.cows.values()) for (const i of [...c.keys()]) if (i >= o.pages) c.delete(i);
+          for (const k of [...model.data.keys()]) if (k >= o.pages) model.data.delete(k);
+          for (const c of model.cows.values()) for (const k of [...c.keys()]) if (k >= o.pages) c.delete(k);
         }
         model.size = o.pages;
         break;
       case 'punch':
-        do_punch(m, inode, o.page, o.n);
-        for (let i = o.page; i < o.page + o.n; i++) model.data.delete(i);
+        for (let k = o.page; k < o.page + o.n; k++) model.data.delete(k);
         break;
       case 'dontneed':
       case 'pageout': {
-        const base = o.shared ? SH : PR;
         const n = Math.min(o.n, PAGES - o.page);
-        if (o.k === 'pageout' && m.era === '2.6.21') break; // no MADV_PAGEOUT before 5.4
-        do_madvise(m, p.mm, base + o.page, n, o.k === 'dontneed' ? 'DONTNEED' : 'PAGEOUT');
-        if (o.k === 'dontneed' && !o.shared) for (let i = o.page; i < o.page + n; i++) model.cow(p.pid).delete(i);
+        if (o.k === 'dontneed' && !o.shared) for (let k = o.page; k < o.page + n; k++) model.cow(p).delete(k);
         break;
       }
       case 'fork':
-        if (kid) break;
-        kid = dup_mmap(m, parent, 'child');
-        model.cows.set(kid.pid, new Map(model.cow(parent.pid)));
+        pid.child = m.procs[m.procs.length - 1]!.pid;
+        model.cows.set(pid.child, new Map(model.cow(pid.parent)));
         break;
       case 'exit':
-        if (!kid) break;
-        exit_mmap(m, kid);
-        model.cows.delete(kid.pid);
-        kid = undefined;
+        model.cows.delete(pid.child);
         break;
     }
-    expect(checkInvariants(m).map((v) => v.message), where).toEqual([]);
-  });
+  }
 }
 
 describe('random file operations keep the invariants and POSIX file semantics', () => {
