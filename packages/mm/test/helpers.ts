@@ -46,12 +46,21 @@ export function hugeAt(mm: Mm, vpn: number) {
  */
 export function forkChild(m: Machine, parent: Process, ref: ReferenceModel): Process {
   const kid = dup_mmap(m, parent, 'child');
+  forkReference(ref, parent, kid);
+  return kid;
+}
+
+/**
+ * The reference after a fork that has run (the script runner's `fork`): the
+ * child gets what dup_mmap gave it (forkChild). Returns the child's pid.
+ */
+export function forkReference(ref: ReferenceModel, parent: Process, kid: Process): number {
   ref.fork(parent.pid, kid.pid, (vpn) => {
     const vma = parent.mm.vmas.lookup(vpn);
     if (!vma || (vma.flags & VM_DONTCOPY) !== 0) return 'drop';
     return (vma.flags & VM_WIPEONFORK) !== 0 ? 'wipe' : 'copy';
   });
-  return kid;
+  return kid.pid;
 }
 
 /** The child exits: exit_mmap, and the reference forgets it. */

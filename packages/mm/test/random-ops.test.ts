@@ -10,8 +10,7 @@ import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseMmo, ReferenceModel, startScript, type Machine, type Process } from '../src/index.js';
-import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
-import { adviseReference } from './helpers.js';
+import { adviseReference, forkReference } from './helpers.js';
 
 const REGIONS = 2;
 const PAGES = 4;
@@ -131,17 +130,10 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
       case 'madvise':
         adviseReference(ref, p!.pid, ADVICE[o.advice]!, start(o.r) + o.page, o.n);
         break;
-      case 'fork': {
-        // the reference gives the child what dup_mmap does: nothing of a VM_DONTCOPY VMA, zeroes in a VM_WIPEONFORK one, a copy of the rest
-        const parent = live(m, 'parent')!;
-        kidPid = live(m, 'child')!.pid;
-        ref.fork(parent.pid, kidPid, (vpn) => {
-          const vma = parent.mm.vmas.lookup(vpn);
-          if (!vma || (vma.flags & VM_DONTCOPY) !== 0) return 'drop';
-          return (vma.flags & VM_WIPEONFORK) !== 0 ? 'wipe' : 'copy';
-        });
+      case 'fork':
+        // the reference gives the child what dup_mmap does (helpers.ts forkReference)
+        kidPid = forkReference(ref, live(m, 'parent')!, live(m, 'child')!);
         break;
-      }
       case 'exit':
         ref.exit(kidPid);
         break;

@@ -29,6 +29,7 @@ import {
   PG_tail,
   ReferenceModel,
   runScript,
+  startScript,
   split_huge_page,
   swapon,
   SyscallError,
@@ -39,7 +40,7 @@ import {
 import { vmGetPageProt } from '../src/kernel/prot.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
-import { adviseReference, clean, exitChild, forkChild, hugeAt, peekPte, thpSetup } from './helpers.js';
+import { adviseReference, clean, forkReference, hugeAt, peekPte, thpSetup } from './helpers.js';
 
 const ALL = [...X86, ...PPC];
 const THP = ALL.filter((s) => s.huge !== undefined);
@@ -328,78 +329,114 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: fc.constant({ k: 'exit' as const }), weight: 1 },
 );
 
+/** HPAGE_PMD_NR of a variant (a small machine asked once per variant) */
+const NR = new Map<string, number>();
+function hpageNr(spec: VariantSpec): number {
+  let nr = NR.get(`${spec.id}@${spec.era}`);
+  if (nr === undefined) NR.set(`${spec.id}@${spec.era}`, (nr = thpState(new Machine({ spec, frames: 64 }))!.nr));
+  return nr;
+}
+
+/** mprotect's protections by number: none, read, read+write */
+const THP_PROT = ['---', 'r--', 'rw-'];
+
+/** An op as `.mmo` lines (regions R0, R1 of two huge pages at slots 0, 1), or none: a second fork, an exit with no child. */
+function thpLines(o: Op, kid: boolean, nr: number): string[] {
+  if (o.k === 'fork') return kid ? [] : ['fork'];
+  if (o.k === 'exit') return kid ? ['@child exit'] : [];
+  if (o.k === 'mmap') return [`mmap R${o.r} ${2 * nr} rw- private,anon slot=${o.r}`, ...(o.huge ? [`madvise R${o.r} 0 ${2 * nr} HUGEPAGE`] : [])];
+  const at = `${o.child && kid ? '@child ' : ''}`;
+  const spot = SPOTS[o.page]!(nr);
+  switch (o.k) {
+    case 'write':
+      return [`${at}write R${o.r} ${spot} T${o.tag}`];
+    case 'read':
+      return [`${at}read R${o.r} ${spot}`];
+    case 'munmap':
+      return [`${at}munmap R${o.r} ${spot} ${COUNTS[o.n]!(nr)}`];
+    case 'mprotect':
+      return [`${at}mprotect R${o.r} ${spot} ${COUNTS[o.n]!(nr)} ${THP_PROT[o.prot]}`];
+    case 'madvise':
+      return [`${at}madvise R${o.r} ${spot} ${COUNTS[o.n]!(nr)} ${ADVICE[o.advice]}`];
+    case 'split':
+      return [`${at}split_huge_page R${o.r} ${spot}`];
+  }
+}
+
+/** the live process of that name on the machine */
+function live(m: Machine, name: string): Process {
+  for (let i = m.procs.length - 1; i >= 0; i--) if (m.procs[i]!.name === name && m.procs[i]!.alive) return m.procs[i]!;
+  throw new Error(`no live ${name}`);
+}
+
 function runThp(spec: VariantSpec, ops: Op[]): void {
-  const m = new Machine({ spec, frames: 16384 });
-  const nr = thpState(m)!.nr;
+  const nr = hpageNr(spec);
+  // the regions are named before any op uses them (a script names a region by mapping it), then unmapped again
+  const lines = [0, 1].flatMap((r) => [`mmap R${r} ${2 * nr} --- private,anon slot=${r}`, `munmap R${r} 0 ${2 * nr}`]);
+  if (ops.length % 2 === 0) lines.push('swapon file 4096');
+  const setup = lines.length;
+  /** the op each line after the setup runs, and whether it is the op's own step (an mmap's HUGEPAGE madvise is not) */
+  const owner: [Op, boolean][] = [];
+  let kid = false;
+  for (const o of ops) {
+    const more = thpLines(o, kid, nr);
+    more.forEach((text, k) => {
+      lines.push(text);
+      owner.push([o, k === 0]);
+    });
+    if (o.k === 'fork') kid = true;
+    if (o.k === 'exit') kid = false;
+  }
+  const script = lines.join('\n');
+  // the runner checks the invariants after every step, a failed one included; the reads are checked here, nothing observed
+  const { machine: m, steps } = startScript(parseMmo(script, 'random-thp.mmo'), { spec, frames: 16384 }, 'random-thp.mmo', { check: true, observe: false });
   const ref = new ReferenceModel();
-  const parent = m.spawn('parent');
-  if (ops.length % 2 === 0) swapon(m, 'file', 4096);
-  let kid: Process | undefined;
-  const start = (region: number) => 16 * nr + region * 4 * nr;
-  const count = (x: number) => COUNTS[x]!(nr);
-  ops.forEach((o, step) => {
-    const p = 'child' in o && o.child && kid ? kid : parent;
-    const where = `${m.variant.key} step ${step} ${JSON.stringify(o)}`;
+  const c = m.variant.constants;
+  // the runner's arena: slot N starts 64 MiB × N past a quarter of the address space (script/run.ts Runner)
+  const start = (region: number) => 2 ** (Math.min(c.vaBits, 47) - 2 - c.PAGE_SHIFT) + region * 2 ** (26 - c.PAGE_SHIFT);
+  let kidPid = -1;
+  let i = -1;
+  for (const step of steps) {
+    if (++i < setup) continue;
+    const [o, own] = owner[i - setup]!;
+    if (!own) continue;
+    const where = `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    const p = live(m, o.k === 'exit' ? 'parent' : step.proc); // an exit's step is the child's, which is gone now
     const at = 'page' in o ? start(o.r) + SPOTS[o.page]!(nr) : 0;
-    try {
-      switch (o.k) {
-        case 'mmap':
-          do_mmap(m, p.mm, { start: start(o.r), pages: 2 * nr, prot: RW, shared: false });
-          if (o.huge) do_madvise(m, p.mm, start(o.r), 2 * nr, 'HUGEPAGE');
-          ref.unmap(p.pid, start(o.r), 2 * nr);
-          ref.map(p.pid, start(o.r), 2 * nr);
-          break;
-        case 'write': {
-          const res = access(m, p.mm, at, true, m.tags.intern(`T${o.tag}`));
-          const vma = p.mm.vmas.lookup(at);
-          expect(res.ok, where).toBe(vma !== undefined && (vma.flags & VM_WRITE) !== 0);
-          if (res.ok) ref.write(p.pid, at, `T${o.tag}`);
-          break;
-        }
-        case 'read': {
-          const res = access(m, p.mm, at, false);
-          const vma = p.mm.vmas.lookup(at);
-          expect(res.ok, where).toBe(vma !== undefined && (vma.flags & VM_READ) !== 0);
-          if (res.ok) expect(ref.read(p.pid, at, res.tag), where).toBeUndefined();
-          break;
-        }
-        case 'munmap':
-          do_munmap(m, p.mm, at, count(o.n));
-          ref.unmap(p.pid, at, count(o.n));
-          break;
-        case 'mprotect':
-          do_mprotect(m, p.mm, at, count(o.n), { read: o.prot !== 0, write: o.prot === 2, exec: false });
-          break;
-        case 'madvise': {
-          const advice = ADVICE[o.advice]!;
-          do_madvise(m, p.mm, at, count(o.n), advice);
-          adviseReference(ref, p.pid, advice, at, count(o.n));
-          break;
-        }
-        case 'split': {
-          const head = largeFolioAt(m, p.mm, at);
-          if (head >= 0) split_huge_page(m, head);
-          break;
-        }
-        case 'fork':
-          if (kid) return;
-          kid = forkChild(m, parent, ref);
-          break;
-        case 'exit':
-          if (!kid) return;
-          exitChild(m, kid, ref);
-          kid = undefined;
-          break;
-      }
-    } catch (error) {
-      if (!(error instanceof SyscallError)) throw error;
-      if (error.errno === 'ENOMEM' && o.k === 'madvise') adviseReference(ref, p.pid, ADVICE[o.advice]!, at, count(o.n));
+    const ok = step.ret['ok'] === true;
+    if (!ok && 'errno' in step.ret) {
+      if (step.ret['errno'] === 'ENOMEM' && o.k === 'madvise') adviseReference(ref, p.pid, ADVICE[o.advice]!, at, COUNTS[o.n]!(nr));
+      continue;
     }
-    // after every op, failed or not
-    expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`), where).toEqual([]);
-  });
+    switch (o.k) {
+      case 'mmap':
+        ref.unmap(p.pid, start(o.r), 2 * nr);
+        ref.map(p.pid, start(o.r), 2 * nr);
+        break;
+      case 'write':
+      case 'read': {
+        const vma = p.mm.vmas.lookup(at);
+        expect(ok, where).toBe(vma !== undefined && (vma.flags & (o.k === 'write' ? VM_WRITE : VM_READ)) !== 0);
+        if (ok && o.k === 'write') ref.write(p.pid, at, `T${o.tag}`);
+        if (ok && o.k === 'read') expect(ref.read(p.pid, at, String(step.ret['data'])), where).toBeUndefined();
+        break;
+      }
+      case 'munmap':
+        ref.unmap(p.pid, at, COUNTS[o.n]!(nr));
+        break;
+      case 'madvise':
+        adviseReference(ref, p.pid, ADVICE[o.advice]!, at, COUNTS[o.n]!(nr));
+        break;
+      case 'fork':
+        kidPid = forkReference(ref, live(m, 'parent'), live(m, 'child'));
+        break;
+      case 'exit':
+        ref.exit(kidPid);
+        break;
+    }
+  }
   // every page still mapped holds what the reference allows (no data lost in a split, COW or zap)
-  for (const p of kid ? [parent, kid] : [parent]) {
+  for (const p of kid ? [live(m, 'parent'), live(m, 'child')] : [live(m, 'parent')]) {
     for (let region = 0; region < 2; region++) {
       for (let vpn = start(region); vpn < start(region) + 2 * nr; vpn++) {
         const vma = p.mm.vmas.lookup(vpn);
