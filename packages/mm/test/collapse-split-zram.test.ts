@@ -28,6 +28,7 @@ import {
   parseMmo,
   ReferenceModel,
   runScript,
+  startScript,
   split_huge_pages_write,
   swapon,
   SyscallError,
@@ -41,7 +42,7 @@ import {
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from '../src/kernel/page-flags.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP } from '../src/kernel/vma.js';
 import { swap_free } from '../src/kernel/swap.js';
-import { adviseReference, clean, errnoOf, exitChild, forkChild, peekPte } from './helpers.js';
+import { adviseReference, clean, errnoOf, exitChild, forkChild, forkReference, peekPte } from './helpers.js';
 
 const ALL = [...X86, ...PPC];
 const V618 = ALL.filter((s) => s.era === '6.18');
@@ -489,83 +490,100 @@ function clusterCountsAgree(m: Machine): boolean {
   return true;
 }
 
+/** HPAGE_PMD_NR of a variant (a small machine asked once per variant) */
+const NR = new Map<string, number>();
+function hpageNr(spec: VariantSpec): number {
+  let nr = NR.get(`${spec.id}@${spec.era}`);
+  if (nr === undefined) NR.set(`${spec.id}@${spec.era}`, (nr = thpState(new Machine({ spec, frames: 64 }))!.nr));
+  return nr;
+}
+
+/** the live process of that name on the machine */
+function live(m: Machine, name: string): Process {
+  for (let i = m.procs.length - 1; i >= 0; i--) if (m.procs[i]!.name === name && m.procs[i]!.alive) return m.procs[i]!;
+  throw new Error(`no live ${name}`);
+}
+
+/**
+ * One random sequence as a `.mmo` script (region A of two huge pages) run
+ * through the script runner, which checks the invariants after every step;
+ * this test checks each step's result, the swap clusters' counts and, at
+ * the end, every page's data.
+ */
 function runRandom(spec: VariantSpec, ops: Op[]): void {
-  const m = new Machine({ spec, frames: 8192 });
-  swapon(m, 'zram', 2048);
-  const nr = thpState(m)!.nr;
-  const ref = new ReferenceModel();
-  const parent = m.spawn('parent');
-  const A = 8 * nr;
+  const nr = hpageNr(spec);
   const PAGES = 2 * nr;
-  do_mmap(m, parent.mm, { start: A, pages: PAGES, prot: RW, shared: false });
-  ref.map(parent.pid, A, PAGES);
+  const lines = ['swapon zram 2048', `mmap A ${PAGES} rw- private,anon slot=0`];
   // most runs fault THPs in from the start (MADV_HUGEPAGE before any pte table exists)
-  if (ops.length % 3 !== 0) do_madvise(m, parent.mm, A, PAGES, 'HUGEPAGE');
-  let kid: Process | undefined;
-  const pins: number[] = [];
-  const at = (page: number) => A + (page % PAGES);
-  ops.forEach((o, step) => {
-    const p = 'child' in o && o.child && kid ? kid : parent;
-    const where = `${spec.id}@${spec.era} step ${step} ${JSON.stringify(o)}`;
-    try {
-      switch (o.k) {
-        case 'write': {
-          const r = access(m, p.mm, at(o.page), true, m.tags.intern(`T${o.tag}`));
-          expect(r.ok, where).toBe(true);
-          ref.write(p.pid, at(o.page), `T${o.tag}`);
-          break;
-        }
-        case 'read': {
-          const r = access(m, p.mm, at(o.page), false);
-          expect(r.ok, where).toBe(true);
-          if (r.ok) expect(ref.read(p.pid, at(o.page), r.tag), where).toBeUndefined();
-          break;
-        }
-        case 'madvise': {
-          const n = Math.min(o.n, PAGES - (o.page % PAGES));
-          do_madvise(m, p.mm, at(o.page), n, o.advice);
-          adviseReference(ref, p.pid, o.advice, at(o.page), n);
-          break;
-        }
-        case 'split': {
-          const n = Math.min(o.n, PAGES - (o.page % PAGES));
-          split_huge_pages_write(m, `${p.pid},0x${(at(o.page) * m.variant.constants.PAGE_SIZE).toString(16)},0x${((at(o.page) + n) * m.variant.constants.PAGE_SIZE).toString(16)}`);
-          break;
-        }
-        case 'fork':
-          if (kid) return;
-          kid = forkChild(m, parent, ref);
-          break;
-        case 'exit':
-          if (!kid) return;
-          exitChild(m, kid, ref);
-          kid = undefined;
-          break;
-        case 'pin':
-          if (pins.length < 2) pins.push(get_user_pages(m, parent.mm, at(o.page), FOLL_PIN));
-          break;
-        case 'unpin':
-          if (pins.length) unpin_user_page(m, pins.pop()!);
-          break;
-      }
-    } catch (error) {
-      // MADV_COLLAPSE's refusals (EINVAL, EAGAIN, EBUSY, ENOMEM) change nothing
-      if (!(error instanceof SyscallError)) throw error;
-      expect(o.k === 'madvise' && o.advice === 'COLLAPSE', `${where}: ${error.message}`).toBe(true);
+  if (ops.length % 3 !== 0) lines.push(`madvise A 0 ${PAGES} HUGEPAGE`);
+  const setup = lines.length;
+  const kept: Op[] = [];
+  let kid = false;
+  const pins: string[] = [];
+  let pinNames = 0;
+  for (const o of ops) {
+    const at = 'child' in o && o.child && kid ? '@child ' : '';
+    const page = 'page' in o ? o.page % PAGES : 0;
+    const n = 'n' in o ? Math.min(o.n, PAGES - page) : 0;
+    let text: string | undefined;
+    if (o.k === 'write') text = `${at}write A ${page} T${o.tag}`;
+    else if (o.k === 'read') text = `${at}read A ${page}`;
+    else if (o.k === 'madvise') text = `${at}madvise A ${page} ${n} ${o.advice}`;
+    // the oracle's debugfs write "<pid>,0x<start>,0x<end>" of part of A
+    else if (o.k === 'split') text = `${at}split_huge_pages A ${page} ${n}`;
+    else if (o.k === 'fork' && !kid) text = 'fork';
+    else if (o.k === 'exit' && kid) text = '@child exit';
+    else if (o.k === 'pin' && pins.length < 2) {
+      pins.push(`P${++pinNames}`);
+      text = `gup A ${page} pin ${pins[pins.length - 1]}`;
     }
-    expect(checkInvariants(m).map((v) => v.message), where).toEqual([]);
+    else if (o.k === 'unpin' && pins.length) text = `unpin ${pins.pop()}`;
+    if (text === undefined) continue;
+    lines.push(text);
+    kept.push(o);
+    if (o.k === 'fork') kid = true;
+    if (o.k === 'exit') kid = false;
+  }
+  const script = lines.join('\n');
+  // no lockdown: debugfs split_huge_pages is there to write to
+  const { machine: m, steps } = startScript(parseMmo(script, 'random-collapse.mmo'), { spec, frames: 8192, nodes: 2, lockdown: 'none' }, 'random-collapse.mmo', { check: true, observe: false });
+  const ref = new ReferenceModel();
+  const c = m.variant.constants;
+  // the runner's arena: slot 0 starts a quarter of the way into the address space (script/run.ts Runner)
+  const A = 2 ** (Math.min(c.vaBits, 47) - 2 - c.PAGE_SHIFT);
+  let kidPid = -1;
+  let i = -1;
+  for (const step of steps) {
+    if (++i < setup) {
+      expect(step.ret['ok'], `setup line ${i + 1}`).toBe(true);
+      if (i === 1) ref.map(live(m, 'parent').pid, A, PAGES);
+      continue;
+    }
+    const o = kept[i - setup]!;
+    const where = `${spec.id}@${spec.era} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    // MADV_COLLAPSE's refusals (EINVAL, EAGAIN, EBUSY, ENOMEM) change nothing; nothing else fails
+    if (step.ret['ok'] !== true) expect(o.k === 'madvise' && o.advice === 'COLLAPSE' && 'errno' in step.ret, `${where}: ${JSON.stringify(step.ret)}`).toBe(true);
     expect(clusterCountsAgree(m), where).toBe(true);
-  });
+    if (step.ret['ok'] !== true) continue;
+    const pid = o.k === 'exit' ? kidPid : live(m, step.proc).pid;
+    const page = 'page' in o ? A + (o.page % PAGES) : 0;
+    if (o.k === 'write') ref.write(pid, page, `T${o.tag}`);
+    else if (o.k === 'read') expect(ref.read(pid, page, String(step.ret['data'])), where).toBeUndefined();
+    else if (o.k === 'madvise') adviseReference(ref, pid, o.advice, page, Math.min(o.n, PAGES - (o.page % PAGES)));
+    else if (o.k === 'fork') kidPid = forkReference(ref, live(m, 'parent'), live(m, 'child'));
+    else if (o.k === 'exit') ref.exit(kidPid);
+  }
   // everything still reads back
-  for (const p of [parent, ...(kid ? [kid] : [])]) {
-    for (let i = 0; i < PAGES; i += 37) {
-      const r = access(m, p.mm, A + i, false);
-      if (r.ok) expect(ref.read(p.pid, A + i, r.tag), `${spec.id}: final read ${i}`).toBeUndefined();
+  const procs = [live(m, 'parent'), ...(kid ? [live(m, 'child')] : [])];
+  for (const p of procs) {
+    for (let k = 0; k < PAGES; k += 37) {
+      const r = access(m, p.mm, A + k, false);
+      if (r.ok) expect(ref.read(p.pid, A + k, r.tag), `${spec.id}: final read ${k}`).toBeUndefined();
     }
   }
-  while (pins.length) unpin_user_page(m, pins.pop()!);
-  if (kid) exit_mmap(m, kid);
-  do_munmap(m, parent.mm, A, PAGES);
+  for (const pin of m.pins.keys()) if (m.pins[pin]) unpin_user_page(m, pin);
+  if (kid) exit_mmap(m, procs[1]!);
+  do_munmap(m, procs[0]!.mm, A, PAGES);
   expect(checkInvariants(m).map((v) => v.message)).toEqual([]);
 }
 
