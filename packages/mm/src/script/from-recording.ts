@@ -93,7 +93,7 @@ function words(step: RecordedStep): string[] | undefined {
       return [`${a['old_nodes']}`, `${a['new_nodes']}`];
     case 'split_huge_pages':
       return [`${a['r']}`];
-    // pte-ops.ts: userfaultfd write-protect, clear_refs, mlock
+    // ops/pte.ts: userfaultfd write-protect, clear_refs, mlock
     case 'uffd_register_wp':
       return [`${a['r']}`];
     case 'uffd_writeprotect':

@@ -1,34 +1,67 @@
 /**
- * The KSM sysfs ops (ksm-ops.ts reads and runs them).
+ * The KSM ops of the `.mmo` language, named and echoed as the host oracle
+ * records them (shared/host-oracle sc_misc.c: sc_ksm, op_ksm_wait):
+ *
+ *   ksm_start [run=N] [sleep_millisecs=N] [pages_to_scan=N]
+ *        save /sys/kernel/mm/ksm/{sleep_millisecs,pages_to_scan,run}, then
+ *        write them (default: the oracle's run=1 sleep_millisecs=10
+ *        pages_to_scan=1000); the step is not observed
+ *   ksm_wait N
+ *        poll pages_shared every 10 ms, up to 10 s, until it is ≥ N; val is
+ *        the last value read
+ *   ksm_restore
+ *        run=2 (unmerge everything), then the saved values; not observed
+ *
+ * 2.6.21 has no /sys/kernel/mm/ksm: ksm_start fails with ENOENT (the open),
+ * ksm_wait reads 0 throughout, ksm_restore ignores its failed writes.
  */
-import type { MmoOp } from '../parse.js';
-import type { Runner, StepResult } from '../run.js';
+import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../../kernel/ksm.js';
+import { shorten, uint, whole } from '../values.js';
 import type { OpSpec } from './spec.js';
-import { ksmOp } from '../ksm-ops.js';
 
-/** ksm_start, ksm_wait, ksm_restore: one function reads and runs them all */
-function ksmFamily(ctx: Runner, op: MmoOp): StepResult {
-  const m = ctx.m;
-  return ksmOp(m, op, (word, reason) => ctx.bad(op, word, reason));
-}
+/** the sysfs files ksm_start writes, by the name a script uses (a Map: 'constructor' is no key) */
+const KEYS: ReadonlyMap<string, keyof KsmSettings> = new Map([
+  ['run', 'run'],
+  ['sleep_millisecs', 'sleepMillisecs'],
+  ['pages_to_scan', 'pagesToScan'],
+]);
 
-/** KSM (ksm-ops.ts): [run=N] [sleep_millisecs=N] [pages_to_scan=N] / N (pages_shared to wait for) / nothing */
+/** [run=N] [sleep_millisecs=N] [pages_to_scan=N]; the oracle ends it with step_end_noobs */
 export const ksm_startOp: OpSpec = {
   name: 'ksm_start',
   arity: [0, 3],
   quiet: true,
-  run: ksmFamily,
+  run(ctx, op) {
+    const settings: Record<keyof KsmSettings, number> = { ...ORACLE_KSM_SETTINGS };
+    op.words.forEach((w, i) => {
+      const eq = w.indexOf('=');
+      const key = eq > 0 ? KEYS.get(w.slice(0, eq)) : undefined;
+      if (key === undefined) return ctx.bad(op, i, `ksm_start setting '${shorten(w)}' is not a known setting; valid: run=N, sleep_millisecs=N, pages_to_scan=N`);
+      // each is an unsigned int the sysfs store parses with kstrtouint (mm/ksm.c run_store, sleep_millisecs_store, pages_to_scan_store)
+      settings[key] = Number(ctx.val(op, i, () => uint(w.slice(eq + 1), 32, w.slice(0, eq), 'unsigned int')));
+    });
+    ksm_start(ctx.m, settings);
+    return { args: { settings: `run=${settings.run} sleep_millisecs=${settings.sleepMillisecs} pages_to_scan=${settings.pagesToScan}` }, ret: { ok: true, val: 0 } };
+  },
 };
 
+/** N: pages_shared to wait for */
 export const ksm_waitOp: OpSpec = {
   name: 'ksm_wait',
   arity: [1, 1],
-  run: ksmFamily,
+  run(ctx, op) {
+    // pages_shared is an unsigned long; past 2^53 no machine could share that many
+    const want = ctx.val(op, 0, (t) => whole(t, Number.MAX_SAFE_INTEGER, 'ksm_wait pages_shared'));
+    return { args: { pages_shared_at_least: want, timeout: '10s' }, ret: { ok: true, val: ksm_wait(ctx.m, want) } };
+  },
 };
 
+/** the oracle ends it with step_end_noobs */
 export const ksm_restoreOp: OpSpec = {
   name: 'ksm_restore',
   arity: [0, 0],
   quiet: true,
-  run: ksmFamily,
+  run(ctx) {
+    return { args: { ...ksm_restore(ctx.m) }, ret: { ok: true, val: 0 } };
+  },
 };
