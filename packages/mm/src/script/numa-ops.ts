@@ -128,51 +128,59 @@ function modeWord(ctx: NumaOpContext, op: MmoOp, word: number): number {
 
 const asRet = (r: SyscallOutcome): Record<string, unknown> => (r.ok ? { ok: true, val: r.val } : { ok: false, errno: r.errno });
 
-/** The NUMA op as a kernel path; its args and ret as the oracle records them. */
-export function* numaOp(ctx: NumaOpContext, op: MmoOp): KernelPath<StepResult> {
+/** numa_info: the node lists and the task's policy mode, as the oracle records them. */
+export function numa_info_op(ctx: NumaOpContext): StepResult {
+  return { args: {}, ret: { ok: true, ...numa_info(ctx.m, ctx.proc) } };
+}
+
+/** move_pages R PAGES NODES FLAGS, the oracle's form, as a kernel path. */
+export function* move_pages_op(ctx: NumaOpContext, op: MmoOp): KernelPath<StepResult> {
   const { m, proc } = ctx;
   const mm = proc.mm;
-  switch (op.op) {
-    case 'numa_info':
-      return { args: {}, ret: { ok: true, ...numa_info(m, proc) } };
-    case 'move_pages': {
-      const r = ctx.region(0);
-      const pages = intList(ctx, op, 1, 'page');
-      const nodes = op.words[2] === 'query' ? null : intList(ctx, op, 2, 'node');
-      if (nodes && nodes.length !== pages.length) ctx.bad(2, `${nodes.length} nodes for ${pages.length} pages`);
-      const flags = flagWord(ctx, op, 3, ['MOVE', 'MOVE_ALL'], 'move_pages');
-      const args = { r: r.name, pages, nodes, flags };
-      ctx.note?.(args);
-      const res = yield* kernel_move_pages_path(m, mm, { pages: pages.map((p) => r.start + p), nodes, flags });
-      const status = res.status.map((s) => (s === null ? null : s < 0 ? (Object.hasOwn(STATUS_ERRNO, -s) ? STATUS_ERRNO[-s]! : s) : s));
-      return { args, ret: res.errno ? { ok: false, errno: res.errno, status } : { ok: true, val: res.ret, status } };
-    }
-    case 'mbind': {
-      const r = ctx.region(0);
-      const page = val(ctx, op, 1, (t) => whole(t, addressPages(m) - 1, 'page'));
-      const npages = val(ctx, op, 2, (t) => whole(t, addressPages(m), 'page count'));
-      const mode = modeWord(ctx, op, 3);
-      const nodemask = mask(ctx, op, 4);
-      const flags = flagWord(ctx, op, 5, ['STRICT', 'MOVE', 'MOVE_ALL'], 'mbind');
-      const nodes = maxnode(ctx, op, 6);
-      const modeName = MPOL_MODE_NAMES[mode & 0xff] ?? '?';
-      const args = { r: r.name, page, npages, mode: modeName, nodemask: Number(nodemask ?? 0n), flags: flagNames(flags) };
-      ctx.note?.(args);
-      const res = yield* do_mbind_path(m, mm, { start: r.start + page, pages: npages, mode, nodemask, maxnode: nodes, flags });
-      return { args, ret: asRet(res) };
-    }
-    case 'migrate_pages': {
-      const oldNodes = mask(ctx, op, 0);
-      const newNodes = mask(ctx, op, 1);
-      const nodes = maxnode(ctx, op, 2);
-      const args = { old_nodes: Number(oldNodes ?? 0n), new_nodes: Number(newNodes ?? 0n) };
-      ctx.note?.(args);
-      const res = yield* kernel_migrate_pages_path(m, mm, { oldNodes, newNodes, maxnode: nodes });
-      return { args, ret: asRet(res) };
-    }
-    case 'compact_memory':
-      return { args: { via: COMPACT_MEMORY_PATH, nondeterministic: true }, ret: asRet(sysctl_compact_memory(m)) };
-    default:
-      return ctx.bad(0, `op '${op.op}' is not a NUMA op`);
-  }
+  const r = ctx.region(0);
+  const pages = intList(ctx, op, 1, 'page');
+  const nodes = op.words[2] === 'query' ? null : intList(ctx, op, 2, 'node');
+  if (nodes && nodes.length !== pages.length) ctx.bad(2, `${nodes.length} nodes for ${pages.length} pages`);
+  const flags = flagWord(ctx, op, 3, ['MOVE', 'MOVE_ALL'], 'move_pages');
+  const args = { r: r.name, pages, nodes, flags };
+  ctx.note?.(args);
+  const res = yield* kernel_move_pages_path(m, mm, { pages: pages.map((p) => r.start + p), nodes, flags });
+  const status = res.status.map((s) => (s === null ? null : s < 0 ? (Object.hasOwn(STATUS_ERRNO, -s) ? STATUS_ERRNO[-s]! : s) : s));
+  return { args, ret: res.errno ? { ok: false, errno: res.errno, status } : { ok: true, val: res.ret, status } };
+}
+
+/** mbind R PAGE NPAGES MODE NODEMASK FLAGS [maxnode=N] as a kernel path. */
+export function* mbind_op(ctx: NumaOpContext, op: MmoOp): KernelPath<StepResult> {
+  const { m, proc } = ctx;
+  const mm = proc.mm;
+  const r = ctx.region(0);
+  const page = val(ctx, op, 1, (t) => whole(t, addressPages(m) - 1, 'page'));
+  const npages = val(ctx, op, 2, (t) => whole(t, addressPages(m), 'page count'));
+  const mode = modeWord(ctx, op, 3);
+  const nodemask = mask(ctx, op, 4);
+  const flags = flagWord(ctx, op, 5, ['STRICT', 'MOVE', 'MOVE_ALL'], 'mbind');
+  const nodes = maxnode(ctx, op, 6);
+  const modeName = MPOL_MODE_NAMES[mode & 0xff] ?? '?';
+  const args = { r: r.name, page, npages, mode: modeName, nodemask: Number(nodemask ?? 0n), flags: flagNames(flags) };
+  ctx.note?.(args);
+  const res = yield* do_mbind_path(m, mm, { start: r.start + page, pages: npages, mode, nodemask, maxnode: nodes, flags });
+  return { args, ret: asRet(res) };
+}
+
+/** migrate_pages OLD NEW [maxnode=N] as a kernel path. */
+export function* migrate_pages_op(ctx: NumaOpContext, op: MmoOp): KernelPath<StepResult> {
+  const { m, proc } = ctx;
+  const mm = proc.mm;
+  const oldNodes = mask(ctx, op, 0);
+  const newNodes = mask(ctx, op, 1);
+  const nodes = maxnode(ctx, op, 2);
+  const args = { old_nodes: Number(oldNodes ?? 0n), new_nodes: Number(newNodes ?? 0n) };
+  ctx.note?.(args);
+  const res = yield* kernel_migrate_pages_path(m, mm, { oldNodes, newNodes, maxnode: nodes });
+  return { args, ret: asRet(res) };
+}
+
+/** compact_memory: write 1 to /proc/sys/vm/compact_memory. */
+export function compact_memory_op(ctx: NumaOpContext): StepResult {
+  return { args: { via: COMPACT_MEMORY_PATH, nondeterministic: true }, ret: asRet(sysctl_compact_memory(ctx.m)) };
 }

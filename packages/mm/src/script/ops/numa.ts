@@ -1,47 +1,39 @@
 /**
- * The NUMA syscalls (numa-ops.ts reads and runs all but move_pages' one-page form).
+ * The NUMA syscalls: numa-ops.ts parses their words as the oracle writes them and runs them
+ * (all but move_pages' one-page form, which is here).
  */
-import type { Process } from '../../kernel/machine.js';
-import type { KernelPath } from '../../kernel/sched.js';
-import type { MmoOp } from '../parse.js';
-import type { Runner, StepResult } from '../run.js';
 import type { OpSpec } from './spec.js';
 import { do_move_pages_path } from '../../kernel/move-pages.js';
-import { isOracleMovePages, numaOp } from '../numa-ops.js';
+import { compact_memory_op, isOracleMovePages, mbind_op, migrate_pages_op, move_pages_op, numa_info_op } from '../numa-ops.js';
 import { int32, oneOf } from '../values.js';
-
-/** numa_info, mbind, migrate_pages, compact_memory: one function reads and runs them all */
-function* numaFamily(ctx: Runner, op: MmoOp, p: Process): KernelPath<StepResult> {
-  return yield* numaOp(ctx.numaContext(op, p), op);
-}
 
 /** the oracle's numa_info: node lists and the task's policy mode */
 export const numa_infoOp: OpSpec = {
   name: 'numa_info',
   arity: [0, 0],
   quiet: true,
-  path: numaFamily,
+  run: (ctx, op, p) => numa_info_op(ctx.numaContext(op, p)),
 };
 
 /** R PAGE NPAGES MODE NODEMASK FLAGS [maxnode=N]: mbind(2); MODE MPOL_BIND etc. (|MPOL_F_… or a number), NODEMASK a number or null, FLAGS STRICT,MOVE,MOVE_ALL / none / a number */
 export const mbindOp: OpSpec = {
   name: 'mbind',
   arity: [6, 7],
-  path: numaFamily,
+  path: (ctx, op, p) => mbind_op(ctx.numaContext(op, p), op),
 };
 
 /** OLD NEW [maxnode=N]: migrate_pages(2) of the process's own pages, old and new node masks */
 export const migrate_pagesOp: OpSpec = {
   name: 'migrate_pages',
   arity: [2, 3],
-  path: numaFamily,
+  path: (ctx, op, p) => migrate_pages_op(ctx.numaContext(op, p), op),
 };
 
 /** write 1 to /proc/sys/vm/compact_memory */
 export const compact_memoryOp: OpSpec = {
   name: 'compact_memory',
   arity: [0, 0],
-  path: numaFamily,
+  run: (ctx, op, p) => compact_memory_op(ctx.numaContext(op, p)),
 };
 
 /**
@@ -56,7 +48,7 @@ export const move_pagesOp: OpSpec = {
   *path(ctx, op, p) {
     const m = ctx.m;
     // the oracle's form: R PAGES NODES FLAGS (numa-ops.ts)
-    if (isOracleMovePages(op)) return yield* numaOp(ctx.numaContext(op, p), op);
+    if (isOracleMovePages(op)) return yield* move_pages_op(ctx.numaContext(op, p), op);
     // mmsim extension: move_pages(2) of one page — R PAGE NODE [all] (MPOL_MF_MOVE_ALL); val is the call's return, status its status[0] (null: not written)
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
