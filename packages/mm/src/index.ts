@@ -1,10 +1,10 @@
-export { Machine } from './kernel/machine.js';
-export type { MachineOptions, Mm, Process } from './kernel/machine.js';
-export { FrameTable, OutOfFramesError, MAX_NODES } from './kernel/frames.js';
-export { PageTable } from './kernel/pagetable.js';
+export { Machine } from './model/machine.js';
+export type { MachineOptions, Mm, Process } from './model/machine.js';
+export { FrameTable, OutOfFramesError, MAX_NODES } from './model/frames.js';
+export { PageTable } from './model/pagetable.js';
 export { VmaSet } from './kernel/vma.js';
 export type { Vma } from './kernel/vma.js';
-export { NotModelled, SyscallError } from './kernel/errno.js';
+export { NotModelled, SyscallError } from './model/errno.js';
 export { handle_mm_fault, do_anonymous_page, do_wp_page, zap_pte_range, access, touch, TOUCH_OK, TOUCH_SEGV_MAPERR, TOUCH_SEGV_ACCERR, TOUCH_SIGBUS } from './kernel/memory.js';
 export { do_mmap, do_mmap_anon, do_munmap, populate } from './kernel/mmap.js';
 export { create_file, file_pread, file_pwrite, remove_file } from './kernel/fs.js';
@@ -14,7 +14,7 @@ export type { Inode } from './kernel/filemap.js';
 export { dup_mmap, exit_mmap } from './kernel/fork.js';
 export { do_madvise, ADVICE } from './kernel/madvise.js';
 export type { Advice } from './kernel/madvise.js';
-export type { AccessResult } from './kernel/signals.js';
+export type { AccessResult } from './model/signals.js';
 export { parseMmo, streamMmo, mmoOps, MmoSyntaxError } from './script/parse.js';
 export type { MmoScript, MmoOp, MmoSource, MmoHeader } from './script/parse.js';
 export { runScript, runScriptSteps, startScript, InvariantViolation, ExpectationFailed, ProcessKilled, MANY_REGIONS } from './script/run.js';
@@ -72,15 +72,15 @@ export type { MemPolicy, MbindRequest, MigratePagesRequest, SyscallOutcome, Numa
 export { sysctl_compact_memory, COMPACT_MEMORY_PATH } from './kernel/compaction.js';
 export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN, MIGRATE_SPLIT } from './kernel/migrate.js';
 export { anon_vma_chain } from './kernel/rmap.js';
-export { runPath } from './kernel/sched.js';
+export { runPath } from './model/sched.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
 export { try_to_free_pages, try_to_unmap_file } from './kernel/reclaim.js';
 export { oom_badness, select_bad_process, out_of_memory } from './kernel/oom_kill.js';
 export type { OomKill } from './kernel/oom_kill.js';
 export { get_user_pages, pin_user_pages, unpin_user_page, device_write, device_read, FOLL_WRITE, FOLL_GET, FOLL_PIN, FOLL_LONGTERM, GUP_PIN_COUNTING_BIAS } from './kernel/gup.js';
 export type { Pin } from './kernel/gup.js';
-export { COW_POLICIES, defaultCowPolicy } from './kernel/cow-policy.js';
-export type { CowPolicy } from './kernel/cow-policy.js';
+export { COW_POLICIES, defaultCowPolicy } from './model/cow-policy.js';
+export type { CowPolicy } from './model/cow-policy.js';
 export * from './explore/index.js';
 export * from './races/index.js';
 // --- PMD-mapped THP (kernel/huge_memory.ts), special device files, the race rules ---
@@ -105,11 +105,11 @@ export {
   PG_tail,
 } from './kernel/huge_memory.js';
 export type { ThpState } from './kernel/huge_memory.js';
-export type { HugePmd } from './kernel/pagetable.js';
+export type { HugePmd } from './model/pagetable.js';
 export { zap_pte_range_path } from './kernel/memory.js';
 export { do_madvise_path } from './kernel/madvise.js';
-export { defaultPolicies, POLICY_VALUES } from './kernel/policies.js';
-export type { Policies, AnonPolicy } from './kernel/policies.js';
+export { defaultPolicies, POLICY_VALUES } from './model/policies.js';
+export type { Policies, AnonPolicy } from './model/policies.js';
 // --- KSM (kernel/ksm.ts) ---
 export { ksm_madvise, ksm_do_scan, ksm_full_scans, ksm_run_store, ksm_start, ksm_wait, ksm_restore, ksm_stats, ksmState, PageKsm, KSM_RUN_STOP, KSM_RUN_MERGE, KSM_RUN_UNMERGE, ORACLE_KSM_SETTINGS } from './kernel/ksm.js';
 export type { KsmState, KsmStats, KsmSettings } from './kernel/ksm.js';

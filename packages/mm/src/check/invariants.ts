@@ -20,7 +20,7 @@
  * A broken one is reported naming the rule, the frame or pte, and where.
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import type { Vma } from '../kernel/vma.js';
 import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 import { migration_entry_pfn } from '../kernel/migrate.js';

@@ -20,8 +20,8 @@
  */
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_zero } from './page-flags.js';
 import { huge_pmd_modify } from './huge_memory.js';
 

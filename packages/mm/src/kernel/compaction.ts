@@ -21,7 +21,7 @@
  * 2.6.21 has no compaction (2.6.35): the file does not exist and the
  * write's open fails with ENOENT.
  */
-import type { Machine } from './machine.js';
+import type { Machine } from '../model/machine.js';
 import type { SyscallOutcome } from './mempolicy.js';
 
 export const COMPACT_MEMORY_PATH = '/proc/sys/vm/compact_memory';

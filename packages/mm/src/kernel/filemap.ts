@@ -9,7 +9,7 @@
  * fault-vs-truncate thread added, so a page leaving the cache while a pte
  * still maps it stops the run instead of leaving a stale mapping behind.
  */
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { add_to_swap_cache, delete_from_swap_cache, folio_free_swap, slotId, slotOffset, slotType, swap_free, type SwapDevice } from './swap.js';
 import type { Vma } from './vma.js';

@@ -12,7 +12,7 @@
  * PTE-mapped large folio takes its reference on the folio.
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import type { Machine, Mm, Process } from './machine.js';
+import type { Machine, Mm, Process } from '../model/machine.js';
 import { alloc_anon_copy, setAnonPte, zap_pte_range } from './memory.js';
 import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';

@@ -31,12 +31,12 @@
  */
 import { walk_pte_range, next_table_vpn } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.js';
 import { isGuardMarker, setMarker } from './pte-marker.js';
 import { anon_vma_prepare } from './rmap.js';
-import type { KernelPath } from './sched.js';
+import type { KernelPath } from '../model/sched.js';
 import { VM_LOCKED, VM_MAYBE_GUARD, type Vma } from './vma.js';
 
 /** MADV_GUARD_INSTALL / MADV_GUARD_REMOVE came in 6.13 */

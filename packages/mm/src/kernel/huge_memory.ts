@@ -40,13 +40,13 @@ import { mapsPage, present_frame, walk_pte_range, skip_empty } from './pagewalk.
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
 import { is_migration_entry_of } from './migrate.js';
-import { anon_vma_lock, anon_vma_unlock, lock_page, pte_lock, pte_unlock, unlock_page } from './locks.js';
-import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
+import { anon_vma_lock, anon_vma_unlock, lock_page, pte_lock, pte_unlock, unlock_page } from '../model/locks.js';
+import { BALANCE_FREE, type Machine, type Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_reserved, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
-import { PMD_HUGE, PMD_NONE, type HugePmd } from './pagetable.js';
+import { PMD_HUGE, PMD_NONE, type HugePmd } from '../model/pagetable.js';
 import { anon_vma_prepare, page_remove_rmap } from './rmap.js';
-import { runPath, type KernelPath } from './sched.js';
-import { VM_FAULT_OK } from './signals.js';
+import { runPath, type KernelPath } from '../model/sched.js';
+import { VM_FAULT_OK } from '../model/signals.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma.js';
 
 /**

@@ -47,16 +47,16 @@
  * and a 6.18 variant without THP answer -EINVAL (madvise.ts).
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_locked, PG_swapcache } from './page-flags.js';
-import { PMD_HUGE, PMD_NONE } from './pagetable.js';
+import { PMD_HUGE, PMD_NONE } from '../model/pagetable.js';
 import { page_remove_rmap } from './rmap.js';
 import { do_swap_page } from './swap-in.js';
 import { free_swap_cache } from './swap.js';
 import { pteSwpUffdWp, pteUffdWp } from './userfaultfd.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP, type Vma } from './vma.js';
-import { VM_FAULT_SIGBUS } from './signals.js';
+import { VM_FAULT_SIGBUS } from '../model/signals.js';
 import {
   alloc_thp_frames,
   folio_put,

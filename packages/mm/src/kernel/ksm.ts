@@ -55,8 +55,8 @@
  * a migration of one fails (its ptes are not found through an anon_vma).
  */
 import { mapsPage, present_frame, pte_maps_frame, next_table_vpn } from './pagewalk.js';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { do_wp_page } from './memory.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { page_dup_rmap, page_remove_rmap, vma_address } from './rmap.js';

@@ -16,8 +16,8 @@
  * recording shows. COLLAPSE (6.1, THP only) is khugepaged.ts.
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.js';
 import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
@@ -28,7 +28,7 @@ import { get_swap_page } from './swap.js';
 import { shmem_writeout } from './filemap.js';
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 import { hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
-import { runPath, type KernelPath } from './sched.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './guard.js';
 import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';

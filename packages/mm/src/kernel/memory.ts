@@ -16,15 +16,15 @@
  *   large folio is COWed and zapped folio-aware (its reference is the
  *   folio's).
  */
-import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
+import { BALANCE_FREE, type Machine, type Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './fault-file.js';
 import { do_swap_page } from './swap-in.js';
 import { migration_entry_wait } from './migrate.js';
 import { can_share_swap_page, free_swap_and_cache } from './swap.js';
-import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from './signals.js';
-import { runPath, type KernelPath } from './sched.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from '../model/signals.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_HUGEPAGE, VM_LOCKED, VM_READ, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 // --- pte markers (guard regions, uffd-wp), userfaultfd-wp, mlock ---
@@ -32,7 +32,7 @@ import { handle_pte_marker, markerBits, setMarker } from './pte-marker.js';
 import { pte_mkuffd_wp, pteSwpUffdWp, pteUffdWp, uffd_wp_fault } from './userfaultfd.js';
 import { mlock_drain_local, mlock_folio, mlockBatchPending, munlock_folio, munlock_range } from './mlock.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import { pte_lock, pte_unlock } from './locks.js';
+import { pte_lock, pte_unlock } from '../model/locks.js';
 import {
   entireMapcount,
   folioHead,

@@ -85,13 +85,13 @@
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';
 import { entireMapcount, folioHead, isHugeZeroPmd, isLargeFrame, pmdFrame, thpState } from './huge_memory.js';
-import { pte_lock, pte_unlock } from './locks.js';
-import type { Machine, Mm, Process } from './machine.js';
-import { MAX_NODES } from './frames.js';
+import { pte_lock, pte_unlock } from '../model/locks.js';
+import type { Machine, Mm, Process } from '../model/machine.js';
+import { MAX_NODES } from '../model/frames.js';
 import { isZeroPage, isolate_lru_page, migrate_pages_list, putback_lru_page } from './migrate.js';
 import { splitRange } from './mmap.js';
 import { mmap_lock, mmap_unlock } from './mmap-lock.js';
-import type { KernelPath } from './sched.js';
+import type { KernelPath } from '../model/sched.js';
 import type { Vma } from './vma.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 

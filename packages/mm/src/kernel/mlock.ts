@@ -39,8 +39,8 @@
  * locked VMA.
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_zero } from './page-flags.js';
 import { PG_large } from './huge_memory.js';

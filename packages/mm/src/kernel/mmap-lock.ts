@@ -5,8 +5,8 @@
  * has one kind of lock, so two readers of one mm exclude each other here;
  * no scenario has two.
  */
-import type { Machine, Mm } from './machine.js';
-import { MMAP_LOCK, type KernelPath } from './sched.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { MMAP_LOCK, type KernelPath } from '../model/sched.js';
 
 export function* mmap_lock(m: Machine, mm: Mm, where: string): KernelPath {
   if (m.sched.on) yield m.sched.lock(MMAP_LOCK, mm.id, where);

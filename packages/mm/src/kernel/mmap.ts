@@ -3,14 +3,14 @@
  * Anonymous mappings for now; file and shmem mappings come with the page
  * cache.
  */
-import { NotModelled, SyscallError } from './errno.js';
+import { NotModelled, SyscallError } from '../model/errno.js';
 import type { Inode } from './filemap.js';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
-import { VM_FAULT_SIGBUS } from './signals.js';
+import { VM_FAULT_SIGBUS } from '../model/signals.js';
 import { isDevice } from './fs.js';
 import { split_huge_pmd_if_needed } from './huge_memory.js';
-import { OutOfFramesError } from './frames.js';
+import { OutOfFramesError } from '../model/frames.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 

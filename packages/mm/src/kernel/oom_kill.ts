@@ -24,8 +24,8 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import { exit_mmap } from './fork.js';
-import { OutOfFramesError } from './frames.js';
-import type { Machine, Mm, Process } from './machine.js';
+import { OutOfFramesError } from '../model/frames.js';
+import type { Machine, Mm, Process } from '../model/machine.js';
 import { PG_locked } from './page-flags.js';
 import { try_to_free_pages } from './reclaim.js';
 

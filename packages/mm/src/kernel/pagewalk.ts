@@ -7,8 +7,8 @@
  * their own code.
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
-import type { PageTable } from './pagetable.js';
+import type { Machine, Mm } from '../model/machine.js';
+import type { PageTable } from '../model/pagetable.js';
 
 /** A pte_entry: the pte's slot, address, words and class; return true to end the walk. */
 export type PteEntry = (slot: number, vpn: number, hi: number, lo: number, cls: number) => boolean | void;

@@ -17,9 +17,9 @@
  * clears the leftover marker (pte_marker_clear). Unknown bits: SIGBUS.
  */
 import { make_pte_marker_entry, PTE_MARKER, PTE_MARKER_MASK, PteClassCode, hi32, lo32, type Variant } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { handle_pte_fault } from './memory.js';
-import { VM_FAULT_OK, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './signals.js';
+import { VM_FAULT_OK, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from '../model/signals.js';
 import { VM_UFFD_WP, type Vma } from './vma.js';
 import { pte_mkuffd_wp } from './userfaultfd.js';
 

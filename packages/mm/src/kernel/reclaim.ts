@@ -11,7 +11,7 @@
  * finds the page again through pte_to_pgoff.
  */
 import { delete_from_page_cache, shmem_writeout, type Inode } from './filemap.js';
-import type { Machine } from './machine.js';
+import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags.js';
 import { pageMlocked } from './mlock.js';
 import { page_remove_rmap } from './rmap.js';

@@ -2,7 +2,7 @@
  * Reverse-map bookkeeping on struct page (mm/rmap.c): mapcount and
  * refcount changes when a pte starts or stops mapping a frame.
  */
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 import { mlock_new_folio } from './mlock.js';

@@ -28,8 +28,8 @@
  *   inside the folio (folio_split, non-uniform), would make mTHPs: not
  *   modelled.
  */
-import { SyscallError } from './errno.js';
-import type { Machine } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
 import { hasThp, largeFolioAt, split_all_folios, split_huge_page, thpState } from './huge_memory.js';
 import { skip_empty } from './pagewalk.js';
 

@@ -18,10 +18,10 @@
  * do_wp_page, which reuses the page when can_share_swap_page() says this
  * mapping is its only user (and then frees the swap slot).
  */
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
-import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
+import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
 import { can_share_swap_page, folio_free_swap, swap_free } from './swap.js';
 import { swap_update_readahead, swapin_readahead } from './swap-ra.js';
 import { VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';

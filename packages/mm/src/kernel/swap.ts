@@ -13,8 +13,8 @@
  * in 2.6.21 (it came in 3.14): swapon of it fails there with ENOENT, as the
  * oracle's write to /sys/block/zram0/disksize would.
  */
-import { SyscallError } from './errno.js';
-import type { Machine } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
 import { PG_dirty, PG_swapcache } from './page-flags.js';
 import { cluster_alloc_swap_entry, cluster_slot_freed, setup_clusters, type SwapClusters } from './swap-cluster.js';
 

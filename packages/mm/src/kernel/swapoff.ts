@@ -4,8 +4,8 @@
  * when the swap pte said so) — then the device is gone.
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
 import { add_to_swap_cache, folio_free_swap, slotType, swap_free } from './swap.js';

@@ -12,15 +12,15 @@
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_dirty } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { free_swap_and_cache, slotOffset, slotType } from './swap.js';
 import { VM_NONLINEAR, VM_UFFD_WP, type Vma } from './vma.js';
 import { setMarker } from './pte-marker.js';
 import { pteUffdWp } from './userfaultfd.js';
-import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
-import { runPath, type KernelPath } from './sched.js';
+import { i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from '../model/locks.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 

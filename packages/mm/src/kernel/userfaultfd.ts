@@ -53,8 +53,8 @@
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode, hi32, lo32 } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { splitRange, task_size } from './mmap.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { markerBits, setMarker } from './pte-marker.js';

@@ -13,7 +13,7 @@
  * whole, split or left alone — are pageout_large_folios.
  */
 import type { Variant } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';

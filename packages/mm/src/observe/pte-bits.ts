@@ -23,7 +23,7 @@
  * format could hold.
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import { markerBits } from '../kernel/pte-marker.js';
 import { pteSwpUffdWp, pteUffdWp, uffdWpAllowed } from '../kernel/userfaultfd.js';
 import type { PageObs } from './observe.js';

@@ -17,7 +17,7 @@
  * the file says how the threads interleave: the explorer finds that.
  */
 import { lineWords, MmoSyntaxError, parseMmo, type MmoOp } from '../script/parse.js';
-import { POLICY_VALUES, type Policies } from '../kernel/policies.js';
+import { POLICY_VALUES, type Policies } from '../model/policies.js';
 import { BadValue, shorten, whole } from '../script/values.js';
 
 export type Era = '2.6.21' | '6.18';

@@ -21,7 +21,7 @@
  * op does (it closes the fd and forgets it).
  */
 import { clear_refs_write } from '../kernel/clear-refs.js';
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import { do_mlock } from '../kernel/mlock.js';
 import { mwriteprotect_range, sys_userfaultfd, UFFD_FEATURE_WP_ASYNC, UFFD_FEATURE_WP_UNPOPULATED, userfaultfd_api, userfaultfd_register_wp, userfaultfd_release } from '../kernel/userfaultfd.js';
 import type { Region } from '../observe/observe.js';

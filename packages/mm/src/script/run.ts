@@ -3,9 +3,9 @@
  * what the acting process can see — the host oracle's JSON schema, so a
  * simulated trace and a real-kernel recording compare step by step.
  */
-import { SyscallError } from '../kernel/errno.js';
+import { SyscallError } from '../model/errno.js';
 import { dup_mmap, exit_mmap } from '../kernel/fork.js';
-import { Machine, type MachineOptions, type Process } from '../kernel/machine.js';
+import { Machine, type MachineOptions, type Process } from '../model/machine.js';
 import { ADVICE, do_madvise_path, type Advice } from '../kernel/madvise.js';
 import { access, access_path } from '../kernel/memory.js';
 import { do_mmap, do_munmap } from '../kernel/mmap.js';
@@ -14,7 +14,7 @@ import { create_device, create_file, file_pread, file_pwrite, remove_file } from
 import { largeFolioAt, split_huge_page_path } from '../kernel/huge_memory.js';
 import { split_huge_pages_write } from '../kernel/split-huge-pages.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
-import { runPath, type KernelPath } from '../kernel/sched.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import { device_read, device_write, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE, get_user_pages, unpin_user_page } from '../kernel/gup.js';
 import { present_frame } from '../kernel/pagewalk.js';
 import { do_mprotect } from '../kernel/mprotect.js';
@@ -29,7 +29,7 @@ import { PfnLabels } from '../observe/labels.js';
 import { ALL_PAGES_CAP, observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoSource } from './parse.js';
 import { BadValue, flagSet, int32, keyValue, loffBytes, oneOf, protLetters, shorten, tag, uint, whole, type FlagNames } from './values.js';
-import { OutOfFramesError } from '../kernel/frames.js';
+import { OutOfFramesError } from '../model/frames.js';
 import { checkInvariants, type Violation } from '../check/invariants.js';
 import { pteOp } from './pte-ops.js';
 import { KSM_QUIET_OPS, ksmOp } from './ksm-ops.js';

@@ -6,31 +6,31 @@
  * and take the machine as their first argument.
  */
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
-import type { FsKind, Inode } from './filemap.js';
+import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
-import { try_to_free_pages } from './reclaim.js';
-import type { SwapDevice } from './swap.js';
-import { PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
+import { try_to_free_pages } from '../kernel/reclaim.js';
+import type { SwapDevice } from '../kernel/swap.js';
+import { PG_reserved, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { PageTable } from './pagetable.js';
 import { ProtCache } from './prot.js';
 import { TagTable } from './tags.js';
-import { VmaSet } from './vma.js';
+import { VmaSet } from '../kernel/vma.js';
 import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
-import type { Pin } from './gup.js';
+import type { Pin } from '../kernel/gup.js';
 import { defaultPolicies, policyInEra, type Policies } from './policies.js';
 import { Sched } from './sched.js';
-import type { OomKill } from './oom_kill.js';
+import type { OomKill } from '../kernel/oom_kill.js';
 // each subsystem's state on the Machine: types only (a runtime import of these files would close a load-time cycle through machine.ts)
-import type { ThpState } from './huge_memory.js';
-import type { KsmState } from './ksm.js';
-import type { MlockState } from './mlock.js';
-import type { UffdCtx, UffdState } from './userfaultfd.js';
-import type { RaState } from './swap-ra.js';
-import type { ReclaimState } from './reclaim.js';
-import type { MigrateState } from './migrate.js';
-import type { ZapState } from './memory.js';
-import type { RmapState } from './rmap.js';
-import type { MemPolicy } from './mempolicy.js';
+import type { ThpState } from '../kernel/huge_memory.js';
+import type { KsmState } from '../kernel/ksm.js';
+import type { MlockState } from '../kernel/mlock.js';
+import type { UffdCtx, UffdState } from '../kernel/userfaultfd.js';
+import type { RaState } from '../kernel/swap-ra.js';
+import type { ReclaimState } from '../kernel/reclaim.js';
+import type { MigrateState } from '../kernel/migrate.js';
+import type { ZapState } from '../kernel/memory.js';
+import type { RmapState } from '../kernel/rmap.js';
+import type { MemPolicy } from '../kernel/mempolicy.js';
 
 export interface Mm {
   readonly id: number;

@@ -13,7 +13,7 @@
  * the kernel's per-CPU lists a just-freed frame is reused first.
  */
 import { SyscallError } from './errno.js';
-import { PG_inuse } from './page-flags.js';
+import { PG_inuse } from '../kernel/page-flags.js';
 
 export interface FrameTableOptions {
   /** physical memory in frames */
