@@ -1,7 +1,7 @@
 /**
  * MADV_COLLAPSE (kernel/khugepaged.ts), the debugfs split_huge_pages file
- * (kernel/split-huge-pages.ts) and swap on zram (kernel/swap.ts,
- * swap-cluster.ts, swap-ra.ts, swap-in.ts, vmscan.ts) — 6.18 — on every
+ * (kernel/huge_memory.split_huge_pages.ts) and swap on zram (kernel/swapfile.ts,
+ * swapfile.cluster.ts, swap_state.ts, memory.swap.ts, vmscan.ts) — 6.18 — on every
  * variant, and how 2.6.21 (no THP, no zram) refuses them; then random
  * sequences of all of it that keep the invariants and the data.
  */
@@ -40,7 +40,7 @@ import {
 } from '../src/index.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from '../src/kernel/page-flags.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP } from '../src/kernel/vma.js';
-import { swap_free } from '../src/kernel/swap.js';
+import { swap_free } from '../src/kernel/swapfile.js';
 import { adviseReference, clean, errnoOf, exitChild, forkChild, peekPte } from './helpers.js';
 
 const ALL = [...X86, ...PPC];

@@ -11,7 +11,7 @@
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_uptodate } from './page-flags.js';
-import { add_to_swap_cache, delete_from_swap_cache, folio_free_swap, slotId, slotOffset, slotType, swap_free, type SwapDevice } from './swap.js';
+import { add_to_swap_cache, delete_from_swap_cache, folio_free_swap, slotId, slotOffset, slotType, swap_free, type SwapDevice } from './swapfile.js';
 import type { Vma } from './vma.js';
 
 export type FsKind = 'tmpfs' | 'ext4' | 'shmem';

@@ -20,10 +20,10 @@ import { isSpecialZero } from './rmap.js';
 import { copy_huge_pmd, folioHead } from './huge_memory.js';
 import { ksm_exit, ksm_fork } from './ksm.js';
 import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
-// --- guard markers, userfaultfd-wp, mlock across fork (guard.ts, userfaultfd.ts, mlock.ts) ---
+// --- guard markers, userfaultfd-wp, mlock across fork (madvise.guard.ts, userfaultfd.ts, mlock.ts) ---
 import { VM_LOCKED, VM_MAYBE_GUARD } from './vma.js';
 import { dup_userfaultfd, uffdWords } from './userfaultfd.js';
-import { markerBits, markerPteWords } from './pte-marker.js';
+import { markerBits, markerPteWords } from './memory.pte_marker.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 function is_cow_mapping(flags: number): boolean {

@@ -22,7 +22,7 @@
  *
  * Where this differs from the kernel, on purpose: no deferred split queue
  * (a partially unmapped folio stays as it is until split_huge_page — the
- * `split_huge_page` op, debugfs split_huge_pages (split-huge-pages.ts),
+ * `split_huge_page` op, debugfs split_huge_pages (huge_memory.split_huge_pages.ts),
  * madvise FREE/PAGEOUT/COLD, or memory pressure — as the shrinker would),
  * no khugepaged thread (MADV_COLLAPSE's synchronous collapse is
  * khugepaged.ts), THP swap-out whole only by MADV_PAGEOUT to zram with

@@ -24,16 +24,16 @@ import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
-import { get_swap_page } from './swap.js';
+import { get_swap_page } from './swapfile.js';
 import { shmem_writeout } from './filemap.js';
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 import { hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from '../model/sched.js';
-import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './guard.js';
+import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madvise.guard.js';
 import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';
 import { madvise_collapse } from './khugepaged.js';
-import { madvise_willneed_anon } from './swap-ra.js';
+import { madvise_willneed_anon } from './swap_state.js';
 import { skip_empty, next_table_vpn } from './pagewalk.js';
 
 export const ADVICE = [
@@ -248,7 +248,7 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         madvise_collapse(m, mm, v, s, e);
         break;
       case 'WILLNEED':
-        // anon memory (6.18): its swapped pages are read into the swap cache (swap-ra.ts)
+        // anon memory (6.18): its swapped pages are read into the swap cache (swap_state.ts)
         if (m.era === '6.18' && v.file === null && !v.shmem) madvise_willneed_anon(m, mm, s, e);
         break;
       case 'GUARD_INSTALL':

@@ -90,7 +90,7 @@ import type { Machine, Mm, Process } from '../model/machine.js';
 import { MAX_NODES } from '../model/frames.js';
 import { isZeroPage, isolate_lru_page, migrate_pages_list, putback_lru_page } from './migrate.js';
 import { splitRange } from './mmap.js';
-import { mmap_lock, mmap_unlock } from './mmap-lock.js';
+import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import type { KernelPath } from '../model/sched.js';
 import type { Vma } from './vma.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';

@@ -64,11 +64,11 @@ import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
 import { folioHead, PG_large, split_huge_page_path } from './huge_memory.js';
 import type { KernelPath } from '../model/sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from '../model/signals.js';
-import { slotOffset, slotType } from './swap.js';
+import { slotOffset, slotType } from './swapfile.js';
 import { i_mmap } from './truncate.js';
 import { bitSet, mkSwapPte, softDirtyBits } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
-import { wantsWritenotify } from './fault-file.js';
+import { wantsWritenotify } from './memory.fault.js';
 import { pte_maps_frame } from './pagewalk.js';
 
 /** the migration's verdicts (unmap_and_move's rc) */

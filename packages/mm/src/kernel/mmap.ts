@@ -8,7 +8,7 @@ import type { Inode } from './filemap.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
 import { VM_FAULT_SIGBUS } from '../model/signals.js';
-import { isDevice } from './fs.js';
+import { isDevice } from '../model/fs.js';
 import { split_huge_pmd_if_needed } from './huge_memory.js';
 import { OutOfFramesError } from '../model/frames.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';

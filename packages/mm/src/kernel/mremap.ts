@@ -52,7 +52,7 @@ import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, p
 import type { Machine, Mm } from '../model/machine.js';
 import { do_munmap, task_size } from './mmap.js';
 import { PMD_HUGE } from '../model/pagetable.js';
-import { mmap_lock, mmap_unlock } from './mmap-lock.js';
+import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import type { Vma } from './vma.js';

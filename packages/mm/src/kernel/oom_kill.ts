@@ -27,7 +27,7 @@ import { exit_mmap } from './fork.js';
 import { OutOfFramesError } from '../model/frames.js';
 import type { Machine, Mm, Process } from '../model/machine.js';
 import { PG_locked } from './page-flags.js';
-import { try_to_free_pages } from './reclaim.js';
+import { try_to_free_pages } from './vmscan.reclaim.js';
 
 /** One OOM kill, as the kernel logs it ("Out of memory: Killed process …"). */
 export interface OomKill {

@@ -37,7 +37,7 @@
  *   userfaultfd_pte_wp): the kernel clears the bit itself and goes on with
  *   the write fault (reuse or copy) — PAGEMAP_SCAN then reports the page
  *   written. A fault on a uffd-wp marker maps the page with the bit set
- *   (pte-marker.ts), so a write takes two faults.
+ *   (memory.pte_marker.ts), so a write takes two faults.
  * - close (userfaultfd_release → userfaultfd_clear_vma): the bits are
  *   resolved as above and the VMAs lose VM_UFFD_WP and the context.
  * - fork: without UFFD_FEATURE_EVENT_FORK the child's VMAs are not
@@ -57,7 +57,7 @@ import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { splitRange, task_size } from './mmap.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { markerBits, setMarker } from './pte-marker.js';
+import { markerBits, setMarker } from './memory.pte_marker.js';
 import { split_huge_pmds_in } from './huge_memory.js';
 import { VM_MAYWRITE, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 

@@ -17,8 +17,8 @@ import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';
-import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swap.js';
-import { cluster_alloc_swap_entry } from './swap-cluster.js';
+import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swapfile.js';
+import { cluster_alloc_swap_entry } from './swapfile.cluster.js';
 import {
   __split_huge_pmd,
   anonVmasOf,

@@ -8,8 +8,8 @@
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
-import { try_to_free_pages } from '../kernel/reclaim.js';
-import type { SwapDevice } from '../kernel/swap.js';
+import { try_to_free_pages } from '../kernel/vmscan.reclaim.js';
+import type { SwapDevice } from '../kernel/swapfile.js';
 import { PG_reserved, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { PageTable } from './pagetable.js';
 import { ProtCache } from './prot.js';
@@ -25,8 +25,8 @@ import type { ThpState } from '../kernel/huge_memory.js';
 import type { KsmState } from '../kernel/ksm.js';
 import type { MlockState } from '../kernel/mlock.js';
 import type { UffdCtx, UffdState } from '../kernel/userfaultfd.js';
-import type { RaState } from '../kernel/swap-ra.js';
-import type { ReclaimState } from '../kernel/reclaim.js';
+import type { RaState } from '../kernel/swap_state.js';
+import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
 import type { MigrateState } from '../kernel/migrate.js';
 import type { ZapState } from '../kernel/memory.js';
 import type { RmapState } from '../kernel/rmap.js';
@@ -143,9 +143,9 @@ export class Machine {
   mlock: MlockState | undefined = undefined;
   /** userfaultfd.ts: the uffd-wp pte words, the userfaultfd contexts */
   uffd: UffdState | undefined = undefined;
-  /** swap-ra.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
+  /** swap_state.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
   swapRa: RaState | undefined = undefined;
-  /** reclaim.ts try_to_free_pages(): the clock hand */
+  /** vmscan.reclaim.ts try_to_free_pages(): the clock hand */
   readonly reclaim: ReclaimState = { hand: 0 };
   /** migrate.ts: the folios isolated from the LRU for a migration */
   migrate: MigrateState | undefined = undefined;

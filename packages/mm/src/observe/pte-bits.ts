@@ -24,7 +24,7 @@
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../model/machine.js';
-import { markerBits } from '../kernel/pte-marker.js';
+import { markerBits } from '../kernel/memory.pte_marker.js';
 import { pteSwpUffdWp, pteUffdWp, uffdWpAllowed } from '../kernel/userfaultfd.js';
 import type { PageObs } from './observe.js';
 import { mapsPage } from '../kernel/pagewalk.js';

@@ -5,7 +5,7 @@
  *
  * A swap file's slots are handed out next-fit from a moving cursor: a
  * freed slot is not reused at once. zram (6.18) is a solid-state block
- * device: its slots come from the cluster allocator (swap-cluster.ts), which
+ * device: its slots come from the cluster allocator (swapfile.cluster.ts), which
  * can also give a THP a whole cluster (CONFIG_THP_SWAP). Slot 0 is the swap
  * header and is never handed out. A synchronous device (zram) writes at
  * once and drops the page from the swap cache; a file on a disk leaves the
@@ -16,7 +16,7 @@
 import { SyscallError } from '../model/errno.js';
 import type { Machine } from '../model/machine.js';
 import { PG_dirty, PG_swapcache } from './page-flags.js';
-import { cluster_alloc_swap_entry, cluster_slot_freed, setup_clusters, type SwapClusters } from './swap-cluster.js';
+import { cluster_alloc_swap_entry, cluster_slot_freed, setup_clusters, type SwapClusters } from './swapfile.cluster.js';
 
 export interface SwapDevice {
   readonly type: number;
@@ -32,7 +32,7 @@ export interface SwapDevice {
   cursor: number;
   /**
    * 6.18 zram: the cluster allocator of a solid-state block device
-   * (swap-cluster.ts); a file on the rotational disk keeps the next-fit cursor.
+   * (swapfile.cluster.ts); a file on the rotational disk keeps the next-fit cursor.
    */
   readonly clusters?: SwapClusters;
 }

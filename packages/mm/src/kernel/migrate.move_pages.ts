@@ -50,7 +50,7 @@ import { pte_lock, pte_unlock } from '../model/locks.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { isolate_lru_page, isZeroPage, migrate_pages, migrate_pages_list, MIGRATE_OK } from './migrate.js';
 import { MAX_NUMNODES, mappedShared, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from './mempolicy.js';
-import { mmap_lock, mmap_unlock } from './mmap-lock.js';
+import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import type { KernelPath } from '../model/sched.js';
 import { mapsPage } from './pagewalk.js';
 

@@ -25,7 +25,7 @@
  * reclaiming slots only the swap cache holds (cluster_scan_range does that
  * only when vm_swap_full()), and more than one CPU.
  */
-import type { SwapDevice } from './swap.js';
+import type { SwapDevice } from './swapfile.js';
 
 const NONE = 0;
 const FREE = 1;

@@ -8,7 +8,7 @@
  * marker makes the walk give up, zap_page_range_single — details NULL, so
  * guard markers survive it — and try again), a missing pte table is
  * allocated. Any access then faults into handle_pte_marker:
- * VM_FAULT_SIGSEGV, SIGSEGV/SEGV_MAPERR (pte-marker.ts). Remove clears the
+ * VM_FAULT_SIGSEGV, SIGSEGV/SEGV_MAPERR (memory.pte_marker.ts). Remove clears the
  * guard markers of the range and nothing else, so a later fault finds a
  * none pte (a read maps the zero page).
  *
@@ -34,7 +34,7 @@ import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.js';
-import { isGuardMarker, setMarker } from './pte-marker.js';
+import { isGuardMarker, setMarker } from './memory.pte_marker.js';
 import { anon_vma_prepare } from './rmap.js';
 import type { KernelPath } from '../model/sched.js';
 import { VM_LOCKED, VM_MAYBE_GUARD, type Vma } from './vma.js';

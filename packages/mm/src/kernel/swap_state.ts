@@ -32,7 +32,7 @@ import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import { BALANCE_FREE, type Machine, type Mm } from '../model/machine.js';
 import { PG_swapbacked, PG_uptodate } from './page-flags.js';
-import { add_to_swap_cache, slotId, type SwapDevice } from './swap.js';
+import { add_to_swap_cache, slotId, type SwapDevice } from './swapfile.js';
 import type { Vma } from './vma.js';
 
 /** /proc/sys/vm/page-cluster (swap_setup: 3 with more than 16 MiB; the host's env.json says 3) */

@@ -2,7 +2,7 @@
  * PTE markers (6.18; markers came in 5.19): a non-present pte that is a
  * swap entry of the reserved type SWP_PTE_MARKER whose offset holds marker
  * bits (include/linux/swapops.h make_pte_marker / pte_marker_get):
- * PTE_MARKER_UFFD_WP (userfaultfd.ts) and PTE_MARKER_GUARD (guard.ts). The
+ * PTE_MARKER_UFFD_WP (userfaultfd.ts) and PTE_MARKER_GUARD (madvise.guard.ts). The
  * pte is swp_entry_to_pte() of that entry in the arch's own encoding, so
  * pagemap reports it with the swap bit (62) and the marker type (31 on the
  * host) — the host oracle's `marker` state.

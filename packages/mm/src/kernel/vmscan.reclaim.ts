@@ -15,7 +15,7 @@ import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags.js';
 import { pageMlocked } from './mlock.js';
 import { page_remove_rmap } from './rmap.js';
-import { delete_from_swap_cache, get_swap_page, slotOffset, slotType } from './swap.js';
+import { delete_from_swap_cache, get_swap_page, slotOffset, slotType } from './swapfile.js';
 import { i_mmap } from './truncate.js';
 import { reclaim_anon_page } from './vmscan.js';
 import { VM_NONLINEAR } from './vma.js';
@@ -99,7 +99,7 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
     if (pageMlocked(m, frame)) continue; // !folio_evictable: kept on the unevictable list (mlock.ts)
     if ((flags & PG_swapcache) !== 0 && f.maps(frame) === 0) {
       // a swap-cache page nothing maps (swap readahead brought it in, or its last pte went): written if
-      // dirty, then __remove_mapping drops it — unless something else holds it (swap-ra.ts)
+      // dirty, then __remove_mapping drops it — unless something else holds it (swap_state.ts)
       const id = f.swapSlot.get(frame);
       const dev = id === undefined ? undefined : m.swaps[slotType(id)];
       if (dev && id !== undefined && f.refs(frame) === 1) {
