@@ -8,6 +8,8 @@
  * delete_from_page_cache() asserts !page_mapped(page): the BUG_ON the 2007
  * fault-vs-truncate thread added, so a page leaving the cache while a pte
  * still maps it stops the run instead of leaving a stale mapping behind.
+ *
+ * @kernel mm/filemap.c
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_uptodate } from './page-flags.js';
@@ -74,6 +76,7 @@ export function find_or_read_page(m: Machine, inode: Inode, index: number): { fr
 /**
  * shmem_swapin_folio(): the page comes back from the swap cache (or the
  * device) into the page cache, and its swap copy is dropped.
+ * @kernel mm/shmem.c
  */
 export function shmem_swapin(m: Machine, inode: Inode, index: number): { frame: number; major: boolean } {
   const id = inode.swapped.get(index)!;
@@ -98,7 +101,7 @@ export function shmem_swapin(m: Machine, inode: Inode, index: number): { frame: 
   return { frame, major };
 }
 
-/** shmem_writeout(): a cached shmem page moves to swap; its page-cache slot now names the swap entry. */
+/** shmem_writeout(): a cached shmem page moves to swap; its page-cache slot now names the swap entry. @kernel mm/shmem.c */
 export function shmem_writeout(m: Machine, inode: Inode, index: number, dev: SwapDevice, slot: number): void {
   const frame = inode.cache.get(index)!;
   inode.cache.delete(index);

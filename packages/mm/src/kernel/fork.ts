@@ -10,6 +10,8 @@
  * write-protected; 6.18 also clears PG_anon_exclusive (page_try_dup_anon_rmap).
  * A huge pmd is copied whole (copy_huge_pmd, huge_memory.ts); a pte of a
  * PTE-mapped large folio takes its reference on the folio.
+ *
+ * @kernel kernel/fork.c
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import type { Machine, Mm, Process } from '../model/machine.js';
@@ -129,7 +131,7 @@ export function dup_mmap(m: Machine, parent: Process, name: string): Process {
   return child;
 }
 
-/** exit_mmap(): unmap everything. */
+/** exit_mmap(): unmap everything. @kernel mm/mmap.c */
 export function exit_mmap(m: Machine, p: Process): void {
   ksm_exit(m, p.mm); // __mmput: ksm_exit before exit_mmap
   for (const vma of [...p.mm.vmas.list]) {

@@ -15,6 +15,8 @@
  * offset (mm/mmap.c since v4.0), splitting and merging VMAs; the range may
  * span contiguous VMAs of the same file; MAP_NONBLOCK skips the prefault;
  * unknown flags are ignored.
+ *
+ * @kernel mm/fremap.c
  */
 import { SyscallError } from '../model/errno.js';
 import { find_or_read_page, pagesOf } from './filemap.js';

@@ -22,6 +22,8 @@
  * FOLL_GET takes one, and a FOLL_PIN one plus folio->_pincount
  * (folio_has_pincount(): every THP order, 5.7+), not the bias. A
  * PTE-mapped page of a large folio is the same, reached by its pte.
+ *
+ * @kernel mm/gup.c
  */
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';

@@ -27,6 +27,8 @@
  *   supported); another order below the PMD order, or an in_folio_offset
  *   inside the folio (folio_split, non-uniform), would make mTHPs: not
  *   modelled.
+ *
+ * @kernel mm/huge_memory.c
  */
 import { SyscallError } from '../model/errno.js';
 import type { Machine } from '../model/machine.js';

@@ -35,6 +35,8 @@
  * split_huge_pmd in move_page_tables) and migration (migrate.ts: a large
  * folio is split, then its small pages migrate) know THP; whole-THP
  * migration (PMD migration entries) is not modelled.
+ *
+ * @kernel mm/huge_memory.c
  */
 import { mapsPage, present_frame, walk_pte_range, skip_empty } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';

@@ -45,6 +45,8 @@
  * collapse (hpage_collapse_scan_file → collapse_file) is not modelled.
  * MADV_COLLAPSE came in 6.1 and needs CONFIG_TRANSPARENT_HUGEPAGE: 2.6.21
  * and a 6.18 variant without THP answer -EINVAL (madvise.ts).
+ *
+ * @kernel mm/khugepaged.c
  */
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';

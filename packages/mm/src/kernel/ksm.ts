@@ -53,6 +53,8 @@
  * merge_across_nodes=0, the scan-time advisor, and reclaim or migration of
  * KSM pages (rmap_walk_ksm): MADV_PAGEOUT and memory pressure leave them,
  * a migration of one fails (its ptes are not found through an anon_vma).
+ *
+ * @kernel mm/ksm.c
  */
 import { mapsPage, present_frame, pte_maps_frame, next_table_vpn } from './pagewalk.js';
 import { SyscallError } from '../model/errno.js';

@@ -28,6 +28,8 @@
  * Both the flag and its sticky merge came to 6.18-stable with the 6.19
  * series "introduce VM_MAYBE_GUARD and make it sticky", which the host's
  * 6.18.44 recording shows ("gu" after the install).
+ *
+ * @kernel mm/madvise.c
  */
 import { walk_pte_range, next_table_vpn } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';

@@ -14,6 +14,8 @@
  * (vmscan.ts pageout_large_folios); COLD splits a folio the range covers in
  * part (madvise_cold_or_pageout_pte_range), as the host's thp_anon
  * recording shows. COLLAPSE (6.1, THP only) is khugepaged.ts.
+ *
+ * @kernel mm/madvise.c
  */
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';

@@ -12,6 +12,8 @@
  * Shared writable mappings of a file system that tracks dirty pages (ext4)
  * are mapped read-only first (vma_wants_writenotify) so the first write
  * faults into wp_page_shared; tmpfs/shmem ptes are writable at once.
+ *
+ * @kernel mm/memory.c
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { find_or_read_page, pagesOf, read_page_from_disk, type Inode } from './filemap.js';

@@ -15,6 +15,8 @@
  * the uffd-wp bit (vmf_orig_pte_uffd_wp: do_anonymous_page's setpte,
  * set_pte_range for a file page) — or, in a VMA no longer registered, just
  * clears the leftover marker (pte_marker_clear). Unknown bits: SIGBUS.
+ *
+ * @kernel mm/memory.c
  */
 import { make_pte_marker_entry, PTE_MARKER, PTE_MARKER_MASK, PteClassCode, hi32, lo32, type Variant } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';

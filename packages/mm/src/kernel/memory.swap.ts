@@ -17,6 +17,8 @@
  * swap_free() drops the pte's use, and the write path goes through
  * do_wp_page, which reuses the page when can_share_swap_page() says this
  * mapping is its only user (and then frees the swap slot).
+ *
+ * @kernel mm/memory.c
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';

@@ -15,6 +15,8 @@
  *   of handle_mm_fault and zap_pmd_range is huge_memory.ts's; a page of a
  *   large folio is COWed and zapped folio-aware (its reference is the
  *   folio's).
+ *
+ * @kernel mm/memory.c
  */
 import { BALANCE_FREE, type Machine, type Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';

@@ -81,6 +81,8 @@
  * Not modelled yet: page faults allocate on node 0 whatever the VMA's
  * policy says (memory.ts's allocations are not policy-aware). Every VMA
  * merge (VmaSet.mergeAround) compares policies, as vma_merge's mpol_equal.
+ *
+ * @kernel mm/mempolicy.c
  */
 import { PteClassCode } from '@mmsim/core';
 import { KernelBug } from './filemap.js';

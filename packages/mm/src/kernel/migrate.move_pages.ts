@@ -43,6 +43,8 @@
  *   a queued page's status is its new node or the migration's -EAGAIN, and
  *   the call returns the number that failed. When no page was isolated the
  *   call itself fails with -ENOENT and copies no status out.
+ *
+ * @kernel mm/migrate.c
  */
 import { SyscallError } from '../model/errno.js';
 import { folioHead, isHugeZeroPmd, pmdFrame, thpState } from './huge_memory.js';

@@ -53,6 +53,8 @@
  * frame table has no per-node contiguous allocation. A folio that cannot
  * be split (a pin or another extra reference: can_split_folio fails) is
  * not migrated (MIGRATE_EAGAIN).
+ *
+ * @kernel mm/migrate.c
  */
 import { migrationEntrySupportsAd, PteClassCode, swpPfnBits, type Variant } from '@mmsim/core';
 import { KernelBug, type Inode } from './filemap.js';

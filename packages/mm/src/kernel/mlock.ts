@@ -37,6 +37,8 @@
  * mlock2 / mlockall, mlock of PMD-mapped THPs (a large folio is left as
  * it is), the populate of mremap growing or mprotect making writable a
  * locked VMA.
+ *
+ * @kernel mm/mlock.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { SyscallError } from '../model/errno.js';

@@ -2,6 +2,8 @@
  * mmap, munmap and the VMA surgery they need (mm/mmap.c, mm/vma.c).
  * Anonymous mappings for now; file and shmem mappings come with the page
  * cache.
+ *
+ * @kernel mm/mmap.c
  */
 import { NotModelled, SyscallError } from '../model/errno.js';
 import type { Inode } from './filemap.js';

@@ -14,6 +14,8 @@
  * huge pmd left in the range is covered whole and change_huge_pmd rewrites
  * it (pmd_modify; writable at once for an exclusive anon folio,
  * can_change_pmd_writable).
+ *
+ * @kernel mm/mprotect.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { hi32, lo32 } from '@mmsim/core';

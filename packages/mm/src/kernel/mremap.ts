@@ -44,6 +44,8 @@
  * again.
  *
  * mremap holds mmap_lock for write throughout.
+ *
+ * @kernel mm/mremap.c
  */
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';

@@ -21,6 +21,8 @@
  * constraint, and pid 1 is not treated as init (is_global_init): the
  * simulated processes are all user tasks. Every process sharing the
  * victim's mm is killed with it (oom_kill_process, 6.18 977–1000).
+ *
+ * @kernel mm/oom_kill.c
  */
 import { PteClassCode } from '@mmsim/core';
 import { exit_mmap } from './fork.js';

@@ -5,6 +5,8 @@
  * clear_refs, the THP part of an unmap). One closure per walk, none per
  * pte. The hot per-pte loops (zap_pte_range, copy_page_range, touch) keep
  * their own code.
+ *
+ * @kernel mm/pagewalk.c
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';

@@ -1,6 +1,8 @@
 /**
  * Reverse-map bookkeeping on struct page (mm/rmap.c): mapcount and
  * refcount changes when a pte starts or stops mapping a frame.
+ *
+ * @kernel mm/rmap.c
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';

@@ -27,6 +27,8 @@
  * only frames above the low watermark kswapd keeps (an allocation under
  * pressure would reclaim first); 2.6.21's read-around (valid_swaphandles) is not modelled — there
  * a swap-in reads only its page.
+ *
+ * @kernel mm/swap_state.c
  */
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
@@ -166,6 +168,7 @@ export function swap_update_readahead(m: Machine, vma: Vma, vpn: number, frame: 
  * MADV_WILLNEED on anonymous memory (6.18 mm/madvise.c madvise_willneed →
  * swapin_walk_pmd_entry): each swap pte of [start, end) has its page read
  * into the swap cache (read_swap_cache_async; the pte stays a swap entry).
+ * @kernel mm/madvise.c
  */
 export function madvise_willneed_anon(m: Machine, mm: Mm, start: number, end: number): void {
   for_each_swap_pte(m, mm, start, end, (d, s) => void read_swap_cache_async(m, d, s, false, true));

@@ -2,6 +2,8 @@
  * swapoff(2): try_to_unuse() brings every page of the device back — each
  * swap pte is replaced by a present pte (unuse_pte: pte_mkold, exclusive
  * when the swap pte said so) — then the device is gone.
+ *
+ * @kernel mm/swapfile.c
  */
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';

@@ -12,6 +12,8 @@
  * written page in the swap cache until memory pressure. zram does not exist
  * in 2.6.21 (it came in 3.14): swapon of it fails there with ENOENT, as the
  * oracle's write to /sys/block/zram0/disksize would.
+ *
+ * @kernel mm/swapfile.c
  */
 import { SyscallError } from '../model/errno.js';
 import type { Machine } from '../model/machine.js';
@@ -85,7 +87,7 @@ export function get_swap_page(dev: SwapDevice): number {
   return -1;
 }
 
-/** add_to_swap_cache(): the page becomes the slot's cached copy (one more reference). */
+/** add_to_swap_cache(): the page becomes the slot's cached copy (one more reference). @kernel mm/swap_state.c */
 export function add_to_swap_cache(m: Machine, dev: SwapDevice, slot: number, frame: number): void {
   dev.cache[slot] = frame;
   m.frames.flags[frame]! |= PG_swapcache;
@@ -93,7 +95,7 @@ export function add_to_swap_cache(m: Machine, dev: SwapDevice, slot: number, fra
   m.frames.get(frame);
 }
 
-/** delete_from_swap_cache(): drop the cache's reference; frees the slot if nothing else names it. */
+/** delete_from_swap_cache(): drop the cache's reference; frees the slot if nothing else names it. @kernel mm/swap_state.c */
 export function delete_from_swap_cache(m: Machine, dev: SwapDevice, slot: number): void {
   const frame = dev.cache[slot]!;
   if (frame < 0) return;
@@ -117,6 +119,7 @@ export function folio_free_swap(m: Machine, dev: SwapDevice, slot: number): void
 /**
  * free_swap_cache() (mm/swap_state.c): a page left only in the swap cache —
  * unmapped, its entry used by no pte — leaves it.
+ * @kernel mm/swap_state.c
  */
 export function free_swap_cache(m: Machine, frame: number): void {
   const f = m.frames;

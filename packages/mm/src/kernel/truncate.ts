@@ -9,6 +9,8 @@
  * cache (and, in 6.18, unmapped again after, closing the window a racing
  * fault could have used to map a page that was being removed). Each is a
  * kernel path with the lock points the explorer stops at (sched.ts).
+ *
+ * @kernel mm/truncate.c
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
@@ -39,6 +41,7 @@ export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
  * in every VMA mapping the file; with evenCows, private anon copies too.
  * Bumps mapping->truncate_count under the i_mmap lock (2.6.21
  * mm/memory.c 1880–1905), which the 'truncate_count' fault rule reads.
+ * @kernel mm/memory.c
  */
 export function* unmap_mapping_range_path(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): KernelPath {
   yield* i_mmap_lock(m, inode.id, 'unmap_mapping_range: i_mmap lock; truncate_count++');
@@ -52,6 +55,7 @@ export function* unmap_mapping_range_path(m: Machine, inode: Inode, first: numbe
   yield* i_mmap_unlock(m, inode.id, 'unmap_mapping_range: i_mmap lock dropped');
 }
 
+/** @kernel mm/memory.c */
 export function unmap_mapping_range(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): void {
   runPath(unmap_mapping_range_path(m, inode, first, count, evenCows));
 }

@@ -2,6 +2,8 @@
  * vm_area_struct and the sorted VMA set of an mm (the maple tree's job,
  * here a sorted array: the simulated address spaces hold few VMAs).
  * Addresses are in pages (vpn), end exclusive.
+ *
+ * @kernel mm/vma.c
  */
 import { mpol_equal, type MemPolicy } from './mempolicy.js';
 export const VM_READ = 0x1;

@@ -9,6 +9,8 @@
  * pte; a VM_NONLINEAR VMA gets a file pte naming the page's offset wherever
  * the offset is not the linear one (try_to_unmap_cluster), so a later fault
  * finds the page again through pte_to_pgoff.
+ *
+ * @kernel mm/vmscan.c
  */
 import { delete_from_page_cache, shmem_writeout, type Inode } from './filemap.js';
 import type { Machine } from '../model/machine.js';
@@ -22,7 +24,7 @@ import { VM_NONLINEAR } from './vma.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 import { split_all_folios } from './huge_memory.js';
 
-/** try_to_unmap() of a page-cache page from every VMA of its file. */
+/** try_to_unmap() of a page-cache page from every VMA of its file. @kernel mm/rmap.c */
 export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
   const f = m.frames;
   const fast = m.variant.fast;

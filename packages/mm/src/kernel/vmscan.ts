@@ -11,6 +11,8 @@
  * PMD-sized run of slots (zram with CONFIG_THP_SWAP: reclaim_large_folio),
  * else it is split first; MADV_PAGEOUT's choices among large folios —
  * whole, split or left alone — are pageout_large_folios.
+ *
+ * @kernel mm/vmscan.c
  */
 import type { Variant } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';

@@ -5,7 +5,7 @@
  *   scenario NAME  one-line summary
  *   source  the linux-mm thread / commit it comes from
  *   policy  KIND VALUE…   the rules compared, oldest first (the last carries the fix);
- *                         KIND is cow, fault, mremap or split (kernel/policies.ts)
+ *                         KIND is cow, fault, mremap or split (model/policies.ts)
  *   fails   VALUE…        the policies under which the search must find a failure
  *   bound   N             the preemption bound of the acceptance search
  *   era     2.6.21 6.18   the eras it applies to (default both)
