@@ -18,7 +18,9 @@
  *
  * @kernel mm/memory.c
  */
-import { BALANCE_FREE, type Machine, type Mm } from '../model/machine.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { BALANCE_FREE } from '../model/frames.js';
+import { balance_pgdat } from './vmscan.reclaim.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './memory.fault.js';
@@ -266,7 +268,7 @@ export const TOUCH_RETRY = 4;
  * counts are left in m.lastTag, m.lastMinor, m.lastMajor.
  */
 export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
-  if (m.frames.max - m.frames.inUse < BALANCE_FREE) m.balance();
+  if (m.frames.max - m.frames.inUse < BALANCE_FREE) balance_pgdat(m);
   const vma = mm.vmas.lookup(vpn);
   if (!vma) return TOUCH_SEGV_MAPERR;
   if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return TOUCH_SEGV_ACCERR;

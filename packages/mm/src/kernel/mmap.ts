@@ -10,7 +10,6 @@ import type { Inode } from './filemap.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
 import { VM_FAULT_SIGBUS } from '../model/signals.js';
-import { isDevice } from '../model/fs.js';
 import { split_huge_pmd_if_needed } from './huge_memory.js';
 import { OutOfFramesError } from '../model/frames.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
@@ -69,7 +68,7 @@ function check_mmap_pgoff(m: Machine, inode: Inode, pgoff: bigint, pages: number
   if (pgoff + len > ulongMax) throw new SyscallError('EOVERFLOW', `mmap: pgoff ${pgoff} + ${pages} pages wraps unsigned long`);
   if (m.era === '6.18') {
     const shift = BigInt(c.PAGE_SHIFT);
-    const maxsize = isDevice(inode) ? ulongMax : c.wordBits === 32 ? ulongMax << shift : (1n << 63n) - 1n;
+    const maxsize = inode.device ? ulongMax : c.wordBits === 32 ? ulongMax << shift : (1n << 63n) - 1n;
     const bytes = len << shift;
     if (bytes > maxsize || pgoff > (maxsize - bytes) >> shift) {
       throw new SyscallError('EOVERFLOW', `mmap: pgoff ${pgoff} + ${pages} pages ends beyond the file's largest offset (file_mmap_ok: ${maxsize} bytes)`);
@@ -105,7 +104,7 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
     anonVma: 0,
     shmem,
     // a special device's ->mmap sets no vm_ops (kcov_mmap): what a fault gets is the `anon` rule's
-    ...(inode && isDevice(inode) ? { noVmOps: true } : {}),
+    ...(inode?.device ? { noVmOps: true } : {}),
   };
   mm.vmas.insert(vma);
   mm.vmas.mergeAround(vma.start, vma.end);

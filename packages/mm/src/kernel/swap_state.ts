@@ -32,7 +32,8 @@
  */
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
-import { BALANCE_FREE, type Machine, type Mm } from '../model/machine.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { BALANCE_FREE } from '../model/frames.js';
 import { PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { add_to_swap_cache, slotId, type SwapDevice } from './swapfile.js';
 import type { Vma } from './vma.js';

@@ -122,3 +122,17 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
   m.reclaim.hand = hand;
   return freed;
 }
+
+/**
+ * kswapd's job (balance_pgdat), done at the boundary of each user access
+ * (touch(), memory.ts): when free frames fall below the low watermark,
+ * reclaim up to the high one — through m.reclaimHook when a test set one,
+ * else try_to_free_pages. (Reclaiming inside a fault path would need the
+ * page references the kernel holds there; between accesses nothing is
+ * held.)
+ */
+export function balance_pgdat(m: Machine): void {
+  const free = m.frames.max - m.frames.inUse;
+  const low = Math.max(8, m.frames.max >>> 6);
+  if (free < low) (m.reclaimHook ?? try_to_free_pages)(m, 2 * low - free);
+}

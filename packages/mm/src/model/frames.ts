@@ -239,3 +239,11 @@ export class FrameTable {
     return this.high;
   }
 }
+
+/**
+ * Free frames below which touch() asks kswapd (balance_pgdat,
+ * vmscan.reclaim.ts) to look at the watermark (kswapd woken by an
+ * allocation), and which a THP allocation or swap readahead leaves free:
+ * their allocations fall back or are skipped rather than eat into it.
+ */
+export const BALANCE_FREE = 64;

@@ -8,7 +8,6 @@
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
-import { try_to_free_pages } from '../kernel/vmscan.reclaim.js';
 import type { SwapDevice } from '../kernel/swapfile.js';
 import { PG_reserved, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { PageTable } from './pagetable.js';
@@ -86,13 +85,6 @@ export interface MachineOptions {
   readonly diskPages?: number;
 }
 
-/**
- * Free frames below which touch() asks balance() to look at the watermark
- * (kswapd woken by an allocation), and which a THP allocation or swap
- * readahead leaves free: their allocations fall back or are skipped rather
- * than eat into it.
- */
-export const BALANCE_FREE = 64;
 
 export class Machine {
   readonly variant: Variant;
@@ -199,19 +191,11 @@ export class Machine {
   }
 
   /**
-   * kswapd's job, done at the boundary of each user access: when free frames
-   * fall below the low watermark, reclaim up to the high one. (Reclaiming
-   * inside a fault path would need the page references the kernel holds
-   * there; between accesses nothing is held.)
+   * A reclaimer that replaces try_to_free_pages when kswapd balances the
+   * machine (balance_pgdat, vmscan.reclaim.ts; tests may set it). Injected,
+   * not imported, so this file loads without the kernel paths.
    */
-  balance(): void {
-    const free = this.frames.max - this.frames.inUse;
-    const low = Math.max(8, this.frames.max >>> 6);
-    if (free < low) this.reclaimHook?.(this, 2 * low - free);
-  }
-
-  /** the reclaimer balance() calls (try_to_free_pages; tests may replace it) */
-  reclaimHook: ((m: Machine, wanted: number) => number) | undefined = try_to_free_pages;
+  reclaimHook: ((m: Machine, wanted: number) => number) | undefined = undefined;
 
   newMm(): Mm {
     return { id: this.nextMm++, pgtable: new PageTable(this.variant), vmas: new VmaSet() };
