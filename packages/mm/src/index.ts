@@ -11,7 +11,8 @@ export { create_file, file_pread, file_pwrite, remove_file } from './model/fs.js
 export { do_truncate, do_punch, do_fadvise_dontneed, unmap_mapping_range } from './kernel/truncate.js';
 export { KernelBug } from './kernel/filemap.js';
 export type { Inode } from './kernel/filemap.js';
-export { dup_mmap, exit_mmap } from './kernel/fork.js';
+export { dup_mmap } from './kernel/fork.js';
+export { exit_mmap } from './kernel/mmap.js';
 export { do_madvise, ADVICE } from './kernel/madvise.js';
 export type { Advice } from './kernel/madvise.js';
 export type { AccessResult } from './model/signals.js';
@@ -74,7 +75,8 @@ export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_w
 export { anon_vma_chain } from './kernel/rmap.js';
 export { runPath } from './model/sched.js';
 export { builtinScenarios, SCENARIO_DIR } from './scenarios.js';
-export { try_to_free_pages, try_to_unmap_file } from './kernel/vmscan.reclaim.js';
+export { try_to_free_pages } from './kernel/vmscan.reclaim.js';
+export { try_to_unmap_file } from './kernel/rmap.js';
 export { oom_badness, select_bad_process, out_of_memory } from './kernel/oom_kill.js';
 export type { OomKill } from './kernel/oom_kill.js';
 export { get_user_pages, pin_user_pages, unpin_user_page, device_write, device_read, FOLL_WRITE, FOLL_GET, FOLL_PIN, FOLL_LONGTERM, GUP_PIN_COUNTING_BIAS } from './kernel/gup.js';

@@ -55,7 +55,7 @@ import { PG_anon, PG_locked, PG_swapcache } from './page-flags.js';
 import { PMD_HUGE, PMD_NONE } from '../model/pagetable.js';
 import { page_remove_rmap } from './rmap.js';
 import { do_swap_page } from './memory.swap.js';
-import { free_swap_cache } from './swapfile.js';
+import { free_swap_cache } from './swap_state.js';
 import { pteSwpUffdWp, pteUffdWp } from './userfaultfd.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP, type Vma } from './vma.js';
 import { VM_FAULT_SIGBUS } from '../model/signals.js';

@@ -63,7 +63,7 @@ import { do_wp_page } from './memory.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { page_dup_rmap, page_remove_rmap, vma_address } from './rmap.js';
 import { PG_large } from './huge_memory.js';
-import { free_swap_cache } from './swapfile.js';
+import { free_swap_cache } from './swap_state.js';
 import { VM_MAYSHARE, VM_MERGEABLE, VM_SHARED, type Vma } from './vma.js';
 
 /** ksm_run bits (sysfs /sys/kernel/mm/ksm/run) */

@@ -27,7 +27,7 @@ import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-f
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swapfile.js';
-import { shmem_writeout } from './filemap.js';
+
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
 import { hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from '../model/sched.js';
@@ -35,8 +35,10 @@ import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madv
 import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';
 import { madvise_collapse } from './khugepaged.js';
-import { madvise_willneed_anon } from './swap_state.js';
+
 import { skip_empty, next_table_vpn } from './pagewalk.js';
+import { for_each_swap_pte, read_swap_cache_async } from './swap_state.js';
+import { shmem_writeout } from './shmem.js';
 
 export const ADVICE = [
   'DONTNEED',
@@ -268,4 +270,13 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
   }
   if (changesFlags) mm.vmas.mergeAround(start, end);
   if (covered < pages) throw new SyscallError('ENOMEM', 'madvise: part of the range is not mapped');
+}
+
+/**
+ * MADV_WILLNEED on anonymous memory (6.18 mm/madvise.c madvise_willneed →
+ * swapin_walk_pmd_entry): each swap pte of [start, end) has its page read
+ * into the swap cache (read_swap_cache_async; the pte stays a swap entry).
+ */
+export function madvise_willneed_anon(m: Machine, mm: Mm, start: number, end: number): void {
+  for_each_swap_pte(m, mm, start, end, (d, s) => void read_swap_cache_async(m, d, s, false, true));
 }

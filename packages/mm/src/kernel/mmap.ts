@@ -7,7 +7,8 @@
  */
 import { NotModelled, SyscallError } from '../model/errno.js';
 import type { Inode } from './filemap.js';
-import type { Machine, Mm } from '../model/machine.js';
+import type { Machine, Mm, Process } from '../model/machine.js';
+import { ksm_exit } from './ksm.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
 import { VM_FAULT_SIGBUS } from '../model/signals.js';
 import { split_huge_pmd_if_needed } from './huge_memory.js';
@@ -208,3 +209,13 @@ function free_pgtables(m: Machine, mm: Mm, start: number, end: number): void {
 
 /** The anonymous-only entry point of earlier releases. */
 export const do_mmap_anon = do_mmap;
+
+/** exit_mmap(): unmap everything. */
+export function exit_mmap(m: Machine, p: Process): void {
+  ksm_exit(m, p.mm); // __mmput: ksm_exit before exit_mmap
+  for (const vma of [...p.mm.vmas.list]) {
+    zap_pte_range(m, p.mm, vma, vma.start, vma.end);
+    p.mm.vmas.remove(vma);
+  }
+  p.alive = false;
+}

@@ -25,7 +25,7 @@
  * @kernel mm/oom_kill.c
  */
 import { PteClassCode } from '@mmsim/core';
-import { exit_mmap } from './fork.js';
+import { exit_mmap } from './mmap.js';
 import { OutOfFramesError } from '../model/frames.js';
 import type { Machine, Mm, Process } from '../model/machine.js';
 import { PG_locked } from './page-flags.js';

@@ -5,10 +5,14 @@
  * @kernel mm/rmap.c
  */
 import type { Machine, Mm } from '../model/machine.js';
-import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 import { mlock_new_folio } from './mlock.js';
 import { folio_remove_rmap_pte, folioHead, PG_large } from './huge_memory.js';
+import type { Inode } from './filemap.js';
+import { VM_NONLINEAR } from './vma.js';
+import { i_mmap } from './truncate.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 /** anon_vma_prepare(): give a VMA its anon_vma on its first anonymous page. */
 export function anon_vma_prepare(m: Machine, vma: Vma): number {
@@ -140,4 +144,35 @@ export function anon_vma_before(m: Machine, a: Vma, b: Vma): boolean {
 export function vma_address(vma: Vma, index: number): number {
   const vpn = vma.start + (index - vma.pgoff);
   return vpn >= vma.start && vpn < vma.end ? vpn : -1;
+}
+
+/** try_to_unmap() of a page-cache page from every VMA of its file. */
+export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
+  const f = m.frames;
+  const fast = m.variant.fast;
+  const index = f.index[frame]!;
+  for (const { mm, vma } of i_mmap(m, inode)) {
+    const nonlinear = (vma.flags & VM_NONLINEAR) !== 0;
+    const from = nonlinear ? vma.start : vma.start + (index - vma.pgoff);
+    const to = nonlinear ? vma.end : from + 1;
+    for (let vpn = Math.max(from, vma.start), stop = Math.min(to, vma.end); vpn < stop; vpn++) {
+      const slot = mm.pgtable.walk(vpn, false);
+      if (slot < 0) {
+        vpn = next_table_vpn(mm.pgtable, vpn, stop) - 1;
+        continue;
+      }
+      const hi = mm.pgtable.hi(slot);
+      const lo = mm.pgtable.lo(slot);
+      const cls = fast.classify(hi, lo);
+      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
+      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+      page_remove_rmap(m, frame);
+      if (nonlinear && index !== vma.pgoff + (vpn - vma.start)) {
+        const h = Math.floor(index / 2 ** 32);
+        mm.pgtable.set(slot, fast.pgoff_to_pte_hi!(h, index >>> 0), fast.pgoff_to_pte_lo!(h, index >>> 0));
+      } else {
+        mm.pgtable.set(slot, 0, 0);
+      }
+    }
+  }
 }

@@ -10,9 +10,11 @@ import { SyscallError } from '../model/errno.js';
 import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
-import { add_to_swap_cache, folio_free_swap, slotType, swap_free } from './swapfile.js';
-import { shmem_swapin } from './filemap.js';
+import { folio_free_swap, slotType, swap_free } from './swapfile.js';
+
 import { next_table_vpn } from './pagewalk.js';
+import { add_to_swap_cache } from './swap_state.js';
+import { shmem_swapin } from './shmem.js';
 
 export function swapoff(m: Machine): void {
   const dev = [...m.swaps].reverse().find((d) => d !== undefined);

@@ -19,7 +19,7 @@ import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';
-import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swapfile.js';
+import { get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swapfile.js';
 import { cluster_alloc_swap_entry } from './swapfile.cluster.js';
 import {
   __split_huge_pmd,
@@ -38,6 +38,7 @@ import {
 } from './huge_memory.js';
 import type { Vma } from './vma.js';
 import { mapsPage, present_frame, next_table_vpn, skip_empty } from './pagewalk.js';
+import { add_to_swap_cache, delete_from_swap_cache } from './swap_state.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {
