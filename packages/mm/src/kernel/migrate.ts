@@ -67,7 +67,7 @@ import { folioHead, PG_large, split_huge_page_path } from './huge_memory.js';
 import type { KernelPath } from '../model/sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from '../model/signals.js';
 import { slotOffset, slotType } from './swapfile.js';
-import { i_mmap } from './truncate.js';
+import { i_mmap } from './memory.unmap.js';
 import { bitSet, mkSwapPte, softDirtyBits } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
 import { wantsWritenotify } from './memory.fault.js';

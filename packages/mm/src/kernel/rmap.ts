@@ -11,7 +11,7 @@ import { mlock_new_folio } from './mlock.js';
 import { folio_remove_rmap_pte, folioHead, PG_large } from './huge_memory.js';
 import type { Inode } from './filemap.js';
 import { VM_NONLINEAR } from './vma.js';
-import { i_mmap } from './truncate.js';
+import { i_mmap } from './memory.unmap.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 /** anon_vma_prepare(): give a VMA its anon_vma on its first anonymous page. */
