@@ -100,14 +100,13 @@ export {
   entireMapcount,
   pmdFrame,
   isHugeZeroPmd,
-  folio_maybe_dma_pinned,
   move_huge_pmd,
-  vma_is_anonymous,
   VM_FAULT_FALLBACK,
   PG_head,
   PG_tail,
 } from './kernel/huge_memory.js';
 export type { ThpState } from './kernel/huge_memory.js';
+export { folio_maybe_dma_pinned, vma_is_anonymous } from './kernel/mm.js';
 export type { HugePmd } from './model/pagetable.js';
 export { zap_pte_range_path } from './kernel/memory.js';
 export { do_madvise_path } from './kernel/madvise.js';

@@ -51,6 +51,8 @@ import { anon_vma_prepare, page_remove_rmap } from './rmap.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { VM_FAULT_OK } from '../model/signals.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma.js';
+import { folio_get, folio_maybe_dma_pinned, folio_put, vma_is_anonymous } from './mm.js';
+import { folio_remove_rmap_pte } from './rmap.js';
 
 /**
  * Compound page flags (page-flags.h PG_head; PageTail is the compound_head
@@ -139,35 +141,6 @@ export function folioMapped(m: Machine, head: number): boolean {
 }
 
 /**
- * folio_maybe_dma_pinned() of a large folio (include/linux/mm.h, 6.18:
- * folio_has_pincount() — every THP order — reads folio->_pincount).
- */
-export function folio_maybe_dma_pinned(m: Machine, head: number): boolean {
-  return (thpState(m)?.pincount.get(head) ?? 0) > 0;
-}
-
-/** folio_get() */
-export function folio_get(m: Machine, head: number): void {
-  m.frames.get(head);
-}
-
-/** folio_put(): the last reference frees every frame of the folio (free_frozen_pages of the whole order). */
-export function folio_put(m: Machine, head: number): void {
-  if (!m.frames.put(head)) return;
-  const st = thpState(m)!;
-  st.entire.delete(head);
-  st.pincount.delete(head);
-  st.folios--;
-  for (let i = 1; i < st.nr; i++) m.frames.put(head + i);
-}
-
-/** folio_remove_rmap_pte() + the pte's folio reference: one pte less on a page of a large folio. */
-export function folio_remove_rmap_pte(m: Machine, frame: number): void {
-  m.frames.mapDec(frame);
-  folio_put(m, folioHead(m, frame));
-}
-
-/**
  * The pfn a huge pmd maps, as a frame (pmd_pfn). The layout and encoding
  * are the backend's (spec.huge, derived by core into variant.fast).
  */
@@ -189,17 +162,6 @@ export function mkHugePmd(m: Machine, head: number, vmFlags: number): void {
 export function isHugeZeroPmd(m: Machine, h: HugePmd): boolean {
   const st = thpState(m);
   return st !== null && st.hugeZero >= 0 && pmdFrame(m, h.hi, h.lo) === st.hugeZero;
-}
-
-/**
- * vma_is_anonymous() (include/linux/mm.h: !vma->vm_ops). A private mapping
- * of a special device whose ->mmap sets no vm_ops (kcov) is anonymous under
- * the 'vm_ops-null' and 'revert' rules; under 'dummy_vm_ops' vma_init()
- * gave it vma_dummy_vm_ops and it is not (policies.ts `anon`).
- */
-export function vma_is_anonymous(m: Machine, vma: Vma): boolean {
-  if (vma.file === null) return !vma.shmem;
-  return vma.noVmOps === true && m.policies.anon !== 'dummy_vm_ops';
 }
 
 /**

@@ -59,18 +59,9 @@ import { free_swap_cache } from './swap_state.js';
 import { pteSwpUffdWp, pteUffdWp } from './userfaultfd.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP, type Vma } from './vma.js';
 import { VM_FAULT_SIGBUS } from '../model/signals.js';
-import {
-  alloc_thp_frames,
-  folio_put,
-  folioHead,
-  folioLargeMapcount,
-  map_new_anon_folio_pmd,
-  PG_large,
-  thpState,
-  vma_is_anonymous,
-  type ThpState,
-} from './huge_memory.js';
+import { alloc_thp_frames, folioHead, folioLargeMapcount, map_new_anon_folio_pmd, PG_large, thpState, type ThpState } from './huge_memory.js';
 import { mapsPage } from './pagewalk.js';
+import { folio_put, vma_is_anonymous } from './mm.js';
 
 /** enum scan_result (mm/khugepaged.c), the ones MADV_COLLAPSE of anon memory can end with */
 export type ScanResult =

@@ -18,17 +18,13 @@ import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { isSpecialZero } from './rmap.js';
 import { copy_huge_pmd, folioHead } from './huge_memory.js';
-import { VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+import { VM_NONLINEAR, VM_WIPEONFORK, type Vma } from './vma.js';
 // --- guard markers and userfaultfd-wp across fork (madvise.guard.ts, userfaultfd.ts) ---
 import { VM_MAYBE_GUARD } from './vma.js';
 import { uffdWords } from './userfaultfd.js';
 import { markerBits, markerPteWords } from './memory.pte_marker.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
-
-/** @kernel include/linux/mm.h */
-export function is_cow_mapping(flags: number): boolean {
-  return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
-}
+import { is_cow_mapping } from './mm.js';
 
 export function vma_needs_copy(m: Machine, vma: Vma): boolean {
   if (vma.flags & VM_WIPEONFORK) return false;

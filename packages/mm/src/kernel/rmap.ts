@@ -8,11 +8,14 @@ import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 import { mlock_new_folio } from './mlock.js';
-import { folio_remove_rmap_pte, folioHead, PG_large } from './huge_memory.js';
+import { folioHead, PG_large } from './huge_memory.js';
 import type { Inode } from './filemap.js';
 import { VM_NONLINEAR } from './vma.js';
 import { i_mmap } from './memory.unmap.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
+import type { SwapDevice } from './swapfile.js';
+import { folio_put } from './mm.js';
+import { unmap_pte_to_swap } from './vmscan.js';
 
 /** anon_vma_prepare(): give a VMA its anon_vma on its first anonymous page. */
 export function anon_vma_prepare(m: Machine, vma: Vma): number {
@@ -173,6 +176,35 @@ export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void
       } else {
         mm.pgtable.set(slot, 0, 0);
       }
+    }
+  }
+}
+
+/** folio_remove_rmap_pte() + the pte's folio reference: one pte less on a page of a large folio. */
+export function folio_remove_rmap_pte(m: Machine, frame: number): void {
+  m.frames.mapDec(frame);
+  folio_put(m, folioHead(m, frame));
+}
+
+/** try_to_unmap_anon() (2.6.21; 6.18 try_to_unmap → rmap_walk_anon): every pte mapping the anon frame becomes a swap pte for the slot. */
+export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, slot: number): void {
+  const f = m.frames;
+  const anonVma = f.mapping[frame]!;
+  const index = f.index[frame]!;
+  for (const p of m.procs) {
+    if (!p.alive) continue;
+    for (const vma of p.mm.vmas.list) {
+      if (vma.anonVma !== anonVma || index < vma.pgoff || index >= vma.pgoff + (vma.end - vma.start)) continue;
+      const vpn = vma.start + (index - vma.pgoff);
+      const slotPte = p.mm.pgtable.walk(vpn, false);
+      if (slotPte < 0) continue;
+      const hi = p.mm.pgtable.hi(slotPte);
+      const lo = p.mm.pgtable.lo(slotPte);
+      const cls = m.variant.fast.classify(hi, lo);
+      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
+      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+      unmap_pte_to_swap(m, p.mm, slotPte, hi, lo, dev, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0);
+      page_remove_rmap(m, frame);
     }
   }
 }
