@@ -91,9 +91,6 @@ export { create_device, isDevice } from './model/fs.js';
 export {
   hasThp,
   thpState,
-  split_huge_page,
-  split_huge_page_path,
-  largeFolioAt,
   folioHead,
   folioMapped,
   folioLargeMapcount,
@@ -106,6 +103,7 @@ export {
   PG_tail,
 } from './kernel/huge_memory.js';
 export type { ThpState } from './kernel/huge_memory.js';
+export { split_huge_page, split_huge_page_path, largeFolioAt } from './kernel/huge_memory.split.js';
 export { folio_maybe_dma_pinned, vma_is_anonymous } from './kernel/mm.js';
 export type { HugePmd } from './model/pagetable.js';
 export { zap_pte_range_path } from './kernel/memory.js';

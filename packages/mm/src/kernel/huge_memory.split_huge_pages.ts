@@ -32,8 +32,9 @@
  */
 import { SyscallError } from '../model/errno.js';
 import type { Machine } from '../model/machine.js';
-import { hasThp, largeFolioAt, split_all_folios, split_huge_page, thpState } from './huge_memory.js';
+import { hasThp, thpState } from './huge_memory.js';
 import { skip_empty } from './pagewalk.js';
+import { largeFolioAt, split_all_folios, split_huge_page } from './huge_memory.split.js';
 
 /** Whether /sys/kernel/debug/split_huge_pages exists on the machine. */
 export function has_split_huge_pages_file(m: Machine): boolean {

@@ -27,18 +27,17 @@ import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-f
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swapfile.js';
-
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
-import { hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
+import { hasThp, PG_large, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madvise.guard.js';
 import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';
 import { madvise_collapse } from './khugepaged.js';
-
 import { skip_empty, next_table_vpn } from './pagewalk.js';
 import { for_each_swap_pte, read_swap_cache_async } from './swap_state.js';
 import { shmem_writeout } from './shmem.js';
+import { largeFolioAt, split_folios_in, split_huge_page } from './huge_memory.split.js';
 
 export const ADVICE = [
   'DONTNEED',

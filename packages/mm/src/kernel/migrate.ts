@@ -63,7 +63,7 @@ import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, 
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_locked, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from './page-flags.js';
 import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
-import { folioHead, PG_large, split_huge_page_path } from './huge_memory.js';
+import { folioHead, PG_large } from './huge_memory.js';
 import type { KernelPath } from '../model/sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from '../model/signals.js';
 import { slotOffset, slotType } from './swapfile.js';
@@ -72,6 +72,7 @@ import { bitSet, mkSwapPte, softDirtyBits } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
 import { wantsWritenotify } from './memory.fault.js';
 import { pte_maps_frame } from './pagewalk.js';
+import { split_huge_page_path } from './huge_memory.split.js';
 
 /** the migration's verdicts (unmap_and_move's rc) */
 export const MIGRATE_OK = 0;

@@ -18,10 +18,10 @@ import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags
 import { pageMlocked } from './mlock.js';
 import { get_swap_page, slotOffset, slotType } from './swapfile.js';
 import { reclaim_anon_page } from './vmscan.js';
-import { split_all_folios } from './huge_memory.js';
 import { delete_from_swap_cache } from './swap_state.js';
 import { shmem_writeout } from './shmem.js';
 import { try_to_unmap_file } from './rmap.js';
+import { split_all_folios } from './huge_memory.split.js';
 
 function reclaimFilePage(m: Machine, frame: number): boolean {
   const f = m.frames;

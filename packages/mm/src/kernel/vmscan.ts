@@ -20,12 +20,13 @@ import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';
 import { get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swapfile.js';
 import { cluster_alloc_swap_entry } from './swapfile.cluster.js';
-import { __split_huge_pmd, anonVmasOf, folioLargeMapcount, isHugeZeroPmd, largeFolioAt, PG_large, pmdFrame, split_huge_page, thpState } from './huge_memory.js';
+import { __split_huge_pmd, folioLargeMapcount, isHugeZeroPmd, PG_large, pmdFrame, thpState } from './huge_memory.js';
 import type { Vma } from './vma.js';
 import { mapsPage, present_frame, next_table_vpn, skip_empty } from './pagewalk.js';
 import { add_to_swap_cache, delete_from_swap_cache } from './swap_state.js';
 import { folio_get, folio_maybe_dma_pinned, folio_put } from './mm.js';
 import { folio_remove_rmap_pte, try_to_unmap_anon } from './rmap.js';
+import { anonVmasOf, largeFolioAt, split_huge_page } from './huge_memory.split.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {

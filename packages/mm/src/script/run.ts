@@ -11,7 +11,7 @@ import { access, access_path } from '../kernel/memory.js';
 import { do_mmap, do_munmap } from '../kernel/mmap.js';
 import type { Inode } from '../kernel/filemap.js';
 import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../model/fs.js';
-import { largeFolioAt, split_huge_page_path } from '../kernel/huge_memory.js';
+import { largeFolioAt, split_huge_page_path } from '../kernel/huge_memory.split.js';
 import { split_huge_pages_write } from '../kernel/huge_memory.split_huge_pages.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../kernel/truncate.js';
 import { runPath, type KernelPath } from '../model/sched.js';
