@@ -110,9 +110,11 @@ export { zap_pte_range_path } from './kernel/memory.js';
 export { do_madvise_path } from './kernel/madvise.js';
 export { defaultPolicies, POLICY_VALUES } from './model/policies.js';
 export type { Policies, AnonPolicy } from './model/policies.js';
-// --- KSM (kernel/ksm.ts) ---
-export { ksm_madvise, ksm_do_scan, ksm_full_scans, ksm_run_store, ksm_start, ksm_wait, ksm_restore, ksm_stats, ksmState, PageKsm, KSM_RUN_STOP, KSM_RUN_MERGE, KSM_RUN_UNMERGE, ORACLE_KSM_SETTINGS } from './kernel/ksm.js';
-export type { KsmState, KsmStats, KsmSettings } from './kernel/ksm.js';
+// --- KSM (kernel/ksm.ts, ksm.tree.ts, ksm.sysfs.ts) ---
+export { ksm_madvise, ksm_do_scan, ksm_full_scans, ksmState, PageKsm, KSM_RUN_STOP, KSM_RUN_MERGE, KSM_RUN_UNMERGE } from './kernel/ksm.js';
+export { ksm_run_store, ksm_start, ksm_wait, ksm_restore, ksm_stats, ORACLE_KSM_SETTINGS } from './kernel/ksm.sysfs.js';
+export type { KsmState } from './kernel/ksm.js';
+export type { KsmStats, KsmSettings } from './kernel/ksm.sysfs.js';
 export { VM_MERGEABLE } from './kernel/vma.js';
 // --- guard regions, userfaultfd write-protect, mlock, clear_refs (madvise.guard.ts, userfaultfd.ts, mlock.ts, task_mmu.ts, memory.pte_marker.ts) ---
 export { madvise_guard_install, madvise_guard_remove } from './kernel/madvise.guard.js';

@@ -27,7 +27,7 @@ import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, thpState } from '../kernel/huge_memory.js';
 import { zappingOf } from '../kernel/memory.js';
-import { ksmViolations } from '../kernel/ksm.js';
+import { ksmViolations } from '../kernel/ksm.sysfs.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 
 export interface Violation {

@@ -16,7 +16,7 @@
  * ksm_wait reads 0 throughout, ksm_restore ignores its failed writes.
  */
 import type { Machine } from '../model/machine.js';
-import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../kernel/ksm.js';
+import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../kernel/ksm.sysfs.js';
 import type { MmoOp } from './parse.js';
 import { BadValue, shorten, uint, whole } from './values.js';
 import type { StepResult } from './run.js';
