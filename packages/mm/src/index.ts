@@ -43,9 +43,8 @@ export { do_mremap, do_mremap_path } from './kernel/mremap.js';
 export type { MremapRequest, MremapResult } from './kernel/mremap.js';
 export { do_move_pages_path, kernel_move_pages_path, STATUS_ERRNO } from './kernel/migrate.move_pages.js';
 export type { MovePagesResult, MovePagesRequest, MovePagesOutcome } from './kernel/migrate.move_pages.js';
+export { do_mbind_path, kernel_migrate_pages_path } from './kernel/mempolicy.mbind.js';
 export {
-  do_mbind_path,
-  kernel_migrate_pages_path,
   numa_info,
   get_mempolicy_mode,
   get_nodes,
@@ -70,7 +69,8 @@ export {
   MPOL_MF_MOVE_ALL,
   MAX_NUMNODES,
 } from './kernel/mempolicy.js';
-export type { MemPolicy, MbindRequest, MigratePagesRequest, SyscallOutcome, NumaErrno, NumaInfo } from './kernel/mempolicy.js';
+export type { MemPolicy, SyscallOutcome, NumaErrno, NumaInfo } from './kernel/mempolicy.js';
+export type { MbindRequest, MigratePagesRequest } from './kernel/mempolicy.mbind.js';
 export { sysctl_compact_memory, COMPACT_MEMORY_PATH } from './kernel/compaction.js';
 export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN, MIGRATE_SPLIT } from './kernel/migrate.js';
 export { anon_vma_chain } from './kernel/rmap.js';
