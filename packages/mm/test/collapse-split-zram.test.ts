@@ -41,7 +41,7 @@ import {
 } from '../src/index.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from '../src/kernel/page-flags.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP } from '../src/kernel/vma.js';
-import { swap_free } from '../src/kernel/swap.js';
+import { swap_free } from '../src/kernel/swapfile.js';
 import { adviseReference, clean, errnoOf, exitChild, forkChild, forkReference, peekPte } from './helpers.js';
 
 const ALL = [...X86, ...PPC];

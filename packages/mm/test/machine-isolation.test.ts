@@ -11,7 +11,7 @@
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
 import { findRace, ksm_stats, Machine, parseMmo, runScript, runScriptSteps, type MachineOptions, type Step } from '../src/index.js';
-import { SyscallError } from '../src/kernel/errno.js';
+import { SyscallError } from '../src/model/errno.js';
 import { Runner } from '../src/script/run.js';
 import { Executor } from '../src/explore/executor.js';
 import type { Program } from '../src/explore/program.js';

@@ -37,7 +37,7 @@ import {
   type Advice,
   type Process,
 } from '../src/index.js';
-import { vmGetPageProt } from '../src/kernel/prot.js';
+import { vmGetPageProt } from '../src/model/prot.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
 import { adviseReference, clean, forkReference, hugeAt, peekPte, thpSetup } from './helpers.js';

@@ -20,14 +20,14 @@
  * A broken one is reported naming the rule, the frame or pte, and where.
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import type { Vma } from '../kernel/vma.js';
 import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.js';
 import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, thpState } from '../kernel/huge_memory.js';
 import { zappingOf } from '../kernel/memory.js';
-import { ksmViolations } from '../kernel/ksm.js';
+import { ksmViolations } from '../kernel/ksm.sysfs.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 
 export interface Violation {

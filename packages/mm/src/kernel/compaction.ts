@@ -20,8 +20,10 @@
  *
  * 2.6.21 has no compaction (2.6.35): the file does not exist and the
  * write's open fails with ENOENT.
+ *
+ * @kernel mm/compaction.c
  */
-import type { Machine } from './machine.js';
+import type { Machine } from '../model/machine.js';
 import type { SyscallOutcome } from './mempolicy.js';
 
 export const COMPACT_MEMORY_PATH = '/proc/sys/vm/compact_memory';

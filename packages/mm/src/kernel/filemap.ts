@@ -8,11 +8,13 @@
  * delete_from_page_cache() asserts !page_mapped(page): the BUG_ON the 2007
  * fault-vs-truncate thread added, so a page leaving the cache while a pte
  * still maps it stops the run instead of leaving a stale mapping behind.
+ *
+ * @kernel mm/filemap.c
  */
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_uptodate } from './page-flags.js';
-import { add_to_swap_cache, delete_from_swap_cache, folio_free_swap, slotId, slotOffset, slotType, swap_free, type SwapDevice } from './swap.js';
 import type { Vma } from './vma.js';
+import { shmem_swapin } from './shmem.js';
 
 export type FsKind = 'tmpfs' | 'ext4' | 'shmem';
 
@@ -69,47 +71,6 @@ export function find_or_read_page(m: Machine, inode: Inode, index: number): { fr
   if (inode.swapped.has(index)) return shmem_swapin(m, inode, index);
   if (inode.fs === 'ext4') return { frame: read_page_from_disk(m, inode, index), major: true };
   return { frame: add_to_page_cache(m, inode, index, 0, false), major: false };
-}
-
-/**
- * shmem_swapin_folio(): the page comes back from the swap cache (or the
- * device) into the page cache, and its swap copy is dropped.
- */
-export function shmem_swapin(m: Machine, inode: Inode, index: number): { frame: number; major: boolean } {
-  const id = inode.swapped.get(index)!;
-  const dev = m.swaps[slotType(id)]!;
-  const slot = slotOffset(id);
-  let frame = dev.cache[slot]!;
-  const major = frame < 0;
-  if (major) {
-    frame = m.frames.alloc();
-    m.frames.tag[frame] = dev.data[slot]!;
-    m.frames.flags[frame]! |= PG_uptodate | PG_swapbacked;
-    add_to_swap_cache(m, dev, slot, frame);
-    m.frames.put(frame);
-  }
-  m.frames.get(frame); // the page cache's reference
-  folio_free_swap(m, dev, slot);
-  swap_free(m, dev, slot);
-  inode.swapped.delete(index);
-  m.frames.mapping[frame] = inode.id;
-  m.frames.index[frame] = index;
-  inode.cache.set(index, frame);
-  return { frame, major };
-}
-
-/** shmem_writeout(): a cached shmem page moves to swap; its page-cache slot now names the swap entry. */
-export function shmem_writeout(m: Machine, inode: Inode, index: number, dev: SwapDevice, slot: number): void {
-  const frame = inode.cache.get(index)!;
-  inode.cache.delete(index);
-  m.frames.mapping[frame] = 0;
-  add_to_swap_cache(m, dev, slot, frame);
-  dev.map[slot]!++;
-  dev.data[slot] = m.frames.tag[frame]!;
-  m.frames.flags[frame]! &= ~PG_dirty;
-  inode.swapped.set(index, slotId(dev.type, slot));
-  m.frames.put(frame); // the page cache's reference moved to the swap cache
-  if (dev.kind === 'zram') delete_from_swap_cache(m, dev, slot);
 }
 
 /** An ext4 read: the block's contents into a new cached page, mapped to disk. */

@@ -1,117 +1,19 @@
 /**
- * fork() and exit() for the address space: dup_mmap / copy_page_range
- * (kernel/fork.c, mm/memory.c) and exit_mmap.
+ * fork() for the address space: dup_mmap (kernel/fork.c in 2.6.21), which
+ * copies each VMA's page tables with copy_page_range (mm/memory.c,
+ * memory.copy.ts). exit_mmap is mm/mmap.c's (mmap.ts).
  *
- * Which VMAs have their ptes copied: both eras copy only VMAs that have an
- * anon_vma (private memory that has been written or read-faulted), plus in
- * 2.6.21 nonlinear ones; shared mappings are refaulted in the child.
  * VM_DONTCOPY (MADV_DONTFORK) VMAs are not inherited; VM_WIPEONFORK ones
- * are inherited empty. A COW mapping has both parent and child ptes
- * write-protected; 6.18 also clears PG_anon_exclusive (page_try_dup_anon_rmap).
- * A huge pmd is copied whole (copy_huge_pmd, huge_memory.ts); a pte of a
- * PTE-mapped large folio takes its reference on the folio.
+ * are inherited empty; the rest have their ptes copied where
+ * vma_needs_copy (memory.copy.ts) says so.
+ *
+ * @kernel kernel/fork.c
  */
-import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import type { Machine, Mm, Process } from './machine.js';
-import { alloc_anon_copy, setAnonPte, zap_pte_range } from './memory.js';
-import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
-import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { isSpecialZero } from './rmap.js';
-import { copy_huge_pmd, folioHead } from './huge_memory.js';
-import { ksm_exit, ksm_fork } from './ksm.js';
-import { VM_DONTCOPY, VM_MAYWRITE, VM_NONLINEAR, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
-// --- guard markers, userfaultfd-wp, mlock across fork (guard.ts, userfaultfd.ts, mlock.ts) ---
-import { VM_LOCKED, VM_MAYBE_GUARD } from './vma.js';
-import { dup_userfaultfd, uffdWords } from './userfaultfd.js';
-import { markerBits, markerPteWords } from './pte-marker.js';
-import { mapsPage, next_table_vpn } from './pagewalk.js';
-
-function is_cow_mapping(flags: number): boolean {
-  return (flags & (VM_SHARED | VM_MAYWRITE)) === VM_MAYWRITE;
-}
-
-function vma_needs_copy(m: Machine, vma: Vma): boolean {
-  if (vma.flags & VM_WIPEONFORK) return false;
-  if (m.era === '2.6.21' && vma.flags & VM_NONLINEAR) return true;
-  // guard markers live only in the page tables (VM_COPY_ON_FORK = VM_MAYBE_GUARD, 6.18-stable)
-  if (vma.flags & VM_MAYBE_GUARD) return true;
-  return vma.anonVma !== 0;
-}
-
-/** copy_page_range() for one VMA. */
-function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
-  const spt = src.pgtable;
-  const dpt = dst.pgtable;
-  const cow = is_cow_mapping(vma.flags);
-  const wp = m.variant.modifierWords['pte_wrprotect']!;
-  const wpSetHi = wp.setHi;
-  const wpSetLo = wp.setLo;
-  const wpKeepHi = wp.keepHi;
-  const wpKeepLo = wp.keepLo;
-  const fast = m.variant.fast;
-  const f = m.frames;
-  // the child's VMA is never uffd-wp registered (no UFFD_FEATURE_EVENT_FORK): its ptes lose the bit
-  const uw = uffdWords(m);
-  // page_needs_cow_for_dma(): only with PageAnonExclusive (5.19+ here) and an mm that pinned
-  const pinned = m.cowPolicy === 'anon-exclusive' && m.pins.length > 0 && mm_has_pinned(m, src);
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    let s = spt.walk(vpn, false);
-    if (s < 0 && spt.huge.size !== 0) {
-      const ps = spt.pmdSlot(vpn, false);
-      // copy_pmd_range(): a huge pmd goes whole, unless copy_huge_pmd had to split it (-EAGAIN: copy the ptes)
-      if (ps >= 0 && spt.hugeAt(ps) !== undefined && !copy_huge_pmd(m, dst, src, vma, ps, pinned)) s = spt.walk(vpn, false);
-    }
-    if (s < 0) {
-      vpn = next_table_vpn(spt, vpn, vma.end) - 1;
-      continue;
-    }
-    let hi = spt.hi(s);
-    let lo = spt.lo(s);
-    const cls = fast.classify(hi, lo);
-    if (cls === PteClassCode.none) continue;
-    if (cls === PteClassCode.file) {
-      // copy_one_pte(): a nonlinear file pte is copied as it is
-    } else if (cls === PteClassCode.swap) {
-      // copy_nonpresent_pte(): swap_duplicate, and the entry is no longer exclusive
-      const dev = m.swaps[m.variant.fast.pte_to_swp_type(hi, lo)];
-      if (dev) dev.map[m.variant.fast.pte_to_swp_offset_lo(hi, lo)]!++;
-      const exclusive = m.variant.spec.swap.flags?.exclusive;
-      if (exclusive !== undefined) {
-        if (exclusive >= 32) hi = (hi & ~(1 << (exclusive - 32))) >>> 0;
-        else lo = (lo & ~(1 << exclusive)) >>> 0;
-        spt.set(s, hi, lo);
-      }
-      hi = (hi & ~uw.swapHi) >>> 0; // pte_swp_clear_uffd_wp (the child's pte only)
-      lo = (lo & ~uw.swapLo) >>> 0;
-    } else if (cls === PteClassCode.marker) {
-      // copy_pte_marker(): guard (and poison) markers are copied, a uffd-wp one only into a registered VMA
-      const marker = markerBits(m, hi, lo) & (PTE_MARKER.GUARD | PTE_MARKER.POISONED);
-      if (marker === 0) continue;
-      [hi, lo] = markerPteWords(m, marker);
-    } else if (mapsPage(cls)) {
-      const frame = m.pteFrame(hi, lo);
-      if (pinned && cow && (f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0 && maybe_dma_pinned(m, frame)) {
-        // copy_present_page(): a maybe-pinned exclusive page stays the parent's; the child gets a copy now
-        setAnonPte(m, dst, dpt.walk(vpn, true), alloc_anon_copy(m, vma, vpn, frame), vma, true);
-        continue;
-      }
-      if (!isSpecialZero(m, frame)) {
-        // page_dup_rmap(): one more mapping with its reference (a large folio's reference is its head's)
-        f.mapInc(frame);
-        f.get(folioHead(m, frame));
-        if ((f.flags[frame]! & PG_zero) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
-      }
-      if (cow) {
-        hi = ((hi | wpSetHi) & wpKeepHi) >>> 0;
-        lo = ((lo | wpSetLo) & wpKeepLo) >>> 0;
-        spt.set(s, hi, lo);
-      }
-      hi = (hi & ~uw.hi) >>> 0; // pte_clear_uffd_wp (the child's pte only)
-      lo = (lo & ~uw.lo) >>> 0;
-    }
-    dpt.set(dpt.walk(vpn, true), hi, lo);
-  }
-}
+import type { Machine, Process } from '../model/machine.js';
+import { copy_page_range, vma_needs_copy } from './memory.copy.js';
+import { ksm_fork } from './ksm.js';
+import { VM_DONTCOPY, VM_LOCKED, VM_WIPEONFORK, type Vma } from './vma.js';
+import { dup_userfaultfd } from './userfaultfd.js';
 
 /** dup_mmap(): the child's address space. */
 export function dup_mmap(m: Machine, parent: Process, name: string): Process {
@@ -129,12 +31,3 @@ export function dup_mmap(m: Machine, parent: Process, name: string): Process {
   return child;
 }
 
-/** exit_mmap(): unmap everything. */
-export function exit_mmap(m: Machine, p: Process): void {
-  ksm_exit(m, p.mm); // __mmput: ksm_exit before exit_mmap
-  for (const vma of [...p.mm.vmas.list]) {
-    zap_pte_range(m, p.mm, vma, vma.start, vma.end);
-    p.mm.vmas.remove(vma);
-  }
-  p.alive = false;
-}

@@ -15,10 +15,12 @@
  * offset (mm/mmap.c since v4.0), splitting and merging VMAs; the range may
  * span contiguous VMAs of the same file; MAP_NONBLOCK skips the prefault;
  * unknown flags are ignored.
+ *
+ * @kernel mm/fremap.c
  */
-import { SyscallError } from './errno.js';
+import { SyscallError } from '../model/errno.js';
 import { find_or_read_page, pagesOf } from './filemap.js';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range } from './memory.js';
 import { do_mmap, populate } from './mmap.js';
 import { page_dup_rmap } from './rmap.js';

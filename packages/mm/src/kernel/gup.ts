@@ -22,15 +22,18 @@
  * FOLL_GET takes one, and a FOLL_PIN one plus folio->_pincount
  * (folio_has_pincount(): every THP order, 5.7+), not the bias. A
  * PTE-mapped page of a large folio is the same, reached by its pte.
+ *
+ * @kernel mm/gup.c
  */
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { do_wp_page, handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './signals.js';
+import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from '../model/signals.js';
 import { VM_READ, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
-import { do_huge_pmd_wp_page, folio_maybe_dma_pinned, folio_put, folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { do_huge_pmd_wp_page, folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { folio_maybe_dma_pinned, folio_put } from './mm.js';
 
 export const FOLL_WRITE = 0x01;
 export const FOLL_GET = 0x04;

@@ -45,30 +45,23 @@
  * collapse (hpage_collapse_scan_file → collapse_file) is not modelled.
  * MADV_COLLAPSE came in 6.1 and needs CONFIG_TRANSPARENT_HUGEPAGE: 2.6.21
  * and a 6.18 variant without THP answer -EINVAL (madvise.ts).
+ *
+ * @kernel mm/khugepaged.c
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_locked, PG_swapcache } from './page-flags.js';
-import { PMD_HUGE, PMD_NONE } from './pagetable.js';
+import { PMD_HUGE, PMD_NONE } from '../model/pagetable.js';
 import { page_remove_rmap } from './rmap.js';
-import { do_swap_page } from './swap-in.js';
-import { free_swap_cache } from './swap.js';
+import { do_swap_page } from './memory.swap.js';
+import { free_swap_cache } from './swap_state.js';
 import { pteSwpUffdWp, pteUffdWp } from './userfaultfd.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP, type Vma } from './vma.js';
-import { VM_FAULT_SIGBUS } from './signals.js';
-import {
-  alloc_thp_frames,
-  folio_put,
-  folioHead,
-  folioLargeMapcount,
-  map_new_anon_folio_pmd,
-  PG_large,
-  thpState,
-  vma_is_anonymous,
-  type ThpState,
-} from './huge_memory.js';
+import { VM_FAULT_SIGBUS } from '../model/signals.js';
+import { alloc_thp_frames, folioHead, folioLargeMapcount, map_new_anon_folio_pmd, PG_large, thpState, type ThpState } from './huge_memory.js';
 import { mapsPage } from './pagewalk.js';
+import { folio_put, vma_is_anonymous } from './mm.js';
 
 /** enum scan_result (mm/khugepaged.c), the ones MADV_COLLAPSE of anon memory can end with */
 export type ScanResult =

@@ -14,27 +14,30 @@
  * (vmscan.ts pageout_large_folios); COLD splits a folio the range covers in
  * part (madvise_cold_or_pageout_pte_range), as the host's thp_anon
  * recording shows. COLLAPSE (6.1, THP only) is khugepaged.ts.
+ *
+ * @kernel mm/madvise.c
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.js';
 import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
-import { get_swap_page } from './swap.js';
-import { shmem_writeout } from './filemap.js';
+import { get_swap_page } from './swapfile.js';
 import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
-import { hasThp, largeFolioAt, PG_large, split_folios_in, split_huge_page, thpState } from './huge_memory.js';
-import { runPath, type KernelPath } from './sched.js';
-import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './guard.js';
+import { hasThp, PG_large, thpState } from './huge_memory.js';
+import { runPath, type KernelPath } from '../model/sched.js';
+import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madvise.guard.js';
 import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';
 import { madvise_collapse } from './khugepaged.js';
-import { madvise_willneed_anon } from './swap-ra.js';
 import { skip_empty, next_table_vpn } from './pagewalk.js';
+import { for_each_swap_pte, read_swap_cache_async } from './swap_state.js';
+import { shmem_writeout } from './shmem.js';
+import { largeFolioAt, split_folios_in, split_huge_page } from './huge_memory.split.js';
 
 export const ADVICE = [
   'DONTNEED',
@@ -248,7 +251,7 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         madvise_collapse(m, mm, v, s, e);
         break;
       case 'WILLNEED':
-        // anon memory (6.18): its swapped pages are read into the swap cache (swap-ra.ts)
+        // anon memory (6.18): its swapped pages are read into the swap cache (swap_state.ts)
         if (m.era === '6.18' && v.file === null && !v.shmem) madvise_willneed_anon(m, mm, s, e);
         break;
       case 'GUARD_INSTALL':
@@ -266,4 +269,13 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
   }
   if (changesFlags) mm.vmas.mergeAround(start, end);
   if (covered < pages) throw new SyscallError('ENOMEM', 'madvise: part of the range is not mapped');
+}
+
+/**
+ * MADV_WILLNEED on anonymous memory (6.18 mm/madvise.c madvise_willneed →
+ * swapin_walk_pmd_entry): each swap pte of [start, end) has its page read
+ * into the swap cache (read_swap_cache_async; the pte stays a swap entry).
+ */
+export function madvise_willneed_anon(m: Machine, mm: Mm, start: number, end: number): void {
+  for_each_swap_pte(m, mm, start, end, (d, s) => void read_swap_cache_async(m, d, s, false, true));
 }

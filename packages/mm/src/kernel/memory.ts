@@ -15,24 +15,28 @@
  *   of handle_mm_fault and zap_pmd_range is huge_memory.ts's; a page of a
  *   large folio is COWed and zapped folio-aware (its reference is the
  *   folio's).
+ *
+ * @kernel mm/memory.c
  */
-import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { BALANCE_FREE } from '../model/frames.js';
+import { balance_pgdat } from './vmscan.reclaim.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
-import { do_fault, do_file_page } from './fault-file.js';
-import { do_swap_page } from './swap-in.js';
+import { do_fault, do_file_page } from './memory.fault.js';
+import { do_swap_page } from './memory.swap.js';
 import { migration_entry_wait } from './migrate.js';
-import { can_share_swap_page, free_swap_and_cache } from './swap.js';
-import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from './signals.js';
-import { runPath, type KernelPath } from './sched.js';
+import { can_share_swap_page, free_swap_and_cache } from './swapfile.js';
+import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from '../model/signals.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_HUGEPAGE, VM_LOCKED, VM_READ, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 // --- pte markers (guard regions, uffd-wp), userfaultfd-wp, mlock ---
-import { handle_pte_marker, markerBits, setMarker } from './pte-marker.js';
+import { handle_pte_marker, markerBits, setMarker } from './memory.pte_marker.js';
 import { pte_mkuffd_wp, pteSwpUffdWp, pteUffdWp, uffd_wp_fault } from './userfaultfd.js';
 import { mlock_drain_local, mlock_folio, mlockBatchPending, munlock_folio, munlock_range } from './mlock.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import { pte_lock, pte_unlock } from './locks.js';
+import { pte_lock, pte_unlock } from '../model/locks.js';
 import {
   entireMapcount,
   folioHead,
@@ -203,7 +207,7 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
   if (cls === PteClassCode.file) return run_fault_path(m, do_file_page(m, mm, vma, vpn, slot, hi, lo, write));
   // do_swap_page on a migration entry: wait for the migration, then retry (migrate.ts)
   if (cls === PteClassCode.migration) return migration_entry_wait(m, mm, vpn, hi, lo);
-  // a guard region or a uffd-wp marker (6.18 do_swap_page → handle_pte_marker, pte-marker.ts)
+  // a guard region or a uffd-wp marker (6.18 do_swap_page → handle_pte_marker, memory.pte_marker.ts)
   if (cls === PteClassCode.marker) return handle_pte_marker(m, mm, vma, vpn, slot, hi, lo, write);
   return VM_FAULT_SIGBUS;
 }
@@ -264,7 +268,7 @@ export const TOUCH_RETRY = 4;
  * counts are left in m.lastTag, m.lastMinor, m.lastMajor.
  */
 export function touch(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
-  if (m.frames.max - m.frames.inUse < BALANCE_FREE) m.balance();
+  if (m.frames.max - m.frames.inUse < BALANCE_FREE) balance_pgdat(m);
   const vma = mm.vmas.lookup(vpn);
   if (!vma) return TOUCH_SEGV_MAPERR;
   if (write ? (vma.flags & VM_WRITE) === 0 : (vma.flags & VM_READ) === 0) return TOUCH_SEGV_ACCERR;

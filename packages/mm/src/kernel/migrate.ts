@@ -53,23 +53,26 @@
  * frame table has no per-node contiguous allocation. A folio that cannot
  * be split (a pin or another extra reference: can_split_folio fails) is
  * not migrated (MIGRATE_EAGAIN).
+ *
+ * @kernel mm/migrate.c
  */
 import { migrationEntrySupportsAd, PteClassCode, swpPfnBits, type Variant } from '@mmsim/core';
 import { KernelBug, type Inode } from './filemap.js';
 import { maybe_dma_pinned } from './gup.js';
-import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
-import type { Machine, Mm } from './machine.js';
+import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from '../model/locks.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_locked, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from './page-flags.js';
 import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
-import { folioHead, PG_large, split_huge_page_path } from './huge_memory.js';
-import type { KernelPath } from './sched.js';
-import { VM_FAULT_OK, VM_FAULT_RETRY } from './signals.js';
-import { slotOffset, slotType } from './swap.js';
-import { i_mmap } from './truncate.js';
+import { folioHead, PG_large } from './huge_memory.js';
+import type { KernelPath } from '../model/sched.js';
+import { VM_FAULT_OK, VM_FAULT_RETRY } from '../model/signals.js';
+import { slotOffset, slotType } from './swapfile.js';
+import { i_mmap } from './memory.unmap.js';
 import { bitSet, mkSwapPte, softDirtyBits } from './vmscan.js';
 import { VM_NONLINEAR, VM_SHARED, type Vma } from './vma.js';
-import { wantsWritenotify } from './fault-file.js';
+import { wantsWritenotify } from './memory.fault.js';
 import { pte_maps_frame } from './pagewalk.js';
+import { split_huge_page_path } from './huge_memory.split.js';
 
 /** the migration's verdicts (unmap_and_move's rc) */
 export const MIGRATE_OK = 0;

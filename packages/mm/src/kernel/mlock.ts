@@ -37,10 +37,12 @@
  * mlock2 / mlockall, mlock of PMD-mapped THPs (a large folio is left as
  * it is), the populate of mremap growing or mprotect making writable a
  * locked VMA.
+ *
+ * @kernel mm/mlock.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_zero } from './page-flags.js';
 import { PG_large } from './huge_memory.js';

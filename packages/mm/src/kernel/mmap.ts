@@ -2,15 +2,17 @@
  * mmap, munmap and the VMA surgery they need (mm/mmap.c, mm/vma.c).
  * Anonymous mappings for now; file and shmem mappings come with the page
  * cache.
+ *
+ * @kernel mm/mmap.c
  */
-import { NotModelled, SyscallError } from './errno.js';
+import { NotModelled, SyscallError } from '../model/errno.js';
 import type { Inode } from './filemap.js';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm, Process } from '../model/machine.js';
+import { ksm_exit } from './ksm.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault, zap_pte_range } from './memory.js';
-import { VM_FAULT_SIGBUS } from './signals.js';
-import { isDevice } from './fs.js';
+import { VM_FAULT_SIGBUS } from '../model/signals.js';
 import { split_huge_pmd_if_needed } from './huge_memory.js';
-import { OutOfFramesError } from './frames.js';
+import { OutOfFramesError } from '../model/frames.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
@@ -67,7 +69,7 @@ function check_mmap_pgoff(m: Machine, inode: Inode, pgoff: bigint, pages: number
   if (pgoff + len > ulongMax) throw new SyscallError('EOVERFLOW', `mmap: pgoff ${pgoff} + ${pages} pages wraps unsigned long`);
   if (m.era === '6.18') {
     const shift = BigInt(c.PAGE_SHIFT);
-    const maxsize = isDevice(inode) ? ulongMax : c.wordBits === 32 ? ulongMax << shift : (1n << 63n) - 1n;
+    const maxsize = inode.device ? ulongMax : c.wordBits === 32 ? ulongMax << shift : (1n << 63n) - 1n;
     const bytes = len << shift;
     if (bytes > maxsize || pgoff > (maxsize - bytes) >> shift) {
       throw new SyscallError('EOVERFLOW', `mmap: pgoff ${pgoff} + ${pages} pages ends beyond the file's largest offset (file_mmap_ok: ${maxsize} bytes)`);
@@ -103,7 +105,7 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
     anonVma: 0,
     shmem,
     // a special device's ->mmap sets no vm_ops (kcov_mmap): what a fault gets is the `anon` rule's
-    ...(inode && isDevice(inode) ? { noVmOps: true } : {}),
+    ...(inode?.device ? { noVmOps: true } : {}),
   };
   mm.vmas.insert(vma);
   mm.vmas.mergeAround(vma.start, vma.end);
@@ -207,3 +209,13 @@ function free_pgtables(m: Machine, mm: Mm, start: number, end: number): void {
 
 /** The anonymous-only entry point of earlier releases. */
 export const do_mmap_anon = do_mmap;
+
+/** exit_mmap(): unmap everything. */
+export function exit_mmap(m: Machine, p: Process): void {
+  ksm_exit(m, p.mm); // __mmput: ksm_exit before exit_mmap
+  for (const vma of [...p.mm.vmas.list]) {
+    zap_pte_range(m, p.mm, vma, vma.start, vma.end);
+    p.mm.vmas.remove(vma);
+  }
+  p.alive = false;
+}

@@ -14,11 +14,13 @@
  * huge pmd left in the range is covered whole and change_huge_pmd rewrites
  * it (pmd_modify; writable at once for an exclusive anon folio,
  * can_change_pmd_writable).
+ *
+ * @kernel mm/mprotect.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { hi32, lo32 } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { splitRange, protFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page-flags.js';
 import { isHugeZeroPmd, mkHugePmd, pmdFrame, thpState } from './huge_memory.js';

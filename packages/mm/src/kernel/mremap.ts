@@ -44,17 +44,19 @@
  * again.
  *
  * mremap holds mmap_lock for write throughout.
+ *
+ * @kernel mm/mremap.c
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
+import { SyscallError } from '../model/errno.js';
 import { __split_huge_pmd, move_huge_pmd, split_huge_pmd_if_needed } from './huge_memory.js';
-import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from './locks.js';
-import type { Machine, Mm } from './machine.js';
+import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from '../model/locks.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { do_munmap, task_size } from './mmap.js';
-import { PMD_HUGE } from './pagetable.js';
-import { mmap_lock, mmap_unlock } from './mmap-lock.js';
+import { PMD_HUGE } from '../model/pagetable.js';
+import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
-import { runPath, type KernelPath } from './sched.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import type { Vma } from './vma.js';
 import { ksm_unmerge_for_move } from './ksm.js';
 import { mapsPage } from './pagewalk.js';

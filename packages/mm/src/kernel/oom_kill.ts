@@ -21,13 +21,15 @@
  * constraint, and pid 1 is not treated as init (is_global_init): the
  * simulated processes are all user tasks. Every process sharing the
  * victim's mm is killed with it (oom_kill_process, 6.18 977–1000).
+ *
+ * @kernel mm/oom_kill.c
  */
 import { PteClassCode } from '@mmsim/core';
-import { exit_mmap } from './fork.js';
-import { OutOfFramesError } from './frames.js';
-import type { Machine, Mm, Process } from './machine.js';
+import { exit_mmap } from './mmap.js';
+import { OutOfFramesError } from '../model/frames.js';
+import type { Machine, Mm, Process } from '../model/machine.js';
 import { PG_locked } from './page-flags.js';
-import { try_to_free_pages } from './reclaim.js';
+import { try_to_free_pages } from './vmscan.reclaim.js';
 
 /** One OOM kill, as the kernel logs it ("Out of memory: Killed process …"). */
 export interface OomKill {

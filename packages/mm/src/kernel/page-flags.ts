@@ -1,6 +1,8 @@
 /**
  * Per-frame flag bits (include/linux/page-flags.h names). Only what the
  * model decides on; kept in one Uint32Array per machine.
+ *
+ * @kernel include/linux/page-flags.h
  */
 export const PG_locked = 1 << 0;
 export const PG_uptodate = 1 << 1;

@@ -5,10 +5,12 @@
  * clear_refs, the THP part of an unmap). One closure per walk, none per
  * pte. The hot per-pte loops (zap_pte_range, copy_page_range, touch) keep
  * their own code.
+ *
+ * @kernel mm/pagewalk.c
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
-import type { PageTable } from './pagetable.js';
+import type { Machine, Mm } from '../model/machine.js';
+import type { PageTable } from '../model/pagetable.js';
 
 /** A pte_entry: the pte's slot, address, words and class; return true to end the walk. */
 export type PteEntry = (slot: number, vpn: number, hi: number, lo: number, cls: number) => boolean | void;

@@ -1,12 +1,21 @@
 /**
  * Reverse-map bookkeeping on struct page (mm/rmap.c): mapcount and
  * refcount changes when a pte starts or stops mapping a frame.
+ *
+ * @kernel mm/rmap.c
  */
-import type { Machine, Mm } from './machine.js';
-import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 import { mlock_new_folio } from './mlock.js';
-import { folio_remove_rmap_pte, folioHead, PG_large } from './huge_memory.js';
+import { folioHead, PG_large } from './huge_memory.js';
+import type { Inode } from './filemap.js';
+import { VM_NONLINEAR } from './vma.js';
+import { i_mmap } from './memory.unmap.js';
+import { mapsPage, next_table_vpn } from './pagewalk.js';
+import type { SwapDevice } from './swapfile.js';
+import { folio_put } from './mm.js';
+import { unmap_pte_to_swap } from './vmscan.js';
 
 /** anon_vma_prepare(): give a VMA its anon_vma on its first anonymous page. */
 export function anon_vma_prepare(m: Machine, vma: Vma): number {
@@ -138,4 +147,64 @@ export function anon_vma_before(m: Machine, a: Vma, b: Vma): boolean {
 export function vma_address(vma: Vma, index: number): number {
   const vpn = vma.start + (index - vma.pgoff);
   return vpn >= vma.start && vpn < vma.end ? vpn : -1;
+}
+
+/** try_to_unmap() of a page-cache page from every VMA of its file. */
+export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
+  const f = m.frames;
+  const fast = m.variant.fast;
+  const index = f.index[frame]!;
+  for (const { mm, vma } of i_mmap(m, inode)) {
+    const nonlinear = (vma.flags & VM_NONLINEAR) !== 0;
+    const from = nonlinear ? vma.start : vma.start + (index - vma.pgoff);
+    const to = nonlinear ? vma.end : from + 1;
+    for (let vpn = Math.max(from, vma.start), stop = Math.min(to, vma.end); vpn < stop; vpn++) {
+      const slot = mm.pgtable.walk(vpn, false);
+      if (slot < 0) {
+        vpn = next_table_vpn(mm.pgtable, vpn, stop) - 1;
+        continue;
+      }
+      const hi = mm.pgtable.hi(slot);
+      const lo = mm.pgtable.lo(slot);
+      const cls = fast.classify(hi, lo);
+      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
+      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+      page_remove_rmap(m, frame);
+      if (nonlinear && index !== vma.pgoff + (vpn - vma.start)) {
+        const h = Math.floor(index / 2 ** 32);
+        mm.pgtable.set(slot, fast.pgoff_to_pte_hi!(h, index >>> 0), fast.pgoff_to_pte_lo!(h, index >>> 0));
+      } else {
+        mm.pgtable.set(slot, 0, 0);
+      }
+    }
+  }
+}
+
+/** folio_remove_rmap_pte() + the pte's folio reference: one pte less on a page of a large folio. */
+export function folio_remove_rmap_pte(m: Machine, frame: number): void {
+  m.frames.mapDec(frame);
+  folio_put(m, folioHead(m, frame));
+}
+
+/** try_to_unmap_anon() (2.6.21; 6.18 try_to_unmap → rmap_walk_anon): every pte mapping the anon frame becomes a swap pte for the slot. */
+export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, slot: number): void {
+  const f = m.frames;
+  const anonVma = f.mapping[frame]!;
+  const index = f.index[frame]!;
+  for (const p of m.procs) {
+    if (!p.alive) continue;
+    for (const vma of p.mm.vmas.list) {
+      if (vma.anonVma !== anonVma || index < vma.pgoff || index >= vma.pgoff + (vma.end - vma.start)) continue;
+      const vpn = vma.start + (index - vma.pgoff);
+      const slotPte = p.mm.pgtable.walk(vpn, false);
+      if (slotPte < 0) continue;
+      const hi = p.mm.pgtable.hi(slotPte);
+      const lo = p.mm.pgtable.lo(slotPte);
+      const cls = m.variant.fast.classify(hi, lo);
+      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
+      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
+      unmap_pte_to_swap(m, p.mm, slotPte, hi, lo, dev, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0);
+      page_remove_rmap(m, frame);
+    }
+  }
 }

@@ -37,7 +37,7 @@
  *   userfaultfd_pte_wp): the kernel clears the bit itself and goes on with
  *   the write fault (reuse or copy) — PAGEMAP_SCAN then reports the page
  *   written. A fault on a uffd-wp marker maps the page with the bit set
- *   (pte-marker.ts), so a write takes two faults.
+ *   (memory.pte_marker.ts), so a write takes two faults.
  * - close (userfaultfd_release → userfaultfd_clear_vma): the bits are
  *   resolved as above and the VMAs lose VM_UFFD_WP and the context.
  * - fork: without UFFD_FEATURE_EVENT_FORK the child's VMAs are not
@@ -50,14 +50,16 @@
  * UFFDIO_COPY and friends. A PMD-mapped THP in a protected range is split
  * first (the kernel keeps a wholly covered huge pmd and sets the bit in it,
  * change_huge_pmd); mremap of a registered VMA keeps the bits.
+ *
+ * @kernel mm/userfaultfd.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode, hi32, lo32 } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { splitRange, task_size } from './mmap.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
-import { markerBits, setMarker } from './pte-marker.js';
+import { markerBits, setMarker } from './memory.pte_marker.js';
 import { split_huge_pmds_in } from './huge_memory.js';
 import { VM_MAYWRITE, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 
@@ -195,7 +197,7 @@ export function uffd_wp_fault(m: Machine, mm: Mm, vma: Vma, slot: number): void 
   mm.pgtable.set(slot, m.pteHi, m.pteLo);
 }
 
-/** userfaultfd(2): a new context (no UFFDIO_API yet). */
+/** userfaultfd(2): a new context (no UFFDIO_API yet). @kernel fs/userfaultfd.c */
 export function sys_userfaultfd(m: Machine, mm: Mm): UffdCtx {
   if (m.era === '2.6.21') throw new SyscallError('ENOSYS', 'userfaultfd(2) does not exist in 2.6.21 (it came in 4.3)');
   const list = uffdState(m).ctxs;
@@ -204,7 +206,7 @@ export function sys_userfaultfd(m: Machine, mm: Mm): UffdCtx {
   return ctx;
 }
 
-/** UFFDIO_API (fs/userfaultfd.c userfaultfd_api): the features asked for must all be supported. */
+/** UFFDIO_API (fs/userfaultfd.c userfaultfd_api): the features asked for must all be supported. @kernel fs/userfaultfd.c */
 export function userfaultfd_api(m: Machine, ctx: UffdCtx, features: number): void {
   if (ctx.features >= 0) throw new SyscallError('EPERM', 'UFFDIO_API: the context is initialized already');
   let supported = UFFD_FEATURE_WP_HUGETLBFS_SHMEM | UFFD_FEATURE_WP_UNPOPULATED | UFFD_FEATURE_WP_ASYNC;
@@ -227,7 +229,7 @@ function validate_range(m: Machine, ioctl: string, start: number, pages: number)
   if (start >= limit || pages > limit - start) throw new SyscallError('EINVAL', `${ioctl}: [${start}, ${start + pages}) reaches beyond TASK_SIZE (${limit} pages)`);
 }
 
-/** UFFDIO_REGISTER with UFFDIO_REGISTER_MODE_WP (fs/userfaultfd.c userfaultfd_register). */
+/** UFFDIO_REGISTER with UFFDIO_REGISTER_MODE_WP (fs/userfaultfd.c userfaultfd_register). @kernel fs/userfaultfd.c */
 export function userfaultfd_register_wp(m: Machine, ctx: UffdCtx, start: number, pages: number): void {
   liveCtx(ctx);
   if (!hasUffdWp(m)) throw new SyscallError('EINVAL', 'UFFDIO_REGISTER_MODE_WP needs CONFIG_HAVE_ARCH_USERFAULTFD_WP');
@@ -318,7 +320,7 @@ export function uffd_wp_range(m: Machine, mm: Mm, vma: Vma, start: number, end: 
   }, markers);
 }
 
-/** close() of the userfaultfd (userfaultfd_release → userfaultfd_clear_vma on each registered VMA). */
+/** close() of the userfaultfd (userfaultfd_release → userfaultfd_clear_vma on each registered VMA). @kernel fs/userfaultfd.c */
 export function userfaultfd_release(m: Machine, ctx: UffdCtx): void {
   if (ctx.released) return;
   ctx.released = true;
@@ -332,7 +334,7 @@ export function userfaultfd_release(m: Machine, ctx: UffdCtx): void {
   }
 }
 
-/** dup_userfaultfd() without UFFD_FEATURE_EVENT_FORK (userfaultfd_reset_ctx): the child's VMA is not registered. */
+/** dup_userfaultfd() without UFFD_FEATURE_EVENT_FORK (userfaultfd_reset_ctx): the child's VMA is not registered. @kernel fs/userfaultfd.c */
 export function dup_userfaultfd(vma: Vma): void {
   if (vma.uffdCtx === undefined && (vma.flags & VM_UFFD_WP) === 0) return;
   vma.flags &= ~VM_UFFD_WP;

@@ -2,6 +2,8 @@
  * vm_area_struct and the sorted VMA set of an mm (the maple tree's job,
  * here a sorted array: the simulated address spaces hold few VMAs).
  * Addresses are in pages (vpn), end exclusive.
+ *
+ * @kernel mm/vma.c
  */
 import { mpol_equal, type MemPolicy } from './mempolicy.js';
 export const VM_READ = 0x1;
@@ -24,7 +26,7 @@ export const VM_HUGEPAGE = 0x20000000;
 export const VM_NOHUGEPAGE = 0x40000000;
 /** MADV_MERGEABLE (2.6.32+, bit 31, smaps "mg"): KSM may merge this VMA's anon pages (kernel/ksm.ts) */
 export const VM_MERGEABLE = 0x80000000;
-// --- guard regions, userfaultfd-wp, mlock (kernel/guard.ts, userfaultfd.ts, mlock.ts) ---
+// --- guard regions, userfaultfd-wp, mlock (kernel/madvise.guard.ts, userfaultfd.ts, mlock.ts) ---
 /**
  * VM_MAYBE_GUARD (0x800, smaps "gu"): MADV_GUARD_INSTALL may have left guard
  * markers here. Mainline 6.19 ("introduce VM_MAYBE_GUARD and make it
@@ -65,7 +67,7 @@ export interface Vma {
   policy?: MemPolicy | null;
   /** vm_userfaultfd_ctx: the id of the userfaultfd it is registered with (userfaultfd.ts), none when absent */
   uffdCtx?: number;
-  /** swap_readahead_info (6.18 VMA-based swap readahead, swap-ra.ts); absent reads as the kernel's 0 does */
+  /** swap_readahead_info (6.18 VMA-based swap readahead, swap_state.ts); absent reads as the kernel's 0 does */
   swapRa?: { vpn: number; win: number; hits: number };
 }
 

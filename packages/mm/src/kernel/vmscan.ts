@@ -11,31 +11,22 @@
  * PMD-sized run of slots (zram with CONFIG_THP_SWAP: reclaim_large_folio),
  * else it is split first; MADV_PAGEOUT's choices among large folios —
  * whole, split or left alone — are pageout_large_folios.
+ *
+ * @kernel mm/vmscan.c
  */
 import type { Variant } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
-import { page_remove_rmap } from './rmap.js';
 import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';
-import { add_to_swap_cache, delete_from_swap_cache, get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swap.js';
-import { cluster_alloc_swap_entry } from './swap-cluster.js';
-import {
-  __split_huge_pmd,
-  anonVmasOf,
-  folio_get,
-  folio_maybe_dma_pinned,
-  folio_put,
-  folio_remove_rmap_pte,
-  folioLargeMapcount,
-  isHugeZeroPmd,
-  largeFolioAt,
-  PG_large,
-  pmdFrame,
-  split_huge_page,
-  thpState,
-} from './huge_memory.js';
+import { get_swap_page, slotOffset, slotType, swap_free, thpSwap, type SwapDevice } from './swapfile.js';
+import { cluster_alloc_swap_entry } from './swapfile.cluster.js';
+import { __split_huge_pmd, folioLargeMapcount, isHugeZeroPmd, PG_large, pmdFrame, thpState } from './huge_memory.js';
 import type { Vma } from './vma.js';
 import { mapsPage, present_frame, next_table_vpn, skip_empty } from './pagewalk.js';
+import { add_to_swap_cache, delete_from_swap_cache } from './swap_state.js';
+import { folio_get, folio_maybe_dma_pinned, folio_put } from './mm.js';
+import { folio_remove_rmap_pte, try_to_unmap_anon } from './rmap.js';
+import { anonVmasOf, largeFolioAt, split_huge_page } from './huge_memory.split.js';
 
 /** The swap pte for (type, slot) with the 6.18 flag bits, into m.pteHi/pteLo. */
 export function mkSwapPte(m: Machine, type: number, slot: number, exclusive: boolean, softDirty: boolean): void {
@@ -77,35 +68,12 @@ export function softDirtyBits(v: Variant): { present?: number; swap?: number } {
  * and the pte's soft-dirty and uffd-wp bits carried over, and one more
  * user of the slot. The caller drops the page's rmap.
  */
-function unmap_pte_to_swap(m: Machine, mm: Mm, slotPte: number, hi: number, lo: number, dev: SwapDevice, swapSlot: number, exclusive: boolean): void {
+export function unmap_pte_to_swap(m: Machine, mm: Mm, slotPte: number, hi: number, lo: number, dev: SwapDevice, swapSlot: number, exclusive: boolean): void {
   const sd = softDirtyBits(m.variant).present;
   mkSwapPte(m, dev.type, swapSlot, exclusive, sd !== undefined && bitSet(hi, lo, sd));
   if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m); // pte_uffd_wp → pte_swp_mkuffd_wp (userfaultfd.ts)
   mm.pgtable.set(slotPte, m.pteHi, m.pteLo);
   dev.map[swapSlot]!++;
-}
-
-/** try_to_unmap(): every pte mapping the anon frame becomes a swap pte for the slot. */
-export function try_to_unmap_anon(m: Machine, frame: number, dev: SwapDevice, slot: number): void {
-  const f = m.frames;
-  const anonVma = f.mapping[frame]!;
-  const index = f.index[frame]!;
-  for (const p of m.procs) {
-    if (!p.alive) continue;
-    for (const vma of p.mm.vmas.list) {
-      if (vma.anonVma !== anonVma || index < vma.pgoff || index >= vma.pgoff + (vma.end - vma.start)) continue;
-      const vpn = vma.start + (index - vma.pgoff);
-      const slotPte = p.mm.pgtable.walk(vpn, false);
-      if (slotPte < 0) continue;
-      const hi = p.mm.pgtable.hi(slotPte);
-      const lo = p.mm.pgtable.lo(slotPte);
-      const cls = m.variant.fast.classify(hi, lo);
-      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
-      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
-      unmap_pte_to_swap(m, p.mm, slotPte, hi, lo, dev, slot, m.era === '6.18' && (f.flags[frame]! & PG_anon_exclusive) !== 0);
-      page_remove_rmap(m, frame);
-    }
-  }
 }
 
 /**

@@ -4,7 +4,7 @@
  * freed, so a reused frame gets a fresh name (the oracle does the same to
  * hide the allocator's LIFO reuse).
  */
-import type { Machine } from '../kernel/machine.js';
+import type { Machine } from '../model/machine.js';
 import { folioHead, PG_large } from '../kernel/huge_memory.js';
 import { PG_zero } from '../kernel/page-flags.js';
 

@@ -7,8 +7,8 @@
  * kernel's own walkers skip pmd_none ranges the same way:
  * mm/pagewalk.c walk_pmd_range).
  */
-import type { HugePmd, PageTable } from '../kernel/pagetable.js';
-import { PMD_HUGE } from '../kernel/pagetable.js';
+import type { HugePmd, PageTable } from '../model/pagetable.js';
+import { PMD_HUGE } from '../model/pagetable.js';
 
 /** Ranges up to this many pages are walked page by page (cheaper than looking at every table). */
 export const DENSE_WALK_PAGES = 4096;

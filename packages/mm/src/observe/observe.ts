@@ -5,7 +5,7 @@
  * overlapping the region, relative to it.
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { VM_EXEC, VM_HUGEPAGE, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 import { smapsKb, vmFlags } from './smaps.js';

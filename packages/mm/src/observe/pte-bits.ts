@@ -23,8 +23,8 @@
  * format could hold.
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import type { Machine, Process } from '../kernel/machine.js';
-import { markerBits } from '../kernel/pte-marker.js';
+import type { Machine, Process } from '../model/machine.js';
+import { markerBits } from '../kernel/memory.pte_marker.js';
 import { pteSwpUffdWp, pteUffdWp, uffdWpAllowed } from '../kernel/userfaultfd.js';
 import type { PageObs } from './observe.js';
 import { mapsPage } from '../kernel/pagewalk.js';

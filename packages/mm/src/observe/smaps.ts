@@ -8,7 +8,7 @@
  * page is not counted (vm_normal_page() is NULL for it in 6.18).
  */
 import { PteClassCode } from '@mmsim/core';
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import { PG_anon, PG_dirty, PG_zero } from '../kernel/page-flags.js';
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_large } from '../kernel/huge_memory.js';
 import {

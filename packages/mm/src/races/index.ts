@@ -5,5 +5,5 @@ export { parseRaceFile, MAX_RACE_BOUND } from './scenario-file.js';
 export type { RaceFile } from './scenario-file.js';
 export { raceProgram, describeState } from './scenario-program.js';
 export type { RaceProgramOptions } from './scenario-program.js';
-export type { MremapPolicy } from '../kernel/policies.js';
-export type { SplitPolicy, AnonPolicy } from '../kernel/policies.js';
+export type { MremapPolicy } from '../model/policies.js';
+export type { SplitPolicy, AnonPolicy } from '../model/policies.js';

@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { SCENARIO_DIR } from '../scenarios.js';
 import { parseRaceFile, type RaceFile } from './scenario-file.js';
 import { raceProgram } from './scenario-program.js';
-import { policyInEra } from '../kernel/policies.js';
+import { policyInEra } from '../model/policies.js';
 import { readScriptFile, ScriptFileError } from '../script/read-file.js';
 
 export interface RaceScenario {

@@ -5,7 +5,7 @@
  *   scenario NAME  one-line summary
  *   source  the linux-mm thread / commit it comes from
  *   policy  KIND VALUE…   the rules compared, oldest first (the last carries the fix);
- *                         KIND is cow, fault, mremap or split (kernel/policies.ts)
+ *                         KIND is cow, fault, mremap or split (model/policies.ts)
  *   fails   VALUE…        the policies under which the search must find a failure
  *   bound   N             the preemption bound of the acceptance search
  *   era     2.6.21 6.18   the eras it applies to (default both)
@@ -17,7 +17,7 @@
  * the file says how the threads interleave: the explorer finds that.
  */
 import { lineWords, MmoSyntaxError, parseMmo, type MmoOp } from '../script/parse.js';
-import { POLICY_VALUES, type Policies } from '../kernel/policies.js';
+import { POLICY_VALUES, type Policies } from '../model/policies.js';
 import { BadValue, shorten, whole } from '../script/values.js';
 
 export type Era = '2.6.21' | '6.18';

@@ -11,14 +11,14 @@ import { hex, PTE_CLASSES, PteClassCode, toBig, type KernelConfig, type VariantS
 import { checkInvariants } from '../check/invariants.js';
 import { ProgramError, type Instance, type Program } from '../explore/program.js';
 import { ACT_DONE, type Thread } from '../explore/thread.js';
-import { SyscallError } from '../kernel/errno.js';
-import type { Machine } from '../kernel/machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_locked } from '../kernel/page-flags.js';
 import { isHugeZeroPmd, pmdFrame } from '../kernel/huge_memory.js';
-import type { KernelPath } from '../kernel/sched.js';
+import type { KernelPath } from '../model/sched.js';
 import { MmoSyntaxError, type MmoOp } from '../script/parse.js';
 import { ExpectationFailed, ProcessKilled, Runner } from '../script/run.js';
-import { OutOfFramesError } from '../kernel/frames.js';
+import { OutOfFramesError } from '../model/frames.js';
 import type { RaceFile } from './scenario-file.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 import { forEachMapped } from '../observe/mapped.js';

@@ -4,7 +4,7 @@
  * (ops/) and the runner both import them without importing each other.
  */
 import type { MmoOp } from './parse.js';
-import type { Process } from '../kernel/machine.js';
+import type { Process } from '../model/machine.js';
 import { shorten } from './values.js';
 
 /** what a reason quoted from a script (an expectation's why) is shortened to */

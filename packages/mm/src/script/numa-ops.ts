@@ -18,11 +18,12 @@
  * replays as `null`. (The one-page `move_pages R PAGE NODE [all]` form is
  * run.ts's.)
  */
-import type { Machine, Process } from '../kernel/machine.js';
+import type { Machine, Process } from '../model/machine.js';
 import { COMPACT_MEMORY_PATH, sysctl_compact_memory } from '../kernel/compaction.js';
-import { do_mbind_path, kernel_migrate_pages_path, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_NAMES, numa_info, type SyscallOutcome } from '../kernel/mempolicy.js';
-import { kernel_move_pages_path, STATUS_ERRNO } from '../kernel/move-pages.js';
-import type { KernelPath } from '../kernel/sched.js';
+import { do_mbind_path, kernel_migrate_pages_path } from '../kernel/mempolicy.mbind.js';
+import { MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MODE_NAMES, numa_info, type SyscallOutcome } from '../kernel/mempolicy.js';
+import { kernel_move_pages_path, STATUS_ERRNO } from '../kernel/migrate.move_pages.js';
+import type { KernelPath } from '../model/sched.js';
 import type { Region } from '../observe/observe.js';
 import type { MmoOp } from './parse.js';
 import { BadValue, flagSet, int32, keyValue, shorten, uint, whole, type FlagNames } from './values.js';

@@ -3,16 +3,16 @@
  * what the acting process can see — the host oracle's JSON schema, so a
  * simulated trace and a real-kernel recording compare step by step.
  */
-import { SyscallError } from '../kernel/errno.js';
-import { Machine, type MachineOptions, type Process } from '../kernel/machine.js';
+import { SyscallError } from '../model/errno.js';
+import { Machine, type MachineOptions, type Process } from '../model/machine.js';
 import type { Inode } from '../kernel/filemap.js';
-import { runPath, type KernelPath } from '../kernel/sched.js';
+import { runPath, type KernelPath } from '../model/sched.js';
 import type { NumaOpContext } from './numa-ops.js';
 import { PfnLabels } from '../observe/labels.js';
 import { ALL_PAGES_CAP, observeRegion, type Region, type RegionObs } from '../observe/observe.js';
 import { MmoSyntaxError, type MmoOp, type MmoSource } from './parse.js';
 import { BadValue, keyValue, shorten, whole } from './values.js';
-import { OutOfFramesError } from '../kernel/frames.js';
+import { OutOfFramesError } from '../model/frames.js';
 import { checkInvariants, type Violation } from '../check/invariants.js';
 import { ProcessKilled } from './errors.js';
 import { OPS, quietStep } from './ops/index.js';

@@ -2,12 +2,12 @@
  * The process touching its memory: `write R PAGE TAG`, `read R PAGE`, `write_all R PREFIX` —
  * a fault on each page that needs one (mm/memory.c handle_mm_fault).
  */
-import type { Process } from '../../kernel/machine.js';
-import type { KernelPath } from '../../kernel/sched.js';
+import type { Process } from '../../model/machine.js';
+import type { KernelPath } from '../../model/sched.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner, StepResult } from '../run.js';
 import type { OpSpec } from './spec.js';
-import { unlocked } from '../../kernel/locks.js';
+import { unlocked } from '../../model/locks.js';
 import { access_path } from '../../kernel/memory.js';
 import { tag } from '../values.js';
 

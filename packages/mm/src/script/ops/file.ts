@@ -3,7 +3,7 @@
  * invalidation and fadvise DONTNEED (the kernel paths in kernel/fs.ts and kernel/truncate.ts).
  */
 import type { OpSpec } from './spec.js';
-import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../../kernel/fs.js';
+import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../../model/fs.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../../kernel/truncate.js';
 import { loffBytes, oneOf, tag, whole } from '../values.js';
 

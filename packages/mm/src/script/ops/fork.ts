@@ -1,8 +1,9 @@
 /**
- * fork(2) and exit(2) of the script's processes (kernel/fork.ts: dup_mmap, exit_mmap).
+ * fork(2) and exit(2) of the script's processes (kernel/fork.ts: dup_mmap; kernel/mmap.ts: exit_mmap).
  */
 import type { OpSpec } from './spec.js';
-import { dup_mmap, exit_mmap } from '../../kernel/fork.js';
+import { dup_mmap } from '../../kernel/fork.js';
+import { exit_mmap } from '../../kernel/mmap.js';
 
 export const forkOp: OpSpec = {
   name: 'fork',

@@ -3,8 +3,8 @@
  * of one folio (mmsim extension).
  */
 import type { OpSpec } from './spec.js';
-import { largeFolioAt, split_huge_page_path } from '../../kernel/huge_memory.js';
-import { split_huge_pages_write } from '../../kernel/split-huge-pages.js';
+import { largeFolioAt, split_huge_page_path } from '../../kernel/huge_memory.split.js';
+import { split_huge_pages_write } from '../../kernel/huge_memory.split_huge_pages.js';
 
 /** R [PAGE NPAGES]: the oracle's write of "<pid>,0x<start>,0x<end>" (region R, or part of it: mmsim) to debugfs split_huge_pages */
 export const split_huge_pagesOp: OpSpec = {

@@ -15,7 +15,7 @@
  * 2.6.21 has no /sys/kernel/mm/ksm: ksm_start fails with ENOENT (the open),
  * ksm_wait reads 0 throughout, ksm_restore ignores its failed writes.
  */
-import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../../kernel/ksm.js';
+import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../../kernel/ksm.sysfs.js';
 import { shorten, uint, whole } from '../values.js';
 import type { OpSpec } from './spec.js';
 

@@ -3,7 +3,7 @@
  * (all but move_pages' one-page form, which is here).
  */
 import type { OpSpec } from './spec.js';
-import { do_move_pages_path } from '../../kernel/move-pages.js';
+import { do_move_pages_path } from '../../kernel/migrate.move_pages.js';
 import { compact_memory_op, isOracleMovePages, mbind_op, migrate_pages_op, move_pages_op, numa_info_op } from '../numa-ops.js';
 import { int32, oneOf } from '../values.js';
 

@@ -20,13 +20,13 @@
  * A failing userfaultfd step leaves no current userfaultfd, as the oracle's
  * op does (it closes the fd and forgets it).
  */
-import { clear_refs_write } from '../../kernel/clear-refs.js';
+import { clear_refs_write } from '../../kernel/task_mmu.js';
 import { do_mlock } from '../../kernel/mlock.js';
 import { mwriteprotect_range, sys_userfaultfd, UFFD_FEATURE_WP_ASYNC, UFFD_FEATURE_WP_UNPOPULATED, userfaultfd_api, userfaultfd_register_wp, userfaultfd_release } from '../../kernel/userfaultfd.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner, StepResult } from '../run.js';
 import { MAX_WORD, shorten } from '../values.js';
-import type { Process } from '../../kernel/machine.js';
+import type { Process } from '../../model/machine.js';
 import type { OpSpec } from './spec.js';
 
 /** R */

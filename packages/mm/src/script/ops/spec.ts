@@ -4,8 +4,8 @@
  * machine after it, and its kernel path. The parser's checks, the runner's
  * dispatch and the quiet list all read the table of these (ops/index.ts).
  */
-import type { Process } from '../../kernel/machine.js';
-import type { KernelPath } from '../../kernel/sched.js';
+import type { Process } from '../../model/machine.js';
+import type { KernelPath } from '../../model/sched.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner, StepResult } from '../run.js';
 

@@ -2,9 +2,9 @@
  * Swap and memory pressure: swapon, swapoff, reclaim, and the oracle's sysstat and settle.
  */
 import type { OpSpec } from './spec.js';
-import { swapon, totalKb, usedKb } from '../../kernel/swap.js';
-import { swapoff } from '../../kernel/swapoff.js';
-import { try_to_free_pages } from '../../kernel/reclaim.js';
+import { swapon, totalKb, usedKb } from '../../kernel/swapfile.js';
+import { swapoff } from '../../kernel/swapfile.swapoff.js';
+import { try_to_free_pages } from '../../kernel/vmscan.reclaim.js';
 import { oneOf, whole } from '../values.js';
 
 /** the swap device's size in pages: the oracle's (a 64 MiB swapfile or zram disk at 4 KiB pages), and at most what a script may ask */

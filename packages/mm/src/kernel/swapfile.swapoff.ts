@@ -2,15 +2,19 @@
  * swapoff(2): try_to_unuse() brings every page of the device back — each
  * swap pte is replaced by a present pte (unuse_pte: pte_mkold, exclusive
  * when the swap pte said so) — then the device is gone.
+ *
+ * @kernel mm/swapfile.c
  */
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
-import { add_to_swap_cache, folio_free_swap, slotType, swap_free } from './swap.js';
-import { shmem_swapin } from './filemap.js';
+import { folio_free_swap, slotType, swap_free } from './swapfile.js';
+
 import { next_table_vpn } from './pagewalk.js';
+import { add_to_swap_cache } from './swap_state.js';
+import { shmem_swapin } from './shmem.js';
 
 export function swapoff(m: Machine): void {
   const dev = [...m.swaps].reverse().find((d) => d !== undefined);

@@ -9,49 +9,19 @@
  * pte; a VM_NONLINEAR VMA gets a file pte naming the page's offset wherever
  * the offset is not the linear one (try_to_unmap_cluster), so a later fault
  * finds the page again through pte_to_pgoff.
+ *
+ * @kernel mm/vmscan.c
  */
-import { delete_from_page_cache, shmem_writeout, type Inode } from './filemap.js';
-import type { Machine } from './machine.js';
+import { delete_from_page_cache } from './filemap.js';
+import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_dirty, PG_inuse, PG_swapcache, PG_zero } from './page-flags.js';
 import { pageMlocked } from './mlock.js';
-import { page_remove_rmap } from './rmap.js';
-import { delete_from_swap_cache, get_swap_page, slotOffset, slotType } from './swap.js';
-import { i_mmap } from './truncate.js';
+import { get_swap_page, slotOffset, slotType } from './swapfile.js';
 import { reclaim_anon_page } from './vmscan.js';
-import { VM_NONLINEAR } from './vma.js';
-import { mapsPage, next_table_vpn } from './pagewalk.js';
-import { split_all_folios } from './huge_memory.js';
-
-/** try_to_unmap() of a page-cache page from every VMA of its file. */
-export function try_to_unmap_file(m: Machine, inode: Inode, frame: number): void {
-  const f = m.frames;
-  const fast = m.variant.fast;
-  const index = f.index[frame]!;
-  for (const { mm, vma } of i_mmap(m, inode)) {
-    const nonlinear = (vma.flags & VM_NONLINEAR) !== 0;
-    const from = nonlinear ? vma.start : vma.start + (index - vma.pgoff);
-    const to = nonlinear ? vma.end : from + 1;
-    for (let vpn = Math.max(from, vma.start), stop = Math.min(to, vma.end); vpn < stop; vpn++) {
-      const slot = mm.pgtable.walk(vpn, false);
-      if (slot < 0) {
-        vpn = next_table_vpn(mm.pgtable, vpn, stop) - 1;
-        continue;
-      }
-      const hi = mm.pgtable.hi(slot);
-      const lo = mm.pgtable.lo(slot);
-      const cls = fast.classify(hi, lo);
-      if (!mapsPage(cls) || m.pteFrame(hi, lo) !== frame) continue;
-      if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
-      page_remove_rmap(m, frame);
-      if (nonlinear && index !== vma.pgoff + (vpn - vma.start)) {
-        const h = Math.floor(index / 2 ** 32);
-        mm.pgtable.set(slot, fast.pgoff_to_pte_hi!(h, index >>> 0), fast.pgoff_to_pte_lo!(h, index >>> 0));
-      } else {
-        mm.pgtable.set(slot, 0, 0);
-      }
-    }
-  }
-}
+import { delete_from_swap_cache } from './swap_state.js';
+import { shmem_writeout } from './shmem.js';
+import { try_to_unmap_file } from './rmap.js';
+import { split_all_folios } from './huge_memory.split.js';
 
 function reclaimFilePage(m: Machine, frame: number): boolean {
   const f = m.frames;
@@ -99,7 +69,7 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
     if (pageMlocked(m, frame)) continue; // !folio_evictable: kept on the unevictable list (mlock.ts)
     if ((flags & PG_swapcache) !== 0 && f.maps(frame) === 0) {
       // a swap-cache page nothing maps (swap readahead brought it in, or its last pte went): written if
-      // dirty, then __remove_mapping drops it — unless something else holds it (swap-ra.ts)
+      // dirty, then __remove_mapping drops it — unless something else holds it (swap_state.ts)
       const id = f.swapSlot.get(frame);
       const dev = id === undefined ? undefined : m.swaps[slotType(id)];
       if (dev && id !== undefined && f.refs(frame) === 1) {
@@ -119,4 +89,18 @@ export function try_to_free_pages(m: Machine, wanted: number): number {
   }
   m.reclaim.hand = hand;
   return freed;
+}
+
+/**
+ * kswapd's job (balance_pgdat), done at the boundary of each user access
+ * (touch(), memory.ts): when free frames fall below the low watermark,
+ * reclaim up to the high one — through m.reclaimHook when a test set one,
+ * else try_to_free_pages. (Reclaiming inside a fault path would need the
+ * page references the kernel holds there; between accesses nothing is
+ * held.)
+ */
+export function balance_pgdat(m: Machine): void {
+  const free = m.frames.max - m.frames.inUse;
+  const low = Math.max(8, m.frames.max >>> 6);
+  if (free < low) (m.reclaimHook ?? try_to_free_pages)(m, 2 * low - free);
 }

@@ -2,7 +2,7 @@
  * PTE markers (6.18; markers came in 5.19): a non-present pte that is a
  * swap entry of the reserved type SWP_PTE_MARKER whose offset holds marker
  * bits (include/linux/swapops.h make_pte_marker / pte_marker_get):
- * PTE_MARKER_UFFD_WP (userfaultfd.ts) and PTE_MARKER_GUARD (guard.ts). The
+ * PTE_MARKER_UFFD_WP (userfaultfd.ts) and PTE_MARKER_GUARD (madvise.guard.ts). The
  * pte is swp_entry_to_pte() of that entry in the arch's own encoding, so
  * pagemap reports it with the swap bit (62) and the marker type (31 on the
  * host) — the host oracle's `marker` state.
@@ -15,11 +15,13 @@
  * the uffd-wp bit (vmf_orig_pte_uffd_wp: do_anonymous_page's setpte,
  * set_pte_range for a file page) — or, in a VMA no longer registered, just
  * clears the leftover marker (pte_marker_clear). Unknown bits: SIGBUS.
+ *
+ * @kernel mm/memory.c
  */
 import { make_pte_marker_entry, PTE_MARKER, PTE_MARKER_MASK, PteClassCode, hi32, lo32, type Variant } from '@mmsim/core';
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { handle_pte_fault } from './memory.js';
-import { VM_FAULT_OK, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from './signals.js';
+import { VM_FAULT_OK, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from '../model/signals.js';
 import { VM_UFFD_WP, type Vma } from './vma.js';
 import { pte_mkuffd_wp } from './userfaultfd.js';
 

@@ -13,7 +13,7 @@
  * the kernel's per-CPU lists a just-freed frame is reused first.
  */
 import { SyscallError } from './errno.js';
-import { PG_inuse } from './page-flags.js';
+import { PG_inuse } from '../kernel/page-flags.js';
 
 export interface FrameTableOptions {
   /** physical memory in frames */
@@ -239,3 +239,11 @@ export class FrameTable {
     return this.high;
   }
 }
+
+/**
+ * Free frames below which touch() asks kswapd (balance_pgdat,
+ * vmscan.reclaim.ts) to look at the watermark (kswapd woken by an
+ * allocation), and which a THP allocation or swap readahead leaves free:
+ * their allocations fall back or are skipped rather than eat into it.
+ */
+export const BALANCE_FREE = 64;

@@ -5,18 +5,21 @@
  *
  * A swap file's slots are handed out next-fit from a moving cursor: a
  * freed slot is not reused at once. zram (6.18) is a solid-state block
- * device: its slots come from the cluster allocator (swap-cluster.ts), which
+ * device: its slots come from the cluster allocator (swapfile.cluster.ts), which
  * can also give a THP a whole cluster (CONFIG_THP_SWAP). Slot 0 is the swap
  * header and is never handed out. A synchronous device (zram) writes at
  * once and drops the page from the swap cache; a file on a disk leaves the
  * written page in the swap cache until memory pressure. zram does not exist
  * in 2.6.21 (it came in 3.14): swapon of it fails there with ENOENT, as the
  * oracle's write to /sys/block/zram0/disksize would.
+ *
+ * @kernel mm/swapfile.c
  */
-import { SyscallError } from './errno.js';
-import type { Machine } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
 import { PG_dirty, PG_swapcache } from './page-flags.js';
-import { cluster_alloc_swap_entry, cluster_slot_freed, setup_clusters, type SwapClusters } from './swap-cluster.js';
+import { cluster_alloc_swap_entry, cluster_slot_freed, setup_clusters, type SwapClusters } from './swapfile.cluster.js';
+import { delete_from_swap_cache } from './swap_state.js';
 
 export interface SwapDevice {
   readonly type: number;
@@ -32,7 +35,7 @@ export interface SwapDevice {
   cursor: number;
   /**
    * 6.18 zram: the cluster allocator of a solid-state block device
-   * (swap-cluster.ts); a file on the rotational disk keeps the next-fit cursor.
+   * (swapfile.cluster.ts); a file on the rotational disk keeps the next-fit cursor.
    */
   readonly clusters?: SwapClusters;
 }
@@ -85,25 +88,6 @@ export function get_swap_page(dev: SwapDevice): number {
   return -1;
 }
 
-/** add_to_swap_cache(): the page becomes the slot's cached copy (one more reference). */
-export function add_to_swap_cache(m: Machine, dev: SwapDevice, slot: number, frame: number): void {
-  dev.cache[slot] = frame;
-  m.frames.flags[frame]! |= PG_swapcache;
-  m.frames.swapSlot.set(frame, slotId(dev.type, slot));
-  m.frames.get(frame);
-}
-
-/** delete_from_swap_cache(): drop the cache's reference; frees the slot if nothing else names it. */
-export function delete_from_swap_cache(m: Machine, dev: SwapDevice, slot: number): void {
-  const frame = dev.cache[slot]!;
-  if (frame < 0) return;
-  dev.cache[slot] = -1;
-  m.frames.flags[frame]! &= ~PG_swapcache;
-  m.frames.swapSlot.delete(frame);
-  m.frames.put(frame);
-  if (dev.clusters && dev.map[slot] === 0) cluster_slot_freed(dev, slot);
-}
-
 /**
  * folio_free_swap(): drop a page's swap copy; the page is then the only copy
  * of the data, so it is dirty.
@@ -112,18 +96,6 @@ export function folio_free_swap(m: Machine, dev: SwapDevice, slot: number): void
   const frame = dev.cache[slot]!;
   if (frame >= 0) m.frames.flags[frame]! |= PG_dirty;
   delete_from_swap_cache(m, dev, slot);
-}
-
-/**
- * free_swap_cache() (mm/swap_state.c): a page left only in the swap cache —
- * unmapped, its entry used by no pte — leaves it.
- */
-export function free_swap_cache(m: Machine, frame: number): void {
-  const f = m.frames;
-  if ((f.flags[frame]! & PG_swapcache) === 0 || f.maps(frame) !== 0) return;
-  const id = f.swapSlot.get(frame);
-  const dev = id === undefined ? undefined : m.swaps[slotType(id)];
-  if (dev && dev.cache[slotOffset(id!)] === frame && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
 }
 
 /** swap_free(): one user less; the slot is free when no user and no cached page remain. */

@@ -4,9 +4,11 @@
  * its page lookup (and, in 2.6.21, across the migration too). The explorer
  * has one kind of lock, so two readers of one mm exclude each other here;
  * no scenario has two.
+ *
+ * @kernel include/linux/mmap_lock.h
  */
-import type { Machine, Mm } from './machine.js';
-import { MMAP_LOCK, type KernelPath } from './sched.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { MMAP_LOCK, type KernelPath } from '../model/sched.js';
 
 export function* mmap_lock(m: Machine, mm: Mm, where: string): KernelPath {
   if (m.sched.on) yield m.sched.lock(MMAP_LOCK, mm.id, where);

@@ -5,7 +5,7 @@
  * fault, same pfn; swap_update_readahead counts a readahead hit);
  * otherwise it is read in — on a synchronous device with the entry used
  * once (SWP_SYNCHRONOUS_IO, __swap_count() == 1: zram), straight into a new
- * page that skips the swap cache; else through swapin_readahead (swap-ra.ts),
+ * page that skips the swap cache; else through swapin_readahead (swap_state.ts),
  * which brings neighbours into the swap cache too. The swap pte's exclusive
  * bit, or a fresh private page, makes the page PageAnonExclusive, and the
  * pte is then writable at once wherever the VMA is (RMAP_EXCLUSIVE: a read
@@ -17,13 +17,15 @@
  * swap_free() drops the pte's use, and the write path goes through
  * do_wp_page, which reuses the page when can_share_swap_page() says this
  * mapping is its only user (and then frees the swap slot).
+ *
+ * @kernel mm/memory.c
  */
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
 import { anon_vma_prepare } from './rmap.js';
-import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
-import { can_share_swap_page, folio_free_swap, swap_free } from './swap.js';
-import { swap_update_readahead, swapin_readahead } from './swap-ra.js';
+import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
+import { can_share_swap_page, folio_free_swap, swap_free } from './swapfile.js';
+import { swap_update_readahead, swapin_readahead } from './swap_state.js';
 import { VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 import { pte_mkuffd_wp, pteSwpUffdWp } from './userfaultfd.js';
 
@@ -50,7 +52,7 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
     f.tag[frame] = dev.data[slot]!;
     f.flags[frame]! |= PG_swapbacked | PG_uptodate; // its one reference is the mapping's
   } else {
-    // swapin_readahead() (swap-ra.ts; 2.6.21: read_swap_cache_async of the page alone)
+    // swapin_readahead() (swap_state.ts; 2.6.21: read_swap_cache_async of the page alone)
     major = true;
     frame = swapin_readahead(m, mm, vma, vpn, dev, slot);
     inCache = true;

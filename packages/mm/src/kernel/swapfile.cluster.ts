@@ -24,8 +24,10 @@
  * Not modelled: discard (the oracle's swapon passes no SWAP_FLAG_DISCARD),
  * reclaiming slots only the swap cache holds (cluster_scan_range does that
  * only when vm_swap_full()), and more than one CPU.
+ *
+ * @kernel mm/swapfile.c
  */
-import type { SwapDevice } from './swap.js';
+import type { SwapDevice } from './swapfile.js';
 
 const NONE = 0;
 const FREE = 1;

@@ -43,15 +43,17 @@
  *   a queued page's status is its new node or the migration's -EAGAIN, and
  *   the call returns the number that failed. When no page was isolated the
  *   call itself fails with -ENOENT and copies no status out.
+ *
+ * @kernel mm/migrate.c
  */
-import { SyscallError } from './errno.js';
+import { SyscallError } from '../model/errno.js';
 import { folioHead, isHugeZeroPmd, pmdFrame, thpState } from './huge_memory.js';
-import { pte_lock, pte_unlock } from './locks.js';
-import type { Machine, Mm } from './machine.js';
+import { pte_lock, pte_unlock } from '../model/locks.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { isolate_lru_page, isZeroPage, migrate_pages, migrate_pages_list, MIGRATE_OK } from './migrate.js';
 import { MAX_NUMNODES, mappedShared, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from './mempolicy.js';
-import { mmap_lock, mmap_unlock } from './mmap-lock.js';
-import type { KernelPath } from './sched.js';
+import { mmap_lock, mmap_unlock } from './mmap_lock.js';
+import type { KernelPath } from '../model/sched.js';
 import { mapsPage } from './pagewalk.js';
 
 export const EFAULT = 14;

@@ -8,7 +8,7 @@
  * marker makes the walk give up, zap_page_range_single — details NULL, so
  * guard markers survive it — and try again), a missing pte table is
  * allocated. Any access then faults into handle_pte_marker:
- * VM_FAULT_SIGSEGV, SIGSEGV/SEGV_MAPERR (pte-marker.ts). Remove clears the
+ * VM_FAULT_SIGSEGV, SIGSEGV/SEGV_MAPERR (memory.pte_marker.ts). Remove clears the
  * guard markers of the range and nothing else, so a later fault finds a
  * none pte (a read maps the zero page).
  *
@@ -28,15 +28,17 @@
  * Both the flag and its sticky merge came to 6.18-stable with the 6.19
  * series "introduce VM_MAYBE_GUARD and make it sticky", which the host's
  * 6.18.44 recording shows ("gu" after the install).
+ *
+ * @kernel mm/madvise.c
  */
 import { walk_pte_range, next_table_vpn } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.js';
-import { isGuardMarker, setMarker } from './pte-marker.js';
+import { isGuardMarker, setMarker } from './memory.pte_marker.js';
 import { anon_vma_prepare } from './rmap.js';
-import type { KernelPath } from './sched.js';
+import type { KernelPath } from '../model/sched.js';
 import { VM_LOCKED, VM_MAYBE_GUARD, type Vma } from './vma.js';
 
 /** MADV_GUARD_INSTALL / MADV_GUARD_REMOVE came in 6.13 */

@@ -27,13 +27,18 @@
  * only frames above the low watermark kswapd keeps (an allocation under
  * pressure would reclaim first); 2.6.21's read-around (valid_swaphandles) is not modelled — there
  * a swap-in reads only its page.
+ *
+ * @kernel mm/swap_state.c
  */
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
-import { BALANCE_FREE, type Machine, type Mm } from './machine.js';
-import { PG_swapbacked, PG_uptodate } from './page-flags.js';
-import { add_to_swap_cache, slotId, type SwapDevice } from './swap.js';
+import type { Machine, Mm } from '../model/machine.js';
+import { BALANCE_FREE } from '../model/frames.js';
+import { PG_swapbacked, PG_swapcache, PG_uptodate } from './page-flags.js';
+import { slotId, type SwapDevice } from './swapfile.js';
 import type { Vma } from './vma.js';
+import { cluster_slot_freed } from './swapfile.cluster.js';
+import { folio_free_swap, slotOffset, slotType } from './swapfile.js';
 
 /** /proc/sys/vm/page-cluster (swap_setup: 3 with more than 16 MiB; the host's env.json says 3) */
 export const PAGE_CLUSTER = 3;
@@ -83,7 +88,7 @@ function swapin_nr_pages_of(prevOffset: number, offset: number, hits: number, ma
  * swap-cache page, unless it is cached already, no longer in use
  * (swapcache_prepare fails) or memory is short. Returns the frame or -1.
  */
-function read_swap_cache_async(m: Machine, dev: SwapDevice, slot: number, readahead: boolean, optional = readahead): number {
+export function read_swap_cache_async(m: Machine, dev: SwapDevice, slot: number, readahead: boolean, optional = readahead): number {
   const cached = dev.cache[slot]!;
   if (cached >= 0) return cached;
   if (dev.map[slot]! <= 0) return -1;
@@ -162,21 +167,43 @@ export function swap_update_readahead(m: Machine, vma: Vma, vpn: number, frame: 
   } else if (readahead) st.hits++;
 }
 
-/**
- * MADV_WILLNEED on anonymous memory (6.18 mm/madvise.c madvise_willneed →
- * swapin_walk_pmd_entry): each swap pte of [start, end) has its page read
- * into the swap cache (read_swap_cache_async; the pte stays a swap entry).
- */
-export function madvise_willneed_anon(m: Machine, mm: Mm, start: number, end: number): void {
-  for_each_swap_pte(m, mm, start, end, (d, s) => void read_swap_cache_async(m, d, s, false, true));
-}
-
 /** The swap entries of [start, end): each one's device and slot, in address order (ptes of no swap device skipped). */
-function for_each_swap_pte(m: Machine, mm: Mm, start: number, end: number, visit: (dev: SwapDevice, slot: number, vpn: number) => void): void {
+export function for_each_swap_pte(m: Machine, mm: Mm, start: number, end: number, visit: (dev: SwapDevice, slot: number, vpn: number) => void): void {
   const fast = m.variant.fast;
   walk_pte_range(m, mm, start, end, (_slot, vpn, hi, lo, cls) => {
     if (cls !== PteClassCode.swap) return;
     const dev = m.swaps[fast.pte_to_swp_type(hi, lo)];
     if (dev) visit(dev, fast.pte_to_swp_offset_lo(hi, lo), vpn);
   });
+}
+
+/** add_to_swap_cache(): the page becomes the slot's cached copy (one more reference). */
+export function add_to_swap_cache(m: Machine, dev: SwapDevice, slot: number, frame: number): void {
+  dev.cache[slot] = frame;
+  m.frames.flags[frame]! |= PG_swapcache;
+  m.frames.swapSlot.set(frame, slotId(dev.type, slot));
+  m.frames.get(frame);
+}
+
+/** delete_from_swap_cache(): drop the cache's reference; frees the slot if nothing else names it. */
+export function delete_from_swap_cache(m: Machine, dev: SwapDevice, slot: number): void {
+  const frame = dev.cache[slot]!;
+  if (frame < 0) return;
+  dev.cache[slot] = -1;
+  m.frames.flags[frame]! &= ~PG_swapcache;
+  m.frames.swapSlot.delete(frame);
+  m.frames.put(frame);
+  if (dev.clusters && dev.map[slot] === 0) cluster_slot_freed(dev, slot);
+}
+
+/**
+ * free_swap_cache() (mm/swap_state.c): a page left only in the swap cache —
+ * unmapped, its entry used by no pte — leaves it.
+ */
+export function free_swap_cache(m: Machine, frame: number): void {
+  const f = m.frames;
+  if ((f.flags[frame]! & PG_swapcache) === 0 || f.maps(frame) !== 0) return;
+  const id = f.swapSlot.get(frame);
+  const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+  if (dev && dev.cache[slotOffset(id!)] === frame && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
 }

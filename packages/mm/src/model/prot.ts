@@ -5,7 +5,7 @@
  * COWs); archs without a separate PAGE_COPY use PAGE_READONLY.
  */
 import { hi32, lo32, type Variant } from '@mmsim/core';
-import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from './vma.js';
+import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 
 function pick(v: Variant, names: readonly string[]): bigint {
   for (const n of names) {

@@ -9,7 +9,7 @@
  * scenarios).
  */
 import type { Machine, Mm } from './machine.js';
-import { PG_locked } from './page-flags.js';
+import { PG_locked } from '../kernel/page-flags.js';
 import { ANON_VMA, I_MMAP, PAGE_LOCK, PTL, type KernelPath } from './sched.js';
 
 export function* pte_lock(m: Machine, mm: Mm, where: string): KernelPath {

@@ -12,15 +12,17 @@
  * Shared writable mappings of a file system that tracks dirty pages (ext4)
  * are mapped read-only first (vma_wants_writenotify) so the first write
  * faults into wp_page_shared; tmpfs/shmem ptes are writable at once.
+ *
+ * @kernel mm/memory.c
  */
-import type { Machine, Mm } from './machine.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { find_or_read_page, pagesOf, read_page_from_disk, type Inode } from './filemap.js';
 import { PG_dirty } from './page-flags.js';
 import { page_dup_rmap } from './rmap.js';
 import { alloc_anon_copy } from './memory.js';
-import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from './signals.js';
-import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from './locks.js';
-import type { KernelPath } from './sched.js';
+import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
+import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from '../model/locks.js';
+import type { KernelPath } from '../model/sched.js';
 import { VM_NONLINEAR, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { VM_LOCKED, VM_UFFD_WP } from './vma.js';
 import { mlock_folio } from './mlock.js';

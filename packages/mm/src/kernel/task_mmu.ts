@@ -17,11 +17,13 @@
  * built without it (env.json), where clear_soft_dirty() is an empty stub and
  * VM_SOFTDIRTY is 0: the write succeeds and changes nothing, and pagemap
  * never shows bit 55. That is what is modelled.
+ *
+ * @kernel fs/proc/task_mmu.c
  */
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
-import { SyscallError } from './errno.js';
-import type { Machine, Mm } from './machine.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine, Mm } from '../model/machine.js';
 import { PG_zero } from './page-flags.js';
 import { huge_pmd_modify } from './huge_memory.js';
 

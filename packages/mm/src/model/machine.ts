@@ -6,31 +6,30 @@
  * and take the machine as their first argument.
  */
 import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
-import type { FsKind, Inode } from './filemap.js';
+import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
-import { try_to_free_pages } from './reclaim.js';
-import type { SwapDevice } from './swap.js';
-import { PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
+import type { SwapDevice } from '../kernel/swapfile.js';
+import { PG_reserved, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { PageTable } from './pagetable.js';
 import { ProtCache } from './prot.js';
 import { TagTable } from './tags.js';
-import { VmaSet } from './vma.js';
+import { VmaSet } from '../kernel/vma.js';
 import { defaultCowPolicy, type CowPolicy } from './cow-policy.js';
-import type { Pin } from './gup.js';
+import type { Pin } from '../kernel/gup.js';
 import { defaultPolicies, policyInEra, type Policies } from './policies.js';
 import { Sched } from './sched.js';
-import type { OomKill } from './oom_kill.js';
+import type { OomKill } from '../kernel/oom_kill.js';
 // each subsystem's state on the Machine: types only (a runtime import of these files would close a load-time cycle through machine.ts)
-import type { ThpState } from './huge_memory.js';
-import type { KsmState } from './ksm.js';
-import type { MlockState } from './mlock.js';
-import type { UffdCtx, UffdState } from './userfaultfd.js';
-import type { RaState } from './swap-ra.js';
-import type { ReclaimState } from './reclaim.js';
-import type { MigrateState } from './migrate.js';
-import type { ZapState } from './memory.js';
-import type { RmapState } from './rmap.js';
-import type { MemPolicy } from './mempolicy.js';
+import type { ThpState } from '../kernel/huge_memory.js';
+import type { KsmState } from '../kernel/ksm.js';
+import type { MlockState } from '../kernel/mlock.js';
+import type { UffdCtx, UffdState } from '../kernel/userfaultfd.js';
+import type { RaState } from '../kernel/swap_state.js';
+import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
+import type { MigrateState } from '../kernel/migrate.js';
+import type { ZapState } from '../kernel/memory.js';
+import type { RmapState } from '../kernel/rmap.js';
+import type { MemPolicy } from '../kernel/mempolicy.js';
 
 export interface Mm {
   readonly id: number;
@@ -49,7 +48,7 @@ export interface Process {
   oomKilled?: boolean;
   /** current->mempolicy: the task's NUMA policy (mempolicy.ts taskPolicy); absent is the default policy */
   mempolicy?: MemPolicy | null;
-  /** the userfaultfd the process opened last and still holds (the oracle's `uffd` variable; script/pte-ops.ts) */
+  /** the userfaultfd the process opened last and still holds (the oracle's `uffd` variable; script/ops/pte.ts) */
   uffd?: UffdCtx | undefined;
 }
 
@@ -86,13 +85,6 @@ export interface MachineOptions {
   readonly diskPages?: number;
 }
 
-/**
- * Free frames below which touch() asks balance() to look at the watermark
- * (kswapd woken by an allocation), and which a THP allocation or swap
- * readahead leaves free: their allocations fall back or are skipped rather
- * than eat into it.
- */
-export const BALANCE_FREE = 64;
 
 export class Machine {
   readonly variant: Variant;
@@ -143,9 +135,9 @@ export class Machine {
   mlock: MlockState | undefined = undefined;
   /** userfaultfd.ts: the uffd-wp pte words, the userfaultfd contexts */
   uffd: UffdState | undefined = undefined;
-  /** swap-ra.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
+  /** swap_state.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
   swapRa: RaState | undefined = undefined;
-  /** reclaim.ts try_to_free_pages(): the clock hand */
+  /** vmscan.reclaim.ts try_to_free_pages(): the clock hand */
   readonly reclaim: ReclaimState = { hand: 0 };
   /** migrate.ts: the folios isolated from the LRU for a migration */
   migrate: MigrateState | undefined = undefined;
@@ -199,19 +191,11 @@ export class Machine {
   }
 
   /**
-   * kswapd's job, done at the boundary of each user access: when free frames
-   * fall below the low watermark, reclaim up to the high one. (Reclaiming
-   * inside a fault path would need the page references the kernel holds
-   * there; between accesses nothing is held.)
+   * A reclaimer that replaces try_to_free_pages when kswapd balances the
+   * machine (balance_pgdat, vmscan.reclaim.ts; tests may set it). Injected,
+   * not imported, so this file loads without the kernel paths.
    */
-  balance(): void {
-    const free = this.frames.max - this.frames.inUse;
-    const low = Math.max(8, this.frames.max >>> 6);
-    if (free < low) this.reclaimHook?.(this, 2 * low - free);
-  }
-
-  /** the reclaimer balance() calls (try_to_free_pages; tests may replace it) */
-  reclaimHook: ((m: Machine, wanted: number) => number) | undefined = try_to_free_pages;
+  reclaimHook: ((m: Machine, wanted: number) => number) | undefined = undefined;
 
   newMm(): Mm {
     return { id: this.nextMm++, pgtable: new PageTable(this.variant), vmas: new VmaSet() };

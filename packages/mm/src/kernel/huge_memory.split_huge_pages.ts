@@ -27,11 +27,14 @@
  *   supported); another order below the PMD order, or an in_folio_offset
  *   inside the folio (folio_split, non-uniform), would make mTHPs: not
  *   modelled.
+ *
+ * @kernel mm/huge_memory.c
  */
-import { SyscallError } from './errno.js';
-import type { Machine } from './machine.js';
-import { hasThp, largeFolioAt, split_all_folios, split_huge_page, thpState } from './huge_memory.js';
+import { SyscallError } from '../model/errno.js';
+import type { Machine } from '../model/machine.js';
+import { hasThp, thpState } from './huge_memory.js';
 import { skip_empty } from './pagewalk.js';
+import { largeFolioAt, split_all_folios, split_huge_page } from './huge_memory.split.js';
 
 /** Whether /sys/kernel/debug/split_huge_pages exists on the machine. */
 export function has_split_huge_pages_file(m: Machine): boolean {

@@ -5,12 +5,12 @@
  * /sys/kernel/debug/kcov is the one of the 2018 thread).
  */
 import { SyscallError } from './errno.js';
-import { add_to_page_cache, delete_from_page_cache, find_or_read_page, type FsKind, type Inode } from './filemap.js';
+import { add_to_page_cache, delete_from_page_cache, find_or_read_page, type FsKind, type Inode } from '../kernel/filemap.js';
 import { OutOfFramesError } from './frames.js';
-import { with_oom } from './oom_kill.js';
+import { with_oom } from '../kernel/oom_kill.js';
 import type { Machine } from './machine.js';
-import { PG_dirty } from './page-flags.js';
-import { do_truncate } from './truncate.js';
+import { PG_dirty } from '../kernel/page-flags.js';
+import { do_truncate } from '../kernel/truncate.js';
 
 /**
  * Create a file of `pages` pages by write(2): page i holds `${prefix}${i}`,
