@@ -6,7 +6,7 @@ import type { Process } from '../../model/machine.js';
 import type { KernelPath } from '../../model/sched.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner, StepResult } from '../run.js';
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { unlocked } from '../../model/locks.js';
 import { access_path } from '../../kernel/memory.js';
 import { tag } from '../values.js';
@@ -41,7 +41,6 @@ export const write_allOp: OpSpec = {
   arity: [2, 2],
   *path(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     // the tags are PREFIX0 … PREFIX(n-1): the prefix leaves room for the index
     const prefix = ctx.val(op, 1, (t) => tag(t, 'tag prefix'));
@@ -54,6 +53,6 @@ export const write_allOp: OpSpec = {
       // reports it — SIGSEGV where nothing is mapped, SIGKILL when the OOM killer chose the writer
       if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };
     }
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };

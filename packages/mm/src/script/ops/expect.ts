@@ -2,7 +2,7 @@
  * The race scenarios' expectations: what the process reads, what a pin's device reads, and
  * whether the process maps the page a pin holds. A miss throws ExpectationFailed.
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { access, access_path } from '../../kernel/memory.js';
 import { device_read } from '../../kernel/gup.js';
 import { present_frame } from '../../kernel/pagewalk.js';
@@ -17,7 +17,6 @@ export const expectOp: OpSpec = {
   // a read as the `read` op makes it: a file fault there stops where the kernel's does
   *path(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
     const want = ctx.val(op, 2, (t) => tag(t));
@@ -25,7 +24,7 @@ export const expectOp: OpSpec = {
     const res = yield* access_path(m, p.mm, r.start + page, false);
     const got = res.ok ? res.tag : res.signal;
     if (got !== want) throw new ExpectationFailed(op, `${op.proc} reads ${got} at ${r.name} page ${page}, not ${want}`);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -36,13 +35,12 @@ export const expect_devOp: OpSpec = {
   freeTextFrom: 2,
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const id = ctx.pin(op, 0);
     const want = ctx.val(op, 1, (t) => tag(t));
     const args = ctx.note({ pin: op.words[0], tag: want });
     const got = m.tags.name(device_read(m, id));
     if (got !== want) throw new ExpectationFailed(op, `pin ${op.words[0]} reads ${got}, not ${want}`);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -53,7 +51,6 @@ export const expect_pinnedOp: OpSpec = {
   freeTextFrom: 3,
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
     const pinned = m.pins[ctx.pin(op, 2)]!.frame;
@@ -64,6 +61,6 @@ export const expect_pinnedOp: OpSpec = {
       const seen = access(m, p.mm, r.start + page, false);
       throw new ExpectationFailed(op, `pin ${op.words[2]} holds ${pfn(pinned)}, but ${op.proc} maps ${pfn(mapped)} at ${r.name} page ${page} and reads ${seen.ok ? seen.tag : seen.signal}`);
     }
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };

@@ -2,7 +2,7 @@
  * File ops: create and remove a file, pread/pwrite, ftruncate, hole punch, page cache
  * invalidation and fadvise DONTNEED (the kernel paths in kernel/fs.ts and kernel/truncate.ts).
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../../model/fs.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../../kernel/truncate.js';
 import { loffBytes, oneOf, tag, whole } from '../values.js';
@@ -14,7 +14,6 @@ export const fileOp: OpSpec = {
   quiet: true,
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;
     const name = ctx.val(op, 0, (t) => tag(t, 'file name'));
     const fs = ctx.val(op, 1, (t) => oneOf(t, ['tmpfs', 'ext4', 'dev'] as const, 'file system'));
@@ -25,7 +24,7 @@ export const fileOp: OpSpec = {
     // mmsim extension: 'dev' is a special device file of N pages' i_size with no ->fault and no vm_ops (kcov)
     if (fs === 'dev') create_device(m, name, pages);
     else create_file(m, name, fs, pages, prefix);
-    return { op: 'file_create', args, ret: ok };
+    return { op: 'file_create', args, ret: ok() };
   },
 };
 
@@ -36,11 +35,10 @@ export const rmfileOp: OpSpec = {
   quiet: true,
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const inode = ctx.fileArg(op, 0, op.words[0]!);
     const args = ctx.note({ file: inode.name }, 'file_destroy');
     remove_file(m, inode.name);
-    return { op: 'file_destroy', args, ret: ok };
+    return { op: 'file_destroy', args, ret: ok() };
   },
 };
 
@@ -76,14 +74,13 @@ export const ftruncateOp: OpSpec = {
   arity: [2, 2],
   *path(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;
     const inode = ctx.fileArg(op, 0, op.words[0]!);
     // BYTES, or Np for N pages (an mmsim extension: portable across page sizes); loff_t either way
     const bytes = ctx.val(op, 1, (t) => loffBytes(t, PAGE_SIZE, 'size'));
     const args = ctx.note({ file: inode.name, bytes, pages: bytes / PAGE_SIZE });
     yield* do_truncate_path(m, inode, bytes);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -93,13 +90,12 @@ export const punchOp: OpSpec = {
   step: 'fallocate',
   *path(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const inode = ctx.fileArg(op, 0, op.words[0]!);
     const page = ctx.page(op, 1);
     const npages = ctx.count(op, 2);
     const args = ctx.note({ file: inode.name, mode: 'PUNCH_HOLE|KEEP_SIZE', page, npages }, 'fallocate');
     yield* do_punch_path(m, inode, page, npages);
-    return { op: 'fallocate', args, ret: ok };
+    return { op: 'fallocate', args, ret: ok() };
   },
 };
 
@@ -109,14 +105,13 @@ export const invalidateOp: OpSpec = {
   arity: [3, 3],
   *path(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     // mmsim extension: invalidate_inode_pages2_range (O_DIRECT write, NFS revalidation)
     const inode = ctx.fileArg(op, 0, op.words[0]!);
     const page = ctx.page(op, 1);
     const npages = ctx.count(op, 2);
     const args = ctx.note({ file: inode.name, page, npages });
     yield* invalidate_inode_pages2_range(m, inode, page, npages);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -126,10 +121,9 @@ export const fadvise_dontneedOp: OpSpec = {
   step: 'fadvise',
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const inode = ctx.fileArg(op, 0, op.words[0]!);
     const args = ctx.note({ file: inode.name, advice: 'DONTNEED', after_fsync: true }, 'fadvise');
     do_fadvise_dontneed(m, inode);
-    return { op: 'fadvise', args, ret: ok };
+    return { op: 'fadvise', args, ret: ok() };
   },
 };

@@ -1,7 +1,7 @@
 /**
  * fork(2) and exit(2) of the script's processes (kernel/fork.ts: dup_mmap; kernel/mmap.ts: exit_mmap).
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { dup_mmap } from '../../kernel/fork.js';
 import { exit_mmap } from '../../kernel/mmap.js';
 
@@ -10,9 +10,8 @@ export const forkOp: OpSpec = {
   arity: [0, 0],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     ctx.procs.child = dup_mmap(m, p, 'child');
-    return { args: {}, ret: ok };
+    return { args: {}, ret: ok() };
   },
 };
 
@@ -21,8 +20,7 @@ export const exitOp: OpSpec = {
   arity: [0, 0],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     exit_mmap(m, p);
-    return { args: {}, ret: ok };
+    return { args: {}, ret: ok() };
   },
 };

@@ -2,7 +2,7 @@
  * get_user_pages / pin_user_pages of one page and the device that reads and writes through
  * the pin (mmsim extensions for the race scenarios, kernel/gup.ts).
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { device_read, device_write, FOLL_LONGTERM, FOLL_PIN, FOLL_WRITE, get_user_pages, unpin_user_page } from '../../kernel/gup.js';
 import { flagSet, tag, type FlagNames } from '../values.js';
 
@@ -17,7 +17,6 @@ export const gupOp: OpSpec = {
   arity: [4, 4],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     // mmsim extension: get_user_pages / pin_user_pages of one page, the pin named for later ops
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
@@ -26,7 +25,7 @@ export const gupOp: OpSpec = {
     const args = ctx.note({ r: r.name, page, flags: op.words[2], pin });
     const id = get_user_pages(m, p.mm, r.start + page, gupFlags);
     ctx.pins.set(pin, id);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -35,12 +34,11 @@ export const unpinOp: OpSpec = {
   arity: [1, 1],
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const id = ctx.pin(op, 0);
     const args = ctx.note({ pin: op.words[0] });
     unpin_user_page(m, id);
     ctx.pins.delete(op.words[0]!);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -49,12 +47,11 @@ export const dev_writeOp: OpSpec = {
   arity: [2, 2],
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const id = ctx.pin(op, 0);
     const t = ctx.val(op, 1, (w) => tag(w));
     const args = ctx.note({ pin: op.words[0], tag: t });
     device_write(m, id, m.tags.intern(t));
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 

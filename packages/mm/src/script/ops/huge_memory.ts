@@ -2,7 +2,7 @@
  * Splitting large folios: the oracle's debugfs split_huge_pages write, and split_huge_page()
  * of one folio (mmsim extension).
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { largeFolioAt, split_huge_page_path } from '../../kernel/huge_memory.split.js';
 import { split_huge_pages_write } from '../../kernel/huge_memory.split_huge_pages.js';
 
@@ -13,7 +13,6 @@ export const split_huge_pagesOp: OpSpec = {
   quiet: (result) => result.ret['errno'] === 'ENOENT',
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;
     // the oracle's op: "<its pid>,0x<start>,0x<end>" of region R written to /sys/kernel/debug/split_huge_pages
     // (kernel/split-huge-pages.ts); mmsim extension: R PAGE NPAGES for part of the region
@@ -24,7 +23,7 @@ export const split_huge_pagesOp: OpSpec = {
     const args = ctx.note({ r: r.name, via: 'debugfs split_huge_pages pid,start,end', ...(part ? { page, npages } : {}) });
     const bytes = (vpn: number) => `0x${(BigInt(vpn) * BigInt(PAGE_SIZE)).toString(16)}`;
     split_huge_pages_write(m, `${p.pid},${bytes(r.start + page)},${bytes(r.start + page + npages)}`);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 

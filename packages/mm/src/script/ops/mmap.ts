@@ -1,7 +1,7 @@
 /**
  * The address-space syscalls: mmap, munmap, mprotect, madvise, mremap, remap_file_pages.
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { ADVICE, do_madvise_path, type Advice } from '../../kernel/madvise.js';
 import { do_mmap, do_munmap } from '../../kernel/mmap.js';
 import { do_mprotect } from '../../kernel/mprotect.js';
@@ -30,7 +30,6 @@ export const mmapOp: OpSpec = {
   arity: [5, 7],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const name = ctx.val(op, 0, (t) => tag(t, 'region name'));
     const pages = ctx.regionPages(op, 1, ctx.count(op, 1));
     const protText = op.words[2]!;
@@ -64,7 +63,7 @@ export const mmapOp: OpSpec = {
       populate: flags.includes('populate'),
       ...(inode ? { inode, pgoff: pgoffBig } : {}),
     });
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -73,13 +72,12 @@ export const munmapOp: OpSpec = {
   arity: [3, 3],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
     const npages = ctx.count(op, 2);
     const args = ctx.note({ r: r.name, page, npages });
     do_munmap(m, p.mm, r.start + page, npages);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -88,14 +86,13 @@ export const mprotectOp: OpSpec = {
   arity: [4, 4],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
     const npages = ctx.count(op, 2);
     const prot = ctx.val(op, 3, (t) => protLetters(t));
     const args = ctx.note({ r: r.name, page, npages, prot: op.words[3] });
     do_mprotect(m, p.mm, r.start + page, npages, prot);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -104,14 +101,13 @@ export const madviseOp: OpSpec = {
   arity: [4, 4],
   *path(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
     const npages = ctx.count(op, 2);
     const advice = ctx.val(op, 3, (t) => oneOf(t, ADVICE, 'advice'));
     const args = ctx.note({ r: r.name, page, npages, advice });
     yield* do_madvise_path(m, p.mm, r.start + page, npages, advice as Advice);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -157,7 +153,6 @@ export const remap_file_pagesOp: OpSpec = {
   arity: [4, 8],
   run(ctx, op, p) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
@@ -189,6 +184,6 @@ export const remap_file_pagesOp: OpSpec = {
     }
     const args = ctx.note({ r: r.name, page, size: npages * PAGE_SIZE, npages, prot, pgoff: pgoffText === 'ULONG_MAX' ? 'ULONG_MAX' : Number.isSafeInteger(Number(pgoff)) ? Number(pgoff) : pgoff.toString(), flags: flagsShown });
     sys_remap_file_pages(m, p.mm, { start: r.start + page, pages: npages, prot: protValue === 0n ? 0 : 1, pgoff, flags });
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };

@@ -2,15 +2,14 @@
  * Ops that run nothing in the kernel: `observe` (a step the oracle observes after) and
  * `sample` (the pages an observation lists; scriptSteps reads it before any step).
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 
 export const observeOp: OpSpec = {
   name: 'observe',
   arity: [0, Infinity],
   freeTextFrom: 0,
   run(ctx, op) {
-    const ok = { ok: true, val: 0 };
-    return { args: op.words[0] ? { why: op.words[0] } : {}, ret: ok };
+    return { args: op.words[0] ? { why: op.words[0] } : {}, ret: ok() };
   },
 };
 
@@ -18,7 +17,6 @@ export const sampleOp: OpSpec = {
   name: 'sample',
   arity: [2, 2],
   run(ctx, op) {
-    const ok = { ok: true, val: 0 };
-    return { args: {}, ret: ok };
+    return { args: {}, ret: ok() };
   },
 };

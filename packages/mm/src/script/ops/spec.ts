@@ -31,3 +31,8 @@ export interface OpSpec {
   /** … or, where the kernel code it models has no stop point, a call that runs whole. */
   readonly run?: (ctx: Runner, op: MmoOp, proc: Process) => StepResult;
 }
+
+/** The oracle's step_ret_ok(0): a step that succeeded with nothing more to say (a fresh object per step). */
+export function ok(): { ok: true; val: number } {
+  return { ok: true, val: 0 };
+}

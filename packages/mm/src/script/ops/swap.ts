@@ -1,7 +1,7 @@
 /**
  * Swap and memory pressure: swapon, swapoff, reclaim, and the oracle's sysstat and settle.
  */
-import type { OpSpec } from './spec.js';
+import { ok, type OpSpec } from './spec.js';
 import { swapon, totalKb, usedKb } from '../../kernel/swapfile.js';
 import { swapoff } from '../../kernel/swapfile.swapoff.js';
 import { try_to_free_pages } from '../../kernel/vmscan.reclaim.js';
@@ -16,12 +16,11 @@ export const swaponOp: OpSpec = {
   arity: [1, 2],
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     const kind = ctx.val(op, 0, (t) => oneOf(t, ['file', 'zram'] as const, 'swap kind'));
     const pages = op.words[1] !== undefined ? ctx.val(op, 1, (t) => whole(t, SWAP_PAGES, 'swap page count', 1)) : SWAP_PAGES;
     const args = ctx.note({ file: kind === 'file' ? 'ext4:/tmp swapfile' : '/dev/zram0', pages });
     swapon(m, kind, pages);
-    return { args, ret: ok };
+    return { args, ret: ok() };
   },
 };
 
@@ -30,9 +29,8 @@ export const swapoffOp: OpSpec = {
   arity: [0, 0],
   run(ctx, op) {
     const m = ctx.m;
-    const ok = { ok: true, val: 0 };
     swapoff(m);
-    return { args: {}, ret: ok };
+    return { args: {}, ret: ok() };
   },
 };
 
@@ -52,8 +50,7 @@ export const settleOp: OpSpec = {
   arity: [0, 0],
   quiet: true,
   run(ctx, op) {
-    const ok = { ok: true, val: 0 };
-    return { args: { what: 'wait for Writeback==0 (max 2s)' }, ret: ok };
+    return { args: { what: 'wait for Writeback==0 (max 2s)' }, ret: ok() };
   },
 };
 
