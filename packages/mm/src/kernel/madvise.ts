@@ -34,7 +34,7 @@ import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madv
 import { VM_LOCKED } from './vma.js';
 import { ksm_madvise, PageKsm } from './ksm.js';
 import { madvise_collapse } from './khugepaged.js';
-import { skip_empty, next_table_vpn } from './pagewalk.js';
+import { skip_empty, walk_pte_range } from './pagewalk.js';
 import { for_each_swap_pte, read_swap_cache_async } from './swap_state.js';
 import { shmem_writeout } from './shmem.js';
 import { largeFolioAt, split_folios_in, split_huge_page } from './huge_memory.split.js';
@@ -107,19 +107,12 @@ function split_partly_covered(m: Machine, mm: Mm, start: number, end: number): v
  */
 function forEachExclusivePage(m: Machine, mm: Mm, vma: Vma, body: (vpn: number, slot: number, hi: number, lo: number, frame: number) => void): void {
   const f = m.frames;
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) {
-      vpn = next_table_vpn(mm.pgtable, vpn, vma.end) - 1;
-      continue;
-    }
-    const hi = mm.pgtable.hi(slot);
-    const lo = mm.pgtable.lo(slot);
-    if (m.variant.fast.classify(hi, lo) !== PteClassCode.present) continue;
+  walk_pte_range(m, mm, vma.start, vma.end, (slot, vpn, hi, lo, cls) => {
+    if (cls !== PteClassCode.present) return;
     const frame = m.pteFrame(hi, lo);
-    if ((f.flags[frame]! & (PG_zero | PG_large)) !== 0 || f.maps(frame) !== 1) continue;
+    if ((f.flags[frame]! & (PG_zero | PG_large)) !== 0 || f.maps(frame) !== 1) return;
     body(vpn, slot, hi, lo, frame);
-  }
+  });
 }
 
 /** MADV_FREE on private anon: clean, exclusive pages become lazily freeable (madvise_free_pte_range). */

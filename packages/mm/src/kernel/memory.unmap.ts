@@ -20,7 +20,7 @@ import { pteUffdWp } from './userfaultfd.js';
 import { i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from '../model/locks.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
-import { mapsPage, next_table_vpn } from './pagewalk.js';
+import { mapsPage, next_table_vpn, walk_pte_range } from './pagewalk.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -101,23 +101,15 @@ function unmap_linear(m: Machine, mm: Mm, vma: Vma, first: number, count: number
  */
 function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: number, evenCows: boolean): void {
   const fast = m.variant.fast;
-  for (let vpn = vma.start; vpn < vma.end; vpn++) {
-    const slot = mm.pgtable.walk(vpn, false);
-    if (slot < 0) {
-      vpn = next_table_vpn(mm.pgtable, vpn, vma.end) - 1;
-      continue;
-    }
-    const hi = mm.pgtable.hi(slot);
-    const lo = mm.pgtable.lo(slot);
-    const cls = fast.classify(hi, lo);
-    if (!mapsPage(cls)) continue;
+  walk_pte_range(m, mm, vma.start, vma.end, (slot, vpn, hi, lo, cls) => {
+    if (!mapsPage(cls)) return;
     const frame = m.pteFrame(hi, lo);
     const f = m.frames;
     if ((f.flags[frame]! & PG_anon) !== 0) {
-      if (!evenCows) continue;
+      if (!evenCows) return;
     } else {
       const index = f.index[frame]!;
-      if (index < first || index >= first + count) continue;
+      if (index < first || index >= first + count) return;
     }
     const index = f.index[frame]!;
     if (m.isPteDirty(hi, lo) && (f.flags[frame]! & PG_anon) === 0) f.flags[frame]! |= PG_dirty;
@@ -128,5 +120,5 @@ function unmap_nonlinear(m: Machine, mm: Mm, vma: Vma, first: number, count: num
     } else {
       mm.pgtable.set(slot, 0, 0);
     }
-  }
+  });
 }

@@ -5,7 +5,7 @@
 import { ok, type OpSpec } from './spec.js';
 import { create_device, create_file, file_pread, file_pwrite, remove_file } from '../../model/fs.js';
 import { do_fadvise_dontneed, do_punch_path, do_truncate_path, invalidate_inode_pages2_range } from '../../kernel/truncate.js';
-import { loffBytes, oneOf, tag, whole } from '../values.js';
+import { LOFF_MAX, loffBytes, oneOf, tag, whole } from '../values.js';
 
 export const fileOp: OpSpec = {
   name: 'file',
@@ -18,7 +18,7 @@ export const fileOp: OpSpec = {
     const name = ctx.val(op, 0, (t) => tag(t, 'file name'));
     const fs = ctx.val(op, 1, (t) => oneOf(t, ['tmpfs', 'ext4', 'dev'] as const, 'file system'));
     // i_size in pages: loff_t bytes (include/linux/fs.h), so at most LLONG_MAX / PAGE_SIZE pages
-    const pages = ctx.val(op, 2, (t) => whole(t, Math.min(ctx.addressPages, Number((2n ** 63n - 1n) / BigInt(PAGE_SIZE))), 'page count'));
+    const pages = ctx.val(op, 2, (t) => whole(t, Math.min(ctx.addressPages, Number(LOFF_MAX / BigInt(PAGE_SIZE))), 'page count'));
     const prefix = ctx.val(op, 3, (t) => tag(t, 'tag prefix'));
     const args = ctx.note({ file: name, fs, pages, tagprefix: prefix }, 'file_create');
     // mmsim extension: 'dev' is a special device file of N pages' i_size with no ->fault and no vm_ops (kcov)
