@@ -122,6 +122,19 @@ describe('mmsim-test vectors', () => {
       expect(result.stdout).toMatch(/vectors: \d+ passed, 1 failed/);
     });
 
+    test('colour only on a terminal or when asked: CI set and stdout a pipe gives plain text; FORCE_COLOR gives colour; NO_COLOR wins', () => {
+      // picocolors on its own colours whenever CI is set, even into a pipe: the report in a CI log
+      // or a script's capture must be the same text as here
+      const plain = spawnBin(['vectors', corrupted], { MMSIM_TEST_PROGRESS: '0', CI: '1', NO_COLOR: '' });
+      expect(plain.status).toBe(1);
+      expect(plain.stdout).toMatch(/^FAIL /m);
+      expect(plain.stdout).not.toContain('\u001b[');
+      const forced = spawnBin(['vectors', corrupted], { MMSIM_TEST_PROGRESS: '0', FORCE_COLOR: '1', NO_COLOR: '' });
+      expect(forced.stdout).toContain('\u001b[31mFAIL ');
+      const both = spawnBin(['vectors', corrupted], { MMSIM_TEST_PROGRESS: '0', FORCE_COLOR: '1', NO_COLOR: '1' });
+      expect(both.stdout).not.toContain('\u001b[');
+    });
+
     test('a wrong constant is caught too', async () => {
       const file = readJson(X86_64_2621);
       (file['constants'] as Json)['PAGE_SHIFT'] = 13;

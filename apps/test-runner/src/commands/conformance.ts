@@ -5,7 +5,7 @@
  */
 import { CHECKS, isGood, runCheck, variantMatrix, type CheckContext, type CheckResult, type CheckStatus, type ConformanceCheck } from '@mmsim/conformance';
 import { compileVariant, ConfigError, configExists, configFor, configNamesIn, describeConfig, ERAS, normalizeEra, parseConfig, type BackendV1, type Era, type KernelConfig, type Variant } from '@mmsim/core';
-import pc from 'picocolors';
+import { pc } from '../color.js';
 import { configLabel, difference, type CaseStatus, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
 import { quote, shortenQuoted, table } from '../format.js';

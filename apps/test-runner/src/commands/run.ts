@@ -6,7 +6,7 @@
 import type { CheckResult } from '@mmsim/conformance';
 import type { BackendV1 } from '@mmsim/core';
 import type { LoadedBackend } from '@mmsim/loader';
-import pc from 'picocolors';
+import { pc } from '../color.js';
 import { count, matrix, totals, type MatrixCell, type TestCase } from '../cases.js';
 import { table } from '../format.js';
 import { skipReasonLines } from '../reporters/skips.js';

@@ -15,7 +15,7 @@ import {
   type VectorReport,
 } from '@mmsim/conformance';
 import type { BackendV1, Variant } from '@mmsim/core';
-import pc from 'picocolors';
+import { pc } from '../color.js';
 import { difference, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
 import { oneLine, quote, showValue, table } from '../format.js';

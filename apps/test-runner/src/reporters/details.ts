@@ -3,7 +3,7 @@
  * the expected and actual values in hex and as a bit diff, and the command
  * that reruns just that case.
  */
-import pc from 'picocolors';
+import { pc } from '../color.js';
 import { bitDiff } from '../bitdiff.js';
 import type { Difference, TestCase } from '../cases.js';
 import { showValue } from '../format.js';
