@@ -98,3 +98,15 @@ export function thpSetup(spec: VariantSpec, options: { frames?: number; pages?: 
   do_madvise(m, p.mm, A, pages, 'HUGEPAGE');
   return { m, p, nr, A };
 }
+
+/** The live process of that name on the machine (the script runner's 'parent' or 'child'), if any. */
+export function liveProc(m: Machine, name: string): Process | undefined {
+  for (let i = m.procs.length - 1; i >= 0; i--) if (m.procs[i]!.name === name && m.procs[i]!.alive) return m.procs[i];
+  return undefined;
+}
+
+/** The first page of a script region at slot N: the runner's arena starts a quarter into the address space, slots 64 MiB apart (script/run.ts Runner). */
+export function slotStart(m: Machine, slot: number): number {
+  const c = m.variant.constants;
+  return 2 ** (Math.min(c.vaBits, 47) - 2 - c.PAGE_SHIFT) + slot * 2 ** (26 - c.PAGE_SHIFT);
+}
