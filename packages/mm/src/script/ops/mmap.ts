@@ -108,8 +108,8 @@ export const mmapOp: OpSpec = {
  * MAP_FIXED at page PAGE of region R — whatever was mapped there goes, as
  * munmap does. R keeps its name and start, and grows to cover the mapping
  * if it ends past R's end. The kernel's refusals are do_mmap's (a zero
- * length -EINVAL, 6.18 mm/mmap.c do_mmap ~340; beyond TASK_SIZE -ENOMEM,
- * __get_unmapped_area; a file offset that wraps -EOVERFLOW).
+ * length -EINVAL, 6.18 mm/mmap.c 347; beyond TASK_SIZE -ENOMEM,
+ * __get_unmapped_area 857–858; a file offset that wraps -EOVERFLOW).
  */
 export const mmap_fixedOp: OpSpec = {
   name: 'mmap_fixed',
