@@ -14,7 +14,6 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   do_madvise,
   do_mmap_anon,
   do_mprotect,
@@ -32,19 +31,14 @@ import {
   ksm_stats,
   ksm_wait,
   ksmState,
-  Machine,
-  observeRegion,
   PageKsm,
-  parseMmo,
-  PfnLabels,
-  ReferenceModel,
-  runScript,
-  SyscallError,
   unpin_user_page,
   VM_MERGEABLE,
   type Advice,
-  type Process,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants, ReferenceModel } from '../src/check/index.js';
+import { Machine, parseMmo, runScript, SyscallError, type Process } from '../src/index.js';
+import { observeRegion, PfnLabels } from '../src/observe/index.js';
 import { adviseReference, exitChild, forkChild } from './helpers.js';
 
 type Spec = (typeof X86)[number];

@@ -20,7 +20,6 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   device_read,
   device_write,
   do_madvise,
@@ -36,24 +35,22 @@ import {
   get_user_pages,
   isolate_lru_page,
   largeFolioAt,
-  Machine,
   migrate_pages,
   MIGRATE_EAGAIN,
   MIGRATE_SPLIT,
   pin_user_pages,
   PG_head,
   PG_tail,
-  runPath,
   split_huge_page,
-  SyscallError,
   thpState,
   unpin_user_page,
   FOLL_LONGTERM,
   FOLL_WRITE,
-  type Mm,
   type MremapRequest,
-  type Process,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { Machine, SyscallError, type Mm, type Process } from '../src/index.js';
+import { runPath } from '../src/model/index.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
 import { clean, hugeAt, thpSetup } from './helpers.js';
