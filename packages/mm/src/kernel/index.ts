@@ -42,7 +42,8 @@ export { cluster_alloc_swap_entry } from './swapfile.cluster.js';
 export type { SwapClusters } from './swapfile.cluster.js';
 export { swapin_readahead, swap_use_vma_readahead, PAGE_CLUSTER } from './swap_state.js';
 // mm/migrate.c, mm/mempolicy.c, mm/compaction.c
-export { migrate_pages, try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN, MIGRATE_SPLIT } from './migrate.js';
+export { try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn } from './migrate.js';
+export { migrate_pages, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN, MIGRATE_SPLIT } from './migrate.migrate_pages.js';
 export { do_move_pages_path, kernel_move_pages_path, STATUS_ERRNO } from './migrate.move_pages.js';
 export type { MovePagesResult, MovePagesRequest, MovePagesOutcome } from './migrate.move_pages.js';
 export {
