@@ -16,28 +16,19 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   clear_refs_write,
-  create_file,
   do_madvise,
   do_mlock,
   do_mmap,
   do_munmap,
   do_truncate,
   dup_mmap,
-  Machine,
   mwriteprotect_range,
-  observeRegion,
   pageMlocked,
   pageUnevictable,
-  parseMmo,
-  PfnLabels,
   pteMarker,
   pteSwpUffdWp,
   pteUffdWp,
-  recordingToMmo,
-  runScript,
-  startScript,
   swapon,
   sys_userfaultfd,
   try_to_free_pages,
@@ -49,11 +40,12 @@ import {
   VM_LOCKED,
   VM_MAYBE_GUARD,
   VM_UFFD_WP,
-  type Mm,
-  type Process,
-  type Recording,
-  type RegionObs,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { create_file } from '../src/model/index.js';
+import { Machine, parseMmo, runScript, type Mm, type Process } from '../src/index.js';
+import { observeRegion, PfnLabels, type RegionObs } from '../src/observe/index.js';
+import { recordingToMmo, startScript, type Recording } from '../src/script/index.js';
 import { errnoOf, liveProc, slotStart } from './helpers.js';
 
 const ALL: readonly VariantSpec[] = [...X86, ...PPC];

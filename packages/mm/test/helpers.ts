@@ -6,7 +6,9 @@
 import { PteClassCode } from '@mmsim/core';
 import { expect } from 'vitest';
 import type { VariantSpec } from '@mmsim/core';
-import { checkInvariants, do_madvise, do_mmap, dup_mmap, exit_mmap, Machine, SyscallError, thpState, type Mm, type Process, type ReferenceModel } from '../src/index.js';
+import { checkInvariants, type ReferenceModel } from '../src/check/index.js';
+import { do_madvise, do_mmap, dup_mmap, exit_mmap, thpState } from '../src/kernel/index.js';
+import { Machine, SyscallError, type Mm, type Process } from '../src/index.js';
 import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
 
 /** No invariant is broken; each violation is listed as `rule: message`. */

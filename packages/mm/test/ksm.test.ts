@@ -15,7 +15,6 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   do_madvise,
   do_mmap_anon,
   do_mprotect,
@@ -33,22 +32,16 @@ import {
   ksm_stats,
   ksm_wait,
   ksmState,
-  Machine,
-  observeRegion,
-  MmoSyntaxError,
   PageKsm,
-  parseMmo,
-  PfnLabels,
-  ReferenceModel,
-  runScript,
-  startScript,
-  SyscallError,
   unpin_user_page,
   VM_MERGEABLE,
   type Advice,
-  type Process,
-} from '../src/index.js';
-import { adviseReference, forkReference, liveProc, peekPte, slotStart } from './helpers.js';
+} from '../src/kernel/index.js';
+import { checkInvariants, ReferenceModel } from '../src/check/index.js';
+import { Machine, MmoSyntaxError, parseMmo, runScript, SyscallError, type Process } from '../src/index.js';
+import { observeRegion, PfnLabels } from '../src/observe/index.js';
+import { startScript } from '../src/script/index.js';
+import { adviseReference, exitChild, forkChild, forkReference, liveProc, peekPte, slotStart } from './helpers.js';
 
 type Spec = (typeof X86)[number];
 const V618: Spec[] = [...X86, ...PPC].filter((s) => s.era === '6.18');

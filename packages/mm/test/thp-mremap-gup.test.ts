@@ -37,25 +37,23 @@ import {
   get_user_pages,
   isolate_lru_page,
   largeFolioAt,
-  Machine,
   migrate_pages,
   MIGRATE_EAGAIN,
   MIGRATE_SPLIT,
   pin_user_pages,
   PG_head,
   PG_tail,
-  runPath,
   split_huge_page,
-  parseMmo,
-  startScript,
-  SyscallError,
   thpState,
   unpin_user_page,
   FOLL_LONGTERM,
   FOLL_WRITE,
-  type Mm,
   type MremapRequest,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { Machine, parseMmo, SyscallError, type Mm, type Process } from '../src/index.js';
+import { runPath } from '../src/model/index.js';
+import { startScript } from '../src/script/index.js';
 import { mmoLine, type MmoOp } from '../src/script/parse.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';

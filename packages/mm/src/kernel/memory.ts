@@ -40,13 +40,11 @@ import { pte_lock, pte_unlock } from '../model/locks.js';
 import {
   entireMapcount,
   folioHead,
-  huge_pmd_access,
-  huge_pmd_fault,
   PG_large,
   VM_FAULT_FALLBACK,
-  wp_can_reuse_large_anon_folio,
   zap_huge_pmds,
 } from './huge_memory.js';
+import { huge_pmd_access, huge_pmd_fault, wp_can_reuse_large_anon_folio } from './huge_memory.fault.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 
 export const FAULT_FLAG_WRITE = 1;
