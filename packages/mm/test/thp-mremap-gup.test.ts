@@ -633,14 +633,19 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
         case 'mremap': {
           const pages = count(o.n);
           const to = start(o.to) + DSPOTS[o.dpage]!(nr);
+          // 6.18 remap_move (mm/mremap.c 1822–1909): each VMA's part of the range moves to the same offset from
+          // `to`, its destination unmapped first; the gaps between the parts, and their destinations, stay as they were
+          const parts = p.mm.vmas.overlapping(at, at + pages).map((v) => [Math.max(v.start, at), Math.min(v.end, at + pages)] as const);
           do_mremap(m, p.mm, move(at, pages, to)); // EFAULT/EINVAL before any change
           const mine = refOf(p.pid);
-          const vals: (string | undefined)[] = [];
-          for (let j = 0; j < pages; j++) vals.push(mine.get(at + j));
-          unmapped(p.pid, to, pages);
-          for (let j = 0; j < pages; j++) {
-            mine.delete(at + j);
-            mine.set(to + j, vals[j]!);
+          for (const [s, e] of parts) {
+            const vals: (string | undefined)[] = [];
+            for (let v = s; v < e; v++) vals.push(mine.get(v));
+            unmapped(p.pid, to + (s - at), e - s);
+            for (let v = s; v < e; v++) {
+              mine.delete(v);
+              mine.set(to + (v - at), vals[v - s]!);
+            }
           }
           for (const q of pins) if (q.at && q.at.pid === p.pid && q.at.vpn >= at && q.at.vpn < at + pages) q.at = { pid: p.pid, vpn: q.at.vpn - at + to };
           break;
