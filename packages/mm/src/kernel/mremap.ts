@@ -46,9 +46,10 @@
  * mremap holds mmap_lock for write throughout.
  *
  * The two eras decide differently (the move itself is mremap.move.ts):
- * - 2.6.21 do_mremap (mm/mremap.c 250–420): the old range must lie in one
- *   VMA (-EFAULT), MREMAP_FIXED moves, otherwise shrink, grow in place or
- *   (MREMAP_MAYMOVE) move; MREMAP_DONTUNMAP does not exist.
+ * - 2.6.21 do_mremap (2.6.20 mm/mremap.c 250–420): a shrink or no change
+ *   needs no VMA; a move or grow needs the old range in one VMA (-EFAULT);
+ *   MREMAP_FIXED moves, otherwise grow in place or (MREMAP_MAYMOVE) move;
+ *   MREMAP_DONTUNMAP does not exist.
  * - 6.18 do_mremap (mm/mremap.c 1911–1959): check_mremap_params, then a
  *   FIXED move of unchanged size is remap_move — every VMA in the range
  *   moves, each keeping its own flags, the gaps between them kept (6.17,
@@ -95,52 +96,56 @@ export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelP
   return { moved: start !== req.start, start };
 }
 
-/** do_mremap() (2.6.21 mm/mremap.c 250–420). */
+/**
+ * do_mremap() (2.6.20 mm/mremap.c 250–420, the nearest source to 2.6.21):
+ * a FIXED destination is checked and unmapped first; a shrink or an
+ * unchanged size unmaps the tail and is done unless FIXED moves it — before
+ * any VMA is looked at, so such a call spans VMAs or holes freely; only
+ * then must the old range lie in one VMA (-EFAULT). A grow stays in place
+ * when the range ends the VMA and nothing is in the way up to the next VMA
+ * (or TASK_SIZE); else MREMAP_MAYMOVE moves it, or -ENOMEM.
+ */
 function* do_mremap_2621(m: Machine, mm: Mm, req: MremapRequest): KernelPath<number> {
-  // the flags beyond MREMAP_FIXED|MREMAP_MAYMOVE are -EINVAL (mm/mremap.c 268–269)
+  // the flags beyond MREMAP_FIXED|MREMAP_MAYMOVE are -EINVAL
   if (req.dontunmap) throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP does not exist in 2.6.21 (added in 5.7)');
-  if (req.fixed && !req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
   if (req.newPages <= 0) throw new SyscallError('EINVAL', 'mremap: new size is 0');
   const limit = task_size(m);
-  // 2.6.21 checks the fixed range against TASK_SIZE (mm/mremap.c 282–283); a plain grow past TASK_SIZE fails below
-  // as the in-place expansion and get_unmapped_area do (-ENOMEM)
-  if (req.fixed && (req.newPages > limit || req.newStart! > limit - req.newPages)) {
-    throw new SyscallError('EINVAL', `mremap: the new range [${req.newStart!}, ${req.newStart! + req.newPages}) reaches beyond TASK_SIZE (${limit} pages)`);
-  }
-  let vma = mm.vmas.lookup(req.start);
-  if (!vma || req.start + req.oldPages > vma.end) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
+  const to = req.newStart ?? 0;
   if (req.fixed) {
-    const to = req.newStart!;
+    if (!req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
+    if (req.newPages > limit || to > limit - req.newPages) throw new SyscallError('EINVAL', `mremap: the new range [${to}, ${to + req.newPages}) reaches beyond TASK_SIZE (${limit} pages)`);
     if (to < req.start + req.oldPages && req.start < to + req.newPages) throw new SyscallError('EINVAL', 'mremap: the new range overlaps the old one');
   }
-  const grow = !req.fixed && req.newPages > req.oldPages;
-  // vma_expandable (2.6.21 mm/mremap.c 358–362 max_addr = TASK_SIZE): nothing in the way, below TASK_SIZE
-  const inPlace =
-    grow && req.start + req.oldPages === vma.end && req.start + req.newPages <= limit && mm.vmas.overlapping(vma.end, req.start + req.newPages).length === 0;
-  if (grow && !inPlace && !req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
-  // the move's get_unmapped_area: a gap of newPages below TASK_SIZE, or -ENOMEM
-  const moveTo = grow && !inPlace ? unmapped_area_above(mm, vma.end + 1, req.newPages, limit) : 0;
-  if (grow && !inPlace && moveTo > limit - req.newPages) throw new SyscallError('ENOMEM', `mremap: no gap of ${req.newPages} pages below TASK_SIZE (${limit} pages) to move to`);
-
   yield* mmap_lock(m, mm, 'mremap: mmap_lock (write)');
-  let res: number;
-  if (req.fixed) {
-    const to = req.newStart!;
-    do_munmap(m, mm, to, req.newPages);
-    if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
-    vma = mm.vmas.lookup(req.start)!;
-    res = yield* move_vma(m, mm, vma, req.start, Math.min(req.oldPages, req.newPages), to, req.newPages, false);
-  } else if (!grow) {
-    if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
-    res = req.start;
-  } else if (inPlace) {
-    vma.end = req.start + req.newPages; // vma_adjust: grow in place
-    res = req.start;
-  } else {
-    res = yield* move_vma(m, mm, vma, req.start, req.oldPages, moveTo, req.newPages, false);
+  try {
+    if (req.fixed) do_munmap(m, mm, to, req.newPages);
+    let oldPages = req.oldPages;
+    if (oldPages >= req.newPages) {
+      if (oldPages > req.newPages) do_munmap(m, mm, req.start + req.newPages, oldPages - req.newPages);
+      if (!req.fixed) return req.start;
+      oldPages = req.newPages;
+    }
+    const vma = mm.vmas.lookup(req.start);
+    if (!vma || oldPages > vma.end - req.start) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
+    if (!req.fixed && oldPages === vma.end - req.start) {
+      // vma_adjust in place when the space up to the next VMA (or TASK_SIZE) holds the new length
+      const next = mm.vmas.findVma(vma.end);
+      const maxAddr = next ? Math.min(next.start, limit) : limit;
+      if (maxAddr - req.start >= req.newPages) {
+        const from = vma.end;
+        vma.end = req.start + req.newPages;
+        populate_expand(m, mm, vma.flags, from, vma.end - from); // make_pages_present for VM_LOCKED
+        return req.start;
+      }
+    }
+    if (!req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
+    // get_unmapped_area for the new length, or -ENOMEM
+    const dest = req.fixed ? to : unmapped_area_above(mm, vma.end + 1, req.newPages, limit);
+    if (!req.fixed && dest > limit - req.newPages) throw new SyscallError('ENOMEM', `mremap: no gap of ${req.newPages} pages below TASK_SIZE (${limit} pages) to move to`);
+    return yield* move_vma(m, mm, vma, req.start, oldPages, dest, req.newPages, false);
+  } finally {
+    yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
   }
-  yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
-  return res;
 }
 
 /** The remap_type of a request (6.18 mm/mremap.c vrm_remap_type, 884–893). */

@@ -1,5 +1,6 @@
 /**
- * mremap and the swap-cache COW decision against the real kernel: `.mmo`
+ * mremap, and the COW decision on a swap-cache page after fork, against
+ * the real kernel: `.mmo`
  * scripts recorded on Linux 6.18.44 x86_64 with the host-oracle harness
  * (fixtures/host/README.md says how), replayed on the simulator's 6.18
  * x86_64 profile both from the script itself and from the recording
@@ -33,9 +34,14 @@ const CASES: readonly (readonly [string, string])[] = [
   ['mremap_partial', 'the head of a VMA moved, the rest in place — present, swapped-out and shared-file pages (6.18 mm/mremap.c mremap_to, move_vma)'],
   ['mremap_dontunmap', 'MREMAP_MAYMOVE|MREMAP_DONTUNMAP always moves and leaves the old range mapped, empty (6.18 mm/mremap.c vrm_implies_new_addr, dontunmap_complete)'],
   ['mremap_multi', 'a FIXED move of unchanged size spanning VMAs moves each, keeping flags and gaps; other spanning requests EFAULT or succeed as 6.18 decides (mm/mremap.c remap_move, check_prep_vma)'],
+  // the swap-cache page after fork (6.18 mm/memory.c do_swap_page, wp_can_reuse_anon_folio; mm/swap.c folio_mark_accessed,
+  // the lru_activate batch's reference — kernel/swap.ts): the recorder's observations touch the pages they read
+  ['swap_fork_cow', 'after fork the child swaps a page in and exits; the parent\'s write copies it (a batch holds a reference), pages touched once are reused'],
+  ['swap_fork_read_write', 'the parent reads a page the child swapped in and writes it: copied; a page written directly: reused'],
+  ['swap_fork_observe', 'read then write: reused; read, observed again, then written: copied'],
 ];
 
-describe('mremap host recordings (x86_64, 6.18)', () => {
+describe('mremap and swap-cache COW host recordings (x86_64, 6.18)', () => {
   for (const [name, what] of CASES) {
     const rec = JSON.parse(readFileSync(join(dir, `script.${name}.json`), 'utf8')) as Recording & { steps: Step[] };
     test(`${name}.mmo: ${what}`, () => {
