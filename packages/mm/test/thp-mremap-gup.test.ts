@@ -649,6 +649,8 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
   const lines: string[] = [];
   /** the op each line stands for (undefined: setup and the final unpins) */
   const what: (Op | undefined)[] = [];
+  /** for a mremap line: the [start, end) of each VMA's part of the old range, as they were when the line was made */
+  const parts: (readonly (readonly [number, number])[])[] = [];
   let kid = false;
   const pins: RunPin[] = [];
   let pinNames = 0;
@@ -689,9 +691,15 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
         case 'mprotect':
           yield emit(`${at}mprotect ${where} ${count(o.n)} ${PROT_WORDS[o.prot]}`, o);
           break;
-        case 'mremap':
+        case 'mremap': {
+          // the VMAs the range covers now, before the move: 6.18 remap_move moves each one's part (see below)
+          const from = spot(o);
+          const pages = count(o.n);
+          const proc = liveProc(m, at ? 'child' : 'parent');
+          parts[lines.length] = proc ? proc.mm.vmas.overlapping(from, from + pages).map((v) => [Math.max(v.start, from), Math.min(v.end, from + pages)] as const) : [];
           yield emit(`${at}mremap_part ${where} ${count(o.n)} ${count(o.n)} maymove,fixed T${o.to} ${DSPOTS[o.dpage]!(nr)}`, o);
           break;
+        }
         case 'gup':
           yield emit(`${at}gup ${where} ${HOW[o.how]} P${++pinNames}`, o);
           break;
@@ -779,12 +787,16 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
         const pages = count(o.n);
         const to = start(o.to) + DSPOTS[o.dpage]!(nr);
         const mine = refOf(p!.pid);
-        const vals: (string | undefined)[] = [];
-        for (let j = 0; j < pages; j++) vals.push(mine.get(vpn + j));
-        unmapped(p!.pid, to, pages);
-        for (let j = 0; j < pages; j++) {
-          mine.delete(vpn + j);
-          mine.set(to + j, vals[j]!);
+        // 6.18 remap_move (mm/mremap.c 1822–1909): each VMA's part of the range moves to the same offset from
+        // `to`, its destination unmapped first; the gaps between the parts, and their destinations, stay as they were
+        for (const [s, e] of parts[i]!) {
+          const vals: (string | undefined)[] = [];
+          for (let v = s; v < e; v++) vals.push(mine.get(v));
+          unmapped(p!.pid, to + (s - vpn), e - s);
+          for (let v = s; v < e; v++) {
+            mine.delete(v);
+            mine.set(to + (v - vpn), vals[v - s]!);
+          }
         }
         for (const q of pins) if (q.at && q.at.pid === p!.pid && q.at.vpn >= vpn && q.at.vpn < vpn + pages) q.at = { pid: p!.pid, vpn: q.at.vpn - vpn + to };
         break;

@@ -9,7 +9,9 @@
  * - COW reuse in do_wp_page: 2.6.21 reuses an anon page when
  *   can_share_swap_page() — page_mapcount() == 1 (plus the swap count);
  *   6.18 reuses when PageAnonExclusive, or when the folio's refcount is 1
- *   (wp_can_reuse_anon_folio), and marks it exclusive again. The rule is
+ *   once a swap cache no swap entry needs has let go (wp_can_reuse_anon_folio;
+ *   a per-CPU LRU batch's reference counts too, swap.ts), and marks it
+ *   exclusive again. The rule is
  *   the machine's cowPolicy (cow-policy.ts), defaulting to the era's.
  * - PMD-mapped THP (6.18, variants with a huge pmd format): the pmd level
  *   of handle_mm_fault and zap_pmd_range is huge_memory.ts's; a page of a
@@ -21,12 +23,14 @@
 import type { Machine, Mm } from '../model/machine.js';
 import { BALANCE_FREE } from '../model/frames.js';
 import { balance_pgdat } from './vmscan.reclaim.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_lru, PG_swapcache, PG_zero } from './page-flags.js';
+import { lru_add_drain, lru_batch_refs } from './swap.js';
+import { free_swap_cache } from './swap_state.js';
 import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './memory.fault.js';
 import { do_swap_page } from './memory.swap.js';
 import { migration_entry_wait } from './migrate.js';
-import { can_share_swap_page, free_swap_and_cache } from './swapfile.js';
+import { can_share_swap_page, folio_free_swap, free_swap_and_cache, slotOffset, slotType } from './swapfile.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from '../model/signals.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
@@ -86,6 +90,7 @@ function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, o
   const frame = alloc_anon_copy(m, vma, vpn, old);
   if ((vma.flags & VM_LOCKED) !== 0) munlock_folio(m, old); // folio_remove_rmap_pte → munlock_vma_folio
   page_remove_rmap(m, old);
+  if (m.era === '6.18') free_swap_cache(m, old); // the copied-from folio leaves the swap cache if nothing names its slot (6.18 mm/memory.c 3791–3794)
   if (unshare) {
     m.mkPte(frame, vma.flags & ~VM_WRITE);
     m.modify('pte_mkyoung');
@@ -124,7 +129,27 @@ function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
   if ((f.flags[frame]! & PG_large) !== 0) return can_reuse_large_anon_page(m, mm, frame);
   if (policy === 'mapcount') return can_share_swap_page(m, frame); // mapcount, plus the swap entries still naming a swap-cache page
   if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
-  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
+  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || wp_can_reuse_anon_folio(m, frame);
+}
+
+/**
+ * wp_can_reuse_anon_folio() for a small folio (6.18 mm/memory.c 3986–4025):
+ * the references must come to this mapping's, plus the swap cache's, which
+ * folio_free_swap then drops when no swap entry names the slot any more; a
+ * per-CPU batch's reference (swap.ts) is drained only for a folio off the LRU.
+ */
+function wp_can_reuse_anon_folio(m: Machine, frame: number): boolean {
+  const f = m.frames;
+  if (f.refs(frame) + lru_batch_refs(m, frame) > 3) return false;
+  if ((f.flags[frame]! & PG_lru) === 0) lru_add_drain(m);
+  const swapcache = (f.flags[frame]! & PG_swapcache) !== 0;
+  if (f.refs(frame) + lru_batch_refs(m, frame) > (swapcache ? 2 : 1)) return false;
+  if (swapcache) {
+    const id = f.swapSlot.get(frame);
+    const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+    if (dev && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
+  }
+  return f.refs(frame) + lru_batch_refs(m, frame) === 1;
 }
 
 /**
@@ -200,7 +225,10 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
   }
   if (cls === PteClassCode.swap) {
     if ((vma.flags & (VM_UFFD_WP | VM_LOCKED)) !== 0) return swap_fault_uffd_mlock(m, mm, vma, vpn, slot, hi, lo, write);
-    return do_swap_page(m, mm, vma, vpn, slot, write);
+    const ret = do_swap_page(m, mm, vma, vpn, slot, write);
+    // a write do_swap_page could not map writable goes on into do_wp_page in the same fault (6.18 mm/memory.c 4974–4979)
+    if (write && m.era === '6.18' && ret !== VM_FAULT_SIGBUS && m.variant.fast.pte_present(mm.pgtable.hi(slot), mm.pgtable.lo(slot)) && !m.pteWrite(mm.pgtable.hi(slot), mm.pgtable.lo(slot))) do_wp_page(m, mm, vma, vpn, slot);
+    return ret;
   }
   if (cls === PteClassCode.file) return run_fault_path(m, do_file_page(m, mm, vma, vpn, slot, hi, lo, write));
   // do_swap_page on a migration entry: wait for the migration, then retry (migrate.ts)

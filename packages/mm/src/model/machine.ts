@@ -25,6 +25,7 @@ import type { KsmState } from '../kernel/ksm.js';
 import type { MlockState } from '../kernel/mlock.js';
 import type { UffdCtx, UffdState } from '../kernel/userfaultfd.js';
 import type { RaState } from '../kernel/swap_state.js';
+import type { LruState } from '../kernel/swap.js';
 import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
 import type { MigrateState } from '../kernel/migrate.migrate_pages.js';
 import type { ZapState } from '../kernel/memory.js';
@@ -135,6 +136,8 @@ export class Machine {
   mlock: MlockState | undefined = undefined;
   /** userfaultfd.ts: the uffd-wp pte words, the userfaultfd contexts */
   uffd: UffdState | undefined = undefined;
+  /** swap.ts: the per-CPU lru_activate folio batch */
+  lru: LruState | undefined = undefined;
   /** swap_state.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
   swapRa: RaState | undefined = undefined;
   /** vmscan.reclaim.ts try_to_free_pages(): the clock hand */
