@@ -11,7 +11,7 @@ import { PTE_MARKER } from '../src/generic/swap-types.js';
 import { make_pte_marker_entry, swpPfnBits } from '../src/generic/special-entries.js';
 import { resolveBackend, UnsupportedBackendVersionError } from '../src/spec/backend.js';
 import { DEFAULT_CONFIG } from '../src/spec/config.js';
-import type { VariantSpec } from '../src/spec/variant-spec.js';
+import type { ArchSelects, PteRoles, VariantSpec } from '../src/spec/variant-spec.js';
 import { hi32, lo32 } from '../src/u64/pair.js';
 import { fieldMask } from '../src/layout/field.js';
 import { VARIANTS as X86, x86_64_618, i386_618 } from './helpers.js';
@@ -128,5 +128,20 @@ describe('a spec that promises more than it declares is refused', () => {
     const { roles: _r, selects: _s, ...old } = i386_618;
     expect(() => resolveBackend({ specificationVersion: 'v1', name: 'old', variants: [old] }, 'old-backend')).toThrow(UnsupportedBackendVersionError);
     expect(() => resolveBackend({ specificationVersion: 'v1', name: 'old', variants: [old] }, 'old-backend')).toThrow(/declares no roles, selects/);
+  });
+});
+
+describe('the types refuse a missing or misspelt role, select or modifier (checked by typecheck)', () => {
+  const source = { file: 'arch/toy/include/asm/pgtable.h', version: 'v6.18.2' };
+  test('roles, selects, modifiers', () => {
+    // @ts-expect-error savedDirty is left out: every role must be given (null is the asm-generic default)
+    const missing: PteRoles = { present: 0, write: 1, user: null, dirty: 2, young: 3, special: null, protnone: null, softDirty: null, uffdWp: null, source };
+    // @ts-expect-error softdirty is not a role (softDirty is)
+    const misspelt: PteRoles = { present: 0, write: 1, user: null, dirty: 2, young: 3, special: null, protnone: null, softdirty: null, uffdWp: null, savedDirty: null, source };
+    // @ts-expect-error ARCH_HAS_PTE_SPECIAL is left out
+    const selects: ArchSelects = { ARCH_WANTS_THP_SWAP: false, ARCH_SUPPORTS_PT_RECLAIM: false, HAVE_ARCH_USERFAULTFD_WP: false, HAVE_ARCH_SOFT_DIRTY: false, source };
+    // @ts-expect-error pte_mkdirt is not a modifier
+    const modifiers: VariantSpec['modifiers'] = { pte_mkdirt: { set: 1n } };
+    expect([missing, misspelt, selects, modifiers].length).toBe(4);
   });
 });
