@@ -152,8 +152,8 @@ function move_soft_dirty(m: Machine, hi: number, lo: number, cls: number): void 
   m.pteLo = lo;
   if (mapsPage(cls)) m.modify('pte_mksoft_dirty');
   else if (cls === PteClassCode.swap || cls === PteClassCode.migration) {
-    const bit = m.era === '6.18' ? m.variant.spec.swap.flags?.softDirty : undefined;
-    if (bit === undefined || m.variant.modifierWords['pte_mksoft_dirty'] === undefined) return;
+    const bit = m.variant.roleBits.swpSoftDirty; // _PAGE_SWP_SOFT_DIRTY under CONFIG_MEM_SOFT_DIRTY (core's roles), null elsewhere
+    if (bit === null || m.variant.modifierWords.pte_mksoft_dirty === undefined) return;
     if (bit >= 32) m.pteHi = (hi | (1 << (bit - 32))) >>> 0;
     else m.pteLo = (lo | (1 << bit)) >>> 0;
   }

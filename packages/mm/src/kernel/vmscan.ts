@@ -55,9 +55,9 @@ const softDirtyBitsOf = new WeakMap<Variant, { present?: number; swap?: number }
 export function softDirtyBits(v: Variant): { present?: number; swap?: number } {
   let s = softDirtyBitsOf.get(v);
   if (!s) {
-    const present = v.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
-    const swap = v.spec.swap.flags?.softDirty;
-    s = { ...(present !== undefined ? { present } : {}), ...(swap !== undefined ? { swap } : {}) };
+    const present = v.roleBits.softDirty;
+    const swap = v.roleBits.swpSoftDirty;
+    s = { ...(present !== null ? { present } : {}), ...(swap !== null ? { swap } : {}) };
     softDirtyBitsOf.set(v, s);
   }
   return s;
