@@ -140,7 +140,9 @@ await step(`the README's test command in the copy (npm run test:all; turbo cache
   const summary = /^\s*Cached:\s+(\d+) cached, (\d+) total/m.exec(out);
   const detail = summary ? `turbo: ${summary[1]} of ${summary[2]} tasks cached; ran ${ran.length}: ${ran.join(', ')}` : '';
   const tests = /^tests: .*$/m.exec(out)?.[0];
-  return [detail, tests && `(${tests}, of the packages that ran)`].filter(Boolean).join('; ');
+  // where the time went: turbo's run, then each script after it
+  const times = [/^\s*Time:\s+(\S+)/m.exec(out)?.[1] && `turbo ${/^\s*Time:\s+(\S+)/m.exec(out)[1]}`, ...[...out.matchAll(/^parallel: '(.*?)' ok \(([\d.]+ s)\)$/gm)].map((m) => `${m[1].split(' ').slice(0, 2).join(' ')} ${m[2]}`)];
+  return [detail, tests && `(${tests}, of the packages that ran)`, times.filter(Boolean).join(', ')].filter(Boolean).join('; ');
 });
 
 await step(`mmsim-test and mmsim in the copy list ${packageName}`, () => {
