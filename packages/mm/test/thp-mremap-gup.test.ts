@@ -515,10 +515,10 @@ describe('the mremap_part and mmap_fixed ops (a page inside a region)', () => {
     ]);
   });
 
-  test("the kernel's errnos: fixed without maymove, an overlap, a zero new length EINVAL; an old range that is not one mapping EFAULT; dontunmap EINVAL on 2.6.21", () => {
+  test("the kernel's errnos: fixed without maymove, an overlap, a zero new length EINVAL; a grow of a range that is not one mapping EFAULT (a same-size fixed move of it moves on 6.18); dontunmap EINVAL on 2.6.21", () => {
     const head = 'mmap A 8 rw- private,anon slot=0\nmmap B 8 rw- private,anon slot=1\nmprotect A 4 1 r--\n';
     const EINVAL = { ok: false, errno: 'EINVAL' };
-    expect(rets(`${head}mremap_part A 0 2 2 fixed B 0\nmremap_part A 0 2 2 maymove,fixed A 1\nmremap_part A 0 2 0 none\nmremap_part A 3 2 2 maymove,fixed B 0\nmremap_part A 0 2 2 maymove,fixed B 6`).slice(3)).toEqual([
+    expect(rets(`${head}mremap_part A 0 2 2 fixed B 0\nmremap_part A 0 2 2 maymove,fixed A 1\nmremap_part A 0 2 0 none\nmremap_part A 3 2 3 maymove,fixed B 0\nmremap_part A 0 2 2 maymove,fixed B 6`).slice(3)).toEqual([
       EINVAL,
       EINVAL,
       EINVAL,
@@ -527,6 +527,11 @@ describe('the mremap_part and mmap_fixed ops (a page inside a region)', () => {
     ]);
     const i386 = [...X86].find((s) => s.id === 'i386' && s.era === '2.6.21')!;
     expect(rets(`${head}mremap_part A 0 2 2 maymove,fixed,dontunmap B 0`, i386).slice(3)).toEqual([EINVAL]);
+    // a same-size MREMAP_FIXED move of a range over two VMAs: each VMA moves (6.17+ remap_move, mm/mremap.c
+    // 1822–1909; vma_multi_allowed 1623–1649); 2.6.21 finds the old range is not one VMA: EFAULT
+    const multi = `${head}mremap_part A 3 2 2 maymove,fixed B 0`;
+    expect(rets(multi).slice(3)).toEqual([{ ok: true, moved: true }]);
+    expect(rets(multi, i386).slice(3)).toEqual([{ ok: false, errno: 'EFAULT' }]);
     // a shrink in place leaves the region's name and extent; a grow in place extends it
     expect(rets(`${head}mremap_part A 5 3 1 none\nmremap_part A 5 1 5 none\nwrite A 9 x`).slice(3)).toEqual([{ ok: true, moved: false }, { ok: true, moved: false }, expect.objectContaining({ ok: true })]);
   });
