@@ -10,7 +10,20 @@ import { checkInvariants, do_madvise, do_mmap, dup_mmap, exit_mmap, Machine, Sys
 import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
 
 /** No invariant is broken; each violation is listed as `rule: message`. */
-export const clean = (m: Machine): void => expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+export function clean(m: Machine): void {
+  const broken = checkInvariants(m);
+  if (broken.length > 0) expect(broken.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+}
+
+/**
+ * `expect(actual, message()).toBe(expected)`, with the assertion (and its message) built only when
+ * it fails. A vitest expect() call costs microseconds (it copies the matcher state property by
+ * property); the random-sequence tests check every step and every page, and their expect() calls
+ * were half their time. The failure is the one toBe gives.
+ */
+export function same<T>(actual: T, expected: T, message: () => string): void {
+  if (!Object.is(actual, expected)) expect(actual, message()).toBe(expected);
+}
 
 /** The errno a syscall fails with, or undefined when it succeeds; anything else thrown is rethrown. */
 export function errnoOf(fn: () => unknown): string | undefined {
