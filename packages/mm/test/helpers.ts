@@ -111,3 +111,16 @@ export function thpSetup(spec: VariantSpec, options: { frames?: number; pages?: 
   do_madvise(m, p.mm, A, pages, 'HUGEPAGE');
   return { m, p, nr, A };
 }
+
+/**
+ * The variants named `id@era` (every one with MMSIM_ALL_VARIANTS=1); a name that matches no
+ * variant throws, so a renamed variant cannot quietly shrink the sample.
+ */
+export function sample(specs: readonly VariantSpec[], names: readonly string[]): VariantSpec[] {
+  if (process.env['MMSIM_ALL_VARIANTS'] === '1') return [...specs];
+  return names.map((name) => {
+    const spec = specs.find((s) => `${s.id}@${s.era}` === name);
+    if (!spec) throw new Error(`no variant ${name}; valid: ${specs.map((s) => `${s.id}@${s.era}`).join(', ')}`);
+    return spec;
+  });
+}
