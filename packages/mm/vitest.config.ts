@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { sources } from '../../tooling/scripts/vitest-sources.mjs';
 
 // One worker per core: vitest's default leaves one core free (a single worker on CI's 2 cores), and
 // this package's test files are the longest task of the test command.
@@ -8,7 +9,9 @@ import { defineConfig } from 'vitest/config';
 // Safe because nothing in the simulator keeps state at module level (every machine's state lives on
 // its Machine; the module-level caches hold only values derived from a variant), and a test file's
 // own module is evaluated afresh for each file all the same.
+// The workspace packages from their sources: these tests need no build (turbo.json starts them first).
 export default defineConfig({
+  resolve: { alias: sources('core', 'arch-x86', 'arch-powerpc') },
   test: {
     include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     maxWorkers: availableParallelism(),
