@@ -10,6 +10,8 @@ import { sources } from '../../tooling/scripts/vitest-sources.mjs';
 // its Machine; the module-level caches hold only values derived from a variant), and a test file's
 // own module is evaluated afresh for each file all the same.
 // The workspace packages from their sources: these tests need no build (turbo.json starts them first).
+// The test command runs them beside the builds, typechecks and other tests on 2 cores: a generous
+// limit (a hang guard, not a speed check), as the random-sequence tests already set for themselves.
 export default defineConfig({
   resolve: { alias: sources('core', 'arch-x86', 'arch-powerpc') },
   test: {
@@ -17,5 +19,6 @@ export default defineConfig({
     maxWorkers: availableParallelism(),
     pool: 'threads',
     isolate: false,
+    testTimeout: 60_000,
   },
 });

@@ -1,6 +1,6 @@
 // For a package's vitest config: the workspace packages its tests import, resolved to their sources
 // (src/index.ts) instead of their built dist. Those tests then wait for no build — turbo.json starts
-// them at once, beside the builds — and test the sources as they are, as they test their own package's.
+// them first, beside the builds (packages/mm) — and test the sources as they are, as they do their own.
 // What the built packages do (their exports, their bins) is checked by the tests that use them: the
 // CLI's and the runner's, release-check's.
 //
