@@ -36,7 +36,7 @@ import { startScript } from '../src/script/index.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from '../src/kernel/page-flags.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP } from '../src/kernel/vma.js';
 import { swap_free } from '../src/kernel/swapfile.js';
-import { adviseReference, clean, errnoOf, exitChild, forkChild, forkReference, peekPte } from './helpers.js';
+import { adviseReference, clean, errnoOf, exitChild, forkChild, forkReference, peekPte, same } from './helpers.js';
 
 const ALL = [...X86, ...PPC];
 const V618 = ALL.filter((s) => s.era === '6.18');
@@ -549,20 +549,20 @@ function runRandom(spec: VariantSpec, ops: Op[]): void {
   let i = -1;
   for (const step of steps) {
     if (++i < setup) {
-      expect(step.ret['ok'], `setup line ${i + 1}`).toBe(true);
+      same(step.ret['ok'], true, () => `setup line ${i + 1}`);
       if (i === 1) ref.map(live(m, 'parent').pid, A, PAGES);
       continue;
     }
     const o = kept[i - setup]!;
-    const where = `${spec.id}@${spec.era} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    const where = () => `${spec.id}@${spec.era} line ${i + 1} '${lines[i]}' of:\n${script}`;
     // MADV_COLLAPSE's refusals (EINVAL, EAGAIN, EBUSY, ENOMEM) change nothing; nothing else fails
-    if (step.ret['ok'] !== true) expect(o.k === 'madvise' && o.advice === 'COLLAPSE' && 'errno' in step.ret, `${where}: ${JSON.stringify(step.ret)}`).toBe(true);
-    expect(clusterCountsAgree(m), where).toBe(true);
+    if (step.ret['ok'] !== true) same(o.k === 'madvise' && o.advice === 'COLLAPSE' && 'errno' in step.ret, true, () => `${where()}: ${JSON.stringify(step.ret)}`);
+    same(clusterCountsAgree(m), true, where);
     if (step.ret['ok'] !== true) continue;
     const pid = o.k === 'exit' ? kidPid : live(m, step.proc).pid;
     const page = 'page' in o ? A + (o.page % PAGES) : 0;
     if (o.k === 'write') ref.write(pid, page, `T${o.tag}`);
-    else if (o.k === 'read') expect(ref.read(pid, page, String(step.ret['data'])), where).toBeUndefined();
+    else if (o.k === 'read') same(ref.read(pid, page, String(step.ret['data'])), undefined, where);
     else if (o.k === 'madvise') adviseReference(ref, pid, o.advice, page, Math.min(o.n, PAGES - (o.page % PAGES)));
     else if (o.k === 'fork') kidPid = forkReference(ref, live(m, 'parent'), live(m, 'child'));
     else if (o.k === 'exit') ref.exit(kidPid);
@@ -572,7 +572,7 @@ function runRandom(spec: VariantSpec, ops: Op[]): void {
   for (const p of procs) {
     for (let k = 0; k < PAGES; k += 37) {
       const r = access(m, p.mm, A + k, false);
-      if (r.ok) expect(ref.read(p.pid, A + k, r.tag), `${spec.id}: final read ${k}`).toBeUndefined();
+      if (r.ok) same(ref.read(p.pid, A + k, r.tag), undefined, () => `${spec.id}: final read ${k}`);
     }
   }
   for (const pin of m.pins.keys()) if (m.pins[pin]) unpin_user_page(m, pin);

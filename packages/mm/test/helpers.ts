@@ -12,7 +12,20 @@ import { Machine, SyscallError, type Mm, type Process } from '../src/index.js';
 import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
 
 /** No invariant is broken; each violation is listed as `rule: message`. */
-export const clean = (m: Machine): void => expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+export function clean(m: Machine): void {
+  const broken = checkInvariants(m);
+  if (broken.length > 0) expect(broken.map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+}
+
+/**
+ * `expect(actual, message()).toBe(expected)`, with the assertion (and its message) built only when
+ * it fails. A vitest expect() call costs microseconds (it copies the matcher state property by
+ * property); the random-sequence tests check every step and every page, and their expect() calls
+ * were half their time. The failure is the one toBe gives.
+ */
+export function same<T>(actual: T, expected: T, message: () => string): void {
+  if (!Object.is(actual, expected)) expect(actual, message()).toBe(expected);
+}
 
 /** The errno a syscall fails with, or undefined when it succeeds; anything else thrown is rethrown. */
 export function errnoOf(fn: () => unknown): string | undefined {
@@ -111,4 +124,17 @@ export function liveProc(m: Machine, name: string): Process | undefined {
 export function slotStart(m: Machine, slot: number): number {
   const c = m.variant.constants;
   return 2 ** (Math.min(c.vaBits, 47) - 2 - c.PAGE_SHIFT) + slot * 2 ** (26 - c.PAGE_SHIFT);
+}
+
+/**
+ * The variants named `id@era` (every one with MMSIM_ALL_VARIANTS=1); a name that matches no
+ * variant throws, so a renamed variant cannot quietly shrink the sample.
+ */
+export function sample(specs: readonly VariantSpec[], names: readonly string[]): VariantSpec[] {
+  if (process.env['MMSIM_ALL_VARIANTS'] === '1') return [...specs];
+  return names.map((name) => {
+    const spec = specs.find((s) => `${s.id}@${s.era}` === name);
+    if (!spec) throw new Error(`no variant ${name}; valid: ${specs.map((s) => `${s.id}@${s.era}`).join(', ')}`);
+    return spec;
+  });
 }

@@ -15,9 +15,10 @@
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, test } from 'vitest';
 import { parseMmo } from '../src/index.js';
 import { startScript } from '../src/script/index.js';
+import { same } from './helpers.js';
 
 const PAGES = 6;
 type Op =
@@ -107,13 +108,13 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
   for (const step of steps) {
     if (++i < setup) {
       if (i === 0) pid.parent = m.procs[0]!.pid;
-      expect(step.ret['ok'], `setup line ${i + 1}`).toBe(true);
+      same(step.ret['ok'], true, () => `setup line ${i + 1}`);
       continue;
     }
     const o = kept[i - setup]!;
-    const where = `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    const where = () => `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
     const p = pid[step.proc];
-    if (o.k !== 'rw') expect(step.ret['ok'], where).toBe(true);
+    if (o.k !== 'rw') same(step.ret['ok'], true, where);
     switch (o.k) {
       case 'rw': {
         const tag = `T${o.tag}`;
@@ -121,22 +122,22 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
         const hasCow = !o.shared && cow.has(o.page);
         const beyond = o.page >= model.size;
         if (beyond && !hasCow) {
-          expect(step.ret['signal'], where).toBe('SIGBUS');
+          same(step.ret['signal'], 'SIGBUS', where);
           break;
         }
-        expect(step.ret['ok'], where).toBe(true);
+        same(step.ret['ok'], true, where);
         if (o.write) {
           if (o.shared) model.data.set(o.page, tag);
           else cow.set(o.page, tag);
         } else {
           const want = hasCow ? cow.get(o.page)! : model.file(o.page);
-          expect(step.ret['data'], where).toBe(want);
+          same(step.ret['data'], want, where);
         }
         break;
       }
       case 'pread':
-        if (o.page >= model.size) expect(step.ret['bytes'], where).toBe(0);
-        else expect(step.ret['data'], where).toBe(model.file(o.page));
+        if (o.page >= model.size) same(step.ret['bytes'], 0, where);
+        else same(step.ret['data'], model.file(o.page), where);
         break;
       case 'pwrite':
         model.data.set(o.page, `W${o.tag}`);

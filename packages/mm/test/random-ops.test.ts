@@ -12,7 +12,7 @@ import { describe, expect, test } from 'vitest';
 import { parseMmo, type Machine, type Process } from '../src/index.js';
 import { ReferenceModel } from '../src/check/index.js';
 import { startScript } from '../src/script/index.js';
-import { adviseReference, forkReference } from './helpers.js';
+import { adviseReference, forkReference, same } from './helpers.js';
 
 const REGIONS = 2;
 const PAGES = 4;
@@ -103,7 +103,7 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
   for (const step of steps) {
     if (++i < lines.length - kept.length) continue; // the regions' names, swapon
     const o = kept[i - (lines.length - kept.length)]!;
-    const where = `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    const where = () => `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
     const p = step.proc === 'child' ? live(m, 'child') : live(m, 'parent');
     const ok = step.ret['ok'] === true;
     if (!ok && 'errno' in step.ret) {
@@ -124,9 +124,9 @@ function run(spec: (typeof X86)[number], ops: Op[]): void {
       case 'write':
       case 'read': {
         const vma = p!.mm.vmas.lookup(start(o.r) + o.page);
-        expect(ok, where).toBe(vma !== undefined && (vma.flags & (o.k === 'write' ? 2 : 1)) !== 0);
+        same(ok, vma !== undefined && (vma.flags & (o.k === 'write' ? 2 : 1)) !== 0, where);
         if (ok && o.k === 'write') ref.write(p!.pid, start(o.r) + o.page, `T${o.tag}`);
-        if (ok && o.k === 'read') expect(ref.read(p!.pid, start(o.r) + o.page, String(step.ret['data'])), where).toBeUndefined();
+        if (ok && o.k === 'read') same(ref.read(p!.pid, start(o.r) + o.page, String(step.ret['data'])), undefined, where);
         break;
       }
       case 'madvise':

@@ -35,7 +35,7 @@ import { startScript } from '../src/script/index.js';
 import { vmGetPageProt } from '../src/model/prot.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';
-import { adviseReference, clean, forkReference, hugeAt, peekPte, thpSetup } from './helpers.js';
+import { adviseReference, clean, forkReference, hugeAt, peekPte, same, thpSetup } from './helpers.js';
 
 const ALL = [...X86, ...PPC];
 const THP = ALL.filter((s) => s.huge !== undefined);
@@ -395,7 +395,7 @@ function runThp(spec: VariantSpec, ops: Op[]): void {
     if (++i < setup) continue;
     const [o, own] = owner[i - setup]!;
     if (!own) continue;
-    const where = `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
+    const where = () => `${m.variant.key} line ${i + 1} '${lines[i]}' of:\n${script}`;
     const p = live(m, o.k === 'exit' ? 'parent' : step.proc); // an exit's step is the child's, which is gone now
     const at = 'page' in o ? start(o.r) + SPOTS[o.page]!(nr) : 0;
     const ok = step.ret['ok'] === true;
@@ -411,9 +411,9 @@ function runThp(spec: VariantSpec, ops: Op[]): void {
       case 'write':
       case 'read': {
         const vma = p.mm.vmas.lookup(at);
-        expect(ok, where).toBe(vma !== undefined && (vma.flags & (o.k === 'write' ? VM_WRITE : VM_READ)) !== 0);
+        same(ok, vma !== undefined && (vma.flags & (o.k === 'write' ? VM_WRITE : VM_READ)) !== 0, where);
         if (ok && o.k === 'write') ref.write(p.pid, at, `T${o.tag}`);
-        if (ok && o.k === 'read') expect(ref.read(p.pid, at, String(step.ret['data'])), where).toBeUndefined();
+        if (ok && o.k === 'read') same(ref.read(p.pid, at, String(step.ret['data'])), undefined, where);
         break;
       }
       case 'munmap':
@@ -437,12 +437,12 @@ function runThp(spec: VariantSpec, ops: Op[]): void {
         const vma = p.mm.vmas.lookup(vpn);
         if (!vma || (vma.flags & VM_READ) === 0) continue;
         const res = access(m, p.mm, vpn, false);
-        expect(res.ok).toBe(true);
-        if (res.ok) expect(ref.read(p.pid, vpn, res.tag), `${m.variant.key} final read of 0x${vpn.toString(16)}`).toBeUndefined();
+        same(res.ok, true, () => `${m.variant.key} final read of 0x${vpn.toString(16)}`);
+        if (res.ok) same(ref.read(p.pid, vpn, res.tag), undefined, () => `${m.variant.key} final read of 0x${vpn.toString(16)}`);
       }
     }
   }
-  expect(checkInvariants(m).map((v) => `${v.rule}: ${v.message}`)).toEqual([]);
+  clean(m);
 }
 
 describe('random THP operation sequences keep the invariants and the data', () => {
