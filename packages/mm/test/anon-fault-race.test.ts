@@ -5,7 +5,9 @@
  * mm/memory.c 5178–5213; 2.6.21 2091–2119): the explorer stops at the pte
  * lock, so it finds the orders where the second fault backs out — its page
  * freed, its access retried on the winner's page — with the invariants
- * intact after every step and exactly one page mapped at the end.
+ * intact after every step and exactly one page mapped at the end. The
+ * write-protect fault likewise (do_wp_page / wp_page_copy, memory.wp.ts):
+ * two threads writing a page fork shared COW it once; the other backs out.
  */
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
@@ -77,6 +79,27 @@ function recorded(program: Program): { program: Program; runs: Run[] } {
   };
 }
 
+const cowRace = parseRaceFile(
+  `scenario wp-fault two threads write-fault the same COW-shared page
+source 6.18 mm/memory.c wp_page_copy: the copy is made with the pte lock dropped and installed only if the pte is still the same
+policy cow mapcount refcount
+bound 3
+mmap M 1 rw- private,anon slot=0
+write M 0 X
+fork
+
+thread a
+write M 0 A
+
+thread b
+write M 0 B
+`,
+  'wp-fault.mmo',
+);
+
+/** a thread's step that found the pte changed under a pte lock of the write-protect fault */
+const wpBacksOut = (where: string): boolean => /: (handle_pte_fault|wp_page_copy): the pte changed under us/.test(where);
+
 const presentLines = (state: string) => state.split('\n').filter((l) => / present pfn /.test(l));
 
 describe('do_anonymous_page under the explorer: allocate, lock, re-check, back out', () => {
@@ -110,6 +133,22 @@ describe('do_anonymous_page under the explorer: allocate, lock, re-check, back o
       // the read may map the zero page first (the write then COWs it) or back out of it after the write
       expect(runs.some((run) => run.wheres.some(backsOut))).toBe(true);
       for (const run of runs) expect(presentLines(run.state)).toEqual([expect.stringMatching(/\(anon, mapcount 1, refcount 1, data A\)$/)]);
+    });
+
+    test(`${spec.id}@${spec.era}: two write faults on one COW-shared page`, () => {
+      const { program, runs } = recorded(raceProgram(cowRace, spec, 'refcount'));
+      const r = exploreDfs(program, { bound: 3 });
+      expect(r.failure).toBeNull();
+      expect(r.exhaustive).toBe(true);
+      // orders where the second fault finds the pte changed — at handle_pte_fault's lock or at wp_page_copy's — and backs out
+      expect(runs.some((run) => run.wheres.some(wpBacksOut))).toBe(true);
+      for (const run of runs) {
+        const present = presentLines(run.state);
+        // the parent's one page (a copy, the last write) and the child's untouched original
+        expect(present).toHaveLength(2);
+        expect(present.filter((l) => /^parent /.test(l))).toEqual([expect.stringMatching(/\(anon, mapcount 1, refcount 1, data [AB]\)$/)]);
+        expect(present.filter((l) => /^child /.test(l))).toEqual([expect.stringMatching(/data X\)$/)]);
+      }
     });
   }
 });

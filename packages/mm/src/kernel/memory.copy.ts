@@ -13,7 +13,7 @@
  */
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';
-import { alloc_anon_copy, setAnonPte } from './memory.js';
+import { alloc_anon_copy, setAnonPte } from './memory.wp.js';
 import { maybe_dma_pinned, mm_has_pinned } from './gup.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { isSpecialZero } from './rmap.js';

@@ -1,7 +1,7 @@
 /**
  * The fault paths of mm/memory.c: handle_mm_fault, handle_pte_fault,
- * do_anonymous_page, do_wp_page (the teardown, zap_pte_range, is
- * memory.zap.ts).
+ * do_anonymous_page (do_wp_page is memory.wp.ts, the teardown,
+ * zap_pte_range, memory.zap.ts).
  *
  * Era differences, each as the kernel had it:
  * - Read fault on private anon memory: 2.6.21 maps ZERO_PAGE as a normal,
@@ -22,43 +22,28 @@
 import type { Machine, Mm } from '../model/machine.js';
 import { BALANCE_FREE } from '../model/frames.js';
 import { balance_pgdat } from './vmscan.reclaim.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
-import { anon_vma_prepare, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
+import { PG_dirty } from './page-flags.js';
+import { anon_vma_prepare, page_add_new_anon_rmap } from './rmap.js';
 import { do_fault, do_file_page } from './memory.fault.js';
 import { do_swap_page } from './memory.swap.js';
 import { migration_entry_wait } from './migrate.js';
-import { can_share_swap_page } from './swapfile.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from '../model/signals.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
-import { VM_HUGEPAGE, VM_LOCKED, VM_READ, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
+import { VM_HUGEPAGE, VM_LOCKED, VM_READ, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 // --- pte markers (guard regions, uffd-wp), userfaultfd-wp, mlock ---
 import { handle_pte_marker } from './memory.pte_marker.js';
-import { pte_mkuffd_wp, pteSwpUffdWp, uffd_wp_fault } from './userfaultfd.js';
-import { mlock_folio, munlock_folio } from './mlock.js';
+import { pte_mkuffd_wp, pteSwpUffdWp } from './userfaultfd.js';
+import { mlock_folio } from './mlock.js';
 import { PteClassCode } from '@mmsim/core';
 import { pte_lock, pte_unlock } from '../model/locks.js';
-import {
-  entireMapcount,
-  folioHead,
-  huge_pmd_access,
-  huge_pmd_fault,
-  PG_large,
-  VM_FAULT_FALLBACK,
-  wp_can_reuse_large_anon_folio,
-} from './huge_memory.js';
-// the package index still names the teardown here
+import { huge_pmd_access, huge_pmd_fault, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { do_wp_page, do_wp_page_path, setAnonPte } from './memory.wp.js';
+// the package index (and gup, ksm) still name these here
 export { zap_pte_range, zap_pte_range_path } from './memory.zap.js';
+export { do_wp_page } from './memory.wp.js';
 
 export const FAULT_FLAG_WRITE = 1;
-
-/** Map a new page at the pte: writable and dirty for a write fault. */
-export function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
-  m.mkPte(frame, vma.flags);
-  if (write) m.mkWriteDirtyYoung();
-  else m.modify('pte_mkyoung');
-  mm.pgtable.set(slot, m.pteHi, m.pteLo);
-}
 
 /**
  * do_anonymous_page(): a fault on a none pte of anonymous memory. The
@@ -138,100 +123,6 @@ function defer_fault(m: Machine, path: KernelPath<number>): number {
   return VM_FAULT_RETRY;
 }
 
-/**
- * wp_page_copy(): COW into a new anon page, dropping the old mapping. An
- * unshare fault (FAULT_FLAG_UNSHARE, for a read-only FOLL_PIN) maps the copy
- * read-only and clean: it only makes the page exclusive.
- */
-function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, old: number, unshare = false): void {
-  const frame = alloc_anon_copy(m, vma, vpn, old);
-  if ((vma.flags & VM_LOCKED) !== 0) munlock_folio(m, old); // folio_remove_rmap_pte → munlock_vma_folio
-  page_remove_rmap(m, old);
-  if (unshare) {
-    m.mkPte(frame, vma.flags & ~VM_WRITE);
-    m.modify('pte_mkyoung');
-    mm.pgtable.set(slot, m.pteHi, m.pteLo);
-  } else setAnonPte(m, mm, slot, frame, vma, true);
-}
-
-/**
- * A new anon page holding `old`'s data, with its first rmap at `vpn` of
- * `vma` (the COW copy of wp_page_copy, do_cow_fault and fork's
- * copy_present_page). The caller installs the pte.
- */
-export function alloc_anon_copy(m: Machine, vma: Vma, vpn: number, old: number): number {
-  anon_vma_prepare(m, vma);
-  const frame = m.frames.alloc();
-  m.frames.tag[frame] = m.frames.tag[old]!;
-  page_add_new_anon_rmap(m, frame, vma, vpn);
-  return frame;
-}
-
-/** A page of a PTE-mapped large folio: the folio's counts decide (6.18 wp_can_reuse_anon_folio → __wp_can_reuse_large_anon_folio). */
-function can_reuse_large_anon_page(m: Machine, mm: Mm, frame: number): boolean {
-  const f = m.frames;
-  const head = folioHead(m, frame);
-  if (m.cowPolicy === 'mapcount') return f.maps(frame) + entireMapcount(m, head) === 1;
-  if (m.cowPolicy === 'refcount') return f.refs(head) === 1;
-  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || wp_can_reuse_large_anon_folio(m, mm, frame);
-}
-
-/** Whether do_wp_page may reuse the anon page under the machine's COW rule (cow-policy.ts). */
-function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
-  const f = m.frames;
-  const policy = m.cowPolicy;
-  // a KSM page (PageKsm: anon with a negative mapping, ksm.ts) is never reused, even mapped once (6.18 wp_can_reuse_anon_folio: folio_test_ksm)
-  if (f.mapping[frame]! < 0) return false;
-  if ((f.flags[frame]! & PG_large) !== 0) return can_reuse_large_anon_page(m, mm, frame);
-  if (policy === 'mapcount') return can_share_swap_page(m, frame); // mapcount, plus the swap entries still naming a swap-cache page
-  if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
-  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
-}
-
-/**
- * do_wp_page(): a write fault on a present, write-protected pte — or, with
- * `unshare`, the FAULT_FLAG_UNSHARE fault GUP takes to make an anon page
- * exclusive before a read-only pin (5.19+).
- */
-export function do_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, unshare = false): number {
-  // userfaultfd_pte_wp(): a uffd-wp pte in an async context loses its bit, and the write fault goes on (userfaultfd.ts)
-  if ((vma.flags & VM_UFFD_WP) !== 0 && !unshare) uffd_wp_fault(m, mm, vma, slot);
-  const hi = mm.pgtable.hi(slot);
-  const lo = mm.pgtable.lo(slot);
-  const frame = m.pteFrame(hi, lo);
-  const f = m.frames;
-  if (frame === m.zeroFrame) {
-    if (!unshare) wp_page_copy(m, mm, vma, vpn, slot, frame);
-    return VM_FAULT_OK;
-  }
-  if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
-    if (can_reuse_anon_page(m, mm, frame)) {
-      if (m.cowPolicy === 'anon-exclusive') f.flags[frame]! |= PG_anon_exclusive;
-      if (unshare) return VM_FAULT_OK; // exclusive now; the pte stays as it was
-      m.pteHi = hi;
-      m.pteLo = lo;
-      m.mkWriteDirtyYoung();
-      mm.pgtable.set(slot, m.pteHi, m.pteLo);
-      return VM_FAULT_OK;
-    }
-    wp_page_copy(m, mm, vma, vpn, slot, frame, unshare);
-    return VM_FAULT_OK;
-  }
-  if (unshare) return VM_FAULT_OK; // only anon pages are unshared
-  if (vma.flags & VM_SHARED) {
-    // wp_page_shared(): a shared mapping writes the page itself (page_mkwrite, then dirty)
-    f.flags[frame]! |= PG_dirty;
-    m.pteHi = hi;
-    m.pteLo = lo;
-    m.modify('pte_mkwrite');
-    m.modify('pte_mkdirty');
-    mm.pgtable.set(slot, m.pteHi, m.pteLo);
-    return VM_FAULT_OK;
-  }
-  wp_page_copy(m, mm, vma, vpn, slot, frame);
-  return VM_FAULT_OK;
-}
-
 /** A none pte in a VMA with a file: do_fault, or — for a device that set no vm_ops — the `anon` rule. */
 function do_none_file_pte(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): number {
   if (vma.noVmOps === true) {
@@ -261,7 +152,8 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
   const hi = mm.pgtable.hi(slot);
   const lo = mm.pgtable.lo(slot);
   if (cls === PteClassCode.present) {
-    if (write && !m.pteWrite(hi, lo)) return do_wp_page(m, mm, vma, vpn, slot);
+    // under the explorer the write fault stops at the pte lock (do_wp_page_path, memory.wp.ts)
+    if (write && !m.pteWrite(hi, lo)) return m.sched.deferFaults ? defer_fault(m, do_wp_page_path(m, mm, vma, vpn, hi, lo)) : do_wp_page(m, mm, vma, vpn, slot);
     return VM_FAULT_OK; // a spurious fault: only the accessed/dirty bits
   }
   if (cls === PteClassCode.swap) {
