@@ -158,7 +158,7 @@ describe('mmsim run', () => {
   });
 
   test('past MANY_REGIONS regions a step shows only the regions it names, and says so', async () => {
-    const { MANY_REGIONS } = await import('@mmsim/mm');
+    const { MANY_REGIONS } = await import('@mmsim/mm/script');
     const n = MANY_REGIONS + 1;
     const path = script('many.mmo', `scenario m x\n${Array.from({ length: n }, (_, i) => `mmap R${i} 4 rw- private,anon slot=${i}`).join('\n')}\nwrite R0 1 X\n`);
     const r = await run(['run', path]);

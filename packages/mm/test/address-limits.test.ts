@@ -11,7 +11,9 @@ import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import type { VariantSpec } from '@mmsim/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { access, checkInvariants, do_mmap, do_mremap, do_munmap, Machine } from '../src/index.js';
+import { access, do_mmap, do_mremap, do_munmap } from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { Machine } from '../src/index.js';
 import { sys_userfaultfd, userfaultfd_api, userfaultfd_register_wp, UFFD_FEATURE_WP_ASYNC } from '../src/kernel/userfaultfd.js';
 import { clean, errnoOf } from './helpers.js';
 

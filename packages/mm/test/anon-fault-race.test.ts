@@ -12,7 +12,9 @@
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
-import { exploreDfs, parseRaceFile, raceProgram, type Instance, type Program, type Thread } from '../src/index.js';
+import { exploreDfs, type Program } from '../src/index.js';
+import type { Instance, Thread } from '../src/explore/index.js';
+import { parseRaceFile, raceProgram } from '../src/races/index.js';
 
 const race = (second: 'read' | 'write') =>
   parseRaceFile(

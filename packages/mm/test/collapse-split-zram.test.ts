@@ -12,9 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   cluster_alloc_swap_entry,
-  create_file,
   do_madvise,
   do_mmap,
   do_munmap,
@@ -24,21 +22,17 @@ import {
   get_user_pages,
   has_split_huge_pages_file,
   largeFolioAt,
-  Machine,
-  parseMmo,
-  ReferenceModel,
-  runScript,
-  startScript,
   split_huge_pages_write,
   swapon,
-  SyscallError,
   thpState,
   thpSwap,
   unpin_user_page,
   usedKb,
-  type Mm,
-  type Process,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants, ReferenceModel } from '../src/check/index.js';
+import { create_file } from '../src/model/index.js';
+import { Machine, parseMmo, runScript, SyscallError, type Mm, type Process } from '../src/index.js';
+import { startScript } from '../src/script/index.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from '../src/kernel/page-flags.js';
 import { VM_NOHUGEPAGE, VM_UFFD_WP } from '../src/kernel/vma.js';
 import { swap_free } from '../src/kernel/swapfile.js';

@@ -8,7 +8,6 @@ import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   device_read,
   device_write,
   do_madvise,
@@ -19,11 +18,12 @@ import {
   FOLL_LONGTERM,
   FOLL_WRITE,
   GUP_PIN_COUNTING_BIAS,
-  Machine,
   pin_user_pages,
   unpin_user_page,
-  type CowPolicy,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { Machine } from '../src/index.js';
+import { type CowPolicy } from '../src/model/index.js';
 
 const rw = { read: true, write: true, exec: false };
 const A = 0x1000;

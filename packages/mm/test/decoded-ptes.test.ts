@@ -10,9 +10,9 @@ import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { decodePte, toBig } from '@mmsim/core';
 import { describe, expect, test } from 'vitest';
+import { Machine, type Mm } from '../src/index.js';
+import { create_file } from '../src/model/index.js';
 import {
-  Machine,
-  create_file,
   do_madvise,
   do_mmap,
   do_mprotect,
@@ -24,8 +24,7 @@ import {
   swapon,
   sys_remap_file_pages,
   touch,
-  type Mm,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
 
 function pteAt(m: Machine, mm: Mm, vpn: number): bigint {
   const slot = mm.pgtable.walk(vpn, false);

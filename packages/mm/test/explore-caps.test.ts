@@ -8,20 +8,9 @@
  */
 import { x86_64_618 } from '@mmsim/arch-x86';
 import { afterEach, describe, expect, test, vi } from 'vitest';
-import {
-  ACT_DONE,
-  ACT_STEP,
-  exploreDfs,
-  explorePct,
-  exploreRandom,
-  parseRaceFile,
-  raceProgram,
-  replay,
-  type Instance,
-  type Program,
-  type Progress,
-  type Thread,
-} from '../src/index.js';
+import { ACT_DONE, ACT_STEP, type Instance, type Progress, type Thread } from '../src/explore/index.js';
+import { exploreDfs, explorePct, exploreRandom, replay, type Program } from '../src/index.js';
+import { parseRaceFile, raceProgram } from '../src/races/index.js';
 
 class StepThread implements Thread {
   pc = 0;

@@ -8,9 +8,6 @@ import { describe, expect, test } from 'vitest';
 import {
   ACT_DONE,
   ACT_STEP,
-  exploreDfs,
-  explorePct,
-  exploreRandom,
   formatSchedule,
   fromGenerator,
   isLockAct,
@@ -18,13 +15,12 @@ import {
   lockAct,
   lockOf,
   parseSchedule,
-  replay,
   ScheduleSyntaxError,
   unlockAct,
   type Instance,
-  type Program,
   type Thread,
-} from '../src/index.js';
+} from '../src/explore/index.js';
+import { exploreDfs, explorePct, exploreRandom, replay, type Program } from '../src/index.js';
 
 /** A thread that performs a fixed list of actions, calling `effect` on each. */
 class ListThread implements Thread {

@@ -3,7 +3,9 @@
  * every variant of both eras: decoded ptes and markers through the arch's
  * own encoding where the arch has the bits, the kernel's refusals where
  * the era or the arch has none, the invariants after every step, and a
- * fast-check property over random sequences of these ops.
+ * fast-check property over random sequences of these ops, run as `.mmo`
+ * scripts (mmap_fixed, madvise, mlock, uffd_*, fork, reclaim, clear_refs)
+ * through the script runner.
  */
 import { VARIANTS as X86, x86_64_618 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
@@ -14,27 +16,19 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   clear_refs_write,
-  create_file,
   do_madvise,
   do_mlock,
   do_mmap,
   do_munmap,
   do_truncate,
   dup_mmap,
-  Machine,
   mwriteprotect_range,
-  observeRegion,
   pageMlocked,
   pageUnevictable,
-  parseMmo,
-  PfnLabels,
   pteMarker,
   pteSwpUffdWp,
   pteUffdWp,
-  recordingToMmo,
-  runScript,
   swapon,
   sys_userfaultfd,
   try_to_free_pages,
@@ -46,12 +40,13 @@ import {
   VM_LOCKED,
   VM_MAYBE_GUARD,
   VM_UFFD_WP,
-  type Mm,
-  type Process,
-  type Recording,
-  type RegionObs,
-} from '../src/index.js';
-import { errnoOf } from './helpers.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { create_file } from '../src/model/index.js';
+import { Machine, parseMmo, runScript, type Mm, type Process } from '../src/index.js';
+import { observeRegion, PfnLabels, type RegionObs } from '../src/observe/index.js';
+import { recordingToMmo, startScript, type Recording } from '../src/script/index.js';
+import { errnoOf, liveProc, slotStart } from './helpers.js';
 
 const ALL: readonly VariantSpec[] = [...X86, ...PPC];
 const E618 = ALL.filter((s) => s.era === '6.18');
@@ -420,7 +415,7 @@ describe('clear_refs', () => {
   }
 });
 
-// --- the property: random sequences, invariants after every step, a model of guards, locks and uffd-wp ---
+// --- the property: random sequences run as `.mmo` scripts, invariants after every step, a model of guards, locks and uffd-wp ---
 
 type Op =
   | { k: 'write' | 'read'; page: number; child: boolean }
@@ -435,144 +430,169 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ k: fc.constantFrom('register' as const, 'close' as const, 'fork' as const, 'reclaim' as const, 'clear_refs' as const) }),
 );
 
+const MADVICE = { guard: 'GUARD_INSTALL', unguard: 'GUARD_REMOVE', dontneed: 'DONTNEED' } as const;
+
+/** An op as `.mmo` lines on region R (six pages at slot 0), each with the op it stands for; a write or read by the child once forked. */
+function lines(o: Op, forked: boolean, tag: number): [string, Op][] {
+  const s = 'page' in o ? o.page : 0;
+  const n = 'n' in o ? Math.min(PAGES, s + o.n) - s : 0;
+  switch (o.k) {
+    case 'write':
+      return [[`${o.child && forked ? '@child ' : ''}write R ${s} T${tag}`, o]];
+    case 'read':
+      return [[`${o.child && forked ? '@child ' : ''}read R ${s}`, o]];
+    case 'guard':
+    case 'unguard':
+    case 'dontneed':
+      return [[`madvise R ${s} ${n} ${MADVICE[o.k]}`, o]];
+    case 'mlock':
+    case 'munlock':
+      return [[`${o.k} R ${s} ${n}`, o]];
+    case 'wp':
+    case 'unwp':
+      return [[`uffd_writeprotect R ${s} ${n} ${o.k === 'wp' ? 1 : 0}`, o]];
+    case 'munmap':
+      return [[`munmap R ${s} ${n}`, o]];
+    case 'mmap':
+      return [[`mmap_fixed R ${s} ${n} rw- private,anon`, o]];
+    // a new registration closes the current userfaultfd first (else the second registration of the range is EBUSY)
+    case 'register':
+      return [['uffd_close', { k: 'close' }], ['uffd_register_wp R', o]];
+    case 'close':
+      return [['uffd_close', o]];
+    case 'fork':
+      return forked ? [] : [['fork', o]];
+    case 'reclaim':
+      return [['reclaim', o]];
+    case 'clear_refs':
+      return [['clear_refs 4', o]];
+  }
+}
+
 function run(spec: VariantSpec, ops: Op[]): void {
-  const m = new Machine({ spec, nodes: 1, frames: 512 });
-  const p = m.spawn('p');
-  let child: Process | undefined;
-  swapon(m, 'file', 256);
-  do_mmap(m, p.mm, { start: BASE, pages: PAGES, prot: RW, shared: false });
+  const script = ['swapon file 256', `mmap R ${PAGES} rw- private,anon slot=0`];
+  const setup = script.length;
+  const kept: Op[] = [];
+  let forked = false;
+  for (const o of ops) {
+    for (const [text, what] of lines(o, forked, kept.length)) {
+      script.push(text);
+      kept.push(what);
+    }
+    if (o.k === 'fork') forked = true;
+  }
+  const text = script.join('\n');
+  const { machine: m, steps } = startScript(parseMmo(text, 'random-guard.mmo'), { spec, nodes: 1, frames: 512 }, 'random-guard.mmo', { check: true, observe: false });
   // the model: per page, mapped / guarded / tag written (undefined: zero)
   const mapped = new Array<boolean>(PAGES).fill(true);
   const guard = new Array<boolean>(PAGES).fill(false);
-  const data = new Array<number | undefined>(PAGES).fill(undefined);
-  let ctx: ReturnType<typeof sys_userfaultfd> | undefined;
-  let tag = 1;
+  const data = new Array<string | undefined>(PAGES).fill(undefined);
   const e618 = spec.era === '6.18';
   const uffd = spec === x86_64_618;
-  for (const o of ops) {
-    // the pages an mlocked VMA has present before this op
-    const lockedPresent = new Set<number>();
-    for (let i = 0; i < PAGES; i++) {
-      const vma = p.mm.vmas.lookup(BASE + i);
-      if (vma && (vma.flags & VM_LOCKED) !== 0 && m.variant.classify(pte(m, p.mm, BASE + i)) === 'present') lockedPresent.add(i);
-    }
-    const range = 'n' in o ? { s: o.page, e: Math.min(PAGES, o.page + o.n) } : { s: 0, e: 0 };
-    const all = (f: (i: number) => boolean) => Array.from({ length: range.e - range.s }, (_, j) => range.s + j).every(f);
-    const err = errnoOf(() => {
+  let BASE = 0;
+  /** the pages an mlocked VMA has present before the step */
+  const lockedPresent = new Set<number>();
+  let i = -1;
+  for (const step of steps) {
+    i++;
+    const where = `${spec.id}@${spec.era} line ${i + 1} '${script[i]}' of:\n${text}`;
+    const p = liveProc(m, 'parent')!;
+    if (i < setup) {
+      expect(step.ret['ok'], where).toBe(true);
+      BASE = slotStart(m, 0);
+    } else {
+      const o = kept[i - setup]!;
+      const range = 'n' in o ? { s: o.page, e: Math.min(PAGES, o.page + o.n) } : { s: 0, e: 0 };
+      const all = (f: (k: number) => boolean) => Array.from({ length: range.e - range.s }, (_, j) => range.s + j).every(f);
+      const locked = () => p.mm.vmas.overlapping(BASE + range.s, BASE + range.e).some((v) => (v.flags & VM_LOCKED) !== 0);
+      const ret = step.ret;
       switch (o.k) {
         case 'write':
-        case 'read': {
-          const proc = o.child && child?.alive ? child : p;
-          const t = tag++;
+        case 'read':
           // the child writes too: its writes must never reach the parent's pages (after fork + reclaim, 2.6.21's
           // swap-in and do_wp_page count the swap entries still naming a page: can_share_swap_page)
-          const r = access(m, proc.mm, BASE + o.page, o.k === 'write', t);
-          if (proc !== p) break;
-          if (!mapped[o.page]) expect(r).toMatchObject({ signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });
-          else if (guard[o.page]) expect(r).toEqual({ ok: false, signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });
-          else {
-            expect(r).toMatchObject({ ok: true, tag: o.k === 'write' ? m.tags.name(t) : data[o.page] === undefined ? '0' : m.tags.name(data[o.page]!) });
-            if (o.k === 'write') data[o.page] = t;
-          }
+          if (step.proc !== 'parent') break;
+          if (!mapped[o.page]) expect(ret, where).toMatchObject({ signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });
+          else if (guard[o.page]) expect(ret, where).toEqual({ ok: false, signal: 'SIGSEGV', si_code: 'SEGV_MAPERR' });
+          else if (o.k === 'write') {
+            expect(ret['ok'], where).toBe(true);
+            data[o.page] = String(step.args['tag']);
+          } else expect(ret, where).toMatchObject({ ok: true, data: data[o.page] ?? '0' });
           break;
-        }
         case 'guard':
-        case 'dontneed': {
+        case 'dontneed':
           // madvise walks the VMAs in order: a VM_LOCKED one stops it (EINVAL), a hole is ENOMEM at the end
           if (e618 || o.k === 'dontneed') {
-            for (let i = range.s; i < range.e; i++) {
-              if (!mapped[i]) continue;
-              if ((p.mm.vmas.lookup(BASE + i)!.flags & VM_LOCKED) !== 0) break;
-              if (o.k === 'guard') guard[i] = true;
-              data[i] = undefined;
+            for (let k = range.s; k < range.e; k++) {
+              if (!mapped[k]) continue;
+              if ((p.mm.vmas.lookup(BASE + k)!.flags & VM_LOCKED) !== 0) break;
+              if (o.k === 'guard') guard[k] = true;
+              data[k] = undefined;
             }
           }
-          do_madvise(m, p.mm, BASE + range.s, range.e - range.s, o.k === 'guard' ? 'GUARD_INSTALL' : 'DONTNEED');
           break;
-        }
         case 'unguard':
-          if (e618) for (let i = range.s; i < range.e; i++) guard[i] = false;
-          do_madvise(m, p.mm, BASE + range.s, range.e - range.s, 'GUARD_REMOVE');
-          break;
-        case 'mlock':
-        case 'munlock':
-          do_mlock(m, p.mm, BASE + range.s, range.e - range.s, o.k === 'mlock');
-          break;
-        case 'register':
-          if (ctx) userfaultfd_release(m, ctx);
-          ctx = undefined;
-          ctx = registerWp(m, p.mm, BASE, PAGES);
-          break;
-        case 'close':
-          if (ctx) userfaultfd_release(m, ctx);
-          ctx = undefined;
-          break;
-        case 'wp':
-        case 'unwp':
-          if (ctx) mwriteprotect_range(m, ctx, BASE + range.s, range.e - range.s, o.k === 'wp');
+          if (e618) for (let k = range.s; k < range.e; k++) guard[k] = false;
           break;
         case 'munmap':
-          do_munmap(m, p.mm, BASE + range.s, range.e - range.s);
-          for (let i = range.s; i < range.e; i++) {
-            mapped[i] = false;
-            guard[i] = false;
-            data[i] = undefined;
-          }
-          break;
         case 'mmap':
-          do_mmap(m, p.mm, { start: BASE + range.s, pages: range.e - range.s, prot: RW, shared: false });
-          for (let i = range.s; i < range.e; i++) {
-            mapped[i] = true;
-            guard[i] = false;
-            data[i] = undefined;
+          for (let k = range.s; k < range.e; k++) {
+            mapped[k] = o.k === 'mmap';
+            guard[k] = false;
+            data[k] = undefined;
           }
           break;
-        case 'fork':
-          if (child?.alive) break;
-          child = dup_mmap(m, p, 'c');
-          for (let i = 0; i < PAGES; i++) expect(decodedMarker(m, child.mm, BASE + i) === PTE_MARKER.GUARD).toBe(guard[i]);
+        case 'fork': {
+          const child = liveProc(m, 'child')!;
+          for (let k = 0; k < PAGES; k++) expect(decodedMarker(m, child.mm, BASE + k) === PTE_MARKER.GUARD, where).toBe(guard[k]);
           break;
-        case 'reclaim':
-          try_to_free_pages(m, m.frames.max);
-          break;
-        case 'clear_refs':
-          clear_refs_write(m, p.mm, '4');
-          break;
+        }
       }
-    });
-    // the kernel's refusals are the only errors
-    if (err !== undefined) {
-      if (o.k === 'guard' && err === 'EINVAL') expect(p.mm.vmas.overlapping(BASE + range.s, BASE + range.e).some((v) => (v.flags & VM_LOCKED) !== 0) || !e618).toBe(true);
-      else if (o.k === 'unguard' && err === 'EINVAL') expect(e618).toBe(false);
-      else if (o.k === 'dontneed' && err === 'EINVAL') expect(p.mm.vmas.overlapping(BASE + range.s, BASE + range.e).some((v) => (v.flags & VM_LOCKED) !== 0)).toBe(true);
-      else if (err === 'ENOMEM') expect(all((i) => mapped[i]!)).toBe(false);
-      // a backend with uffd-wp refuses only a range with no VMA in it (userfaultfd_register: vma_find() finds none)
-      else if (o.k === 'register' && err === 'EINVAL' && uffd) expect(mapped.some(Boolean)).toBe(false);
-      else if (o.k === 'register' && (err === 'ENOSYS' || err === 'EINVAL')) expect(uffd).toBe(false);
-      else if (o.k === 'wp' || o.k === 'unwp') expect(err).toBe('ENOENT');
-      else if (o.k === 'clear_refs') expect(err).toBe('ENOENT');
-      else throw new Error(`${o.k}: unexpected ${err}`);
+      // the kernel's refusals are the only errors
+      if ('errno' in ret) {
+        const err = ret['errno'];
+        if (o.k === 'guard' && err === 'EINVAL') expect(locked() || !e618, where).toBe(true);
+        else if (o.k === 'unguard' && err === 'EINVAL') expect(e618, where).toBe(false);
+        else if (o.k === 'dontneed' && err === 'EINVAL') expect(locked(), where).toBe(true);
+        else if (err === 'ENOMEM') expect(all((k) => mapped[k]!), where).toBe(false);
+        // a backend with uffd-wp refuses only a range with no VMA in it (userfaultfd_register: vma_find() finds none)
+        else if (o.k === 'register' && err === 'EINVAL' && uffd) expect(mapped.some(Boolean), where).toBe(false);
+        else if (o.k === 'register' && (err === 'ENOSYS' || err === 'EINVAL')) expect(uffd, where).toBe(false);
+        // no current userfaultfd: the oracle's op finds uffd = -1 (EBADF); one whose range has no registered VMA: ENOENT
+        else if (o.k === 'wp' || o.k === 'unwp') expect(err, where).toBe(p.uffd === undefined ? 'EBADF' : 'ENOENT');
+        else if (o.k === 'clear_refs') expect([err, e618], where).toEqual(['ENOENT', false]);
+        else throw new Error(`${where}: unexpected ${String(err)}`);
+      } else if (ret['ok'] === false && o.k !== 'write' && o.k !== 'read') throw new Error(`${where}: ${JSON.stringify(ret)}`);
+      // the page tables agree with the model: guards are guard markers, uffd-wp only in registered VMAs, mlocked pages
+      // resident (one expect for them all: an expect per page would be most of the test's time)
+      const wrong: string[] = [];
+      for (let k = 0; k < PAGES; k++) {
+        const v = pte(m, p.mm, BASE + k);
+        const hi = Number(v >> 32n);
+        const lo = Number(v & 0xffffffffn);
+        if (((pteMarker(m, hi, lo) & PTE_MARKER.GUARD) !== 0) !== guard[k]) wrong.push(`page ${k}: guard marker ${!guard[k]}, the model ${guard[k]}`);
+        const vma = p.mm.vmas.lookup(BASE + k);
+        const cls = m.variant.classify(v);
+        if (!vma || (vma.flags & VM_UFFD_WP) === 0) {
+          if (cls === 'present' && pteUffdWp(m, hi, lo)) wrong.push(`page ${k}: a uffd-wp pte outside a registered VMA`);
+          if ((pteMarker(m, hi, lo) & PTE_MARKER.UFFD_WP) !== 0) wrong.push(`page ${k}: a uffd-wp marker outside a registered VMA`);
+        }
+        if (vma && (vma.flags & VM_LOCKED) !== 0 && cls === 'present') {
+          const frame = m.pteFrame(hi, lo);
+          if (frame !== m.zeroFrame && !pageMlocked(m, frame)) wrong.push(`page ${k}: present in a VM_LOCKED VMA, not mlocked`);
+        }
+        if (o.k === 'reclaim' && lockedPresent.has(k) && cls !== 'present') wrong.push(`page ${k}: reclaim took an mlocked page (${cls})`);
+      }
+      expect(wrong, where).toEqual([]);
     }
-    expect(checkInvariants(m)).toEqual([]);
-    // the page tables agree with the model: guards are guard markers, uffd-wp only in registered VMAs, mlocked pages resident
-    for (let i = 0; i < PAGES; i++) {
-      const v = pte(m, p.mm, BASE + i);
-      const hi = Number(v >> 32n);
-      const lo = Number(v & 0xffffffffn);
-      expect((pteMarker(m, hi, lo) & PTE_MARKER.GUARD) !== 0).toBe(guard[i]);
-      const vma = p.mm.vmas.lookup(BASE + i);
-      const cls = m.variant.classify(v);
-      if (!vma || (vma.flags & VM_UFFD_WP) === 0) {
-        expect(cls === 'present' && pteUffdWp(m, hi, lo)).toBe(false);
-        expect((pteMarker(m, hi, lo) & PTE_MARKER.UFFD_WP) !== 0).toBe(false);
-      }
-      if (vma && (vma.flags & VM_LOCKED) !== 0 && cls === 'present') {
-        const frame = m.pteFrame(hi, lo);
-        if (frame !== m.zeroFrame) expect(pageMlocked(m, frame)).toBe(true);
-      }
-      if (o.k === 'reclaim' && lockedPresent.has(i)) expect(cls).toBe('present'); // reclaim never takes an mlocked page
+    // the pages an mlocked VMA has present before the next step
+    lockedPresent.clear();
+    for (let k = 0; k < PAGES; k++) {
+      const vma = p.mm.vmas.lookup(BASE + k);
+      if (vma && (vma.flags & VM_LOCKED) !== 0 && m.variant.classify(pte(m, p.mm, BASE + k)) === 'present') lockedPresent.add(k);
     }
   }
+  expect(i, 'every line ran').toBe(script.length - 1);
 }
 
 /** sequences an earlier search shrank to (madvise over a hole; mlock over a hole, then reclaim; register over nothing) */

@@ -6,7 +6,9 @@
 import { PteClassCode } from '@mmsim/core';
 import { expect } from 'vitest';
 import type { VariantSpec } from '@mmsim/core';
-import { checkInvariants, do_madvise, do_mmap, dup_mmap, exit_mmap, Machine, SyscallError, thpState, type Mm, type Process, type ReferenceModel } from '../src/index.js';
+import { checkInvariants, type ReferenceModel } from '../src/check/index.js';
+import { do_madvise, do_mmap, dup_mmap, exit_mmap, thpState } from '../src/kernel/index.js';
+import { Machine, SyscallError, type Mm, type Process } from '../src/index.js';
 import { VM_DONTCOPY, VM_WIPEONFORK } from '../src/kernel/vma.js';
 
 /** No invariant is broken; each violation is listed as `rule: message`. */
@@ -97,4 +99,16 @@ export function thpSetup(spec: VariantSpec, options: { frames?: number; pages?: 
   do_mmap(m, p.mm, { start: A, pages, prot: { read: true, write: true, exec: false }, shared: false });
   do_madvise(m, p.mm, A, pages, 'HUGEPAGE');
   return { m, p, nr, A };
+}
+
+/** The live process of that name on the machine (the script runner's 'parent' or 'child'), if any. */
+export function liveProc(m: Machine, name: string): Process | undefined {
+  for (let i = m.procs.length - 1; i >= 0; i--) if (m.procs[i]!.name === name && m.procs[i]!.alive) return m.procs[i];
+  return undefined;
+}
+
+/** The first page of a script region at slot N: the runner's arena starts a quarter into the address space, slots 64 MiB apart (script/run.ts Runner). */
+export function slotStart(m: Machine, slot: number): number {
+  const c = m.variant.constants;
+  return 2 ** (Math.min(c.vaBits, 47) - 2 - c.PAGE_SHIFT) + slot * 2 ** (26 - c.PAGE_SHIFT);
 }

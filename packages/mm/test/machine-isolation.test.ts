@@ -10,7 +10,8 @@
  */
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
-import { findRace, ksm_stats, Machine, parseMmo, runScript, runScriptSteps, type MachineOptions, type Step } from '../src/index.js';
+import { findRace, Machine, parseMmo, runScript, runScriptSteps, type MachineOptions, type Step } from '../src/index.js';
+import { ksm_stats } from '../src/kernel/index.js';
 import { SyscallError } from '../src/model/errno.js';
 import { Runner } from '../src/script/run.js';
 import { Executor } from '../src/explore/executor.js';

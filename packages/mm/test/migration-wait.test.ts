@@ -14,22 +14,11 @@ import { PteClassCode, type VariantSpec } from '@mmsim/core';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { Executor } from '../src/explore/executor.js';
-import {
-  access,
-  checkInvariants,
-  do_mmap,
-  do_move_pages_path,
-  do_mremap,
-  dup_mmap,
-  exploreDfs,
-  KernelBug,
-  Machine,
-  parseRaceFile,
-  raceProgram,
-  runPath,
-  SyscallError,
-  type Process,
-} from '../src/index.js';
+import { access, do_mmap, do_move_pages_path, do_mremap, dup_mmap } from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { exploreDfs, KernelBug, Machine, SyscallError, type Process } from '../src/index.js';
+import { parseRaceFile, raceProgram } from '../src/races/index.js';
+import { runPath } from '../src/model/index.js';
 import { ACT_DONE } from '../src/explore/thread.js';
 
 const RACE = `scenario fault-migration a read fault on a page under migration

@@ -12,28 +12,22 @@ import { decodePte, migrationEntrySupportsAd, PteClassCode, toBig, type VariantS
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
-  create_file,
   do_mmap,
   do_move_pages_path,
   dup_mmap,
-  file_pread,
   get_user_pages,
   isolate_lru_page,
-  Machine,
-  parseMmo,
   pin_user_pages,
   reclaim_anon_page,
-  runPath,
-  runScript,
   swapon,
-  SyscallError,
   unpin_user_page,
   FOLL_LONGTERM,
   FOLL_WRITE,
-  type Mm,
   type MovePagesResult,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { create_file, file_pread, runPath } from '../src/model/index.js';
+import { Machine, parseMmo, runScript, SyscallError, type Mm } from '../src/index.js';
 
 const A = 0x4000;
 const RW = { read: true, write: true, exec: false };

@@ -11,7 +11,10 @@ import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { DEFAULT_CONFIG } from '@mmsim/core';
 import { describe, expect, test } from 'vitest';
-import { Machine, checkInvariants, create_file, do_mmap, do_truncate, parseMmo, runScript, sys_remap_file_pages, access, SyscallError } from '../src/index.js';
+import { Machine, parseMmo, runScript, SyscallError } from '../src/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { create_file } from '../src/model/index.js';
+import { do_mmap, do_truncate, sys_remap_file_pages, access } from '../src/kernel/index.js';
 
 const script = parseMmo(readFileSync(join(__dirname, '..', 'scenarios', 'nonlinear.mmo'), 'utf8'), 'nonlinear.mmo');
 const OLD = [...X86, ...PPC].filter((s) => s.era === '2.6.21');

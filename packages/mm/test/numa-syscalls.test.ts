@@ -13,8 +13,6 @@ import { DEFAULT_CONFIG, PteClassCode, type VariantSpec } from '@mmsim/core';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
-  create_file,
   do_mbind_path,
   do_mmap,
   dup_mmap,
@@ -22,8 +20,6 @@ import {
   get_user_pages,
   kernel_migrate_pages_path,
   kernel_move_pages_path,
-  KernelBug,
-  Machine,
   MPOL_BIND,
   MPOL_DEFAULT,
   MPOL_F_RELATIVE_NODES,
@@ -35,23 +31,20 @@ import {
   MPOL_MF_STRICT,
   MPOL_PREFERRED,
   numa_info,
-  parseMmo,
   pin_user_pages,
-  recordingToMmo,
-  runPath,
-  runScript,
   sysctl_compact_memory,
   unpin_user_page,
   vmaPolicy,
   FOLL_LONGTERM,
   FOLL_WRITE,
   type MbindRequest,
-  type Mm,
   type MovePagesOutcome,
-  type Process,
-  type Recording,
   type SyscallOutcome,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { create_file, runPath } from '../src/model/index.js';
+import { KernelBug, Machine, parseMmo, runScript, type Mm, type Process } from '../src/index.js';
+import { recordingToMmo, type Recording } from '../src/script/index.js';
 
 const A = 0x4000;
 const B = 0x4100;

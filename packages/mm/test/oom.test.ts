@@ -9,7 +9,9 @@ import { x86_64_2621, x86_64_618 } from '@mmsim/arch-x86';
 import { ppc64_618 } from '@mmsim/arch-powerpc';
 import type { VariantSpec } from '@mmsim/core';
 import { describe, expect, test } from 'vitest';
-import { access, create_file, do_mmap, file_pread, Machine, SyscallError } from '../src/index.js';
+import { access, do_mmap } from '../src/kernel/index.js';
+import { create_file, file_pread } from '../src/model/index.js';
+import { Machine, SyscallError } from '../src/index.js';
 import { oom_badness } from '../src/kernel/oom_kill.js';
 import { clean, errnoOf } from './helpers.js';
 

@@ -8,7 +8,9 @@ import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
 import { PteClassCode } from '@mmsim/core';
-import { Machine, checkInvariants, do_mmap, dup_mmap, swapon, touch, TOUCH_OK, try_to_free_pages } from '../src/index.js';
+import { Machine } from '../src/index.js';
+import { checkInvariants } from '../src/check/index.js';
+import { do_mmap, dup_mmap, swapon, touch, TOUCH_OK, try_to_free_pages } from '../src/kernel/index.js';
 
 describe('reclaim under memory pressure', () => {
   for (const spec of [...X86, ...PPC]) {

@@ -8,7 +8,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { MAX_RACE_BOUND, MAX_SCRIPT_BYTES, MmoSyntaxError, parseRaceFile, raceFromFile, readScriptFile, ScriptFileError } from '../src/index.js';
+import { MAX_RACE_BOUND, parseRaceFile } from '../src/races/index.js';
+import { MAX_SCRIPT_BYTES } from '../src/script/index.js';
+import { MmoSyntaxError, raceFromFile, readScriptFile, ScriptFileError } from '../src/index.js';
 
 const HEAD = 'scenario demo a demo\npolicy fault truncate_count page-lock\n';
 const THREADS = 'file F ext4 2 F\nmmap M 2 r-- shared file=F pgoff=0 slot=0\nthread a\nread M 0\nthread b\nread M 1\n';

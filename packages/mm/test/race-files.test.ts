@@ -8,7 +8,9 @@ import { x86_64_618 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exploreDfs, MmoSyntaxError, parseRaceFile, ProgramError, RACE_DIR, raceProgram, replay } from '../src/index.js';
+import { exploreDfs, MmoSyntaxError, replay } from '../src/index.js';
+import { parseRaceFile, RACE_DIR, raceProgram } from '../src/races/index.js';
+import { ProgramError } from '../src/explore/index.js';
 
 const HEAD = 'scenario demo two readers\npolicy fault truncate_count page-lock\nfile F ext4 2 F\nmmap M 2 r-- shared file=F pgoff=0 slot=0\n';
 

@@ -9,7 +9,8 @@
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
-import { exploreDfs, explorePct, exploreRandom, findRace, replay, ScheduleSyntaxError, type Program } from '../src/index.js';
+import { exploreDfs, explorePct, exploreRandom, findRace, replay, type Program } from '../src/index.js';
+import { ScheduleSyntaxError } from '../src/explore/index.js';
 
 const specs = [...X86, ...PPC];
 const vmsplice = findRace('cow-gup-vmsplice')!;

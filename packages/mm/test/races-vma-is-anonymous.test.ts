@@ -10,7 +10,9 @@
 import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
-import { access, create_device, defaultPolicies, do_madvise, do_mmap, do_truncate, exploreDfs, findRace, Machine, replay } from '../src/index.js';
+import { access, do_madvise, do_mmap, do_truncate } from '../src/kernel/index.js';
+import { create_device, defaultPolicies } from '../src/model/index.js';
+import { exploreDfs, findRace, Machine, replay } from '../src/index.js';
 
 const race = findRace('vma-is-anonymous')!;
 const ALL = [...X86, ...PPC];

@@ -16,7 +16,8 @@ import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseMmo, startScript } from '../src/index.js';
+import { parseMmo } from '../src/index.js';
+import { startScript } from '../src/script/index.js';
 
 const PAGES = 6;
 type Op =

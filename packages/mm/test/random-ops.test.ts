@@ -9,7 +9,9 @@ import { VARIANTS as X86 } from '@mmsim/arch-x86';
 import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { parseMmo, ReferenceModel, startScript, type Machine, type Process } from '../src/index.js';
+import { parseMmo, type Machine, type Process } from '../src/index.js';
+import { ReferenceModel } from '../src/check/index.js';
+import { startScript } from '../src/script/index.js';
 import { adviseReference, forkReference } from './helpers.js';
 
 const REGIONS = 2;

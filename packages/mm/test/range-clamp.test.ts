@@ -8,22 +8,9 @@
 import { x86_64_618 } from '@mmsim/arch-x86';
 import { i386_2621 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
-import {
-  access,
-  create_file,
-  do_madvise,
-  do_mmap,
-  do_mprotect,
-  do_mremap,
-  do_munmap,
-  do_punch,
-  dup_mmap,
-  exit_mmap,
-  Machine,
-  runPath,
-  type Inode,
-  type Mm,
-} from '../src/index.js';
+import { access, do_madvise, do_mmap, do_mprotect, do_mremap, do_munmap, do_punch, dup_mmap, exit_mmap, type Inode } from '../src/kernel/index.js';
+import { create_file, runPath } from '../src/model/index.js';
+import { Machine, type Mm } from '../src/index.js';
 import { do_mlock } from '../src/kernel/mlock.js';
 import { invalidate_inode_pages2_range } from '../src/kernel/truncate.js';
 import { mwriteprotect_range, sys_userfaultfd, userfaultfd_api, userfaultfd_register_wp, UFFD_FEATURE_WP_ASYNC } from '../src/kernel/userfaultfd.js';

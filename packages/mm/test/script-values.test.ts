@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { BadValue, choices, flagSet, int32, LOFF_MAX, loffBytes, oneOf, shorten, SHOWN_CHARS, tag, uint, whole } from '../src/index.js';
+import { BadValue, choices, flagSet, int32, LOFF_MAX, loffBytes, oneOf, shorten, SHOWN_CHARS, tag, uint, whole } from '../src/script/index.js';
 
 /** The refusal a parser gives, or undefined when it accepts. */
 function refusal(parse: () => unknown): BadValue | undefined {

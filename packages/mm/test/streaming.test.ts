@@ -6,7 +6,9 @@
  */
 import { x86_64_618, i386_2621 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
-import { ALL_PAGES_CAP, mmoOps, MmoSyntaxError, parseMmo, ProcessKilled, runScript, runScriptSteps, SAMPLE_EDGE, SAMPLE_THRESHOLD, streamMmo } from '../src/index.js';
+import { ALL_PAGES_CAP, SAMPLE_EDGE, SAMPLE_THRESHOLD } from '../src/observe/index.js';
+import { mmoOps, ProcessKilled } from '../src/script/index.js';
+import { MmoSyntaxError, parseMmo, runScript, runScriptSteps, streamMmo } from '../src/index.js';
 import { Runner } from '../src/script/run.js';
 // @ts-expect-error a plain .mjs generator, no types
 import { millionScript, writesScript } from './fixtures/big-scripts.mjs';
@@ -122,7 +124,7 @@ describe('running out of memory', () => {
 
 describe('many regions', () => {
   test('past MANY_REGIONS regions a step observes only the regions its op names, and says how many it left out', async () => {
-    const { MANY_REGIONS } = await import('../src/index.js');
+    const { MANY_REGIONS } = await import('../src/script/index.js');
     const n = MANY_REGIONS + 6;
     const lines = Array.from({ length: n }, (_, i) => `mmap R${i} 16 rw- private,anon slot=${i}\nwrite R${i} 3 T${i}`);
     const t = runScript(parseMmo(`${lines.join('\n')}\nobserve\n`), { spec: x86_64_618 });

@@ -17,7 +17,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { x86_64_618 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
-import { parseMmo, recordingToMmo, runScript, type Recording, type Step } from '../src/index.js';
+import { parseMmo, runScript, type Step } from '../src/index.js';
+import { recordingToMmo, type Recording } from '../src/script/index.js';
 
 const dir = join(__dirname, 'fixtures', 'host');
 

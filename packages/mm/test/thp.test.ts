@@ -13,7 +13,6 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import {
   access,
-  checkInvariants,
   do_madvise,
   do_mmap,
   do_mprotect,
@@ -23,20 +22,16 @@ import {
   exit_mmap,
   folioLargeMapcount,
   largeFolioAt,
-  Machine,
-  parseMmo,
   PG_head,
   PG_tail,
-  ReferenceModel,
-  runScript,
-  startScript,
   split_huge_page,
   swapon,
-  SyscallError,
   thpState,
   type Advice,
-  type Process,
-} from '../src/index.js';
+} from '../src/kernel/index.js';
+import { checkInvariants, ReferenceModel } from '../src/check/index.js';
+import { Machine, parseMmo, runScript, SyscallError, type Process } from '../src/index.js';
+import { startScript } from '../src/script/index.js';
 import { vmGetPageProt } from '../src/model/prot.js';
 import { PG_anon_exclusive, PG_zero } from '../src/kernel/page-flags.js';
 import { VM_READ, VM_WRITE } from '../src/kernel/vma.js';

@@ -6,7 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { x86_64_2621, x86_64_618 } from '@mmsim/arch-x86';
-import { ACT_DONE, ACT_STEP, exploreDfs, lockAct, RACES, unlockAct, type Instance, type Program, type Thread } from '@mmsim/mm';
+import { exploreDfs, RACES, type Program } from '@mmsim/mm';
+import { ACT_DONE, ACT_STEP, lockAct, unlockAct, type Instance, type Thread } from '@mmsim/mm/explore';
 
 /** lock 0; read; write; unlock 0; then two unlocked steps: the shape of a fault path */
 const BODY = [lockAct(0), ACT_STEP, ACT_STEP, unlockAct(0), ACT_STEP, ACT_STEP];

@@ -10,7 +10,8 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { x86_64_618 } from '@mmsim/arch-x86';
-import { Machine, do_mmap, do_munmap, dup_mmap, exit_mmap, touch } from '@mmsim/mm';
+import { Machine } from '@mmsim/mm';
+import { do_mmap, do_munmap, dup_mmap, exit_mmap, touch } from '@mmsim/mm/kernel';
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');

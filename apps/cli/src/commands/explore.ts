@@ -11,7 +11,8 @@ import { parseNumber } from '../numbers.js';
 import { jsonDocument } from '../render/json.js';
 import { quote } from '../text.js';
 
-type Mm = typeof import('@mmsim/mm');
+/** the simulator's root entry and the explorer's (its caps and error classes), loaded lazily as one namespace */
+type Mm = typeof import('@mmsim/mm') & typeof import('@mmsim/mm/explore');
 type Race = Mm['RACES'][number];
 type Result = ReturnType<Mm['exploreDfs']>;
 type Progress = Parameters<NonNullable<Parameters<Mm['exploreDfs']>[1]>['onProgress'] & {}>[0];
@@ -64,7 +65,7 @@ function raceArg(name: string, isFile: boolean): string {
 }
 
 async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race; variant: Variant; policies: string[]; arg: string }> {
-  const mm: Mm = await import('@mmsim/mm');
+  const mm: Mm = { ...(await import('@mmsim/mm')), ...(await import('@mmsim/mm/explore')) };
   const name = ctx.positionals[0];
   const names = mm.RACES.map((r) => r.name).join(', ');
   if (!name) throw new UsageError(`${verb} needs a RACE (one of: ${names}) or a race scenario file`);

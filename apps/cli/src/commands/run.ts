@@ -17,7 +17,8 @@ import { simulatorVariants, type CommandSpec, type RunContext } from '../command
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { jsonDocument } from '../render/json.js';
 
-type Mm = typeof import('@mmsim/mm');
+/** the simulator's root entry and its `.mmo` one (for `shorten`), loaded lazily as one namespace */
+type Mm = typeof import('@mmsim/mm') & typeof import('@mmsim/mm/script');
 type Trace = ReturnType<Mm['runScript']>;
 type Step = Trace['steps'][number];
 type RunEnd = import('@mmsim/mm').RunEnd;
@@ -151,7 +152,7 @@ export const runCommand: CommandSpec = {
     const path = ctx.positionals[0];
     if (!path) throw new UsageError('run needs a SCRIPT (a .mmo file)');
     const frames = framesOption(ctx);
-    const mm: Mm = await import('@mmsim/mm');
+    const mm: Mm = { ...(await import('@mmsim/mm')), ...(await import('@mmsim/mm/script')) };
     let script: ReturnType<Mm['streamMmo']>;
     try {
       // read with the size cap (a directory, a missing file, /dev/zero: one line), checked whole, run as it is parsed

@@ -1,4 +1,7 @@
-/** The interleaving explorer: threads with stop points, DFS / random / PCT search, replay. */
+/**
+ * `@mmsim/mm/explore` — the interleaving explorer: threads with stop points,
+ * DFS / random / PCT search, replay of a schedule.
+ */
 export { ACT_DONE, ACT_STEP, lockAct, unlockAct, isLockAct, isUnlockAct, lockOf, fromGenerator, MAX_LOCKS, MAX_THREADS } from './thread.js';
 export type { Thread, Stop } from './thread.js';
 export { ProgramError } from './program.js';

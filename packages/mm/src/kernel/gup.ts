@@ -27,12 +27,14 @@
  */
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { do_wp_page, handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
+import { handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
+import { do_wp_page } from './memory.wp.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from '../model/signals.js';
 import { VM_READ, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
-import { do_huge_pmd_wp_page, folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { do_huge_pmd_wp_page } from './huge_memory.fault.js';
 import { folio_maybe_dma_pinned, folio_put } from './mm.js';
 
 export const FOLL_WRITE = 0x01;

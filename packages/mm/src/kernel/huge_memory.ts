@@ -1,7 +1,8 @@
 /**
- * Transparent huge pages mapped by a pmd (mm/huge_memory.c, 6.18): anon
- * THP faults (with the huge zero folio for reads), COW of a huge pmd,
- * fork's copy_huge_pmd, zap_huge_pmd, mprotect's change_huge_pmd (in
+ * Transparent huge pages mapped by a pmd (mm/huge_memory.c, 6.18): the
+ * folio and its accounting, a huge pmd set up, split into ptes, zapped and
+ * moved, fork's copy_huge_pmd; the THP faults (with the huge zero folio for
+ * reads) and COW of a huge pmd are huge_memory.fault.ts; zap_huge_pmd, mprotect's change_huge_pmd (in
  * mprotect.ts), __split_huge_pmd (PMD → PTE-mapped folio, the same frames)
  * and the folio split split_huge_page (unmap_folio → freeze → split →
  * remap_page; huge_memory.split.ts). 2.6.21 had no THP (it came in 2.6.38); a 6.18 variant has it
@@ -32,20 +33,19 @@
  * and `use_zero_page` is 1 (the host the
  * recordings come from). GUP (gup.ts: follow_huge_pmd, the pin's
  * references on the head, _pincount), mremap (mremap.ts: move_huge_pmd or
- * split_huge_pmd in move_page_tables) and migration (migrate.ts: a large
+ * split_huge_pmd in move_page_tables) and migration (migrate.migrate_pages.ts: a large
  * folio is split, then its small pages migrate) know THP; whole-THP
  * migration (PMD migration entries) is not modelled.
  *
  * @kernel mm/huge_memory.c
  */
-import { mapsPage, present_frame, walk_pte_range } from './pagewalk.js';
+import { mapsPage, walk_pte_range } from './pagewalk.js';
 import { KernelBug } from './filemap.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { BALANCE_FREE } from '../model/frames.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_reserved, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapbacked, PG_uptodate, PG_zero } from './page-flags.js';
 import { PMD_HUGE, PMD_NONE, type HugePmd } from '../model/pagetable.js';
 import { anon_vma_prepare } from './rmap.js';
-import { VM_FAULT_OK } from '../model/signals.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma.js';
 import { folio_get, folio_maybe_dma_pinned, folio_put, vma_is_anonymous } from './mm.js';
 import { folio_remove_rmap_pte } from './rmap.js';
@@ -216,19 +216,8 @@ export function alloc_thp_frames(m: Machine, st: ThpState): number {
   return head;
 }
 
-/** The huge zero folio (mm_get_huge_zero_folio): allocated on first use, then kept (the persistent huge zero folio). */
-function get_huge_zero_folio(m: Machine, st: ThpState): number {
-  if (st.hugeZero >= 0) return st.hugeZero;
-  const head = alloc_thp_frames(m, st);
-  if (head < 0) return -1;
-  st.folios--; // not an anon folio
-  for (let i = 0; i < st.nr; i++) m.frames.flags[head + i]! |= PG_zero | PG_reserved | PG_uptodate | (i === 0 ? PG_head : PG_tail);
-  st.hugeZero = head;
-  return head;
-}
-
 /** The set_pmd_at() of a huge pmd, installed over a none pmd. */
-function setHugePmd(m: Machine, mm: Mm, ps: number, haddr: number): void {
+export function setHugePmd(m: Machine, mm: Mm, ps: number, haddr: number): void {
   mm.pgtable.setHuge(ps, haddr, m.pteHi, m.pteLo);
 }
 
@@ -257,124 +246,6 @@ export function map_new_anon_folio_pmd(m: Machine, mm: Mm, vma: Vma, ps: number,
   setHugePmd(m, mm, ps, haddr);
 }
 
-/**
- * do_huge_pmd_anonymous_page() (6.18 mm/huge_memory.c): a fault on a none
- * pmd of an anon VMA that may have a THP. A read fault maps the huge zero
- * folio read-only (transparent_hugepage_use_zero_page(), on by default — the
- * host's thp_zero recording shows it); a write fault a new zeroed THP.
- * VM_FAULT_FALLBACK when no aligned run of frames is free.
- */
-export function do_huge_pmd_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: number, ps: number, write: boolean): number {
-  const st = thpState(m)!;
-  const haddr = vpn - (vpn % st.nr);
-  if (!write) {
-    const zero = get_huge_zero_folio(m, st);
-    if (zero < 0) return VM_FAULT_FALLBACK;
-    anon_vma_prepare(m, vma);
-    // set_huge_zero_folio(): folio_mk_pmd(zero, vm_page_prot), read-only
-    mkHugePmd(m, zero, vma.flags & ~VM_WRITE);
-    setHugePmd(m, mm, ps, haddr);
-    return VM_FAULT_OK;
-  }
-  const head = alloc_thp_frames(m, st);
-  if (head < 0) return VM_FAULT_FALLBACK;
-  map_new_anon_folio_pmd(m, mm, vma, ps, haddr, head);
-  return VM_FAULT_OK;
-}
-
-/**
- * __wp_can_reuse_large_anon_folio() (6.18 mm/memory.c): a page of a large
- * anon folio may be reused by a write fault when every reference to the
- * folio is a mapping and every mapping is this mm's.
- */
-export function wp_can_reuse_large_anon_folio(m: Machine, mm: Mm, frame: number): boolean {
-  const head = folioHead(m, frame);
-  const mapcount = folioLargeMapcount(m, head);
-  if (m.frames.refs(head) !== mapcount) return false;
-  return mappingsIn(m, mm, head) === mapcount;
-}
-
-/** How many of the folio's PMD and PTE mappings are in `mm` (folio_maybe_mapped_shared's question). */
-function mappingsIn(m: Machine, mm: Mm, head: number): number {
-  const st = thpState(m)!;
-  const f = m.frames;
-  let n = 0;
-  for (const vma of mm.vmas.list) {
-    if (vma.anonVma !== f.mapping[head]) continue;
-    const first = vma.start + (f.index[head]! - vma.pgoff);
-    for (const h of mm.pgtable.huge.values()) if (h.vpn === first && pmdFrame(m, h.hi, h.lo) === head) n++;
-    for (let i = 0; i < st.nr; i++) {
-      const vpn = first + i;
-      if (vpn >= vma.start && vpn < vma.end && present_frame(m, mm, vpn) === head + i) n++;
-    }
-  }
-  return n;
-}
-
-/**
- * do_huge_pmd_wp_page() (6.18 mm/huge_memory.c): a write fault on a
- * read-only huge pmd. The huge zero folio is replaced by a new THP
- * (do_huge_zero_wp_pmd, 6.12+; the host's thp_zero recording); an anon
- * folio this mm owns exclusively (PageAnonExclusive, or refcount 1) is
- * reused writable and every page marked exclusive again; otherwise the pmd
- * is split (VM_FAULT_FALLBACK) and the pte fault COWs the one page.
- * `unshare` (FAULT_FLAG_UNSHARE, GUP's read-only FOLL_PIN of a page not
- * exclusive to this mm: gup_must_unshare): an exclusive page is left as it
- * is, a reusable folio only marked exclusive — the pmd stays read-only —
- * and otherwise the pmd is split for the pte level's unshare.
- */
-export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, ps: number, unshare = false): number {
-  const st = thpState(m)!;
-  const pt = mm.pgtable;
-  const h = pt.hugeAt(ps)!;
-  const f = m.frames;
-  if (isHugeZeroPmd(m, h)) {
-    const head = alloc_thp_frames(m, st);
-    if (head >= 0) {
-      pt.clearHuge(ps); // pmdp_huge_clear_flush
-      map_new_anon_folio_pmd(m, mm, vma, ps, h.vpn, head);
-      return VM_FAULT_OK;
-    }
-    __split_huge_pmd(m, mm, vma, ps);
-    return VM_FAULT_FALLBACK;
-  }
-  const head = pmdFrame(m, h.hi, h.lo);
-  const page = head + (vpn - h.vpn);
-  // folio_ref_count(folio) == 1 (5.8+ rules); page_mapcount() == 1 under the pre-5.8 'mapcount' rule
-  const exclusive = (f.flags[page]! & PG_anon_exclusive) !== 0;
-  if (unshare && exclusive) return VM_FAULT_OK;
-  const reuse = exclusive || (m.cowPolicy === 'mapcount' ? folioLargeMapcount(m, head) === 1 : f.refs(head) === 1);
-  if (reuse) {
-    for (let i = 0; i < st.nr; i++) f.flags[head + i]! |= PG_anon_exclusive;
-    if (unshare) return VM_FAULT_OK; // folio_move_anon_rmap + SetPageAnonExclusive; the pmd stays read-only
-    huge_pmd_mkwrite(m, h);
-    return VM_FAULT_OK;
-  }
-  __split_huge_pmd(m, mm, vma, ps);
-  return VM_FAULT_FALLBACK;
-}
-
-/**
- * The pmd level of handle_mm_fault (6.18 mm/memory.c __handle_mm_fault):
- * create_huge_pmd() on a none pmd where a THP is allowed, wp_huge_pmd() /
- * huge_pmd_set_accessed() on a huge one. VM_FAULT_FALLBACK: go on to the
- * pte level (the pmd is none or a pte table then).
- */
-export function huge_pmd_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, write: boolean): number {
-  const pt = mm.pgtable;
-  const ps = pt.pmdSlot(vpn, true);
-  const kind = pt.pmdKind(ps);
-  if (kind === PMD_NONE) {
-    if (!thp_vma_allowable(m, vma, vpn)) return VM_FAULT_FALLBACK;
-    return do_huge_pmd_anonymous_page(m, mm, vma, vpn, ps, write);
-  }
-  if (kind !== PMD_HUGE) return VM_FAULT_FALLBACK;
-  const h = pt.hugeAt(ps)!;
-  if (write && !m.pteWrite(h.hi, h.lo)) return do_huge_pmd_wp_page(m, mm, vma, vpn, ps);
-  huge_pmd_mkyoung(m, h, write); // huge_pmd_set_accessed(): only the young (and, writing, dirty) bits
-  return VM_FAULT_OK;
-}
-
 /** pmd_mkyoung, and pmd_mkdirty when writing, on a huge pmd in place (huge_pmd_set_accessed, GUP's touch_pmd). */
 export function huge_pmd_mkyoung(m: Machine, h: HugePmd, write: boolean): void {
   huge_pmd_modify(m, h, 'pte_mkyoung');
@@ -392,35 +263,6 @@ export function huge_pmd_modify(m: Machine, h: HugePmd, op: string): void {
   m.modify(op);
   h.hi = m.pteHi;
   h.lo = m.pteLo;
-}
-
-/** pmd_mkwrite(pmd_mkdirty(pmd_mkyoung(pmd))) in place: a write fault's reuse of the folio, or the MMU setting the dirty bit. */
-function huge_pmd_mkwrite(m: Machine, h: HugePmd): void {
-  m.pteHi = h.hi;
-  m.pteLo = h.lo;
-  m.mkWriteDirtyYoung();
-  h.hi = m.pteHi;
-  h.lo = m.pteLo;
-}
-
-/**
- * The access of one page through a huge pmd, as the MMU does it: returns
- * the frame read or written, or -1 when the pmd is not huge or does not
- * allow the access (a fault follows). A write sets the pmd's dirty bit.
- */
-export function huge_pmd_access(m: Machine, mm: Mm, vpn: number, write: boolean, tag: number): number {
-  const pt = mm.pgtable;
-  const ps = pt.pmdSlot(vpn, false);
-  if (ps < 0) return -1;
-  const h = pt.hugeAt(ps);
-  if (h === undefined || !m.variant.fast.pmd_present!(h.hi, h.lo)) return -1;
-  if (write && !m.pteWrite(h.hi, h.lo)) return -1;
-  const frame = pmdFrame(m, h.hi, h.lo) + (vpn - h.vpn);
-  if (write) {
-    m.frames.tag[frame] = tag;
-    if (!m.isPteDirty(h.hi, h.lo)) huge_pmd_mkwrite(m, h);
-  }
-  return frame;
 }
 
 /**

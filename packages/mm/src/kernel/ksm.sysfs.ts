@@ -121,6 +121,34 @@ export function ksm_wait(m: Machine, want: number): number {
 }
 
 /**
+ * ksmd's loop (mm/ksm.c ksm_scan_thread, 2768–2793), `wakeups` times round: each
+ * wake-up runs one ksm_do_scan of pages_to_scan pages when ksmd_should_run
+ * (run=1 and an mm on ksmd's list), else it sleeps until it should. The
+ * pages scanned (the growth of pages_scanned).
+ */
+export function ksm_scan_thread(m: Machine, wakeups: number): number {
+  noSysfs(m);
+  const s = ksmState(m);
+  const before = s.pagesScanned;
+  for (let i = 0; i < wakeups && ksmd_should_run(s); i++) ksm_do_scan(m, s.pagesToScan);
+  return s.pagesScanned - before;
+}
+
+/**
+ * ksmd's loop (ksm_scan_thread) until full_scans (mm/ksm.c full_scans_show, 3746: ksm_scan.seqnr)
+ * has grown by `scans`, as a program polling /sys/kernel/mm/ksm/full_scans
+ * would wait for it; it stops early when ksmd would scan nothing more (run
+ * not 1, no mm on its list, pages_to_scan 0). The full_scans value then.
+ */
+export function ksmdFullScans(m: Machine, scans: number): number {
+  noSysfs(m);
+  const s = ksmState(m);
+  const want = s.seqnr + scans;
+  while (s.seqnr < want && ksmd_should_run(s) && s.pagesToScan > 0) ksm_do_scan(m, s.pagesToScan);
+  return s.seqnr;
+}
+
+/**
  * The oracle's ksm_restore: run=2 (unmerge what is left), then the saved
  * run, sleep_millisecs and pages_to_scan. Returns the saved values (the
  * step's args).

@@ -37,11 +37,9 @@ import { pte_mkuffd_wp, pteSwpUffdWp } from './userfaultfd.js';
 import { mlock_folio } from './mlock.js';
 import { PteClassCode } from '@mmsim/core';
 import { pte_lock, pte_unlock } from '../model/locks.js';
-import { huge_pmd_access, huge_pmd_fault, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { VM_FAULT_FALLBACK } from './huge_memory.js';
+import { huge_pmd_access, huge_pmd_fault } from './huge_memory.fault.js';
 import { do_wp_page, do_wp_page_path, setAnonPte } from './memory.wp.js';
-// the package index (and gup, ksm) still name these here
-export { zap_pte_range, zap_pte_range_path } from './memory.zap.js';
-export { do_wp_page } from './memory.wp.js';
 
 export const FAULT_FLAG_WRITE = 1;
 

@@ -27,7 +27,8 @@ import { VM_LOCKED, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 import { uffd_wp_fault } from './userfaultfd.js';
 import { munlock_folio } from './mlock.js';
 import { pte_lock, pte_unlock } from '../model/locks.js';
-import { entireMapcount, folioHead, PG_large, wp_can_reuse_large_anon_folio } from './huge_memory.js';
+import { entireMapcount, folioHead, PG_large } from './huge_memory.js';
+import { wp_can_reuse_large_anon_folio } from './huge_memory.fault.js';
 
 /** Map a new page at the pte: writable and dirty for a write fault. */
 export function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {

@@ -1,7 +1,7 @@
 /**
  * mbind(2) and migrate_pages(2) (mm/mempolicy.c): both walk a range and
  * queue the folios on the wrong nodes (queue_pages_range), then migrate
- * them (migrate.ts); mbind also sets the VMAs' policy (mbind_range). The
+ * them (migrate.migrate_pages.ts); mbind also sets the VMAs' policy (mbind_range). The
  * policies themselves, get_mempolicy and the node masks are mempolicy.ts.
  *
  * @kernel mm/mempolicy.c
@@ -11,7 +11,8 @@ import { KernelBug } from './filemap.js';
 import { folioHead, isHugeZeroPmd, isLargeFrame, pmdFrame, thpState } from './huge_memory.js';
 import { pte_lock, pte_unlock } from '../model/locks.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { isZeroPage, isolate_lru_page, migrate_pages_list, putback_lru_page } from './migrate.js';
+import { isZeroPage } from './migrate.js';
+import { isolate_lru_page, migrate_pages_list, putback_lru_page } from './migrate.migrate_pages.js';
 import { splitRange } from './mmap.js';
 import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import type { KernelPath } from '../model/sched.js';

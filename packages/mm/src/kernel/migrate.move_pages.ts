@@ -1,7 +1,7 @@
 /**
  * move_pages(2) between the machine's NUMA nodes (FrameTable.nodes; a
  * frame's node is m.frames.nid(frame)): with a node list, look each page up,
- * isolate it and migrate it through migrate.ts (try_to_migrate, the copy,
+ * isolate it and migrate it through migrate.migrate_pages.ts (try_to_migrate, the copy,
  * remove_migration_ptes) onto a page of its target node; without one
  * (nodes == NULL), report each page's node.
  *
@@ -50,7 +50,8 @@ import { SyscallError } from '../model/errno.js';
 import { folioHead, isHugeZeroPmd, pmdFrame, thpState } from './huge_memory.js';
 import { pte_lock, pte_unlock } from '../model/locks.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { isolate_lru_page, isZeroPage, migrate_pages, migrate_pages_list, MIGRATE_OK } from './migrate.js';
+import { isZeroPage } from './migrate.js';
+import { isolate_lru_page, migrate_pages, migrate_pages_list, MIGRATE_OK } from './migrate.migrate_pages.js';
 import { MAX_NUMNODES, mappedShared, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from './mempolicy.js';
 import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import type { KernelPath } from '../model/sched.js';

@@ -26,7 +26,7 @@ import type { MlockState } from '../kernel/mlock.js';
 import type { UffdCtx, UffdState } from '../kernel/userfaultfd.js';
 import type { RaState } from '../kernel/swap_state.js';
 import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
-import type { MigrateState } from '../kernel/migrate.js';
+import type { MigrateState } from '../kernel/migrate.migrate_pages.js';
 import type { ZapState } from '../kernel/memory.zap.js';
 import type { RmapState } from '../kernel/rmap.js';
 import type { MemPolicy } from '../kernel/mempolicy.js';

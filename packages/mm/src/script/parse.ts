@@ -108,6 +108,16 @@ function parseLine(raw: string, line: number, file: string): MmoOp | MmoHeader |
 
 const isHeader = (x: MmoOp | MmoHeader): x is MmoHeader => 'scenario' in x;
 
+/**
+ * One line of a script as its op (undefined for a blank or comment line or
+ * the header): for a script made a line at a time, as a property test
+ * makes one from what the steps before returned.
+ */
+export function mmoLine(raw: string, line: number, file = 'script.mmo'): MmoOp | undefined {
+  const x = parseLine(raw, line, file);
+  return x && !isHeader(x) ? x : undefined;
+}
+
 /** The ops of a script text as they are parsed, line by line. */
 export function* mmoOps(text: string, file = 'script.mmo'): Generator<MmoOp> {
   let line = 0;

@@ -5,7 +5,7 @@
  */
 import type { StepResult } from '../run.js';
 import type { OpSpec } from './spec.js';
-import { mmapOp, munmapOp, mprotectOp, madviseOp, mremapOp, remap_file_pagesOp } from './mmap.js';
+import { mmapOp, mmap_fixedOp, munmapOp, mprotectOp, madviseOp, mremapOp, mremap_partOp, remap_file_pagesOp } from './mmap.js';
 import { fileOp, rmfileOp, preadOp, pwriteOp, ftruncateOp, punchOp, invalidateOp, fadvise_dontneedOp } from './file.js';
 import { writeOp, readOp, write_allOp } from './access.js';
 import { expectOp, expect_devOp, expect_pinnedOp } from './expect.js';
@@ -15,7 +15,7 @@ import { swaponOp, swapoffOp, sysstatOp, settleOp, reclaimOp } from './swap.js';
 import { split_huge_pagesOp, split_huge_pageOp } from './huge_memory.js';
 import { numa_infoOp, mbindOp, migrate_pagesOp, compact_memoryOp, move_pagesOp } from './numa.js';
 import { uffd_register_wpOp, uffd_writeprotectOp, uffd_closeOp, clear_refsOp, mlockOp, munlockOp } from './pte.js';
-import { ksm_startOp, ksm_waitOp, ksm_restoreOp } from './ksm.js';
+import { ksm_startOp, ksm_waitOp, ksm_restoreOp, ksm_scanOp } from './ksm.js';
 import { observeOp, sampleOp } from './observe.js';
 
 export const OP_SPECS: readonly OpSpec[] = [
@@ -23,6 +23,7 @@ export const OP_SPECS: readonly OpSpec[] = [
   fileOp,
   rmfileOp,
   mmapOp,
+  mmap_fixedOp,
   munmapOp,
   mprotectOp,
   writeOp,
@@ -30,6 +31,7 @@ export const OP_SPECS: readonly OpSpec[] = [
   readOp,
   madviseOp,
   mremapOp,
+  mremap_partOp,
   remap_file_pagesOp,
   ftruncateOp,
   punchOp,
@@ -65,6 +67,7 @@ export const OP_SPECS: readonly OpSpec[] = [
   ksm_startOp,
   ksm_waitOp,
   ksm_restoreOp,
+  ksm_scanOp,
   expectOp,
   expect_devOp,
   expect_pinnedOp,

@@ -12,11 +12,24 @@
  *   ksm_restore
  *        run=2 (unmerge everything), then the saved values; not observed
  *
+ * and one the oracle does not know (simulator only: a real kernel's ksmd
+ * runs on its own clock, which a recording cannot step):
+ *
+ *   ksm_scan N
+ *        ksmd wakes N times (1 … 1000: ten seconds of the oracle's
+ *        sleep_millisecs=10), each a batch of pages_to_scan pages while it
+ *        should run; val is the pages scanned
+ *   ksm_scan full=N
+ *        ksmd wakes until full_scans has grown by N (1 … 1000), or until it
+ *        would scan nothing more (run not 1, no mm on its list,
+ *        pages_to_scan 0); val is full_scans then
+ *
  * 2.6.21 has no /sys/kernel/mm/ksm: ksm_start fails with ENOENT (the open),
- * ksm_wait reads 0 throughout, ksm_restore ignores its failed writes.
+ * ksm_wait reads 0 throughout, ksm_restore ignores its failed writes, and
+ * ksm_scan fails with ENOENT (there is no ksmd before 2.6.32).
  */
-import { ksm_restore, ksm_start, ksm_wait, ORACLE_KSM_SETTINGS, type KsmSettings } from '../../kernel/ksm.sysfs.js';
-import { shorten, uint, whole } from '../values.js';
+import { ksm_restore, ksm_start, ksm_wait, ksmdFullScans, ksm_scan_thread, ORACLE_KSM_SETTINGS, type KsmSettings } from '../../kernel/ksm.sysfs.js';
+import { keyValue, shorten, uint, whole } from '../values.js';
 import type { OpSpec } from './spec.js';
 
 /** the sysfs files ksm_start writes, by the name a script uses (a Map: 'constructor' is no key) */
@@ -63,5 +76,26 @@ export const ksm_restoreOp: OpSpec = {
   quiet: true,
   run(ctx) {
     return { args: { ...ksm_restore(ctx.m) }, ret: { ok: true, val: 0 } };
+  },
+};
+
+/** the most wake-ups or full scans one ksm_scan asks of ksmd: ksm_wait's ten seconds at the oracle's sleep_millisecs=10 */
+const MAX_KSMD_WAKEUPS = 1000;
+
+/** N | full=N: ksmd's scan without its clock (simulator only) */
+export const ksm_scanOp: OpSpec = {
+  name: 'ksm_scan',
+  arity: [1, 1],
+  run(ctx, op) {
+    const word = op.words[0]!;
+    const full = keyValue(word, 'full');
+    if (full !== undefined) {
+      const scans = ctx.val(op, 0, () => whole(full, MAX_KSMD_WAKEUPS, 'ksm_scan full scans', 1));
+      const args = ctx.note({ full_scans: scans });
+      return { args, ret: { ok: true, val: ksmdFullScans(ctx.m, scans) } };
+    }
+    const wakeups = ctx.val(op, 0, (t) => whole(t, MAX_KSMD_WAKEUPS, 'ksm_scan wake-ups (or full=N)', 1));
+    const args = ctx.note({ wakeups });
+    return { args, ret: { ok: true, val: ksm_scan_thread(ctx.m, wakeups) } };
   },
 };

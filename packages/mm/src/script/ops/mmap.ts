@@ -1,5 +1,7 @@
 /**
- * The address-space syscalls: mmap, munmap, mprotect, madvise, mremap, remap_file_pages.
+ * The address-space syscalls: mmap, munmap, mprotect, madvise, mremap, remap_file_pages —
+ * and, simulator only (the host oracle's script reader does not know them),
+ * mmap_fixed and mremap_part: the same syscalls at a page inside a region.
  */
 import { ok, type OpSpec } from './spec.js';
 import { ADVICE, do_madvise_path, type Advice } from '../../kernel/madvise.js';
@@ -8,6 +10,10 @@ import { do_mprotect } from '../../kernel/mprotect.js';
 import { MAP_NONBLOCK, sys_remap_file_pages } from '../../kernel/fremap.js';
 import { do_mremap_path } from '../../kernel/mremap.js';
 import { flagSet, keyValue, oneOf, protLetters, shorten, tag, uint, type FlagNames } from '../values.js';
+import type { Inode } from '../../kernel/filemap.js';
+import type { Process } from '../../model/machine.js';
+import type { MmoOp } from '../parse.js';
+import type { Runner } from '../run.js';
 
 const MMAP_FLAGS: FlagNames = new Map([
   ['private', 1],
@@ -25,44 +31,98 @@ const MREMAP_FLAGS: FlagNames = new Map([
 /** remap_file_pages(2) flags by name: only MAP_NONBLOCK means anything there (mm/fremap.c 2.6.21; mm/mmap.c 6.18 keeps flags & MAP_NONBLOCK) */
 const REMAP_FLAGS: FlagNames = new Map([['nonblock', MAP_NONBLOCK]]);
 
+/** PROT FLAGS [slot=N] [file=F] [pgoff=N] of an mmap line: what the mapping is, read the same for mmap and mmap_fixed */
+interface Mapping {
+  readonly protText: string;
+  readonly prot: { read: boolean; write: boolean; exec: boolean };
+  readonly flags: string[];
+  /** slot=N, for mmap (-1 for mmap_fixed) */
+  readonly slot: number;
+  readonly inode: Inode | undefined;
+  readonly pgoff: bigint;
+}
+
+function mapping(ctx: Runner, op: MmoOp, protWord: number, withSlot: boolean): Mapping {
+  const flagsWord = protWord + 1;
+  const protText = op.words[protWord]!;
+  const prot = ctx.val(op, protWord, (t) => protLetters(t));
+  const flags = ctx.val(op, flagsWord, (t) => flagSet(t, MMAP_FLAGS, 'mmap flag')).names;
+  if (flags.includes('private') === flags.includes('shared')) ctx.bad(op, flagsWord, "mmap needs exactly one of 'private' and 'shared'");
+  let slotWord = -1;
+  let fileWord = -1;
+  let pgoffWord = -1;
+  const valid = withSlot ? 'slot=N, file=F or pgoff=N' : 'file=F or pgoff=N';
+  for (let w = flagsWord + 1; w < op.words.length; w++) {
+    const word = op.words[w]!;
+    if (withSlot && word.startsWith('slot=') && slotWord < 0) slotWord = w;
+    else if (word.startsWith('file=') && fileWord < 0) fileWord = w;
+    else if (word.startsWith('pgoff=') && pgoffWord < 0) pgoffWord = w;
+    else ctx.bad(op, w, `${op.op} option '${shorten(word)}' is not ${valid} (each at most once)`);
+  }
+  if (withSlot && slotWord < 0) ctx.bad(op, flagsWord + 1, 'mmap needs slot=N');
+  const slot = withSlot ? ctx.slot(op, slotWord, 'slot') : -1;
+  const inode = fileWord >= 0 ? ctx.fileArg(op, fileWord, op.words[fileWord]!.slice(5)) : undefined;
+  if (!inode && !flags.includes('anon')) ctx.bad(op, flagsWord, "a mapping is either 'anon' or has file=F");
+  // the mapping's file offset in pages: vm_pgoff, an unsigned long (include/linux/mm_types.h)
+  const pgoff = pgoffWord >= 0 ? ctx.val(op, pgoffWord, (t) => uint(keyValue(t, 'pgoff') ?? t, ctx.wordBits, 'pgoff', `a ${ctx.wordBits}-bit unsigned long`)) : 0n;
+  return { protText, prot, flags, slot, inode, pgoff };
+}
+
+/** A mapping's arguments as a step echoes them. */
+function mappingArgs(x: Mapping): Record<string, unknown> {
+  const base = { prot: x.protText, flags: x.flags };
+  return x.inode ? { ...base, file: x.inode.name, pgoff: x.pgoff <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x.pgoff) : x.pgoff.toString() } : base;
+}
+
+/** do_mmap of a mapping at a fixed place (MAP_FIXED) */
+function mapAt(ctx: Runner, p: Process, x: Mapping, start: number, pages: number): void {
+  do_mmap(ctx.m, p.mm, {
+    start,
+    pages,
+    prot: x.prot,
+    shared: x.flags.includes('shared'),
+    populate: x.flags.includes('populate'),
+    ...(x.inode ? { inode: x.inode, pgoff: x.pgoff } : {}),
+  });
+}
+
 export const mmapOp: OpSpec = {
   name: 'mmap',
   arity: [5, 7],
   run(ctx, op, p) {
-    const m = ctx.m;
     const name = ctx.val(op, 0, (t) => tag(t, 'region name'));
     const pages = ctx.regionPages(op, 1, ctx.count(op, 1));
-    const protText = op.words[2]!;
-    const prot = ctx.val(op, 2, (t) => protLetters(t));
-    const flags = ctx.val(op, 3, (t) => flagSet(t, MMAP_FLAGS, 'mmap flag')).names;
-    if (flags.includes('private') === flags.includes('shared')) ctx.bad(op, 3, "mmap needs exactly one of 'private' and 'shared'");
-    let slotWord = -1;
-    let fileWord = -1;
-    let pgoffWord = -1;
-    for (let w = 4; w < op.words.length; w++) {
-      const word = op.words[w]!;
-      if (word.startsWith('slot=') && slotWord < 0) slotWord = w;
-      else if (word.startsWith('file=') && fileWord < 0) fileWord = w;
-      else if (word.startsWith('pgoff=') && pgoffWord < 0) pgoffWord = w;
-      else ctx.bad(op, w, `mmap option '${shorten(word)}' is not slot=N, file=F or pgoff=N (each at most once)`);
-    }
-    if (slotWord < 0) ctx.bad(op, 4, 'mmap needs slot=N');
-    const slot = ctx.slot(op, slotWord, 'slot');
-    const inode = fileWord >= 0 ? ctx.fileArg(op, fileWord, op.words[fileWord]!.slice(5)) : undefined;
-    if (!inode && !flags.includes('anon')) ctx.bad(op, 3, "a mapping is either 'anon' or has file=F");
-    // the mapping's file offset in pages: vm_pgoff, an unsigned long (include/linux/mm_types.h)
-    const pgoffBig = pgoffWord >= 0 ? ctx.val(op, pgoffWord, (t) => uint(keyValue(t, 'pgoff') ?? t, ctx.wordBits, 'pgoff', `a ${ctx.wordBits}-bit unsigned long`)) : 0n;
+    const x = mapping(ctx, op, 2, true);
+    const slot = x.slot;
     const start = ctx.arena + slot * ctx.slotPages;
     ctx.regions.set(name, { name, start, pages });
-    const args = ctx.note(inode ? { r: name, pages, prot: protText, flags, file: inode.name, pgoff: pgoffBig <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(pgoffBig) : pgoffBig.toString(), slot } : { r: name, pages, prot: protText, flags, slot });
-    do_mmap(m, p.mm, {
-      start,
-      pages,
-      prot,
-      shared: flags.includes('shared'),
-      populate: flags.includes('populate'),
-      ...(inode ? { inode, pgoff: pgoffBig } : {}),
-    });
+    const { prot, flags, ...file } = mappingArgs(x);
+    const args = ctx.note({ r: name, pages, prot, flags, ...file, slot });
+    mapAt(ctx, p, x, start, pages);
+    return { args, ret: ok() };
+  },
+};
+
+/**
+ * R PAGE NPAGES PROT FLAGS [file=F] [pgoff=N] (simulator only): mmap(2) with
+ * MAP_FIXED at page PAGE of region R — whatever was mapped there goes, as
+ * munmap does. R keeps its name and start, and grows to cover the mapping
+ * if it ends past R's end. The kernel's refusals are do_mmap's (a zero
+ * length -EINVAL, 6.18 mm/mmap.c 347; beyond TASK_SIZE -ENOMEM,
+ * __get_unmapped_area 857–858; a file offset that wraps -EOVERFLOW).
+ */
+export const mmap_fixedOp: OpSpec = {
+  name: 'mmap_fixed',
+  arity: [5, 7],
+  run(ctx, op, p) {
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const pages = ctx.count(op, 2);
+    const x = mapping(ctx, op, 3, false);
+    if (page + pages > r.pages) ctx.regionPages(op, 2, page + pages);
+    const args = ctx.note({ r: r.name, page, pages, ...mappingArgs(x) });
+    mapAt(ctx, p, x, r.start + page, pages);
+    if (page + pages > r.pages) ctx.regions.set(r.name, { ...r, pages: page + pages });
     return { args, ret: ok() };
   },
 };
@@ -144,6 +204,52 @@ export const mremapOp: OpSpec = {
     } else {
       ctx.regions.set(r.name, { ...r, pages: newPages });
     }
+    return { args, ret: { ok: true, moved: res.moved } };
+  },
+};
+
+/**
+ * R PAGE OLD NEW FLAGS [NEWR NEWPAGE] (simulator only): mremap(2) of OLD
+ * pages at page PAGE of region R to NEW pages; with `fixed`, to page
+ * NEWPAGE of region NEWR (a name the script has given: mmap it first). The
+ * regions keep their names and starts: a range moved away leaves R's pages
+ * unmapped, and a region grows to cover what ends past it (NEWR the new
+ * range, R one grown in place). A move the kernel places itself (maymove
+ * without fixed) lands where no region names it. The kernel's refusals are
+ * do_mremap's (6.18 mm/mremap.c check_mremap_params 1752–1800: NEW 0, a
+ * fixed range beyond TASK_SIZE or overlapping the old one, fixed without
+ * maymove, dontunmap resizing -EINVAL; an old range that is not one
+ * mapping -EFAULT; no room to grow -ENOMEM).
+ */
+export const mremap_partOp: OpSpec = {
+  name: 'mremap_part',
+  arity: [5, 7],
+  *path(ctx, op, p) {
+    const r = ctx.region(op, 0);
+    const page = ctx.page(op, 1);
+    const oldPages = ctx.count(op, 2, 'old page count');
+    const newPages = ctx.count(op, 3, 'new page count');
+    const flagWords = ctx.val(op, 4, (t) => flagSet(t, MREMAP_FLAGS, 'mremap flag')).names;
+    const fixed = flagWords.includes('fixed');
+    if (fixed !== (op.words[5] !== undefined)) ctx.bad(op, fixed ? 4 : 5, fixed ? 'a fixed mremap_part needs NEWR NEWPAGE' : 'only a fixed mremap_part names NEWR NEWPAGE');
+    if (fixed && op.words[6] === undefined) ctx.bad(op, 5, 'a fixed mremap_part needs NEWPAGE after NEWR');
+    const dest = fixed ? ctx.region(op, 5) : undefined;
+    const newPage = fixed ? ctx.page(op, 6, 'new page') : 0;
+    const grows = (region: { pages: number }, from: number) => from + newPages > region.pages;
+    if (dest && grows(dest, newPage)) ctx.regionPages(op, 3, newPage + newPages);
+    else if (!dest && grows(r, page)) ctx.regionPages(op, 3, page + newPages);
+    const args: Record<string, unknown> = ctx.note({ r: r.name, page, old_pages: oldPages, new_pages: newPages, flags: flagWords, ...(dest ? { new_r: dest.name, new_page: newPage } : {}) });
+    const res = yield* do_mremap_path(ctx.m, p.mm, {
+      start: r.start + page,
+      oldPages,
+      newPages,
+      maymove: flagWords.includes('maymove'),
+      fixed,
+      dontunmap: flagWords.includes('dontunmap'),
+      ...(dest ? { newStart: dest.start + newPage } : {}),
+    });
+    if (dest && grows(dest, newPage)) ctx.regions.set(dest.name, { ...dest, pages: newPage + newPages });
+    else if (!res.moved && grows(r, page)) ctx.regions.set(r.name, { ...r, pages: page + newPages });
     return { args, ret: { ok: true, moved: res.moved } };
   },
 };
