@@ -213,6 +213,27 @@ function supportMatrixDoc() {
     '',
   );
 
+  lines.push('## Kconfig capabilities', '');
+  lines.push(
+    'What each arch `select`s for the variant (`spec.selects`, mm/Kconfig declares each `def_bool n`; none exists in',
+    '2.6.21), and `_PAGE_CHG_MASK` without the pfn: the bits `pte_modify` (mprotect) keeps (`spec.chgMask`). Generic mm',
+    'asks these, never the arch name (`pnpm check:arch-neutral`).',
+    '',
+  );
+  lines.push(
+    ...tableOf(
+      ['backend', 'variant', 'era', ...core.ARCH_SELECTS.map((s) => `\`${s}\``), '_PAGE_CHG_MASK flags'],
+      allVariants.map(({ backend, spec }) => [
+        backend.name,
+        `\`${spec.id}\``,
+        spec.era,
+        ...core.ARCH_SELECTS.map((s) => (spec.selects[s] ? 'y' : '—')),
+        `\`${hexOf(spec.chgMask.flags)}\``,
+      ]),
+    ),
+    '',
+  );
+
   lines.push('## Kernel configurations', '');
   lines.push('The options that change encodings or limits, and the eras they exist in (the others are fixed):', '');
   lines.push(

@@ -16,8 +16,8 @@
 //      may come from anywhere but its tarball: the lockfile is checked for that.
 //   5. in that project: import every package from ESM and require it from CJS
 //      (same export names both ways), real calls through the public API
-//      (compileVariant on an x86 spec, backend discovery, the bundled vectors, a
-//      conformance run), the `mmsim-test` bin (vectors --json must report failed
+//      (compileVariant on an x86 spec, backend discovery finding exactly the packed
+//      backend packages, the bundled vectors, a conformance run), the `mmsim-test` bin (vectors --json must report failed
 //      0; the default run on one variant of each discovered backend must pass) and the `mmsim`
 //      bin when @mmsim/cli is in the workspace.
 //
@@ -231,8 +231,12 @@ if (installed) {
   }
 
   // Real calls through the public API, once through import() and once through require().
+  // The backend packages: every packed package with the "mmsim": { "backend" } field. Discovery must
+  // find exactly these, whatever they are (a new one from pnpm gen:arch included).
+  const backendPackages = packed.filter((p) => p.packedManifest.mmsim?.backend !== undefined).map((p) => p.name).sort();
   const api = `
 const has = (name) => ${JSON.stringify(names)}.includes(name);
+const backendPackages = ${JSON.stringify(backendPackages)};
 async function check(load) {
   const done = [];
   const fail = (message) => { throw new Error(message); };
@@ -269,15 +273,19 @@ async function check(load) {
     const { discoverBackends } = await load('@mmsim/loader');
     const found = await discoverBackends({ from: [process.cwd()] });
     if (found.problems.length) fail('discoverBackends: ' + found.problems.join('; '));
-    const got = found.backends.map((b) => b.backend.name).sort().join(', ');
-    for (const want of ['@mmsim/arch-powerpc', '@mmsim/arch-x86']) if (has(want) && !found.backends.some((b) => b.origin === want)) fail('discoverBackends did not find ' + want + ' (found: ' + (got || 'none') + ')');
-    done.push('discoverBackends finds ' + got);
+    const origins = found.backends.map((b) => b.origin).sort().join(', ');
+    if (origins !== backendPackages.join(', ')) fail('discoverBackends finds ' + (origins || 'none') + ', not the packed backend packages ' + backendPackages.join(', '));
+    done.push('discoverBackends finds ' + found.backends.map((b) => b.backend.name).sort().join(', ') + ': every packed backend package');
   }
   if (has('@mmsim/test-runner')) {
-    const { builtinBackends } = await load('@mmsim/test-runner');
-    const got = (await builtinBackends()).map((b) => b.name).sort().join(', ');
-    if (got !== 'powerpc, x86') fail('builtinBackends() gives ' + (got || 'none') + ', not powerpc, x86');
-    done.push('builtinBackends() gives ' + got);
+    const { builtinBackends, findBackends } = await load('@mmsim/test-runner');
+    const installed = await findBackends({ from: [process.cwd()] });
+    const origins = installed.backends.map((b) => b.origin).sort().join(', ');
+    if (origins !== backendPackages.join(', ')) fail('mmsim-test finds ' + (origins || 'none') + ', not the packed backend packages ' + backendPackages.join(', '));
+    const builtin = (await builtinBackends()).map((b) => b.name).sort().join(', ');
+    const expected = installed.backends.map((b) => b.backend.name).sort().join(', ');
+    if (builtin !== expected) fail('builtinBackends() gives ' + (builtin || 'none') + ', not ' + expected);
+    done.push('builtinBackends() gives ' + builtin + ': every packed backend package');
   }
   return done;
 }

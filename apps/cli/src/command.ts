@@ -38,10 +38,12 @@ export interface RunContext {
   print(lines: readonly string[]): void;
 }
 
-/** The variants of the simulator commands (run, explore, replay): x86_64 unless --arch names others. */
+/** What the simulator commands run on when --arch names nothing: a selection, as if given as --arch (the CLI's default, not a test of the arch). */
+export const SIMULATOR_DEFAULT_ARCH: readonly string[] = ['x86_64'];
+
+/** The variants of the simulator commands (run, explore, replay): SIMULATOR_DEFAULT_ARCH unless --arch names others. */
 export function simulatorVariants(ctx: RunContext): Variant[] {
-  const all = ctx.variants();
-  return ctx.values['arch'] !== undefined ? all : all.filter((v) => v.id === 'x86_64');
+  return ctx.values['arch'] !== undefined ? ctx.variants() : ctx.variants(SIMULATOR_DEFAULT_ARCH);
 }
 
 export interface CommandSpec {

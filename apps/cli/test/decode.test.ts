@@ -31,7 +31,7 @@ describe('mmsim decode', () => {
   test('--arch all decodes the same value on every variant, side by side', async () => {
     const result = await run(['decode', '0x5040', '--arch', 'all']);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^decode 0x5040 on 12 variants$/m);
+    expect(result.stdout.split('\n')).toContain(`decode 0x5040 on ${ALL_KEYS.length} variants`);
     expect(result.stdout).toMatch(/^i386\s+2\.6\.21\s+0x00005040\s+file\s+pgoff=0xa00\s+BUG_ON if swap-decoded$/m);
     expect(result.stdout).toMatch(/^x86_64\s+6\.18\s+0x0000000000005040\s+swap\s+type=0 offset=0x3ffffffffffd7\s+stray bits$/m);
     // then one block per variant

@@ -4,7 +4,7 @@ import { ALL_KEYS, byVariant, run, runJson } from './helpers.js';
 describe('mmsim encode swap', () => {
   test('--arch all: swp_entry(3, 0x1234) on every variant, read back', async () => {
     const doc = await runJson(['encode', 'swap', '--type', '3', '--offset', '0x1234', '--arch', 'all']);
-    expect(doc).toMatchObject({ command: 'encode', kind: 'swap', input: { type: 3, offset: '0x1234' }, encoded: 12, refused: 0 });
+    expect(doc).toMatchObject({ command: 'encode', kind: 'swap', input: { type: 3, offset: '0x1234' }, encoded: ALL_KEYS.length, refused: 0 });
     expect(doc.results.map((r: { variant: string }) => r.variant).sort()).toEqual([...ALL_KEYS].sort());
     expect(byVariant(doc.results, 'x86_64@6.18')).toMatchObject({ ok: true, pte: '0x1fffffffffdb9600', class: 'swap', readBack: { type: 3, offset: '0x1234' } });
     expect(byVariant(doc.results, 'i386@2.6.21')).toMatchObject({ ok: true, pte: '0x00123406' });
@@ -12,14 +12,15 @@ describe('mmsim encode swap', () => {
 
     const text = await run(['encode', 'swap', '--type', '3', '--offset', '0x1234', '--arch', 'all']);
     expect(text.status).toBe(0);
-    expect(text.stdout).toMatch(/^encode swap \(type 3, offset 0x1234\) on 12 variants$/m);
+    expect(text.stdout.split('\n')).toContain(`encode swap (type 3, offset 0x1234) on ${ALL_KEYS.length} variants`);
     expect(text.stdout).toMatch(/^x86_64\s+6\.18\s+0x1fffffffffdb9600\s+swap\s+type 3, offset 0x1234$/m);
     expect(text.stdout).toMatch(/^i386\s+2\.6\.21\s+0x00123406\s+swap\s+type 3, offset 0x1234$/m);
-    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('12 encoded, 0 refused');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(`${ALL_KEYS.length} encoded, 0 refused`);
   });
 
   test('an offset too big for i386 2.6.21 is refused there (limit, what the kernel would store); the others print; exit 1', async () => {
-    const text = await run(['encode', 'swap', '--offset', '0x1000000']);
+    // the counts are x86's and powerpc's: those two backends, named (another backend has its own limits)
+    const text = await run(['encode', 'swap', '--offset', '0x1000000', '--arch', 'x86', '--arch', 'powerpc']);
     expect(text.status).toBe(1);
     expect(text.stderr).toBe('');
     expect(text.stdout).toMatch(/^i386\s+2\.6\.21\s+refused\s+swap offset limit 0xffffff$/m);
@@ -29,7 +30,7 @@ describe('mmsim encode swap', () => {
     expect(text.stdout).toMatch(/^x86_64\s+2\.6\.21\s+0x0000000100000000\s+swap\s+type 0, offset 0x1000000$/m);
     expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('7 encoded, 5 refused');
 
-    const doc = await runJson(['encode', 'swap', '--offset', '0x1000000'], 1);
+    const doc = await runJson(['encode', 'swap', '--offset', '0x1000000', '--arch', 'x86', '--arch', 'powerpc'], 1);
     expect(byVariant(doc.results, 'i386@2.6.21')).toMatchObject({
       ok: false,
       error: { type: 'PteRangeError', what: 'swap offset', value: '0x1000000', limit: '0xffffff', kernelWouldStore: '0x00000000' },
@@ -66,9 +67,10 @@ describe('mmsim encode file', () => {
 
   test('--kernel 6.18: every variant refuses, exit 1', async () => {
     const text = await run(['encode', 'file', '--pgoff', '1', '--kernel', '6.18']);
+    const modern = ALL_KEYS.filter((k) => k.endsWith('@6.18'));
     expect(text.status).toBe(1);
     expect(text.stdout).toContain('✗ x86_64@6.18 has no nonlinear file ptes (removed in v4.0; remap_file_pages is emulated with VMAs)');
-    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe('0 encoded, 6 refused');
+    expect(text.stdout.trimEnd().split('\n').at(-1)).toBe(`0 encoded, ${modern.length} refused`);
   });
 });
 

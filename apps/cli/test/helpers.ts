@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { main } from '../src/cli.js';
+import { WORKSPACE_KEYS } from './workspace.js';
 
 export const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 export const CLI_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -75,4 +76,5 @@ export function byVariant(list: readonly Json[], key: string): Json {
   return found;
 }
 
-export const ALL_KEYS = ['2.6.21', '6.18'].flatMap((era) => ['ppc32', 'ppc64', 'ppc64-64k', 'i386', 'i386-pae', 'x86_64'].map((id) => `${id}@${era}`));
+/** Every variant key of every backend in the workspace (workspace.ts): what `--arch all` must cover. */
+export const ALL_KEYS: string[] = [...WORKSPACE_KEYS];

@@ -22,7 +22,13 @@ export type {
   ModifierSpec,
   ExpectedFailure,
   TaskSizeSpec,
+  ModifierName,
+  PteRoles,
+  PteChgMask,
+  ArchSelect,
+  ArchSelects,
 } from './spec/variant-spec.js';
+export { MODIFIER_NAMES, ARCH_SELECTS } from './spec/variant-spec.js';
 export { defineBackend, resolveBackend, UnsupportedBackendVersionError, SUPPORTED_SPECIFICATION_VERSIONS } from './spec/backend.js';
 export type { BackendV1 } from './spec/backend.js';
 export { ERAS, isEra, normalizeEra } from './spec/era.js';
@@ -40,6 +46,7 @@ export type { SwapTypes, SpecialType, SpecialKind } from './generic/swap-types.j
 // Compiled variants: fast, kernel-faithful and checked layers
 export { compileVariant } from './compile/variant.js';
 export type { Variant, VariantConstants, SwapSizeLimit, ModifierWords } from './compile/variant.js';
+export type { PteWords, RoleWords, RoleBits, VariantCaps } from './compile/roles.js';
 export { PteClassCode, PTE_CLASSES } from './compile/fast-ops.js';
 export type { FastOps, FastModifier, PteClass } from './compile/fast-ops.js';
 export { KernelBugError } from './compile/kernel-ops.js';

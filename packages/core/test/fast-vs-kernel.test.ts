@@ -5,6 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { hi32, lo32, toBig } from '../src/u64/pair.js';
+import type { ModifierName } from '../src/spec/variant-spec.js';
 import { ALL_VARIANTS, DEFAULT_VARIANTS, fastBig, fc, isU32, mask, newReg, prop, pteArb, regBig, u64, u64Bits } from './helpers.js';
 
 const RUNS = { numRuns: 200 };
@@ -107,7 +108,7 @@ for (const v of ALL_VARIANTS) {
       expect(f.is_swap_pte(hi, lo)).toBe(k.is_swap_pte(pte));
     });
 
-    prop([ptes, fc.constantFrom(...Object.keys(v.spec.modifiers))], RUNS)('modifiers: fast == kernel', (pte, name) => {
+    prop([ptes, fc.constantFrom(...(Object.keys(v.spec.modifiers) as ModifierName[]))], RUNS)('modifiers: fast == kernel', (pte, name) => {
       expect(fastBig((out) => v.fastModifiers[name]!(hi32(pte), lo32(pte), out))).toBe(k.modify(name, pte));
     });
 

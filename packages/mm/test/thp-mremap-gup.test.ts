@@ -515,10 +515,10 @@ describe('the mremap_part and mmap_fixed ops (a page inside a region)', () => {
     ]);
   });
 
-  test("the kernel's errnos: fixed without maymove, an overlap, a zero new length EINVAL; an old range that is not one mapping EFAULT; dontunmap EINVAL on 2.6.21", () => {
+  test("the kernel's errnos: fixed without maymove, an overlap, a zero new length EINVAL; a grow of a range that is not one mapping EFAULT (a same-size fixed move of it moves on 6.18); dontunmap EINVAL on 2.6.21", () => {
     const head = 'mmap A 8 rw- private,anon slot=0\nmmap B 8 rw- private,anon slot=1\nmprotect A 4 1 r--\n';
     const EINVAL = { ok: false, errno: 'EINVAL' };
-    expect(rets(`${head}mremap_part A 0 2 2 fixed B 0\nmremap_part A 0 2 2 maymove,fixed A 1\nmremap_part A 0 2 0 none\nmremap_part A 3 2 2 maymove,fixed B 0\nmremap_part A 0 2 2 maymove,fixed B 6`).slice(3)).toEqual([
+    expect(rets(`${head}mremap_part A 0 2 2 fixed B 0\nmremap_part A 0 2 2 maymove,fixed A 1\nmremap_part A 0 2 0 none\nmremap_part A 3 2 3 maymove,fixed B 0\nmremap_part A 0 2 2 maymove,fixed B 6`).slice(3)).toEqual([
       EINVAL,
       EINVAL,
       EINVAL,
@@ -527,6 +527,11 @@ describe('the mremap_part and mmap_fixed ops (a page inside a region)', () => {
     ]);
     const i386 = [...X86].find((s) => s.id === 'i386' && s.era === '2.6.21')!;
     expect(rets(`${head}mremap_part A 0 2 2 maymove,fixed,dontunmap B 0`, i386).slice(3)).toEqual([EINVAL]);
+    // a same-size MREMAP_FIXED move of a range over two VMAs: each VMA moves (6.17+ remap_move, mm/mremap.c
+    // 1822–1909; vma_multi_allowed 1623–1649); 2.6.21 finds the old range is not one VMA: EFAULT
+    const multi = `${head}mremap_part A 3 2 2 maymove,fixed B 0`;
+    expect(rets(multi).slice(3)).toEqual([{ ok: true, moved: true }]);
+    expect(rets(multi, i386).slice(3)).toEqual([{ ok: false, errno: 'EFAULT' }]);
     // a shrink in place leaves the region's name and extent; a grow in place extends it
     expect(rets(`${head}mremap_part A 5 3 1 none\nmremap_part A 5 1 5 none\nwrite A 9 x`).slice(3)).toEqual([{ ok: true, moved: false }, { ok: true, moved: false }, expect.objectContaining({ ok: true })]);
   });
@@ -649,6 +654,8 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
   const lines: string[] = [];
   /** the op each line stands for (undefined: setup and the final unpins) */
   const what: (Op | undefined)[] = [];
+  /** for a mremap line: the [start, end) of each VMA's part of the old range, as they were when the line was made */
+  const parts: (readonly (readonly [number, number])[])[] = [];
   let kid = false;
   const pins: RunPin[] = [];
   let pinNames = 0;
@@ -689,9 +696,15 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
         case 'mprotect':
           yield emit(`${at}mprotect ${where} ${count(o.n)} ${PROT_WORDS[o.prot]}`, o);
           break;
-        case 'mremap':
+        case 'mremap': {
+          // the VMAs the range covers now, before the move: 6.18 remap_move moves each one's part (see below)
+          const from = spot(o);
+          const pages = count(o.n);
+          const proc = liveProc(m, at ? 'child' : 'parent');
+          parts[lines.length] = proc ? proc.mm.vmas.overlapping(from, from + pages).map((v) => [Math.max(v.start, from), Math.min(v.end, from + pages)] as const) : [];
           yield emit(`${at}mremap_part ${where} ${count(o.n)} ${count(o.n)} maymove,fixed T${o.to} ${DSPOTS[o.dpage]!(nr)}`, o);
           break;
+        }
         case 'gup':
           yield emit(`${at}gup ${where} ${HOW[o.how]} P${++pinNames}`, o);
           break;
@@ -779,12 +792,16 @@ function runSeq(spec: VariantSpec, ops: Op[]): void {
         const pages = count(o.n);
         const to = start(o.to) + DSPOTS[o.dpage]!(nr);
         const mine = refOf(p!.pid);
-        const vals: (string | undefined)[] = [];
-        for (let j = 0; j < pages; j++) vals.push(mine.get(vpn + j));
-        unmapped(p!.pid, to, pages);
-        for (let j = 0; j < pages; j++) {
-          mine.delete(vpn + j);
-          mine.set(to + j, vals[j]!);
+        // 6.18 remap_move (mm/mremap.c 1822–1909): each VMA's part of the range moves to the same offset from
+        // `to`, its destination unmapped first; the gaps between the parts, and their destinations, stay as they were
+        for (const [s, e] of parts[i]!) {
+          const vals: (string | undefined)[] = [];
+          for (let v = s; v < e; v++) vals.push(mine.get(v));
+          unmapped(p!.pid, to + (s - vpn), e - s);
+          for (let v = s; v < e; v++) {
+            mine.delete(v);
+            mine.set(to + (v - vpn), vals[v - s]!);
+          }
         }
         for (const q of pins) if (q.at && q.at.pid === p!.pid && q.at.vpn >= vpn && q.at.vpn < vpn + pages) q.at = { pid: p!.pid, vpn: q.at.vpn - vpn + to };
         break;

@@ -81,7 +81,7 @@ for (const spec of THP) {
       expect(m.isPteDirty(h.hi, h.lo)).toBe(true);
       // the kernel-faithful layer agrees: pmd_mkyoung(pmd_mkwrite(pmd_mkdirty(mk_huge_pmd(pfn, PAGE_COPY))))
       let want = m.variant.kernel.mk_huge_pmd(BigInt(m.frames.pfn(head)), vmGetPageProt(m.variant, VM_READ | VM_WRITE));
-      for (const name of ['pte_mkdirty', 'pte_mkwrite', 'pte_mkyoung']) {
+      for (const name of ['pte_mkdirty', 'pte_mkwrite', 'pte_mkyoung'] as const) {
         const mod = spec.modifiers[name]!;
         want = (want | (mod.set ?? 0n)) & ~(mod.clear ?? 0n);
       }

@@ -4,7 +4,8 @@
  * lines; 32-bit ARCH=powerpc includes this file too, asm-powerpc/pgtable.h
  * 5–6). The other branches (40x, 44x, FSL BookE, 8xx) are not modelled.
  */
-import type { PteBit } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles } from '@mmsim/core';
+import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
 export const HASHPTE = 0x002n;
@@ -56,3 +57,34 @@ export const PPC32_MODIFIERS_2621 = {
   pte_mkyoung: { set: ACCESSED },
   pte_mkold: { clear: ACCESSED },
 } as const;
+
+/** The roles of the 6xx pte bits (asm-ppc/pgtable.h 356–369; pte_write, pte_dirty, pte_young 537–540). */
+export const PPC32_ROLES_2621: PteRoles = {
+  present: 0,
+  write: 10,
+  user: 2,
+  dirty: 7,
+  young: 8,
+  special: null,
+  protnone: null,
+  softDirty: null,
+  uffdWp: null,
+  savedDirty: null,
+  source: { file: 'include/asm-ppc/pgtable.h', version: V2621, lines: '356–369, 537–540' },
+};
+
+/** _PAGE_CHG_MASK = PAGE_MASK | _PAGE_ACCESSED | _PAGE_DIRTY (asm-ppc/pgtable.h 405; pte_modify 568–571): PAGE_MASK is the pfn field. */
+export const PPC32_CHG_MASK_2621: PteChgMask = {
+  flags: ACCESSED | DIRTY,
+  source: { file: 'include/asm-ppc/pgtable.h', version: V2621, lines: '405, 568–571' },
+};
+
+/** None of the Kconfig capabilities mm asks about exists in 2.6.21 (arch/powerpc/Kconfig, mm/Kconfig). */
+export const PPC_SELECTS_2621: ArchSelects = {
+  ARCH_WANTS_THP_SWAP: false,
+  ARCH_SUPPORTS_PT_RECLAIM: false,
+  HAVE_ARCH_USERFAULTFD_WP: false,
+  HAVE_ARCH_SOFT_DIRTY: false,
+  ARCH_HAS_PTE_SPECIAL: false,
+  source: { file: 'mm/Kconfig', version: V2621, what: 'none of ARCH_WANTS_THP_SWAP (4.13), ARCH_SUPPORTS_PT_RECLAIM (6.14), HAVE_ARCH_USERFAULTFD_WP (5.7), HAVE_ARCH_SOFT_DIRTY (3.11), ARCH_HAS_PTE_SPECIAL (4.18; __HAVE_ARCH_PTE_SPECIAL 2.6.25) exists yet' },
+};

@@ -5,7 +5,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, HASHPTE, PPC32_BITS_2621, PPC32_MODIFIERS_2621, PPC32_PROTS_2621, PRESENT } from './ppc32-bits.js';
+import { FILE, HASHPTE, PPC32_BITS_2621, PPC32_MODIFIERS_2621, PPC32_PROTS_2621, PRESENT, PPC32_ROLES_2621, PPC32_CHG_MASK_2621, PPC_SELECTS_2621 } from './ppc32-bits.js';
 
 export const ppc32_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -42,6 +42,9 @@ export const ppc32_2621: VariantSpec = {
     source: { file: 'include/asm-ppc/pgtable.h', version: V2621, lines: '509–510, 541' },
   },
   modifiers: PPC32_MODIFIERS_2621,
+  roles: PPC32_ROLES_2621,
+  chgMask: PPC32_CHG_MASK_2621,
+  selects: PPC_SELECTS_2621,
   pfn: {
     // 487–497: PFN_SHIFT_OFFSET = PAGE_SHIFT without FSL BookE 64-bit ptes; no mask either way,
     // but a u32 pte keeps exactly 20 pfn bits.

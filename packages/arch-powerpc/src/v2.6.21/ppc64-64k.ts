@@ -5,7 +5,7 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621 } from './ppc64-bits.js';
+import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621, PPC64_ROLES_2621, PPC64_SELECTS_2621, ACCESSED, DIRTY } from './ppc64-bits.js';
 import { ppc64File2621, ppc64Pfn2621, ppc64Swap2621 } from './ppc64-rpn.js';
 
 /** pgtable-64k.h 52: 32, chosen for readable ptes; later kernels moved it down to 30. */
@@ -15,6 +15,12 @@ const PTE_RPN_SHIFT = 32;
 const HPTE_SUB = 0x0ffff000n;
 const COMBO = 0x10000000n;
 const HPTEFLAGS = BUSY | HASHPTE | HPTE_SUB | COMBO;
+
+/** _PAGE_CHG_MASK (pgtable-64k.h 56–60: PTE_RPN_MASK | _PAGE_HPTEFLAGS | _PAGE_DIRTY | _PAGE_ACCESSED); pte_modify in pgtable.h 179–180. */
+const CHG_MASK = {
+  flags: ACCESSED | DIRTY | HPTEFLAGS,
+  source: { file: 'include/asm-powerpc/pgtable-64k.h', version: V2621, lines: '56–60', what: 'pte_modify: pgtable.h 179–180' },
+};
 
 export const ppc64_64k_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -59,6 +65,9 @@ export const ppc64_64k_2621: VariantSpec = {
     source: { file: 'include/asm-powerpc/pgtable.h', version: V2621, lines: '182–183, 246' },
   },
   modifiers: PPC64_MODIFIERS_2621,
+  roles: PPC64_ROLES_2621,
+  chgMask: CHG_MASK,
+  selects: PPC64_SELECTS_2621,
   pfn: ppc64Pfn2621(PTE_RPN_SHIFT),
   swap: ppc64Swap2621(PTE_RPN_SHIFT),
   file: ppc64File2621(PTE_RPN_SHIFT),

@@ -3,7 +3,8 @@
  * include/asm-powerpc/pgtable.h 76–88 (v2.6.20 lines). The page-size headers
  * add the HPTE bookkeeping bits and choose PTE_RPN_SHIFT.
  */
-import type { PteBit } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteRoles } from '@mmsim/core';
+import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
 export const USER = 0x002n;
@@ -57,3 +58,28 @@ export const PPC64_MODIFIERS_2621 = {
 
 /** pte_present (line 183) tests _PAGE_PRESENT alone: no PROT_NONE bit exists on ppc64. */
 export const PPC64_PRESENT_2621 = [{ mask: PRESENT, value: PRESENT }] as const;
+
+/** The roles of the ppc64 pte bits (asm-powerpc/pgtable.h 76–88; pte_write, pte_dirty, pte_young 242–245). */
+export const PPC64_ROLES_2621: PteRoles = {
+  present: 0,
+  write: 9,
+  user: 1,
+  dirty: 7,
+  young: 8,
+  special: null,
+  protnone: null,
+  softDirty: null,
+  uffdWp: null,
+  savedDirty: null,
+  source: { file: 'include/asm-powerpc/pgtable.h', version: V2621, lines: '76–88, 242–245' },
+};
+
+/** None of the Kconfig capabilities mm asks about exists in 2.6.21 (arch/powerpc/Kconfig, mm/Kconfig). */
+export const PPC64_SELECTS_2621: ArchSelects = {
+  ARCH_WANTS_THP_SWAP: false,
+  ARCH_SUPPORTS_PT_RECLAIM: false,
+  HAVE_ARCH_USERFAULTFD_WP: false,
+  HAVE_ARCH_SOFT_DIRTY: false,
+  ARCH_HAS_PTE_SPECIAL: false,
+  source: { file: 'mm/Kconfig', version: V2621, what: 'none of ARCH_WANTS_THP_SWAP (4.13), ARCH_SUPPORTS_PT_RECLAIM (6.14), HAVE_ARCH_USERFAULTFD_WP (5.7), HAVE_ARCH_SOFT_DIRTY (3.11), ARCH_HAS_PTE_SPECIAL (4.18; __HAVE_ARCH_PTE_SPECIAL 2.6.25) exists yet' },
+};

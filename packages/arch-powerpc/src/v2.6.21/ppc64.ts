@@ -5,7 +5,7 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621 } from './ppc64-bits.js';
+import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621, PPC64_ROLES_2621, PPC64_SELECTS_2621, ACCESSED, DIRTY } from './ppc64-bits.js';
 import { ppc64File2621, ppc64Pfn2621, ppc64Swap2621 } from './ppc64-rpn.js';
 
 /** pgtable-4k.h 63: the pfn starts at bit 17; bits 12–16 hold the hash slot instead. */
@@ -13,6 +13,12 @@ const PTE_RPN_SHIFT = 17;
 
 /** pgtable-4k.h 40–47: BUSY, HASHPTE, the HPTE group index (0x7000) and secondary (0x8000). */
 const HPTEFLAGS = BUSY | HASHPTE | 0x7000n | 0x8000n;
+
+/** _PAGE_CHG_MASK (pgtable-4k.h 46–53: PAGE_MASK (the hash slot bits 12–16 below the pfn and the pfn) | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_HPTEFLAGS); pte_modify in pgtable.h 179–180. */
+const CHG_MASK = {
+  flags: ACCESSED | DIRTY | HPTEFLAGS | (((1n << BigInt(PTE_RPN_SHIFT)) - 1n) & ~0xfffn),
+  source: { file: 'include/asm-powerpc/pgtable-4k.h', version: V2621, lines: '46–53', what: 'pte_modify: pgtable.h 179–180' },
+};
 
 export const ppc64_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -53,6 +59,9 @@ export const ppc64_2621: VariantSpec = {
     source: { file: 'include/asm-powerpc/pgtable.h', version: V2621, lines: '182–183, 246' },
   },
   modifiers: PPC64_MODIFIERS_2621,
+  roles: PPC64_ROLES_2621,
+  chgMask: CHG_MASK,
+  selects: PPC64_SELECTS_2621,
   pfn: ppc64Pfn2621(PTE_RPN_SHIFT),
   swap: ppc64Swap2621(PTE_RPN_SHIFT),
   file: ppc64File2621(PTE_RPN_SHIFT),

@@ -4,7 +4,8 @@
  * user/file bit 2 became _PAGE_READ, write moved to its own bit 10, and bit
  * 11 is _PAGE_SPECIAL.
  */
-import type { PteBit } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles } from '@mmsim/core';
+import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
 export const HASHPTE = 0x002n;
@@ -60,3 +61,34 @@ export const PPC32_MODIFIERS_618 = {
   pte_mkold: { clear: ACCESSED },
   pte_mkspecial: { set: SPECIAL },
 } as const;
+
+/** The roles of the book3s/32 pte bits (book3s/32/pgtable.h 21–32; pte_write, pte_dirty, pte_young, pte_special 389–396): no _PAGE_USER, user access is _PAGE_READ. */
+export const PPC32_ROLES_618: PteRoles = {
+  present: 0,
+  write: 10,
+  user: null,
+  dirty: 7,
+  young: 8,
+  special: 11,
+  protnone: null,
+  softDirty: null,
+  uffdWp: null,
+  savedDirty: null,
+  source: { file: 'arch/powerpc/include/asm/book3s/32/pgtable.h', version: V618, lines: '21–32, 389–396' },
+};
+
+/** _PAGE_CHG_MASK = PTE_RPN_MASK | _PAGE_HASHPTE | _PAGE_DIRTY | _PAGE_ACCESSED | _PAGE_SPECIAL (book3s/32/pgtable.h 75–76; pte_modify 511–514). */
+export const PPC32_CHG_MASK_618: PteChgMask = {
+  flags: HASHPTE | DIRTY | ACCESSED | SPECIAL,
+  source: { file: 'arch/powerpc/include/asm/book3s/32/pgtable.h', version: V618, lines: '75–76, 511–514' },
+};
+
+/** arch/powerpc/Kconfig selects ARCH_HAS_PTE_SPECIAL (152) and HAVE_ARCH_SOFT_DIRTY only for PPC_BOOK3S_64 (843, 854); none of the others. */
+export const PPC32_SELECTS_618: ArchSelects = {
+  ARCH_WANTS_THP_SWAP: false,
+  ARCH_SUPPORTS_PT_RECLAIM: false,
+  HAVE_ARCH_USERFAULTFD_WP: false,
+  HAVE_ARCH_SOFT_DIRTY: false,
+  ARCH_HAS_PTE_SPECIAL: true,
+  source: { file: 'arch/powerpc/Kconfig', version: V618, lines: '152, 843, 854' },
+};

@@ -5,7 +5,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { HASHPTE, PPC32_BITS_618, PPC32_MODIFIERS_618, PPC32_PROTS_618, PRESENT } from './ppc32-bits.js';
+import { HASHPTE, PPC32_BITS_618, PPC32_MODIFIERS_618, PPC32_PROTS_618, PRESENT, PPC32_ROLES_618, PPC32_CHG_MASK_618, PPC32_SELECTS_618 } from './ppc32-bits.js';
 
 const BOOK3S32 = 'arch/powerpc/include/asm/book3s/32/pgtable.h';
 
@@ -44,6 +44,9 @@ export const ppc32_618: VariantSpec = {
     source: { file: BOOK3S32, version: V618, lines: '34–39, 397–403' },
   },
   modifiers: PPC32_MODIFIERS_618,
+  roles: PPC32_ROLES_618,
+  chgMask: PPC32_CHG_MASK_618,
+  selects: PPC32_SELECTS_618,
   pfn: {
     // 57–69: PTE_RPN_SHIFT = PAGE_SHIFT; 446–450: pfn_pte shifts without masking, and a
     // u32 pte keeps 20 pfn bits.

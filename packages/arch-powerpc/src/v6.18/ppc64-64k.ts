@@ -18,6 +18,9 @@ import {
   PRESENT,
   PTE,
   RADIX_PTE_NONE_MASK,
+  PPC64_ROLES_618,
+  PPC64_SELECTS_618,
+  ppc64ChgMask618,
 } from './ppc64-bits.js';
 import { ppc64Pfn618, ppc64Swap618 } from './ppc64-rpn.js';
 
@@ -78,6 +81,9 @@ export const ppc64_64k_618: VariantSpec = {
     source: { file: 'arch/powerpc/include/asm/book3s/64/pgtable.h', version: V618, lines: '483–510' },
   },
   modifiers: PPC64_MODIFIERS_618,
+  roles: PPC64_ROLES_618,
+  chgMask: ppc64ChgMask618(HPTEFLAGS),
+  selects: PPC64_SELECTS_618,
   pfn: ppc64Pfn618(16),
   swap: ppc64Swap618(16),
   // PMD-mapped THP under the hash MMU: 16 MiB pmds. Kconfig.cputype 108–114: PPC_THP (def_bool y)

@@ -5,7 +5,8 @@
  * the leaf marker bit 62. The hash-only bookkeeping bits differ by page size
  * and are listed with each variant.
  */
-import type { PteBit } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles } from '@mmsim/core';
+import { V618 } from '../sources.js';
 
 export const EXEC = 0x001n;
 export const WRITE = 0x002n;
@@ -92,3 +93,47 @@ export const PPC64_PROTNONE_618 = { mask: PRESENT | PTE | RWX, value: PRESENT | 
 
 /** radix.h 23, 207–210: the MMU can set accessed/dirty after a radix pte was cleared, so pte_none skips them. */
 export const RADIX_PTE_NONE_MASK = DIRTY | ACCESSED;
+
+/**
+ * The roles of the book3s/64 pte bits (book3s/64/pgtable.h 17–52, 89–90;
+ * pte_write 389–392, pte_dirty/young/special 445–458, pte_soft_dirty
+ * 466–470): no _PAGE_USER (kernel pages carry _PAGE_PRIVILEGED instead), no
+ * protnone bit (PROT_NONE is a valid leaf with read, write and exec clear),
+ * soft-dirty built in (_RPAGE_SW3).
+ */
+export const PPC64_ROLES_618: PteRoles = {
+  present: 63,
+  write: 1,
+  user: null,
+  dirty: 7,
+  young: 8,
+  special: 10,
+  protnone: null,
+  softDirty: 9,
+  uffdWp: null,
+  savedDirty: null,
+  source: { file: 'arch/powerpc/include/asm/book3s/64/pgtable.h', version: V618, lines: '17–52, 89–90, 389–392, 445–458, 466–470' },
+};
+
+/**
+ * _PAGE_CHG_MASK = PTE_RPN_MASK | _PAGE_HPTEFLAGS | _PAGE_DIRTY | _PAGE_ACCESSED
+ * | _PAGE_SPECIAL | _PAGE_PTE | _PAGE_SOFT_DIRTY (book3s/64/pgtable.h 119–125;
+ * pte_modify 611–616). _PAGE_HPTEFLAGS is the page size's (hash-4k.h 48–49,
+ * hash-64k.h 65).
+ */
+export function ppc64ChgMask618(hpteFlags: bigint): PteChgMask {
+  return {
+    flags: hpteFlags | DIRTY | ACCESSED | SPECIAL | PTE | SOFT_DIRTY,
+    source: { file: 'arch/powerpc/include/asm/book3s/64/pgtable.h', version: V618, lines: '119–125, 611–616' },
+  };
+}
+
+/** arch/powerpc/Kconfig: ARCH_HAS_PTE_SPECIAL (152), HAVE_ARCH_SOFT_DIRTY for PPC_BOOK3S_64 with 4K or 64K pages (843, 854); no THP swap, PT reclaim or uffd-wp. */
+export const PPC64_SELECTS_618: ArchSelects = {
+  ARCH_WANTS_THP_SWAP: false,
+  ARCH_SUPPORTS_PT_RECLAIM: false,
+  HAVE_ARCH_USERFAULTFD_WP: false,
+  HAVE_ARCH_SOFT_DIRTY: true,
+  ARCH_HAS_PTE_SPECIAL: true,
+  source: { file: 'arch/powerpc/Kconfig', version: V618, lines: '152, 843, 854' },
+};

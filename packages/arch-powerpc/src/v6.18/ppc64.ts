@@ -15,6 +15,9 @@ import {
   PPC64_PROTNONE_618,
   PPC64_PROTS_618,
   RADIX_PTE_NONE_MASK,
+  PPC64_ROLES_618,
+  PPC64_SELECTS_618,
+  ppc64ChgMask618,
 } from './ppc64-bits.js';
 import { ppc64Pfn618, ppc64Swap618 } from './ppc64-rpn.js';
 
@@ -72,6 +75,9 @@ export const ppc64_618: VariantSpec = {
     source: { file: 'arch/powerpc/include/asm/book3s/64/pgtable.h', version: V618, lines: '483–510' },
   },
   modifiers: PPC64_MODIFIERS_618,
+  roles: PPC64_ROLES_618,
+  chgMask: ppc64ChgMask618(HPTEFLAGS),
+  selects: PPC64_SELECTS_618,
   pfn: ppc64Pfn618(12),
   swap: ppc64Swap618(12),
   sources: [

@@ -3,7 +3,7 @@
  * include/asm-x86_64/pgtable.h 139–162 (v2.6.20 lines). When a pte is not
  * present, bit 6 (dirty) means _PAGE_FILE and bit 7 (PSE) _PAGE_PROTNONE.
  */
-import type { PteBit, TaskSizeSpec } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles, TaskSizeSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -14,6 +14,49 @@ export const DIRTY = 0x040n;
 export const FILE = 0x040n;
 export const PROTNONE = 0x080n;
 export const NX = 1n << 63n;
+
+/**
+ * The roles of the 2.6.21 x86 pte bits (asm-i386/pgtable.h 96–131, 222–224;
+ * asm-x86_64/pgtable.h 139–162, 265–267: pte_dirty, pte_young, pte_write).
+ * Nothing else yet: pte_special came in 2.6.25, soft-dirty in 3.11,
+ * uffd-wp in 5.7, the saved-dirty bit in 6.6.
+ */
+export function x86Roles2621(file: string, lines: string): PteRoles {
+  return {
+    present: 0,
+    write: 1,
+    user: 2,
+    dirty: 6,
+    young: 5,
+    special: null,
+    protnone: 7,
+    softDirty: null,
+    uffdWp: null,
+    savedDirty: null,
+    source: { file, version: V2621, lines },
+  };
+}
+
+/**
+ * _PAGE_CHG_MASK = PTE_MASK | _PAGE_ACCESSED | _PAGE_DIRTY (asm-i386/pgtable.h
+ * 135, asm-x86_64/pgtable.h 167): the pfn bits and accessed/dirty only — no
+ * cache bits yet. PAE's pte_modify (asm-i386/pgtable.h 386–399) applies it
+ * to pte_low and keeps all of pte_high but NX: `highKeep` is those bits
+ * outside the pfn field.
+ */
+export function x86ChgMask2621(file: string, lines: string, highKeep = 0n): PteChgMask {
+  return { flags: ACCESSED | DIRTY | highKeep, source: { file, version: V2621, lines } };
+}
+
+/** None of the Kconfig capabilities mm asks about exists in 2.6.21 (arch/i386/Kconfig, arch/x86_64/Kconfig, mm/Kconfig). */
+export const X86_SELECTS_2621: ArchSelects = {
+  ARCH_WANTS_THP_SWAP: false,
+  ARCH_SUPPORTS_PT_RECLAIM: false,
+  HAVE_ARCH_USERFAULTFD_WP: false,
+  HAVE_ARCH_SOFT_DIRTY: false,
+  ARCH_HAS_PTE_SPECIAL: false,
+  source: { file: 'mm/Kconfig', version: V2621, what: 'none of ARCH_WANTS_THP_SWAP (4.13), ARCH_SUPPORTS_PT_RECLAIM (6.14), HAVE_ARCH_USERFAULTFD_WP (5.7), HAVE_ARCH_SOFT_DIRTY (3.11), ARCH_HAS_PTE_SPECIAL (4.18; __HAVE_ARCH_PTE_SPECIAL 2.6.25) exists yet' },
+};
 
 export const X86_BITS_2621: readonly PteBit[] = [
   { name: 'present', bit: 0, macro: '_PAGE_PRESENT' },

@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621 } from './bits.js';
+import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621 } from './bits.js';
 
 export const i386Pae_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -43,6 +43,9 @@ export const i386Pae_2621: VariantSpec = {
     source: { file: 'include/asm-i386/pgtable-3level.h', version: V2621, lines: '142–145' },
   },
   modifiers: X86_MODIFIERS_2621,
+  roles: x86Roles2621('include/asm-i386/pgtable.h', '96–131, 222–224'),
+  chgMask: x86ChgMask2621('include/asm-i386/pgtable.h', '135, 386–399', ((1n << 63n) - 1n) & ~((1n << 44n) - 1n)),
+  selects: X86_SELECTS_2621,
   pfn: {
     // pgtable-3level.h 147–165: low = (pfn << 12 | prot) & mask, high = (pfn >> 20 | prot >> 32) & mask >> 32;
     // pte_pfn = low >> 12 | high << 20 in unsigned long, so pfns are 32 bits and NX falls off.

@@ -4,7 +4,7 @@
  */
 import { field, splitField, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621 } from './bits.js';
+import { FILE, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621 } from './bits.js';
 
 export const i386_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -42,6 +42,9 @@ export const i386_2621: VariantSpec = {
     source: { file: 'include/asm-i386/pgtable.h', version: V2621, lines: '206, 230' },
   },
   modifiers: X86_MODIFIERS_2621,
+  roles: x86Roles2621('include/asm-i386/pgtable.h', '96–131, 222–224'),
+  chgMask: x86ChgMask2621('include/asm-i386/pgtable.h', '135'),
+  selects: X86_SELECTS_2621,
   pfn: {
     // pgtable-2level.h 30–31: pte_low >> PAGE_SHIFT; (pfn << PAGE_SHIFT) | prot, in u32
     field: field('pfn', 12, 20),

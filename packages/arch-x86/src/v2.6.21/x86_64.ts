@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621 } from './bits.js';
+import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621 } from './bits.js';
 
 export const x86_64_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -48,6 +48,9 @@ export const x86_64_2621: VariantSpec = {
     source: { file: 'include/asm-x86_64/pgtable.h', version: V2621, lines: '239–240, 268' },
   },
   modifiers: X86_MODIFIERS_2621,
+  roles: x86Roles2621('include/asm-x86_64/pgtable.h', '139–162, 265–267'),
+  chgMask: x86ChgMask2621('include/asm-x86_64/pgtable.h', '167, 371–377'),
+  selects: X86_SELECTS_2621,
   pfn: {
     // pgtable.h 246–255: pfn_pte = ((pfn << 12) | prot) & __supported_pte_mask, unmasked pfn;
     // pte_pfn = (pte & PHYSICAL_MASK) >> 12 keeps 46 - 12 = 34 bits.

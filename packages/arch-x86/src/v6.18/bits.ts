@@ -2,7 +2,7 @@
  * x86 pte bits in 6.18: arch/x86/include/asm/pgtable_types.h 10–49 (v6.18.2).
  * _PAGE_PROTNONE moved to bit 8 (the global bit); PAGE_NONE is accessed|global.
  */
-import { field, type HugePmdSpec, type PfnSpec, type PteBit, type Source, type TaskSizeSpec } from '@mmsim/core';
+import { field, type ArchSelects, type HugePmdSpec, type PfnSpec, type PteBit, type PteChgMask, type PteRoles, type Source, type TaskSizeSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -15,6 +15,70 @@ export const PROTNONE = 0x100n;
 export const SPECIAL = 0x200n;
 export const SOFT_DIRTY = 0x800n;
 export const NX = 1n << 63n;
+export const PWT = 0x008n;
+export const PCD = 0x010n;
+export const PAT = 0x080n;
+export const SOFTW2 = 0x400n;
+export const SAVED_DIRTY_64 = 1n << 58n;
+
+const TYPES = 'arch/x86/include/asm/pgtable_types.h';
+
+/**
+ * The roles generic mm gives x86 pte bits (pgtable_types.h 10–49, 91–95,
+ * 113–119, 128–139; pgtable.h pte_dirty 155–158, pte_young 166–169,
+ * pte_write 212, pte_special 252–255, pte_uffd_wp 420–436, pte_soft_dirty
+ * 658–662). _PAGE_SOFT_DIRTY is 0 without CONFIG_MEM_SOFT_DIRTY and
+ * _PAGE_UFFD_WP without CONFIG_HAVE_ARCH_USERFAULTFD_WP, both x86_64-only
+ * (x86Selects618); _PAGE_SAVED_DIRTY is _PAGE_SOFTW5 (bit 58) on x86_64 and
+ * _PAGE_SOFTW2 (bit 10, free there because 32-bit has no uffd-wp) on 32-bit
+ * (38–45), and pte_dirty tests both (_PAGE_DIRTY_BITS, 139).
+ */
+export function x86Roles618(x86_64: boolean): PteRoles {
+  return {
+    present: 0,
+    write: 1,
+    user: 2,
+    dirty: 6,
+    young: 5,
+    special: 9,
+    protnone: 8,
+    softDirty: x86_64 ? 11 : null,
+    uffdWp: x86_64 ? 10 : null,
+    savedDirty: x86_64 ? 58 : 10,
+    source: { file: TYPES, version: V618, lines: '10–49, 91–95, 113–119, 128–139', what: 'pte_dirty/young/write/special/uffd_wp/soft_dirty in pgtable.h 155–169, 212, 252–255, 420–436, 658–662' },
+  };
+}
+
+/**
+ * _PAGE_CHG_MASK (pgtable_types.h 145–155): PTE_PFN_MASK plus the cache bits
+ * _PAGE_PCD, _PAGE_PWT and _PAGE_PAT (bit 7 in a 4K pte), _PAGE_SPECIAL,
+ * _PAGE_ACCESSED, _PAGE_DIRTY_BITS, _PAGE_SOFT_DIRTY and _PAGE_UFFD_WP (0 on
+ * 32-bit), and _PAGE_CC (the memory-encryption bit, 0 without SME/TDX: not modelled).
+ */
+export function x86ChgMask618(x86_64: boolean): PteChgMask {
+  const dirtyBits = DIRTY | (x86_64 ? SAVED_DIRTY_64 : SOFTW2);
+  return {
+    flags: PCD | PWT | PAT | SPECIAL | ACCESSED | dirtyBits | (x86_64 ? SOFT_DIRTY | SOFTW2 : 0n),
+    source: { file: TYPES, version: V618, lines: '145–155' },
+  };
+}
+
+/**
+ * What arch/x86/Kconfig selects (v6.18.2): ARCH_HAS_PTE_SPECIAL for all
+ * (101); for X86_64 only: HAVE_ARCH_SOFT_DIRTY (config X86_64, 32),
+ * ARCH_WANTS_THP_SWAP (152), HAVE_ARCH_USERFAULTFD_WP (212, with
+ * USERFAULTFD), ARCH_SUPPORTS_PT_RECLAIM (330).
+ */
+export function x86Selects618(x86_64: boolean): ArchSelects {
+  return {
+    ARCH_WANTS_THP_SWAP: x86_64,
+    ARCH_SUPPORTS_PT_RECLAIM: x86_64,
+    HAVE_ARCH_USERFAULTFD_WP: x86_64,
+    HAVE_ARCH_SOFT_DIRTY: x86_64,
+    ARCH_HAS_PTE_SPECIAL: true,
+    source: { file: 'arch/x86/Kconfig', version: V618, lines: '32, 101, 152, 212, 330' },
+  };
+}
 
 export const X86_BITS_618: readonly PteBit[] = [
   { name: 'present', bit: 0, macro: '_PAGE_PRESENT' },

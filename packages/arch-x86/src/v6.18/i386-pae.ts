@@ -17,6 +17,9 @@ import {
   x86Modifiers618,
   x86Prots618,
   I386_TASK_SIZE_618,
+  x86Roles618,
+  x86ChgMask618,
+  x86Selects618,
 } from './bits.js';
 
 // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn itself is an
@@ -49,6 +52,9 @@ export const i386Pae_618: VariantSpec = {
     source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
   },
   modifiers: x86Modifiers618(false),
+  roles: x86Roles618(false),
+  chgMask: x86ChgMask618(false),
+  selects: x86Selects618(false),
   pfn,
   swap: {
     // pgtable-3level.h 173–202: the 32-bit arch entry is (type & 0x1f) | offset << 5; the pte

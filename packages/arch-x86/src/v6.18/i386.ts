@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Pfn618, x86Modifiers618, x86Prots618, I386_TASK_SIZE_618 } from './bits.js';
+import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Pfn618, x86Modifiers618, x86Prots618, I386_TASK_SIZE_618, x86Roles618, x86ChgMask618, x86Selects618 } from './bits.js';
 
 // __PHYSICAL_MASK_SHIFT 32 (page_32_types.h 40): pfn at bits 12–31; phys_addr_t is 32-bit; no L1TF inversion on 2-level
 const pfn = x86Pfn618(32, false);
@@ -34,6 +34,9 @@ export const i386_618: VariantSpec = {
     source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
   },
   modifiers: x86Modifiers618(false),
+  roles: x86Roles618(false),
+  chgMask: x86ChgMask618(false),
+  selects: x86Selects618(false),
   pfn,
   swap: {
     // pgtable-2level.h 95–109: (type & 0x1f) << 1 | offset << 9; bit 7 is the exclusive marker

@@ -17,6 +17,9 @@ import {
   x86Pfn618,
   x86Modifiers618,
   x86Prots618,
+  x86Roles618,
+  x86ChgMask618,
+  x86Selects618,
 } from './bits.js';
 
 // PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52, page_64_types.h); L1TF inversion applies
@@ -55,6 +58,9 @@ export const x86_64_618: VariantSpec = {
     source: { file: 'arch/x86/include/asm/pgtable.h', version: V618, lines: '947–950, 966–969, 995–1004' },
   },
   modifiers: x86Modifiers618(true),
+  roles: x86Roles618(true),
+  chgMask: x86ChgMask618(true),
+  selects: x86Selects618(true),
   pfn,
   swap: {
     // pgtable_64.h 183–240: type in bits 59–63, the complement of the offset in bits 9–58

@@ -4,7 +4,7 @@
  * file ptes"), never run and passed. One vocabulary for every check, so a
  * skip reads the same in vitest, in mmsim-test and in its reporters.
  */
-import type { ConfigName, Era, Variant } from '@mmsim/core';
+import type { ConfigName, Era, ModifierName, PteRoles, Variant, VariantCaps } from '@mmsim/core';
 
 export interface Requirement {
   /** what the check needs, as a reader would say it: `transparent huge pages (constants.hasThp)` */
@@ -30,7 +30,14 @@ export const THP: Requirement = { what: 'transparent huge pages (constants.hasTh
 
 export const FAST_FILE_PTES: Requirement = { what: 'a fast pgoff_to_pte (file ptes compiled in)', holds: (v) => v.fast.pgoff_to_pte !== undefined };
 
-export const modifier = (name: string): Requirement => ({ what: `the ${name} modifier`, holds: (v) => name in v.spec.modifiers });
+export const modifier = (name: ModifierName): Requirement => ({ what: `the ${name} modifier`, holds: (v) => v.spec.modifiers[name] !== undefined });
+
+/** A pte role the arch gives a bit (spec.roles): not the asm-generic null. */
+export type RoleName = Exclude<keyof PteRoles, 'source'>;
+export const role = (name: RoleName): Requirement => ({ what: `a ${name} pte bit (spec.roles.${name})`, holds: (v) => v.spec.roles[name] !== null });
+
+/** A Kconfig capability the arch selects, as core derives it (Variant.caps): `capability('uffdWp', 'HAVE_ARCH_USERFAULTFD_WP')`. */
+export const capability = (name: keyof VariantCaps, kconfig: string): Requirement => ({ what: `${kconfig} (caps.${name})`, holds: (v) => v.caps[name] });
 
 export const predicate = (name: keyof Variant['spec']['predicates']): Requirement => ({
   what: `a pte_${String(name)} predicate`,

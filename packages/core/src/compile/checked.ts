@@ -11,6 +11,8 @@ import { noThpReason, sizeText } from '../spec/thp.js';
 import { hex, maskBig } from '../u64/pair.js';
 import type { PteClass } from './fast-ops.js';
 import type { Variant } from './variant.js';
+import { make_migration_entry, make_pte_marker_entry, swp_offset_pfn, type MigrationKind } from '../generic/special-entries.js';
+import { PTE_MARKER_MASK } from '../generic/swap-types.js';
 
 export interface SwapEntryParts {
   readonly type: number;
@@ -51,6 +53,19 @@ export interface CheckedOps {
   pmd_trans_huge(pmd: bigint): boolean;
   /** resolve a named protection (`PAGE_SHARED`) of this variant */
   prot(name: string): bigint;
+  /**
+   * swp_entry_to_pte(make_migration_entry(pfn, kind)): refuses a variant
+   * without migration entries (CONFIG_MIGRATION=n: the kernel's stub returns
+   * swp_entry(0, 0)) and a pfn above SWP_PFN_BITS, which the kernel would
+   * silently store with its high bits in the entry's young/dirty bits or lost.
+   */
+  migration_entry_pte(pfn: bigint, kind: MigrationKind): bigint;
+  /** swp_entry_to_pte(make_pte_marker(marker)): refuses 2.6.21 (markers came in 5.19) and bits outside PTE_MARKER_MASK */
+  pte_marker_pte(marker: number): bigint;
+  /** pte_mkuffd_wp(pte) of a present pte: refuses a variant without HAVE_ARCH_USERFAULTFD_WP, where the kernel's stub leaves the pte as it is */
+  pte_mkuffd_wp(pte: bigint): bigint;
+  /** pte_mksoft_dirty(pte) of a present pte: refuses a variant without HAVE_ARCH_SOFT_DIRTY (no CONFIG_MEM_SOFT_DIRTY) */
+  pte_mksoft_dirty(pte: bigint): bigint;
 }
 
 function bitCount(value: bigint): number {
@@ -208,7 +223,7 @@ export function checkedOps(v: Variant): CheckedOps {
     }
   };
 
-  return {
+  const ops: CheckedOps = {
     swp_entry_to_pte(type, offset, options = {}) {
       const special = v.swapTypes.byType(type);
       if (!Number.isInteger(type) || type < 0 || type > 31) {
@@ -363,5 +378,56 @@ export function checkedOps(v: Variant): CheckedOps {
     },
 
     prot,
+
+    migration_entry_pte(pfn, kind) {
+      if (v.era === '2.6.21' && kind === 'read-exclusive') {
+        throw new UnsupportedOperationError(`readable-exclusive migration entries do not exist in 2.6.21 (they came with anon-exclusive pages in 5.19)`);
+      }
+      const typeName = kind === 'write' ? 'SWP_MIGRATION_WRITE' : kind === 'read-exclusive' ? 'SWP_MIGRATION_READ_EXCLUSIVE' : 'SWP_MIGRATION_READ';
+      const special = v.swapTypes.byName(typeName);
+      if (!special) {
+        throw new UnsupportedOperationError(`${name} has no migration entries: with CONFIG_MIGRATION=n make_migration_entry is a stub that returns swp_entry(0, 0)`);
+      }
+      const pfnBits = v.migration.pfnBits;
+      // a pfn wider than an unsigned long is refused below as the swap offset it would be
+      if (pfn <= maskBig(W) && pfn > maskBig(pfnBits)) {
+        const kernelPte = k.swp_entry_to_pte(make_migration_entry(v, pfn, kind));
+        const back = swp_offset_pfn(v, k.pte_to_swp_entry(kernelPte));
+        throw new PteRangeError(
+          `pfn ${hex(pfn, W)} does not fit a migration entry on ${name}: SWP_PFN_BITS is ${pfnBits} (largest ${hex(maskBig(pfnBits), W)}); ` +
+            `the kernel would silently store pte ${hex(kernelPte, P)}, whose migration pfn reads back as ${hex(back, W)}`,
+          'pfn',
+          pfn,
+          maskBig(pfnBits),
+          kernelPte,
+        );
+      }
+      return ops.swp_entry_to_pte(special.type, pfn, { special: true });
+    },
+
+    pte_marker_pte(marker) {
+      if (v.era === '2.6.21') throw new UnsupportedOperationError(`${name} has no pte markers (they came in 5.19)`);
+      if (!Number.isInteger(marker) || marker < 0 || (marker & ~PTE_MARKER_MASK) !== 0) {
+        throw new PteRangeError(`pte marker ${marker} has bits outside PTE_MARKER_MASK on ${name} (0..${PTE_MARKER_MASK})`, 'pte marker', Number.isInteger(marker) && marker >= 0 ? BigInt(marker) : -1n, BigInt(PTE_MARKER_MASK));
+      }
+      return k.swp_entry_to_pte(make_pte_marker_entry(v, marker));
+    },
+
+    pte_mkuffd_wp(pte) {
+      requirePte(pte);
+      if (!v.caps.uffdWp) {
+        throw new UnsupportedOperationError(`${name} has no uffd-wp pte bit: the arch does not select HAVE_ARCH_USERFAULTFD_WP, so pte_mkuffd_wp is the generic stub that leaves the pte as it is`);
+      }
+      return k.pte_mkuffd_wp(pte);
+    },
+
+    pte_mksoft_dirty(pte) {
+      requirePte(pte);
+      if (!v.caps.softDirty) {
+        throw new UnsupportedOperationError(`${name} has no soft-dirty pte bit: the arch does not select HAVE_ARCH_SOFT_DIRTY, so CONFIG_MEM_SOFT_DIRTY cannot be set and pte_mksoft_dirty leaves the pte as it is`);
+      }
+      return k.pte_mksoft_dirty(pte);
+    },
   };
+  return ops;
 }

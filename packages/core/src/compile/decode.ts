@@ -65,6 +65,13 @@ function flagMask(flags: readonly DecodedFlag[]): bigint {
   return m;
 }
 
+/** The macro of the present-pte bit _PAGE_FILE reuses (x86 _PAGE_DIRTY, powerpc _PAGE_USER), from the spec's bit table. */
+function sharesFileBit(v: Variant): string {
+  const file = v.spec.predicates.file ?? 0n;
+  const b = v.spec.bits.find((x) => x.when === 'present' && ((file >> BigInt(x.bit)) & 1n) === 1n);
+  return b?.macro ?? b?.name ?? 'a present-pte bit';
+}
+
 export function decodePte(v: Variant, raw: bigint): DecodedPte {
   const P = v.constants.pteBits;
   const pte = truncate(raw, P);
@@ -95,13 +102,14 @@ export function decodePte(v: Variant, raw: bigint): DecodedPte {
     const flags = flagsFrom(v, pte, (w) => w !== 'swap' && (w !== 'not-present' || cls === 'protnone'));
     const notPresentBits = new Set(v.spec.bits.filter((b) => b.when === 'not-present').map((b) => b.bit));
     const isNotPresentName = (f: DecodedFlag) => v.spec.bits.find((b) => b.name === f.name)?.when === 'not-present';
-    // In a protnone pte the not-present names win where two names share a bit (protnone, not global).
+    // In a protnone pte the not-present name of the protnone bit (spec.roles.protnone) wins where two names share it (protnone, not global).
+    const protnoneBit = v.spec.roles.protnone;
     const visible =
       cls === 'protnone'
-        ? flags.filter((f) => isNotPresentName(f) ? f.name === 'protnone' : !notPresentBits.has(f.bit) || !v.spec.bits.some((b) => b.name === 'protnone' && b.bit === f.bit))
+        ? flags.filter((f) => (isNotPresentName(f) ? f.bit === protnoneBit : !notPresentBits.has(f.bit) || f.bit !== protnoneBit))
         : flags.filter((f) => !isNotPresentName(f));
     if (predicates['pte_file'] && cls === 'present') {
-      notes.push(`pte_file() is also true here, but only means something when the pte is not present (_PAGE_FILE shares its bit with ${v.arch === 'powerpc' ? '_PAGE_USER' : '_PAGE_DIRTY'})`);
+      notes.push(`pte_file() is also true here, but only means something when the pte is not present (_PAGE_FILE shares its bit with ${sharesFileBit(v)})`);
     }
     if (cls === 'protnone') notes.push('PROT_NONE (or a NUMA-hinting fault marker): pte_present() is true though the hardware present bit is clear');
     const stray = pte & ~(fieldMask(pf.field) | flagMask(visible));

@@ -11,8 +11,9 @@ import type { Field } from '../layout/field.js';
 import { swp_entry, swp_offset, swp_type, type SwpEntryLayout } from '../generic/swp-entry.js';
 import type { KernelConfig } from '../spec/config.js';
 import { noThpReason } from '../spec/thp.js';
-import type { VariantSpec } from '../spec/variant-spec.js';
+import type { ModifierName, VariantSpec } from '../spec/variant-spec.js';
 import { maskBig, truncate } from '../u64/pair.js';
+import type { DerivedRoles } from './roles.js';
 
 /** A kernel BUG()/VM_BUG_ON the model refuses to run past. */
 export class KernelBugError extends Error {
@@ -46,7 +47,7 @@ export interface KernelOps {
   pfn_pte(pfn: bigint, prot: bigint): bigint;
   pte_pfn(pte: bigint): bigint;
   /** pte_mkwrite, pte_wrprotect, … by name, as the variant defines them */
-  modify(name: string, pte: bigint): bigint;
+  modify(name: ModifierName, pte: bigint): bigint;
   pte_swp_mkexclusive(pte: bigint): bigint;
   pte_swp_exclusive(pte: bigint): boolean;
   pte_swp_clear_exclusive(pte: bigint): bigint;
@@ -56,6 +57,25 @@ export interface KernelOps {
   pte_swp_mkuffd_wp(pte: bigint): bigint;
   pte_swp_uffd_wp(pte: bigint): boolean;
   pte_swp_clear_uffd_wp(pte: bigint): bigint;
+  // --- the generic pte helpers, from the spec's roles; each is the asm-generic stub where the role is null ---
+  /** pte_dirty(): the dirty bit, or the saved-dirty one (x86 _PAGE_DIRTY_BITS) */
+  pte_dirty(pte: bigint): boolean;
+  pte_young(pte: bigint): boolean;
+  pte_write(pte: bigint): boolean;
+  /** false without ARCH_HAS_PTE_SPECIAL */
+  pte_special(pte: bigint): boolean;
+  /** false without CONFIG_MEM_SOFT_DIRTY (HAVE_ARCH_SOFT_DIRTY) */
+  pte_soft_dirty(pte: bigint): boolean;
+  /** the pte unchanged without CONFIG_MEM_SOFT_DIRTY */
+  pte_mksoft_dirty(pte: bigint): bigint;
+  pte_clear_soft_dirty(pte: bigint): bigint;
+  /** false without CONFIG_HAVE_ARCH_USERFAULTFD_WP */
+  pte_uffd_wp(pte: bigint): boolean;
+  /** sets _PAGE_UFFD_WP and write-protects (x86 pgtable.h pte_mkuffd_wp); the pte unchanged without the capability */
+  pte_mkuffd_wp(pte: bigint): bigint;
+  pte_clear_uffd_wp(pte: bigint): bigint;
+  /** _PAGE_CHG_MASK: the bits pte_modify keeps, pfn field included */
+  readonly PAGE_CHG_MASK: bigint;
   // --- PMD-mapped THP (6.18); each throws KernelBugError where the variant has no THP ---
   /** the arch pfn_pmd: x86 masks the pfn to PHYSICAL_PMD_PAGE_MASK and sets no _PAGE_PSE; ppc64 book3s sets the huge bits itself */
   pfn_pmd(pfn: bigint, prot: bigint): bigint;
@@ -70,7 +90,7 @@ export interface KernelOps {
 
 const bit = (n: number | undefined): bigint => (n === undefined ? 0n : 1n << BigInt(n));
 
-export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpEntryLayout, supportedMask: bigint): KernelOps {
+export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpEntryLayout, supportedMask: bigint, roles: DerivedRoles): KernelOps {
   const W = spec.wordBits;
   const P = spec.pteBits;
   const { arch, toPte, flags } = spec.swap;
@@ -110,6 +130,8 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     return spec.file;
   };
   const modify = (set: bigint, clear: bigint) => (pte: bigint) => truncate((pte | set) & ~clear, P);
+
+  const rm = roles.masks;
 
   const huge = spec.huge; // compileVariant refuses huge on a 2.6.21 spec
   const requireHuge = (what: string) => {
@@ -188,6 +210,21 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     pte_swp_mkuffd_wp: (pte) => truncate(pte | bit(flags?.uffdWp), P),
     pte_swp_uffd_wp: (pte) => (pte & bit(flags?.uffdWp)) !== 0n,
     pte_swp_clear_uffd_wp: (pte) => pte & ~bit(flags?.uffdWp),
+    pte_dirty: (pte) => (pte & rm.dirty) !== 0n,
+    pte_young: (pte) => (pte & rm.young) !== 0n,
+    pte_write: (pte) => (pte & rm.write) !== 0n,
+    pte_special: (pte) => (pte & rm.special) !== 0n,
+    pte_soft_dirty: (pte) => (pte & rm.softDirty) !== 0n,
+    pte_mksoft_dirty: (pte) => truncate(pte | rm.softDirty, P),
+    pte_clear_soft_dirty: (pte) => truncate(pte & ~rm.softDirty, P),
+    pte_uffd_wp: (pte) => (pte & rm.uffdWp) !== 0n,
+    pte_mkuffd_wp(pte) {
+      if (rm.uffdWp === 0n) return truncate(pte, P);
+      const wp = spec.modifiers.pte_wrprotect;
+      return modify(rm.uffdWp, wp?.clear ?? 0n)(pte);
+    },
+    pte_clear_uffd_wp: (pte) => truncate(pte & ~rm.uffdWp, P),
+    PAGE_CHG_MASK: roles.PAGE_CHG_MASK,
     pfn_pmd,
     pmd_pfn(pmd) {
       const hg = requireHuge('pmd_pfn');

@@ -9,13 +9,15 @@ import { fieldWidth } from '../layout/field.js';
 import { DEFAULT_CONFIG, describeConfig, type KernelConfig } from '../spec/config.js';
 import type { Era } from '../spec/era.js';
 import { noThpReason } from '../spec/thp.js';
-import type { HugePmdSpec, VariantSpec } from '../spec/variant-spec.js';
+import type { HugePmdSpec, ModifierName, ModifierSpec, VariantSpec } from '../spec/variant-spec.js';
 import { hi32, lo32, maskBig } from '../u64/pair.js';
 import { checkedOps, type CheckedOps } from './checked.js';
 import { deriveSwap, type DerivedSwap } from './derive-swap.js';
 import { PteClassCode, PTE_CLASSES, type FastModifier, type FastOps, type PteClass } from './fast-ops.js';
 import { compileFast, compileModifier, fastSource, type FastHugeInputs } from './generate.js';
 import { kernelOps, type KernelOps } from './kernel-ops.js';
+import { deriveRoles, type RoleBits, type RoleWords, type VariantCaps } from './roles.js';
+import { make_pte_marker_entry, migrationEntrySupportsAd, swpPfnBits } from '../generic/special-entries.js';
 
 export interface SwapSizeLimit {
   /** the kernel's name for the limit: kernel_swapon_maxpages (2.6.21) or generic_max_swapfile_size (6.18) */
@@ -94,15 +96,25 @@ export interface Variant {
   /** the u32-pair API: no allocation, no BigInt */
   readonly fast: FastOps;
   /** pte_mk* / pte_wrprotect / … on pairs */
-  readonly fastModifiers: Readonly<Record<string, FastModifier>>;
+  readonly fastModifiers: Readonly<Partial<Record<ModifierName, FastModifier>>>;
   /** the same modifiers as words to apply inline: pte = ((pte | set) & keep) per word */
-  readonly modifierWords: Readonly<Record<string, ModifierWords>>;
+  readonly modifierWords: Readonly<Partial<Record<ModifierName, ModifierWords>>>;
   /** the generated JavaScript behind `fast` */
   readonly fastSource: string;
   /** the kernel-faithful layer: C macros bit for bit, truncation included */
   readonly kernel: KernelOps;
   /** the checked layer: refuses what does not fit, says what the kernel would do */
   readonly checked: CheckedOps;
+  /** the Kconfig capabilities mm/Kconfig derives from what the arch selects (THP_SWAP, PT_RECLAIM, …) */
+  readonly caps: VariantCaps;
+  /** each pte role and swap-pte flag as fast-layer words (0 where the arch has none) */
+  readonly roleWords: RoleWords;
+  /** the roles as bit numbers after the config (null where the variant has none) */
+  readonly roleBits: RoleBits;
+  /** migration entries (include/linux/swapops.h): SWP_PFN_BITS, and whether young/dirty ride above them (6.18 SWP_MIG_YOUNG/DIRTY) */
+  readonly migration: { readonly pfnBits: number; readonly ad: boolean };
+  /** make_pte_marker(marker) as the pte's words (hi, lo), computed once per marker value; throws in 2.6.21 (no markers) */
+  markerPte(marker: number): readonly [number, number];
   /** total classifier, the kernel's order */
   classify(pte: bigint): PteClass;
 }
@@ -202,9 +214,9 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   });
   const fast = compileFast(source);
   // Modifiers are compiled on first use: most callers (the CLI) never touch them.
-  const fastModifiers: Record<string, FastModifier> = {};
-  const modifierWords: Record<string, ModifierWords> = {};
-  for (const [name, m] of Object.entries(spec.modifiers)) {
+  const fastModifiers: Partial<Record<ModifierName, FastModifier>> = {};
+  const modifierWords: Partial<Record<ModifierName, ModifierWords>> = {};
+  for (const [name, m] of Object.entries(spec.modifiers) as [ModifierName, ModifierSpec][]) {
     let compiled: FastModifier | undefined;
     Object.defineProperty(fastModifiers, name, {
       enumerable: true,
@@ -213,7 +225,8 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     const keep = ~(m.clear ?? 0n) & maskBig(spec.pteBits);
     modifierWords[name] = { setHi: hi32(m.set ?? 0n), setLo: lo32(m.set ?? 0n), keepHi: hi32(keep), keepLo: lo32(keep) };
   }
-  const kernel = kernelOps(spec, config, generic, supportedMask);
+  const roles = deriveRoles(spec, config);
+  const kernel = kernelOps(spec, config, generic, supportedMask, roles);
 
   // Limits, probed through the faithful layer the way the kernel probes them.
   const probe = kernel.swp_offset(kernel.pte_to_swp_entry(kernel.swp_entry_to_pte(kernel.swp_entry(0, maskBig(spec.wordBits)))));
@@ -267,6 +280,7 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   };
 
   const cfgSuffix = cfgKey ? `+${cfgKey}` : '';
+  const markers = new Map<number, readonly [number, number]>();
   const variant: Variant = {
     spec,
     id: spec.id,
@@ -285,10 +299,23 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
     fastSource: source,
     kernel,
     checked: undefined as unknown as CheckedOps,
+    caps: roles.caps,
+    roleWords: roles.words,
+    roleBits: roles.bits,
+    migration: undefined as unknown as Variant['migration'],
+    markerPte(marker) {
+      let w = markers.get(marker);
+      if (!w) {
+        const pte = kernel.swp_entry_to_pte(make_pte_marker_entry(variant, marker));
+        markers.set(marker, (w = [hi32(pte), lo32(pte)]));
+      }
+      return w;
+    },
     classify(pte) {
       return PTE_CLASSES[fast.classify(Number((pte >> 32n) & 0xffffffffn), Number(pte & 0xffffffffn))]!;
     },
   };
+  (variant as { migration: Variant['migration'] }).migration = { pfnBits: swpPfnBits(variant), ad: migrationEntrySupportsAd(variant) };
   (variant as { checked: CheckedOps }).checked = checkedOps(variant);
   perSpec.set(cfgKey, variant);
   return variant;

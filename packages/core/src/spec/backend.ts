@@ -54,6 +54,13 @@ export function resolveBackend(candidate: unknown, origin = 'backend'): BackendV
     if (v.specificationVersion !== 'v1') {
       throw new UnsupportedBackendVersionError(`${origin}: variant ${v.id}@${v.era} has specificationVersion '${String(v.specificationVersion)}'`);
     }
+    // what generic mm asks of an arch (core 0.2): a backend written for an older core lacks it
+    const missing = (['roles', 'chgMask', 'selects'] as const).filter((k) => (v as Partial<VariantSpec>)[k] === undefined);
+    if (missing.length > 0) {
+      throw new UnsupportedBackendVersionError(
+        `${origin}: variant ${v.id}@${v.era} declares no ${missing.join(', ')} (the pte roles, _PAGE_CHG_MASK and Kconfig selects generic mm needs: see docs/adding-an-arch.md)`,
+      );
+    }
   }
   return backend;
 }

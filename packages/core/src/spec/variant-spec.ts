@@ -155,6 +155,20 @@ export interface PredicateSpec {
   readonly source: Source;
 }
 
+/** The pte modifiers a spec may define (include/linux/pgtable.h and the arch pgtable.h): a misspelt one is a type error. */
+export const MODIFIER_NAMES = [
+  'pte_mkwrite',
+  'pte_wrprotect',
+  'pte_mkdirty',
+  'pte_mkclean',
+  'pte_mkyoung',
+  'pte_mkold',
+  'pte_mkspecial',
+  'pte_mksoft_dirty',
+  'pte_clear_soft_dirty',
+] as const;
+export type ModifierName = (typeof MODIFIER_NAMES)[number];
+
 /** pte_mk* / pte_wrprotect style modifiers: bits set then cleared. */
 export interface ModifierSpec {
   readonly set?: bigint;
@@ -188,6 +202,60 @@ export interface ExpectedFailure {
   readonly message: string | RegExp;
 }
 
+/**
+ * The pte bits generic mm code gives a role to, as bit numbers in a present
+ * pte — what the kernel's generic helpers (pte_dirty, pte_young, pte_write,
+ * pte_special, pte_soft_dirty, pte_uffd_wp, …) test on this variant under
+ * its config. `null` is the asm-generic default: the arch has no such bit,
+ * the macro is 0 and its helpers are constant (include/linux/pgtable.h stubs).
+ * Every role is required, so a missing or misspelt one is a type error.
+ */
+export interface PteRoles {
+  /** _PAGE_PRESENT: the hardware-valid bit */
+  readonly present: number;
+  /** the bit pte_write() tests (x86 _PAGE_RW; powerpc 6.18 _PAGE_WRITE) */
+  readonly write: number;
+  /** _PAGE_USER where the arch marks user pages; null where it marks kernel ones instead (book3s64 _PAGE_PRIVILEGED) */
+  readonly user: number | null;
+  /** the hardware dirty bit pte_mkdirty sets and pte_dirty() tests */
+  readonly dirty: number;
+  /** the accessed bit pte_mkyoung sets and pte_young() tests */
+  readonly young: number;
+  /** _PAGE_SPECIAL (pte_special, ARCH_HAS_PTE_SPECIAL); null before 2.6.25 or where the arch has none */
+  readonly special: number | null;
+  /** _PAGE_PROTNONE, where PROT_NONE is a bit of its own (x86); null where it is a prot combination (powerpc) */
+  readonly protnone: number | null;
+  /** _PAGE_SOFT_DIRTY under CONFIG_MEM_SOFT_DIRTY (needs HAVE_ARCH_SOFT_DIRTY); null where it is 0 */
+  readonly softDirty: number | null;
+  /** _PAGE_UFFD_WP under CONFIG_HAVE_ARCH_USERFAULTFD_WP; null where it is 0 */
+  readonly uffdWp: number | null;
+  /** _PAGE_SAVED_DIRTY: a second dirty bit pte_dirty() also tests (x86 _PAGE_DIRTY_BITS); null where there is none */
+  readonly savedDirty: number | null;
+  readonly source: Source;
+}
+
+/**
+ * _PAGE_CHG_MASK: the bits pte_modify() (mprotect's change_pte_range) keeps
+ * from the old pte. `flags` is the mask without the pfn field, which
+ * pte_modify always keeps (PTE_PFN_MASK / PTE_RPN_MASK). An arch fact: x86
+ * keeps its cache bits (_PAGE_PCD, _PAGE_PWT, _PAGE_PAT), powerpc its own.
+ */
+export interface PteChgMask {
+  readonly flags: bigint;
+  readonly source: Source;
+}
+
+/** The Kconfig capabilities generic mm asks of an arch: symbols the arch `select`s (mm/Kconfig declares them `def_bool n`). */
+export const ARCH_SELECTS = ['ARCH_WANTS_THP_SWAP', 'ARCH_SUPPORTS_PT_RECLAIM', 'HAVE_ARCH_USERFAULTFD_WP', 'HAVE_ARCH_SOFT_DIRTY', 'ARCH_HAS_PTE_SPECIAL'] as const;
+export type ArchSelect = (typeof ARCH_SELECTS)[number];
+
+/**
+ * Which of ARCH_SELECTS the arch selects for this variant's config (true)
+ * or not (false, the mm/Kconfig default): all five required. A symbol the
+ * era does not have yet is false. `source` cites the arch Kconfig lines.
+ */
+export type ArchSelects = Readonly<Record<ArchSelect, boolean>> & { readonly source: Source };
+
 export interface VariantSpec {
   readonly specificationVersion: 'v1';
   /** stable id shared by the variant across eras: `x86_64`, `i386-pae`, `ppc64-64k` */
@@ -216,7 +284,8 @@ export interface VariantSpec {
   readonly bits: readonly PteBit[];
   readonly prots: Readonly<Record<string, bigint>>;
   readonly predicates: PredicateSpec;
-  readonly modifiers: Readonly<Record<string, ModifierSpec>>;
+  /** the modifiers the arch defines; one it lacks is absent (pte_mkspecial before 2.6.25, soft-dirty without MEM_SOFT_DIRTY) */
+  readonly modifiers: Readonly<Partial<Record<ModifierName, ModifierSpec>>>;
   readonly pfn: PfnSpec;
   readonly swap: SwapSpec;
   readonly file?: FileSpec;
@@ -224,6 +293,12 @@ export interface VariantSpec {
   readonly huge?: HugePmdSpec;
   /** x86: the NX bit, dropped from __supported_pte_mask when CONFIG X86_NX=n */
   readonly nxBit?: number;
+  /** the pte bits generic mm gives a role to (pte_dirty, pte_uffd_wp, …) */
+  readonly roles: PteRoles;
+  /** _PAGE_CHG_MASK without the pfn: what mprotect keeps */
+  readonly chgMask: PteChgMask;
+  /** the Kconfig capabilities the arch selects for this variant */
+  readonly selects: ArchSelects;
   readonly sources: readonly Source[];
   /** kernel quirks worth telling a reader, one sentence each */
   readonly quirks?: readonly string[];

@@ -257,7 +257,7 @@ export function huge_pmd_mkyoung(m: Machine, h: HugePmd, write: boolean): void {
  * pte registers: a huge pmd keeps its flags where a pte does on every THP
  * variant here (pmd_mkold, pmd_wrprotect … are the pte helpers on the pmd).
  */
-export function huge_pmd_modify(m: Machine, h: HugePmd, op: string): void {
+export function huge_pmd_modify(m: Machine, h: HugePmd, op: Parameters<Machine['modify']>[0]): void {
   m.pteHi = h.hi;
   m.pteLo = h.lo;
   m.modify(op);

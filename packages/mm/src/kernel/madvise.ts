@@ -17,6 +17,7 @@
  *
  * @kernel mm/madvise.c
  */
+import { lru_add_drain } from './swap.js';
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
@@ -133,6 +134,7 @@ function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
 /** MADV_PAGEOUT: reclaim_pages() on the range. Without swap only clean lazyfree pages can go. */
 function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
   const f = m.frames;
+  if (m.era === '6.18') lru_add_drain(m); // madvise_pageout (6.18 mm/madvise.c 647)
   forEachExclusivePage(m, mm, vma, (_vpn, slot, hi, lo, frame) => {
     if ((f.flags[frame]! & PG_anon) === 0) {
       // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
@@ -238,6 +240,7 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         break;
       }
       case 'COLD':
+        lru_add_drain(m); // madvise_cold (6.18 mm/madvise.c 606)
         split_partly_covered(m, mm, s, e);
         break;
       case 'COLLAPSE':

@@ -18,27 +18,16 @@
  *
  * @kernel mm/memory.c
  */
-import { make_pte_marker_entry, PTE_MARKER, PTE_MARKER_MASK, PteClassCode, hi32, lo32, type Variant } from '@mmsim/core';
+import { PTE_MARKER, PTE_MARKER_MASK, PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';
 import { handle_pte_fault } from './memory.js';
 import { VM_FAULT_OK, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from '../model/signals.js';
 import { VM_UFFD_WP, type Vma } from './vma.js';
 import { pte_mkuffd_wp } from './userfaultfd.js';
 
-/** marker pte words by variant and marker bits */
-const WORDS = new WeakMap<Variant, Map<number, readonly [number, number]>>();
-
 /** make_pte_marker(marker): the pte words (hi, lo) of a marker entry, in the arch's encoding. */
 export function markerPteWords(m: Machine, marker: number): readonly [number, number] {
-  let perVariant = WORDS.get(m.variant);
-  if (!perVariant) WORDS.set(m.variant, (perVariant = new Map()));
-  let w = perVariant.get(marker);
-  if (!w) {
-    const pte = m.variant.kernel.swp_entry_to_pte(make_pte_marker_entry(m.variant, marker));
-    w = [hi32(pte), lo32(pte)];
-    perVariant.set(marker, w);
-  }
-  return w;
+  return m.variant.markerPte(marker);
 }
 
 /** set_pte_at(make_pte_marker(marker)) at a pte slot */

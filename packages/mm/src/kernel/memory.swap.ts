@@ -21,7 +21,8 @@
  * @kernel mm/memory.c
  */
 import type { Machine, Mm } from '../model/machine.js';
-import { PG_anon, PG_anon_exclusive, PG_swapbacked, PG_uptodate } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_lru, PG_swapbacked, PG_uptodate } from './page-flags.js';
+import { lru_add_drain, lru_batch_refs } from './swap.js';
 import { anon_vma_prepare } from './rmap.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
 import { can_share_swap_page, folio_free_swap, swap_free } from './swapfile.js';
@@ -72,7 +73,10 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
   swap_free(m, dev, slot);
   f.mapInc(frame);
   if (m.era === '6.18') {
-    if (write && inCache && f.refs(frame) === 2 && dev.map[slot] === 0) {
+    // 6.18 mm/memory.c 4785–4790: a write fault drains this CPU's batches for a folio off the LRU; a batch still
+    // holding the folio (swap.ts) makes should_try_to_free_swap's count come out wrong, and the slot stays
+    if (write && inCache && (f.flags[frame]! & PG_lru) === 0) lru_add_drain(m);
+    if (write && inCache && f.refs(frame) + lru_batch_refs(m, frame) === 2 && dev.map[slot] === 0) {
       folio_free_swap(m, dev, slot); // should_try_to_free_swap
       inCache = false;
       exclusive = true; // folio_ref_count() == 1 now

@@ -10,7 +10,9 @@
  * - COW reuse in do_wp_page: 2.6.21 reuses an anon page when
  *   can_share_swap_page() — page_mapcount() == 1 (plus the swap count);
  *   6.18 reuses when PageAnonExclusive, or when the folio's refcount is 1
- *   (wp_can_reuse_anon_folio), and marks it exclusive again. The rule is
+ *   once a swap cache no swap entry needs has let go (wp_can_reuse_anon_folio;
+ *   a per-CPU LRU batch's reference counts too, swap.ts), and marks it
+ *   exclusive again. The rule is
  *   the machine's cowPolicy (cow-policy.ts), defaulting to the era's.
  * - PMD-mapped THP (6.18, variants with a huge pmd format): the pmd level
  *   of handle_mm_fault and zap_pmd_range is huge_memory.ts's; a page of a
@@ -156,7 +158,10 @@ export function handle_pte_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot
   }
   if (cls === PteClassCode.swap) {
     if ((vma.flags & (VM_UFFD_WP | VM_LOCKED)) !== 0) return swap_fault_uffd_mlock(m, mm, vma, vpn, slot, hi, lo, write);
-    return do_swap_page(m, mm, vma, vpn, slot, write);
+    const ret = do_swap_page(m, mm, vma, vpn, slot, write);
+    // a write do_swap_page could not map writable goes on into do_wp_page in the same fault (6.18 mm/memory.c 4974–4979)
+    if (write && m.era === '6.18' && ret !== VM_FAULT_SIGBUS && m.variant.fast.pte_present(mm.pgtable.hi(slot), mm.pgtable.lo(slot)) && !m.pteWrite(mm.pgtable.hi(slot), mm.pgtable.lo(slot))) do_wp_page(m, mm, vma, vpn, slot);
+    return ret;
   }
   if (cls === PteClassCode.file) return run_fault_path(m, do_file_page(m, mm, vma, vpn, slot, hi, lo, write));
   // do_swap_page on a migration entry: wait for the migration, then retry (migrate.ts)

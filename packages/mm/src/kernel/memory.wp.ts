@@ -18,9 +18,11 @@
  * @kernel mm/memory.c
  */
 import type { Machine, Mm } from '../model/machine.js';
-import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
+import { PG_anon, PG_anon_exclusive, PG_dirty, PG_lru, PG_swapcache, PG_zero } from './page-flags.js';
+import { lru_add_drain, lru_batch_refs } from './swap.js';
+import { free_swap_cache } from './swap_state.js';
 import { anon_vma_prepare, isSpecialZero, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
-import { can_share_swap_page } from './swapfile.js';
+import { can_share_swap_page, folio_free_swap, slotOffset, slotType } from './swapfile.js';
 import { VM_FAULT_OK } from '../model/signals.js';
 import type { KernelPath } from '../model/sched.js';
 import { VM_LOCKED, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
@@ -66,6 +68,7 @@ function wp_page_copy(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, o
   const frame = alloc_anon_copy(m, vma, vpn, old);
   if ((vma.flags & VM_LOCKED) !== 0) munlock_folio(m, old); // folio_remove_rmap_pte → munlock_vma_folio
   page_remove_rmap(m, old);
+  if (m.era === '6.18') free_swap_cache(m, old); // the copied-from folio leaves the swap cache if nothing names its slot (6.18 mm/memory.c 3791–3794)
   if (unshare) {
     m.mkPte(frame, vma.flags & ~VM_WRITE);
     m.modify('pte_mkyoung');
@@ -91,7 +94,27 @@ function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
   if ((f.flags[frame]! & PG_large) !== 0) return can_reuse_large_anon_page(m, mm, frame);
   if (policy === 'mapcount') return can_share_swap_page(m, frame); // mapcount, plus the swap entries still naming a swap-cache page
   if (policy === 'refcount') return f.refs(frame) - ((f.flags[frame]! & PG_swapcache) !== 0 ? 1 : 0) === 1;
-  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || f.refs(frame) === 1; // wp_can_reuse_anon_folio()
+  return (f.flags[frame]! & PG_anon_exclusive) !== 0 || wp_can_reuse_anon_folio(m, frame);
+}
+
+/**
+ * wp_can_reuse_anon_folio() for a small folio (6.18 mm/memory.c 3986–4025):
+ * the references must come to this mapping's, plus the swap cache's, which
+ * folio_free_swap then drops when no swap entry names the slot any more; a
+ * per-CPU batch's reference (swap.ts) is drained only for a folio off the LRU.
+ */
+function wp_can_reuse_anon_folio(m: Machine, frame: number): boolean {
+  const f = m.frames;
+  if (f.refs(frame) + lru_batch_refs(m, frame) > 3) return false;
+  if ((f.flags[frame]! & PG_lru) === 0) lru_add_drain(m);
+  const swapcache = (f.flags[frame]! & PG_swapcache) !== 0;
+  if (f.refs(frame) + lru_batch_refs(m, frame) > (swapcache ? 2 : 1)) return false;
+  if (swapcache) {
+    const id = f.swapSlot.get(frame);
+    const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+    if (dev && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
+  }
+  return f.refs(frame) + lru_batch_refs(m, frame) === 1;
 }
 
 /**
@@ -183,6 +206,7 @@ export function* do_wp_page_path(m: Machine, mm: Mm, vma: Vma, vpn: number, hi: 
     page_add_new_anon_rmap(m, frame, vma, vpn);
     if ((vma.flags & VM_LOCKED) !== 0) munlock_folio(m, old);
     page_remove_rmap(m, old);
+    if (m.era === '6.18') free_swap_cache(m, old); // as wp_page_copy
     setAnonPte(m, mm, slot, frame, vma, true);
   } else held.release(frame); // folio_put(new_folio): another thread changed the pte
   const where = same ? 'wp_page_copy: the copy installed, pte lock dropped' : 'wp_page_copy: the pte changed under us: the copy freed, pte lock dropped';

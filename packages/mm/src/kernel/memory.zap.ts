@@ -155,7 +155,7 @@ function zap_ptes(m: Machine, mm: Mm, start: number, end: number, stop: boolean,
  * (arch/x86/Kconfig: X86_64).
  */
 function reclaim_pt(m: Machine, mm: Mm, start: number, end: number): void {
-  if (m.era !== '6.18' || m.variant.id !== 'x86_64') return;
+  if (!m.variant.caps.ptReclaim) return;
   const pt = mm.pgtable;
   const fast = m.variant.fast;
   const n = pt.ptrsPerPte;

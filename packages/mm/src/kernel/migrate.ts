@@ -41,7 +41,7 @@
  *
  * @kernel mm/migrate.c
  */
-import { migrationEntrySupportsAd, PteClassCode, swpPfnBits, type Variant } from '@mmsim/core';
+import { PteClassCode, type Variant } from '@mmsim/core';
 import { KernelBug, type Inode } from './filemap.js';
 import { maybe_dma_pinned } from './gup.js';
 import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, lock_page, pte_lock, pte_unlock, unlock_page, unlocked } from '../model/locks.js';
@@ -64,14 +64,8 @@ interface EntryLayout {
   readonly pfnBits: number;
   readonly ad: boolean;
 }
-const layouts = new WeakMap<Variant, EntryLayout>();
 function layout(v: Variant): EntryLayout {
-  let l = layouts.get(v);
-  if (!l) {
-    l = { pfnBits: swpPfnBits(v), ad: migrationEntrySupportsAd(v) };
-    layouts.set(v, l);
-  }
-  return l;
+  return v.migration; // derived once by core's compile step
 }
 
 /** The swap offset of a migration entry's pte, as a number (offsets stay below 2^53). */

@@ -18,7 +18,6 @@
  * @kernel mm/mprotect.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
-import { hi32, lo32 } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { splitRange, protFlags } from './mmap.js';
@@ -27,14 +26,9 @@ import { isHugeZeroPmd, mkHugePmd, pmdFrame, thpState } from './huge_memory.js';
 import { pteUffdWp } from './userfaultfd.js';
 import { VM_ACCOUNT, VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
-const KEEP_BITS = ['accessed', 'dirty', 'special', 'soft_dirty', 'uffd_wp', 'saved_dirty', 'pcd', 'pwt'];
-
+/** what pte_modify keeps of the old pte besides the pfn: the arch's _PAGE_CHG_MASK, from core */
 function keepMask(m: Machine): { hi: number; lo: number } {
-  let mask = 0n;
-  for (const b of m.variant.spec.bits) {
-    if (KEEP_BITS.includes(b.name) && b.when !== 'not-present') mask |= 1n << BigInt(b.bit);
-  }
-  return { hi: hi32(mask), lo: lo32(mask) };
+  return m.variant.roleWords.chgKeep;
 }
 
 /** change_huge_pmd() (6.18 mm/huge_memory.c) for every huge pmd inside the VMA. */

@@ -45,21 +45,29 @@
  *
  * mremap holds mmap_lock for write throughout.
  *
+ * The two eras decide differently (the move itself is mremap.move.ts):
+ * - 2.6.21 do_mremap (2.6.20 mm/mremap.c 250–420): a shrink or no change
+ *   needs no VMA; a move or grow needs the old range in one VMA (-EFAULT);
+ *   MREMAP_FIXED moves, otherwise grow in place or (MREMAP_MAYMOVE) move;
+ *   MREMAP_DONTUNMAP does not exist.
+ * - 6.18 do_mremap (mm/mremap.c 1911–1959): check_mremap_params, then a
+ *   FIXED move of unchanged size is remap_move — every VMA in the range
+ *   moves, each keeping its own flags, the gaps between them kept (6.17,
+ *   "mm/mremap: permit mremap() move of multiple VMAs"); else
+ *   check_prep_vma and mremap_to (FIXED or DONTUNMAP: always a move; a
+ *   DONTUNMAP move without FIXED lands where get_unmapped_area puts it) or
+ *   mremap_at (no change, shrink, grow in place, or a MAYMOVE move).
+ *   Only a range that must be moved or grown has to lie in one VMA.
+ *
  * @kernel mm/mremap.c
  */
-import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
-import { __split_huge_pmd, move_huge_pmd, split_huge_pmd_if_needed } from './huge_memory.js';
-import { anon_vma_lock, anon_vma_unlock, i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from '../model/locks.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { do_munmap, task_size } from './mmap.js';
-import { PMD_HUGE } from '../model/pagetable.js';
+import { do_munmap, populate, task_size } from './mmap.js';
 import { mmap_lock, mmap_unlock } from './mmap_lock.js';
-import { anon_vma_before, anon_vma_chain, anon_vma_link_tail, anon_vma_take_place } from './rmap.js';
 import { runPath, type KernelPath } from '../model/sched.js';
-import type { Vma } from './vma.js';
-import { ksm_unmerge_for_move } from './ksm.js';
-import { mapsPage } from './pagewalk.js';
+import { VM_LOCKED, VM_MAYSHARE, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
+import { move_vma, unmapped_area_above } from './mremap.move.js';
 
 export interface MremapRequest {
   readonly start: number;
@@ -68,270 +76,260 @@ export interface MremapRequest {
   readonly maymove: boolean;
   readonly fixed: boolean;
   readonly dontunmap: boolean;
-  /** MREMAP_FIXED destination */
+  /** the new_addr argument: MREMAP_FIXED's destination (6.18: DONTUNMAP's hint; absent: 0, what glibc passes without FIXED) */
   readonly newStart?: number;
 }
 
 export interface MremapResult {
+  /** the mapping is at a new address now (the returned address differs from the old one) */
   readonly moved: boolean;
   readonly start: number;
 }
-
-const hex = (n: number): string => `0x${n.toString(16)}`;
-const CLASS = ['none', 'pte', 'protnone pte', 'file pte', 'swap entry', 'migration entry', 'device entry', 'hwpoison entry', 'pte marker'];
 
 export function do_mremap(m: Machine, mm: Mm, req: MremapRequest): MremapResult {
   return runPath(do_mremap_path(m, mm, req));
 }
 
-/** do_mremap() (2.6.21 mm/mremap.c 250–420; 6.18 mm/mremap.c do_mremap / mremap_to / mremap_at) as a kernel path. */
+/** sys_mremap() as a kernel path: 2.6.21 do_mremap or 6.18 do_mremap. */
 export function* do_mremap_path(m: Machine, mm: Mm, req: MremapRequest): KernelPath<MremapResult> {
-  if (req.dontunmap && m.era === '2.6.21') throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP does not exist in 2.6.21 (added in 5.7)');
-  if (req.fixed && !req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
-  if (req.dontunmap && (!req.maymove || req.oldPages !== req.newPages)) throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP needs MREMAP_MAYMOVE and an unchanged size');
+  const start = m.era === '2.6.21' ? yield* do_mremap_2621(m, mm, req) : yield* do_mremap_618(m, mm, req);
+  return { moved: start !== req.start, start };
+}
+
+/**
+ * do_mremap() (2.6.20 mm/mremap.c 250–420, the nearest source to 2.6.21):
+ * a FIXED destination is checked and unmapped first; a shrink or an
+ * unchanged size unmaps the tail and is done unless FIXED moves it — before
+ * any VMA is looked at, so such a call spans VMAs or holes freely; only
+ * then must the old range lie in one VMA (-EFAULT). A grow stays in place
+ * when the range ends the VMA and nothing is in the way up to the next VMA
+ * (or TASK_SIZE); else MREMAP_MAYMOVE moves it, or -ENOMEM.
+ */
+function* do_mremap_2621(m: Machine, mm: Mm, req: MremapRequest): KernelPath<number> {
+  // the flags beyond MREMAP_FIXED|MREMAP_MAYMOVE are -EINVAL
+  if (req.dontunmap) throw new SyscallError('EINVAL', 'MREMAP_DONTUNMAP does not exist in 2.6.21 (added in 5.7)');
   if (req.newPages <= 0) throw new SyscallError('EINVAL', 'mremap: new size is 0');
   const limit = task_size(m);
-  // 6.18 check_mremap_params (mm/mremap.c 1775–1784): a new length or a fixed new range beyond TASK_SIZE is -EINVAL
-  // before anything else is looked at; 2.6.21 checks the fixed range so (mm/mremap.c 282–283), and a plain grow
-  // past TASK_SIZE fails below as the in-place expansion and get_unmapped_area do (-ENOMEM)
-  if (m.era === '6.18' && req.newPages > limit) throw new SyscallError('EINVAL', `mremap: new length ${req.newPages} pages exceeds TASK_SIZE (${limit} pages)`);
-  if (req.fixed && (req.newPages > limit || req.newStart! > limit - req.newPages)) {
-    throw new SyscallError('EINVAL', `mremap: the new range [${req.newStart!}, ${req.newStart! + req.newPages}) reaches beyond TASK_SIZE (${limit} pages)`);
-  }
-  let vma = mm.vmas.lookup(req.start);
-  if (!vma || req.start + req.oldPages > vma.end) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
+  const to = req.newStart ?? 0;
   if (req.fixed) {
-    const to = req.newStart!;
+    if (!req.maymove) throw new SyscallError('EINVAL', 'MREMAP_FIXED needs MREMAP_MAYMOVE');
+    if (req.newPages > limit || to > limit - req.newPages) throw new SyscallError('EINVAL', `mremap: the new range [${to}, ${to + req.newPages}) reaches beyond TASK_SIZE (${limit} pages)`);
     if (to < req.start + req.oldPages && req.start < to + req.newPages) throw new SyscallError('EINVAL', 'mremap: the new range overlaps the old one');
   }
-  const grow = !req.fixed && req.newPages > req.oldPages;
-  // vma_expandable (6.18 mm/mremap.c; 2.6.21 mm/mremap.c 358–362 max_addr = TASK_SIZE): nothing in the way, and
-  // the grown VMA still passes get_unmapped_area's TASK_SIZE check
-  const inPlace =
-    grow && req.start + req.oldPages === vma.end && req.start + req.newPages <= limit && mm.vmas.overlapping(vma.end, req.start + req.newPages).length === 0;
-  if (grow && !inPlace && !req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
-  // the move's get_unmapped_area: a gap of newPages below TASK_SIZE, or -ENOMEM
-  const moveTo = grow && !inPlace ? unmapped_area_above(mm, vma.end + 1, req.newPages, limit) : 0;
-  if (grow && !inPlace && moveTo > limit - req.newPages) throw new SyscallError('ENOMEM', `mremap: no gap of ${req.newPages} pages below TASK_SIZE (${limit} pages) to move to`);
-
   yield* mmap_lock(m, mm, 'mremap: mmap_lock (write)');
-  let res: MremapResult;
-  if (req.fixed) {
-    const to = req.newStart!;
-    do_munmap(m, mm, to, req.newPages);
-    if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
-    // 6.18 mremap_to: "if we remap a portion of a VMA elsewhere in the same VMA, this can invalidate the old VMA. Reset."
-    vma = mm.vmas.lookup(req.start)!;
-    res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, Math.min(req.oldPages, req.newPages), to, req.newPages, req.dontunmap) };
-  } else if (!grow) {
-    if (req.newPages < req.oldPages) do_munmap(m, mm, req.start + req.newPages, req.oldPages - req.newPages);
-    res = { moved: false, start: req.start };
-  } else if (inPlace) {
-    vma.end = req.start + req.newPages; // vma_adjust: grow in place
-    res = { moved: false, start: req.start };
-  } else {
-    res = { moved: true, start: yield* move_vma(m, mm, vma, req.start, req.oldPages, moveTo, req.newPages, false) };
+  try {
+    if (req.fixed) do_munmap(m, mm, to, req.newPages);
+    let oldPages = req.oldPages;
+    if (oldPages >= req.newPages) {
+      if (oldPages > req.newPages) do_munmap(m, mm, req.start + req.newPages, oldPages - req.newPages);
+      if (!req.fixed) return req.start;
+      oldPages = req.newPages;
+    }
+    const vma = mm.vmas.lookup(req.start);
+    if (!vma || oldPages > vma.end - req.start) throw new SyscallError('EFAULT', 'mremap: the old range is not one mapping');
+    if (!req.fixed && oldPages === vma.end - req.start) {
+      // vma_adjust in place when the space up to the next VMA (or TASK_SIZE) holds the new length
+      const next = mm.vmas.findVma(vma.end);
+      const maxAddr = next ? Math.min(next.start, limit) : limit;
+      if (maxAddr - req.start >= req.newPages) {
+        const from = vma.end;
+        vma.end = req.start + req.newPages;
+        populate_expand(m, mm, vma.flags, from, vma.end - from); // make_pages_present for VM_LOCKED
+        return req.start;
+      }
+    }
+    if (!req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
+    // get_unmapped_area for the new length, or -ENOMEM
+    const dest = req.fixed ? to : unmapped_area_above(mm, vma.end + 1, req.newPages, limit);
+    if (!req.fixed && dest > limit - req.newPages) throw new SyscallError('ENOMEM', `mremap: no gap of ${req.newPages} pages below TASK_SIZE (${limit} pages) to move to`);
+    return yield* move_vma(m, mm, vma, req.start, oldPages, dest, req.newPages, false);
+  } finally {
+    yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
   }
-  yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
+}
+
+/** The remap_type of a request (6.18 mm/mremap.c vrm_remap_type, 884–893). */
+const enum RemapType {
+  NoResize,
+  Shrink,
+  Expand,
+}
+
+/** One VMA's share of a request as 6.18 handles it (struct vma_remap_struct: addr, old_len, new_len, new_addr). */
+interface Vrm {
+  readonly addr: number;
+  readonly oldPages: number;
+  readonly newPages: number;
+  readonly newAddr: number;
+  readonly req: MremapRequest;
+}
+
+const remapType = (v: Vrm): RemapType => (v.oldPages === v.newPages ? RemapType.NoResize : v.oldPages > v.newPages ? RemapType.Shrink : RemapType.Expand);
+/** vrm_implies_new_addr (6.18 mm/mremap.c 927–930): MREMAP_FIXED or MREMAP_DONTUNMAP always move */
+const impliesNewAddr = (req: MremapRequest): boolean => req.fixed || req.dontunmap;
+
+/** do_mremap() (6.18 mm/mremap.c 1911–1959). */
+function* do_mremap_618(m: Machine, mm: Mm, req: MremapRequest): KernelPath<number> {
+  const limit = task_size(m);
+  // new_addr: without MREMAP_FIXED glibc's mremap() passes NULL, a hint DONTUNMAP hands get_unmapped_area
+  const vrm: Vrm = { addr: req.start, oldPages: req.oldPages, newPages: req.newPages, newAddr: req.fixed ? req.newStart! : 0, req };
+  check_mremap_params(vrm, limit);
+  yield* mmap_lock(m, mm, 'mremap: mmap_lock (write)');
+  try {
+    // vrm_move_only (1598–1607): a FIXED move of unchanged size may span VMAs
+    if (req.fixed && req.oldPages === req.newPages) return yield* remap_move(m, mm, vrm);
+    const vma = mm.vmas.lookup(req.start);
+    check_prep_vma(vma, vrm);
+    return impliesNewAddr(req) ? yield* mremap_to(m, mm, vrm) : yield* mremap_at(m, mm, vma!, vrm, limit);
+  } finally {
+    yield* mmap_unlock(m, mm, 'mremap: mmap_lock dropped');
+  }
+}
+
+/** check_mremap_params() (6.18 mm/mremap.c 1752–1820): before any lock is taken. */
+function check_mremap_params(vrm: Vrm, limit: number): void {
+  const req = vrm.req;
+  if (vrm.newPages <= 0) throw new SyscallError('EINVAL', 'mremap: new size is 0');
+  if (vrm.newPages > limit) throw new SyscallError('EINVAL', `mremap: new length ${vrm.newPages} pages exceeds TASK_SIZE (${limit} pages)`);
+  if (!impliesNewAddr(req)) return;
+  if (vrm.newAddr > limit - vrm.newPages) {
+    throw new SyscallError('EINVAL', `mremap: the new range [${vrm.newAddr}, ${vrm.newAddr + vrm.newPages}) reaches beyond TASK_SIZE (${limit} pages)`);
+  }
+  if (!req.maymove) throw new SyscallError('EINVAL', `mremap: ${req.fixed ? 'MREMAP_FIXED' : 'MREMAP_DONTUNMAP'} needs MREMAP_MAYMOVE`);
+  if (req.dontunmap && vrm.oldPages !== vrm.newPages) throw new SyscallError('EINVAL', `mremap: MREMAP_DONTUNMAP cannot resize (${vrm.oldPages} → ${vrm.newPages} pages)`);
+  // vrm_overlaps (899–925)
+  if (vrm.addr + vrm.oldPages > vrm.newAddr && vrm.newAddr + vrm.newPages > vrm.addr) throw new SyscallError('EINVAL', 'mremap: the new range overlaps the old one');
+}
+
+/**
+ * check_prep_vma() (6.18 mm/mremap.c 1651–1750): the VMA at addr must exist;
+ * only a move or a grow needs the old range inside it (a shrink only its
+ * new length). Not modelled: mseal (-EPERM), hugetlb, VM_DONTEXPAND /
+ * VM_PFNMAP (no such VMAs here), the mlock and address-space rlimits.
+ */
+function check_prep_vma(vma: Vma | undefined, vrm: Vrm): void {
+  if (!vma) throw new SyscallError('EFAULT', 'mremap: no mapping at the old address');
+  const type = remapType(vrm);
+  // vrm_will_map_new (1586–1596)
+  if (type !== RemapType.Expand && !impliesNewAddr(vrm.req)) return;
+  // a zero old length duplicates a mapping, which makes no sense for a private one
+  if (vrm.oldPages === 0 && (vma.flags & (VM_SHARED | VM_MAYSHARE)) === 0) throw new SyscallError('EINVAL', 'mremap: old length 0 duplicates only a shared mapping');
+  const need = type === RemapType.Shrink ? vrm.newPages : vrm.oldPages;
+  if (need > vma.end - vrm.addr) throw new SyscallError('EFAULT', `mremap: the old range [${vrm.addr}, ${vrm.addr + need}) runs past the end of its VMA (${vma.end})`);
+}
+
+/**
+ * vma_multi_allowed() (6.18 mm/mremap.c 1623–1649): a VMA armed with a
+ * userfaultfd cannot be one of several moved (notifying needs mmap_lock
+ * dropped); a file whose get_unmapped_area may not obey MREMAP_FIXED
+ * cannot either — shmem, and ext4's thp_get_unmapped_area, can: every file
+ * the model has.
+ */
+function vma_multi_allowed(vma: Vma): boolean {
+  return (vma.flags & VM_UFFD_WP) === 0 && vma.uffdCtx === undefined;
+}
+
+/**
+ * remap_move() (6.18 mm/mremap.c 1822–1909): every VMA in [addr, addr +
+ * old_len) moves to new_addr plus its distance from the first, each as a
+ * FIXED mremap of its own part (check_prep_vma, mremap_to), so each keeps
+ * its flags. -EFAULT for a gap at the start, for no VMA at all, and when a
+ * VMA that may not move with others (vma_multi_allowed) is not alone.
+ */
+function* remap_move(m: Machine, mm: Mm, vrm: Vrm): KernelPath<number> {
+  const start = vrm.addr;
+  const end = vrm.addr + vrm.oldPages;
+  let target = vrm.newAddr;
+  let res = -1;
+  let seen = false;
+  let lastEnd = 0;
+  // for_each_vma_range, resumed past each part moved (vma_iter_invalidate)
+  for (let cursor = start; cursor < end; ) {
+    const vma = mm.vmas.findVma(cursor);
+    if (!vma || vma.start >= end) break;
+    const addr = Math.max(vma.start, start);
+    const len = Math.min(end, vma.end) - addr;
+    if (!seen && start < vma.start) throw new SyscallError('EFAULT', `mremap: no mapping at the old address (the range's first VMA starts ${vma.start - start} pages in)`);
+    const offset = seen ? vma.start - lastEnd : 0;
+    lastEnd = vma.end;
+    if (!vma_multi_allowed(vma) && (seen || vma.end < end)) throw new SyscallError('EFAULT', 'mremap: a userfaultfd-armed VMA cannot move together with others');
+    const part: Vrm = { addr, oldPages: len, newPages: len, newAddr: target + offset, req: vrm.req };
+    check_prep_vma(vma, part);
+    const at = yield* mremap_to(m, mm, part);
+    if (!seen) res = at;
+    seen = true;
+    target = at + len;
+    cursor = addr + len;
+  }
+  if (!seen) throw new SyscallError('EFAULT', 'mremap: no mapping in the old range');
   return res;
 }
 
 /**
- * Where the model's get_unmapped_area puts a moved mapping: the first of
- * from, from + pages, from + 2·pages, … whose range no VMA overlaps (the
- * kernel searches top-down from mmap_base; this model has always searched
- * up from the old VMA). Jumps past each VMA in the way instead of stepping
- * through it: the work is the VMAs, not the distance.
+ * mremap_to() (6.18 mm/mremap.c 1363–1413): MREMAP_FIXED unmaps the
+ * destination first; a shrink unmaps the tail; then the move, to new_addr
+ * (FIXED) or where get_unmapped_area puts it (DONTUNMAP's hint).
  */
-function unmapped_area_above(mm: Mm, from: number, pages: number, limit: number): number {
-  const up = first_fit(mm, from, pages);
-  // nothing above below TASK_SIZE: search up from TASK_UNMAPPED_BASE (TASK_SIZE / 3, the legacy bottom-up
-  // layout's base, 6.18 arch/x86/include/asm/processor.h 677–678) — the kernel's top-down search would find that gap too
-  return up <= limit - pages ? up : first_fit(mm, Math.ceil(limit / 3), pages);
+function* mremap_to(m: Machine, mm: Mm, vrm: Vrm): KernelPath<number> {
+  const req = vrm.req;
+  let oldPages = vrm.oldPages;
+  if (req.fixed) do_munmap(m, mm, vrm.newAddr, vrm.newPages);
+  // "if we remap a portion of a VMA elsewhere in the same VMA, this can invalidate the old VMA. Reset."
+  let vma = mm.vmas.lookup(vrm.addr);
+  if (!vma) throw new SyscallError('EFAULT', 'mremap: the old mapping went with the unmap of the destination');
+  if (vrm.newPages < oldPages) {
+    // shrink_vma (1326–1361)
+    do_munmap(m, mm, vrm.addr + vrm.newPages, oldPages - vrm.newPages);
+    vma = mm.vmas.lookup(vrm.addr);
+    if (!vma) throw new SyscallError('EFAULT', 'mremap: the old mapping went with the shrink');
+    oldPages = vrm.newPages;
+  }
+  const to = req.fixed ? vrm.newAddr : new_addr(m, mm, vma, vrm.newPages);
+  return yield* move_vma(m, mm, vma, vrm.addr, oldPages, to, vrm.newPages, req.dontunmap);
 }
 
-function first_fit(mm: Mm, from: number, pages: number): number {
-  let to = from;
-  for (;;) {
-    const inTheWay = mm.vmas.overlapping(to, to + pages);
-    if (inTheWay.length === 0) return to;
-    // every candidate below the highest end in the way overlaps that VMA too
-    const past = Math.max(...inTheWay.map((v) => v.end));
-    to += Math.ceil((past - to) / pages) * pages;
-  }
-}
-
-/**
- * move_vma() (2.6.21 mm/mremap.c 150–235; 6.18 mm/mremap.c move_vma →
- * copy_vma_and_data): a VMA at `to` with the old one's identity, the ptes
- * moved, the old range unmapped.
- */
-function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number, to: number, newPages: number, dontunmap: boolean): KernelPath<number> {
-  ksm_unmerge_for_move(m, mm, vma, from, from + n); // 6.18 prep_move_vma: ksm_madvise(MADV_UNMERGEABLE) of the range, VM_MERGEABLE kept
-  const anon = vma.anonVma;
-  const inode = m.inodeOf(vma);
-  // copy_vma (2.6.21 mm/mmap.c 2010–2060; 6.18 mm/vma.c copy_vma): vma_merge or a new VMA linked in, under the anon_vma lock
-  if (anon) yield* anon_vma_lock(m, anon, 'copy_vma: anon_vma lock; vma_merge or vma_link the destination');
-  let old = vma;
-  // the model splits the source VMA here, not in the final do_munmap: a huge pmd the cut goes through is split
-  // now (vma_adjust_trans_huge) — what move_page_tables' split_huge_pmd of the partial first or last extent does
-  if (old.start < from) {
-    split_huge_pmd_if_needed(m, mm, old, from);
-    old = mm.vmas.split(old, from);
-  }
-  if (old.end > from + n) {
-    split_huge_pmd_if_needed(m, mm, old, from + n);
-    mm.vmas.split(old, from + n);
-  }
-  if (anon) {
-    anon_vma_chain(m, anon); // every VMA on the chain so far comes before a new one
-    // the kernel splits the source only in the final do_munmap: until then the moved range is the original VMA, in its place
-    if (old !== vma) anon_vma_take_place(m, old, vma);
-  }
-  // copy_vma: an anonymous VMA never faulted takes the pgoff of its new place ("to increase its chance of merging")
-  const moved: Vma = { ...old, start: to, end: to + newPages, ...(old.file === null && !old.shmem && old.anonVma === 0 ? { pgoff: to } : {}) };
-  mm.vmas.insert(moved);
-  anon_vma_link_tail(m, moved);
-  // vma_merge: grow the VMA before (`prev`) or after (`next`) the destination over it; the source itself is left alone
-  const end = to + newPages;
-  const prev = mm.vmas.list.find((v) => v.end === to);
-  const next = mm.vmas.list.find((v) => v.start === end);
-  if (prev && prev !== old && pgoffRunsOn(prev, moved)) mm.vmas.mergeAround(to, to);
-  const grown = mm.vmas.lookup(to)!;
-  if (next && next !== old && pgoffRunsOn(grown, next)) {
-    mm.vmas.mergeAround(end, end);
-    // the kernel grows `next` down over the range (next keeps its place on the chain); the model keeps the lower object
-    if (grown === moved && moved.end > end) anon_vma_take_place(m, moved, next);
-  }
-  const dst = mm.vmas.lookup(to)!;
-  const merged = dst !== moved || dst.end > end;
-  let needRmapLocks = false;
-  if (anon && merged) {
-    if (m.policies.mremap === 'order-tail') anon_vma_link_tail(m, dst); // anon_vma_moveto_tail(new_vma)
-    else if (m.policies.mremap === 'anon-vma-lock') needRmapLocks = anon_vma_before(m, dst, old);
-  }
-  if (inode && merged && dst.pgoff <= old.pgoff) needRmapLocks = true; // the i_mmap tree is sorted by pgoff
-  if (anon) {
-    const placed = !merged ? 'a new VMA at the tail' : anon_vma_before(m, dst, old) ? `merged into the VMA at ${hex(dst.start)}, before the source` : `merged into the VMA at ${hex(dst.start)}, after the source`;
-    yield* anon_vma_unlock(m, anon, `copy_vma: the destination is ${placed} in the anon_vma chain; anon_vma lock dropped`);
-  }
-  yield* move_page_tables(m, mm, old, from, to, n, anon && needRmapLocks ? anon : 0, inode && (m.era === '2.6.21' || needRmapLocks) ? inode.id : 0);
-  if (!dontunmap) {
-    // do_munmap of the old range: nothing left to zap; unlink_anon_vmas under the anon_vma lock, remove_vma
-    if (anon) yield* anon_vma_lock(m, anon, 'do_munmap: anon_vma lock; unlink the old VMA');
-    // the old range holds no ptes any more: do_munmap removes the VMA and free_pgtables the tables nothing reaches
-    do_munmap(m, mm, old.start, old.end - old.start);
-    if (anon) yield* anon_vma_unlock(m, anon, 'do_munmap: the old VMA unlinked; anon_vma lock dropped');
-  }
-  for (const at of [to, to + newPages]) {
-    const a = mm.vmas.list.find((v) => v.end === at);
-    const b = mm.vmas.list.find((v) => v.start === at);
-    if (a && b && pgoffRunsOn(a, b)) mm.vmas.mergeAround(at, at);
-  }
+/** vrm_set_new_addr without MAP_FIXED (6.18 mm/mremap.c 942–970): the model's get_unmapped_area, or -ENOMEM. */
+function new_addr(m: Machine, mm: Mm, vma: Vma, pages: number): number {
+  const limit = task_size(m);
+  const to = unmapped_area_above(mm, vma.end + 1, pages, limit);
+  if (to > limit - pages) throw new SyscallError('ENOMEM', `mremap: no gap of ${pages} pages below TASK_SIZE (${limit} pages) to move to`);
   return to;
 }
 
 /**
- * vma_merge's pgoff rule (6.18 mm/vma.c can_vma_merge_before/after; 2.6.21
- * mm/mmap.c): the pgoffs of two VMAs must run on for them to merge —
- * anonymous ones too, whose pages the rmap finds by pgoff (a moved VMA
- * keeps its old pgoff). VmaSet.mergeAround lets an anonymous VMA without
- * an anon_vma merge whatever its pgoff, keeping the lower one's: the moved
- * pages' index would no longer match their address.
+ * mremap_at() (6.18 mm/mremap.c 1550–1584): no change, a shrink (the tail
+ * unmapped), or a grow — in place when the range ends the VMA and the
+ * space after it is free (vma_expandable; vma_merge_extend merges the
+ * grown VMA with the next one when they fit), else a MAYMOVE move (expand_vma).
  */
-function pgoffRunsOn(a: Vma, b: Vma): boolean {
-  return a.file !== null || a.shmem || a.pgoff + (a.end - a.start) === b.pgoff;
+function* mremap_at(m: Machine, mm: Mm, vma: Vma, vrm: Vrm, limit: number): KernelPath<number> {
+  const type = remapType(vrm);
+  if (type === RemapType.NoResize) return vrm.addr;
+  if (type === RemapType.Shrink) {
+    do_munmap(m, mm, vrm.addr + vrm.newPages, vrm.oldPages - vrm.newPages);
+    return vrm.addr;
+  }
+  const delta = vrm.newPages - vrm.oldPages;
+  const end = vma.end + delta;
+  // vrm_can_expand_in_place (1430–1450) → vma_expandable (1415–1428)
+  if (vma.end - vrm.addr === vrm.oldPages && end <= limit && mm.vmas.overlapping(vma.end, end).length === 0) {
+    const from = vma.end;
+    vma.end = end;
+    mm.vmas.mergeAround(end, end);
+    populate_expand(m, mm, vma.flags, from, delta);
+    return vrm.addr;
+  }
+  if (!vrm.req.maymove) throw new SyscallError('ENOMEM', 'mremap: no room to grow in place and MREMAP_MAYMOVE not given');
+  const to = new_addr(m, mm, vma, vrm.newPages);
+  const flags = vma.flags;
+  const at = yield* move_vma(m, mm, vma, vrm.addr, vrm.oldPages, to, vrm.newPages, false);
+  populate_expand(m, mm, flags, at + vrm.oldPages, delta);
+  return at;
 }
 
-/**
- * move_soft_dirty_pte() / move_soft_dirty_pmd() (6.18 mm/mremap.c,
- * mm/huge_memory.c; CONFIG_MEM_SOFT_DIRTY, 3.11+): a moved present entry
- * is made soft-dirty (pte_mksoft_dirty; a huge pmd's bit is the pte's on
- * x86 and ppc64), a swap or migration entry gets the swap soft-dirty bit
- * (pte_swp_mksoft_dirty), so userspace sees that the range moved. Arches
- * without soft-dirty (i386, ppc32, 2.6.21) leave the entry alone. Into
- * m.pteHi/pteLo.
- */
-function move_soft_dirty(m: Machine, hi: number, lo: number, cls: number): void {
-  m.pteHi = hi;
-  m.pteLo = lo;
-  if (mapsPage(cls)) m.modify('pte_mksoft_dirty');
-  else if (cls === PteClassCode.swap || cls === PteClassCode.migration) {
-    const bit = m.era === '6.18' ? m.variant.spec.swap.flags?.softDirty : undefined;
-    if (bit === undefined || m.variant.modifierWords['pte_mksoft_dirty'] === undefined) return;
-    if (bit >= 32) m.pteHi = (hi | (1 << (bit - 32))) >>> 0;
-    else m.pteLo = (lo | (1 << bit)) >>> 0;
-  }
-}
-
-/**
- * move_page_tables() → move_ptes() (2.6.21 mm/mremap.c 70–145; 6.18
- * mm/mremap.c move_page_tables, move_pgt_entry, move_ptes): extent by
- * extent (get_extent: to the end of the old and of the new pte table),
- * under the old and new pte locks — and the rmap locks when asked
- * (`anonLock`, `iLock`: lock ids, 0 for none) — each pte moves as it is.
- * A huge pmd (6.18) moves whole when the extent is all of it (old and new
- * address HPAGE-aligned: move_pgt_entry(HPAGE_PMD) → move_huge_pmd, rmap
- * locks only under need_rmap_locks); otherwise, or when the new pmd is not
- * none (move_huge_pmd refuses), split_huge_pmd makes it a pte table first.
- */
-function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: number, n: number, anonLock: number, iLock: number): KernelPath {
-  const pt = mm.pgtable;
-  const per = pt.ptrsPerPte;
-  const fast = m.variant.fast;
-  for (let i = 0; i < n; ) {
-    // get_extent(): to the end of the old and of the new pte table
-    const extent = Math.min(n - i, per - ((from + i) % per), per - ((to + i) % per));
-    const ops = pt.huge.size === 0 ? -1 : pt.pmdSlot(from + i, false);
-    if (ops >= 0 && pt.pmdKind(ops) === PMD_HUGE) {
-      // is_swap_pmd(*old_pmd) || pmd_trans_huge(*old_pmd)
-      if (extent === per) {
-        // move_pgt_entry(HPAGE_PMD): take_rmap_locks if need_rmap_locks; move_huge_pmd
-        if (iLock) yield* i_mmap_lock(m, iLock, 'move_pgt_entry: take_rmap_locks: i_mmap lock');
-        if (anonLock) yield* anon_vma_lock(m, anonLock, 'move_pgt_entry: take_rmap_locks: anon_vma lock');
-        yield* pte_lock(m, mm, `move_huge_pmd: pmd locks; ${hex(from + i)} → ${hex(to + i)}`);
-        const h = pt.hugeAt(ops)!;
-        move_soft_dirty(m, h.hi, h.lo, PteClassCode.present);
-        const moved = move_huge_pmd(m, mm, ops, to + i, m.pteHi, m.pteLo);
-        yield* pte_unlock(m, mm, `move_huge_pmd: ${hex(from + i)} → ${hex(to + i)}: ${moved ? 'huge pmd moved' : 'the new pmd is not none'}; pmd locks dropped`);
-        if (anonLock) yield* anon_vma_unlock(m, anonLock, 'move_pgt_entry: drop_rmap_locks: anon_vma lock dropped');
-        if (iLock) yield* i_mmap_unlock(m, iLock, 'move_pgt_entry: drop_rmap_locks: i_mmap lock dropped');
-        if (moved) {
-          i += extent;
-          continue;
-        }
-      }
-      // split_huge_pmd(vma, old_pmd, old_addr): the same frames, PTE-mapped; then move_ptes
-      yield* pte_lock(m, mm, `move_page_tables: split_huge_pmd at ${hex(from + i)}: pmd lock`);
-      __split_huge_pmd(m, mm, vma, ops);
-      yield* pte_unlock(m, mm, `move_page_tables: the huge pmd at ${hex(from + i - ((from + i) % per))} split into ptes; pmd lock dropped`);
-    }
-    if (pt.walk(from + i, false) < 0) {
-      i += extent; // get_old_pmd(): no pte table there, nothing to move
-      continue;
-    }
-    if (iLock) yield* i_mmap_lock(m, iLock, 'move_ptes: i_mmap lock');
-    if (anonLock) yield* anon_vma_lock(m, anonLock, 'move_ptes: take_rmap_locks: anon_vma lock');
-    yield* pte_lock(m, mm, `move_ptes: pte locks; ${hex(from + i)} → ${hex(to + i)}`);
-    let first = -1;
-    let count = 0;
-    for (let j = i; j < i + extent; j++) {
-      const src = pt.walk(from + j, false);
-      if (src < 0) continue;
-      const hi = pt.hi(src);
-      const lo = pt.lo(src);
-      if (hi === 0 && lo === 0) continue;
-      const cls = fast.classify(hi, lo);
-      if (first < 0) first = cls;
-      count++;
-      move_soft_dirty(m, hi, lo, cls);
-      pt.set(pt.walk(to + j, true), m.pteHi, m.pteLo);
-      pt.set(src, 0, 0);
-    }
-    const what = count === 0 ? 'nothing moved' : count === 1 ? `${CLASS[first] ?? 'entry'} moved` : `${count} ptes moved`;
-    yield* pte_unlock(m, mm, `move_ptes: ${hex(from + i)} → ${hex(to + i)}: ${what}; pte locks dropped`);
-    if (anonLock) yield* anon_vma_unlock(m, anonLock, 'move_ptes: drop_rmap_locks: anon_vma lock dropped');
-    if (iLock) yield* i_mmap_unlock(m, iLock, 'move_ptes: i_mmap lock dropped');
-    i += extent;
-  }
+/** do_mremap's populate_expand (6.18 mm/mremap.c 1700–1701, 1951–1952): an mlock()ed VMA that grew is populated (mm_populate). */
+function populate_expand(m: Machine, mm: Mm, flags: number, from: number, pages: number): void {
+  if ((flags & VM_LOCKED) === 0) return;
+  // populate_vma_page_range: FOLL_WRITE for a writable private mapping
+  populate(m, mm, from, pages, (flags & (VM_WRITE | VM_SHARED)) === VM_WRITE);
 }

@@ -22,3 +22,13 @@ export const PG_reserved = 1 << 9;
 export const PG_mappedtodisk = 1 << 10;
 /** frame is allocated (not on the free list) */
 export const PG_inuse = 1 << 15;
+/**
+ * The LRU state of a folio (6.18 mm/swap.c folio_mark_accessed, lru_activate):
+ * PG_referenced, PG_active, PG_lru. The model follows it only where a
+ * decision needs it — see swap.ts.
+ */
+export const PG_referenced = 1 << 16;
+export const PG_active = 1 << 17;
+export const PG_lru = 1 << 18;
+/** model-only: the per-CPU lru_activate batch holds a reference to this folio (swap.ts) */
+export const PG_lru_batched = 1 << 19;

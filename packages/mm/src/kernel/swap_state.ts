@@ -30,6 +30,7 @@
  *
  * @kernel mm/swap_state.c
  */
+import { lru_add_drain } from './swap.js';
 import { walk_pte_range } from './pagewalk.js';
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';
@@ -132,6 +133,7 @@ export function swapin_readahead(m: Machine, mm: Mm, vma: Vma, vpn: number, dev:
     const w = swap_vma_ra_win(m, mm, vma, vpn);
     if (w) {
       for_each_swap_pte(m, mm, w.start, w.end, (d, s, v) => void read_swap_cache_async(m, d, s, v !== vpn));
+      lru_add_drain(m); // swap_vma_readahead (6.18 mm/swap_state.c 794): push the new pages onto the LRU
     }
     return read_swap_cache_async(m, dev, slot, false);
   }
@@ -147,6 +149,7 @@ export function swapin_readahead(m: Machine, mm: Mm, vma: Vma, vpn: number, dev:
     const start = Math.max(slot & ~mask, 1); // the first page is the swap header
     const end = Math.min(slot | mask, dev.pages - 1);
     for (let s = start; s <= end; s++) read_swap_cache_async(m, dev, s, s !== slot);
+    lru_add_drain(m); // swap_cluster_readahead (6.18 mm/swap_state.c 666)
   }
   return read_swap_cache_async(m, dev, slot, false);
 }

@@ -47,8 +47,7 @@ export interface SwapDevice {
  * HPAGE_PMD_NR instead of 256.
  */
 export function thpSwap(m: Machine): boolean {
-  const spec = m.variant.spec;
-  return m.variant.constants.hasThp && spec.arch === 'x86' && spec.wordBits === 64;
+  return m.variant.caps.thpSwap;
 }
 
 /** page->private of a swap-cache page: device type and slot in one number. */

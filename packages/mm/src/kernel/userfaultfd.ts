@@ -54,7 +54,7 @@
  * @kernel mm/userfaultfd.c
  */
 import { mapsPage, walk_pte_range } from './pagewalk.js';
-import { PTE_MARKER, PteClassCode, hi32, lo32 } from '@mmsim/core';
+import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { splitRange, task_size } from './mmap.js';
@@ -99,13 +99,9 @@ function uffdState(m: Machine): UffdState {
 }
 
 function wordsOf(m: Machine): UffdWords {
-  const spec = m.variant.spec;
-  const bit = spec.bits.find((b) => b.name === 'uffd_wp' && b.when !== 'not-present' && b.when !== 'swap')?.bit;
-  const swapBit = spec.swap.flags?.uffdWp;
-  const supported = m.era === '6.18' && bit !== undefined && swapBit !== undefined;
-  const present = supported ? 1n << BigInt(bit!) : 0n;
-  const swap = supported ? 1n << BigInt(swapBit!) : 0n;
-  return { hi: hi32(present), lo: lo32(present), swapHi: hi32(swap), swapLo: lo32(swap), supported };
+  // core's roles: both words are 0 unless the arch selects HAVE_ARCH_USERFAULTFD_WP
+  const { uffdWp, swpUffdWp } = m.variant.roleWords;
+  return { hi: uffdWp.hi, lo: uffdWp.lo, swapHi: swpUffdWp.hi, swapLo: swpUffdWp.lo, supported: m.variant.caps.uffdWp };
 }
 
 /** The uffd-wp bits of the machine's pte format (all 0 where CONFIG_HAVE_ARCH_USERFAULTFD_WP cannot be set). */

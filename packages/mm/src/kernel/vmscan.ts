@@ -14,6 +14,7 @@
  *
  * @kernel mm/vmscan.c
  */
+import { folio_putback_lru_inactive } from './swap.js';
 import type { Variant } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
@@ -54,9 +55,9 @@ const softDirtyBitsOf = new WeakMap<Variant, { present?: number; swap?: number }
 export function softDirtyBits(v: Variant): { present?: number; swap?: number } {
   let s = softDirtyBitsOf.get(v);
   if (!s) {
-    const present = v.spec.bits.find((b) => b.name === 'soft_dirty' && b.when !== 'not-present')?.bit;
-    const swap = v.spec.swap.flags?.softDirty;
-    s = { ...(present !== undefined ? { present } : {}), ...(swap !== undefined ? { swap } : {}) };
+    const present = v.roleBits.softDirty;
+    const swap = v.roleBits.swpSoftDirty;
+    s = { ...(present !== null ? { present } : {}), ...(swap !== null ? { swap } : {}) };
     softDirtyBitsOf.set(v, s);
   }
   return s;
@@ -111,6 +112,7 @@ export function reclaim_anon_page(m: Machine, frame: number, shared = false): bo
   f.flags[frame]! &= ~PG_dirty;
   // A synchronous device (zram), or memory pressure, frees the clean, unmapped page now.
   if ((dev.kind === 'zram' || shared) && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
+  else if (m.era === '6.18') folio_putback_lru_inactive(m, frame); // kept in the swap cache: back on the LRU (swap.ts)
   f.put(frame);
   return true;
 }

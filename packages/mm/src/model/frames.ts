@@ -42,7 +42,7 @@ export class OutOfFramesError extends SyscallError {
 const SATURATED = 0xffff;
 
 export class FrameTable {
-  readonly flags: Uint16Array;
+  readonly flags: Uint32Array;
   private readonly refcount: Uint16Array;
   private readonly mapcount: Uint16Array;
   /** inode id (file), anon_vma id (PG_anon), or 0 */
@@ -79,7 +79,7 @@ export class FrameTable {
     const n = options.max;
     this.max = n;
     this.pfnBase = options.pfnBase ?? 0x100;
-    this.flags = new Uint16Array(n);
+    this.flags = new Uint32Array(n); // page-flags.ts: bits up to 19 (swap.ts's LRU state)
     this.refcount = new Uint16Array(n);
     this.mapcount = new Uint16Array(n);
     this.mapping = new Int32Array(n);

@@ -5,7 +5,7 @@
  * (memory.ts ~ mm/memory.c, mmap.ts ~ mm/mmap.c, fork.ts ~ kernel/fork.c …)
  * and take the machine as their first argument.
  */
-import { compileVariant, DEFAULT_CONFIG, hi32, lo32, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
+import { compileVariant, DEFAULT_CONFIG, type KernelConfig, type ModifierName, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
 import type { SwapDevice } from '../kernel/swapfile.js';
@@ -25,6 +25,7 @@ import type { KsmState } from '../kernel/ksm.js';
 import type { MlockState } from '../kernel/mlock.js';
 import type { UffdCtx, UffdState } from '../kernel/userfaultfd.js';
 import type { RaState } from '../kernel/swap_state.js';
+import type { LruState } from '../kernel/swap.js';
 import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
 import type { MigrateState } from '../kernel/migrate.migrate_pages.js';
 import type { ZapState } from '../kernel/memory.zap.js';
@@ -141,6 +142,8 @@ export class Machine {
   mlock: MlockState | undefined = undefined;
   /** userfaultfd.ts: the uffd-wp pte words, the userfaultfd contexts */
   uffd: UffdState | undefined = undefined;
+  /** swap.ts: the per-CPU lru_activate folio batch */
+  lru: LruState | undefined = undefined;
   /** swap_state.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
   swapRa: RaState | undefined = undefined;
   /** vmscan.reclaim.ts try_to_free_pages(): the clock hand */
@@ -174,12 +177,9 @@ export class Machine {
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);
     this.frames = new FrameTable({ max: Math.min(options.frames ?? 65536, pfnLimit - 0x100), ...(options.nodes !== undefined ? { nodes: options.nodes } : {}) });
     this.prot = new ProtCache(this.variant);
-    let dirty = 0n;
-    for (const b of this.variant.spec.bits) {
-      if ((b.name === 'dirty' || b.name === 'saved_dirty') && b.when !== 'not-present') dirty |= 1n << BigInt(b.bit);
-    }
-    this.dirtyHi = hi32(dirty);
-    this.dirtyLo = lo32(dirty);
+    // pte_dirty(): the dirty bit and any saved-dirty bit (core's roles, x86 _PAGE_DIRTY_BITS)
+    this.dirtyHi = this.variant.roleWords.dirty.hi;
+    this.dirtyLo = this.variant.roleWords.dirty.lo;
     const mw = this.variant.modifierWords;
     const none = { setHi: 0, setLo: 0, keepHi: 0xffffffff, keepLo: 0xffffffff };
     const w = mw['pte_mkwrite'] ?? none;
@@ -257,7 +257,7 @@ export class Machine {
   }
 
   /** apply a named pte modifier (pte_mkwrite, pte_mkdirty, …) to pteHi/pteLo */
-  modify(name: string): void {
+  modify(name: ModifierName): void {
     const m = this.variant.modifierWords[name];
     if (!m) return;
     this.pteHi = ((this.pteHi | m.setHi) & m.keepHi) >>> 0;

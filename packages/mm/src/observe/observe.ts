@@ -4,6 +4,7 @@
  * pagemap bits, PFN label, kpageflags, kpagecount and data tag; the VMAs
  * overlapping the region, relative to it.
  */
+import { folio_mark_accessed } from '../kernel/swap.js';
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
@@ -194,6 +195,8 @@ function observePage(m: Machine, proc: Process, region: Region, i: number, lab: 
     if (!zero && (flags & PG_anon) === 0) pm.push('file');
     if (!zero && mapcnt === 1) pm.push('excl');
     pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero'] : [], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+    // the oracle reads the data through /proc/self/mem: GUP with FOLL_TOUCH marks the folio accessed (kernel/swap.ts)
+    if (!zero && m.era === '6.18') folio_mark_accessed(m, frame);
     summary['present']!++;
     if (pm.includes('excl')) summary['excl']!++;
     if (pm.includes('file')) summary['file']!++;

@@ -2,24 +2,19 @@
  * pte basics, after mm/debug_vm_pgtable.c pte_basic_tests (6.18 lines
  * 79–105): for every named protection, the make/clear pairs behave.
  */
-import { fieldWidth, maskBig, type Variant } from '@mmsim/core';
+import { fieldWidth, maskBig, type ModifierName, type PteRoles, type Variant } from '@mmsim/core';
 import { upTo } from '../arbitraries.js';
 import { expectEqual, expectTrue, property } from '../assert.js';
-import { modifier, predicate, prot, type Requirement } from '../requirements.js';
+import { capability, modifier, predicate, prot, role, type RoleName } from '../requirements.js';
 import type { ConformanceCheck } from '../types.js';
 
-function bitsNamed(v: Variant, names: readonly string[]): bigint {
-  let mask = 0n;
-  for (const b of v.spec.bits) {
-    if (names.includes(b.name) && b.when !== 'not-present') mask |= maskBig(b.width ?? 1) << BigInt(b.bit);
-  }
-  return mask;
+/** The mask of a pte role the spec declares (spec.roles), 0 where it is null. */
+function roleMask(v: Variant, name: RoleName): bigint {
+  const bit: PteRoles[RoleName] = v.spec.roles[name];
+  return bit === null ? 0n : 1n << BigInt(bit);
 }
 
-/** A pte bit of one of these names (the first names it in the reason). */
-const bitNamed = (names: readonly string[]): Requirement => ({ what: `a pte bit named ${names.join(' or ')}`, holds: (v) => bitsNamed(v, names) !== 0n });
-
-const set = (v: Variant, name: string, pte: bigint) => v.kernel.modify(name, pte);
+const set = (v: Variant, name: ModifierName, pte: bigint) => v.kernel.modify(name, pte);
 const has = (pte: bigint, mask: bigint) => mask !== 0n && (pte & mask) !== 0n;
 
 function eachProtPte(v: Variant, body: (pte: bigint, protName: string) => void): void {
@@ -29,33 +24,33 @@ function eachProtPte(v: Variant, body: (pte: bigint, protName: string) => void):
   }
 }
 
-function pair(id: string, title: string, bitNames: readonly string[], mk: string, clear: string): ConformanceCheck {
+function pair(id: string, title: string, bit: RoleName, mk: ModifierName, clear: ModifierName): ConformanceCheck {
   return {
     id,
     group: 'basic',
     title,
-    needs: [modifier(mk), modifier(clear), bitNamed(bitNames)],
+    needs: [modifier(mk), modifier(clear), role(bit)],
     run(v) {
-      const mask = bitsNamed(v, bitNames);
+      const mask = roleMask(v, bit);
       eachProtPte(v, (pte, prot) => {
-        expectTrue(v, `${mk}(${clear}(pfn_pte(_, ${prot}))) must set ${bitNames[0]}`, has(set(v, mk, set(v, clear, pte)), mask));
-        expectTrue(v, `${clear}(${mk}(pfn_pte(_, ${prot}))) must clear ${bitNames[0]}`, !has(set(v, clear, set(v, mk, pte)), mask));
+        expectTrue(v, `${mk}(${clear}(pfn_pte(_, ${prot}))) must set ${bit}`, has(set(v, mk, set(v, clear, pte)), mask));
+        expectTrue(v, `${clear}(${mk}(pfn_pte(_, ${prot}))) must clear ${bit}`, !has(set(v, clear, set(v, mk, pte)), mask));
       });
     },
   };
 }
 
 export const BASIC_CHECKS: readonly ConformanceCheck[] = [
-  pair('basic.young-old', 'pte_mkyoung/pte_mkold toggle young (debug_vm_pgtable.c pte_basic_tests)', ['accessed'], 'pte_mkyoung', 'pte_mkold'),
-  pair('basic.dirty-clean', 'pte_mkdirty/pte_mkclean toggle dirty (debug_vm_pgtable.c pte_basic_tests)', ['dirty'], 'pte_mkdirty', 'pte_mkclean'),
-  pair('basic.write-wrprotect', 'pte_mkwrite/pte_wrprotect toggle write (debug_vm_pgtable.c pte_basic_tests)', ['rw', 'write'], 'pte_mkwrite', 'pte_wrprotect'),
+  pair('basic.young-old', 'pte_mkyoung/pte_mkold toggle young (debug_vm_pgtable.c pte_basic_tests)', 'young', 'pte_mkyoung', 'pte_mkold'),
+  pair('basic.dirty-clean', 'pte_mkdirty/pte_mkclean toggle dirty (debug_vm_pgtable.c pte_basic_tests)', 'dirty', 'pte_mkdirty', 'pte_mkclean'),
+  pair('basic.write-wrprotect', 'pte_mkwrite/pte_wrprotect toggle write (debug_vm_pgtable.c pte_basic_tests)', 'write', 'pte_mkwrite', 'pte_wrprotect'),
   {
     id: 'basic.wrprotect-dirty',
     group: 'basic',
     title: 'pte_wrprotect never makes a pte dirty, and keeps it dirty after pte_mkdirty (debug_vm_pgtable.c pte_basic_tests)',
-    needs: [modifier('pte_wrprotect'), modifier('pte_mkdirty'), bitNamed(['dirty'])],
+    needs: [modifier('pte_wrprotect'), modifier('pte_mkdirty'), role('dirty')],
     run(v) {
-      const dirty = bitsNamed(v, ['dirty']);
+      const dirty = roleMask(v, 'dirty');
       eachProtPte(v, (pte, prot) => {
         expectTrue(v, `pte_wrprotect(pte_mkclean(pfn_pte(_, ${prot}))) must not be dirty`, !has(set(v, 'pte_wrprotect', set(v, 'pte_mkclean', pte)), dirty));
         expectTrue(v, `pte_wrprotect(pte_mkdirty(pfn_pte(_, ${prot}))) must stay dirty`, has(set(v, 'pte_wrprotect', set(v, 'pte_mkdirty', pte)), dirty));
@@ -117,10 +112,10 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     id: 'basic.special',
     group: 'basic',
     title: 'pte_mkspecial sets the special bit (debug_vm_pgtable.c pte_special_tests)',
-    needs: [modifier('pte_mkspecial')],
+    needs: [capability('pteSpecial', 'ARCH_HAS_PTE_SPECIAL'), modifier('pte_mkspecial')],
     run(v) {
-      const special = bitsNamed(v, ['special']);
-      expectTrue(v, 'the variant names a special bit', special !== 0n);
+      const special = roleMask(v, 'special');
+      expectTrue(v, 'the variant declares a special bit (spec.roles.special)', special !== 0n);
       eachProtPte(v, (pte, prot) => expectTrue(v, `pte_mkspecial(pfn_pte(_, ${prot}))`, has(set(v, 'pte_mkspecial', pte), special)));
     },
   },
@@ -128,10 +123,11 @@ export const BASIC_CHECKS: readonly ConformanceCheck[] = [
     id: 'basic.soft-dirty',
     group: 'basic',
     title: 'pte_mksoft_dirty/pte_clear_soft_dirty toggle soft-dirty (debug_vm_pgtable.c pte_soft_dirty_tests)',
-    needs: [modifier('pte_mksoft_dirty')],
+    needs: [capability('softDirty', 'HAVE_ARCH_SOFT_DIRTY'), modifier('pte_mksoft_dirty')],
     run(v) {
-      const sd = bitsNamed(v, ['soft_dirty']);
-      expectTrue(v, 'the variant names a soft_dirty bit', sd !== 0n);
+      const sd = roleMask(v, 'softDirty');
+      expectEqual(v, 'pte_soft_dirty(pte_mksoft_dirty(0)) (the kernel layer, from spec.roles)', true, v.kernel.pte_soft_dirty(set(v, 'pte_mksoft_dirty', 0n)));
+      expectTrue(v, 'the variant declares a soft-dirty bit (spec.roles.softDirty)', sd !== 0n);
       eachProtPte(v, (pte, prot) => {
         expectTrue(v, `pte_mksoft_dirty(pfn_pte(_, ${prot}))`, has(set(v, 'pte_mksoft_dirty', pte), sd));
         expectTrue(v, `pte_clear_soft_dirty(pte_mksoft_dirty(pfn_pte(_, ${prot})))`, !has(set(v, 'pte_clear_soft_dirty', set(v, 'pte_mksoft_dirty', pte)), sd));

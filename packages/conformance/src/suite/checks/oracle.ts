@@ -2,7 +2,7 @@
  * The u32-pair fast path against the kernel-faithful BigInt layer, for
  * arbitrary inputs including out-of-range ones (both truncate alike).
  */
-import { newReg, toBig, maskBig, type Variant } from '@mmsim/core';
+import { newReg, toBig, maskBig, type FastModifier, type ModifierName, type Variant } from '@mmsim/core';
 import fc from 'fast-check';
 import { hi, lo, uint } from '../arbitraries.js';
 import { alignedPfns, tablePmd } from './huge.js';
@@ -82,7 +82,7 @@ export const ORACLE_CHECKS: readonly ConformanceCheck[] = [
         expectEqual(v, `pte_file(0x${pte.toString(16)})`, k.pte_file(pte) !== 0n, f.pte_file(h, l));
         expectEqual(v, `pte_protnone(0x${pte.toString(16)})`, k.pte_protnone(pte), f.pte_protnone(h, l));
         expectEqual(v, `is_swap_pte(0x${pte.toString(16)})`, k.is_swap_pte(pte), f.is_swap_pte(h, l));
-        for (const [name, modifier] of Object.entries(v.fastModifiers)) {
+        for (const [name, modifier] of Object.entries(v.fastModifiers) as [ModifierName, FastModifier][]) {
           modifier(h, l, reg);
           expectEqual(v, `${name}(0x${pte.toString(16)})`, k.modify(name, pte), toBig(reg.hi, reg.lo));
         }

@@ -171,6 +171,16 @@ export const madviseOp: OpSpec = {
   },
 };
 
+/**
+ * mremap R OLD NEW FLAGS [NEWR NEWSLOT], as the oracle runs it (script.c,
+ * oracle.c op_mremap): `fixed` is MREMAP_FIXED|MREMAP_MAYMOVE, and the
+ * step echoes the flags as the bits they set (maymove, fixed, dontunmap).
+ * NEWSLOT is the new_addr only under `fixed` (otherwise glibc passes
+ * NULL). On success NEWR names the mapping at the returned address; the
+ * old name is dropped after this step's observation when all of R moved
+ * away (not under dontunmap); without NEWR, R follows the mapping. A
+ * failed call changes no names.
+ */
 export const mremapOp: OpSpec = {
   name: 'mremap',
   arity: [4, 6],
@@ -179,30 +189,24 @@ export const mremapOp: OpSpec = {
     const r = ctx.region(op, 0);
     const oldPages = ctx.count(op, 1, 'old page count');
     const newPages = ctx.regionPages(op, 2, ctx.count(op, 2, 'new page count'));
-    const flagWords = ctx.val(op, 3, (t) => flagSet(t, MREMAP_FLAGS, 'mremap flag')).names;
+    const given = ctx.val(op, 3, (t) => flagSet(t, MREMAP_FLAGS, 'mremap flag')).names;
+    const fixed = given.includes('fixed');
+    const maymove = fixed || given.includes('maymove');
+    const dontunmap = given.includes('dontunmap');
     const newName = op.words[4] !== undefined ? ctx.val(op, 4, (t) => tag(t, 'region name')) : undefined;
     const newSlot = op.words[5] !== undefined ? ctx.slot(op, 5, 'slot') : undefined;
-    if (flagWords.includes('fixed') && (newName === undefined || newSlot === undefined)) ctx.bad(op, 3, 'a fixed mremap needs NEWR and NEWSLOT');
+    if (fixed && (newName === undefined || newSlot === undefined)) ctx.bad(op, 3, 'a fixed mremap needs NEWR and NEWSLOT');
     const newStart = newSlot !== undefined ? ctx.arena + newSlot * ctx.slotPages : undefined;
-    const args: Record<string, unknown> = ctx.note({ r: r.name, old_pages: oldPages, new_pages: newPages, flags: flagWords });
+    const flags = [...(maymove ? ['maymove'] : []), ...(fixed ? ['fixed'] : []), ...(dontunmap ? ['dontunmap'] : [])];
+    const args: Record<string, unknown> = ctx.note({ r: r.name, old_pages: oldPages, new_pages: newPages, flags });
     if (newName !== undefined) Object.assign(args, { new_r: newName, new_slot: newSlot });
-    // the destination region names its slot even if the call fails (then it is simply unmapped)
-    if (newName !== undefined && newStart !== undefined && !ctx.regions.has(newName)) ctx.regions.set(newName, { name: newName, start: newStart, pages: newPages });
-    const res = yield* do_mremap_path(m, p.mm, {
-      start: r.start,
-      oldPages,
-      newPages,
-      maymove: flagWords.includes('maymove'),
-      fixed: flagWords.includes('fixed'),
-      dontunmap: flagWords.includes('dontunmap'),
-      ...(newStart !== undefined ? { newStart } : {}),
-    });
-    if (res.moved && newName !== undefined) {
-      // the oracle still shows the old region in this step's observation, then drops it
-      if (!flagWords.includes('dontunmap')) ctx.retire.push(r.name);
+    const res = yield* do_mremap_path(m, p.mm, { start: r.start, oldPages, newPages, maymove, fixed, dontunmap, ...(fixed && newStart !== undefined ? { newStart } : {}) });
+    if (newName !== undefined && newName !== r.name) {
       ctx.regions.set(newName, { name: newName, start: res.start, pages: newPages });
+      // the oracle still shows the old region in this step's observation, then drops it
+      if (!dontunmap && oldPages >= r.pages) ctx.retire.push(r.name);
     } else {
-      ctx.regions.set(r.name, { ...r, pages: newPages });
+      ctx.regions.set(r.name, { ...r, start: res.start, pages: newPages });
     }
     return { args, ret: { ok: true, moved: res.moved } };
   },

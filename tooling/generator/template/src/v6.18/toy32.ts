@@ -24,6 +24,9 @@
  *   __swp_entry_to_pte         → swap.toPte: a shift (0 when the pte *is* the
  *                                arch value) or a field-by-field relayout
  *   pte_swp_mkexclusive & co.  → swap.flags
+ *   pte_dirty, pte_young, …    → roles: which bit each generic helper tests
+ *   _PAGE_CHG_MASK             → chgMask: what pte_modify (mprotect) keeps
+ *   arch/<arch>/Kconfig select → selects: the capabilities mm asks about
  *   MAX_PHYSMEM_BITS           → physBits
  */
 import { field, type PteBit, type VariantSpec } from '@mmsim/core';
@@ -110,6 +113,44 @@ export const toy32_618: VariantSpec = {
     pte_mkyoung: { set: ACCESSED },
     pte_mkold: { clear: ACCESSED },
     pte_mkspecial: { set: SPECIAL },
+  },
+  // Which bit each generic pte helper tests (pte_dirty, pte_young, pte_write,
+  // pte_special, …) under this variant's config, as bit numbers. `null` is the
+  // asm-generic default — the arch has no such bit and the helper is a
+  // constant — and is what a new arch starts from for the optional features
+  // (soft-dirty, uffd-wp, saved-dirty). Every role must be given: leaving one
+  // out, or misspelling it, is a type error. ("pgtable-bits.h 10–20".)
+  roles: {
+    present: 0,
+    write: 1,
+    user: 2,
+    dirty: 5,
+    young: 4,
+    special: 6,
+    protnone: 7,
+    softDirty: null,
+    uffdWp: null,
+    savedDirty: null,
+    source: { file: 'arch/toy/include/asm/pgtable.h', version: V618, lines: '40–50', what: 'pte_dirty, pte_young, pte_write, pte_special' },
+  },
+  // _PAGE_CHG_MASK without the pfn field (which pte_modify always keeps): the
+  // bits mprotect carries over from the old pte. Typically accessed, dirty and
+  // special, plus whatever else the arch keeps (x86: its cache bits).
+  chgMask: {
+    flags: ACCESSED | DIRTY | SPECIAL,
+    source: { file: 'arch/toy/include/asm/pgtable.h', version: V618, lines: '55' },
+  },
+  // What arch/<arch>/Kconfig selects, for this variant's config: mm/Kconfig
+  // declares each `def_bool n`, so false is the generic default. A select
+  // needs its bits: HAVE_ARCH_SOFT_DIRTY roles.softDirty, HAVE_ARCH_USERFAULTFD_WP
+  // roles.uffdWp and swap.flags.uffdWp, ARCH_HAS_PTE_SPECIAL roles.special.
+  selects: {
+    ARCH_WANTS_THP_SWAP: false,
+    ARCH_SUPPORTS_PT_RECLAIM: false,
+    HAVE_ARCH_USERFAULTFD_WP: false,
+    HAVE_ARCH_SOFT_DIRTY: false,
+    ARCH_HAS_PTE_SPECIAL: true,
+    source: { file: 'arch/toy/Kconfig', version: V618, lines: '12' },
   },
   pfn: {
     // pfn_pte: (pfn << PAGE_SHIFT) | prot, in u32; pte_pfn: pte >> PAGE_SHIFT.
