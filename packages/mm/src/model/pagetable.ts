@@ -167,7 +167,9 @@ export class PageTable {
 
   /**
    * A zeroed pte table. Tables are carved from slabs that double from 4
-   * tables up to 1 MiB: one backing store per many tables instead of one
+   * tables up to 256 KiB (64 tables of 64-bit ptes: what the last slab leaves
+   * unused stays small, about 0.25 B per pte of a 1M-page mm, where 1 MiB
+   * slabs left 1 B): one backing store per many tables instead of one
    * each, which keeps V8 from counting every table as new external memory
    * (and collecting garbage for it), while a small mm — the explorer builds
    * one per schedule — zeroes only what it uses.
@@ -178,7 +180,7 @@ export class PageTable {
   private newLeaf(): Uint32Array {
     const size = this.ptrsPerPte * this.words;
     if (!this.slab || this.slabUsed + size > this.slab.length) {
-      const next = this.slab ? Math.min(this.slab.length * 2, 1 << 18) : 4 * size;
+      const next = this.slab ? Math.min(this.slab.length * 2, 1 << 16) : 4 * size;
       this.slab = new Uint32Array(Math.max(size, next));
       this.slabUsed = 0;
     }
