@@ -15,7 +15,7 @@ describe('mmsim explore', () => {
     const r = await run(['explore', 'cow-gup-vmsplice']);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("✗ mapcount: data leak: the child's read-only pin must keep reading what its memory held: pin P reads S2, not S1");
-    expect(r.stdout).toContain('mmsim replay cow-gup-vmsplice 0*2,1 --policy mapcount --arch x86_64 --kernel 6.18');
+    expect(r.stdout).toContain('mmsim replay cow-gup-vmsplice 0*2,1*3 --policy mapcount --arch x86_64 --kernel 6.18');
     // the minimal failing schedule's trace and the state at the failing step, printed with it
     expect(r.stdout).toContain('      2  T1  parent: write M 0 S2');
     expect(r.stdout).toMatch(/ {4}state at the failing step:\n {6}parent M\[0\] pte 0x[0-9a-f]{16}: present pfn 0x[0-9a-f]+ \(anon, mapcount 1, refcount 2, data S2\)/);
@@ -26,21 +26,29 @@ describe('mmsim explore', () => {
   test('--json carries the counts and the replay line', async () => {
     const j = await runJson(['explore', 'cow-gup-device', '--policy', 'refcount', '--arch', 'ppc64']) as { results: { policy: string; schedules: number; failure: { schedule: string } | null; replay?: string; trace?: { steps: { where: string }[]; state: string } }[] };
     expect(j.results).toHaveLength(1);
-    expect(j.results[0]!.failure?.schedule).toBe('0,1,2');
-    expect(j.results[0]!.replay).toBe('mmsim replay cow-gup-device 0,1,2 --policy refcount --arch ppc64 --kernel 6.18');
-    expect(j.results[0]!.trace!.steps.map((x) => x.where)).toEqual(['parent: write M 0 B', 'child: @child exit', 'device: dev_write P D']);
+    expect(j.results[0]!.failure?.schedule).toBe('0*5,1,2'); // the parent's COW fault stops at the pte lock twice
+    expect(j.results[0]!.replay).toBe('mmsim replay cow-gup-device 0*5,1,2 --policy refcount --arch ppc64 --kernel 6.18');
+    expect(j.results[0]!.trace!.steps.map((x) => x.where)).toEqual([
+      'parent: write M 0 B',
+      'parent: handle_pte_fault: pte lock; is the pte the one the fault read?',
+      'parent: do_wp_page: old page held, pte lock dropped; wp_page_copy allocates the copy',
+      'parent: wp_page_copy: pte lock; is the pte still the same?',
+      'parent: wp_page_copy: the copy installed, pte lock dropped',
+      'child: @child exit',
+      'device: dev_write P D',
+    ]);
     expect(j.results[0]!.trace!.state).toMatch(/^parent M\[0\] pte 0x[0-9a-f]+: present pfn/);
   });
 
   test('the printed replay line reproduces the failure step by step', async () => {
-    const r = await run(['replay', 'cow-gup-vmsplice', '0*2,1', '--policy', 'mapcount', '--arch', 'x86_64', '--kernel', '6.18']);
+    const r = await run(['replay', 'cow-gup-vmsplice', '0*2,1*3', '--policy', 'mapcount', '--arch', 'x86_64', '--kernel', '6.18']);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('  0  T0  child: @child gup M 0 pin P');
     expect(r.stdout).toContain('  2  T1  parent: write M 0 S2');
     expect(r.stdout).toContain("✗ data leak: the child's read-only pin must keep reading what its memory held: pin P reads S2, not S1");
     // the ptes and pages at the failing step
     expect(r.stdout).toMatch(/state at the failing step:\n {2}parent M\[0\] pte 0x[0-9a-f]{16}: present pfn 0x[0-9a-f]+ \(anon, mapcount 1, refcount 2, data S2\)/);
-    const clean = await run(['replay', 'cow-gup-vmsplice', '1,0*2', '--policy', 'mapcount']);
+    const clean = await run(['replay', 'cow-gup-vmsplice', '1*5,0*2', '--policy', 'mapcount']); // the parent's write first: a COW (two pte-lock rounds)
     expect(clean.status).toBe(0);
     expect(clean.stdout).toContain('✓ every thread finished; every check held');
   });
@@ -64,10 +72,10 @@ describe('mmsim explore', () => {
     writeFileSync(join(dir, 'cow-gup-vmsplice.mmo'), readFileSync(shipped, 'utf8'));
     const r = await run(['explore', './cow-gup-vmsplice.mmo', '--policy', 'mapcount'], { NO_COLOR: '1' }, dir);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('mmsim replay ./cow-gup-vmsplice.mmo 0*2,1 --policy mapcount --arch x86_64 --kernel 6.18');
+    expect(r.stdout).toContain('mmsim replay ./cow-gup-vmsplice.mmo 0*2,1*3 --policy mapcount --arch x86_64 --kernel 6.18');
     const quoted = await run(['explore', join(dir, 'cow-gup-vmsplice.mmo'), '--policy', 'mapcount']);
-    expect(quoted.stdout).toContain(`mmsim replay '${join(dir, 'cow-gup-vmsplice.mmo')}' 0*2,1 --policy mapcount`);
-    const again = await run(['replay', './cow-gup-vmsplice.mmo', '0*2,1', '--policy', 'mapcount'], { NO_COLOR: '1' }, dir);
+    expect(quoted.stdout).toContain(`mmsim replay '${join(dir, 'cow-gup-vmsplice.mmo')}' 0*2,1*3 --policy mapcount`);
+    const again = await run(['replay', './cow-gup-vmsplice.mmo', '0*2,1*3', '--policy', 'mapcount'], { NO_COLOR: '1' }, dir);
     expect(again.status).toBe(1);
     expect(again.stdout).toContain("✗ data leak: the child's read-only pin must keep reading what its memory held");
   });

@@ -26,7 +26,7 @@ import { PG_anon, PG_locked, PG_swapcache, PG_zero } from '../kernel/page-flags.
 import { migration_entry_pfn } from '../kernel/migrate.js';
 // --- THP (huge_memory.ts): huge pmds and large folios ---
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, thpState } from '../kernel/huge_memory.js';
-import { zappingOf } from '../kernel/memory.js';
+import { zappingOf } from '../kernel/memory.zap.js';
 import { ksmViolations } from '../kernel/ksm.sysfs.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 

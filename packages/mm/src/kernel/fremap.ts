@@ -21,7 +21,7 @@
 import { SyscallError } from '../model/errno.js';
 import { find_or_read_page, pagesOf } from './filemap.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { zap_pte_range } from './memory.js';
+import { zap_pte_range } from './memory.zap.js';
 import { do_mmap, populate } from './mmap.js';
 import { page_dup_rmap } from './rmap.js';
 import { VM_EXEC, VM_NONLINEAR, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';

@@ -27,7 +27,8 @@
  */
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { do_wp_page, handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
+import { handle_mm_fault, FAULT_FLAG_WRITE } from './memory.js';
+import { do_wp_page } from './memory.wp.js';
 import { PG_anon, PG_anon_exclusive, PG_zero } from './page-flags.js';
 import { VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV } from '../model/signals.js';
 import { VM_READ, VM_WRITE, type Vma } from './vma.js';

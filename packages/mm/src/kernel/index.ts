@@ -6,7 +6,9 @@
  * kernel path for the explorer.
  */
 // mm/memory.c
-export { handle_mm_fault, do_anonymous_page, do_wp_page, zap_pte_range, zap_pte_range_path, access, touch, TOUCH_OK, TOUCH_SEGV_MAPERR, TOUCH_SEGV_ACCERR, TOUCH_SIGBUS } from './memory.js';
+export { handle_mm_fault, do_anonymous_page, access, touch, TOUCH_OK, TOUCH_SEGV_MAPERR, TOUCH_SEGV_ACCERR, TOUCH_SIGBUS } from './memory.js';
+export { do_wp_page } from './memory.wp.js';
+export { zap_pte_range, zap_pte_range_path } from './memory.zap.js';
 export { unmap_mapping_range } from './memory.unmap.js';
 export { do_swap_page } from './memory.swap.js';
 export { handle_pte_marker, markerBits, markerPteWords, pteMarker, isGuardMarker } from './memory.pte_marker.js';

@@ -9,7 +9,7 @@
  */
 import { mapsPage, present_frame, pte_maps_frame } from './pagewalk.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { do_wp_page } from './memory.js';
+import { do_wp_page } from './memory.wp.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_swapcache, PG_zero } from './page-flags.js';
 import { page_dup_rmap, page_remove_rmap, vma_address } from './rmap.js';
 import { PG_large } from './huge_memory.js';

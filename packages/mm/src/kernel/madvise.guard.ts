@@ -35,7 +35,7 @@ import { walk_pte_range, next_table_vpn } from './pagewalk.js';
 import { PTE_MARKER, PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { zap_pte_range_path } from './memory.js';
+import { zap_pte_range_path } from './memory.zap.js';
 import { isGuardMarker, setMarker } from './memory.pte_marker.js';
 import { anon_vma_prepare } from './rmap.js';
 import type { KernelPath } from '../model/sched.js';

@@ -21,7 +21,7 @@ import { lru_add_drain } from './swap.js';
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
-import { zap_pte_range_path } from './memory.js';
+import { zap_pte_range_path } from './memory.zap.js';
 import { do_punch } from './truncate.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';

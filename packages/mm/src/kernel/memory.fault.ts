@@ -19,7 +19,7 @@ import type { Machine, Mm } from '../model/machine.js';
 import { find_or_read_page, pagesOf, read_page_from_disk, type Inode } from './filemap.js';
 import { PG_dirty } from './page-flags.js';
 import { page_dup_rmap } from './rmap.js';
-import { alloc_anon_copy } from './memory.js';
+import { alloc_anon_copy } from './memory.wp.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
 import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from '../model/locks.js';
 import type { KernelPath } from '../model/sched.js';

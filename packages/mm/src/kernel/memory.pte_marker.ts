@@ -68,7 +68,7 @@ export function handle_pte_marker(m: Machine, mm: Mm, vma: Vma, vpn: number, slo
   sched.deferFaults = false;
   let ret: number;
   try {
-    ret = handle_pte_fault(m, mm, vma, vpn, slot, 0, 0, PteClassCode.none, write);
+    ret = handle_pte_fault(m, mm, vma, vpn, slot, PteClassCode.none, write);
   } finally {
     sched.deferFaults = defer;
   }

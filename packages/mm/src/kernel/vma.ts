@@ -78,7 +78,7 @@ export function vmaCopy(v: Vma): Vma {
 export class VmaSet {
   readonly list: Vma[] = [];
   /** the last VMA a lookup found (the per-thread vmacache of 3.15–6.0) */
-  private cache: Vma | undefined;
+  private cache: Vma | undefined = undefined;
 
   /** find_vma(): the first VMA with end > vpn (which may start above it) */
   findVma(vpn: number): Vma | undefined {

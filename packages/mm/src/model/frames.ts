@@ -73,7 +73,7 @@ export class FrameTable {
   readonly max: number;
   readonly pfnBase: number;
   /** called when a frame goes back to the allocator (observers retire labels here) */
-  onFree: ((frame: number) => void) | undefined;
+  onFree: ((frame: number) => void) | undefined = undefined;
 
   constructor(options: FrameTableOptions) {
     const n = options.max;

@@ -28,7 +28,7 @@ import type { RaState } from '../kernel/swap_state.js';
 import type { LruState } from '../kernel/swap.js';
 import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
 import type { MigrateState } from '../kernel/migrate.migrate_pages.js';
-import type { ZapState } from '../kernel/memory.js';
+import type { ZapState } from '../kernel/memory.zap.js';
 import type { RmapState } from '../kernel/rmap.js';
 import type { MemPolicy } from '../kernel/mempolicy.js';
 
@@ -114,9 +114,15 @@ export class Machine {
   private nextInode = 1;
   /** frame of the shared zero page */
   readonly zeroFrame: number;
-  /** pte words of the last mk* call (scratch, so no pte allocates) */
-  pteHi = 0;
-  pteLo = 0;
+  /**
+   * pte words of the last mk* call (scratch, so no pte allocates). They are
+   * u32 and often ≥ 2^31 (NX, high pfns): they start as -0, a double, so V8
+   * keeps them as double fields from the first machine on. Started as the
+   * small integer 0, the first word ≥ 2^31 changed every new machine's
+   * hidden class mid-run, deoptimising each hot kernel path once per machine.
+   */
+  pteHi = -0;
+  pteLo = -0;
   /** what the last touch() read, and the faults it took */
   lastTag = 0;
   lastMinor = 0;
@@ -144,7 +150,7 @@ export class Machine {
   readonly reclaim: ReclaimState = { hand: 0 };
   /** migrate.ts: the folios isolated from the LRU for a migration */
   migrate: MigrateState | undefined = undefined;
-  /** memory.ts zap_pte_range: the pages mid-zap, zap_ptes' stop frame */
+  /** memory.zap.ts zap_pte_range: the pages mid-zap, zap_ptes' stop frame */
   readonly zap: ZapState = { pages: undefined, frame: -1 };
   /** rmap.ts: each VMA's place on its anon_vma's list */
   rmap: RmapState | undefined = undefined;
@@ -188,7 +194,25 @@ export class Machine {
     this.sched = new Sched(this);
     this.zeroFrame = this.frames.alloc();
     this.frames.flags[this.zeroFrame]! |= PG_zero | PG_reserved | PG_uptodate;
+    if (Machine.shapes === undefined) {
+      Machine.shapes = null; // the exemplar's own construction must not make another
+      const exemplar = new Machine({ spec: options.spec, frames: 1 });
+      Machine.shapes = { m: exemplar, mm: exemplar.newMm() };
+    }
   }
+
+  /**
+   * A one-frame machine with one mm, made with the first machine and never
+   * used: it holds no state any machine reads. V8 keeps a class's instance
+   * shapes (hidden classes) alive only while an instance with them lives,
+   * so without it the last machine dying — a benchmark's or a test file's
+   * machines, one after another — takes the shapes of Machine, FrameTable,
+   * PageTable, VmaSet, Sched … with it: the next full GC throws away every
+   * optimised kernel path that checks them, and the next machine runs them
+   * unoptimised until V8 has learnt them again (the first 64K pages of each
+   * phase of the simulator bench ran 3–5× slower).
+   */
+  private static shapes: { readonly m: Machine; readonly mm: Mm } | null | undefined = undefined;
 
   /**
    * A reclaimer that replaces try_to_free_pages when kswapd balances the

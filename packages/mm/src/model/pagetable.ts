@@ -32,6 +32,9 @@ export const PMD_HUGE = 2;
 /** the upper-table value of a huge pmd (its words live in PageTable.huge) */
 const HUGE_ENTRY = -1;
 
+/** lastBase when the one-entry TLB holds nothing: every vpn ≥ 0 misses it (walk refuses a negative one), and it is a small integer — -Infinity, a double, made the walk's arithmetic floating point */
+const NO_TLB = -(1 << 30);
+
 const hex = (vpn: number): string => `0x${vpn.toString(16)}`;
 
 export class PageTable {
@@ -63,7 +66,7 @@ export class PageTable {
   private readonly shift: number;
   private readonly mask: number;
   /** a one-entry TLB: the last pte table walked, by its first vpn */
-  private lastBase = Number.NEGATIVE_INFINITY;
+  private lastBase = NO_TLB;
   private lastLeaf = 0;
   /** huge pmds (PMD-mapped THPs) by pmd slot; empty unless the variant has THP and one was mapped */
   readonly huge = new Map<number, HugePmd>();
@@ -93,9 +96,10 @@ export class PageTable {
     this.words = variant.constants.pteBits === 64 ? 2 : 1;
     this.depth = levels.length;
     this.divisors = levels.map((l) => 2 ** (l.shift - pageShift));
-    this.sizes = levels.map((l) => 2 ** l.bits);
+    // small integers (1 << bits, not 2 ** bits, which V8 keeps as a double): the slot arithmetic of every walk is integer math
+    this.sizes = levels.map((l) => 1 << l.bits);
     this.ptrsPerPte = this.sizes[this.depth - 1]!;
-    this.shift = Math.log2(this.ptrsPerPte);
+    this.shift = Math.log2(this.ptrsPerPte) | 0;
     this.mask = this.ptrsPerPte - 1;
     this.ptrsPerPmd = this.sizes[this.depth - 2]!;
     this.pushUpper(this.sizes[0]!);
@@ -113,7 +117,7 @@ export class PageTable {
   walk(vpn: number, alloc: boolean): number {
     // sequential work stays in one pte table: skip the upper levels
     const off = vpn - this.lastBase;
-    if (off >= 0 && off < this.ptrsPerPte) return this.lastLeaf * this.ptrsPerPte + off;
+    if (off >= 0 && off < this.ptrsPerPte && vpn >= 0) return this.lastLeaf * this.ptrsPerPte + off;
     const t = this.pmdTable(vpn, alloc);
     if (t < 0) return -1;
     const table = this.upper[t]!;
@@ -163,17 +167,20 @@ export class PageTable {
 
   /**
    * A zeroed pte table. Tables are carved from slabs that double from 4
-   * tables up to 1 MiB: one backing store per many tables instead of one
+   * tables up to 256 KiB (64 tables of 64-bit ptes: what the last slab leaves
+   * unused stays small, about 0.25 B per pte of a 1M-page mm, where 1 MiB
+   * slabs left 1 B): one backing store per many tables instead of one
    * each, which keeps V8 from counting every table as new external memory
    * (and collecting garbage for it), while a small mm — the explorer builds
    * one per schedule — zeroes only what it uses.
    */
-  private slab: Uint32Array | undefined;
+  // initialised here, as every field is, so all page tables share one hidden class (see Machine.shapes)
+  private slab: Uint32Array | undefined = undefined;
   private slabUsed = 0;
   private newLeaf(): Uint32Array {
     const size = this.ptrsPerPte * this.words;
     if (!this.slab || this.slabUsed + size > this.slab.length) {
-      const next = this.slab ? Math.min(this.slab.length * 2, 1 << 18) : 4 * size;
+      const next = this.slab ? Math.min(this.slab.length * 2, 1 << 16) : 4 * size;
       this.slab = new Uint32Array(Math.max(size, next));
       this.slabUsed = 0;
     }
@@ -318,7 +325,7 @@ export class PageTable {
     const e = this.pmdEntry(ps);
     if (e <= 0) return;
     const leaf = e - 1;
-    if (this.lastLeaf === leaf) this.lastBase = Number.NEGATIVE_INFINITY;
+    if (this.lastLeaf === leaf) this.lastBase = NO_TLB;
     this.leaves[leaf]!.fill(0);
     this.spanLo[leaf] = this.ptrsPerPte;
     this.spanHi[leaf] = -1;

@@ -49,6 +49,19 @@ export class HeldRefs extends Map<number, number> {
     this.set(frame, (this.get(frame) ?? 0) + 1);
   }
 
+  /** A reference the path already has — a page it just allocated (refcount 1) — now counted as held. */
+  adopt(frame: number): void {
+    this.set(frame, (this.get(frame) ?? 0) + 1);
+  }
+
+  /** A held reference handed on without a put: the pte the path installed holds it now. */
+  disown(frame: number): void {
+    const n = this.get(frame);
+    if (n === undefined) throw new Error(`disown of pfn ${this.m.frames.pfn(frame)}, which no path holds`);
+    if (n === 1) this.delete(frame);
+    else this.set(frame, n - 1);
+  }
+
   /** put_page() of a held reference (the page is freed at zero) */
   release(frame: number): void {
     const n = this.get(frame);
@@ -67,10 +80,10 @@ export class Sched {
   readonly held: HeldRefs;
   private readonly ids = new Map<number, number>();
   /**
-   * Set by access_path around its touch(): a file fault is then not run in
-   * place but left in `pending` (VM_FAULT_RETRY), for the caller to run
-   * with its stops and retry the access — as the kernel's fault handler
-   * retries after VM_FAULT_RETRY.
+   * Set by access_path around its touch(): a file fault, or the locked part
+   * of an anonymous one, is then not run in place but left in `pending`
+   * (VM_FAULT_RETRY), for the caller to run with its stops and retry the
+   * access — as the kernel's fault handler retries after VM_FAULT_RETRY.
    */
   deferFaults = false;
   pending: KernelPath<number> | null = null;
