@@ -75,7 +75,7 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
   if (m.era === '6.18') {
     // 6.18 mm/memory.c 4785–4790: a write fault drains this CPU's batches for a folio off the LRU; a batch still
     // holding the folio (swap.ts) makes should_try_to_free_swap's count come out wrong, and the slot stays
-    if (write && inCache && (f.flags[frame]! & PG_lru) === 0) lru_add_drain(m);
+    if (write && inCache && (f.lru[frame]! & PG_lru) === 0) lru_add_drain(m);
     if (write && inCache && f.refs(frame) + lru_batch_refs(m, frame) === 2 && dev.map[slot] === 0) {
       folio_free_swap(m, dev, slot); // should_try_to_free_swap
       inCache = false;

@@ -106,7 +106,7 @@ function can_reuse_anon_page(m: Machine, mm: Mm, frame: number): boolean {
 function wp_can_reuse_anon_folio(m: Machine, frame: number): boolean {
   const f = m.frames;
   if (f.refs(frame) + lru_batch_refs(m, frame) > 3) return false;
-  if ((f.flags[frame]! & PG_lru) === 0) lru_add_drain(m);
+  if ((f.lru[frame]! & PG_lru) === 0) lru_add_drain(m);
   const swapcache = (f.flags[frame]! & PG_swapcache) !== 0;
   if (f.refs(frame) + lru_batch_refs(m, frame) > (swapcache ? 2 : 1)) return false;
   if (swapcache) {

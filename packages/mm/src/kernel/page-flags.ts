@@ -1,6 +1,7 @@
 /**
  * Per-frame flag bits (include/linux/page-flags.h names). Only what the
- * model decides on; kept in one Uint32Array per machine.
+ * model decides on; kept in one Uint16Array per machine (FrameTable.flags),
+ * the LRU state in a byte of its own (FrameTable.lru).
  *
  * @kernel include/linux/page-flags.h
  */
@@ -25,10 +26,12 @@ export const PG_inuse = 1 << 15;
 /**
  * The LRU state of a folio (6.18 mm/swap.c folio_mark_accessed, lru_activate):
  * PG_referenced, PG_active, PG_lru. The model follows it only where a
- * decision needs it — see swap.ts.
+ * decision needs it — see swap.ts. These bits live in FrameTable.lru, a byte
+ * per frame (the flags word has no four bits left, and a wider word would
+ * cost every frame two bytes).
  */
-export const PG_referenced = 1 << 16;
-export const PG_active = 1 << 17;
-export const PG_lru = 1 << 18;
+export const PG_referenced = 1 << 0;
+export const PG_active = 1 << 1;
+export const PG_lru = 1 << 2;
 /** model-only: the per-CPU lru_activate batch holds a reference to this folio (swap.ts) */
-export const PG_lru_batched = 1 << 19;
+export const PG_lru_batched = 1 << 3;

@@ -46,41 +46,41 @@ function lruState(m: Machine): LruState {
 
 /** folio_mark_accessed() (6.18 mm/swap.c 455–488) on a small or large folio's page. */
 export function folio_mark_accessed(m: Machine, frame: number): void {
-  const flags = m.frames.flags;
-  const fl = flags[frame]!;
+  const lru = m.frames.lru;
+  const fl = lru[frame]!;
   if ((fl & PG_referenced) === 0) {
-    flags[frame] = fl | PG_referenced;
+    lru[frame] = fl | PG_referenced;
     return;
   }
   if ((fl & PG_active) !== 0) return;
-  if ((fl & PG_lru) !== 0 && (fl & PG_large) === 0) {
+  if ((fl & PG_lru) !== 0 && (m.frames.flags[frame]! & PG_large) === 0) {
     // folio_activate → folio_batch_add_and_move(lru_activate): a reference, PG_lru kept, a full batch moved
-    flags[frame] = (fl | PG_lru_batched) & ~PG_referenced;
+    lru[frame] = (fl | PG_lru_batched) & ~PG_referenced;
     const batch = lruState(m).activate;
     batch.push(frame);
     if (batch.length >= PAGEVEC_SIZE) lru_add_drain(m);
     return;
   }
   // a large folio is moved at once; one off the LRU is marked active where it waits (__lru_cache_activate_folio)
-  flags[frame] = (fl | PG_active) & ~PG_referenced;
+  lru[frame] = (fl | PG_active) & ~PG_referenced;
 }
 
 /** lru_add_drain() (6.18 mm/swap.c 642–674, this CPU's batches): the queued folios go active, their references drop. */
 export function lru_add_drain(m: Machine): void {
   const batch = m.lru?.activate;
   if (batch === undefined || batch.length === 0) return;
-  const flags = m.frames.flags;
+  const lru = m.frames.lru;
   for (let i = 0; i < batch.length; i++) {
     const frame = batch[i]!;
     // a frame freed since (the model frees at once, the kernel after the drain) has lost its flags
-    if ((flags[frame]! & PG_lru_batched) !== 0) flags[frame] = (flags[frame]! & ~PG_lru_batched) | PG_active;
+    if ((lru[frame]! & PG_lru_batched) !== 0) lru[frame] = (lru[frame]! & ~PG_lru_batched) | PG_active;
   }
   batch.length = 0;
 }
 
 /** The references the per-CPU batches hold on `frame` as far as a decision sees them: 1 while queued, else 0. */
 export function lru_batch_refs(m: Machine, frame: number): number {
-  return (m.frames.flags[frame]! & PG_lru_batched) !== 0 ? 1 : 0;
+  return (m.frames.lru[frame]! & PG_lru_batched) !== 0 ? 1 : 0;
 }
 
 /**
@@ -90,6 +90,6 @@ export function lru_batch_refs(m: Machine, frame: number): number {
  * the inactive LRU, unreferenced.
  */
 export function folio_putback_lru_inactive(m: Machine, frame: number): void {
-  const flags = m.frames.flags;
-  flags[frame] = (flags[frame]! & ~(PG_active | PG_referenced)) | PG_lru;
+  const lru = m.frames.lru;
+  lru[frame] = (lru[frame]! & ~(PG_active | PG_referenced)) | PG_lru;
 }

@@ -42,7 +42,9 @@ export class OutOfFramesError extends SyscallError {
 const SATURATED = 0xffff;
 
 export class FrameTable {
-  readonly flags: Uint32Array;
+  readonly flags: Uint16Array;
+  /** the LRU state (page-flags.ts PG_referenced, PG_active, PG_lru, PG_lru_batched; swap.ts) */
+  readonly lru: Uint8Array;
   private readonly refcount: Uint16Array;
   private readonly mapcount: Uint16Array;
   /** inode id (file), anon_vma id (PG_anon), or 0 */
@@ -79,7 +81,8 @@ export class FrameTable {
     const n = options.max;
     this.max = n;
     this.pfnBase = options.pfnBase ?? 0x100;
-    this.flags = new Uint32Array(n); // page-flags.ts: bits up to 19 (swap.ts's LRU state)
+    this.flags = new Uint16Array(n); // page-flags.ts: bits 0–15
+    this.lru = new Uint8Array(n);
     this.refcount = new Uint16Array(n);
     this.mapcount = new Uint16Array(n);
     this.mapping = new Int32Array(n);
@@ -215,6 +218,7 @@ export class FrameTable {
   private free(frame: number): void {
     this.onFree?.(frame);
     this.flags[frame] = 0;
+    this.lru[frame] = 0;
     this.mapping[frame] = 0;
     if (this.swapSlot.size !== 0) this.swapSlot.delete(frame);
     this.index[frame] = this.freeHead;
