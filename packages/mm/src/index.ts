@@ -30,6 +30,7 @@ export { PfnLabels } from './observe/labels.js';
 export { recordingToMmo } from './script/from-recording.js';
 export type { Recording, RecordedStep } from './script/from-recording.js';
 export { do_mprotect } from './kernel/mprotect.js';
+export { simulatorNeeds, SIMULATOR_MODIFIERS } from './model/needs.js';
 export { checkInvariants } from './check/invariants.js';
 export type { Violation } from './check/invariants.js';
 export { ReferenceModel } from './check/reference.js';
