@@ -123,3 +123,22 @@ export const ARM64_HUGE_PMD_618 = {
   source: { file: PGTABLE, version: V618, lines: '617, 643–667, 825–832' },
   config: { file: KCONFIG, version: V618, lines: '199' },
 } as const;
+
+/**
+ * protection_map[16] (arch/arm64/mm/mmap.c 16–35): the prot name
+ * vm_get_page_prot picks, indexed by VM_READ 1 | VM_WRITE 2 | VM_EXEC 4 |
+ * VM_SHARED 8. With Enhanced PAN the exec-only entries become PAGE_EXECONLY
+ * (65–82); arm64 has no PAGE_COPY (private writable is PAGE_READONLY until
+ * the COW fault). vm_get_page_prot (84–110) also adds PTE_GP for VM_ARM64_BTI
+ * and the MTE / POE bits.
+ */
+export const ARM64_PROTECTION_MAP_618 = {
+  names: [
+    'PAGE_NONE', 'PAGE_READONLY', 'PAGE_READONLY', 'PAGE_READONLY',
+    'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC',
+    'PAGE_NONE', 'PAGE_READONLY', 'PAGE_SHARED', 'PAGE_SHARED',
+    'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_SHARED_EXEC', 'PAGE_SHARED_EXEC',
+  ],
+  withEnhancedPan: { 4: 'PAGE_EXECONLY', 12: 'PAGE_EXECONLY' },
+  source: { file: 'arch/arm64/mm/mmap.c', version: V618, lines: '16–35, 65–79' },
+} as const;

@@ -68,3 +68,21 @@ export const RISCV_KCONFIG_618 = {
   NX: { selected: false, when: 'no NX bit to drop: execute permission is the X bit (_PAGE_EXEC) in every prot', source: { file: BITS, version: V618, lines: '14' } },
   THP_PMD_ORDER: { selected: true, when: 'HPAGE_PMD_ORDER 9 (PMD_SHIFT 21 − PAGE_SHIFT 12); PUD THP too (HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD, Kconfig 148), not modelled', source: { file: 'arch/riscv/include/asm/pgtable-64.h', version: V618, lines: '39' } },
 } as const;
+
+/**
+ * protection_map[16] (arch/riscv/mm/init.c 376–394, DECLARE_VM_GET_PAGE_PROT):
+ * the prot name vm_get_page_prot picks, indexed by VM_READ 1 | VM_WRITE 2 |
+ * VM_EXEC 4 | VM_SHARED 8. riscv names read-only PAGE_READ and has an
+ * exec-only PAGE_EXEC; mm's name-based vm_get_page_prot (model/prot.ts)
+ * looks for PAGE_READONLY, so the simulator cannot run riscv64 until it takes
+ * this table from the spec.
+ */
+export const RISCV_PROTECTION_MAP_618 = {
+  names: [
+    'PAGE_NONE', 'PAGE_READ', 'PAGE_COPY', 'PAGE_COPY',
+    'PAGE_EXEC', 'PAGE_READ_EXEC', 'PAGE_COPY_EXEC', 'PAGE_COPY_EXEC',
+    'PAGE_NONE', 'PAGE_READ', 'PAGE_SHARED', 'PAGE_SHARED',
+    'PAGE_EXEC', 'PAGE_READ_EXEC', 'PAGE_SHARED_EXEC', 'PAGE_SHARED_EXEC',
+  ],
+  source: { file: 'arch/riscv/mm/init.c', version: V618, lines: '376–394' },
+} as const;

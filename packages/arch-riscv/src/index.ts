@@ -29,4 +29,11 @@ export const riscv: BackendV1 = createRiscvBackend();
 export const backend = riscv;
 
 export { riscv64_618 };
-export { RISCV_KCONFIG_618, RISCV_PAGE_CHG_MASK_618, RISCV_PTE_ROLES_618, RISCV_SWAP_FLAG_ROLES_618, type PteRole } from './capabilities.js';
+export {
+  RISCV_KCONFIG_618,
+  RISCV_PAGE_CHG_MASK_618,
+  RISCV_PROTECTION_MAP_618,
+  RISCV_PTE_ROLES_618,
+  RISCV_SWAP_FLAG_ROLES_618,
+  type PteRole,
+} from './capabilities.js';
