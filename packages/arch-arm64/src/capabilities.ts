@@ -54,7 +54,7 @@ export const ARM64_PTE_ROLES_618 = {
   young: { mask: AF, how: 'pte_young tests PTE_AF (bit 10)', source: { file: PGTABLE, version: V618, lines: '186, 333–341' } },
   special: { mask: SPECIAL, how: 'pte_special tests PTE_SPECIAL (bit 56, ARCH_HAS_PTE_SPECIAL)', source: { file: PGTABLE, version: V618, lines: '187, 343–346' } },
   protnone: { mask: PRESENT_INVALID, how: 'pte_protnone: (pte & (VALID | PRESENT_INVALID | USER | UXN)) == PRESENT_INVALID | UXN, only with CONFIG_NUMA_BALANCING', source: { file: PGTABLE, version: V618, lines: '593–609' } },
-  softDirty: { mask: null, how: 'none: HAVE_ARCH_SOFT_DIRTY not selected; asm-generic pte_soft_dirty stubs', source: { file: KCONFIG, version: V618, lines: '2–300' } },
+  softDirty: { mask: null, how: 'none: HAVE_ARCH_SOFT_DIRTY not selected; asm-generic pte_soft_dirty stubs', source: { file: KCONFIG, version: V618, lines: '2–287' } },
   uffdWp: { mask: UFFD_WP, how: 'PTE_UFFD_WP, bit 58 (CONFIG_HAVE_ARCH_USERFAULTFD_WP, else 0); pte_mkuffd_wp also write-protects (pte_wrprotect)', source: { file: PROT, version: V618, lines: '28–34' } },
   savedDirty: { mask: null, how: 'none as a separate bit: the software PTE_DIRTY is what keeps dirtiness when pte_wrprotect removes hardware-dirty (the role x86 gives _PAGE_SAVED_DIRTY)', source: { file: PGTABLE, version: V618, lines: '319–331' } },
 } as const satisfies Record<string, PteRole>;
@@ -62,7 +62,7 @@ export const ARM64_PTE_ROLES_618 = {
 /** Swap-pte flag roles: the bit of each, or null for the asm-generic no-op. */
 export const ARM64_SWAP_FLAG_ROLES_618 = {
   exclusive: { mask: SWP_EXCLUSIVE, how: 'PTE_SWP_EXCLUSIVE, bit 2', source: { file: PGTABLE, version: V618, lines: '561–574' } },
-  softDirty: { mask: null, how: 'none (HAVE_ARCH_SOFT_DIRTY not selected)', source: { file: KCONFIG, version: V618, lines: '2–300' } },
+  softDirty: { mask: null, how: 'none (HAVE_ARCH_SOFT_DIRTY not selected)', source: { file: KCONFIG, version: V618, lines: '2–287' } },
   uffdWp: { mask: SWP_UFFD_WP, how: 'PTE_SWP_UFFD_WP, bit 3, with CONFIG_HAVE_ARCH_USERFAULTFD_WP (USERFAULTFD=y)', source: { file: PGTABLE, version: V618, lines: '576–591' } },
 } as const satisfies Record<string, PteRole>;
 
@@ -85,7 +85,7 @@ export const ARM64_KCONFIG_618 = {
   ARCH_WANTS_THP_SWAP: { selected: true, when: 'ARM64_4K_PAGES (THP_SWAP needs it, mm/Kconfig 865–867)', source: { file: KCONFIG, version: V618, lines: '123' } },
   ARCH_ENABLE_THP_MIGRATION: { selected: true, when: 'TRANSPARENT_HUGEPAGE', source: { file: KCONFIG, version: V618, lines: '21' } },
   HAVE_ARCH_USERFAULTFD_WP: { selected: true, when: 'USERFAULTFD', source: { file: KCONFIG, version: V618, lines: '279' } },
-  HAVE_ARCH_SOFT_DIRTY: { selected: false, when: 'never (MEM_SOFT_DIRTY depends on it, mm/Kconfig 1033–1035)', source: { file: KCONFIG, version: V618, lines: '2–300' } },
+  HAVE_ARCH_SOFT_DIRTY: { selected: false, when: 'never (MEM_SOFT_DIRTY depends on it, mm/Kconfig 1033–1035)', source: { file: KCONFIG, version: V618, lines: '2–287' } },
   ARCH_HAS_PTE_SPECIAL: { selected: true, when: 'always', source: { file: KCONFIG, version: V618, lines: '45' } },
   ARCH_SUPPORTS_PT_RECLAIM: { selected: false, when: 'never (mm/Kconfig 1365–1371; in 6.18 only x86_64 selects it)', source: { file: 'mm/Kconfig', version: V618, lines: '1365–1371' } },
   ARCH_SUPPORTS_MEMORY_FAILURE: { selected: true, when: 'always', source: { file: KCONFIG, version: V618, lines: '99' } },

@@ -38,8 +38,8 @@ export const RISCV_PTE_ROLES_618 = {
 /** Swap-pte flag roles: the bit of each, or null for the asm-generic no-op. */
 export const RISCV_SWAP_FLAG_ROLES_618 = {
   exclusive: { mask: SWP_EXCLUSIVE, how: '_PAGE_SWP_EXCLUSIVE = _PAGE_ACCESSED, bit 6', source: { file: PGTABLE, version: V618, lines: '1029–1042' } },
-  softDirty: { mask: null, how: 'none (HAVE_ARCH_SOFT_DIRTY not selected)', source: { file: KCONFIG, version: V618, lines: '13–200' } },
-  uffdWp: { mask: null, how: 'none (HAVE_ARCH_USERFAULTFD_WP not selected)', source: { file: KCONFIG, version: V618, lines: '13–200' } },
+  softDirty: { mask: null, how: 'none (HAVE_ARCH_SOFT_DIRTY not selected)', source: { file: KCONFIG, version: V618, lines: '13–228' } },
+  uffdWp: { mask: null, how: 'none (HAVE_ARCH_USERFAULTFD_WP not selected)', source: { file: KCONFIG, version: V618, lines: '13–228' } },
 } as const satisfies Record<string, PteRole>;
 
 /**
@@ -59,11 +59,11 @@ export const RISCV_KCONFIG_618 = {
   HAVE_ARCH_TRANSPARENT_HUGEPAGE: { selected: true, when: '64BIT && MMU', source: { file: KCONFIG, version: V618, lines: '147' } },
   ARCH_WANTS_THP_SWAP: { selected: true, when: 'HAVE_ARCH_TRANSPARENT_HUGEPAGE (THP_SWAP needs it, mm/Kconfig 865–867)', source: { file: KCONFIG, version: V618, lines: '92' } },
   ARCH_ENABLE_THP_MIGRATION: { selected: true, when: 'TRANSPARENT_HUGEPAGE', source: { file: KCONFIG, version: V618, lines: '26' } },
-  HAVE_ARCH_USERFAULTFD_WP: { selected: false, when: 'never (mm/Kconfig 1266; only HAVE_ARCH_USERFAULTFD_MINOR, Kconfig 149)', source: { file: KCONFIG, version: V618, lines: '13–200' } },
-  HAVE_ARCH_SOFT_DIRTY: { selected: false, when: 'never (MEM_SOFT_DIRTY depends on it, mm/Kconfig 1033–1035)', source: { file: KCONFIG, version: V618, lines: '13–200' } },
+  HAVE_ARCH_USERFAULTFD_WP: { selected: false, when: 'never (mm/Kconfig 1266; only HAVE_ARCH_USERFAULTFD_MINOR, Kconfig 149)', source: { file: KCONFIG, version: V618, lines: '13–228' } },
+  HAVE_ARCH_SOFT_DIRTY: { selected: false, when: 'never (MEM_SOFT_DIRTY depends on it, mm/Kconfig 1033–1035)', source: { file: KCONFIG, version: V618, lines: '13–228' } },
   ARCH_HAS_PTE_SPECIAL: { selected: true, when: 'always', source: { file: KCONFIG, version: V618, lines: '48' } },
   ARCH_SUPPORTS_PT_RECLAIM: { selected: false, when: 'never (mm/Kconfig 1365–1371; in 6.18 only x86_64 selects it)', source: { file: MM_KCONFIG, version: V618, lines: '1365–1371' } },
-  ARCH_SUPPORTS_MEMORY_FAILURE: { selected: false, when: 'never: CONFIG_MEMORY_FAILURE (SWP_HWPOISON) cannot be set on riscv', source: { file: KCONFIG, version: V618, lines: '13–200' } },
+  ARCH_SUPPORTS_MEMORY_FAILURE: { selected: false, when: 'never: CONFIG_MEMORY_FAILURE (SWP_HWPOISON) cannot be set on riscv', source: { file: KCONFIG, version: V618, lines: '13–228' } },
   ARCH_SUPPORTS_NUMA_BALANCING: { selected: true, when: 'NUMA (pte_protnone exists only with NUMA_BALANCING)', source: { file: KCONFIG, version: V618, lines: '482–485' } },
   NX: { selected: false, when: 'no NX bit to drop: execute permission is the X bit (_PAGE_EXEC) in every prot', source: { file: BITS, version: V618, lines: '14' } },
   THP_PMD_ORDER: { selected: true, when: 'HPAGE_PMD_ORDER 9 (PMD_SHIFT 21 − PAGE_SHIFT 12); PUD THP too (HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD, Kconfig 148), not modelled', source: { file: 'arch/riscv/include/asm/pgtable-64.h', version: V618, lines: '39' } },

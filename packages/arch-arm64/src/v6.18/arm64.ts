@@ -103,7 +103,7 @@ export const arm64_618: VariantSpec = {
     toPte: { kind: 'shift', shift: 0 },
     // pte_swp_*exclusive: PTE_SWP_EXCLUSIVE bit 2 (pgtable.h 561–574, pgtable-prot.h 17);
     // pte_swp_*uffd_wp: PTE_SWP_UFFD_WP bit 3 (pgtable.h 576–591, pgtable-prot.h 28–34).
-    // No swap soft-dirty: arm64 6.18 does not select HAVE_ARCH_SOFT_DIRTY.
+    // No swap soft-dirty: arm64 6.18 does not select HAVE_ARCH_SOFT_DIRTY (config ARM64, Kconfig 2–287).
     flags: { exclusive: 2, uffdWp: 3 },
     source: { file: PGTABLE, version: V618, lines: '561–591, 1529–1561' },
   },

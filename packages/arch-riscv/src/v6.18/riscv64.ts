@@ -111,7 +111,8 @@ export const riscv64_618: VariantSpec = {
     toPte: { kind: 'shift', shift: 0 },
     // pte_swp_*exclusive (1029–1042): _PAGE_SWP_EXCLUSIVE, bit 6. No swap soft-dirty and no
     // swap uffd-wp: riscv 6.18 selects neither HAVE_ARCH_SOFT_DIRTY nor HAVE_ARCH_USERFAULTFD_WP
-    // (arch/riscv/Kconfig 13–200), so include/linux/pgtable.h's no-op stubs apply.
+    // (config RISCV, arch/riscv/Kconfig 13–228; nothing under arch/riscv selects them), so the
+    // no-op stubs of include/linux/pgtable.h apply.
     flags: { exclusive: 6 },
     source: { file: PGTABLE, version: V618, lines: '1000–1042' },
   },
