@@ -15,15 +15,20 @@ function pick(v: Variant, names: readonly string[]): bigint {
   throw new Error(`${v.key} has none of the protections ${names.join(', ')}`);
 }
 
-export function vmGetPageProt(v: Variant, flags: number): bigint {
+/** The protection names vm_get_page_prot tries for these VMA flags, first found wins. */
+export function protNames(flags: number): string[] {
   const exec = (flags & VM_EXEC) !== 0;
   const x = (base: string) => (exec ? [`${base}_EXEC`, `${base}_X`, base] : [base]);
-  if ((flags & (VM_READ | VM_WRITE | VM_EXEC)) === 0) return pick(v, ['PAGE_NONE']);
+  if ((flags & (VM_READ | VM_WRITE | VM_EXEC)) === 0) return ['PAGE_NONE'];
   if (flags & VM_WRITE) {
-    if (flags & VM_SHARED) return pick(v, x('PAGE_SHARED'));
-    return pick(v, [...x('PAGE_COPY'), ...x('PAGE_READONLY')]);
+    if (flags & VM_SHARED) return x('PAGE_SHARED');
+    return [...x('PAGE_COPY'), ...x('PAGE_READONLY')];
   }
-  return pick(v, x('PAGE_READONLY'));
+  return x('PAGE_READONLY');
+}
+
+export function vmGetPageProt(v: Variant, flags: number): bigint {
+  return pick(v, protNames(flags));
 }
 
 /** The prot as (hi, lo) words for each of the 16 READ/WRITE/EXEC/SHARED combinations: no allocation per pte. */
