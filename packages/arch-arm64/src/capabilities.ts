@@ -5,7 +5,7 @@
  * Values are arm64 6.18.2 (mirror gfunkmonk/linux-6.18.2 @ 062668f4d);
  * every fact cites its file and lines.
  */
-import type { ArchSelects, PteChgMask, PteRoles } from '@mmsim/core';
+import type { ArchSelects, ProtectionMap, PteChgMask, PteRoles } from '@mmsim/core';
 import { V618 } from './sources.js';
 import { ATTRINDX_MASK, GP, PO_IDX_MASK, PRESENT_INVALID, PXN, RDONLY, USER, UXN, VALID, WRITE } from './v6.18/bits.js';
 
@@ -67,4 +67,34 @@ export const ARM64_SELECTS_618: ArchSelects = {
   HAVE_ARCH_SOFT_DIRTY: false,
   ARCH_HAS_PTE_SPECIAL: true,
   source: { file: 'arch/arm64/Kconfig', version: V618, lines: '2–287, 45, 123, 279' },
+};
+
+/**
+ * protection_map[16] (arch/arm64/mm/mmap.c 16–35; vm_get_page_prot 84–110
+ * indexes it by VM_READ | VM_WRITE | VM_EXEC | VM_SHARED). arm64 has no
+ * PAGE_COPY: private writable is PAGE_READONLY until the COW fault. A CPU
+ * with Enhanced PAN turns the two exec-only entries into PAGE_EXECONLY at
+ * boot (65–79); the CPU modelled has none. vm_get_page_prot's PTE_GP (BTI),
+ * MTE and POE bits need VM flags the simulator does not set.
+ */
+export const ARM64_PROTECTION_MAP_618: ProtectionMap = {
+  names: [
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_READONLY',
+    'PAGE_READONLY',
+    'PAGE_READONLY_EXEC',
+    'PAGE_READONLY_EXEC',
+    'PAGE_READONLY_EXEC',
+    'PAGE_READONLY_EXEC',
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_SHARED',
+    'PAGE_SHARED',
+    'PAGE_READONLY_EXEC',
+    'PAGE_READONLY_EXEC',
+    'PAGE_SHARED_EXEC',
+    'PAGE_SHARED_EXEC',
+  ],
+  source: { file: 'arch/arm64/mm/mmap.c', version: V618, lines: '16–35, 65–79' },
 };

@@ -29,4 +29,4 @@ export const arm64: BackendV1 = createArm64Backend();
 export const backend = arm64;
 
 export { arm64_618 };
-export { ARM64_CHG_MASK_618, ARM64_ROLES_618, ARM64_SELECTS_618 } from './capabilities.js';
+export { ARM64_CHG_MASK_618, ARM64_PROTECTION_MAP_618, ARM64_ROLES_618, ARM64_SELECTS_618 } from './capabilities.js';

@@ -5,7 +5,7 @@
  * protection_map. Values are riscv64 6.18.2 (mirror gfunkmonk/linux-6.18.2
  * @ 062668f4d); every fact cites its file and lines.
  */
-import type { ArchSelects, PteChgMask, PteRoles } from '@mmsim/core';
+import type { ArchSelects, ProtectionMap, PteChgMask, PteRoles } from '@mmsim/core';
 import { V618 } from './sources.js';
 import { EXEC, GLOBAL, PRESENT, READ, USER, WRITE } from './v6.18/bits.js';
 
@@ -62,4 +62,31 @@ export const RISCV_SELECTS_618: ArchSelects = {
   HAVE_ARCH_SOFT_DIRTY: false,
   ARCH_HAS_PTE_SPECIAL: true,
   source: { file: KCONFIG, version: V618, lines: '13–228, 48, 92, 147, 149' },
+};
+
+/**
+ * protection_map[16] (arch/riscv/mm/init.c 376–393, looked up as is by
+ * DECLARE_VM_GET_PAGE_PROT, 394): riscv names read-only PAGE_READ and has an
+ * exec-only PAGE_EXEC; private writable is PAGE_COPY (= PAGE_READ).
+ */
+export const RISCV_PROTECTION_MAP_618: ProtectionMap = {
+  names: [
+    'PAGE_NONE',
+    'PAGE_READ',
+    'PAGE_COPY',
+    'PAGE_COPY',
+    'PAGE_EXEC',
+    'PAGE_READ_EXEC',
+    'PAGE_COPY_EXEC',
+    'PAGE_COPY_EXEC',
+    'PAGE_NONE',
+    'PAGE_READ',
+    'PAGE_SHARED',
+    'PAGE_SHARED',
+    'PAGE_EXEC',
+    'PAGE_READ_EXEC',
+    'PAGE_SHARED_EXEC',
+    'PAGE_SHARED_EXEC',
+  ],
+  source: { file: 'arch/riscv/mm/init.c', version: V618, lines: '376–394' },
 };

@@ -29,4 +29,4 @@ export const riscv: BackendV1 = createRiscvBackend();
 export const backend = riscv;
 
 export { riscv64_618 };
-export { RISCV_CHG_MASK_618, RISCV_ROLES_618, RISCV_SELECTS_618 } from './capabilities.js';
+export { RISCV_CHG_MASK_618, RISCV_PROTECTION_MAP_618, RISCV_ROLES_618, RISCV_SELECTS_618 } from './capabilities.js';

@@ -8,7 +8,7 @@
  * (so pte_protnone is arm64's, pgtable.h 593–609).
  */
 import { field, type VariantSpec } from '@mmsim/core';
-import { ARM64_CHG_MASK_618, ARM64_ROLES_618, ARM64_SELECTS_618 } from '../capabilities.js';
+import { ARM64_CHG_MASK_618, ARM64_PROTECTION_MAP_618, ARM64_ROLES_618, ARM64_SELECTS_618 } from '../capabilities.js';
 import { V618 } from '../sources.js';
 import { AF, ARM64_BITS_618, DIRTY, NG, PRESENT_INVALID, PXN, RDONLY, SHARED, SPECIAL, TYPE_PAGE, USER, UXN, VALID, WRITE } from './bits.js';
 
@@ -64,6 +64,7 @@ export const arm64_618: VariantSpec = {
     PAGE_KERNEL_ROX: (PROT_NORMAL & ~(WRITE | PXN)) | RDONLY,
     PAGE_KERNEL_EXEC: PROT_NORMAL & ~PXN,
   },
+  protectionMap: ARM64_PROTECTION_MAP_618,
   predicates: {
     // pte_none: pte == 0 (177); pte_present = pte_valid || pte_present_invalid (185, 210–212):
     // PTE_VALID set, or PTE_VALID clear and PTE_PRESENT_INVALID (PTE_NG) set.
@@ -76,14 +77,20 @@ export const arm64_618: VariantSpec = {
     protnone: { mask: VALID | PRESENT_INVALID | USER | UXN, value: PRESENT_INVALID | UXN },
     source: { file: PGTABLE, version: V618, lines: '177, 185, 210–212, 593–609' },
   },
-  // Only the modifiers that are a fixed set and clear (pgtable.h 301–346). pte_mkwrite_novma,
-  // pte_mkdirty and pte_wrprotect (293–331) depend on the pte (PTE_RDONLY follows PTE_DIRTY /
-  // PTE_WRITE, hardware-dirty becomes PTE_DIRTY), which ModifierSpec cannot say: see the quirks.
+  // pgtable.h 293–346. pte_mkwrite_novma, pte_mkdirty and pte_wrprotect depend on the pte (dirty is
+  // PTE_DIRTY or hardware-dirty, PTE_WRITE with PTE_RDONLY clear, 206–208), so they are steps:
   modifiers: {
+    // 293–299: set PTE_WRITE; then, if software-dirty, clear PTE_RDONLY
+    pte_mkwrite: { steps: [{ set: WRITE }, { when: { mask: DIRTY, value: DIRTY }, clear: RDONLY }] },
+    // 319–331: hardware-dirty (PTE_WRITE set, PTE_RDONLY clear) first becomes PTE_DIRTY; then clear PTE_WRITE, set PTE_RDONLY
+    pte_wrprotect: { steps: [{ when: { mask: WRITE | RDONLY, value: WRITE }, set: DIRTY }, { set: RDONLY, clear: WRITE }] },
+    // 309–317: set PTE_DIRTY; then, if writable, clear PTE_RDONLY
+    pte_mkdirty: { steps: [{ set: DIRTY }, { when: { mask: WRITE, value: WRITE }, clear: RDONLY }] },
+    // 301–307: clear PTE_DIRTY, set PTE_RDONLY
     pte_mkclean: { set: RDONLY, clear: DIRTY },
-    pte_mkyoung: { set: AF },
-    pte_mkold: { clear: AF },
-    pte_mkspecial: { set: SPECIAL },
+    pte_mkyoung: { set: AF }, // 338–341
+    pte_mkold: { clear: AF }, // 333–336
+    pte_mkspecial: { set: SPECIAL }, // 343–346
   },
   // the pte-bit roles, what pte_modify keeps and the Kconfig selects (capabilities.ts, cited there)
   roles: ARM64_ROLES_618,
@@ -128,7 +135,7 @@ export const arm64_618: VariantSpec = {
     'The swap type is shifted in unmasked (pgtable.h 1547): a generic type of 32–63 sets bit 11, PTE_PRESENT_INVALID, and the pte reads as present.',
     'A swap entry keeps 50 offset bits (bits 12–61); bits 62–63 take offset bits 50–51 on the way in and are dropped on the way out.',
     'PROT_NONE is a present-invalid pte (PTE_VALID clear, PTE_NG set) with PTE_USER clear and PTE_UXN set; pte_present() is true for every present-invalid pte, pte_protnone() only for that combination (pgtable.h 210–212, 593–609).',
-    'Dirty is two things: the software PTE_DIRTY (bit 55), or hardware-dirty, PTE_WRITE (DBM, bit 51) set with PTE_RDONLY clear (pgtable.h 206–208, 426–440). pte_mkwrite_novma, pte_mkdirty and pte_wrprotect move PTE_RDONLY and PTE_DIRTY according to the pte they are given (293–331), which a fixed set/clear modifier cannot say: they are left out, so the checks that need them skip.',
+    'Dirty is two things: the software PTE_DIRTY (bit 55), or hardware-dirty, PTE_WRITE (DBM, bit 51) set with PTE_RDONLY clear (pgtable.h 206–208, 426–440). pte_mkwrite_novma, pte_mkdirty and pte_wrprotect move PTE_RDONLY and PTE_DIRTY according to the pte they are given (293–331): they are declared as conditional steps. The dirty role is PTE_DIRTY, so pte_dirty() of a pte that is only hardware-dirty (which the simulator never makes: its pte_mkdirty always sets PTE_DIRTY) reads clean.',
     'No swap soft-dirty: arm64 6.18 does not select HAVE_ARCH_SOFT_DIRTY. Swap uffd-wp (bit 3) exists only with CONFIG_USERFAULTFD (HAVE_ARCH_USERFAULTFD_WP if USERFAULTFD, Kconfig 279); without it PTE_SWP_UFFD_WP is 0.',
     'PMD-mapped THP (config ARM64 selects HAVE_ARCH_TRANSPARENT_HUGEPAGE, Kconfig 199) is not declared: pmd_mkhuge clears bit 1 of the descriptor type (pgtable.h 643–654), and HugePmdSpec.mkhuge can only set bits. The facts are in capabilities.ts (ARM64_HUGE_PMD_618) for when the spec can say it.',
   ],

@@ -10,7 +10,7 @@
  * (so pte_protnone is the riscv one, not the generic constant 0).
  */
 import { field, type VariantSpec } from '@mmsim/core';
-import { RISCV_CHG_MASK_618, RISCV_ROLES_618, RISCV_SELECTS_618 } from '../capabilities.js';
+import { RISCV_CHG_MASK_618, RISCV_PROTECTION_MAP_618, RISCV_ROLES_618, RISCV_SELECTS_618 } from '../capabilities.js';
 import { V618 } from '../sources.js';
 import { ACCESSED, DIRTY, EXEC, GLOBAL, LEAF, PAGE_TABLE, PFN_SHIFT, PRESENT, PROT_NONE, READ, RISCV_BITS_618, SPECIAL, USER, WRITE } from './bits.js';
 
@@ -76,6 +76,7 @@ export const riscv64_618: VariantSpec = {
     PAGE_KERNEL_EXEC: KERNEL | EXEC,
     PAGE_KERNEL_READ_EXEC: (KERNEL & ~WRITE) | EXEC,
   },
+  protectionMap: RISCV_PROTECTION_MAP_618,
   predicates: {
     // pte_none: pte == 0 (373–376); pte_present: _PAGE_PRESENT or _PAGE_PROT_NONE (355–358);
     // pte_protnone (CONFIG_NUMA_BALANCING, 465–472): PROT_NONE set, PRESENT clear

@@ -7,6 +7,7 @@ import { clipField } from '../layout/clip.js';
 import { emitDecode, emitEncode, joinWord, wordLiteral, type WordExprs } from '../layout/codegen.js';
 import { type Field, fieldEncodeWidth, fieldWidth } from '../layout/field.js';
 import { maskBig } from '../u64/pair.js';
+import type { ModifierStep } from '../spec/variant-spec.js';
 import type { FastModifier, FastOps } from './fast-ops.js';
 
 export interface FastInputs {
@@ -247,11 +248,20 @@ export function compileFast(source: string): FastOps {
   return new Function(source)() as FastOps;
 }
 
-/** out = (pte | set) & ~clear, on pairs; generated so the masks are literals. */
-export function compileModifier(set: bigint, clear: bigint, pteBits: 32 | 64): FastModifier {
-  const keep = ~clear & ALL64;
-  const hi = pteBits === 64 ? `(((hi | ${H(set)}) & ${H(keep)}) >>> 0)` : '0';
-  const body = `out.hi = ${hi}; out.lo = (((lo | ${L(set)}) & ${L(keep)}) >>> 0);`;
+/**
+ * A modifier's steps on pairs, generated so the masks are literals: each step
+ * `(pte | set) & ~clear`, guarded by its matcher where it has one.
+ */
+export function compileModifier(steps: readonly ModifierStep[], pteBits: 32 | 64): FastModifier {
+  const lines: string[] = ['let h = hi >>> 0, l = lo >>> 0;'];
+  for (const st of steps) {
+    const keep = ~(st.clear ?? 0n) & ALL64;
+    const set = st.set ?? 0n;
+    const apply = `h = ((h | ${H(set)}) & ${H(keep)}) >>> 0; l = ((l | ${L(set)}) & ${L(keep)}) >>> 0;`;
+    const w = st.when;
+    lines.push(w ? `if (((h & ${H(w.mask)}) >>> 0) === ${H(w.value)} && ((l & ${L(w.mask)}) >>> 0) === ${L(w.value)}) { ${apply} }` : apply);
+  }
+  lines.push(`out.hi = ${pteBits === 64 ? 'h' : '0'}; out.lo = l;`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('hi', 'lo', 'out', body) as FastModifier;
+  return new Function('hi', 'lo', 'out', lines.join('\n')) as FastModifier;
 }
