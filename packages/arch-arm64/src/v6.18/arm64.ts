@@ -10,7 +10,7 @@
 import { field, type VariantSpec } from '@mmsim/core';
 import { ARM64_CHG_MASK_618, ARM64_PROTECTION_MAP_618, ARM64_ROLES_618, ARM64_SELECTS_618 } from '../capabilities.js';
 import { V618 } from '../sources.js';
-import { AF, ARM64_BITS_618, DIRTY, NG, PRESENT_INVALID, PXN, RDONLY, SHARED, SPECIAL, TYPE_PAGE, USER, UXN, VALID, WRITE } from './bits.js';
+import { AF, ARM64_BITS_618, DIRTY, NG, PRESENT_INVALID, PXN, RDONLY, SHARED, SPECIAL, TABLE_BIT, TYPE_PAGE, USER, UXN, VALID, WRITE } from './bits.js';
 
 const PGTABLE = 'arch/arm64/include/asm/pgtable.h';
 const PROT = 'arch/arm64/include/asm/pgtable-prot.h';
@@ -19,6 +19,9 @@ const PROT = 'arch/arm64/include/asm/pgtable-prot.h';
 // PROT_NORMAL = PROT_DEFAULT (PTE_MAYBE_NG = 0, PTE_MAYBE_SHARED = PTE_SHARED without LPA2, 76–81)
 // | PXN | UXN | PTE_WRITE
 const PAGE_DEFAULT = TYPE_PAGE | AF | SHARED;
+
+/** bits 12–49 (PTE_ADDR_LOW) read, 52 pfn bits written (pfn_pte unmasked): see pfn below */
+const PFN_FIELD = field('pfn', 12, 38, { encodeWidth: 52 });
 const PROT_NORMAL = TYPE_PAGE | SHARED | AF | PXN | UXN | WRITE;
 
 export const arm64_618: VariantSpec = {
@@ -101,7 +104,7 @@ export const arm64_618: VariantSpec = {
     // the identity without PA_BITS_52 (167–170): 52 pfn bits written, unmasked. pte_pfn (162–165,
     // 173): (pte & PTE_ADDR_LOW) >> PAGE_SHIFT, PTE_ADDR_LOW = bits 12–49 (pgtable-hwdef.h 179),
     // so 38 pfn bits survive although the PA is 48 bits.
-    field: field('pfn', 12, 38, { encodeWidth: 52 }),
+    field: PFN_FIELD,
     source: { file: PGTABLE, version: V618, lines: '150–175', what: 'pte_pfn, pfn_pte; PTE_ADDR_LOW in pgtable-hwdef.h 179' },
   },
   swap: {
@@ -118,6 +121,44 @@ export const arm64_618: VariantSpec = {
     // No swap soft-dirty: arm64 6.18 does not select HAVE_ARCH_SOFT_DIRTY (config ARM64, Kconfig 2–287).
     flags: { exclusive: 2, uffdWp: 3 },
     source: { file: PGTABLE, version: V618, lines: '561–591, 1529–1561' },
+  },
+  // PMD-mapped THP: config ARM64 selects HAVE_ARCH_TRANSPARENT_HUGEPAGE (Kconfig 199), 2 MiB blocks with 4K pages.
+  huge: {
+    HPAGE_PMD_SHIFT: 21,
+    shiftSource: { file: 'arch/arm64/include/asm/pgtable-hwdef.h', version: V618, lines: '55', what: 'PMD_SHIFT = ARM64_HW_PGTABLE_LEVEL_SHIFT(2) = 21; HPAGE_PMD_SHIFT = PMD_SHIFT (include/linux/huge_mm.h)' },
+    pfn: {
+      // pfn_pmd (pgtable.h 667): pfn << PAGE_SHIFT | prot, unmasked, as pfn_pte. pmd_pfn (666) reads the pte's
+      // field and masks the address with PMD_MASK: see the quirk below.
+      field: PFN_FIELD,
+      source: { file: PGTABLE, version: V618, lines: '666–667', what: 'pmd_pfn, pfn_pmd' },
+    },
+    // pmd_mkhuge (643–654): clears PMD_TYPE_MASK & ~PTE_VALID (bit 1, the table bit) and sets
+    // PMD_TYPE_SECT & ~PTE_VALID (nothing), so PTE_VALID, or present-invalid, survives
+    mkhuge: { set: 0n, clear: TABLE_BIT, source: { file: PGTABLE, version: V618, lines: '643–654' } },
+    // pmd_trans_huge (825–832) = pmd_present && !pmd_table(pmd | PTE_VALID): present, bit 1 clear
+    transHuge: {
+      match: [
+        { mask: VALID | TABLE_BIT, value: VALID },
+        { mask: VALID | NG | TABLE_BIT, value: NG },
+      ],
+      source: { file: PGTABLE, version: V618, lines: '617, 812–832' },
+    },
+    // pmd_present = pte_present(pmd_pte(pmd)) (617): PTE_VALID, or present-invalid (210–212)
+    present: {
+      match: [
+        { mask: VALID, value: VALID },
+        { mask: VALID | NG, value: NG },
+      ],
+      source: { file: PGTABLE, version: V618, lines: '185, 210–212, 617' },
+    },
+    // pmd_populate (pgalloc.h 114–120): the table's phys | PMD_TYPE_TABLE | PMD_TABLE_AF | PMD_TABLE_PXN
+    // (pgtable-hwdef.h 137, 139, 152)
+    table: {
+      set: TYPE_PAGE | AF | (1n << 59n),
+      pfn: PFN_FIELD,
+      source: { file: 'arch/arm64/include/asm/pgalloc.h', version: V618, lines: '98–120', what: 'PMD_TYPE_TABLE, PMD_TABLE_AF, PMD_TABLE_PXN in pgtable-hwdef.h 136–153' },
+    },
+    config: { file: 'arch/arm64/Kconfig', version: V618, lines: '199', what: 'config ARM64 selects HAVE_ARCH_TRANSPARENT_HUGEPAGE; mm/Kconfig 817: TRANSPARENT_HUGEPAGE depends on it' },
   },
   sources: [
     { file: 'arch/arm64/include/asm/pgtable-hwdef.h', version: V618, lines: '10–85, 133–213' },
@@ -137,6 +178,7 @@ export const arm64_618: VariantSpec = {
     'PROT_NONE is a present-invalid pte (PTE_VALID clear, PTE_NG set) with PTE_USER clear and PTE_UXN set; pte_present() is true for every present-invalid pte, pte_protnone() only for that combination (pgtable.h 210–212, 593–609).',
     'Dirty is two things: the software PTE_DIRTY (bit 55), or hardware-dirty, PTE_WRITE (DBM, bit 51) set with PTE_RDONLY clear (pgtable.h 206–208, 426–440). pte_mkwrite_novma, pte_mkdirty and pte_wrprotect move PTE_RDONLY and PTE_DIRTY according to the pte they are given (293–331): they are declared as conditional steps. The dirty role is PTE_DIRTY, so pte_dirty() of a pte that is only hardware-dirty (which the simulator never makes: its pte_mkdirty always sets PTE_DIRTY) reads clean.',
     'No swap soft-dirty: arm64 6.18 does not select HAVE_ARCH_SOFT_DIRTY. Swap uffd-wp (bit 3) exists only with CONFIG_USERFAULTFD (HAVE_ARCH_USERFAULTFD_WP if USERFAULTFD, Kconfig 279); without it PTE_SWP_UFFD_WP is 0.',
-    'PMD-mapped THP (config ARM64 selects HAVE_ARCH_TRANSPARENT_HUGEPAGE, Kconfig 199) is not declared: pmd_mkhuge clears bit 1 of the descriptor type (pgtable.h 643–654), and HugePmdSpec.mkhuge can only set bits. The facts are in capabilities.ts (ARM64_HUGE_PMD_618) for when the spec can say it.',
+    'A huge pmd is a block descriptor: pmd_mkhuge clears bit 1, the bit that makes a pmd a table (pgtable.h 643–654), and leaves PTE_VALID as it was, so a present-invalid (PROT_NONE) huge pmd stays present-invalid.',
+    'pmd_pfn masks the address with PMD_MASK (pgtable.h 666) though pfn_pmd keeps every pfn bit: a pmd holding an unaligned pfn, which the kernel never builds, reads back aligned in the kernel but not in this model (HugePfnSpec cannot say "mask on read only").',
   ],
 };

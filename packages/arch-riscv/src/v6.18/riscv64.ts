@@ -183,8 +183,8 @@ export const riscv64_618: VariantSpec = {
     {
       check: 'huge.layout',
       reason:
-        'riscv marks a leaf (huge) pmd by the R/W/X permission bits its prot carries (_PAGE_LEAF, pgtable-bits.h 35–39; pmd_leaf, pgtable.h 242–246): pmd_mkhuge returns the pmd unchanged (pgtable.h 683–686) and pfn_pmd adds nothing to the prot (pgtable-64.h 253–260), so no bit of their own marks the pmd huge; huge.trans-huge shows every named prot, PAGE_NONE included, still gives a trans-huge pmd',
-      message: 'pmd_mkhuge / pfn_pmd set at least one bit marking the pmd huge',
+        'riscv marks a leaf (huge) pmd by the R/W/X permission bits its prot carries (_PAGE_LEAF, pgtable-bits.h 35–39; pmd_leaf, pgtable.h 242–246): pmd_mkhuge returns the pmd unchanged (pgtable.h 683–686) and pfn_pmd adds nothing to the prot (pgtable-64.h 253–260), so no bit they set or clear marks the pmd huge; huge.trans-huge shows every named prot, PAGE_NONE included, still gives a trans-huge pmd',
+      message: 'pmd_mkhuge / pfn_pmd set, or pmd_mkhuge clears, at least one bit marking the pmd huge',
     },
   ],
   quirks: [

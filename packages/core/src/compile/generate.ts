@@ -47,6 +47,8 @@ export interface FastHugeInputs {
   readonly set: bigint;
   /** bits pmd_mkhuge sets */
   readonly mkhuge: bigint;
+  /** bits pmd_mkhuge clears first */
+  readonly mkhugeClear: bigint;
   readonly transHuge: readonly { mask: bigint; value: bigint }[];
   readonly present: readonly { mask: bigint; value: bigint }[];
 }
@@ -182,10 +184,12 @@ export function fastSource(x: FastInputs): string {
     const hResult = (word: 'hi' | 'lo', enc: string, encInv: string) => orWords(and(placedBy(enc, encInv, h.l1tf), keep, word), checkedProt(word, h.supportedMode), h.set, word);
     fn('pfn_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? hResult('hi', hEnc.hi, hEncInv.hi) : '0');
     fn('pfn_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', hResult('lo', hEnc.lo, hEncInv.lo));
-    fn('pmd_mkhuge_hi', 'hi, lo', is64 ? orWords('hi', '0', h.mkhuge, 'hi') : '0');
-    fn('pmd_mkhuge_lo', 'hi, lo', orWords('lo', '0', h.mkhuge, 'lo'));
-    fn('mk_huge_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? orWords('pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo)', '0', h.mkhuge, 'hi') : '0');
-    fn('mk_huge_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', orWords('pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo)', '0', h.mkhuge, 'lo'));
+    // (pmd & ~clear) | set: the clear is a literal AND where pmd_mkhuge clears a bit of this word
+    const unHuge = (e: string, word: 'hi' | 'lo') => ((word === 'hi' ? h.mkhugeClear >> 32n : h.mkhugeClear) & 0xffffffffn ? `(${e} & ${W(~h.mkhugeClear & ALL64, word)})` : e);
+    fn('pmd_mkhuge_hi', 'hi, lo', is64 ? orWords(unHuge('hi', 'hi'), '0', h.mkhuge, 'hi') : '0');
+    fn('pmd_mkhuge_lo', 'hi, lo', orWords(unHuge('lo', 'lo'), '0', h.mkhuge, 'lo'));
+    fn('mk_huge_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? orWords(unHuge('pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo)', 'hi'), '0', h.mkhuge, 'hi') : '0');
+    fn('mk_huge_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', orWords(unHuge('pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo)', 'lo'), '0', h.mkhuge, 'lo'));
     // pmd_pfn: un-invert (L1TF), read the field, then drop the value bits below HPAGE_PMD_ORDER
     const hDec = decodeWords(h.pfn, { hi: hiIn, lo: 'lo' });
     const hDecInv = decodeWords({ ...h.pfn, invert: !h.pfn.invert }, { hi: hiIn, lo: 'lo' });

@@ -152,7 +152,10 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     if (h.maskToHpage) placed &= ~maskBig(huge!.HPAGE_PMD_SHIFT);
     return truncate(placed | checkedProt(h, prot) | (h.set ?? 0n), P);
   };
-  const pmd_mkhuge = (pmd: bigint): bigint => truncate(pmd | requireHuge('pmd_mkhuge').mkhuge.set, P);
+  const pmd_mkhuge = (pmd: bigint): bigint => {
+    const mk = requireHuge('pmd_mkhuge').mkhuge;
+    return truncate((pmd & ~(mk.clear ?? 0n)) | mk.set, P);
+  };
 
   return {
     swp_entry: (type, offset) => swp_entry(generic, BigInt(type), offset),

@@ -183,6 +183,7 @@ function fastHugeInputs(h: HugePmdSpec): FastHugeInputs {
     supportedMode: h.pfn.supportedMask ?? 'none',
     set: h.pfn.set ?? 0n,
     mkhuge: h.mkhuge.set,
+    mkhugeClear: h.mkhuge.clear ?? 0n,
     transHuge: h.transHuge.match,
     present: h.present.match,
   };

@@ -127,8 +127,12 @@ export interface HugePmdSpec {
   readonly HPAGE_PMD_SHIFT: number;
   readonly shiftSource: Source;
   readonly pfn: HugePfnSpec;
-  /** pmd_mkhuge: bits it sets (x86 _PAGE_PSE; 0 on ppc64 book3s, where pfn_pmd already made the pmd huge) */
-  readonly mkhuge: { readonly set: bigint; readonly source: Source };
+  /**
+   * pmd_mkhuge: bits it clears, then bits it sets — (pmd & ~clear) | set.
+   * x86 sets _PAGE_PSE; ppc64 book3s sets nothing (pfn_pmd already made the
+   * pmd huge); arm64 clears bit 1, the table bit of the descriptor type.
+   */
+  readonly mkhuge: { readonly set: bigint; readonly clear?: bigint; readonly source: Source };
   /** pmd_trans_huge: any matcher matches */
   readonly transHuge: { readonly match: readonly Matcher[]; readonly source: Source };
   /** pmd_present: any matcher matches (x86 also counts _PAGE_PSE, ppc64 needs no _PAGE_PTE) */
