@@ -113,7 +113,10 @@ function thpCell(v) {
   const h = v.spec.huge;
   const size = core.sizeText(c.HPAGE_PMD_SHIFT);
   const match = h.transHuge.match.map((m) => `\`(pmd & ${hexOf(m.mask)}) == ${hexOf(m.value)}\``).join(' or ');
-  return `${size} (HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); huge bits ${bitList(h.mkhuge.set | (h.pfn.set ?? 0n))}; pmd_trans_huge ${match}`;
+  const marks = h.mkhuge.set | (h.pfn.set ?? 0n);
+  // riscv: neither pmd_mkhuge nor pfn_pmd sets a bit; the prot's permission bits make the pmd a leaf
+  const huge = marks === 0n ? 'no huge bit of its own (the prot makes the pmd a leaf)' : `huge bits ${bitList(marks)}`;
+  return `${size} (HPAGE_PMD_SHIFT ${c.HPAGE_PMD_SHIFT}); ${huge}; pmd_trans_huge ${match}`;
 }
 
 function byteOrderCell(spec) {

@@ -23,7 +23,7 @@ describe('bad usage and input: one line, exit 2', () => {
     [['limits', '--kernel', 'latest'], "mmsim limits: unknown kernel 'latest' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['decode', '1', '--config', 'CONFIG_HIGHMEM=y'], "mmsim decode: --config: unknown config option 'CONFIG_HIGHMEM' (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)"],
     [['limits', '--config', 'NONLINEAR'], "mmsim limits: --config: config 'NONLINEAR' is not NAME=y or NAME=n (for example CONFIG_NONLINEAR=n)"],
-    [['encode', 'pfn', '--pfn', '1', '--prot', 'PAGE_FOO', '--arch', 'x86_64'], "mmsim encode pfn: unknown prot 'PAGE_FOO' (valid: PAGE_COPY, PAGE_KERNEL, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, __PAGE_KERNEL, or a raw value such as 0x63)"],
+    [['encode', 'pfn', '--pfn', '1', '--prot', 'PAGE_FOO', '--arch', 'x86_64'], "mmsim encode pfn: unknown prot 'PAGE_FOO' (valid: PAGE_COPY, PAGE_COPY_EXEC, PAGE_KERNEL, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, __PAGE_KERNEL, or a raw value such as 0x63)"],
     [['frob'], "mmsim: unknown command 'frob' (valid: decode, encode, layout, limits, diff, run, explore, replay, overview, help; no command: the overview)"],
     [['encode'], 'mmsim encode: needs what to encode (valid: swap, file, pfn, migration)'],
     [['encode', 'pte'], "mmsim encode: unknown kind 'pte' (valid: swap, file, pfn, migration)"],
@@ -81,7 +81,7 @@ describe('option parsing (issue 9)', () => {
     [['encode', LONG], `mmsim encode: unknown kind ${SHORT} (valid: swap, file, pfn, migration)`],
     [['decode', '1', `--${LONG}`], `mmsim decode: unknown option '--${'z'.repeat(37)}…' (valid: ${COMMON})`],
     [['decode', '1', LONG], `mmsim decode: unexpected argument ${SHORT} (usage: mmsim decode PTE)`],
-    [['encode', 'pfn', '--pfn', '1', '--prot', LONG, '--arch', 'i386'], `mmsim encode pfn: unknown prot ${SHORT} (valid: PAGE_COPY, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, _PAGE_KERNEL, __PAGE_KERNEL, or a raw value such as 0x63)`],
+    [['encode', 'pfn', '--pfn', '1', '--prot', LONG, '--arch', 'i386'], `mmsim encode pfn: unknown prot ${SHORT} (valid: PAGE_COPY, PAGE_COPY_EXEC, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, _PAGE_KERNEL, __PAGE_KERNEL, or a raw value such as 0x63)`],
   ] as [string[], string][]).map(([args, line]) => [line, args] as const))('%s', async (line, args) => {
     expectUsageError(await run(args), line);
   });

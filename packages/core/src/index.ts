@@ -20,15 +20,18 @@ export type {
   HugePmdSpec,
   PredicateSpec,
   ModifierSpec,
+  ModifierStep,
   ExpectedFailure,
   TaskSizeSpec,
   ModifierName,
   PteRoles,
+  ProtectionMap,
+  Sixteen,
   PteChgMask,
   ArchSelect,
   ArchSelects,
 } from './spec/variant-spec.js';
-export { MODIFIER_NAMES, ARCH_SELECTS } from './spec/variant-spec.js';
+export { MODIFIER_NAMES, ARCH_SELECTS, modifierSteps } from './spec/variant-spec.js';
 export { defineBackend, resolveBackend, UnsupportedBackendVersionError, SUPPORTED_SPECIFICATION_VERSIONS } from './spec/backend.js';
 export type { BackendV1 } from './spec/backend.js';
 export { ERAS, isEra, normalizeEra } from './spec/era.js';
@@ -45,7 +48,7 @@ export type { SwapTypes, SpecialType, SpecialKind } from './generic/swap-types.j
 
 // Compiled variants: fast, kernel-faithful and checked layers
 export { compileVariant } from './compile/variant.js';
-export type { Variant, VariantConstants, SwapSizeLimit, ModifierWords } from './compile/variant.js';
+export type { Variant, VariantConstants, SwapSizeLimit, ModifierWords, ModifierStepWords } from './compile/variant.js';
 export type { PteWords, RoleWords, RoleBits, VariantCaps } from './compile/roles.js';
 export { PteClassCode, PTE_CLASSES } from './compile/fast-ops.js';
 export type { FastOps, FastModifier, PteClass } from './compile/fast-ops.js';

@@ -101,8 +101,20 @@ export function differences(a: Variant, b: Variant): { differences: Difference[]
   return { differences: out, same };
 }
 
-/** The pairs to compare, from the positional ids and --arch / --kernel. */
-function pairs(ctx: RunContext): [Variant, Variant][] {
+/**
+ * Ids among `variants` whose backend declares them in one era only (a backend
+ * may model an arch that did not exist in the other era), with that era.
+ */
+function singleEraIds(ctx: RunContext, variants: readonly Variant[]): { readonly id: string; readonly era: string }[] {
+  const eras = new Map<string, Set<string>>();
+  for (const b of ctx.backends) for (const spec of b.variants) eras.set(spec.id, (eras.get(spec.id) ?? new Set()).add(spec.era));
+  const out = new Map<string, string>();
+  for (const v of variants) if (eras.get(v.id)?.size === 1) out.set(v.id, v.era);
+  return [...out].map(([id, era]) => ({ id, era }));
+}
+
+/** The pairs to compare, from the positional ids and --arch / --kernel, and the ids with one era only (nothing to compare across eras). */
+function pairs(ctx: RunContext): { readonly pairs: [Variant, Variant][]; readonly singleEra: { readonly id: string; readonly era: string }[] } {
   const ids = ctx.positionals;
   if (ids.length < 2) {
     // one id (or none: --arch, default all): each variant, its 2.6.21 spec against its 6.18 one
@@ -111,14 +123,18 @@ function pairs(ctx: RunContext): [Variant, Variant][] {
     const byId = new Map<string, Variant[]>();
     for (const v of variants) byId.set(v.id, [...(byId.get(v.id) ?? []), v]);
     for (const list of byId.values()) for (let i = 1; i < list.length; i++) out.push([list[0]!, list[i]!]);
-    if (out.length === 0) throw new UsageError(`needs two variants to compare: give ID ID (ID or ID@ERA), or an ID that exists in both eras`);
-    return out;
+    const singleEra = singleEraIds(ctx, variants);
+    if (out.length === 0 && singleEra.length === 0) throw new UsageError(`needs two variants to compare: give ID ID (ID or ID@ERA), or an ID that exists in both eras`);
+    return { pairs: out, singleEra };
   }
   const left = ctx.variants([ids[0]!]);
   const right = ctx.variants([ids[1]!]);
-  if (left.length === right.length) return left.map((v, i) => [v, right[i]!]);
-  if (left.length === 1) return right.map((v) => [left[0]!, v]);
-  if (right.length === 1) return left.map((v) => [v, right[0]!]);
+  if (left.length === right.length) return { pairs: left.map((v, i) => [v, right[i]!]), singleEra: [] };
+  // one side has fewer eras (an arch modelled in one era only): compare within the eras both have
+  const sameEra = left.flatMap((a) => right.filter((b) => b.era === a.era).map((b): [Variant, Variant] => [a, b]));
+  if (sameEra.length > 0) return { pairs: sameEra, singleEra: [] };
+  if (left.length === 1) return { pairs: right.map((v) => [left[0]!, v]), singleEra: [] };
+  if (right.length === 1) return { pairs: left.map((v) => [v, right[0]!]), singleEra: [] };
   throw new UsageError(`cannot pair ${quote(ids[0]!)} (${left.length} variants) with ${quote(ids[1]!)} (${right.length}): name one era, e.g. ${ids[0]}@6.18`);
 }
 
@@ -130,16 +146,18 @@ export const diffCommand: CommandSpec = {
   maxPositionals: 2,
   variantPositionals: true,
   details: [
-    'Two ids: compared in each era (or the --kernel ones); ID@ERA pins one era.',
-    'One id, or --arch: that variant in 2.6.21 against 6.18. Exit 0 whether or not they differ.',
+    'Two ids: compared in each era both have (or the --kernel ones); ID@ERA pins one era.',
+    'One id, or --arch: that variant in 2.6.21 against 6.18 (a variant modelled in one era only is named, with nothing to compare). Exit 0 whether or not they differ.',
   ],
   run(ctx) {
-    const results = pairs(ctx).map(([a, b]) => ({ a, b, ...differences(a, b) }));
+    const chosen = pairs(ctx);
+    const results = chosen.pairs.map(([a, b]) => ({ a, b, ...differences(a, b) }));
     if (ctx.json) {
       ctx.print([
         jsonDocument({
           command: 'diff',
           pairs: results.map((r) => ({ a: r.a.key, b: r.b.key, same: r.differences.length === 0, sameItems: r.same, differences: r.differences })),
+          ...(chosen.singleEra.length ? { singleEra: chosen.singleEra } : {}),
         }),
       ]);
       return EXIT_OK;
@@ -162,6 +180,9 @@ export const diffCommand: CommandSpec = {
         );
       }
       lines.push('');
+    }
+    for (const { id, era } of chosen.singleEra) {
+      lines.push(c.dim(`${id}: modelled in ${era} only (its backend declares no other era), nothing to compare across eras; give a second ID to compare it with another variant`));
     }
     ctx.print(lines);
     return EXIT_OK;

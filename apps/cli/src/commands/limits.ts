@@ -91,10 +91,14 @@ export function limitsJson(rows: readonly LimitsRow[]) {
 export function limitsText(variants: readonly Variant[], ctx: RunContext): string[] {
   const { c } = ctx;
   const lines: string[] = [];
+  const ids = [...new Set(variants.map((v) => v.id))];
   // Two tables per era, memory then swap and files, so each fits a terminal.
   for (const era of [...new Set(variants.map((v) => v.era))]) {
     const rows = variants.filter((v) => v.era === era).map((v) => ({ v, r: limitsRow(v) }));
+    // a variant its backend models in other eras only (an arch that did not exist then)
+    const absent = ids.filter((id) => !rows.some(({ v }) => v.id === id));
     lines.push(c.bold(`Linux ${era}: memory`), '');
+    if (absent.length) lines.push(c.dim(`not in Linux ${era}: ${absent.join(', ')} (modelled in other eras only)`), '');
     lines.push(
       ...table(
         [

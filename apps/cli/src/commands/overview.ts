@@ -68,9 +68,13 @@ function text(ctx: RunContext, variants: readonly Variant[]): string[] {
     c.dim(`sample swap entry: swp_entry(${SAMPLE_SWAP.type}, ${shortHex(SAMPLE_SWAP.offset)}); sample file pte: pgoff_to_pte(${shortHex(SAMPLE_PGOFF)}), 2.6.21 only`),
     '',
   ];
+  const ids = [...new Set(variants.map((v) => v.id))];
   for (const era of [...new Set(variants.map((v) => v.era))]) {
     const rows = variants.filter((v) => v.era === era);
     lines.push(c.bold(`Linux ${era}`), '');
+    // a variant its backend models in other eras only (an arch that did not exist then)
+    const absent = ids.filter((id) => !rows.some((v) => v.id === id));
+    if (absent.length) lines.push(c.dim(`not in Linux ${era}: ${absent.join(', ')} (modelled in other eras only)`), '');
     lines.push(
       ...table(
         [

@@ -104,6 +104,13 @@ export function selectVariants(backends: readonly BackendV1[], options: Conforma
       out.push({ backend: backend.name, variant });
     }
   }
+  // an arch modelled in other eras only (one that did not exist in 2.6.21): say which eras it has, as mmsim does
+  if (out.length === 0 && options.kernel) {
+    for (const name of arch) {
+      const eras = [...new Set(backends.flatMap((b) => b.variants.filter((s) => b.name === name || s.id === name).map((s) => s.era)))];
+      if (eras.length) throw new UsageError(`arch ${quote(name)} has no variant for kernel ${options.kernel} (it has ${eras.join(', ')})`);
+    }
+  }
   // an option no chosen variant has (NONLINEAR on 6.18, X86_NX on ppc64) is refused, as mmsim refuses it:
   // it would otherwise be silently ignored and the run would test the defaults under another name
   if (config) {

@@ -10,9 +10,11 @@ import type { TestCase } from '../cases.js';
 import { commandLine } from '../repro.js';
 
 type Mm = typeof import('@mmsim/mm');
+type MmModel = typeof import('@mmsim/mm/model');
 
 export async function raceCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string }): Promise<TestCase[]> {
   const mm: Mm = await import('@mmsim/mm');
+  const model: MmModel = await import('@mmsim/mm/model');
   const cases: TestCase[] = [];
   for (const spec of backend.variants) {
     if (options.arch && options.arch.length > 0 && !options.arch.includes(spec.id) && !options.arch.includes(backend.name)) continue;
@@ -31,6 +33,12 @@ export async function raceCases(backend: BackendV1, options: { arch?: readonly s
           repro: commandLine(['mmsim', 'explore', race.name, '--policy', policy, '--arch', variant.id, '--kernel', variant.era]),
         };
         const shouldFail = race.failsUnder.includes(policy);
+        // a variant whose data lacks what the simulator applies is skipped with the reason, not failed
+        const needs = model.simulatorNeeds(spec);
+        if (needs.length) {
+          cases.push({ ...base, status: 'skip', message: `needs ${needs.join(' and ')} (the simulator)` });
+          continue;
+        }
         try {
           const program = race.make(spec, policy);
           const r = mm.exploreDfs(program, { bound: race.bound });

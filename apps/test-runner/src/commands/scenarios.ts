@@ -9,6 +9,7 @@ import { configLabel, type TestCase } from '../cases.js';
 import { commandLine } from '../repro.js';
 
 type Mm = typeof import('@mmsim/mm');
+type MmModel = typeof import('@mmsim/mm/model');
 
 function variantsOf(backend: BackendV1, arch?: readonly string[], kernel?: string): Variant[] {
   const out: Variant[] = [];
@@ -23,6 +24,7 @@ function variantsOf(backend: BackendV1, arch?: readonly string[], kernel?: strin
 
 export async function scenarioCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string }): Promise<TestCase[]> {
   const mm: Mm = await import('@mmsim/mm');
+  const model: MmModel = await import('@mmsim/mm/model');
   // each scenario read and parsed once for every variant; a parse error fails its case on each
   const scenarios = mm.builtinScenarios().map((s) => {
     try {
@@ -46,6 +48,12 @@ export async function scenarioCases(backend: BackendV1, options: { arch?: readon
         name: s.name,
         repro: commandLine(['mmsim', 'run', s.path, '--arch', variant.id, '--kernel', variant.era, ...configArgs, '--check']),
       };
+      // a variant whose data lacks what the simulator applies is skipped with the reason, not failed
+      const needs = model.simulatorNeeds(variant.spec);
+      if (needs.length) {
+        cases.push({ ...base, status: 'skip', message: `needs ${needs.join(' and ')} (the simulator)` });
+        continue;
+      }
       try {
         if ('error' in s) throw s.error;
         const trace = mm.runScript(s.script, { spec: variant.spec, config: variant.config }, s.name, { check: true });

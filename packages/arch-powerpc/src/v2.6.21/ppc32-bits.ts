@@ -4,7 +4,7 @@
  * lines; 32-bit ARCH=powerpc includes this file too, asm-powerpc/pgtable.h
  * 5–6). The other branches (40x, 44x, FSL BookE, 8xx) are not modelled.
  */
-import type { ArchSelects, PteBit, PteChgMask, PteRoles } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles, ProtectionMap } from '@mmsim/core';
 import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -87,4 +87,27 @@ export const PPC_SELECTS_2621: ArchSelects = {
   HAVE_ARCH_SOFT_DIRTY: false,
   ARCH_HAS_PTE_SPECIAL: false,
   source: { file: 'mm/Kconfig', version: V2621, what: 'none of ARCH_WANTS_THP_SWAP (4.13), ARCH_SUPPORTS_PT_RECLAIM (6.14), HAVE_ARCH_USERFAULTFD_WP (5.7), HAVE_ARCH_SOFT_DIRTY (3.11), ARCH_HAS_PTE_SPECIAL (4.18; __HAVE_ARCH_PTE_SPECIAL 2.6.25) exists yet' },
+};
+
+/** protection_map[16] (include/asm-ppc/pgtable.h 458–474): __P000..__S111, which mm/mmap.c 62–65 lays out by VM_READ 1 | VM_WRITE 2 | VM_EXEC 4 | VM_SHARED 8 (the digits read XWR): a readable mapping gets PAGE_READONLY_X, an exec-only one PAGE_READONLY. */
+export const PPC32_PROTECTION_MAP_2621: ProtectionMap = {
+  names: [
+    'PAGE_NONE',
+    'PAGE_READONLY_X',
+    'PAGE_COPY',
+    'PAGE_COPY_X',
+    'PAGE_READONLY',
+    'PAGE_READONLY_X',
+    'PAGE_COPY',
+    'PAGE_COPY_X',
+    'PAGE_NONE',
+    'PAGE_READONLY_X',
+    'PAGE_SHARED',
+    'PAGE_SHARED_X',
+    'PAGE_READONLY',
+    'PAGE_READONLY_X',
+    'PAGE_SHARED',
+    'PAGE_SHARED_X',
+  ],
+  source: { file: 'include/asm-ppc/pgtable.h', version: V2621, lines: '458–474' },
 };

@@ -5,7 +5,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, HASHPTE, PPC32_BITS_2621, PPC32_MODIFIERS_2621, PPC32_PROTS_2621, PRESENT, PPC32_ROLES_2621, PPC32_CHG_MASK_2621, PPC_SELECTS_2621 } from './ppc32-bits.js';
+import { FILE, HASHPTE, PPC32_BITS_2621, PPC32_MODIFIERS_2621, PPC32_PROTS_2621, PRESENT, PPC32_ROLES_2621, PPC32_CHG_MASK_2621, PPC_SELECTS_2621, PPC32_PROTECTION_MAP_2621 } from './ppc32-bits.js';
 
 export const ppc32_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -34,6 +34,7 @@ export const ppc32_2621: VariantSpec = {
   physBits: 32,
   bits: PPC32_BITS_2621,
   prots: PPC32_PROTS_2621,
+  protectionMap: PPC32_PROTECTION_MAP_2621,
   predicates: {
     // 509–510: pte_none masks _PTE_NONE_MASK (= HASHPTE, which set_pte_at preserves); 541: pte_file
     none: { ignore: HASHPTE },

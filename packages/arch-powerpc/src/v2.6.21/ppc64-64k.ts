@@ -5,7 +5,7 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621, PPC64_ROLES_2621, PPC64_SELECTS_2621, ACCESSED, DIRTY } from './ppc64-bits.js';
+import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621, PPC64_ROLES_2621, PPC64_SELECTS_2621, ACCESSED, DIRTY, PPC64_PROTECTION_MAP_2621 } from './ppc64-bits.js';
 import { ppc64File2621, ppc64Pfn2621, ppc64Swap2621 } from './ppc64-rpn.js';
 
 /** pgtable-64k.h 52: 32, chosen for readable ptes; later kernels moved it down to 30. */
@@ -57,6 +57,7 @@ export const ppc64_64k_2621: VariantSpec = {
     { name: 'combo', bit: 28, macro: '_PAGE_COMBO', doc: 'the 64K page is hashed as sixteen 4K pages' },
   ],
   prots: PPC64_PROTS_2621,
+  protectionMap: PPC64_PROTECTION_MAP_2621,
   predicates: {
     // pgtable.h 182: pte_none ignores _PAGE_HPTEFLAGS, here every bit from 10 to 28
     none: { ignore: HPTEFLAGS },

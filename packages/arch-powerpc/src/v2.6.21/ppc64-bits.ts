@@ -3,7 +3,7 @@
  * include/asm-powerpc/pgtable.h 76–88 (v2.6.20 lines). The page-size headers
  * add the HPTE bookkeeping bits and choose PTE_RPN_SHIFT.
  */
-import type { ArchSelects, PteBit, PteRoles } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteRoles, ProtectionMap } from '@mmsim/core';
 import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -82,4 +82,27 @@ export const PPC64_SELECTS_2621: ArchSelects = {
   HAVE_ARCH_SOFT_DIRTY: false,
   ARCH_HAS_PTE_SPECIAL: false,
   source: { file: 'mm/Kconfig', version: V2621, what: 'none of ARCH_WANTS_THP_SWAP (4.13), ARCH_SUPPORTS_PT_RECLAIM (6.14), HAVE_ARCH_USERFAULTFD_WP (5.7), HAVE_ARCH_SOFT_DIRTY (3.11), ARCH_HAS_PTE_SPECIAL (4.18; __HAVE_ARCH_PTE_SPECIAL 2.6.25) exists yet' },
+};
+
+/** protection_map[16] (include/asm-powerpc/pgtable.h 125–141): __P000..__S111, laid out by mm/mmap.c 62–65. */
+export const PPC64_PROTECTION_MAP_2621: ProtectionMap = {
+  names: [
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_COPY',
+    'PAGE_COPY',
+    'PAGE_READONLY_X',
+    'PAGE_READONLY_X',
+    'PAGE_COPY_X',
+    'PAGE_COPY_X',
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_SHARED',
+    'PAGE_SHARED',
+    'PAGE_READONLY_X',
+    'PAGE_READONLY_X',
+    'PAGE_SHARED_X',
+    'PAGE_SHARED_X',
+  ],
+  source: { file: 'include/asm-powerpc/pgtable.h', version: V2621, lines: '125–141' },
 };

@@ -5,7 +5,7 @@
  */
 import type { VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621, PPC64_ROLES_2621, PPC64_SELECTS_2621, ACCESSED, DIRTY } from './ppc64-bits.js';
+import { BUSY, FILE, HASHPTE, PPC64_BITS_2621, PPC64_MODIFIERS_2621, PPC64_PRESENT_2621, PPC64_PROTS_2621, PPC64_ROLES_2621, PPC64_SELECTS_2621, ACCESSED, DIRTY, PPC64_PROTECTION_MAP_2621 } from './ppc64-bits.js';
 import { ppc64File2621, ppc64Pfn2621, ppc64Swap2621 } from './ppc64-rpn.js';
 
 /** pgtable-4k.h 63: the pfn starts at bit 17; bits 12–16 hold the hash slot instead. */
@@ -51,6 +51,7 @@ export const ppc64_2621: VariantSpec = {
     { name: 'secondary', bit: 15, macro: '_PAGE_SECONDARY', doc: '_PAGE_F_SECOND: HPTE is in the secondary group' },
   ],
   prots: PPC64_PROTS_2621,
+  protectionMap: PPC64_PROTECTION_MAP_2621,
   predicates: {
     // pgtable.h 182: pte_none ignores _PAGE_HPTEFLAGS; 183: present; 246: pte_file
     none: { ignore: HPTEFLAGS },

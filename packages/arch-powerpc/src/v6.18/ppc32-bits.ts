@@ -4,7 +4,7 @@
  * user/file bit 2 became _PAGE_READ, write moved to its own bit 10, and bit
  * 11 is _PAGE_SPECIAL.
  */
-import type { ArchSelects, PteBit, PteChgMask, PteRoles } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles, ProtectionMap } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -91,4 +91,27 @@ export const PPC32_SELECTS_618: ArchSelects = {
   HAVE_ARCH_SOFT_DIRTY: false,
   ARCH_HAS_PTE_SPECIAL: true,
   source: { file: 'arch/powerpc/Kconfig', version: V618, lines: '152, 843, 854' },
+};
+
+/** protection_map[16] (arch/powerpc/mm/pgtable.c 533–555): protection_map, looked up as is by DECLARE_VM_GET_PAGE_PROT outside book3s64. */
+export const PPC32_PROTECTION_MAP_618: ProtectionMap = {
+  names: [
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_COPY',
+    'PAGE_COPY',
+    'PAGE_EXECONLY_X',
+    'PAGE_READONLY_X',
+    'PAGE_COPY_X',
+    'PAGE_COPY_X',
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_SHARED',
+    'PAGE_SHARED',
+    'PAGE_EXECONLY_X',
+    'PAGE_READONLY_X',
+    'PAGE_SHARED_X',
+    'PAGE_SHARED_X',
+  ],
+  source: { file: 'arch/powerpc/mm/pgtable.c', version: V618, lines: '533–555' },
 };

@@ -5,7 +5,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { HASHPTE, PPC32_BITS_618, PPC32_MODIFIERS_618, PPC32_PROTS_618, PRESENT, PPC32_ROLES_618, PPC32_CHG_MASK_618, PPC32_SELECTS_618 } from './ppc32-bits.js';
+import { HASHPTE, PPC32_BITS_618, PPC32_MODIFIERS_618, PPC32_PROTS_618, PRESENT, PPC32_ROLES_618, PPC32_CHG_MASK_618, PPC32_SELECTS_618, PPC32_PROTECTION_MAP_618 } from './ppc32-bits.js';
 
 const BOOK3S32 = 'arch/powerpc/include/asm/book3s/32/pgtable.h';
 
@@ -36,6 +36,7 @@ export const ppc32_618: VariantSpec = {
   physBits: 32,
   bits: PPC32_BITS_618,
   prots: PPC32_PROTS_618,
+  protectionMap: PPC32_PROTECTION_MAP_618,
   predicates: {
     // 34–39: _PTE_NONE_MASK is _PAGE_HASHPTE for 32-bit ptes; 397–403: present is bit 0 alone.
     // No pte_protnone: NUMA balancing is 64-bit only, the generic stub returns 0.

@@ -21,6 +21,7 @@ import {
   PPC64_ROLES_618,
   PPC64_SELECTS_618,
   ppc64ChgMask618,
+  PPC64_PROTECTION_MAP_618,
 } from './ppc64-bits.js';
 import { ppc64Pfn618, ppc64Swap618 } from './ppc64-rpn.js';
 
@@ -72,6 +73,7 @@ export const ppc64_64k_618: VariantSpec = {
     { name: 'pkey', bit: 56, width: 5, macro: 'H_PTE_PKEY_BIT0..4', doc: 'protection key (_RPAGE_PKEY_BIT0..4)' },
   ],
   prots: PPC64_PROTS_618,
+  protectionMap: PPC64_PROTECTION_MAP_618,
   predicates: {
     // hash.h 14, 251–254: everything outside _PAGE_HPTEFLAGS must be zero
     none: { ignore: HPTEFLAGS },

@@ -5,7 +5,7 @@
  * the leaf marker bit 62. The hash-only bookkeeping bits differ by page size
  * and are listed with each variant.
  */
-import type { ArchSelects, PteBit, PteChgMask, PteRoles } from '@mmsim/core';
+import type { ArchSelects, PteBit, PteChgMask, PteRoles, ProtectionMap } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const EXEC = 0x001n;
@@ -136,4 +136,27 @@ export const PPC64_SELECTS_618: ArchSelects = {
   HAVE_ARCH_SOFT_DIRTY: true,
   ARCH_HAS_PTE_SPECIAL: true,
   source: { file: 'arch/powerpc/Kconfig', version: V618, lines: '152, 843, 854' },
+};
+
+/** protection_map[16] (arch/powerpc/mm/pgtable.c 533–551): protection_map as book3s64's vm_get_page_prot reads it under the hash MMU modelled here: an exec-only mapping is looked up as read-exec (arch/powerpc/mm/book3s64/pgtable.c 645–664, line 650), PAGE_READONLY_X, not PAGE_EXECONLY_X. */
+export const PPC64_PROTECTION_MAP_618: ProtectionMap = {
+  names: [
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_COPY',
+    'PAGE_COPY',
+    'PAGE_READONLY_X',
+    'PAGE_READONLY_X',
+    'PAGE_COPY_X',
+    'PAGE_COPY_X',
+    'PAGE_NONE',
+    'PAGE_READONLY',
+    'PAGE_SHARED',
+    'PAGE_SHARED',
+    'PAGE_READONLY_X',
+    'PAGE_READONLY_X',
+    'PAGE_SHARED_X',
+    'PAGE_SHARED_X',
+  ],
+  source: { file: 'arch/powerpc/mm/pgtable.c', version: V618, lines: '533–551' },
 };

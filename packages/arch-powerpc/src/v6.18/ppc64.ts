@@ -18,6 +18,7 @@ import {
   PPC64_ROLES_618,
   PPC64_SELECTS_618,
   ppc64ChgMask618,
+  PPC64_PROTECTION_MAP_618,
 } from './ppc64-bits.js';
 import { ppc64Pfn618, ppc64Swap618 } from './ppc64-rpn.js';
 
@@ -66,6 +67,7 @@ export const ppc64_618: VariantSpec = {
     { name: 'hashpte', bit: 60, macro: 'H_PAGE_HASHPTE', doc: 'hash only: an HPTE exists (_RPAGE_PKEY_BIT4)' },
   ],
   prots: PPC64_PROTS_618,
+  protectionMap: PPC64_PROTECTION_MAP_618,
   predicates: {
     // hash.h 14, 251–254: everything outside _PAGE_HPTEFLAGS must be zero
     none: { ignore: HPTEFLAGS },

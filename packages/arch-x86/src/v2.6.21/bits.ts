@@ -3,7 +3,7 @@
  * include/asm-x86_64/pgtable.h 139–162 (v2.6.20 lines). When a pte is not
  * present, bit 6 (dirty) means _PAGE_FILE and bit 7 (PSE) _PAGE_PROTNONE.
  */
-import type { ArchSelects, PteBit, PteChgMask, PteRoles, TaskSizeSpec } from '@mmsim/core';
+import type { ArchSelects, ProtectionMap, PteBit, PteChgMask, PteRoles, TaskSizeSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -106,3 +106,18 @@ export const I386_TASK_SIZE_2621: TaskSizeSpec = {
   config: 'VMSPLIT_3G (the default 3G/1G split)',
   source: { file: 'include/asm-i386/processor.h', version: V2621, lines: '275', what: 'TASK_SIZE = PAGE_OFFSET = CONFIG_PAGE_OFFSET (page.h 116–122; arch/i386/Kconfig 550–555)' },
 };
+
+/**
+ * protection_map[16] (mm/mmap.c 62–65 builds it from __P000..__S111): the
+ * same table in include/asm-i386/pgtable.h 178–194 and
+ * include/asm-x86_64/pgtable.h 206–222.
+ */
+export function x86ProtectionMap2621(x86_64: boolean): ProtectionMap {
+  return {
+    names: ['PAGE_NONE', 'PAGE_READONLY', 'PAGE_COPY', 'PAGE_COPY', 'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_COPY_EXEC', 'PAGE_COPY_EXEC',
+    'PAGE_NONE', 'PAGE_READONLY', 'PAGE_SHARED', 'PAGE_SHARED', 'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_SHARED_EXEC', 'PAGE_SHARED_EXEC'],
+    source: x86_64
+      ? { file: 'include/asm-x86_64/pgtable.h', version: V2621, lines: '206–222' }
+      : { file: 'include/asm-i386/pgtable.h', version: V2621, lines: '178–194' },
+  };
+}

@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621 } from './bits.js';
+import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621, x86ProtectionMap2621 } from './bits.js';
 
 export const i386Pae_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -31,10 +31,12 @@ export const i386Pae_2621: VariantSpec = {
     PAGE_SHARED: 0x027n,
     PAGE_SHARED_EXEC: 0x027n,
     PAGE_COPY: NX | 0x025n,
+    PAGE_COPY_EXEC: 0x025n, // 146–147
     PAGE_READONLY: NX | 0x025n,
     PAGE_READONLY_EXEC: 0x025n,
     _PAGE_KERNEL: NX | 0x063n,
   },
+  protectionMap: x86ProtectionMap2621(false),
   predicates: {
     none: { ignore: 0n }, // pgtable-3level.h 142–145: both halves zero
     present: X86_PRESENT_2621, // looks at pte_low only, where these bits live

@@ -4,7 +4,7 @@
  */
 import { field, splitField, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621 } from './bits.js';
+import { FILE, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, I386_TASK_SIZE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621, x86ProtectionMap2621 } from './bits.js';
 
 export const i386_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -30,10 +30,12 @@ export const i386_2621: VariantSpec = {
     PAGE_SHARED: 0x027n,
     PAGE_SHARED_EXEC: 0x027n,
     PAGE_COPY: 0x025n,
+    PAGE_COPY_EXEC: 0x025n, // 146–147
     PAGE_READONLY: 0x025n,
     PAGE_READONLY_EXEC: 0x025n,
     _PAGE_KERNEL: 0x063n,
   },
+  protectionMap: x86ProtectionMap2621(false),
   predicates: {
     none: { ignore: 0n }, // pgtable-2level.h 29: !pte_low
     present: X86_PRESENT_2621,

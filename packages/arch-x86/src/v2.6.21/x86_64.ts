@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V2621 } from '../sources.js';
-import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621 } from './bits.js';
+import { FILE, NX, NX_BIT, X86_BITS_2621, X86_MODIFIERS_2621, X86_PRESENT_2621, X86_PROTNONE_2621, x86Roles2621, x86ChgMask2621, X86_SELECTS_2621, x86ProtectionMap2621 } from './bits.js';
 
 export const x86_64_2621: VariantSpec = {
   specificationVersion: 'v1',
@@ -36,10 +36,12 @@ export const x86_64_2621: VariantSpec = {
     PAGE_SHARED: NX | 0x027n,
     PAGE_SHARED_EXEC: 0x027n,
     PAGE_COPY: NX | 0x025n,
+    PAGE_COPY_EXEC: 0x025n, // 174
     PAGE_READONLY: NX | 0x025n,
     PAGE_READONLY_EXEC: 0x025n,
     PAGE_KERNEL: NX | 0x163n,
   },
+  protectionMap: x86ProtectionMap2621(true),
   predicates: {
     none: { ignore: 0n },
     present: X86_PRESENT_2621,

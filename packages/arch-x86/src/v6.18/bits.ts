@@ -2,7 +2,7 @@
  * x86 pte bits in 6.18: arch/x86/include/asm/pgtable_types.h 10–49 (v6.18.2).
  * _PAGE_PROTNONE moved to bit 8 (the global bit); PAGE_NONE is accessed|global.
  */
-import { field, type ArchSelects, type HugePmdSpec, type PfnSpec, type PteBit, type PteChgMask, type PteRoles, type Source, type TaskSizeSpec } from '@mmsim/core';
+import { field, type ArchSelects, type HugePmdSpec, type PfnSpec, type ProtectionMap, type PteBit, type PteChgMask, type PteRoles, type Source, type TaskSizeSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
 
 export const PRESENT = 0x001n;
@@ -141,11 +141,22 @@ export function x86Prots618(nx: bigint) {
     PAGE_SHARED: nx | 0x027n,
     PAGE_SHARED_EXEC: 0x027n,
     PAGE_COPY: nx | 0x025n,
+    PAGE_COPY_EXEC: 0x025n, // 209
     PAGE_READONLY: nx | 0x025n,
     PAGE_READONLY_EXEC: 0x025n,
     __PAGE_KERNEL: nx | 0x163n,
   };
 }
+
+/**
+ * protection_map[16] (arch/x86/mm/pgprot.c 8–25): private writable is
+ * PAGE_COPY (read-only until the COW fault), exec adds the _EXEC prot.
+ */
+export const X86_PROTECTION_MAP_618: ProtectionMap = {
+  names: ['PAGE_NONE', 'PAGE_READONLY', 'PAGE_COPY', 'PAGE_COPY', 'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_COPY_EXEC', 'PAGE_COPY_EXEC',
+    'PAGE_NONE', 'PAGE_READONLY', 'PAGE_SHARED', 'PAGE_SHARED', 'PAGE_READONLY_EXEC', 'PAGE_READONLY_EXEC', 'PAGE_SHARED_EXEC', 'PAGE_SHARED_EXEC'],
+  source: { file: 'arch/x86/mm/pgprot.c', version: V618, lines: '8–25' },
+};
 
 /** pgtable_types.h 214–221: _PAGE_TABLE = present | rw | user | accessed | dirty (| _ENC, 0 without SME). */
 export const PAGE_TABLE = PRESENT | RW | USER | ACCESSED | DIRTY;

@@ -20,6 +20,7 @@ import {
   x86Roles618,
   x86ChgMask618,
   x86Selects618,
+  X86_PROTECTION_MAP_618,
 } from './bits.js';
 
 // __PHYSICAL_MASK_SHIFT 52 (page_32_types.h 36): PTE_PFN_MASK is bits 12–51; the pfn itself is an
@@ -45,6 +46,7 @@ export const i386Pae_618: VariantSpec = {
   physBits: 36,
   bits: [...X86_BITS_618, ...X86_HIGH_BITS_618],
   prots: x86Prots618(NX),
+  protectionMap: X86_PROTECTION_MAP_618,
   predicates: {
     none: { ignore: KNL_ERRATUM_MASK },
     present: X86_PRESENT_618,

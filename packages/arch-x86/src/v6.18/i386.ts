@@ -4,7 +4,7 @@
  */
 import { field, type VariantSpec } from '@mmsim/core';
 import { V618 } from '../sources.js';
-import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Pfn618, x86Modifiers618, x86Prots618, I386_TASK_SIZE_618, x86Roles618, x86ChgMask618, x86Selects618 } from './bits.js';
+import { X86_BITS_618, X86_PRESENT_618, X86_PROTNONE_618, x86Huge618, x86Pfn618, x86Modifiers618, x86Prots618, I386_TASK_SIZE_618, x86Roles618, x86ChgMask618, x86Selects618, X86_PROTECTION_MAP_618 } from './bits.js';
 
 // __PHYSICAL_MASK_SHIFT 32 (page_32_types.h 40): pfn at bits 12–31; phys_addr_t is 32-bit; no L1TF inversion on 2-level
 const pfn = x86Pfn618(32, false);
@@ -27,6 +27,7 @@ export const i386_618: VariantSpec = {
   physBits: 32,
   bits: X86_BITS_618,
   prots: x86Prots618(0n),
+  protectionMap: X86_PROTECTION_MAP_618,
   predicates: {
     none: { ignore: 0n }, // the KNL erratum mask is 0 on 2-level
     present: X86_PRESENT_618,

@@ -20,6 +20,7 @@ import {
   x86Roles618,
   x86ChgMask618,
   x86Selects618,
+  X86_PROTECTION_MAP_618,
 } from './bits.js';
 
 // PTE_PFN_MASK = bits 12–51 (__PHYSICAL_MASK_SHIFT 52, page_64_types.h); L1TF inversion applies
@@ -51,6 +52,7 @@ export const x86_64_618: VariantSpec = {
   physBits: 46, // MAX_PHYSMEM_BITS with 4-level paging
   bits: [...X86_BITS_618, ...X86_HIGH_BITS_618],
   prots: x86Prots618(NX),
+  protectionMap: X86_PROTECTION_MAP_618,
   predicates: {
     none: { ignore: KNL_ERRATUM_MASK },
     present: X86_PRESENT_618,

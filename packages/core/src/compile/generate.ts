@@ -7,6 +7,7 @@ import { clipField } from '../layout/clip.js';
 import { emitDecode, emitEncode, joinWord, wordLiteral, type WordExprs } from '../layout/codegen.js';
 import { type Field, fieldEncodeWidth, fieldWidth } from '../layout/field.js';
 import { maskBig } from '../u64/pair.js';
+import type { ModifierStep } from '../spec/variant-spec.js';
 import type { FastModifier, FastOps } from './fast-ops.js';
 
 export interface FastInputs {
@@ -46,6 +47,8 @@ export interface FastHugeInputs {
   readonly set: bigint;
   /** bits pmd_mkhuge sets */
   readonly mkhuge: bigint;
+  /** bits pmd_mkhuge clears first */
+  readonly mkhugeClear: bigint;
   readonly transHuge: readonly { mask: bigint; value: bigint }[];
   readonly present: readonly { mask: bigint; value: bigint }[];
 }
@@ -181,10 +184,12 @@ export function fastSource(x: FastInputs): string {
     const hResult = (word: 'hi' | 'lo', enc: string, encInv: string) => orWords(and(placedBy(enc, encInv, h.l1tf), keep, word), checkedProt(word, h.supportedMode), h.set, word);
     fn('pfn_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? hResult('hi', hEnc.hi, hEncInv.hi) : '0');
     fn('pfn_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', hResult('lo', hEnc.lo, hEncInv.lo));
-    fn('pmd_mkhuge_hi', 'hi, lo', is64 ? orWords('hi', '0', h.mkhuge, 'hi') : '0');
-    fn('pmd_mkhuge_lo', 'hi, lo', orWords('lo', '0', h.mkhuge, 'lo'));
-    fn('mk_huge_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? orWords('pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo)', '0', h.mkhuge, 'hi') : '0');
-    fn('mk_huge_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', orWords('pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo)', '0', h.mkhuge, 'lo'));
+    // (pmd & ~clear) | set: the clear is a literal AND where pmd_mkhuge clears a bit of this word
+    const unHuge = (e: string, word: 'hi' | 'lo') => ((word === 'hi' ? h.mkhugeClear >> 32n : h.mkhugeClear) & 0xffffffffn ? `(${e} & ${W(~h.mkhugeClear & ALL64, word)})` : e);
+    fn('pmd_mkhuge_hi', 'hi, lo', is64 ? orWords(unHuge('hi', 'hi'), '0', h.mkhuge, 'hi') : '0');
+    fn('pmd_mkhuge_lo', 'hi, lo', orWords(unHuge('lo', 'lo'), '0', h.mkhuge, 'lo'));
+    fn('mk_huge_pmd_hi', 'pfnHi, pfnLo, protHi, protLo', is64 ? orWords(unHuge('pfn_pmd_hi(pfnHi, pfnLo, protHi, protLo)', 'hi'), '0', h.mkhuge, 'hi') : '0');
+    fn('mk_huge_pmd_lo', 'pfnHi, pfnLo, protHi, protLo', orWords(unHuge('pfn_pmd_lo(pfnHi, pfnLo, protHi, protLo)', 'lo'), '0', h.mkhuge, 'lo'));
     // pmd_pfn: un-invert (L1TF), read the field, then drop the value bits below HPAGE_PMD_ORDER
     const hDec = decodeWords(h.pfn, { hi: hiIn, lo: 'lo' });
     const hDecInv = decodeWords({ ...h.pfn, invert: !h.pfn.invert }, { hi: hiIn, lo: 'lo' });
@@ -247,11 +252,20 @@ export function compileFast(source: string): FastOps {
   return new Function(source)() as FastOps;
 }
 
-/** out = (pte | set) & ~clear, on pairs; generated so the masks are literals. */
-export function compileModifier(set: bigint, clear: bigint, pteBits: 32 | 64): FastModifier {
-  const keep = ~clear & ALL64;
-  const hi = pteBits === 64 ? `(((hi | ${H(set)}) & ${H(keep)}) >>> 0)` : '0';
-  const body = `out.hi = ${hi}; out.lo = (((lo | ${L(set)}) & ${L(keep)}) >>> 0);`;
+/**
+ * A modifier's steps on pairs, generated so the masks are literals: each step
+ * `(pte | set) & ~clear`, guarded by its matcher where it has one.
+ */
+export function compileModifier(steps: readonly ModifierStep[], pteBits: 32 | 64): FastModifier {
+  const lines: string[] = ['let h = hi >>> 0, l = lo >>> 0;'];
+  for (const st of steps) {
+    const keep = ~(st.clear ?? 0n) & ALL64;
+    const set = st.set ?? 0n;
+    const apply = `h = ((h | ${H(set)}) & ${H(keep)}) >>> 0; l = ((l | ${L(set)}) & ${L(keep)}) >>> 0;`;
+    const w = st.when;
+    lines.push(w ? `if (((h & ${H(w.mask)}) >>> 0) === ${H(w.value)} && ((l & ${L(w.mask)}) >>> 0) === ${L(w.value)}) { ${apply} }` : apply);
+  }
+  lines.push(`out.hi = ${pteBits === 64 ? 'h' : '0'}; out.lo = l;`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('hi', 'lo', 'out', body) as FastModifier;
+  return new Function('hi', 'lo', 'out', lines.join('\n')) as FastModifier;
 }

@@ -11,7 +11,7 @@ import type { Field } from '../layout/field.js';
 import { swp_entry, swp_offset, swp_type, type SwpEntryLayout } from '../generic/swp-entry.js';
 import type { KernelConfig } from '../spec/config.js';
 import { noThpReason } from '../spec/thp.js';
-import type { ModifierName, VariantSpec } from '../spec/variant-spec.js';
+import { modifierSteps, type ModifierName, type ModifierStep, type VariantSpec } from '../spec/variant-spec.js';
 import { maskBig, truncate } from '../u64/pair.js';
 import type { DerivedRoles } from './roles.js';
 
@@ -129,7 +129,12 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     if (!config.NONLINEAR) throw new KernelBugError(`${what}: BUG() — CONFIG_NONLINEAR=n stubs it out`);
     return spec.file;
   };
-  const modify = (set: bigint, clear: bigint) => (pte: bigint) => truncate((pte | set) & ~clear, P);
+  /** a modifier's steps in order: each sets then clears, when its matcher (if any) matches the pte so far */
+  const applySteps = (steps: readonly ModifierStep[], pte: bigint): bigint => {
+    let p = truncate(pte, P);
+    for (const st of steps) if (!st.when || (p & st.when.mask) === st.when.value) p = truncate((p | (st.set ?? 0n)) & ~(st.clear ?? 0n), P);
+    return p;
+  };
 
   const rm = roles.masks;
 
@@ -147,7 +152,10 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     if (h.maskToHpage) placed &= ~maskBig(huge!.HPAGE_PMD_SHIFT);
     return truncate(placed | checkedProt(h, prot) | (h.set ?? 0n), P);
   };
-  const pmd_mkhuge = (pmd: bigint): bigint => truncate(pmd | requireHuge('pmd_mkhuge').mkhuge.set, P);
+  const pmd_mkhuge = (pmd: bigint): bigint => {
+    const mk = requireHuge('pmd_mkhuge').mkhuge;
+    return truncate((pmd & ~(mk.clear ?? 0n)) | mk.set, P);
+  };
 
   return {
     swp_entry: (type, offset) => swp_entry(generic, BigInt(type), offset),
@@ -199,7 +207,7 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     modify(name, pte) {
       const m = spec.modifiers[name];
       if (!m) throw new Error(`${spec.id} ${spec.era} has no modifier '${name}' (has: ${Object.keys(spec.modifiers).join(', ')})`);
-      return modify(m.set ?? 0n, m.clear ?? 0n)(pte);
+      return applySteps(modifierSteps(m), pte);
     },
     pte_swp_mkexclusive: (pte) => truncate(pte | bit(flags?.exclusive), P),
     pte_swp_exclusive: (pte) => (pte & bit(flags?.exclusive)) !== 0n,
@@ -220,8 +228,9 @@ export function kernelOps(spec: VariantSpec, config: KernelConfig, generic: SwpE
     pte_uffd_wp: (pte) => (pte & rm.uffdWp) !== 0n,
     pte_mkuffd_wp(pte) {
       if (rm.uffdWp === 0n) return truncate(pte, P);
+      // pte_mkuffd_wp = pte_wrprotect(pte with the bit set), the arch's pte_wrprotect whole
       const wp = spec.modifiers.pte_wrprotect;
-      return modify(rm.uffdWp, wp?.clear ?? 0n)(pte);
+      return applySteps(wp ? modifierSteps(wp) : [], truncate(pte | rm.uffdWp, P));
     },
     pte_clear_uffd_wp: (pte) => truncate(pte & ~rm.uffdWp, P),
     PAGE_CHG_MASK: roles.PAGE_CHG_MASK,

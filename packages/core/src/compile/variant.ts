@@ -9,7 +9,7 @@ import { fieldWidth } from '../layout/field.js';
 import { DEFAULT_CONFIG, describeConfig, type KernelConfig } from '../spec/config.js';
 import type { Era } from '../spec/era.js';
 import { noThpReason } from '../spec/thp.js';
-import type { HugePmdSpec, ModifierName, ModifierSpec, VariantSpec } from '../spec/variant-spec.js';
+import { modifierSteps, type HugePmdSpec, type ModifierName, type ModifierSpec, type VariantSpec } from '../spec/variant-spec.js';
 import { hi32, lo32, maskBig } from '../u64/pair.js';
 import { checkedOps, type CheckedOps } from './checked.js';
 import { deriveSwap, type DerivedSwap } from './derive-swap.js';
@@ -72,11 +72,30 @@ export interface VariantConstants {
   readonly taskSizeDeclared: boolean;
 }
 
+/** One conditional step as words: when (pte & when) === value, pte = (pte | set) & keep. */
+export interface ModifierStepWords {
+  readonly whenHi: number;
+  readonly whenLo: number;
+  readonly valueHi: number;
+  readonly valueLo: number;
+  readonly setHi: number;
+  readonly setLo: number;
+  readonly keepHi: number;
+  readonly keepLo: number;
+}
+
+/**
+ * A modifier as words. A plain set/clear modifier is `(pte | set) & keep`;
+ * one whose result depends on the pte (arm64 pte_mkdirty, pte_mkwrite,
+ * pte_wrprotect) has `steps`, applied in order, and then set 0 / keep all
+ * here so nobody folds it by mistake into a fixed mask.
+ */
 export interface ModifierWords {
   readonly setHi: number;
   readonly setLo: number;
   readonly keepHi: number;
   readonly keepLo: number;
+  readonly steps?: readonly ModifierStepWords[];
 }
 
 export interface Variant {
@@ -164,6 +183,7 @@ function fastHugeInputs(h: HugePmdSpec): FastHugeInputs {
     supportedMode: h.pfn.supportedMask ?? 'none',
     set: h.pfn.set ?? 0n,
     mkhuge: h.mkhuge.set,
+    mkhugeClear: h.mkhuge.clear ?? 0n,
     transHuge: h.transHuge.match,
     present: h.present.match,
   };
@@ -218,12 +238,23 @@ export function compileVariant(spec: VariantSpec, config: KernelConfig = DEFAULT
   const modifierWords: Partial<Record<ModifierName, ModifierWords>> = {};
   for (const [name, m] of Object.entries(spec.modifiers) as [ModifierName, ModifierSpec][]) {
     let compiled: FastModifier | undefined;
+    const steps = modifierSteps(m);
     Object.defineProperty(fastModifiers, name, {
       enumerable: true,
-      get: () => (compiled ??= compileModifier(m.set ?? 0n, m.clear ?? 0n, spec.pteBits)),
+      get: () => (compiled ??= compileModifier(steps, spec.pteBits)),
     });
-    const keep = ~(m.clear ?? 0n) & maskBig(spec.pteBits);
-    modifierWords[name] = { setHi: hi32(m.set ?? 0n), setLo: lo32(m.set ?? 0n), keepHi: hi32(keep), keepLo: lo32(keep) };
+    const P = maskBig(spec.pteBits);
+    if (m.steps === undefined) {
+      const keep = ~(m.clear ?? 0n) & P;
+      modifierWords[name] = { setHi: hi32(m.set ?? 0n), setLo: lo32(m.set ?? 0n), keepHi: hi32(keep), keepLo: lo32(keep) };
+    } else {
+      const words = steps.map((st) => {
+        const keep = ~(st.clear ?? 0n) & P;
+        const when = st.when ?? { mask: 0n, value: 0n };
+        return { whenHi: hi32(when.mask), whenLo: lo32(when.mask), valueHi: hi32(when.value), valueLo: lo32(when.value), setHi: hi32(st.set ?? 0n), setLo: lo32(st.set ?? 0n), keepHi: hi32(keep), keepLo: lo32(keep) };
+      });
+      modifierWords[name] = { setHi: 0, setLo: 0, keepHi: hi32(P), keepLo: lo32(P), steps: words };
+    }
   }
   const roles = deriveRoles(spec, config);
   const kernel = kernelOps(spec, config, generic, supportedMask, roles);

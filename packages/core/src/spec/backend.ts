@@ -55,11 +55,18 @@ export function resolveBackend(candidate: unknown, origin = 'backend'): BackendV
       throw new UnsupportedBackendVersionError(`${origin}: variant ${v.id}@${v.era} has specificationVersion '${String(v.specificationVersion)}'`);
     }
     // what generic mm asks of an arch (core 0.2): a backend written for an older core lacks it
-    const missing = (['roles', 'chgMask', 'selects'] as const).filter((k) => (v as Partial<VariantSpec>)[k] === undefined);
+    const missing = (['roles', 'chgMask', 'selects', 'protectionMap'] as const).filter((k) => (v as Partial<VariantSpec>)[k] === undefined);
     if (missing.length > 0) {
       throw new UnsupportedBackendVersionError(
-        `${origin}: variant ${v.id}@${v.era} declares no ${missing.join(', ')} (the pte roles, _PAGE_CHG_MASK and Kconfig selects generic mm needs: see docs/adding-an-arch.md)`,
+        `${origin}: variant ${v.id}@${v.era} declares no ${missing.join(', ')} (the pte roles, _PAGE_CHG_MASK, Kconfig selects and protection_map generic mm needs: see docs/adding-an-arch.md)`,
       );
+    }
+    // protection_map: 16 entries, each a protection the variant declares
+    const names = v.protectionMap.names as readonly unknown[];
+    const bad = Array.isArray(names) ? names.findIndex((n) => typeof n !== 'string' || !Object.hasOwn(v.prots, n)) : 0;
+    if (!Array.isArray(names) || names.length !== 16 || bad !== -1) {
+      const what = !Array.isArray(names) || names.length !== 16 ? `has ${Array.isArray(names) ? names.length : 'no'} entries, not 16` : `entry ${bad} names '${String(names[bad])}', not one of its prots (${Object.keys(v.prots).join(', ')})`;
+      throw new UnsupportedBackendVersionError(`${origin}: variant ${v.id}@${v.era} protectionMap ${what}`);
     }
   }
   return backend;

@@ -127,8 +127,12 @@ export interface HugePmdSpec {
   readonly HPAGE_PMD_SHIFT: number;
   readonly shiftSource: Source;
   readonly pfn: HugePfnSpec;
-  /** pmd_mkhuge: bits it sets (x86 _PAGE_PSE; 0 on ppc64 book3s, where pfn_pmd already made the pmd huge) */
-  readonly mkhuge: { readonly set: bigint; readonly source: Source };
+  /**
+   * pmd_mkhuge: bits it clears, then bits it sets — (pmd & ~clear) | set.
+   * x86 sets _PAGE_PSE; ppc64 book3s sets nothing (pfn_pmd already made the
+   * pmd huge); arm64 clears bit 1, the table bit of the descriptor type.
+   */
+  readonly mkhuge: { readonly set: bigint; readonly clear?: bigint; readonly source: Source };
   /** pmd_trans_huge: any matcher matches */
   readonly transHuge: { readonly match: readonly Matcher[]; readonly source: Source };
   /** pmd_present: any matcher matches (x86 also counts _PAGE_PSE, ppc64 needs no _PAGE_PTE) */
@@ -169,10 +173,26 @@ export const MODIFIER_NAMES = [
 ] as const;
 export type ModifierName = (typeof MODIFIER_NAMES)[number];
 
-/** pte_mk* / pte_wrprotect style modifiers: bits set then cleared. */
-export interface ModifierSpec {
+/** One step of a modifier: when the pte matches `when` (always, without it), set `set` then clear `clear`. */
+export interface ModifierStep {
+  readonly when?: Matcher;
   readonly set?: bigint;
   readonly clear?: bigint;
+}
+
+/**
+ * pte_mk* / pte_wrprotect style modifiers: bits set then cleared; or, where
+ * the arch's helper depends on the pte it is given (arm64 pte_mkdirty clears
+ * PTE_RDONLY only in a writable pte), an ordered list of steps, each applied
+ * to the result of the one before.
+ */
+export type ModifierSpec =
+  | { readonly set?: bigint; readonly clear?: bigint; readonly steps?: undefined }
+  | { readonly steps: readonly ModifierStep[]; readonly set?: undefined; readonly clear?: undefined };
+
+/** A modifier as its ordered steps (a plain set/clear is one unconditional step). */
+export function modifierSteps(m: ModifierSpec): readonly ModifierStep[] {
+  return m.steps ?? [{ set: m.set ?? 0n, clear: m.clear ?? 0n }];
 }
 
 /**
@@ -256,6 +276,22 @@ export type ArchSelect = (typeof ARCH_SELECTS)[number];
  */
 export type ArchSelects = Readonly<Record<ArchSelect, boolean>> & { readonly source: Source };
 
+/** Sixteen of a thing: one per VM_READ | VM_WRITE | VM_EXEC | VM_SHARED combination. */
+export type Sixteen<T> = readonly [T, T, T, T, T, T, T, T, T, T, T, T, T, T, T, T];
+
+/**
+ * protection_map[16] (mm/mmap.c in 2.6.21 from the arch's __P000..__S111;
+ * the arch's own table behind vm_get_page_prot in 6.18): the name, a key of
+ * `prots`, of the protection a VMA gets, indexed by its flags & (VM_READ 1 |
+ * VM_WRITE 2 | VM_EXEC 4 | VM_SHARED 8). Where the arch's vm_get_page_prot
+ * rewrites the index before the lookup (book3s64 hash: exec-only reads as
+ * read-exec), the entry is the one it ends up with.
+ */
+export interface ProtectionMap {
+  readonly names: Sixteen<string>;
+  readonly source: Source;
+}
+
 export interface VariantSpec {
   readonly specificationVersion: 'v1';
   /** stable id shared by the variant across eras: `x86_64`, `i386-pae`, `ppc64-64k` */
@@ -283,6 +319,8 @@ export interface VariantSpec {
   readonly byteOrder?: 'little' | 'big';
   readonly bits: readonly PteBit[];
   readonly prots: Readonly<Record<string, bigint>>;
+  /** vm_get_page_prot's table: the prot each VM_READ/WRITE/EXEC/SHARED combination gets */
+  readonly protectionMap: ProtectionMap;
   readonly predicates: PredicateSpec;
   /** the modifiers the arch defines; one it lacks is absent (pte_mkspecial before 2.6.25, soft-dirty without MEM_SOFT_DIRTY) */
   readonly modifiers: Readonly<Partial<Record<ModifierName, ModifierSpec>>>;

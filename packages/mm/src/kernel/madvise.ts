@@ -127,7 +127,10 @@ function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
     // which user space does not see happen at once; PG_lazyfree carries the decision here.
     f.flags[frame]! &= ~PG_dirty;
     f.flags[frame]! |= PG_lazyfree;
-    mm.pgtable.set(slot, ((hi | clean.setHi) & clean.keepHi) >>> 0, ((lo | clean.setLo) & clean.keepLo) >>> 0);
+    m.pteHi = hi;
+    m.pteLo = lo;
+    m.modifyWords(clean); // pte_mkclean, conditional steps included
+    mm.pgtable.set(slot, m.pteHi, m.pteLo);
   });
 }
 

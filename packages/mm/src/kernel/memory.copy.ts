@@ -105,8 +105,17 @@ export function copy_page_range(m: Machine, dst: Mm, src: Mm, vma: Vma): void {
           if ((f.flags[frame]! & PG_zero) === 0) f.flags[frame]! &= ~PG_anon_exclusive;
         }
         if (cow) {
-          hi = ((hi | wpSetHi) & wpKeepHi) >>> 0;
-          lo = ((lo | wpSetLo) & wpKeepLo) >>> 0;
+          if (wp.steps === undefined) {
+            hi = ((hi | wpSetHi) & wpKeepHi) >>> 0;
+            lo = ((lo | wpSetLo) & wpKeepLo) >>> 0;
+          } else {
+            // a conditional pte_wrprotect (arm64: hardware-dirty becomes PTE_DIRTY first), through the machine's registers
+            m.pteHi = hi;
+            m.pteLo = lo;
+            m.modifyWords(wp);
+            hi = m.pteHi;
+            lo = m.pteLo;
+          }
           spt.set(s, hi, lo);
         }
         hi = (hi & ~uw.hi) >>> 0; // pte_clear_uffd_wp (the child's pte only)

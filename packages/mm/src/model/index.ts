@@ -17,3 +17,4 @@ export { COW_POLICIES, defaultCowPolicy } from './cow-policy.js';
 export type { CowPolicy } from './cow-policy.js';
 export { runPath } from './sched.js';
 export type { KernelPath } from './sched.js';
+export { simulatorNeeds, SIMULATOR_MODIFIERS } from './needs.js';

@@ -5,7 +5,7 @@
  * (memory.ts ~ mm/memory.c, mmap.ts ~ mm/mmap.c, fork.ts ~ kernel/fork.c …)
  * and take the machine as their first argument.
  */
-import { compileVariant, DEFAULT_CONFIG, type KernelConfig, type ModifierName, type Variant, type VariantSpec } from '@mmsim/core';
+import { compileVariant, DEFAULT_CONFIG, type KernelConfig, type ModifierName, type ModifierWords, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
 import type { SwapDevice } from '../kernel/swapfile.js';
@@ -160,6 +160,7 @@ export class Machine {
   private readonly wdyLo: number;
   private readonly wdyKeepHi: number;
   private readonly wdyKeepLo: number;
+  private readonly wdyStepwise: boolean;
   private readonly writeHi: number;
   private readonly writeLo: number;
   private nextPid = 1;
@@ -181,7 +182,7 @@ export class Machine {
     this.dirtyHi = this.variant.roleWords.dirty.hi;
     this.dirtyLo = this.variant.roleWords.dirty.lo;
     const mw = this.variant.modifierWords;
-    const none = { setHi: 0, setLo: 0, keepHi: 0xffffffff, keepLo: 0xffffffff };
+    const none: ModifierWords = { setHi: 0, setLo: 0, keepHi: 0xffffffff, keepLo: 0xffffffff };
     const w = mw['pte_mkwrite'] ?? none;
     const d = mw['pte_mkdirty'] ?? none;
     const y = mw['pte_mkyoung'] ?? none;
@@ -189,8 +190,11 @@ export class Machine {
     this.wdyLo = (w.setLo | d.setLo | y.setLo) >>> 0;
     this.wdyKeepHi = (w.keepHi & d.keepHi & y.keepHi) >>> 0;
     this.wdyKeepLo = (w.keepLo & d.keepLo & y.keepLo) >>> 0;
-    this.writeHi = w.setHi;
-    this.writeLo = w.setLo;
+    // a modifier with conditional steps (arm64) cannot be folded into one mask: apply the three in turn
+    this.wdyStepwise = w.steps !== undefined || d.steps !== undefined || y.steps !== undefined;
+    // pte_write(): what pte_mkwrite sets; where pte_mkwrite is conditional, the write role's bit
+    this.writeHi = w.steps === undefined ? w.setHi : this.variant.roleWords.write.hi;
+    this.writeLo = w.steps === undefined ? w.setLo : this.variant.roleWords.write.lo;
     this.sched = new Sched(this);
     this.zeroFrame = this.frames.alloc();
     this.frames.flags[this.zeroFrame]! |= PG_zero | PG_reserved | PG_uptodate;
@@ -259,13 +263,33 @@ export class Machine {
   /** apply a named pte modifier (pte_mkwrite, pte_mkdirty, …) to pteHi/pteLo */
   modify(name: ModifierName): void {
     const m = this.variant.modifierWords[name];
-    if (!m) return;
-    this.pteHi = ((this.pteHi | m.setHi) & m.keepHi) >>> 0;
-    this.pteLo = ((this.pteLo | m.setLo) & m.keepLo) >>> 0;
+    if (m) this.modifyWords(m);
+  }
+
+  /** apply a modifier's words to pteHi/pteLo: its fixed masks, or its conditional steps in order (core's ModifierWords) */
+  modifyWords(m: ModifierWords): void {
+    const steps = m.steps;
+    if (steps === undefined) {
+      this.pteHi = ((this.pteHi | m.setHi) & m.keepHi) >>> 0;
+      this.pteLo = ((this.pteLo | m.setLo) & m.keepLo) >>> 0;
+      return;
+    }
+    for (let i = 0; i < steps.length; i++) {
+      const st = steps[i]!;
+      if (((this.pteHi & st.whenHi) >>> 0) !== st.valueHi || ((this.pteLo & st.whenLo) >>> 0) !== st.valueLo) continue;
+      this.pteHi = ((this.pteHi | st.setHi) & st.keepHi) >>> 0;
+      this.pteLo = ((this.pteLo | st.setLo) & st.keepLo) >>> 0;
+    }
   }
 
   /** pte_mkyoung(pte_mkdirty(pte_mkwrite(pte))) on pteHi/pteLo: the hot write-fault case, pre-resolved */
   mkWriteDirtyYoung(): void {
+    if (this.wdyStepwise) {
+      this.modify('pte_mkwrite');
+      this.modify('pte_mkdirty');
+      this.modify('pte_mkyoung');
+      return;
+    }
     this.pteHi = ((((this.pteHi | this.wdyHi) >>> 0) & this.wdyKeepHi) >>> 0);
     this.pteLo = ((((this.pteLo | this.wdyLo) >>> 0) & this.wdyKeepLo) >>> 0);
   }

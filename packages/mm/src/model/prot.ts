@@ -1,29 +1,27 @@
 /**
- * vm_get_page_prot(): the pte protection for a VMA's flags, from the arch's
- * named protections (protection_map, mm/mmap.c: __P000..__S111). Private
- * writable mappings get PAGE_COPY (read-only: the first write faults and
- * COWs); archs without a separate PAGE_COPY use PAGE_READONLY.
+ * vm_get_page_prot(): the pte protection for a VMA's flags — the arch's own
+ * protection_map[16] (the spec's `protectionMap`, 2.6.21 mm/mmap.c from the
+ * arch's __P000..__S111, 6.18 the arch's table), indexed by the flags'
+ * VM_READ | VM_WRITE | VM_EXEC | VM_SHARED. Private writable mappings get a
+ * read-only prot (PAGE_COPY, or PAGE_READONLY where the arch has no
+ * PAGE_COPY): the first write faults and COWs.
  */
 import { hi32, lo32, type Variant } from '@mmsim/core';
 import { VM_EXEC, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 
-function pick(v: Variant, names: readonly string[]): bigint {
-  for (const n of names) {
-    const p = v.spec.prots[n];
-    if (p !== undefined) return p;
-  }
-  throw new Error(`${v.key} has none of the protections ${names.join(', ')}`);
+const INDEX = VM_READ | VM_WRITE | VM_EXEC | VM_SHARED;
+
+/** The protection name protection_map gives these VMA flags. */
+export function protName(v: Pick<Variant, 'spec'>, flags: number): string {
+  return v.spec.protectionMap.names[flags & INDEX]!;
 }
 
 export function vmGetPageProt(v: Variant, flags: number): bigint {
-  const exec = (flags & VM_EXEC) !== 0;
-  const x = (base: string) => (exec ? [`${base}_EXEC`, `${base}_X`, base] : [base]);
-  if ((flags & (VM_READ | VM_WRITE | VM_EXEC)) === 0) return pick(v, ['PAGE_NONE']);
-  if (flags & VM_WRITE) {
-    if (flags & VM_SHARED) return pick(v, x('PAGE_SHARED'));
-    return pick(v, [...x('PAGE_COPY'), ...x('PAGE_READONLY')]);
-  }
-  return pick(v, x('PAGE_READONLY'));
+  const name = protName(v, flags);
+  const p = v.spec.prots[name];
+  // resolveBackend refuses a map naming a prot the variant lacks; a hand-built spec can still get here
+  if (p === undefined) throw new Error(`${v.key}: protection_map names ${name}, which is not one of its prots`);
+  return p;
 }
 
 /** The prot as (hi, lo) words for each of the 16 READ/WRITE/EXEC/SHARED combinations: no allocation per pte. */
@@ -39,10 +37,10 @@ export class ProtCache {
   }
 
   hi(flags: number): number {
-    return this.his[flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED)]!;
+    return this.his[flags & INDEX]!;
   }
 
   lo(flags: number): number {
-    return this.los[flags & (VM_READ | VM_WRITE | VM_EXEC | VM_SHARED)]!;
+    return this.los[flags & INDEX]!;
   }
 }

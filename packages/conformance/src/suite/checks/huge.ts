@@ -41,8 +41,11 @@ export const HUGE_CHECKS: readonly ConformanceCheck[] = [
       const pfnBits = fieldMask(h.pfn.field) & (h.pfn.maskToHpage ? ~maskBig(h.HPAGE_PMD_SHIFT) : ~0n);
       expectEqual(v, 'huge pfn field bits outside the pmd', 0n, pfnBits & ~P);
       expectEqual(v, 'table pfn field bits outside the pmd', 0n, fieldMask(h.table.pfn) & ~P);
-      const marks = h.mkhuge.set | (h.pfn.set ?? 0n);
-      expectTrue(v, 'pmd_mkhuge / pfn_pmd set at least one bit marking the pmd huge', marks !== 0n);
+      // a bit pmd_mkhuge clears marks a huge pmd by its absence (arm64: bit 1, which a table pmd has)
+      const clears = h.mkhuge.clear ?? 0n;
+      const marks = h.mkhuge.set | (h.pfn.set ?? 0n) | clears;
+      expectTrue(v, 'pmd_mkhuge / pfn_pmd set, or pmd_mkhuge clears, at least one bit marking the pmd huge', marks !== 0n);
+      expectEqual(v, 'bits pmd_mkhuge clears that the table pmd does not set', 0n, clears & ~h.table.set);
       expectEqual(v, 'huge marks outside the pmd', 0n, marks & ~P);
       expectEqual(v, 'huge marks overlapping the huge pfn bits', 0n, marks & pfnBits);
       expectEqual(v, 'table pmd bits overlapping its frame field', 0n, h.table.set & fieldMask(h.table.pfn));

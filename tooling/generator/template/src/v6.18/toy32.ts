@@ -26,6 +26,8 @@
  *   pte_swp_mkexclusive & co.  → swap.flags
  *   pte_dirty, pte_young, …    → roles: which bit each generic helper tests
  *   _PAGE_CHG_MASK             → chgMask: what pte_modify (mprotect) keeps
+ *   protection_map[16]         → protectionMap: the prot vm_get_page_prot
+ *                                gives each VM_READ/WRITE/EXEC/SHARED mix
  *   arch/<arch>/Kconfig select → selects: the capabilities mm asks about
  *   MAX_PHYSMEM_BITS           → physBits
  */
@@ -90,6 +92,30 @@ export const toy32_618: VariantSpec = {
     PAGE_SHARED: PRESENT | USER | ACCESSED | RW,
     PAGE_SHARED_EXEC: PRESENT | USER | ACCESSED | RW | EXEC,
     PAGE_KERNEL: PRESENT | RW | ACCESSED | DIRTY,
+  },
+  // protection_map[16] ("arch/toy/mm/mmap.c 40–57"), indexed by VM_READ 1 | VM_WRITE 2 |
+  // VM_EXEC 4 | VM_SHARED 8: each entry names one of the prots above. Private
+  // writable is read-only here (the first write takes the COW fault).
+  protectionMap: {
+    names: [
+      'PAGE_NONE',
+      'PAGE_READONLY',
+      'PAGE_READONLY',
+      'PAGE_READONLY',
+      'PAGE_READONLY_EXEC',
+      'PAGE_READONLY_EXEC',
+      'PAGE_READONLY_EXEC',
+      'PAGE_READONLY_EXEC',
+      'PAGE_NONE',
+      'PAGE_READONLY',
+      'PAGE_SHARED',
+      'PAGE_SHARED',
+      'PAGE_READONLY_EXEC',
+      'PAGE_READONLY_EXEC',
+      'PAGE_SHARED_EXEC',
+      'PAGE_SHARED_EXEC',
+    ],
+    source: { file: 'arch/toy/mm/mmap.c', version: V618, lines: '40–57' },
   },
   predicates: {
     // pte_none: !pte_val(pte). A kernel that ignores some bits (x86 64-bit:

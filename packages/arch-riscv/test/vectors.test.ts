@@ -1,0 +1,25 @@
+/**
+ * Golden tests: the riscv64 reference-vector files bundled with
+ * @mmsim/conformance, through both the kernel-faithful and the fast layer.
+ */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { bundledVectorFiles, checkVectorFile, parseVectorFile, variantForVectors } from '@mmsim/conformance';
+import { describe, expect, test } from 'vitest';
+import { riscv } from '../src/index.js';
+
+const files = bundledVectorFiles().filter((path) => /riscv/.test(basename(path)));
+
+describe('riscv reference vectors', () => {
+  test('the riscv64 file is bundled', () => {
+    expect(files.map((f) => basename(f))).toEqual(['v6.18-riscv64-sv48.json']);
+  });
+  for (const path of files) {
+    test(basename(path), () => {
+      const file = parseVectorFile(readFileSync(path, 'utf8'), path);
+      const report = checkVectorFile(variantForVectors(file, [riscv]), file, basename(path));
+      expect(report.failures).toEqual([]);
+      expect(report.passed).toBe(file.vectors.length + 1);
+    });
+  }
+});
