@@ -30,4 +30,4 @@ export const WORKSPACE_BACKENDS: readonly BackendV1[] = (await load()).map((b) =
 export const WORKSPACE_KEYS: readonly string[] = WORKSPACE_BACKENDS.flatMap((b) => b.variants.map((v) => `${v.id}@${v.era}`));
 
 /** The names `--arch` accepts, as its error lists them: all, the backends, then each variant id once. */
-export const ARCH_NAMES: string = ['all', ...WORKSPACE_BACKENDS.map((b) => b.name), ...new Set(WORKSPACE_BACKENDS.flatMap((b) => b.variants.map((v) => v.id)))].join(', ');
+export const ARCH_NAMES: string = [...new Set(['all', ...WORKSPACE_BACKENDS.map((b) => b.name), ...WORKSPACE_BACKENDS.flatMap((b) => b.variants.map((v) => v.id))])].join(', ');

@@ -11,19 +11,16 @@
  *
  * @kernel mm/huge_memory.c
  */
-import { present_frame } from './pagewalk.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_reserved, PG_uptodate, PG_zero } from './page-flags.js';
-import { PMD_HUGE, PMD_NONE, type HugePmd } from '../model/pagetable.js';
+import type { HugePmd } from '../model/pagetable.js';
 import { anon_vma_prepare } from './rmap.js';
 import { VM_FAULT_OK } from '../model/signals.js';
 import { VM_WRITE, type Vma } from './vma.js';
 import {
   __split_huge_pmd,
   alloc_thp_frames,
-  folioHead,
   folioLargeMapcount,
-  huge_pmd_mkyoung,
   isHugeZeroPmd,
   map_new_anon_folio_pmd,
   mkHugePmd,
@@ -31,7 +28,6 @@ import {
   PG_tail,
   pmdFrame,
   setHugePmd,
-  thp_vma_allowable,
   thpState,
   VM_FAULT_FALLBACK,
   type ThpState,
@@ -71,38 +67,6 @@ export function do_huge_pmd_anonymous_page(m: Machine, mm: Mm, vma: Vma, vpn: nu
   if (head < 0) return VM_FAULT_FALLBACK;
   map_new_anon_folio_pmd(m, mm, vma, ps, haddr, head);
   return VM_FAULT_OK;
-}
-
-/**
- * __wp_can_reuse_large_anon_folio() (6.18 mm/memory.c): a page of a large
- * anon folio may be reused by a write fault when every reference to the
- * folio is a mapping and every mapping is this mm's (6.18 mm/memory.c
- * 3913–3977; it sits here, beside the THP write fault, until memory.ts takes it).
- *
- * @kernel mm/memory.c
- */
-export function wp_can_reuse_large_anon_folio(m: Machine, mm: Mm, frame: number): boolean {
-  const head = folioHead(m, frame);
-  const mapcount = folioLargeMapcount(m, head);
-  if (m.frames.refs(head) !== mapcount) return false;
-  return mappingsIn(m, mm, head) === mapcount;
-}
-
-/** How many of the folio's PMD and PTE mappings are in `mm` (folio_maybe_mapped_shared's question). */
-function mappingsIn(m: Machine, mm: Mm, head: number): number {
-  const st = thpState(m)!;
-  const f = m.frames;
-  let n = 0;
-  for (const vma of mm.vmas.list) {
-    if (vma.anonVma !== f.mapping[head]) continue;
-    const first = vma.start + (f.index[head]! - vma.pgoff);
-    for (const h of mm.pgtable.huge.values()) if (h.vpn === first && pmdFrame(m, h.hi, h.lo) === head) n++;
-    for (let i = 0; i < st.nr; i++) {
-      const vpn = first + i;
-      if (vpn >= vma.start && vpn < vma.end && present_frame(m, mm, vpn) === head + i) n++;
-    }
-  }
-  return n;
 }
 
 /**
@@ -146,30 +110,6 @@ export function do_huge_pmd_wp_page(m: Machine, mm: Mm, vma: Vma, vpn: number, p
   }
   __split_huge_pmd(m, mm, vma, ps);
   return VM_FAULT_FALLBACK;
-}
-
-/**
- * The pmd level of handle_mm_fault (6.18 mm/memory.c __handle_mm_fault):
- * create_huge_pmd() on a none pmd where a THP is allowed, wp_huge_pmd() /
- * huge_pmd_set_accessed() on a huge one. VM_FAULT_FALLBACK: go on to the
- * pte level (the pmd is none or a pte table then). (6.18 mm/memory.c
- * 6056–6096 create_huge_pmd / wp_huge_pmd, 6245 __handle_mm_fault.)
- *
- * @kernel mm/memory.c
- */
-export function huge_pmd_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, write: boolean): number {
-  const pt = mm.pgtable;
-  const ps = pt.pmdSlot(vpn, true);
-  const kind = pt.pmdKind(ps);
-  if (kind === PMD_NONE) {
-    if (!thp_vma_allowable(m, vma, vpn)) return VM_FAULT_FALLBACK;
-    return do_huge_pmd_anonymous_page(m, mm, vma, vpn, ps, write);
-  }
-  if (kind !== PMD_HUGE) return VM_FAULT_FALLBACK;
-  const h = pt.hugeAt(ps)!;
-  if (write && !m.pteWrite(h.hi, h.lo)) return do_huge_pmd_wp_page(m, mm, vma, vpn, ps);
-  huge_pmd_mkyoung(m, h, write); // huge_pmd_set_accessed(): only the young (and, writing, dirty) bits
-  return VM_FAULT_OK;
 }
 
 /** pmd_mkwrite(pmd_mkdirty(pmd_mkyoung(pmd))) in place: a write fault's reuse of the folio, or the MMU setting the dirty bit. */

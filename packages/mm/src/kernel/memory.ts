@@ -15,7 +15,8 @@
  *   exclusive again. The rule is
  *   the machine's cowPolicy (cow-policy.ts), defaulting to the era's.
  * - PMD-mapped THP (6.18, variants with a huge pmd format): the pmd level
- *   of handle_mm_fault and zap_pmd_range is huge_memory.ts's; a page of a
+ *   of handle_mm_fault is huge_pmd_fault below, its THP paths in
+ *   huge_memory.fault.ts, zap_pmd_range huge_memory.ts's; a page of a
  *   large folio is COWed and zapped folio-aware (its reference is the
  *   folio's).
  *
@@ -39,8 +40,9 @@ import { pte_mkuffd_wp, pteSwpUffdWp } from './userfaultfd.js';
 import { mlock_folio } from './mlock.js';
 import { PteClassCode } from '@mmsim/core';
 import { pte_lock, pte_unlock } from '../model/locks.js';
-import { VM_FAULT_FALLBACK } from './huge_memory.js';
-import { huge_pmd_access, huge_pmd_fault } from './huge_memory.fault.js';
+import { huge_pmd_mkyoung, thp_vma_allowable, VM_FAULT_FALLBACK } from './huge_memory.js';
+import { PMD_HUGE, PMD_NONE } from '../model/pagetable.js';
+import { do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, huge_pmd_access } from './huge_memory.fault.js';
 import { do_wp_page, do_wp_page_path, setAnonPte } from './memory.wp.js';
 
 export const FAULT_FLAG_WRITE = 1;
@@ -198,7 +200,7 @@ function swap_fault_uffd_mlock(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: 
 /**
  * handle_mm_fault(): the pmd level first where a THP may be (create_huge_pmd
  * on a none pmd, wp_huge_pmd / huge_pmd_set_accessed on a huge one:
- * huge_memory.ts, 6.18 mm/memory.c __handle_mm_fault), then walk
+ * huge_pmd_fault below, 6.18 mm/memory.c __handle_mm_fault), then walk
  * (allocating the tables) to the pte and handle_pte_fault.
  */
 export function handle_mm_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, flags: number): number {
@@ -318,4 +320,28 @@ export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, ta
     if (code === TOUCH_SIGBUS) return BUS_ADRERR;
     return { ok: true, tag: m.tags.name(m.lastTag), minor: m.lastMinor + minor, major: m.lastMajor + major };
   }
+}
+
+/**
+ * The pmd level of handle_mm_fault (6.18 mm/memory.c __handle_mm_fault):
+ * create_huge_pmd() on a none pmd where a THP is allowed, wp_huge_pmd() /
+ * huge_pmd_set_accessed() on a huge one. VM_FAULT_FALLBACK: go on to the
+ * pte level (the pmd is none or a pte table then). (6.18 mm/memory.c
+ * 6056–6096 create_huge_pmd / wp_huge_pmd, 6245 __handle_mm_fault.)
+ *
+ * @kernel mm/memory.c
+ */
+export function huge_pmd_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, write: boolean): number {
+  const pt = mm.pgtable;
+  const ps = pt.pmdSlot(vpn, true);
+  const kind = pt.pmdKind(ps);
+  if (kind === PMD_NONE) {
+    if (!thp_vma_allowable(m, vma, vpn)) return VM_FAULT_FALLBACK;
+    return do_huge_pmd_anonymous_page(m, mm, vma, vpn, ps, write);
+  }
+  if (kind !== PMD_HUGE) return VM_FAULT_FALLBACK;
+  const h = pt.hugeAt(ps)!;
+  if (write && !m.pteWrite(h.hi, h.lo)) return do_huge_pmd_wp_page(m, mm, vma, vpn, ps);
+  huge_pmd_mkyoung(m, h, write); // huge_pmd_set_accessed(): only the young (and, writing, dirty) bits
+  return VM_FAULT_OK;
 }

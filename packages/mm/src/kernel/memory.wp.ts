@@ -29,8 +29,8 @@ import { VM_LOCKED, VM_SHARED, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 import { uffd_wp_fault } from './userfaultfd.js';
 import { munlock_folio } from './mlock.js';
 import { pte_lock, pte_unlock } from '../model/locks.js';
-import { entireMapcount, folioHead, PG_large } from './huge_memory.js';
-import { wp_can_reuse_large_anon_folio } from './huge_memory.fault.js';
+import { entireMapcount, folioHead, folioLargeMapcount, pmdFrame, PG_large, thpState } from './huge_memory.js';
+import { present_frame } from './pagewalk.js';
 
 /** Map a new page at the pte: writable and dirty for a write fault. */
 export function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
@@ -215,4 +215,36 @@ export function* do_wp_page_path(m: Machine, mm: Mm, vma: Vma, vpn: number, hi: 
   yield* pte_unlock(m, mm, where);
   if (ref && m.era !== '2.6.21') held.release(old);
   return VM_FAULT_OK;
+}
+
+/**
+ * __wp_can_reuse_large_anon_folio() (6.18 mm/memory.c): a page of a large
+ * anon folio may be reused by a write fault when every reference to the
+ * folio is a mapping and every mapping is this mm's (6.18 mm/memory.c
+ * 3913–3977).
+ *
+ * @kernel mm/memory.c
+ */
+export function wp_can_reuse_large_anon_folio(m: Machine, mm: Mm, frame: number): boolean {
+  const head = folioHead(m, frame);
+  const mapcount = folioLargeMapcount(m, head);
+  if (m.frames.refs(head) !== mapcount) return false;
+  return mappingsIn(m, mm, head) === mapcount;
+}
+
+/** How many of the folio's PMD and PTE mappings are in `mm` (folio_maybe_mapped_shared's question). */
+function mappingsIn(m: Machine, mm: Mm, head: number): number {
+  const st = thpState(m)!;
+  const f = m.frames;
+  let n = 0;
+  for (const vma of mm.vmas.list) {
+    if (vma.anonVma !== f.mapping[head]) continue;
+    const first = vma.start + (f.index[head]! - vma.pgoff);
+    for (const h of mm.pgtable.huge.values()) if (h.vpn === first && pmdFrame(m, h.hi, h.lo) === head) n++;
+    for (let i = 0; i < st.nr; i++) {
+      const vpn = first + i;
+      if (vpn >= vma.start && vpn < vma.end && present_frame(m, mm, vpn) === head + i) n++;
+    }
+  }
+  return n;
 }

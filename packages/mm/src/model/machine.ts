@@ -148,7 +148,7 @@ export class Machine {
   swapRa: RaState | undefined = undefined;
   /** vmscan.reclaim.ts try_to_free_pages(): the clock hand */
   readonly reclaim: ReclaimState = { hand: 0 };
-  /** migrate.ts: the folios isolated from the LRU for a migration */
+  /** migrate.migrate_pages.ts: the folios isolated from the LRU for a migration */
   migrate: MigrateState | undefined = undefined;
   /** memory.zap.ts zap_pte_range: the pages mid-zap, zap_ptes' stop frame */
   readonly zap: ZapState = { pages: undefined, frame: -1 };
