@@ -52,7 +52,7 @@ import type { KernelPath } from '../model/sched.js';
 import { VM_FAULT_OK, VM_FAULT_RETRY } from '../model/signals.js';
 
 import { i_mmap } from './memory.unmap.js';
-import { bitSet, softDirtyBits } from './vmscan.js';
+import { bitSet } from './vmscan.js';
 import { VM_SHARED } from './vma.js';
 import { wantsWritenotify } from './memory.fault.js';
 import { hex, walkLock, walkOf, walkUnlock, walkVmas } from './rmap.migrate.js';
@@ -108,8 +108,8 @@ export function remove_migration_pte(m: Machine, mm: Mm, slot: number, old: numb
     const offset = entryOffset(m, hi, lo);
     const young = l.ad && Math.floor(offset / 2 ** l.pfnBits) % 2 === 1;
     const dirty = l.ad && Math.floor(offset / 2 ** (l.pfnBits + 1)) % 2 === 1;
-    const sd = softDirtyBits(m.variant);
-    if (sd.swap !== undefined && bitSet(hi, lo, sd.swap)) m.modify('pte_mksoft_dirty');
+    const sdSwap = m.variant.roleBits.swpSoftDirty; // _PAGE_SWP_SOFT_DIRTY (core's roles), null where the arch has none
+    if (sdSwap !== null && bitSet(hi, lo, sdSwap)) m.modify('pte_mksoft_dirty');
     if (!young) m.modify('pte_mkold');
     if (dirty && (f.flags[target]! & PG_dirty) !== 0) m.modify('pte_mkdirty');
   } else m.modify('pte_mkold');

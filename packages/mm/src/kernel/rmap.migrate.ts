@@ -17,7 +17,7 @@ import { anon_vma_chain, page_remove_rmap, vma_address } from './rmap.js';
 import type { KernelPath } from '../model/sched.js';
 import { slotOffset, slotType } from './swapfile.js';
 import { i_mmap } from './memory.unmap.js';
-import { bitSet, mkSwapPte, softDirtyBits } from './vmscan.js';
+import { bitSet, mkSwapPte } from './vmscan.js';
 import { VM_NONLINEAR, type Vma } from './vma.js';
 import { pte_maps_frame } from './pagewalk.js';
 
@@ -44,8 +44,9 @@ export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: numb
   const anonExclusive = m.era === '6.18' && (flags & (PG_anon | PG_anon_exclusive)) === (PG_anon | PG_anon_exclusive);
   if (anonExclusive && maybe_dma_pinned(m, frame)) return false; // folio_try_share_anon_rmap_pte refuses a maybe-pinned page
   if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
-  const sd = softDirtyBits(m.variant);
-  const wasSoftDirty = m.era === '6.18' && sd.present !== undefined && bitSet(hi, lo, sd.present);
+  const sdPresent = m.variant.roleBits.softDirty; // core's roles: null where the arch has no soft-dirty bit
+  const sdSwap = m.variant.roleBits.swpSoftDirty;
+  const wasSoftDirty = m.era === '6.18' && sdPresent !== null && bitSet(hi, lo, sdPresent);
   if (m.era === '2.6.21' && (flags & (PG_anon | PG_swapcache)) === (PG_anon | PG_swapcache)) {
     const id = f.swapSlot.get(frame)!;
     const dev = m.swaps[slotType(id)]!;
@@ -72,9 +73,9 @@ export function try_to_migrate_one(m: Machine, mm: Mm, slot: number, frame: numb
   const offLo = offset >>> 0;
   let eHi = fast.swp_entry_to_pte_hi(type, offHi, offLo);
   let eLo = fast.swp_entry_to_pte_lo(type, offHi, offLo);
-  if (wasSoftDirty && sd.swap !== undefined) {
-    if (sd.swap >= 32) eHi = (eHi | (1 << (sd.swap - 32))) >>> 0;
-    else eLo = (eLo | (1 << sd.swap)) >>> 0;
+  if (wasSoftDirty && sdSwap !== null) {
+    if (sdSwap >= 32) eHi = (eHi | (1 << (sdSwap - 32))) >>> 0;
+    else eLo = (eLo | (1 << sdSwap)) >>> 0;
   }
   pt.set(slot, eHi, eLo);
   page_remove_rmap(m, frame); // folio_remove_rmap_pte for a page of a large folio (rmap.ts)

@@ -15,7 +15,6 @@
  * @kernel mm/vmscan.c
  */
 import { folio_putback_lru_inactive } from './swap.js';
-import type { Variant } from '@mmsim/core';
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon_exclusive, PG_dirty, PG_swapcache } from './page-flags.js';
 import { pteUffdWp, setSwpUffdWp } from './userfaultfd.js';
@@ -50,19 +49,6 @@ export function bitSet(hi: number, lo: number, bit: number): boolean {
   return bit >= 32 ? ((hi >>> (bit - 32)) & 1) === 1 : ((lo >>> bit) & 1) === 1;
 }
 
-const softDirtyBitsOf = new WeakMap<Variant, { present?: number; swap?: number }>();
-/** The variant's soft-dirty bits: in a present pte, and in a swap pte (absent where the arch has none). */
-export function softDirtyBits(v: Variant): { present?: number; swap?: number } {
-  let s = softDirtyBitsOf.get(v);
-  if (!s) {
-    const present = v.roleBits.softDirty;
-    const swap = v.roleBits.swpSoftDirty;
-    s = { ...(present !== null ? { present } : {}), ...(swap !== null ? { swap } : {}) };
-    softDirtyBitsOf.set(v, s);
-  }
-  return s;
-}
-
 /**
  * try_to_unmap_one()'s swap half for one present pte (words hi, lo) of an
  * anon page going to `swapSlot`: the swap pte, with the exclusive marker
@@ -70,8 +56,8 @@ export function softDirtyBits(v: Variant): { present?: number; swap?: number } {
  * user of the slot. The caller drops the page's rmap.
  */
 export function unmap_pte_to_swap(m: Machine, mm: Mm, slotPte: number, hi: number, lo: number, dev: SwapDevice, swapSlot: number, exclusive: boolean): void {
-  const sd = softDirtyBits(m.variant).present;
-  mkSwapPte(m, dev.type, swapSlot, exclusive, sd !== undefined && bitSet(hi, lo, sd));
+  const sd = m.variant.roleBits.softDirty; // core's roles: null where the arch has no soft-dirty bit
+  mkSwapPte(m, dev.type, swapSlot, exclusive, sd !== null && bitSet(hi, lo, sd));
   if (pteUffdWp(m, hi, lo)) setSwpUffdWp(m); // pte_uffd_wp → pte_swp_mkuffd_wp (userfaultfd.ts)
   mm.pgtable.set(slotPte, m.pteHi, m.pteLo);
   dev.map[swapSlot]!++;
