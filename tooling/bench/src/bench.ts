@@ -25,9 +25,8 @@ import { builtinBackends } from '../../../apps/test-runner/src/backends.js';
 
 const TABLE = 512;
 const MASK = TABLE - 1;
-/** the goal: swap encode+decode of the 64-bit variants */
+/** the goal: swap encode+decode on every variant of every installed backend (issue 11: the new ones included) */
 const TARGET_NS = 2.5;
-const TARGET_VARIANTS = ['x86_64', 'ppc64'];
 
 interface Settings {
   ops: number;
@@ -423,13 +422,14 @@ async function main(): Promise<void> {
   console.log('swap words: the same through the per-word functions (swp_entry_to_pte_hi/_lo, pte_to_swp_type, pte_to_swp_offset_hi/_lo);');
   console.log('file (Reg): pgoff_to_pte then pte_to_pgoff; pfn (Reg): pfn_pte then pte_pfn; classify: one call.');
   for (const bench of ['swap', 'swapWords'] as const) {
-    const rows = out.filter((r) => TARGET_VARIANTS.includes(r.variant) && r.results[bench]);
+    const rows = out.filter((r) => r.results[bench]);
     if (rows.length === 0) continue;
-    const worst = Math.max(...rows.map((r) => r.results[bench]!.median));
-    const verdict = worst <= TARGET_NS ? 'within' : 'over';
+    const over = rows.filter((r) => r.results[bench]!.median > TARGET_NS);
+    const worst = rows.reduce((a, b) => (b.results[bench]!.median > a.results[bench]!.median ? b : a));
     console.log(
-      `target ≤ ${TARGET_NS} ns/op for ${TARGET_VARIANTS.join(' and ')} swap encode+decode, ${bench === 'swap' ? 'Reg form' : 'word form'}: ` +
-        `${rows.map((r) => `${r.variant}@${r.era} ${r.results[bench]!.median.toFixed(2)}`).join(', ')}: ${verdict}`,
+      `target ≤ ${TARGET_NS} ns/op for every variant's swap encode+decode, ${bench === 'swap' ? 'Reg form' : 'word form'}: ` +
+        `worst ${worst.variant}@${worst.era} ${worst.results[bench]!.median.toFixed(2)}; ` +
+        (over.length === 0 ? `all ${rows.length} within` : `over on ${over.map((r) => `${r.variant}@${r.era} ${r.results[bench]!.median.toFixed(2)}`).join(', ')}`),
     );
   }
   console.log(`checksum ${(checksum >>> 0).toString(16)} (every result is folded in, so no loop is dead code)`);
