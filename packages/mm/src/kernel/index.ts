@@ -32,6 +32,7 @@ export { do_truncate, do_punch, do_fadvise_dontneed } from './truncate.js';
 export { sys_remap_file_pages, install_page, install_file_pte, MAP_NONBLOCK } from './fremap.js';
 // mm/rmap.c, mm/vmscan.c, mm/oom_kill.c
 export { anon_vma_chain, try_to_unmap_file } from './rmap.js';
+export { try_to_migrate } from './rmap.migrate.js';
 export { reclaim_anon_page, reclaim_large_folio, pageout_large_folios } from './vmscan.js';
 export { try_to_free_pages } from './vmscan.reclaim.js';
 export { oom_badness, select_bad_process, out_of_memory } from './oom_kill.js';
@@ -44,7 +45,7 @@ export { cluster_alloc_swap_entry } from './swapfile.cluster.js';
 export type { SwapClusters } from './swapfile.cluster.js';
 export { swapin_readahead, swap_use_vma_readahead, PAGE_CLUSTER } from './swap_state.js';
 // mm/migrate.c, mm/mempolicy.c, mm/compaction.c
-export { try_to_migrate, remove_migration_ptes, migration_entry_wait, migration_entry_pfn } from './migrate.js';
+export { remove_migration_ptes, migration_entry_wait, migration_entry_pfn } from './migrate.js';
 export { migrate_pages, isolate_lru_page, MIGRATE_OK, MIGRATE_EAGAIN, MIGRATE_SPLIT } from './migrate.migrate_pages.js';
 export { do_move_pages_path, kernel_move_pages_path, STATUS_ERRNO } from './migrate.move_pages.js';
 export type { MovePagesResult, MovePagesRequest, MovePagesOutcome } from './migrate.move_pages.js';

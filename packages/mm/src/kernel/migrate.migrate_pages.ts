@@ -40,7 +40,8 @@ import { PG_anon, PG_anon_exclusive, PG_dirty, PG_locked, PG_mappedtodisk, PG_sw
 import { folioHead, PG_large } from './huge_memory.js';
 import { split_huge_page_path } from './huge_memory.split.js';
 import { slotOffset, slotType } from './swapfile.js';
-import { remove_migration_ptes, try_to_migrate } from './migrate.js';
+import { remove_migration_ptes } from './migrate.js';
+import { try_to_migrate } from './rmap.migrate.js';
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 

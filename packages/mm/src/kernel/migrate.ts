@@ -56,7 +56,6 @@ import { bitSet } from './vmscan.js';
 import { VM_SHARED } from './vma.js';
 import { wantsWritenotify } from './memory.fault.js';
 import { hex, walkLock, walkOf, walkUnlock, walkVmas } from './rmap.migrate.js';
-export { try_to_migrate, try_to_migrate_one } from './rmap.migrate.js';
 
 // ---------------------------------------------------------------- entries
 
