@@ -51,16 +51,54 @@ export interface Violation {
 }
 
 /**
+ * The per-frame counting arrays of one check, kept on the machine between
+ * checks: the explorer checks after every step, and allocating three arrays
+ * of the frame table's size each time was most of the check's cost (and
+ * most of the search's garbage). Zeroed before each use, so they carry
+ * nothing from one check to the next.
+ */
+export interface InvariantScratch {
+  counted: Int32Array;
+  inPageCache: Uint8Array;
+  pinRefs: Float64Array;
+  slotUsers: (Int32Array | undefined)[];
+}
+
+function scratchFor(m: Machine, frames: number): InvariantScratch {
+  let s = m.invariantScratch;
+  if (s === undefined || s.counted.length < frames) {
+    const size = Math.max(frames, 64);
+    s = m.invariantScratch = { counted: new Int32Array(size), inPageCache: new Uint8Array(size), pinRefs: new Float64Array(size), slotUsers: s?.slotUsers ?? [] };
+  } else {
+    s.counted.fill(0, 0, frames);
+    s.inPageCache.fill(0, 0, frames);
+    s.pinRefs.fill(0, 0, frames);
+  }
+  // a swap device's users per slot: sized to the device (swapon may replace a type's device)
+  const users = s.slotUsers;
+  users.length = m.swaps.length;
+  for (let type = 0; type < m.swaps.length; type++) {
+    const dev = m.swaps[type];
+    const u = users[type];
+    if (!dev) users[type] = undefined;
+    else if (u === undefined || u.length !== dev.pages) users[type] = new Int32Array(dev.pages);
+    else u.fill(0);
+  }
+  return s;
+}
+
+/**
  * @param held references kernel paths hold in the middle of an operation
  *   (a fault between ->nopage and the pte install), by frame: the explorer
  *   checks between such steps.
  */
 export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = m.sched.held): Violation[] {
   const f = m.frames;
-  const counted = new Int32Array(f.highWater);
+  const scratch = scratchFor(m, f.highWater);
+  const counted = scratch.counted;
   const out: Violation[] = [];
   const fast = m.variant.fast;
-  const slotUsers = m.swaps.map((d) => (d ? new Int32Array(d.pages) : undefined));
+  const slotUsers = scratch.slotUsers;
   for (const p of m.procs) {
     if (!p.alive) continue;
     addressSpaceViolations(m, p, out);
@@ -170,9 +208,9 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
       }
     }
   });
-  const inPageCache = new Uint8Array(f.highWater);
+  const inPageCache = scratch.inPageCache;
   // references GUP holds (get_user_pages / pin_user_pages)
-  const pinRefs = new Float64Array(f.highWater);
+  const pinRefs = scratch.pinRefs;
   // a pin's references are on its folio (the head of a large folio: gup.ts try_grab_folio); a FOLL_PIN of a large folio counts in its _pincount
   const pinsOn = new Map<number, number>();
   for (const pin of m.pins) {

@@ -30,6 +30,7 @@ import type { ReclaimState } from '../kernel/vmscan.reclaim.js';
 import type { MigrateState } from '../kernel/migrate.migrate_pages.js';
 import type { ZapState } from '../kernel/memory.zap.js';
 import type { RmapState } from '../kernel/rmap.js';
+import type { InvariantScratch } from '../check/invariants.js';
 import type { MemPolicy } from '../kernel/mempolicy.js';
 
 export interface Mm {
@@ -154,6 +155,8 @@ export class Machine {
   readonly zap: ZapState = { pages: undefined, frame: -1 };
   /** rmap.ts: each VMA's place on its anon_vma's list */
   rmap: RmapState | undefined = undefined;
+  /** check/invariants.ts: the counting arrays, reused by every check (no state: zeroed before each use) */
+  invariantScratch: InvariantScratch | undefined = undefined;
   private readonly dirtyHi: number;
   private readonly dirtyLo: number;
   private readonly wdyHi: number;
