@@ -129,7 +129,7 @@ async function timedAsync(body) {
 // packed and linted one package per core at a time (each step is a few short processes); reported in order
 const packedAndLinted = await pool(packages, async (pkg) => {
   const pack = await timedAsync(() => packPackage(pkg, tarballDir));
-  const lint = pack.value.ok ? await timedAsync(() => lintTarball(pack.value.tarball, pkg.dir)) : undefined;
+  const lint = pack.value.ok ? await timedAsync(() => lintTarball(pack.value.tarball)) : undefined;
   return { pack, lint };
 });
 const packed = [];
