@@ -1,11 +1,25 @@
-/** A syscall's failure, by errno name, with the kernel's reason in words. */
+export type Errno = 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'EACCES' | 'ENODEV' | 'EBUSY' | 'EAGAIN' | 'ENOSYS' | 'EEXIST' | 'ENOENT' | 'EBADF' | 'ESRCH' | 'ENOSPC' | 'EOVERFLOW';
+
+/**
+ * A syscall's failure, by errno name, with the kernel's reason in words. It
+ * is the syscall's answer, not a bug: it carries no stack trace (capturing
+ * one was a twentieth of the random-sequence tests' time, where refused
+ * syscalls are common), so MMSIM_DEBUG shows only the message for it.
+ */
 export class SyscallError extends Error {
   override readonly name: string = 'SyscallError';
-  constructor(
-    readonly errno: 'EINVAL' | 'ENOMEM' | 'EFAULT' | 'EPERM' | 'EACCES' | 'ENODEV' | 'EBUSY' | 'EAGAIN' | 'ENOSYS' | 'EEXIST' | 'ENOENT' | 'EBADF' | 'ESRCH' | 'ENOSPC' | 'EOVERFLOW',
-    readonly reason: string,
-  ) {
-    super(`${errno}: ${reason}`);
+  readonly errno: Errno;
+  readonly reason: string;
+  constructor(errno: Errno, reason: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(`${errno}: ${reason}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+    this.errno = errno;
+    this.reason = reason;
   }
 }
 
