@@ -41,6 +41,8 @@ export interface MainOptions {
   readonly from?: readonly string[];
   /** run against these backends instead of discovering them */
   readonly backends?: readonly BackendV1[];
+  /** what `-` reads (decode); default: the process's stdin */
+  readonly stdin?: () => Promise<string>;
 }
 
 const EXTRA = { version: VERSION_OPTION } as const;
@@ -236,6 +238,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       positionals,
       cwd,
       print,
+      ...(options.stdin ? { stdin: options.stdin } : {}),
       variants: (ids) => selectVariants(backends, { arch: ids ?? strings(values['arch']), eras, config }),
     };
     return await located.command.run(ctx);

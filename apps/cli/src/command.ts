@@ -36,6 +36,8 @@ export interface RunContext {
   readonly cwd: string;
   /** print lines, newline-terminated */
   print(lines: readonly string[]): void;
+  /** stdin, whole (bounded by the reader); absent: the process's own */
+  readonly stdin?: () => Promise<string>;
 }
 
 /** What the simulator commands run on when --arch names nothing: a selection, as if given as --arch (the CLI's default, not a test of the arch). */

@@ -24,7 +24,7 @@ describe('the mmsim launcher', () => {
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).results).toHaveLength(1);
     expect(spawnBin(['encode', 'file', '--pgoff', '1', '--kernel', '6.18']).status).toBe(1);
-    expectUsageError(spawnBin(['decode', '0xZZ']), "mmsim decode: PTE: '0xZZ' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–0xffffffffffffffff");
+    expectUsageError(spawnBin(['decode', '0xZZ']), "mmsim decode: argument 1: '0xZZ' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–0xffffffffffffffff");
   });
 
   test('a bug: one line with a hint, exit 3; MMSIM_DEBUG=1 adds the stack trace', () => {

@@ -75,11 +75,11 @@ describe('help and version', () => {
   test('--help lists every command; COMMAND --help its options; --version the version', async () => {
     const help = await run(['--help']);
     expect(help.status).toBe(0);
-    for (const usage of ['decode PTE', 'encode swap --type T --offset O', 'encode file --pgoff P', 'encode pfn --pfn N --prot NAME', 'encode migration --pfn N [--write]', 'layout ID... [--svg FILE] [--html FILE]', 'limits', 'diff']) {
+    for (const usage of ['decode VALUE… | - | @FILE', 'encode swap --type T --offset O', 'encode file --pgoff P', 'encode pfn --pfn N --prot NAME', 'encode migration --pfn N [--write]', 'layout ID... [--svg FILE] [--html FILE]', 'limits', 'diff']) {
       expect(help.stdout).toContain(usage);
     }
     const decode = await run(['decode', '--help']);
-    expect(decode.stdout).toMatch(/^Usage: mmsim decode PTE \[options\]$/m);
+    expect(decode.stdout).toMatch(/^Usage: mmsim decode VALUE… \| - \| @FILE \[options\]$/m);
     expect((await run(['help', 'encode', 'pfn'])).stdout).toContain('--prot NAME');
     expect((await run(['encode', '--help'])).stdout).toContain('mmsim encode migration --pfn N [--write]');
     // the version is put in at build time: bin.test.ts reads it from the built launcher
