@@ -43,7 +43,7 @@ describe('bad usage and input: one line, exit 2', () => {
     [['encode', 'pfn', '--pfn', '1'], 'mmsim encode pfn: needs --prot NAME (a protection such as PAGE_SHARED, or a raw value)'],
     [['encode', 'migration'], 'mmsim encode migration: needs --pfn N (the page frame number)'],
     [['decode', '1', '--json=yes'], "mmsim decode: option '--json' takes no value"],
-    [['decode', '1', '--kernel'], "mmsim decode: option '--kernel' needs a value ERA (2.6.21 (2.6.20 is the same encodings) or 6.18 (repeatable; default: both where it makes sense))"],
+    [['decode', '1', '--kernel'], "mmsim decode: option '--kernel' needs a value ERA (2.6.21 (2.6.20 is the same encodings) or 6.18, or a comma-separated list (repeatable; default: both where it makes sense))"],
     [['decode', '1', '--arch', 'x86_64@6.18', '--kernel', '2.6.21', '--arch', 'ppc32@9'], "mmsim decode: unknown kernel '9' in 'ppc32@9' (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['decode', '1', '--backend', './no/such/backend'], 'mmsim decode: --backend ./no/such/backend: not a folder, file or installed package'],
   ])('mmsim %j', async (args, line) => {
