@@ -88,7 +88,7 @@ export function reportError(error: unknown, options: ReportOptions): ErrorReport
   let status: number;
   let line: string;
   let stack = '';
-  const cut = (text: string) => (options.shortenQuoted ? shortenQuoted(oneLine(text)) : oneLine(text));
+  const cut = (text: string) => oneLine(options.shortenQuoted ? text.split('\n').map((line) => shortenQuoted(line)).join('\n') : text);
   if (error instanceof UsageError) {
     status = EXIT_USAGE;
     line = error.prefix === '' ? cut(error.message) : `${error.prefix ?? options.prefix}: ${cut(error.message)}`;
