@@ -6,8 +6,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { matchDmesg } from '../src/decode/dmesg.js';
+import { readValue } from '../src/decode/radix.js';
+import { UsageError } from '../src/errors.js';
 import { quote } from '../src/text.js';
 import { CLI_DIR, expectUsageError, run, type Json } from './helpers.js';
 
@@ -96,5 +99,40 @@ describe('decode: several values, files, stdin', () => {
       await run(['decode', 'Bad pte = 100000000, process = a', '--arch', 'i386@2.6.21']),
       "mmsim decode: argument 1: pte 0x100000000 is wider than the 32-bit pte of i386@2.6.21; valid: 0–0xffffffff (--truncate decodes its low 32 bits, as the kernel's cast would keep them)",
     );
+  });
+});
+
+describe('the number rule, for any input', () => {
+  test('0x and bare hex of 8-16 digits read back exactly; bare digit strings of 2-7 digits are refused, never decimal', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), (value) => {
+        const digits = value.toString(16);
+        expect(readValue(`0x${digits}`, 'v')).toEqual({ value, rule: 'prefix' });
+        const padded = digits.padStart(8, '0');
+        expect(readValue(padded, 'v').value).toBe(value);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.stringMatching(/^[0-9]{2,7}$/), (text) => {
+        expect(() => readValue(text, 'v')).toThrow(/is ambiguous: write 0x/);
+      }),
+    );
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), (text) => {
+        try {
+          const read = readValue(text, 'v');
+          // whatever is accepted without a prefix is hex, or one digit
+          if (!/^\s*0[xXbBoOdD]/.test(text)) expect(read.value).toBe(read.rule === 'digit' ? BigInt(text.trim()) : BigInt(`0x${text.trim()}`));
+        } catch (error) {
+          expect(error).toBeInstanceOf(UsageError);
+          expect((error as Error).message).not.toMatch(/\n/);
+        }
+      }),
+    );
+  });
+
+  test('--arch takes lists and ID@ERA, as mmsim-test does; --kernel repeats', async () => {
+    const doc = await json(['decode', '0x5040', '--arch', 'x86_64@6.18,ppc64', '--kernel', '6.18', '--kernel', '2.6.21']);
+    expect(doc.results.map((r: Json) => r.variant)).toEqual(['ppc64@2.6.21', 'ppc64@6.18', 'x86_64@6.18']);
   });
 });
