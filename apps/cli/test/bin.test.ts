@@ -5,9 +5,10 @@
  * in-process through main() (helpers.ts); stdout write errors are in
  * write-errors.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { expectUsageError, requireBuilt, spawnBin } from './helpers.js';
+import { BIN, CLI_DIR, expectUsageError, requireBuilt, spawnBin } from './helpers.js';
 
 beforeAll(requireBuilt);
 
@@ -36,5 +37,14 @@ describe('the mmsim launcher', () => {
     const debug = spawnBin(args, { NO_COLOR: '1', MMSIM_DEBUG: '1' });
     expect(debug.status).toBe(3);
     expect(debug.stderr).toMatch(/^\s+at /m);
+  });
+
+  test("decode -: the process's real stdin, the issue's dmesg line piped in", () => {
+    const line = 'BUG: Bad page map in process a  pte:8000000012345067 pmd:0000000012300067\n';
+    const result = spawnSync(process.execPath, [BIN, 'decode', '-', '--arch', 'x86_64', '--kernel', '6.18', '--json'], { input: line, encoding: 'utf8', cwd: CLI_DIR, env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.items[0].results[0].fields[0]).toMatchObject({ name: 'pfn', value: '0x12345' });
   });
 });
