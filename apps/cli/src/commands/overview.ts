@@ -22,7 +22,7 @@ export const NEXT_STEPS: readonly (readonly [string, string])[] = [
 ];
 
 const NOTE =
-  'every command takes --arch ID|all|LIST, --kernel 2.6.21|6.18, --config NAME=y|n, --json; mmsim COMMAND --help for more. From a clone: pnpm -s mmsim … (or node apps/cli/dist/bin.js …)';
+  'every command takes --arch ID|all|LIST, --kernel 2.6.21|6.18, --config NAME=y|n, --json; mmsim COMMAND --help for more. From a clone: npm run -s mmsim -- … (or node apps/cli/dist/bin.js …)';
 
 export const overviewCommand: CommandSpec = {
   name: 'overview',

@@ -16,7 +16,7 @@ export const NEXT_STEPS: readonly (readonly [string, string])[] = [
   ['mmsim-test conformance [--arch ID] [--kernel ERA]', 'the conformance suite'],
 ];
 
-const NOTE = 'every command takes --backend PATH, --json; --arch takes ID, ID@ERA, lists and all. From a clone: pnpm -s mmsim-test … (or node apps/test-runner/dist/bin.js …)';
+const NOTE = 'every command takes --backend PATH, --json; --arch takes ID, ID@ERA, lists and all. From a clone: npm run -s mmsim-test -- … (or node apps/test-runner/dist/bin.js …)';
 
 /** Every variant of the backends, each in its era under the default config, in era then backend order. */
 function variantsOf(backends: readonly BackendV1[], specs?: ReadonlySet<unknown>): Variant[] {
