@@ -2,25 +2,12 @@
  * What every command module provides, and what it is given to run with.
  * Commands return their exit status; they never exit the process.
  */
+import type { CommandBase, Io, OptionSpec, OptionValues } from '@mmsim/cli-kit';
 import type { BackendV1, Era, KernelConfig, Variant } from '@mmsim/core';
 import type { Colors } from './render/color.js';
 
-/** Where output goes; each call gets whole text, newlines included. */
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export interface OptionSpec {
-  readonly type: 'string' | 'boolean';
-  readonly multiple?: boolean;
-  readonly short?: string;
-  /** placeholder in help: `ID`, `FILE` */
-  readonly value?: string;
-  readonly help: string;
-}
-
-export type OptionValues = Readonly<Record<string, string | boolean | string[] | undefined>>;
+/** Io, OptionSpec and OptionValues are the kit's (@mmsim/cli-kit), shared with mmsim-test. */
+export type { Io, OptionSpec, OptionValues };
 
 export interface RunContext {
   readonly io: Io;
@@ -36,6 +23,8 @@ export interface RunContext {
   readonly cwd: string;
   /** print lines, newline-terminated */
   print(lines: readonly string[]): void;
+  /** stdin, whole (bounded by the reader); absent: the process's own */
+  readonly stdin?: () => Promise<string>;
 }
 
 /** What the simulator commands run on when --arch names nothing: a selection, as if given as --arch (the CLI's default, not a test of the arch). */
@@ -46,7 +35,7 @@ export function simulatorVariants(ctx: RunContext): Variant[] {
   return ctx.values['arch'] !== undefined ? ctx.variants() : ctx.variants(SIMULATOR_DEFAULT_ARCH);
 }
 
-export interface CommandSpec {
+export interface CommandSpec extends CommandBase {
   /** `decode`, `encode swap` */
   readonly name: string;
   readonly summary: string;

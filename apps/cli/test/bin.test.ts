@@ -5,9 +5,10 @@
  * in-process through main() (helpers.ts); stdout write errors are in
  * write-errors.test.ts.
  */
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { expectUsageError, requireBuilt, spawnBin } from './helpers.js';
+import { BIN, CLI_DIR, expectUsageError, requireBuilt, spawnBin } from './helpers.js';
 
 beforeAll(requireBuilt);
 
@@ -24,7 +25,7 @@ describe('the mmsim launcher', () => {
     expect(ok.status).toBe(0);
     expect(JSON.parse(ok.stdout).results).toHaveLength(1);
     expect(spawnBin(['encode', 'file', '--pgoff', '1', '--kernel', '6.18']).status).toBe(1);
-    expectUsageError(spawnBin(['decode', '0xZZ']), "mmsim decode: PTE: '0xZZ' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–0xffffffffffffffff");
+    expectUsageError(spawnBin(['decode', '0xZZ']), "mmsim decode: argument 1: '0xZZ' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–0xffffffffffffffff");
   });
 
   test('a bug: one line with a hint, exit 3; MMSIM_DEBUG=1 adds the stack trace', () => {
@@ -36,5 +37,14 @@ describe('the mmsim launcher', () => {
     const debug = spawnBin(args, { NO_COLOR: '1', MMSIM_DEBUG: '1' });
     expect(debug.status).toBe(3);
     expect(debug.stderr).toMatch(/^\s+at /m);
+  });
+
+  test("decode -: the process's real stdin, the issue's dmesg line piped in", () => {
+    const line = 'BUG: Bad page map in process a  pte:8000000012345067 pmd:0000000012300067\n';
+    const result = spawnSync(process.execPath, [BIN, 'decode', '-', '--arch', 'x86_64', '--kernel', '6.18', '--json'], { input: line, encoding: 'utf8', cwd: CLI_DIR, env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    expect(doc.items[0].results[0].fields[0]).toMatchObject({ name: 'pfn', value: '0x12345' });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ALL_KEYS, byVariant, run, runJson } from './helpers.js';
+import { ALL_KEYS, byVariant, expectUsageError, run, runJson } from './helpers.js';
 
 describe('mmsim decode', () => {
   test('0x5040 on x86_64 2.6.21 is a file pte with pgoff 5, and the BUG_ON is explained', async () => {
@@ -63,23 +63,43 @@ describe('mmsim decode', () => {
     expect(r.fields.find((f: { name: string }) => f.name === 'pfn').value).toBe('0x1234');
   });
 
-  test('a value wider than a 32-bit pte: said for those variants only', async () => {
-    const result = await run(['decode', '0x100005040', '--arch', 'all']);
+  test('a value wider than a 32-bit pte: refused on a variant named, left out of --arch all, decoded by its low bits under --truncate', async () => {
+    expectUsageError(
+      await run(['decode', '0x100000000', '--arch', 'i386', '--kernel', '2.6.21']),
+      "mmsim decode: argument 1: pte 0x100000000 is wider than the 32-bit pte of i386@2.6.21; valid: 0–0xffffffff (--truncate decodes its low 32 bits, as the kernel's cast would keep them)",
+    );
+    const all = await runJson(['decode', '0x100005040', '--arch', 'all']);
+    expect(all.items[0].leftOut).toEqual(expect.arrayContaining(['i386@2.6.21', 'ppc32@6.18']));
+    for (const r of all.results) expect(r.pteBits, r.variant).toBe(64);
+    const text = await run(['decode', '0x100005040', '--arch', 'all']);
+    expect(text.stdout).toMatch(/^ {2}left out: .*i386@2\.6\.21.* — the value is wider than their entry \(--truncate decodes the low bits\)$/m);
+
+    const result = await run(['decode', '0x100005040', '--arch', 'all', '--truncate']);
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/^i386\s+2\.6\.21\s+0x00005040\s+file\*\s+pgoff=0xa00\s+wider than a 32-bit pte; BUG_ON if swap-decoded$/m);
     expect(result.stdout).toContain("* the value is wider than that variant's pte: only its low bits were decoded");
-    const doc = await runJson(['decode', '0x100005040', '--arch', 'all']);
+    const doc = await runJson(['decode', '0x100005040', '--arch', 'all', '--truncate']);
     for (const r of doc.results) {
       expect(r.fits, r.variant).toBe(r.pteBits === 64);
       expect(r.notes.some((n: string) => n.includes('wider than a 32-bit pte')), r.variant).toBe(r.pteBits === 32);
     }
   });
 
-  test('numbers in every form parseU64 takes', async () => {
-    for (const text of ['0x5040', '20544', '0b101_0000_0100_0000', '0o50100', '0x50_40']) {
+  test('numbers: a prefix, a-f, or 8-16 digits as dmesg prints a pte; other bare digits refused, never decimal', async () => {
+    for (const text of ['0x5040', '0d20544', '0b101_0000_0100_0000', '0o50100', '0x50_40', '00005040', '0000000000005040']) {
       const doc = await runJson(['decode', text, '--arch', 'x86_64@2.6.21']);
       expect(doc.results[0].pte, text).toBe('0x0000000000005040');
     }
+    const doc = await runJson(['decode', '8000000012345067', '--arch', 'x86_64@6.18']);
+    expect(doc.items[0]).toMatchObject({ value: '0x8000000012345067', rule: 'pte-width' });
+    expect(doc.results[0].fields[0]).toMatchObject({ name: 'pfn', value: '0x12345' });
+    expect((await runJson(['decode', '5e0', '--arch', 'x86_64@6.18'])).items[0]).toMatchObject({ value: '0x5e0', rule: 'hex-letters' });
+    expectUsageError(
+      await run(['decode', '20544']),
+      "mmsim decode: argument 1: '20544' is ambiguous: write 0x20544 for hex or 0d20544 for decimal (bare digits are hex only with a–f or 8–16 digits, as dmesg prints a pte)",
+    );
+    const text = await run(['decode', '8000000012345067', '--arch', 'x86_64@6.18']);
+    expect(text.stdout.split('\n')[0]).toBe('pte 0x8000000012345067  argument 1: hex: 8 to 16 bare digits, as the kernel prints a pte (%08llx)');
   });
 
   test('--config NONLINEAR=n: no file ptes, the same value reads as a swap entry', async () => {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import { ALL_KEYS, expectUsageError, run, runJson } from './helpers.js';
+import { RULE_SUMMARY } from '../src/decode/radix.js';
 import { ARCH_NAMES, WORKSPACE_BACKENDS } from './workspace.js';
 
 /** what --arch accepts, as the error lists it: all, every backend of the workspace, their variant ids */
@@ -11,14 +12,15 @@ const ARCHES = ARCH_NAMES;
 const COMMON = '--arch, --kernel, --config, --backend, --json, --help';
 const FORMS = "(hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits)";
 const U64 = '0–0xffffffffffffffff';
+const RADIX = RULE_SUMMARY;
 
 describe('bad usage and input: one line, exit 2', () => {
   test.each([
     [['decode', '0x1', '--arch', 'x86_65'], `mmsim decode: unknown arch 'x86_65' (valid: ${ARCHES})`],
     [['encode', 'swap', '--offset', '1', '--arch', 'sparc'], `mmsim encode swap: unknown arch 'sparc' (valid: ${ARCHES})`],
-    [['decode', '0xZZ'], `mmsim decode: PTE: '0xZZ' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['decode', '0xZZ'], `mmsim decode: argument 1: '0xZZ' is not an unsigned integer ${FORMS}; valid: ${U64}`],
     [['encode', 'swap', '--offset', '12z'], `mmsim encode swap: --offset: '12z' is not an unsigned integer ${FORMS}; valid: ${U64}`],
-    [['decode', '0x1_0000_0000_0000_0000'], `mmsim decode: PTE: '0x1_0000_0000_0000_0000' does not fit in 64 bits; valid: ${U64}`],
+    [['decode', '0x1_0000_0000_0000_0000'], `mmsim decode: argument 1: '0x1_0000_0000_0000_0000' does not fit in 64 bits; valid: ${U64}`],
     [['decode', '1', '--kernel', '3.0'], "mmsim decode: unknown kernel '3.0' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['limits', '--kernel', 'latest'], "mmsim limits: unknown kernel 'latest' for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['decode', '1', '--config', 'CONFIG_HIGHMEM=y'], "mmsim decode: --config: unknown config option 'CONFIG_HIGHMEM' (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)"],
@@ -27,13 +29,13 @@ describe('bad usage and input: one line, exit 2', () => {
     [['frob'], "mmsim: unknown command 'frob' (valid: decode, encode, layout, limits, diff, run, explore, replay, overview, help; no command: the overview)"],
     [['encode'], 'mmsim encode: needs what to encode (valid: swap, file, pfn, migration)'],
     [['encode', 'pte'], "mmsim encode: unknown kind 'pte' (valid: swap, file, pfn, migration)"],
-    [['decode', '1', '--frob'], `mmsim decode: unknown option '--frob' (valid: ${COMMON})`],
+    [['decode', '1', '--frob'], `mmsim decode: unknown option '--frob' (valid: ${COMMON}, --file, --truncate)`],
     [['--frob'], `mmsim: unknown option '--frob' (valid: ${COMMON}, --version)`],
     [['-x'], `mmsim: unknown option '-x' (valid: ${COMMON}, --version)`],
     [['encode', 'swap', '--offset', '1', '--pgoff', '2'], `mmsim encode swap: unknown option '--pgoff' (valid: ${COMMON}, --type, --offset)`],
     [['limits', '--svg', 'x.svg'], `mmsim limits: unknown option '--svg' (valid: ${COMMON})`],
-    [['decode'], 'mmsim decode: needs a PTE value (hex 0x…, decimal, binary 0b… or octal 0o…; `_` allowed between digits)'],
-    [['decode', '1', '2'], "mmsim decode: unexpected argument '2' (usage: mmsim decode PTE)"],
+    [['decode'], `mmsim decode: needs a VALUE, - (stdin) or @FILE (${RADIX})`],
+    [['decode', '1', '12'], "mmsim decode: argument 2: '12' is ambiguous: write 0x12 for hex or 0d12 for decimal (bare digits are hex only with a–f or 8–16 digits, as dmesg prints a pte)"],
     [['limits', 'x86_64'], "mmsim limits: unexpected argument 'x86_64' (usage: mmsim limits)"],
     [['encode', 'swap'], 'mmsim encode swap: needs --offset O (the swap offset, e.g. 0x1234)'],
     [['encode', 'swap', '--offset', '1', '--type', '32'], "mmsim encode swap: --type: '32' is out of range; valid: 0–31"],
@@ -41,7 +43,7 @@ describe('bad usage and input: one line, exit 2', () => {
     [['encode', 'pfn', '--pfn', '1'], 'mmsim encode pfn: needs --prot NAME (a protection such as PAGE_SHARED, or a raw value)'],
     [['encode', 'migration'], 'mmsim encode migration: needs --pfn N (the page frame number)'],
     [['decode', '1', '--json=yes'], "mmsim decode: option '--json' takes no value"],
-    [['decode', '1', '--kernel'], "mmsim decode: option '--kernel' needs a value ERA (2.6.21 (2.6.20 is the same encodings) or 6.18 (repeatable; default: both where it makes sense))"],
+    [['decode', '1', '--kernel'], "mmsim decode: option '--kernel' needs a value ERA (2.6.21 (2.6.20 is the same encodings) or 6.18, or a comma-separated list (repeatable; default: both where it makes sense))"],
     [['decode', '1', '--arch', 'x86_64@6.18', '--kernel', '2.6.21', '--arch', 'ppc32@9'], "mmsim decode: unknown kernel '9' in 'ppc32@9' (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)"],
     [['decode', '1', '--backend', './no/such/backend'], 'mmsim decode: --backend ./no/such/backend: not a folder, file or installed package'],
   ])('mmsim %j', async (args, line) => {
@@ -57,7 +59,7 @@ describe('option parsing (issue 9)', () => {
     // a negative number is a value, named as one, not an option
     [['encode', 'swap', '--offset', '1', '--type', '-1'], `mmsim encode swap: --type: '-1' is not an unsigned integer ${FORMS}; valid: 0–31`],
     [['encode', 'swap', '--offset', '-0x10'], `mmsim encode swap: --offset: '-0x10' is not an unsigned integer ${FORMS}; valid: ${U64}`],
-    [['decode', '-5'], `mmsim decode: PTE: '-5' is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['decode', '-5'], `mmsim decode: argument 1: '-5' is not a number (${RADIX})`],
     [['encode', 'pfn', '--pfn', '1', '--prot', '-3', '--arch', 'x86_64'], `mmsim encode pfn: --prot: '-3' is not an unsigned integer ${FORMS}; valid: ${U64}`],
     [['encode', 'swap', '--offset', '1', '--type', '1.5'], `mmsim encode swap: --type: '1.5' is not an unsigned integer ${FORMS}; valid: 0–31`],
     [['encode', 'swap', '--offset', '1', '--type', ''], `mmsim encode swap: --type: '' is not an unsigned integer ${FORMS}; valid: 0–31`],
@@ -72,15 +74,15 @@ describe('option parsing (issue 9)', () => {
     [['layout', 'x86_64', '--arch', 'bogus'], `mmsim layout: unknown arch 'bogus' (valid: ${ARCHES})`],
     [['run', 'no-such.mmo', '--arch', 'bogus'], `mmsim run: unknown arch 'bogus' (valid: ${ARCHES})`],
     // every bad value quoted shortened
-    [['decode', LONG], `mmsim decode: PTE: ${SHORT} is not an unsigned integer ${FORMS}; valid: ${U64}`],
+    [['decode', LONG], `mmsim decode: argument 1: ${SHORT} is not a number (${RADIX})`],
     [['decode', '1', '--arch', LONG], `mmsim decode: unknown arch ${SHORT} (valid: ${ARCHES})`],
     [['decode', '1', '--kernel', LONG], `mmsim decode: unknown kernel ${SHORT} for --kernel (valid: 2.6.21, 6.18; 2.6.20 is accepted for 2.6.21)`],
     [['decode', '1', '--config', LONG], `mmsim decode: --config: config ${SHORT} is not NAME=y or NAME=n (for example CONFIG_NONLINEAR=n)`],
     [['decode', '1', '--config', `${LONG}=y`], `mmsim decode: --config: unknown config option ${SHORT} (valid: CONFIG_NONLINEAR, CONFIG_MIGRATION, CONFIG_MEMORY_FAILURE, CONFIG_DEVICE_PRIVATE, CONFIG_X86_NX)`],
     [[LONG], `mmsim: unknown command ${SHORT} (valid: decode, encode, layout, limits, diff, run, explore, replay, overview, help; no command: the overview)`],
     [['encode', LONG], `mmsim encode: unknown kind ${SHORT} (valid: swap, file, pfn, migration)`],
-    [['decode', '1', `--${LONG}`], `mmsim decode: unknown option '--${'z'.repeat(37)}…' (valid: ${COMMON})`],
-    [['decode', '1', LONG], `mmsim decode: unexpected argument ${SHORT} (usage: mmsim decode PTE)`],
+    [['decode', '1', `--${LONG}`], `mmsim decode: unknown option '--${'z'.repeat(37)}…' (valid: ${COMMON}, --file, --truncate)`],
+    [['decode', '1', LONG], `mmsim decode: argument 2: ${SHORT} is not a number (${RADIX})`],
     [['encode', 'pfn', '--pfn', '1', '--prot', LONG, '--arch', 'i386'], `mmsim encode pfn: unknown prot ${SHORT} (valid: PAGE_COPY, PAGE_COPY_EXEC, PAGE_NONE, PAGE_READONLY, PAGE_READONLY_EXEC, PAGE_SHARED, PAGE_SHARED_EXEC, _PAGE_KERNEL, __PAGE_KERNEL, or a raw value such as 0x63)`],
   ] as [string[], string][]).map(([args, line]) => [line, args] as const))('%s', async (line, args) => {
     expectUsageError(await run(args), line);
@@ -108,7 +110,7 @@ describe('--config that does not exist for the arch or era (issue 9)', () => {
   });
 
   test('--arch all mixes: X86_NX=n applies to the variants with an NX bit, exit 0', async () => {
-    const doc = await runJson(['decode', '0x8000000000000025', '--arch', 'all', '--kernel', '6.18', '--config', 'X86_NX=n']);
+    const doc = await runJson(['decode', '0x8000000000000025', '--arch', 'all', '--kernel', '6.18', '--config', 'X86_NX=n', '--truncate']);
     expect(doc.results.map((r: { variant: string }) => r.variant)).toContain('x86_64@6.18+CONFIG_X86_NX=n');
     expect(doc.results.map((r: { variant: string }) => r.variant)).toContain('ppc64@6.18');
   });

@@ -35,10 +35,10 @@ function runEnv(env: Record<string, string>): Record<string, string | undefined>
 }
 
 /** `mmsim ARGS` in-process, from `cwd`. */
-export async function run(args: readonly string[], env: Record<string, string> = { NO_COLOR: '1' }, cwd = CLI_DIR): Promise<Run> {
+export async function run(args: readonly string[], env: Record<string, string> = { NO_COLOR: '1' }, cwd = CLI_DIR, stdin?: string): Promise<Run> {
   const out = { status: -1 as number | null, stdout: '', stderr: '' };
   const io = { out: (text: string) => void (out.stdout += text), err: (text: string) => void (out.stderr += text) };
-  out.status = await main(args, { io, env: runEnv(env), isTTY: false, cwd });
+  out.status = await main(args, { io, env: runEnv(env), isTTY: false, cwd, ...(stdin !== undefined ? { stdin: async () => stdin } : {}) });
   return out;
 }
 

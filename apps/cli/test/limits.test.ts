@@ -43,7 +43,11 @@ describe('mmsim limits', () => {
   });
 
   test('an option that exists on no chosen variant is refused, naming where it exists (issue 9)', async () => {
-    expectUsageError(await run(['limits', '--kernel', '6.18', '--config', 'NONLINEAR=n', '--json']), 'mmsim limits: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)');
+    // under --json the error is one JSON object on stderr
+    expectUsageError(
+      await run(['limits', '--kernel', '6.18', '--config', 'NONLINEAR=n', '--json']),
+      JSON.stringify({ error: { message: 'mmsim limits: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)', status: 2 } }),
+    );
     // set to its default it is still named, and still does not exist there
     expectUsageError(await run(['limits', '--kernel', '6.18', '--config', 'NONLINEAR=y']), 'mmsim limits: --config CONFIG_NONLINEAR does not exist in 6.18 (it exists in 2.6.21)');
     expectUsageError(

@@ -15,9 +15,9 @@ describe('mmsim with no arguments: the overview', () => {
     expect(out).toContain('Linux 2.6.21');
     expect(out).toContain('Linux 6.18');
     // i386 2.6.21: 4K pages, 2 levels, swap pte 0x00123406, file pte 0x00009168
-    expect(out).toMatch(/^i386\s+4K\s+2 pgd\/pte\s+32\s+20\s+30\s+24\s+29\s+0x00123406\s+0x00009168$/m);
-    expect(out).toMatch(/^x86_64\s+4K\s+4 pgd\/pud\/pmd\/pte\s+48\s+40\s+24\s+50\s+—\s+0x1fffffffffdb9600\s+—$/m);
-    for (const command of ['mmsim decode PTE', 'mmsim encode swap', 'mmsim layout ID', 'mmsim limits', 'mmsim diff']) expect(out).toContain(command);
+    expect(out).toMatch(/^i386\s+4K\s+2 pgd\/pte\s+32\s+20\s+30\s+24\s+0xffffff\s+29\s+0x00123406\s+0x00009168$/m);
+    expect(out).toMatch(/^x86_64\s+4K\s+4 pgd\/pud\/pmd\/pte\s+48\s+40\s+24\s+50\s+0x3ffffffffffff\s+—\s+0x1fffffffffdb9600\s+—$/m);
+    for (const command of ['mmsim decode VALUE…', 'mmsim encode swap', 'mmsim layout ID', 'mmsim limits', 'mmsim diff']) expect(out).toContain(command);
     expect(out).not.toMatch(ANSI);
   });
 
@@ -75,11 +75,11 @@ describe('help and version', () => {
   test('--help lists every command; COMMAND --help its options; --version the version', async () => {
     const help = await run(['--help']);
     expect(help.status).toBe(0);
-    for (const usage of ['decode PTE', 'encode swap --type T --offset O', 'encode file --pgoff P', 'encode pfn --pfn N --prot NAME', 'encode migration --pfn N [--write]', 'layout ID... [--svg FILE] [--html FILE]', 'limits', 'diff']) {
+    for (const usage of ['decode VALUE… | - | @FILE', 'encode swap --type T --offset O', 'encode file --pgoff P', 'encode pfn --pfn N --prot NAME', 'encode migration --pfn N [--write]', 'layout ID... [--svg FILE] [--html FILE]', 'limits', 'diff']) {
       expect(help.stdout).toContain(usage);
     }
     const decode = await run(['decode', '--help']);
-    expect(decode.stdout).toMatch(/^Usage: mmsim decode PTE \[options\]$/m);
+    expect(decode.stdout).toMatch(/^Usage: mmsim decode VALUE… \| - \| @FILE \[options\]$/m);
     expect((await run(['help', 'encode', 'pfn'])).stdout).toContain('--prot NAME');
     expect((await run(['encode', '--help'])).stdout).toContain('mmsim encode migration --pfn N [--write]');
     // the version is put in at build time: bin.test.ts reads it from the built launcher

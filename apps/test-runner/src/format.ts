@@ -1,36 +1,10 @@
 /**
- * Plain-text helpers: aligned tables and hex rendering for the reports.
+ * Plain-text helpers for the reports: the kit's table renderer (shared with
+ * mmsim), hex rendering and error-line quoting.
  */
 
-export type Align = 'left' | 'right';
-
-export interface Column {
-  readonly header: string;
-  readonly align?: Align;
-}
-
-/** Width of a string as a terminal shows it (ANSI colour codes take no room). */
-function visibleLength(text: string): number {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/\u001b\[[0-9;]*m/g, '').length;
-}
-
-function pad(text: string, width: number, align: Align): string {
-  const fill = ' '.repeat(Math.max(0, width - visibleLength(text)));
-  return align === 'right' ? fill + text : text + fill;
-}
-
-/** An aligned table, two spaces between columns, a header line and a rule. */
-export function table(columns: readonly Column[], rows: readonly (readonly string[])[], indent = ''): string[] {
-  const widths = columns.map((c, i) => Math.max(visibleLength(c.header), ...rows.map((r) => visibleLength(r[i] ?? ''))));
-  const line = (cells: readonly string[]) =>
-    indent +
-    columns
-      .map((c, i) => pad(cells[i] ?? '', widths[i]!, c.align ?? 'left'))
-      .join('  ')
-      .trimEnd();
-  return [line(columns.map((c) => c.header)), indent + widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)];
-}
+export { table } from '@mmsim/cli-kit';
+export type { Align, Column } from '@mmsim/cli-kit';
 
 /** `0x1f` for a bigint, with no padding. */
 export function shortHex(value: bigint): string {

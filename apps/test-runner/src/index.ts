@@ -3,7 +3,7 @@
  */
 export { findBackends, builtinBackends, RUNNER_DIR } from './backends.js';
 export type { FoundBackends, FindOptions } from './backends.js';
-export { main, createProgram, processIo, PROGRAM_NAME, REPORTERS } from './cli.js';
+export { main, processIo, PROGRAM_NAME, REPORTERS } from './cli.js';
 export type { Io, ProgramOptions, Reporter } from './cli.js';
 export { runAll, runJson, runText, backendsLine } from './commands/run.js';
 export type { RunOptions, RunResult } from './commands/run.js';
@@ -33,7 +33,7 @@ export {
   DEFAULT_NUM_RUNS,
 } from './commands/conformance.js';
 export type { ConformanceOptions, ConformanceResult, MatrixRow } from './commands/conformance.js';
-export { overviewRows, overviewText, SAMPLE_SWAP, SAMPLE_PGOFF } from './commands/overview.js';
+export { overviewRows, overviewText, overviewDocument, SAMPLE_SWAP, SAMPLE_PGOFF } from './commands/overview.js';
 export type { OverviewRow } from './commands/overview.js';
 export { matrix, count, totals, configLabel, SUITES } from './cases.js';
 export type { TestCase, CaseStatus, Suite, Difference, MatrixCell, Counts } from './cases.js';

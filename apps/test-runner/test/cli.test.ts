@@ -214,8 +214,8 @@ describe('bad usage: one line naming the bad value and the valid ones, exit 2', 
     expectOneLineError(await run('overview', 'x86_64'), "'x86_64'");
   });
 
-  test('options before the command: one line saying where they go', async () => {
-    expectOneLineError(await run('--backend', dir, 'conformance'), 'options go after the command', 'mmsim-test conformance');
+  test('options before the command are the command\'s (one parser: the command is found wherever it sits)', async () => {
+    expectOneLineError(await run('--backend', dir, 'overview'), 'mmsim-test overview: ', dir);
   });
 
   test('a bad --reporter, --index, --config or --check value', async () => {
@@ -244,23 +244,40 @@ describe('mmsim-test overview', () => {
     const result = await run('overview');
     expect(result.status).toBe(0);
     expect(result.stderr).toBe('');
-    const lines = result.stdout.split('\n');
+    // the kit's overview, the one mmsim prints: a table per era
+    const [, old, recent] = result.stdout.split(/^Linux (?:2\.6\.21|6\.18)$/m);
     const specs = [x86, powerpc].flatMap((b) => b.variants);
     expect(specs.length).toBeGreaterThan(0);
     for (const spec of specs) {
-      const row = lines.find((line) => line.startsWith(`${spec.id} `) && line.split(/\s+/)[1] === spec.era);
-      expect(row, `${spec.id}@${spec.era}`).toBeDefined();
+      const section = spec.era === '2.6.21' ? old! : recent!;
+      expect(section.split('\n').some((line) => line.startsWith(`${spec.id} `)), `${spec.id}@${spec.era}`).toBe(true);
     }
     expect(result.stdout).toContain('mmsim-test vectors');
     expect(result.stdout).toContain('mmsim-test conformance');
   });
 
-  test('the x86_64 2.6.21 row holds the kernel values', async () => {
-    const row = (await run('overview'))
-      .stdout.split('\n')
-      .find((line) => line.startsWith('x86_64 ') && line.includes('2.6.21'))!;
+  test('the x86_64 2.6.21 row holds the kernel values, in text and --json', async () => {
+    const out = (await run('overview', '--arch', 'x86_64@2.6.21')).stdout;
+    const row = out.split('\n').find((line) => line.startsWith('x86_64 '))!;
     // swp_entry(3, 0x1234): type in bits 1..6, offset from bit 8; pgoff 0x1234 << 12 | _PAGE_FILE (0x40)
-    expect(row.split(/\s+/)).toEqual(['x86_64', '2.6.21', '4K', '4', 'pgd/pud/pmd/pte', '48', '30', '56', '0xffffffffffffff', '46', '0x0000000000123406', '0x0000000001234040']);
+    expect(row.split(/\s+/)).toEqual(['x86_64', '4K', '4', 'pgd/pud/pmd/pte', '48', '34', '30', '56', '0xffffffffffffff', '46', '0x0000000000123406', '0x0000000001234040']);
+    const result = await run('overview', '--json', '--arch', 'x86_64@2.6.21');
+    expect(result.stderr).toBe('');
+    const doc = JSON.parse(result.stdout) as { variants: Json[] };
+    expect(doc.variants).toEqual([expect.objectContaining({ variant: 'x86_64@2.6.21', swapPte: '0x0000000000123406', filePte: '0x0000000001234040', maxSwapOffset: '0xffffffffffffff' })]);
+  });
+
+  test('--arch takes the forms mmsim takes: ID@ERA, lists, all; --kernel repeats', async () => {
+    const keys = async (...args: string[]) => {
+      const result = await run('overview', '--json', ...args);
+      expect(result.stderr).toBe('');
+      return (JSON.parse(result.stdout) as { variants: { variant: string }[] }).variants.map((v) => v.variant);
+    };
+    expect(await keys('--arch', 'x86_64@6.18')).toEqual(['x86_64@6.18']);
+    expect(await keys('--arch', 'x86_64,ppc64', '--kernel', '6.18')).toEqual(['ppc64@6.18', 'x86_64@6.18']);
+    expect(await keys('--arch', 'x86_64', '--kernel', '6.18', '--kernel', '2.6.21')).toEqual(['x86_64@2.6.21', 'x86_64@6.18']);
+    expect((await keys('--arch', 'all')).length).toBe((await keys()).length);
+    expectOneLineError(await run('conformance', '--arch', 'x86_64@6.18', '--seed', '1', '--seed', '2'), "option '--seed' given twice ('1', then '2')");
   });
 });
 

@@ -96,13 +96,14 @@ describe('vector files: checked against the format before any vector runs', () =
     expect((JSON.parse(run.stdout) as { failed: number }).failed).toBe(1);
   });
 
-  test('many problems: one line each, the first ten, then how many more', async () => {
+  test('many problems: one line, the first ten, then how many more', async () => {
     const path = variantFile('all-bad.json', (f) => {
       for (const v of f['vectors'] as Json[]) v['pte'] = -1;
     });
-    const lines = expectRefused(await mmsimTest('vectors', path), [], MAX_LISTED_PROBLEMS + 1);
-    for (const line of lines.slice(0, -1)) expect(line).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: vectors\\[\\d+\\]\\.pte: -1 is not a whole number 0 or more`));
-    expect(lines.at(-1)).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: … and \\d+ more problems$`));
+    const [line] = expectRefused(await mmsimTest('vectors', path), []);
+    const at = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(line!.match(new RegExp(`${at}: vectors\\[\\d+\\]\\.pte: -1 is not a whole number 0 or more`, 'g'))).toHaveLength(MAX_LISTED_PROBLEMS);
+    expect(line).toMatch(new RegExp(`${at}: … and \\d+ more problems$`));
   });
 
   test('a long bad value is quoted shortened', async () => {
@@ -186,7 +187,7 @@ describe('counts and seeds within range', () => {
 
 describe('options and commands', () => {
   test('help bogus: one line naming the commands (it printed the whole usage)', async () => {
-    expectRefused(await mmsimTest('help', 'bogus'), ["mmsim-test: unknown command 'bogus' (valid: run, vectors, conformance, overview, help)"]);
+    expectRefused(await mmsimTest('help', 'bogus'), ["mmsim-test: unknown command 'bogus' (valid: run, vectors, conformance, overview, help; no command: run)"]);
     const help = await mmsimTest('help', 'vectors');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: mmsim-test vectors');
@@ -195,10 +196,9 @@ describe('options and commands', () => {
   test.each([
     ['conformance', '--seed', '1', '2'],
     ['conformance', '--num-runs', '5', '5'],
-    ['conformance', '--kernel', '6.18', '2.6.21'],
     ['vectors', '--reporter', 'tap', 'json'],
   ])('a single-value option given twice is refused: %s %s', async (command, option, a, b) => {
-    expectRefused(await mmsimTest(command, option, a, option, b), [`mmsim-test ${command}: option ${option} given twice ('${a}', then '${b}'); it takes one value`]);
+    expectRefused(await mmsimTest(command, option, a, option, b), [`mmsim-test ${command}: option '${option}' given twice ('${a}', then '${b}'); it takes one value`]);
   });
 
   test('a repeatable option may be given twice', async () => {
@@ -208,7 +208,7 @@ describe('options and commands', () => {
   });
 
   test('--json with another --reporter is refused', async () => {
-    expectRefused(await mmsimTest('vectors', '--json', '--reporter', 'tap'), ["option '--json' cannot be used with option '--reporter"]);
+    expectRefused(await mmsimTest('vectors', '--json', '--reporter', 'tap'), ["mmsim-test vectors: --json and --reporter 'tap' ask for two reports; give one (--json is --reporter json)"]);
   });
 
   test('every bad value is quoted shortened', async () => {
@@ -249,6 +249,7 @@ describe('outputs', () => {
     };
     const status = await main(['node', 'mmsim-test', 'vectors', 'v6.18-x86_64.json', '--json'], { io, backends: [x86] });
     expect(status).toBe(2);
-    expect(stderr).toBe('mmsim-test: cannot write the report to stdout (ENOSPC: no space left on device)\n');
+    // under --json the one line is a JSON object
+    expect(stderr).toBe(`${JSON.stringify({ error: { message: 'mmsim-test: cannot write output: ENOSPC (no space left on device)', status: 2 } })}\n`);
   });
 });

@@ -159,8 +159,8 @@ describe('discovery', () => {
     cpSync(mine, join(project, 'node_modules', 'mmsim-backend-mine'), { recursive: true });
     const result = await run(['overview'], project);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^x86_64-mine\s+6\.18\s/m);
-    expect(result.stdout).toContain(`${WORKSPACE_NAMES.length + 1} installed backends (${[...WORKSPACE_NAMES, 'mine'].join(', ')})`);
+    expect(result.stdout).toMatch(/^x86_64-mine\s+4K\s/m);
+    expect(result.stdout).toContain(`${WORKSPACE_NAMES.length + 1} backends (${[...WORKSPACE_NAMES, 'mine'].join(', ')})`);
     // and by package name, resolved from the current folder
     const byName = await run(['conformance', '--backend', 'mmsim-backend-mine', '--arch', 'x86_64-mine', '--num-runs', '10', '--json'], project);
     expect(byName.status).toBe(0);
@@ -174,7 +174,8 @@ describe('discovery', () => {
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-      expect(result.stderr).toContain(missing);
+      // the path is named (a long one cut short by the loader, so only its start is certain)
+      expect(result.stderr).toContain(`--backend ${missing.slice(0, 40)}`);
     }
   });
 });
@@ -305,7 +306,7 @@ describe('--backend: a backend outside this repository', () => {
     expect(report.good).toBe(true);
     expect(new Set(report.matrix.map((r) => r['variant']))).toEqual(new Set(['x86_64-mine']));
     // a relative path works from the folder it is relative to
-    expect((await run(['overview', '--backend', './my-arch'], tmp)).stdout).toMatch(/^x86_64-mine\s+6\.18\s/m);
+    expect((await run(['overview', '--backend', './my-arch'], tmp)).stdout).toMatch(/^x86_64-mine\s+4K\s/m);
   });
 
   describe('one with a planted bug', () => {

@@ -22,7 +22,7 @@ describe('stdout write errors', () => {
     const full = openSync('/dev/full', 'w');
     try {
       const result = spawnSync(process.execPath, [BIN, 'vectors', 'v6.18-x86_64.json', '--json'], { stdio: ['ignore', full, 'pipe'], encoding: 'utf8', env: ENV });
-      expect(result.stderr).toBe('mmsim-test: cannot write the report to stdout (ENOSPC: no space left on device)\n');
+      expect(result.stderr).toBe('mmsim-test: cannot write output: ENOSPC (no space left on device)\n');
       expect(result.status).toBe(2);
     } finally {
       closeSync(full);
@@ -36,7 +36,7 @@ describe('stdout write errors', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (text: string) => (stderr += text));
     const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    expect(stderr).toBe('mmsim-test: cannot write the report to stdout (EPIPE: the reader closed the pipe before the end)\n');
+    expect(stderr).toBe('mmsim-test: cannot write output: EPIPE (the reader closed the pipe)\n');
     expect(status).toBe(2);
   });
 });

@@ -49,7 +49,7 @@ export const BASES: readonly Base[] = [
   { tool: 'mmsim', args: ['run', 'script.mmo'], numbers: [], names: COMMON_NAMES, single: [], needs: 'script' },
   { tool: 'mmsim', args: ['explore', 'fault-truncate', '--bound', '1'], numbers: ['bound', 'seed', 'runs'], names: ['arch', 'kernel', 'config', 'backend', 'policy', 'strategy'], single: ['bound', 'seed', 'runs', 'policy', 'strategy'] },
   { tool: 'mmsim', args: ['replay', 'fault-truncate', '0*3'], numbers: [], names: ['arch', 'kernel', 'config', 'backend', 'policy'], single: ['policy'] },
-  { tool: 'mmsim-test', args: ['conformance', '--arch', 'x86_64', '--kernel', '6.18', '--num-runs', '2', '--check', 'swap'], numbers: ['num-runs', 'seed'], names: ['arch', 'kernel', 'config', 'reporter', 'backend'], single: ['kernel', 'num-runs', 'seed', 'reporter'] },
+  { tool: 'mmsim-test', args: ['conformance', '--arch', 'x86_64', '--kernel', '6.18', '--num-runs', '2', '--check', 'swap'], numbers: ['num-runs', 'seed'], names: ['arch', 'kernel', 'config', 'reporter', 'backend'], single: ['num-runs', 'seed', 'reporter'] },
   { tool: 'mmsim-test', args: ['vectors', '{dir}/v.json', '--index', '3'], numbers: ['index'], names: ['reporter', 'backend'], single: ['reporter'], needs: 'vectors' },
   { tool: 'mmsim-test', args: ['overview'], numbers: [], names: ['backend'], single: [] },
 ];

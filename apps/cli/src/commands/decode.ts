@@ -1,12 +1,18 @@
 /**
- * `mmsim decode PTE`: classify one raw value on each chosen variant (the
- * kernel's order), name every field and flag, draw it, and say what the
+ * `mmsim decode VALUE…`: classify raw ptes on each chosen variant (the
+ * kernel's order), name every field and flag, draw them, and say what the
  * kernel would do where that is surprising — all from core's decodePte.
+ * Values come from arguments, stdin (`-`) or files, bare or inside the
+ * kernel's own log lines (decode/dmesg.ts), read by one printed rule
+ * (decode/radix.ts). A value wider than a variant's entry is refused (the
+ * checked layer) unless --truncate asks for the kernel's silent cut.
  */
-import { MmsimError, decodePte, hex, maskBig, type DecodedPte, type Variant } from '@mmsim/core';
+import { MmsimError, decodePte, hex, maskBig, swp_offset, swp_type, type DecodedPte, type Variant } from '@mmsim/core';
 import type { CommandSpec, RunContext } from '../command.js';
+import { DMESG_LINES } from '../decode/dmesg.js';
+import { gather, readStdin, MAX_VALUES, type DecodeItem } from '../decode/input.js';
+import { RULE_SUMMARY, RULE_TEXT } from '../decode/radix.js';
 import { EXIT_OK, UsageError } from '../errors.js';
-import { parseNumber } from '../numbers.js';
 import { bitDiagram, bitSpanText } from '../render/diagram.js';
 import { CLASS_MEANING, className, ptehex, variantHeading, variantLabel } from '../render/describe.js';
 import { jsonDocument } from '../render/json.js';
@@ -26,6 +32,7 @@ function decodeAll(variants: readonly Variant[], raw: bigint): Decoded[] {
   return variants.map((v) => {
     const wider = raw > maskBig(v.constants.pteBits);
     try {
+      // wider only under --truncate: decodePte keeps the low bits, as a pte_t does, and says so
       return { v, wider, d: decodePte(v, raw) };
     } catch (error) {
       if (error instanceof MmsimError) return { v, wider, error: error.message };
@@ -100,64 +107,199 @@ function summary(results: readonly Decoded[], ctx: RunContext): string[] {
   );
 }
 
-function toJson(raw: bigint, text: string, results: readonly Decoded[]) {
-  return {
-    command: 'decode',
-    input: text,
-    value: shortHex(raw),
-    results: results.map(({ v, d, wider, error }) => ({
-      variant: v.key,
-      id: v.id,
-      era: v.era,
-      pteBits: v.constants.pteBits,
-      fits: !wider,
-      ...(error ? { error } : {}),
-      ...(d
-        ? {
-            pte: ptehex(v, d.pte),
-            class: d.class,
-            predicates: d.predicates,
-            fields: d.fields.map((f) => ({ name: f.name, value: shortHex(f.value), ranges: f.ranges, ...(f.note ? { note: f.note } : {}) })),
-            flags: d.flags,
-            ...(d.special ? { special: d.special } : {}),
-            format: d.format ? { name: d.format.name, title: d.format.title, ranges: d.format.ranges } : null,
-            strayBits: hex(d.strayBits, v.constants.pteBits),
-            notes: d.notes,
-          }
-        : {}),
-    })),
+/** The width of the word an item of this kind is held in on `v`. */
+function widthOf(item: DecodeItem, v: Variant): number {
+  return item.kind === 'pte' || item.kind === 'table' ? v.constants.pteBits : v.constants.wordBits;
+}
+
+interface Planned {
+  readonly item: DecodeItem;
+  readonly variants: Variant[];
+  /** variants left out because the value does not fit them (--arch not given) */
+  readonly leftOut: Variant[];
+}
+
+/**
+ * The checked layer's rule: a value wider than the entry it names is
+ * refused on a variant the user chose, left out (with a note) of the
+ * default all-variant view, and cut to its low bits only under --truncate.
+ */
+function plan(items: readonly DecodeItem[], variants: readonly Variant[], ctx: RunContext): Planned[] {
+  const truncate = ctx.values['truncate'] === true;
+  // a variant named by its id (`i386`, `i386@2.6.21`), not swept in by `all` or a backend name
+  const named = new Set(
+    (Array.isArray(ctx.values['arch']) ? (ctx.values['arch'] as string[]) : []).map((a) => a.split(/[@+]/)[0]!),
+  );
+  const byName = (v: Variant) => named.has(v.id) || (v.spec.aliases ?? []).some((a) => named.has(a));
+  return items.map((item) => {
+    if (truncate) return { item, variants: [...variants], leftOut: [] };
+    const fits = variants.filter((v) => item.value <= maskBig(widthOf(item, v)));
+    const leftOut = variants.filter((v) => !fits.includes(v));
+    const refused = fits.length === 0 ? leftOut : leftOut.filter(byName);
+    if (refused.length > 0) {
+      const v = refused[0]!;
+      const bits = widthOf(item, v);
+      throw new UsageError(
+        `${item.origin}: ${item.name} ${shortHex(item.value)} is wider than the ${bits}-bit ${item.kind === 'pte' || item.kind === 'table' ? 'pte' : 'word'} of ${v.key}; valid: 0–${shortHex(maskBig(bits))} (--truncate decodes its low ${bits} bits, as the kernel's cast would keep them)`,
+      );
+    }
+    return { item, variants: fits, leftOut };
+  });
+}
+
+function dmesgSource(id: string | undefined): string | undefined {
+  return DMESG_LINES.find((l) => l.id === id)?.source;
+}
+
+function itemHeading(p: Planned, ctx: RunContext): string[] {
+  const { c } = ctx;
+  const { item } = p;
+  const lines = [`${c.bold(`${item.name} ${shortHex(item.value)}`)}  ${c.dim(`${item.origin}: ${RULE_TEXT[item.rule]}`)}`];
+  if (item.dmesg) lines.push(c.dim(`  from ${dmesgSource(item.dmesg)}: ${item.input}`));
+  if (p.leftOut.length) {
+    lines.push(c.yellow(`  left out: ${p.leftOut.map((v) => v.key).join(', ')} — the value is wider than their entry (--truncate decodes the low bits)`));
+  }
+  return lines;
+}
+
+function swpLines(p: Planned, ctx: RunContext): string[] {
+  return table(
+    [{ header: 'variant' }, { header: 'era' }, { header: 'swp_type', align: 'right' }, { header: 'swp_offset', align: 'right' }, { header: 'note' }],
+    p.variants.map((v) => {
+      const type = swp_type(v.generic, p.item.value);
+      return [
+        variantLabel(v),
+        v.era,
+        String(type),
+        shortHex(swp_offset(v.generic, p.item.value)),
+        type >= v.constants.MAX_SWAPFILES ? `type ≥ MAX_SWAPFILES (${v.constants.MAX_SWAPFILES}): no swap device has it` : '',
+      ];
+    }),
+  ).map((l) => `  ${l}`);
+}
+
+function otherLines(p: Planned, ctx: RunContext): string[] {
+  const { c } = ctx;
+  const what: Record<string, string> = {
+    table: 'an upper-level table entry: shown as the kernel printed it (decode classifies leaf ptes)',
+    pfn: 'a page frame number',
+    page_flags: "a struct page's flags word (its bit names depend on the kernel's config)",
   };
+  return [`  ${c.dim(what[p.item.kind] ?? '')}`];
+}
+
+function pteLines(p: Planned, ctx: RunContext): string[] {
+  const { c } = ctx;
+  const results = decodeAll(p.variants, p.item.value);
+  const lines: string[] = [];
+  if (results.length > 1) {
+    lines.push(`${c.bold(`decode ${shortHex(p.item.value)}`)} on ${results.length} variants`, '', ...summary(results, ctx));
+    if (results.some((r) => r.wider)) lines.push(c.yellow("* the value is wider than that variant's pte: only its low bits were decoded (--truncate)"));
+    lines.push('');
+  }
+  for (const r of results) {
+    lines.push(...detail(r, ctx));
+    if (r.wider && results.length === 1) lines.push(c.yellow(`  --truncate: ${shortHex(p.item.value)} is wider than this ${r.v.constants.pteBits}-bit pte; its low bits were decoded`));
+    lines.push('');
+  }
+  return lines;
+}
+
+function resultsJson(results: readonly Decoded[]) {
+  return results.map(({ v, d, wider, error }) => ({
+    variant: v.key,
+    id: v.id,
+    era: v.era,
+    pteBits: v.constants.pteBits,
+    fits: !wider,
+    ...(error ? { error } : {}),
+    ...(d
+      ? {
+          pte: ptehex(v, d.pte),
+          class: d.class,
+          predicates: d.predicates,
+          fields: d.fields.map((f) => ({ name: f.name, value: shortHex(f.value), ranges: f.ranges, ...(f.note ? { note: f.note } : {}) })),
+          flags: d.flags,
+          ...(d.special ? { special: d.special } : {}),
+          format: d.format ? { name: d.format.name, title: d.format.title, ranges: d.format.ranges } : null,
+          strayBits: hex(d.strayBits, v.constants.pteBits),
+          notes: d.notes,
+        }
+      : {}),
+  }));
+}
+
+function itemJson(p: Planned) {
+  const { item } = p;
+  const base = {
+    origin: item.origin,
+    input: item.input,
+    name: item.name,
+    kind: item.kind,
+    value: shortHex(item.value),
+    rule: item.rule,
+    ruleText: RULE_TEXT[item.rule],
+    ...(item.dmesg ? { dmesg: item.dmesg, printedBy: dmesgSource(item.dmesg) } : {}),
+    leftOut: p.leftOut.map((v) => v.key),
+  };
+  if (item.kind === 'pte') return { ...base, results: resultsJson(decodeAll(p.variants, item.value)) };
+  if (item.kind === 'swp_entry') {
+    return {
+      ...base,
+      results: p.variants.map((v) => ({
+        variant: v.key,
+        swp_type: swp_type(v.generic, item.value),
+        swp_offset: shortHex(swp_offset(v.generic, item.value)),
+        MAX_SWAPFILES: v.constants.MAX_SWAPFILES,
+      })),
+    };
+  }
+  return base;
 }
 
 export const decodeCommand: CommandSpec = {
   name: 'decode',
-  usage: 'decode PTE',
-  summary: 'classify a raw pte on each variant and name every field and flag, with a bit diagram',
-  options: {},
-  maxPositionals: 1,
+  usage: 'decode VALUE… | - | @FILE',
+  summary: 'classify raw ptes (or dmesg lines that print them) on each variant and name every field and flag, with a bit diagram',
+  options: {
+    file: { type: 'string', multiple: true, value: 'FILE', help: 'decode the values and dmesg lines in FILE (repeatable; same as @FILE)' },
+    truncate: { type: 'boolean', help: "decode a value wider than the pte by its low bits, as the kernel's cast keeps them (default: refused)" },
+  },
+  maxPositionals: MAX_VALUES,
   details: [
-    'PTE: hex 0x…, decimal, binary 0b… or octal 0o…, `_` allowed between digits.',
+    'VALUE: a pte, or a quoted kernel log line that prints one; - reads stdin, @FILE a file (one value or log line per line;',
+    `lines with neither are skipped and counted). Numbers: ${RULE_SUMMARY}.`,
+    "Log lines: 'BUG: Bad page map in process … pte:… [pmd:…]' and the 'pgd:… pmd:…' line after it (6.18),",
+    "'Bad pte = …' (2.6.21), 'Bad swap file entry …' (a swp_entry_t, split into type and offset), page dumps (pfn).",
+    'A value wider than a chosen variant\'s pte is refused; without --arch those variants are left out, with a note.',
     'With several variants (the default, or --arch all) a side-by-side table comes first.',
   ],
-  run(ctx) {
-    const text = ctx.positionals[0];
-    if (text === undefined) throw new UsageError('needs a PTE value (hex 0x…, decimal, binary 0b… or octal 0o…; `_` allowed between digits)');
-    const raw = parseNumber(text, 'PTE');
-    const results = decodeAll(ctx.variants(), raw);
+  async run(ctx) {
+    const files = Array.isArray(ctx.values['file']) ? (ctx.values['file'] as string[]) : [];
+    if (ctx.positionals.length === 0 && files.length === 0) {
+      throw new UsageError(`needs a VALUE, - (stdin) or @FILE (${RULE_SUMMARY})`);
+    }
+    const { items, skipped } = await gather({ positionals: ctx.positionals, files, cwd: ctx.cwd, stdin: ctx.stdin ?? (() => readStdin()) });
+    if (items.length === 0) {
+      throw new UsageError(`no value to decode: ${skipped} line(s) read, none a number or a kernel log line decode knows`);
+    }
+    const planned = plan(items, ctx.variants(), ctx);
     if (ctx.json) {
-      ctx.print([jsonDocument(toJson(raw, text, results))]);
+      const docs = planned.map(itemJson);
+      // one value: its fields at the top too, as before several were accepted
+      const first = planned.length === 1 && planned[0]!.item.kind === 'pte' ? { input: planned[0]!.item.input, value: docs[0]!.value, results: (docs[0] as { results: unknown }).results } : {};
+      ctx.print([jsonDocument({ command: 'decode', ...first, items: docs, skippedLines: skipped })]);
       return EXIT_OK;
     }
-    const { c } = ctx;
     const lines: string[] = [];
-    if (results.length > 1) {
-      lines.push(`${c.bold(`decode ${shortHex(raw)}`)} on ${results.length} variants`, '', ...summary(results, ctx));
-      if (results.some((r) => r.wider)) lines.push(c.yellow('* the value is wider than that variant\'s pte: only its low bits were decoded'));
-      lines.push('');
+    const many = planned.length > 1 || planned.some((p) => p.item.dmesg !== undefined || p.item.rule !== 'prefix');
+    for (const p of planned) {
+      if (many || p.leftOut.length) lines.push(...itemHeading(p, ctx), '');
+      if (p.item.kind === 'pte') lines.push(...pteLines(p, ctx));
+      else if (p.item.kind === 'swp_entry') lines.push(...swpLines(p, ctx), '');
+      else lines.push(...otherLines(p, ctx), '');
     }
-    for (const r of results) {
-      lines.push(...detail(r, ctx), '');
-    }
+    if (skipped > 0) lines.push(ctx.c.dim(`${skipped} line(s) with no value or kernel log line decode knows were skipped`));
     ctx.print(lines);
     return EXIT_OK;
   },

@@ -4,7 +4,7 @@
  * every installed variant and configuration.
  */
 import { CHECKS, isGood, runCheck, variantMatrix, type CheckContext, type CheckResult, type CheckStatus, type ConformanceCheck } from '@mmsim/conformance';
-import { compileVariant, ConfigError, configExists, configFor, configNamesIn, describeConfig, ERAS, normalizeEra, parseConfig, type BackendV1, type Era, type KernelConfig, type Variant } from '@mmsim/core';
+import { compileVariant, ConfigError, configExists, configFor, configNamesIn, describeConfig, ERAS, normalizeEra, parseConfig, type BackendV1, type Era, type KernelConfig, type Variant, type VariantSpec } from '@mmsim/core';
 import { pc } from '../color.js';
 import { configLabel, difference, type CaseStatus, type TestCase } from '../cases.js';
 import { UsageError } from '../errors.js';
@@ -33,6 +33,8 @@ export interface ConformanceOptions {
   readonly config?: readonly string[];
   /** `--backend PATH` arguments a repro command must carry (absolute paths) */
   readonly reproBackends?: readonly string[];
+  /** the variant specs chosen (the kit's --arch / --kernel selection); when given, arch and kernel are not consulted */
+  readonly specs?: ReadonlySet<VariantSpec>;
 }
 
 /** One line of the matrix: a backend's variant, in one era, under one configuration. */
@@ -89,7 +91,7 @@ export function parseConfigOption(values: readonly string[] | undefined): Kernel
 
 /** The variants under test, grouped by backend, filtered by --arch / --kernel, under --config or the whole matrix. */
 export function selectVariants(backends: readonly BackendV1[], options: ConformanceOptions): { backend: string; variant: Variant }[] {
-  const arch = options.arch ?? [];
+  const arch = options.specs ? [] : (options.arch ?? []);
   const valid = archNames(backends);
   for (const name of arch) {
     if (!valid.includes(name)) throw new UsageError(`unknown arch ${quote(name)} for --arch (valid: ${valid.join(', ')})`);
@@ -99,8 +101,12 @@ export function selectVariants(backends: readonly BackendV1[], options: Conforma
   for (const backend of backends) {
     const variants = config ? backend.variants.map((spec) => compileVariant(spec, configFor(spec, config))) : variantMatrix(backend);
     for (const variant of variants) {
-      if (arch.length > 0 && !arch.includes(backend.name) && !arch.includes(variant.id)) continue;
-      if (options.kernel && variant.era !== options.kernel) continue;
+      if (options.specs) {
+        if (!options.specs.has(variant.spec)) continue;
+      } else {
+        if (arch.length > 0 && !arch.includes(backend.name) && !arch.includes(variant.id)) continue;
+        if (options.kernel && variant.era !== options.kernel) continue;
+      }
       out.push({ backend: backend.name, variant });
     }
   }

@@ -5,20 +5,24 @@
  * failing schedule exactly under the policies that had the bug — and that
  * schedule replays to the same failure — and finds none under the fix.
  */
-import { compileVariant, DEFAULT_CONFIG, type BackendV1 } from '@mmsim/core';
+import { compileVariant, DEFAULT_CONFIG, type BackendV1, type VariantSpec } from '@mmsim/core';
 import type { TestCase } from '../cases.js';
 import { commandLine } from '../repro.js';
 
 type Mm = typeof import('@mmsim/mm');
 type MmModel = typeof import('@mmsim/mm/model');
 
-export async function raceCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string }): Promise<TestCase[]> {
+export async function raceCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string; specs?: ReadonlySet<VariantSpec> }): Promise<TestCase[]> {
   const mm: Mm = await import('@mmsim/mm');
   const model: MmModel = await import('@mmsim/mm/model');
   const cases: TestCase[] = [];
   for (const spec of backend.variants) {
-    if (options.arch && options.arch.length > 0 && !options.arch.includes(spec.id) && !options.arch.includes(backend.name)) continue;
-    if (options.kernel && spec.era !== options.kernel) continue;
+    if (options.specs) {
+      if (!options.specs.has(spec)) continue;
+    } else {
+      if (options.arch && options.arch.length > 0 && !options.arch.includes(spec.id) && !options.arch.includes(backend.name)) continue;
+      if (options.kernel && spec.era !== options.kernel) continue;
+    }
     const variant = compileVariant(spec, DEFAULT_CONFIG);
     for (const race of mm.RACES) {
       for (const policy of race.policies(spec)) {

@@ -59,6 +59,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
   const backends: BackendV1[] = loadedBackends.map((b) => b.backend);
   const { selected, checks, context } = conformancePlan(backends, options);
   const wanted = (file: LoadedVectorFile) =>
+    options.specs ? options.specs.has(file.variant.spec) :
     (!options.arch || options.arch.length === 0 || options.arch.includes(file.backend) || options.arch.includes(file.variant.id)) &&
     (!options.kernel || file.variant.era === options.kernel);
   const files = [...loadVectorFiles([], backends, { skipUnplaced: true }), ...(options.vectors?.length ? loadVectorFiles(options.vectors, backends) : [])].filter(wanted);
@@ -108,7 +109,7 @@ export async function runAll(loadedBackends: readonly LoadedBackend[], options: 
       notes.push(`no reference-vector files for backend ${backend.name}: only the conformance suite ran (add files with --vectors FILE)`);
     }
     if (mine.length > 0 && options.scenarios !== false) {
-      const filter = { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}) };
+      const filter = { ...(options.arch ? { arch: options.arch } : {}), ...(options.kernel ? { kernel: options.kernel } : {}), ...(options.specs ? { specs: options.specs } : {}) };
       const outs: TestCase[][] = [];
       simCases.set(backend.name, outs);
       for (const suite of SIM_SUITES) {

@@ -4,25 +4,29 @@
  * invariants checked after every step. A case fails on a kernel BUG or a
  * broken invariant; its repro line reruns just that scenario with `mmsim run`.
  */
-import { compileVariant, DEFAULT_CONFIG, describeConfig, type BackendV1, type Variant } from '@mmsim/core';
+import { compileVariant, DEFAULT_CONFIG, describeConfig, type BackendV1, type Variant, type VariantSpec } from '@mmsim/core';
 import { configLabel, type TestCase } from '../cases.js';
 import { commandLine } from '../repro.js';
 
 type Mm = typeof import('@mmsim/mm');
 type MmModel = typeof import('@mmsim/mm/model');
 
-function variantsOf(backend: BackendV1, arch?: readonly string[], kernel?: string): Variant[] {
+function variantsOf(backend: BackendV1, arch?: readonly string[], kernel?: string, specs?: ReadonlySet<VariantSpec>): Variant[] {
   const out: Variant[] = [];
   for (const spec of backend.variants) {
-    if (arch && arch.length > 0 && !arch.includes(spec.id) && !arch.includes(backend.name)) continue;
-    if (kernel && spec.era !== kernel) continue;
+    if (specs) {
+      if (!specs.has(spec)) continue;
+    } else {
+      if (arch && arch.length > 0 && !arch.includes(spec.id) && !arch.includes(backend.name)) continue;
+      if (kernel && spec.era !== kernel) continue;
+    }
     out.push(compileVariant(spec, DEFAULT_CONFIG));
     if (spec.era === '2.6.21' && spec.file) out.push(compileVariant(spec, { ...DEFAULT_CONFIG, NONLINEAR: false }));
   }
   return out;
 }
 
-export async function scenarioCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string }): Promise<TestCase[]> {
+export async function scenarioCases(backend: BackendV1, options: { arch?: readonly string[]; kernel?: string; specs?: ReadonlySet<VariantSpec> }): Promise<TestCase[]> {
   const mm: Mm = await import('@mmsim/mm');
   const model: MmModel = await import('@mmsim/mm/model');
   // each scenario read and parsed once for every variant; a parse error fails its case on each
@@ -34,7 +38,7 @@ export async function scenarioCases(backend: BackendV1, options: { arch?: readon
     }
   });
   const cases: TestCase[] = [];
-  for (const variant of variantsOf(backend, options.arch, options.kernel)) {
+  for (const variant of variantsOf(backend, options.arch, options.kernel, options.specs)) {
     const config = configLabel(describeConfig(variant.era, variant.config));
     const configArgs = config === 'default' ? [] : config.split(',').flatMap((c) => ['--config', c]);
     for (const s of scenarios) {
