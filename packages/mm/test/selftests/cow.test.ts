@@ -1,8 +1,8 @@
 /**
  * tools/testing/selftests/mm/cow.c (Linux 6.18.2) ported: its anonymous
  * memory cases (anon_test_cases, run_anon_test_case) on each memory kind
- * the model has, and its anon THP collapse cases (anon_thp_test_cases),
- * each as a `.mmo` script whose `expect` ops assert what the selftest
+ * the model has, its anon THP collapse cases (anon_thp_test_cases) and its
+ * non-anonymous cases (non_anon_test_cases), each as a `.mmo` script whose `expect` ops assert what the selftest
  * compares with memcmp(). Names follow the selftest's log_test_start()
  * lines: "<case> ... with <memory kind>".
  *
@@ -18,6 +18,9 @@
  *   io_uring/rsrc.c 799); IORING_OP_WRITE_FIXED writes what the pin sees.
  * - gup_test's PIN_LONGTERM_TEST_START is pin_user_pages(FOLL_LONGTERM),
  *   read-only (mm/gup_test.c); PIN_LONGTERM_TEST_READ reads through it.
+ * - the non-anonymous cases (non_anon_test_cases) map `mem` private R/W and
+ *   `smem` beside it: a second private anon mapping (the zeropage kinds) or a
+ *   MAP_SHARED R/O mapping of the same file (memfd: tmpfs; tmpfile: ext4).
  * - the comm pipes' ordering is the script's line order; memset(mem, 0xff)
  *   writes tag FF to each page, memset(mem, 1) tag M<i> to page i.
  */
@@ -107,6 +110,13 @@ function thp(run: ThpRun): Kind {
 }
 
 const KINDS: readonly Kind[] = [basePage(false), basePage(true), ...(['pmd', 'pmd_swapout', 'pte', 'pte_swapout', 'single_pte', 'single_pte_swapout', 'partial_mremap', 'partial_shared'] as const).map(thp)];
+
+/** A memory kind of run_non_anon_test_case: `mem` (A) and `smem` (S), the size, and what smem's page i holds. */
+interface NonAnonKind {
+  readonly title: string;
+  readonly thp: boolean;
+  setup(nr: number): { lines: string[]; size: number; old: (i: number) => string };
+}
 
 /** The parent's mprotect(PROT_READ) + mprotect(PROT_READ|PROT_WRITE) of do_test_cow_in_parent's "mprotect() optimization" */
 const mprotectDance = (size: number): string[] => [`mprotect A 0 ${size} r--`, `mprotect A 0 ${size} rw-`];
@@ -274,6 +284,73 @@ describe(FILE, () => {
         return lines;
       }),
     );
+  }
+
+  // non_anon_test_cases (run_non_anon_test_case): a private R/W mapping `mem` (A) of memory that is not
+  // anonymous yet — the shared zeropage, a memfd or tmpfile page — beside another mapping `smem` (S) of it
+  const NON_ANON_KINDS: readonly NonAnonKind[] = [
+    {
+      // run_with_zeropage: two private anon pages, both read (FORCE_READ): each maps the shared zeropage
+      title: 'with shared zeropage',
+      thp: false,
+      setup: () => ({ lines: ['mmap A 1 rw- private,anon slot=0', 'mmap S 1 r-- private,anon slot=1', 'read A 0', 'read S 0'], size: 1, old: () => '0' }),
+    },
+    {
+      // run_with_memfd: a one-page memfd (shmem) mapped MAP_PRIVATE R/W and MAP_SHARED R/O, both read
+      title: 'with memfd',
+      thp: false,
+      setup: () => ({ lines: ['file F tmpfs 1 f', 'mmap A 1 rw- private file=F slot=0', 'mmap S 1 r-- shared file=F slot=1', 'read A 0', 'read S 0'], size: 1, old: (i) => `f${i}` }),
+    },
+    {
+      // run_with_tmpfile: the same with a file of a disk file system (ext4)
+      title: 'with tmpfile',
+      thp: false,
+      setup: () => ({ lines: ['file F ext4 1 f', 'mmap A 1 rw- private file=F slot=0', 'mmap S 1 r-- shared file=F slot=1', 'read A 0', 'read S 0'], size: 1, old: (i) => `f${i}` }),
+    },
+    {
+      // run_with_huge_zeropage: two MADV_HUGEPAGE ranges of one PMD each, read: each maps the huge zero folio
+      // (the selftest skips when a second subpage is not populated; here that must not happen)
+      title: 'with huge zeropage',
+      thp: true,
+      setup: (nr) => ({
+        lines: [`mmap A ${nr} rw- private,anon slot=0`, `mmap S ${nr} r-- private,anon slot=1`, `madvise A 0 ${nr} HUGEPAGE`, `madvise S 0 ${nr} HUGEPAGE`, 'read A 0', 'read S 0', 'expect_pagemap A 1 1 populated Did not get THPs populated', 'expect_pagemap S 1 1 populated Did not get THPs populated'],
+        size: nr,
+        old: () => '0',
+      }),
+    },
+  ];
+  const NON_ANON_CASES: readonly { desc: string; ops?: (size: number, old: (i: number) => string) => string[] }[] = [
+    // test_cow: write through mem, smem still reads the old data
+    { desc: 'Basic COW', ops: (size, old) => [...range(0, size).map((i) => `expect S ${i} ${old(i)} backup`), ...fill(size), ...range(0, size).map((i) => `expect S ${i} ${old(i)} Other mapping modified`)] },
+    // test_ro_pin: do_test_ro_pin(RO_PIN_TEST) — a R/O longterm pin, then the write must be seen through it
+    {
+      desc: 'R/O longterm GUP pin',
+      ops: (size) => [
+        ...range(0, size).map((i) => `gup A ${i} pin,longterm P${i}`),
+        ...fill(size),
+        ...range(0, size).map((i) => `expect_dev P${i} FF Longterm R/O pin is not reliable`),
+        ...range(0, size).map((i) => `expect A ${i} FF`),
+        ...range(0, size).map((i) => `unpin P${i}`),
+      ],
+    },
+    { desc: 'R/O longterm GUP-fast pin' },
+  ];
+  for (const c of NON_ANON_CASES) {
+    for (const kind of NON_ANON_KINDS) {
+      const name = `${c.desc} ... ${kind.title}`;
+      if (!c.ops) {
+        suite.skip(name, GUP_FAST_REASON);
+        continue;
+      }
+      const ops = c.ops;
+      suite.port(name, () =>
+        onVariants(name, kind.thp, (caps) => {
+          const { lines, size, old } = kind.setup(caps.thpPages);
+          return [...lines, ...ops(size, old)];
+        }),
+      );
+    }
+    suite.skip(`${c.desc} ... with memfd hugetlb`, 'the model has no hugetlbfs');
   }
 
   // The ports can fail: under the pre-5.8 rule (reuse by mapcount alone, no unsharing) the
