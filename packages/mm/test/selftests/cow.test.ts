@@ -17,7 +17,8 @@
  *   FOLL_LONGTERM) of the range (io_uring/memmap.c 63 io_pin_pages, from
  *   io_uring/rsrc.c 799); IORING_OP_WRITE_FIXED writes what the pin sees.
  * - gup_test's PIN_LONGTERM_TEST_START is pin_user_pages(FOLL_LONGTERM),
- *   read-only (mm/gup_test.c); PIN_LONGTERM_TEST_READ reads through it.
+ *   read-only (mm/gup_test.c 225–275 pin_longterm_test_start; the fast
+ *   variant pin_user_pages_fast); PIN_LONGTERM_TEST_READ reads through it.
  * - the non-anonymous cases (non_anon_test_cases) map `mem` private R/W and
  *   `smem` beside it: a second private anon mapping (the zeropage kinds) or a
  *   MAP_SHARED R/O mapping of the same file (memfd: tmpfs; tmpfile: ext4).
