@@ -112,7 +112,7 @@ export function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number,
     old.flags = (old.flags & ~VM_LOCKED) >>> 0;
     if (from === old.start && from + n === old.end) {
       old.anonVma = 0;
-      old.uncowedParents = undefined;
+      delete old.uncowedParents;
     }
   } else {
     // do_munmap of the old range: nothing left to zap; unlink_anon_vmas under the anon_vma lock, remove_vma
