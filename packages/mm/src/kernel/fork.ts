@@ -23,7 +23,14 @@ export function dup_mmap(m: Machine, parent: Process, name: string): Process {
   for (const vma of parent.mm.vmas.list) {
     if (vma.flags & VM_DONTCOPY) continue;
     // the child is not mlocked (VM_LOCKED_MASK cleared) nor registered with the parent's userfaultfd (dup_userfaultfd)
-    const copy: Vma = { ...vma, anonVma: vma.flags & VM_WIPEONFORK ? 0 : vma.anonVma, flags: (vma.flags & ~VM_LOCKED) >>> 0 };
+    const anonVma = vma.flags & VM_WIPEONFORK ? 0 : vma.anonVma;
+    const copy: Vma = { ...vma, anonVma, flags: (vma.flags & ~VM_LOCKED) >>> 0 };
+    // anon_vma_fork (6.18 mm/rmap.c 333–393, from dup_mmap, mm/mmap.c 1790–1798): a VMA with an anon_vma
+    // gets its parent's anon_vmas cloned onto its chain beside one of its own — a chain of more than one
+    // (vma_had_uncowed_parents, vma.ts). 2.6.21 has one anon_vma per VMA family and no chains.
+    // (VM_WIPEONFORK: no anon_vma, no chain — nothing of the parent's chain is kept)
+    if (anonVma !== 0 && m.era !== '2.6.21') copy.uncowedParents = true;
+    else delete copy.uncowedParents;
     dup_userfaultfd(copy);
     child.mm.vmas.insert(copy);
     if (vma_needs_copy(m, vma)) copy_page_range(m, child.mm, parent.mm, vma);

@@ -35,7 +35,7 @@ import { VM_READ, VM_WRITE, type Vma } from './vma.js';
 import { PteClassCode } from '@mmsim/core';
 import { folioHead, huge_pmd_mkyoung, PG_large, pmdFrame, thpState, VM_FAULT_FALLBACK } from './huge_memory.js';
 import { do_huge_pmd_wp_page } from './huge_memory.fault.js';
-import { folio_maybe_dma_pinned, folio_put } from './mm.js';
+import { folio_maybe_dma_pinned, folio_put, is_cow_mapping } from './mm.js';
 
 export const FOLL_WRITE = 0x01;
 export const FOLL_GET = 0x04;
@@ -77,10 +77,18 @@ export function mm_has_pinned(m: Machine, mm: Mm): boolean {
   return false;
 }
 
-/** gup_must_unshare() for an anon page: a read-only FOLL_PIN of a page this mm does not own exclusively (5.19+). */
-function must_unshare(m: Machine, frame: number, gupFlags: number): boolean {
+/**
+ * gup_must_unshare() (6.18 mm/internal.h 1471–1514; 5.19+): a read-only
+ * FOLL_PIN of an anon page this mm does not own exclusively — or, for a page
+ * that is not anon (the zero page, a page-cache page), a read-only
+ * FOLL_LONGTERM pin in a COW mapping, whose COW must be broken now so that
+ * later writes through the page tables reach the pinned page.
+ */
+function must_unshare(m: Machine, vma: Vma, frame: number, gupFlags: number): boolean {
+  if ((gupFlags & (FOLL_WRITE | FOLL_PIN)) !== FOLL_PIN || m.cowPolicy !== 'anon-exclusive') return false;
   const flags = m.frames.flags[frame]!;
-  return (gupFlags & (FOLL_WRITE | FOLL_PIN)) === FOLL_PIN && m.cowPolicy === 'anon-exclusive' && (flags & PG_anon) !== 0 && (flags & PG_zero) === 0 && (flags & PG_anon_exclusive) === 0;
+  if (frame === m.zeroFrame || (flags & PG_anon) === 0 || (flags & PG_zero) !== 0) return (gupFlags & FOLL_LONGTERM) !== 0 && is_cow_mapping(vma.flags);
+  return (flags & PG_anon_exclusive) === 0;
 }
 
 /**
@@ -103,7 +111,7 @@ function follow_huge_pmd(m: Machine, mm: Mm, vma: Vma, vpn: number, gupFlags: nu
     return -1;
   }
   const page = pmdFrame(m, h.hi, h.lo) + (vpn - h.vpn);
-  if (!m.pteWrite(h.hi, h.lo) && must_unshare(m, page, gupFlags)) {
+  if (!m.pteWrite(h.hi, h.lo) && must_unshare(m, vma, page, gupFlags)) {
     // -EMLINK → faultin_page(FAULT_FLAG_UNSHARE): wp_huge_pmd, and on VM_FAULT_FALLBACK the pte level
     if (do_huge_pmd_wp_page(m, mm, vma, vpn, ps, true) === VM_FAULT_FALLBACK) do_wp_page(m, mm, vma, vpn, pt.walk(vpn, false), true);
     return -1;
@@ -144,7 +152,7 @@ export function get_user_pages(m: Machine, mm: Mm, vpn: number, gupFlags: number
     if (cls === PteClassCode.present && (!write || m.pteWrite(hi, lo))) {
       const f = m.pteFrame(hi, lo);
       // gup_must_unshare(): a read-only pin of an anon page this mm does not own exclusively
-      if (!write && must_unshare(m, f, gupFlags)) {
+      if (!write && must_unshare(m, vma, f, gupFlags)) {
         do_wp_page(m, mm, vma, vpn, slot, true);
         continue;
       }

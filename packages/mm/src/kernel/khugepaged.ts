@@ -15,7 +15,10 @@
  *   (SCAN_EXCEED_NONE_PTE); a uffd-wp pte → SCAN_PTE_UFFD_WP; a page that is
  *   not anon → SCAN_PAGE_ANON; locked → SCAN_PAGE_LOCK; a folio with a
  *   reference besides its mappings and the swap cache (a GUP pin) →
- *   SCAN_PAGE_COUNT; no writable pte at all → SCAN_PAGE_RO;
+ *   SCAN_PAGE_COUNT. No pte has to be writable: 6.18 has no SCAN_PAGE_RO
+ *   (the scan loop, 6.18 mm/khugepaged.c 1278–1406, never reads pte_write),
+ *   so a range COW-shared after fork collapses too (cow.c's "collapsing
+ *   after fork()" cases);
  * - collapse_huge_page: the new folio (alloc_charge_folio; none →
  *   SCAN_ALLOC_HUGE_PAGE_FAIL), swap-in of the swapped ptes
  *   (__collapse_huge_page_swapin: do_swap_page; a failure → SCAN_FAIL), the
@@ -29,7 +32,7 @@
  *   thp_anon recording), the pte table deposited.
  *
  * madvise_collapse goes on past the "whitelisted" results (PMD_NULL,
- * PTE_NON_PRESENT, PTE_UFFD_WP, PAGE_RO, PAGE_NULL, PAGE_COUNT, PAGE_LOCK,
+ * PTE_NON_PRESENT, PTE_UFFD_WP, PAGE_NULL, PAGE_COUNT, PAGE_LOCK,
  * PAGE_COMPOUND, PAGE_LRU, DEL_PAGE_LRU) and stops at any other; unless
  * every range ended SUCCEED or PMD_MAPPED it fails with the last result's
  * errno (madvise_collapse_errno): ALLOC_HUGE_PAGE_FAIL → ENOMEM,
@@ -72,7 +75,6 @@ export type ScanResult =
   | 'SCAN_EXCEED_NONE_PTE'
   | 'SCAN_PTE_NON_PRESENT'
   | 'SCAN_PTE_UFFD_WP'
-  | 'SCAN_PAGE_RO'
   | 'SCAN_PAGE_NULL'
   | 'SCAN_PAGE_COUNT'
   | 'SCAN_PAGE_LOCK'
@@ -80,7 +82,7 @@ export type ScanResult =
   | 'SCAN_ALLOC_HUGE_PAGE_FAIL';
 
 /** the results after which madvise_collapse goes on to the next PMD range */
-const WHITELISTED: ReadonlySet<ScanResult> = new Set(['SCAN_PMD_NULL', 'SCAN_PTE_NON_PRESENT', 'SCAN_PTE_UFFD_WP', 'SCAN_PAGE_RO', 'SCAN_PAGE_NULL', 'SCAN_PAGE_COUNT', 'SCAN_PAGE_LOCK']);
+const WHITELISTED: ReadonlySet<ScanResult> = new Set(['SCAN_PMD_NULL', 'SCAN_PTE_NON_PRESENT', 'SCAN_PTE_UFFD_WP', 'SCAN_PAGE_NULL', 'SCAN_PAGE_COUNT', 'SCAN_PAGE_LOCK']);
 
 /** madvise_collapse_errno() */
 export function madvise_collapse_errno(r: ScanResult): 'ENOMEM' | 'EBUSY' | 'EAGAIN' | 'EINVAL' {
@@ -170,7 +172,6 @@ export function hpage_collapse_scan_pmd(m: Machine, mm: Mm, vma: Vma, haddr: num
   if (ps < 0 || pt.pmdKind(ps) === PMD_NONE) return 'SCAN_PMD_NULL';
   if (pt.pmdKind(ps) === PMD_HUGE) return 'SCAN_PMD_MAPPED';
   let unmapped = 0;
-  let writable = false;
   for (const p of ptesOf(m, mm, haddr, st.nr)) {
     if (p.cls !== PteClassCode.none && !mapsPage(p.cls)) {
       // is_swap_pte(): swap and migration entries, pte markers
@@ -184,10 +185,7 @@ export function hpage_collapse_scan_pmd(m: Machine, mm: Mm, vma: Vma, haddr: num
     }
     const bad = checkPage(m, st, p);
     if (bad) return bad;
-    if (m.pteWrite(p.hi, p.lo)) writable = true;
   }
-  // (6.18 still wants one writable pte; a read-only range, e.g. COW-shared after fork, is SCAN_PAGE_RO)
-  if (!writable) return 'SCAN_PAGE_RO';
   return collapse_huge_page(m, mm, vma, haddr, ps, unmapped);
 }
 

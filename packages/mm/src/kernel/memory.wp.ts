@@ -129,7 +129,9 @@ function wp_in_place(m: Machine, mm: Mm, vma: Vma, slot: number, unshare: boolea
   const lo = mm.pgtable.lo(slot);
   const frame = m.pteFrame(hi, lo);
   const f = m.frames;
-  if (frame === m.zeroFrame) return unshare ? -1 : frame;
+  // the zero page is copied, for an unshare fault too (a R/O longterm pin, gup.ts): vm_normal_page is NULL there,
+  // so do_wp_page goes to wp_page_copy (6.18 mm/memory.c 4088–4140)
+  if (frame === m.zeroFrame) return frame;
   if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
     if (!can_reuse_anon_page(m, mm, frame)) return frame;
     if (m.cowPolicy === 'anon-exclusive') f.flags[frame]! |= PG_anon_exclusive;
@@ -140,8 +142,10 @@ function wp_in_place(m: Machine, mm: Mm, vma: Vma, slot: number, unshare: boolea
     mm.pgtable.set(slot, m.pteHi, m.pteLo);
     return -1;
   }
-  if (unshare) return -1; // only anon pages are unshared
+  // a page-cache page of a private mapping is copied, for an unshare fault too (a R/O longterm pin breaks COW
+  // early, gup.ts); a shared mapping is never unshared (gup_must_unshare asks is_cow_mapping; do_wp_page 4097–4140)
   if ((vma.flags & VM_SHARED) === 0) return frame;
+  if (unshare) return -1;
   // wp_page_shared(): a shared mapping writes the page itself (page_mkwrite, then dirty)
   f.flags[frame]! |= PG_dirty;
   m.pteHi = hi;

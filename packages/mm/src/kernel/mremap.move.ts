@@ -85,10 +85,10 @@ export function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number,
   const end = to + newPages;
   const prev = mm.vmas.list.find((v) => v.end === to);
   const next = mm.vmas.list.find((v) => v.start === end);
-  if (prev && prev !== old && pgoffRunsOn(prev, moved)) mm.vmas.mergeAround(to, to);
+  if (prev && prev !== old && pgoffRunsOn(prev, moved)) mm.vmas.mergeAround(to, to, moved);
   const grown = mm.vmas.lookup(to)!;
   if (next && next !== old && pgoffRunsOn(grown, next)) {
-    mm.vmas.mergeAround(end, end);
+    mm.vmas.mergeAround(end, end, grown); // grown holds the range copy_vma placed (no source VMA to ask)
     // the kernel grows `next` down over the range (next keeps its place on the chain); the model keeps the lower object
     if (grown === moved && moved.end > end) anon_vma_take_place(m, moved, next);
   }
@@ -110,7 +110,10 @@ export function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number,
     // moved away); when all of it moved, unlink_anon_vmas drops its anon_vma — so a fork copies none of the
     // ptes a later read fault maps there (vma_needs_copy: no anon_vma), and a write fault makes a new anon_vma
     old.flags = (old.flags & ~VM_LOCKED) >>> 0;
-    if (from === old.start && from + n === old.end) old.anonVma = 0;
+    if (from === old.start && from + n === old.end) {
+      old.anonVma = 0;
+      delete old.uncowedParents;
+    }
   } else {
     // do_munmap of the old range: nothing left to zap; unlink_anon_vmas under the anon_vma lock, remove_vma
     if (anon) yield* anon_vma_lock(m, anon, 'do_munmap: anon_vma lock; unlink the old VMA');

@@ -56,6 +56,13 @@ export interface Vma {
   file: FileRef | null;
   /** anon_vma id once the VMA has anon pages (anon_vma_prepare), else 0 */
   anonVma: number;
+  /**
+   * vma_had_uncowed_parents() (6.18 mm/vma.c 68–82): the anon_vma_chain links
+   * more than one anon_vma — fork gave the child's copy its parent's as well as
+   * its own (anon_vma_fork; fork.ts). Kept by splits and moves (anon_vma_clone
+   * copies the chain), gone with the anon_vma; absent is false.
+   */
+  uncowedParents?: boolean;
   /** shared anonymous memory is a shmem file behind the scenes */
   readonly shmem: boolean;
   /**
@@ -132,8 +139,13 @@ export class VmaSet {
     return upper;
   }
 
-  /** vma_merge() of neighbours that are now identical and contiguous. */
-  mergeAround(start: number, end: number): void {
+  /**
+   * vma_merge() of neighbours that are now identical and contiguous. `moved`
+   * is the range copy_vma() (mremap) just placed: there the merge has no
+   * source VMA (vmg.middle NULL, 6.18 mm/vma.c copy_vma 1840), so its anon_vma
+   * chain is not asked about.
+   */
+  mergeAround(start: number, end: number, moved?: Vma): void {
     this.cache = undefined;
     for (let i = 0; i + 1 < this.list.length; ) {
       const a = this.list[i]!;
@@ -149,7 +161,7 @@ export class VmaSet {
         a.shmem === b.shmem &&
         a.noVmOps === b.noVmOps &&
         (a.file === null || a.pgoff + (a.end - a.start) === b.pgoff) &&
-        (a.anonVma === b.anonVma || a.anonVma === 0 || b.anonVma === 0) &&
+        anonVmaMergeable(a, b, moved) &&
         // anon VMAs too: can_vma_merge_after/before need vm_pgoff to continue (a fresh anon VMA's pgoff is its
         // address, so neighbours continue; a VMA mremap moved keeps its old pgoff, and its rmap depends on it)
         (a.file !== null || a.shmem || a.pgoff + (a.end - a.start) === b.pgoff) &&
@@ -159,10 +171,26 @@ export class VmaSet {
         a.end = b.end;
         if ((b.flags & VM_STICKY) !== 0) a.flags = (a.flags | VM_STICKY) >>> 0;
         a.anonVma ||= b.anonVma;
+        if (b.uncowedParents) a.uncowedParents = true;
         this.list.splice(i + 1, 1);
       } else {
         i++;
       }
     }
   }
+}
+
+/**
+ * is_mergeable_anon_vma() (6.18 mm/vma.c 109–128) for two neighbours: the
+ * same anon_vma (or neither has one); or only one has one, and that one's
+ * chain is singular (vma_had_uncowed_parents false) — whether it is the merge
+ * target (case 2) or the source (case 1) — unless it is the range copy_vma
+ * placed, which has no source VMA to ask. 2.6.21 (mm/mmap.c
+ * is_mergeable_anon_vma): either has none, or they are the same.
+ */
+function anonVmaMergeable(a: Vma, b: Vma, moved: Vma | undefined): boolean {
+  if (a.anonVma === b.anonVma) return true;
+  if (a.anonVma === 0) return b === moved || !b.uncowedParents;
+  if (b.anonVma === 0) return a === moved || !a.uncowedParents;
+  return false;
 }

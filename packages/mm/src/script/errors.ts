@@ -27,8 +27,10 @@ export class ExpectationFailed extends Error {
   constructor(
     readonly op: MmoOp,
     found: string,
+    /** the word the op's free-text reason is (its OpSpec.freeTextFrom), where it is not expect's 3 or expect_dev's 2 */
+    whyAt?: number,
   ) {
-    const why = op.op === 'expect_dev' ? op.words[2] : op.words[3];
+    const why = op.words[whyAt ?? (op.op === 'expect_dev' ? 2 : 3)];
     super(why ? `${shorten(why, REASON_CHARS)}: ${found}` : `expectation on line ${op.line} failed: ${found}`);
   }
 }

@@ -9,6 +9,8 @@ import { mmapOp, mmap_fixedOp, munmapOp, mprotectOp, madviseOp, mremapOp, mremap
 import { fileOp, rmfileOp, preadOp, pwriteOp, ftruncateOp, punchOp, invalidateOp, fadvise_dontneedOp } from './file.js';
 import { writeOp, readOp, write_allOp } from './access.js';
 import { expectOp, expect_devOp, expect_pinnedOp } from './expect.js';
+import { expect_vmaOp, expect_pagemapOp } from './expect_state.js';
+import { name_rangeOp } from './name_range.js';
 import { gupOp, unpinOp, dev_writeOp, dev_readOp } from './gup.js';
 import { forkOp, exitOp } from './fork.js';
 import { swaponOp, swapoffOp, sysstatOp, settleOp, reclaimOp } from './swap.js';
@@ -71,6 +73,9 @@ export const OP_SPECS: readonly OpSpec[] = [
   expectOp,
   expect_devOp,
   expect_pinnedOp,
+  expect_vmaOp,
+  expect_pagemapOp,
+  name_rangeOp,
 ];
 
 /** The ops by name (a Map: 'toString' or '__proto__' is an unknown op, not Object.prototype's). */
