@@ -9,18 +9,75 @@ import type { KernelPath } from '../../model/sched.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner, StepResult } from '../run.js';
 
+/**
+ * The families docs/mmo.md groups the ops in, in the doc's order (an op
+ * names its family in OpDoc.family).
+ */
+export const OP_FAMILIES = {
+  space: 'The address space: mmap, munmap, mprotect, madvise, mremap',
+  access: 'Touching memory',
+  file: 'Files and the page cache',
+  process: 'Processes',
+  swap: 'Swap and memory pressure',
+  thp: 'Transparent huge pages',
+  numa: 'NUMA: policies and migration',
+  gup: 'GUP pins and a device behind them',
+  pte: 'userfaultfd, mlock and clear_refs',
+  ksm: 'KSM',
+  observe: 'Observation',
+  expect: 'Expectations (race scenarios)',
+} as const;
+
+export type OpFamily = keyof typeof OP_FAMILIES;
+
+/**
+ * An op as docs/mmo.md documents it: the reference part of that doc is
+ * generated from these (tooling/scripts/gen-docs.mjs), and a test runs
+ * every example (test/mmo-doc.test.ts).
+ */
+export interface OpDoc {
+  readonly family: OpFamily;
+  /** the words after the op, as a usage line: `R NPAGES PROT FLAGS [slot=N] [file=F] [pgoff=N]` */
+  readonly usage: string;
+  /** what it does (the kernel path it runs), each argument's meaning and default, and its own refusals; Markdown */
+  readonly text: string;
+  /**
+   * A line that uses it, run by the doc test after the doc's set-up lines
+   * (EXAMPLE_SETUP): regions A (4 pages) and B (8 pages), a file F, a pin
+   * P, and a forked child.
+   */
+  readonly example: string;
+  /** true: an mmsim extension, which no real-kernel recording has (the recorder does not know it) */
+  readonly simulatorOnly?: boolean;
+}
+
+/**
+ * What the doc's examples may assume (docs/mmo.md says so): each example
+ * line runs after these.
+ */
+export const EXAMPLE_SETUP: readonly string[] = [
+  'file F tmpfs 8 F',
+  'mmap A 4 rw- private,anon',
+  'mmap B 8 rw- shared file=F',
+  'write A 0 A0',
+  'gup A 0 pin P',
+  'fork',
+];
+
 export interface OpSpec {
   /** the op's word in a script */
   readonly name: string;
   /** words it takes: [min, max] (max Infinity: any) */
   readonly arity: readonly [number, number];
+  /** the op in docs/mmo.md */
+  readonly doc: OpDoc;
   /** from this word on, the rest of the line is free text, kept as one word (a reason, a note) */
   readonly freeTextFrom?: number;
   /** the step's name in a trace when the oracle records it under another (file → file_create) */
   readonly step?: string;
   /**
-   * The oracle observes nothing after this step (step_end_noobs, host-oracle
-   * oracle.c): always, or when the result says so.
+   * The recorder observes nothing after this step (its step_end_noobs;
+   * docs/mmo.md "The JSON trace"): always, or when the result says so.
    */
   readonly quiet?: boolean | ((result: StepResult) => boolean);
   /**
