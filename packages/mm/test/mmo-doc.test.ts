@@ -6,7 +6,7 @@
  * every op's example runs; every error the doc shows is the error the
  * parser gives for that line.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { x86_64_618 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
@@ -95,5 +95,26 @@ describe('the errors docs/mmo.md shows are the parser\'s', () => {
     expect(error).toBeInstanceOf(MmoSyntaxError);
     // the doc shortens a long message with …: what it shows must be the message's own words
     for (const part of message.split('…').map((p) => p.trim()).filter(Boolean)) expect((error as Error).message).toContain(part);
+  });
+});
+
+describe('nothing the package ships sends a reader outside the repository for the language', () => {
+  const root = join(__dirname, '..');
+  /** every file under a directory (the package's own sources, scenarios and docs) */
+  const files = (dir: string): string[] =>
+    readdirSync(dir).flatMap((name) => {
+      const path = join(dir, name);
+      return statSync(path).isDirectory() ? files(path) : [path];
+    });
+  const shipped = [...files(join(root, 'src')), ...files(join(root, 'scenarios')), join(root, 'README.md'), join(root, 'mmo.md'), join(root, '..', '..', 'docs', 'mmo.md')];
+
+  test('no file names the recording harness\'s files', () => {
+    const pointing = shipped.filter((f) => /shared\/host-oracle|host-oracle\//.test(readFileSync(f, 'utf8')));
+    expect(pointing.map((f) => f.slice(root.length + 1))).toEqual([]);
+  });
+
+  test('the package\'s README sends the reader to its mmo.md, which is the doc', () => {
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain('[mmo.md](mmo.md)');
+    expect(readFileSync(join(root, 'mmo.md'), 'utf8')).toContain(doc);
   });
 });

@@ -13,7 +13,7 @@ export const fileOp: OpSpec = {
   doc: {
     family: 'file',
     usage: 'NAME FS NPAGES PREFIX',
-    text: 'Create file NAME on FS (`tmpfs`, `ext4`, or `dev`) with an i_size of NPAGES pages whose page i holds tag PREFIXi. `dev` (mmsim) is a special device of that size with no ->fault and no vm_ops, like kcov: a private mapping of it is anonymous memory.',
+    text: 'Create file NAME on FS (`tmpfs`, `ext4`, or `dev`) with an i_size of NPAGES pages whose page i holds tag PREFIXi. `dev` (mmsim) is a special device of that size whose ->mmap sets no vm_ops, like kcov (the `vma-is-anonymous` race).',
     example: 'file G ext4 2 G',
   },
   step: 'file_create',
