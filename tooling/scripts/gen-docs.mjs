@@ -311,11 +311,15 @@ function opReference() {
     '### What the examples assume',
     '',
     'Each example is one line run after these (a test runs every example so, on x86_64 in 6.18): regions A (4 private',
-    'anonymous pages, page 0 written) and B (8 shared pages of file F), a pin P of page 0 of A, and a forked child.',
+    'anonymous pages, page 0 written) and B (8 shared pages of file F), a write pin P of page 0 of A, and a forked child.',
     '',
     '```',
     ...script.EXAMPLE_SETUP,
     '```',
+    '',
+    'Every example succeeds there but these, which fail with the errno the kernel gives a line on its own:',
+    '',
+    ...Object.entries(script.EXAMPLE_ERRNO).map(([name, why]) => `- \`${name}\`: ${why}.`),
     '',
   );
   for (const [family, title] of Object.entries(script.OP_FAMILIES)) {

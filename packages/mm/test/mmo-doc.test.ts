@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { x86_64_618 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
 import { MmoSyntaxError, parseMmo, runScript } from '../src/index.js';
-import { EXAMPLE_SETUP, OP_SPECS, OPS, SCRIPT_DIRECTIVES } from '../src/script/index.js';
+import { EXAMPLE_ERRNO, EXAMPLE_SETUP, OP_SPECS, OPS, SCRIPT_DIRECTIVES } from '../src/script/index.js';
 import { RACE_DIRECTIVES } from '../src/races/index.js';
 
 const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'mmo.md'), 'utf8');
@@ -72,7 +72,11 @@ describe('every example of docs/mmo.md runs', () => {
       return;
     }
     expect(trace.steps.length).toBe(before + 1);
-    expect(trace.steps[before]!.op).toBe(stepName);
+    const step = trace.steps[before]!;
+    expect(step.op).toBe(stepName);
+    // it succeeds, or fails with the errno the doc says it fails with
+    const errno = Object.hasOwn(EXAMPLE_ERRNO, name) ? EXAMPLE_ERRNO[name]!.split(':')[0] : undefined;
+    expect(step.ret, JSON.stringify(step.ret)).toEqual(errno ? expect.objectContaining({ ok: false, errno }) : expect.objectContaining({ ok: true }));
   });
 });
 

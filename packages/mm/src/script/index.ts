@@ -13,7 +13,7 @@ export { BadValue, choices, nearest, shorten, uint, whole, int32, loffBytes, fla
 export type { FlagNames } from './values.js';
 export { recordingToMmo } from './from-recording.js';
 export { OP_SPECS, OPS } from './ops/index.js';
-export { OP_FAMILIES, EXAMPLE_SETUP } from './ops/spec.js';
+export { OP_FAMILIES, EXAMPLE_SETUP, EXAMPLE_ERRNO } from './ops/spec.js';
 export type { OpSpec, OpDoc, OpFamily } from './ops/spec.js';
 export { SCRIPT_DIRECTIVES } from './parse.js';
 export type { Recording, RecordedStep } from './from-recording.js';

@@ -62,7 +62,7 @@ export const dev_writeOp: OpSpec = {
   doc: {
     family: 'gup',
     usage: 'NAME TAG',
-    text: 'A device writes TAG into the page pin NAME holds (DMA: not through any pte).',
+    text: 'A device writes TAG into the page pin NAME holds (DMA: not through any pte). The pin must have been taken with `write` (else EINVAL: the device may only read).',
     example: 'dev_write P D0',
     simulatorOnly: true,
   },

@@ -54,7 +54,7 @@ export const compact_memoryOp: OpSpec = {
   doc: {
     family: 'numa',
     usage: '',
-    text: 'Write 1 to /proc/sys/vm/compact_memory: compaction of every node.',
+    text: 'Write 1 to /proc/sys/vm/compact_memory: compaction of every node. 2.6.21 has no such file (compaction came in 2.6.35): ENOENT.',
     example: 'compact_memory',
   },
   run: (ctx, op, p) => compact_memory_op(ctx.numaContext(op, p)),

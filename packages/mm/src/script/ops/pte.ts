@@ -36,7 +36,7 @@ export const uffd_register_wpOp: OpSpec = {
   doc: {
     family: 'pte',
     usage: 'R',
-    text: 'userfaultfd(O_CLOEXEC|O_NONBLOCK), UFFDIO_API with UFFD_FEATURE_WP_ASYNC|WP_UNPOPULATED, and UFFDIO_REGISTER (MODE_WP) over the whole of R; the new descriptor is the process\'s current userfaultfd. A failing step leaves none current. 6.18 only (2.6.21 has no userfaultfd: ENOSYS).',
+    text: 'userfaultfd(O_CLOEXEC|O_NONBLOCK), UFFDIO_API with UFFD_FEATURE_WP_ASYNC|WP_UNPOPULATED, and UFFDIO_REGISTER (MODE_WP) over the whole of R; the new descriptor is the process\'s current userfaultfd. A failing step leaves none current. 2.6.21 has no userfaultfd (ENOSYS); a variant without CONFIG_HAVE_ARCH_USERFAULTFD_WP answers EINVAL.',
     example: 'uffd_register_wp A',
   },
   run(ctx, op, proc) {
@@ -106,7 +106,7 @@ export const clear_refsOp: OpSpec = {
   doc: {
     family: 'pte',
     usage: 'VALUE',
-    text: 'Write VALUE to /proc/self/clear_refs: 1 all, 2 anon, 3 mapped (clear the referenced bits), 4 soft-dirty, 5 reset the peak RSS; anything else is EINVAL as the kernel answers. VALUE is at most 64 characters.',
+    text: 'Write VALUE to /proc/self/clear_refs: 1 all, 2 anon, 3 mapped (clear the referenced bits), 4 soft-dirty, 5 reset the peak RSS; anything else is EINVAL as the kernel answers. VALUE is at most 64 characters. 2.6.21 has no clear_refs (2.6.22): ENOENT.',
     example: 'clear_refs 4',
   },
   run(ctx, op, proc) {

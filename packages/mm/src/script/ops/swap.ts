@@ -36,7 +36,7 @@ export const swapoffOp: OpSpec = {
   doc: {
     family: 'swap',
     usage: '',
-    text: 'swapoff(2) of the swap device: every swapped page is read back (try_to_unuse).',
+    text: 'swapoff(2) of the swap device: every swapped page is read back (try_to_unuse). EINVAL when no device is on.',
     example: 'swapoff',
   },
   run(ctx, op) {
