@@ -228,7 +228,7 @@ const MIN_GAP_BYTES = 128 * 1024 * 1024;
  * mm->mmap_base in pages, and the direction get_unmapped_area searches in
  * (arch_pick_mmap_layout). The default is the top-down layout: mmap_base =
  * PAGE_ALIGN(TASK_SIZE − gap), gap the stack rlimit plus stack_guard_gap
- * clamped to at least MIN_GAP — 8 MiB + 1 MiB is below it, so 128 MiB
+ * clamped to at least MIN_GAP — 8 MiB plus 256 pages is below it, so 128 MiB
  * (6.18 mm/util.c 434–461, arch/x86/mm/mmap.c 82–98; 2.6.21
  * arch/i386/mm/mmap.c 39–53), with ASLR off (no random factor). A variant
  * that declares the legacy layout (spec.mmapLayout) searches up from
@@ -302,7 +302,7 @@ function unmapped_area(mm: Mm, length: number, low: number, high: number, topdow
  *   Shared anonymous and tmpfs mappings go through shmem_get_unmapped_area,
  *   which with tmpfs's default huge=never keeps the plain address
  *   (mm/shmem.c 2747–2800).
- * The model's free_area_cache: none. 2.6.21 starts each search where the
+ * No free_area_cache: 2.6.21 starts each search where the
  * last one ended (mm->free_area_cache), reset by an munmap below it; the
  * model searches the whole range every time, which picks the same range
  * unless an munmap left a hole the cache would skip.
