@@ -12,7 +12,7 @@ import { x86_64_618 } from '@mmsim/arch-x86';
 import { describe, expect, test } from 'vitest';
 import { MmoSyntaxError, parseMmo, runScript } from '../src/index.js';
 import { EXAMPLE_ERRNO, EXAMPLE_SETUP, OP_SPECS, OPS, SCRIPT_DIRECTIVES } from '../src/script/index.js';
-import { RACE_DIRECTIVES } from '../src/races/index.js';
+import { parseRaceFile, RACE_DIRECTIVES } from '../src/races/index.js';
 
 const doc = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'mmo.md'), 'utf8');
 
@@ -77,6 +77,37 @@ describe('every example of docs/mmo.md runs', () => {
     // it succeeds, or fails with the errno the doc says it fails with
     const errno = Object.hasOwn(EXAMPLE_ERRNO, name) ? EXAMPLE_ERRNO[name]!.split(':')[0] : undefined;
     expect(step.ret, JSON.stringify(step.ret)).toEqual(errno ? expect.objectContaining({ ok: false, errno }) : expect.objectContaining({ ok: true }));
+  });
+});
+
+describe('the scripts docs/mmo.md shows run', () => {
+  /** the fenced blocks (no language) of a section that hold a script */
+  function blocks(text: string): string[] {
+    const found: string[] = [];
+    let open: { plain: boolean; lines: string[] } | undefined;
+    for (const line of text.split('\n')) {
+      if (line.startsWith('```')) {
+        if (open) {
+          if (open.plain && /^(scenario|mmap|file|#)/m.test(open.lines.join('\n'))) found.push(open.lines.join('\n'));
+          open = undefined;
+        } else open = { plain: line === '```', lines: [] };
+      } else open?.lines.push(line);
+    }
+    return found;
+  }
+
+  test('the introduction\'s script', () => {
+    const [intro] = blocks(doc.slice(0, doc.indexOf('\n## Lines and words')));
+    const trace = runScript(parseMmo(intro!), { spec: x86_64_618, frames: 1024 });
+    expect(trace.scenario).toBe('cow_demo');
+    expect(trace.steps.map((s) => s.ret['data']).filter(Boolean)).toEqual(['A0', 'C0']);
+  });
+
+  test('the race file', () => {
+    const [race] = blocks(section('Race files'));
+    const file = parseRaceFile(race!, 'doc.mmo');
+    expect(file.threads.map((t) => t.name)).toEqual(['fault', 'invalidate']);
+    expect(file.failsUnder).toEqual(['truncate_count']);
   });
 });
 
