@@ -1,8 +1,9 @@
 /**
  * One op of the `.mmo` language as data: its name, how many words it
- * takes, which of them are free text, whether the oracle observes the
- * machine after it, and its kernel path. The parser's checks, the runner's
- * dispatch and the quiet list all read the table of these (ops/index.ts).
+ * takes, which of them are free text, whether the trace observes the
+ * machine after it, its kernel path, and its doc. The parser's checks, the
+ * runner's dispatch, the quiet list and docs/mmo.md's op reference all read
+ * the table of these (ops/index.ts).
  */
 import type { Process } from '../../model/machine.js';
 import type { KernelPath } from '../../model/sched.js';
