@@ -23,6 +23,7 @@ export type {
   ModifierStep,
   ExpectedFailure,
   TaskSizeSpec,
+  MmapLayoutSpec,
   ModifierName,
   PteRoles,
   ProtectionMap,

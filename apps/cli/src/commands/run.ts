@@ -143,7 +143,7 @@ export const runCommand: CommandSpec = {
   maxPositionals: 1,
   defaultEras: ['6.18'],
   details: [
-    'SCRIPT uses the host oracle\'s .mmo language (shared/host-oracle/README.md); `ftruncate F Np` sizes in pages.',
+    'SCRIPT is a .mmo script: every op, directive and error is in docs/mmo.md (mmo.md in the @mmsim/mm package).',
     'Without --arch the scenario runs on x86_64; --arch all compares every variant.',
     'Scripts are read up to 32 MiB. Regions above 4096 pages list their first and last 32 pages (the summary counts all);',
     '--all-pages lists every page, for regions of up to 262144 pages. A failing expect is exit 1.',

@@ -31,6 +31,12 @@ export const ppc32_2621: VariantSpec = {
     config: 'CONFIG_TASK_SIZE at its default (TASK_SIZE_BOOL=n)',
     source: { file: 'include/asm-powerpc/processor.h', version: V2621, lines: '91–92', what: 'TASK_SIZE = CONFIG_TASK_SIZE, default 0x80000000 (arch/ppc/Kconfig 1363–1365)' },
   },
+  // the generic layout: no HAVE_ARCH_PICK_MMAP_LAYOUT on 32-bit (processor.h 269–271), so mmap_base = TASK_UNMAPPED_BASE
+  // (include/linux/sched.h 1634–1639) = TASK_SIZE / 8 * 3 (processor.h 97), searched up (mm/mmap.c 1188–1241)
+  mmapLayout: {
+    bottomUpFrom: 0x30000000n,
+    source: { file: 'include/linux/sched.h', version: V2621, lines: '1634–1639', what: 'mmap_base = TASK_UNMAPPED_BASE = TASK_SIZE / 8 * 3 (include/asm-powerpc/processor.h 97); bottom-up arch_get_unmapped_area (mm/mmap.c 1188–1241)' },
+  },
   physBits: 32,
   bits: PPC32_BITS_2621,
   prots: PPC32_PROTS_2621,

@@ -44,6 +44,12 @@ export const ppc64_2621: VariantSpec = {
     bytes: 0x100000000000n,
     source: { file: 'include/asm-powerpc/processor.h', version: V2621, lines: '100–102, 110–111', what: 'TASK_SIZE_USER64 = 0x0000100000000000; TASK_SIZE = TASK_SIZE_USER64 for a 64-bit task' },
   },
+  // mmap_is_legacy() forces the bottom-up layout for 64-bit tasks (arch/powerpc/mm/mmap.c 48–84): mmap_base =
+  // TASK_UNMAPPED_BASE_USER64 = PAGE_ALIGN(TASK_SIZE_USER64 / 4) (processor.h 116–120)
+  mmapLayout: {
+    bottomUpFrom: 0x40000000000n,
+    source: { file: 'arch/powerpc/mm/mmap.c', version: V2621, lines: '48–84', what: 'a 64-bit task gets mmap_base = TASK_UNMAPPED_BASE = PAGE_ALIGN(TASK_SIZE_USER64/4) (include/asm-powerpc/processor.h 116–120), searched bottom-up' },
+  },
   physBits: 44,
   bits: [
     ...PPC64_BITS_2621,

@@ -28,6 +28,12 @@ export const x86_64_2621: VariantSpec = {
     bytes: 0x800000000000n - 4096n,
     source: { file: 'include/asm-x86_64/processor.h', version: V2621, lines: '170–173, 180', what: 'TASK_SIZE64 = 0x800000000000 − 4096; TASK_SIZE = TASK_SIZE64 for a 64-bit task' },
   },
+  // the legacy bottom-up layout for a 64-bit task: arch_pick_mmap_layout sets mmap_base = TASK_UNMAPPED_BASE
+  // (arch/x86_64/mm/mmap.c 11–28) = PAGE_ALIGN(TASK_SIZE / 3) (processor.h 183); arch_get_unmapped_area searches up (sys_x86_64.c 87–145)
+  mmapLayout: {
+    bottomUpFrom: 0x2aaaaaaab000n,
+    source: { file: 'arch/x86_64/mm/mmap.c', version: V2621, lines: '11–28', what: 'mmap_base = TASK_UNMAPPED_BASE = PAGE_ALIGN(TASK_SIZE/3) (include/asm-x86_64/processor.h 183); bottom-up arch_get_unmapped_area (arch/x86_64/kernel/sys_x86_64.c 87–145)' },
+  },
   physBits: 46, // page.h 95–96: __PHYSICAL_MASK_SHIFT
   bits: [...X86_BITS_2621, NX_BIT],
   // pgtable.h 169–203

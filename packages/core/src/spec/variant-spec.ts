@@ -210,6 +210,20 @@ export interface TaskSizeSpec {
 }
 
 /**
+ * Where mmap places a mapping given no address, when the arch does not use
+ * the default: the legacy bottom-up layout, searching up from
+ * TASK_UNMAPPED_BASE (2.6.21 x86_64 and powerpc; arch_pick_mmap_layout).
+ * Absent, the layout is top-down below mmap_base = TASK_SIZE − 128 MiB
+ * (6.18 mm/util.c 431–461 and arch/x86/mm/mmap.c 82–98 for a stack rlimit
+ * of 8 MiB without ASLR; 2.6.21 arch/i386/mm/mmap.c 36–53).
+ */
+export interface MmapLayoutSpec {
+  /** TASK_UNMAPPED_BASE in bytes, page-aligned: the bottom-up search starts here */
+  readonly bottomUpFrom: bigint;
+  readonly source: Source;
+}
+
+/**
  * A check in the conformance suite this variant is known to fail, with the
  * kernel's reason and the failure the quirk produces: the check counts as an
  * expected failure only when it fails with that message, any other failure
@@ -313,6 +327,8 @@ export interface VariantSpec {
    * (2^vaBits, clamped to the word) — the most a user mapping could ever use.
    */
   readonly TASK_SIZE?: TaskSizeSpec;
+  /** where mmap places a mapping given no address, when not top-down below TASK_SIZE − 128 MiB */
+  readonly mmapLayout?: MmapLayoutSpec;
   /** MAX_PHYSMEM_BITS: physical address bits the kernel supports */
   readonly physBits: number;
   /** in-memory byte order of a pte (6.18 ppc64: big-endian); values here are logical */

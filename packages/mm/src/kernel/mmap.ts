@@ -12,7 +12,7 @@ import { ksm_exit } from './ksm.js';
 import { FAULT_FLAG_WRITE, handle_mm_fault } from './memory.js';
 import { zap_pte_range } from './memory.zap.js';
 import { VM_FAULT_SIGBUS } from '../model/signals.js';
-import { split_huge_pmd_if_needed } from './huge_memory.js';
+import { split_huge_pmd_if_needed, thpState } from './huge_memory.js';
 import { OutOfFramesError } from '../model/frames.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
@@ -219,4 +219,125 @@ export function exit_mmap(m: Machine, p: Process): void {
     p.mm.vmas.remove(vma);
   }
   p.alive = false;
+}
+
+/** MIN_GAP: the least room mmap_base leaves below the top for the stack (6.18 mm/util.c 431; arch/x86/mm/mmap.c 60 SIZE_128M; 2.6.21 arch/i386/mm/mmap.c 36) */
+const MIN_GAP_BYTES = 128 * 1024 * 1024;
+
+/**
+ * mm->mmap_base in pages, and the direction get_unmapped_area searches in
+ * (arch_pick_mmap_layout). The default is the top-down layout: mmap_base =
+ * PAGE_ALIGN(TASK_SIZE − gap), gap the stack rlimit plus stack_guard_gap
+ * clamped to at least MIN_GAP — 8 MiB plus 256 pages is below it, so 128 MiB
+ * (6.18 mm/util.c 434–461, arch/x86/mm/mmap.c 82–98; 2.6.21
+ * arch/i386/mm/mmap.c 39–53), with ASLR off (no random factor). A variant
+ * that declares the legacy layout (spec.mmapLayout) searches up from
+ * TASK_UNMAPPED_BASE instead.
+ */
+export function mmapLayoutOf(m: Machine): { topdown: boolean; base: number } {
+  const c = m.variant.constants;
+  const legacy = m.variant.spec.mmapLayout;
+  if (legacy) return { topdown: false, base: Number(legacy.bottomUpFrom >> BigInt(c.PAGE_SHIFT)) };
+  const gap = Math.ceil(MIN_GAP_BYTES / c.PAGE_SIZE);
+  return { topdown: true, base: Math.max(0, task_size(m) - gap) };
+}
+
+/** What get_unmapped_area is asked to place: a length, and the file (or none) that decides the alignment. */
+export interface UnmappedAreaRequest {
+  readonly pages: number;
+  readonly inode?: Inode;
+  readonly pgoff?: number;
+  readonly shared: boolean;
+  /**
+   * Pages kept free on each side of every VMA while searching — not the
+   * kernel's (0 there); what the script runner asks for so that regions it
+   * places never touch and never merge (docs/mmo.md "Where regions go"). The
+   * kernel keeps such a gap only beside a stack (vm_start_gap, vm_end_gap).
+   */
+  readonly guard?: number;
+}
+
+/**
+ * vm_unmapped_area() without alignment: the highest (top-down) or lowest
+ * range of `length` pages in [low, high) that no VMA (widened by `guard`
+ * pages each side) overlaps, or -1 (6.18 mm/vma.c unmapped_area 2842–2887,
+ * unmapped_area_topdown 2899–2939; 2.6.21 mm/mmap.c 1188–1241, 1259–1335
+ * walk the same gaps). The work is the VMAs, not the distance.
+ */
+function unmapped_area(mm: Mm, length: number, low: number, high: number, topdown: boolean, guard: number): number {
+  const list = mm.vmas.list;
+  const n = list.length;
+  const gapAt = (i: number): [number, number] => [Math.max(low, i >= 0 ? list[i]!.end + guard : low), Math.min(high, i + 1 < n ? list[i + 1]!.start - guard : high)];
+  if (topdown) {
+    for (let i = n - 1; i >= -1; i--) {
+      const [from, to] = gapAt(i);
+      if (to - from >= length) return to - length;
+      if (from <= low) break;
+    }
+  } else {
+    for (let i = -1; i < n; i++) {
+      const [from, to] = gapAt(i);
+      if (to - from >= length) return from;
+      if (to >= high) break;
+    }
+  }
+  return -1;
+}
+
+/**
+ * get_unmapped_area() for a mapping given no address (6.18 mm/mmap.c
+ * __get_unmapped_area 812–862; 2.6.21 mm/mmap.c get_unmapped_area): the
+ * first page of a free range for it, or -ENOMEM.
+ * - The search is the layout's (mmapLayoutOf): top-down below mmap_base, and
+ *   when that finds nothing, bottom-up from TASK_UNMAPPED_BASE (TASK_SIZE / 3)
+ *   to TASK_SIZE (6.18 mm/mmap.c 737–787; 2.6.21 mm/mmap.c 1323–1335); or
+ *   bottom-up from TASK_UNMAPPED_BASE.
+ * - 6.18 with THP on a 64-bit variant aligns to a PMD what THP could map:
+ *   a private anonymous mapping whose length is a multiple of HPAGE_PMD_NR
+ *   (mm/mmap.c 844–849) and an ext4 file mapping that covers a whole
+ *   PMD-aligned stretch of the file (ext4 .get_unmapped_area =
+ *   thp_get_unmapped_area, fs/ext4/file.c 976): __thp_get_unmapped_area asks
+ *   for the length plus a PMD, then aligns the start up — top-down, an
+ *   already aligned start moves up one PMD (mm/huge_memory.c 1111–1154).
+ *   Shared anonymous and tmpfs mappings go through shmem_get_unmapped_area,
+ *   which with tmpfs's default huge=never keeps the plain address
+ *   (mm/shmem.c 2747–2800).
+ * No free_area_cache: 2.6.21 starts each search where the
+ * last one ended (mm->free_area_cache), reset by an munmap below it; the
+ * model searches the whole range every time, which picks the same range
+ * unless an munmap left a hole the cache would skip.
+ */
+export function get_unmapped_area(m: Machine, mm: Mm, req: UnmappedAreaRequest): number {
+  const limit = task_size(m);
+  const { pages } = req;
+  if (pages <= 0) throw new SyscallError('EINVAL', 'mmap: length is 0');
+  if (pages > limit) throw new SyscallError('ENOMEM', `mmap: length ${pages} pages exceeds TASK_SIZE (${limit} pages)`);
+  const guard = req.guard ?? 0;
+  const layout = mmapLayoutOf(m);
+  const search = (length: number): number => {
+    const at = layout.topdown ? unmapped_area(mm, length, 1, layout.base, true, guard) : -1;
+    if (at >= 0) return at;
+    // top-down found nothing: the bottom-up fallback (or the legacy layout's only search)
+    return unmapped_area(mm, length, layout.topdown ? Math.ceil(limit / 3) : layout.base, limit, false, guard);
+  };
+  const thp = thpState(m);
+  if (thp && m.era === '6.18' && m.variant.constants.wordBits === 64) {
+    const nr = thp.nr;
+    const ext4 = req.inode !== undefined && req.inode.fs === 'ext4';
+    const off = ext4 ? (req.pgoff ?? 0) : 0;
+    const offAlign = Math.ceil(off / nr) * nr;
+    const thpCase = ext4 ? off + pages > offAlign && off + pages - offAlign >= nr : req.inode === undefined && !req.shared && pages % nr === 0;
+    if (thpCase) {
+      const at = search(pages + nr);
+      if (at >= 0) {
+        // off_sub = (off − ret) & (size − 1); top-down with off_sub 0 takes the range's upper part
+        const sub = (((off - at) % nr) + nr) % nr;
+        return layout.topdown && sub === 0 ? at + nr : at + sub;
+      }
+      // the padded length found no room: the plain search, as thp_get_unmapped_area_vmflags falls back
+    }
+  }
+  const at = search(pages);
+  if (at < 0) throw new SyscallError('ENOMEM', `mmap: no free range of ${pages} pages below TASK_SIZE (${limit} pages)`);
+  return at;
 }

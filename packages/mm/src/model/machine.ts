@@ -66,7 +66,7 @@ export interface MachineOptions {
   /**
    * NUMA nodes with memory, all online: node ids 0 … nodes-1 (FrameTable.nodes).
    * Default 2 for a Machine (node 0, where processes allocate, and node 1 to
-   * migrate to); runScript, which replays host-oracle scripts, defaults to 1 —
+   * migrate to); runScript, which replays recorded scripts, defaults to 1 —
    * the recording machine's single node (env.json numa_nodes_online "0").
    */
   readonly nodes?: number;

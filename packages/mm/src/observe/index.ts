@@ -1,5 +1,5 @@
 /**
- * `@mmsim/mm/observe` — a region as the host oracle observes it: its VMAs,
+ * `@mmsim/mm/observe` — a region as a trace observes it (docs/mmo.md): its VMAs,
  * its pages (present, swapped, file, none) with their pfns, mapcounts and
  * flags, sampled above SAMPLE_THRESHOLD pages.
  */

@@ -1,6 +1,6 @@
 /**
- * What user space can see of a region, in the host oracle's JSON schema
- * (shared/host-oracle/README.md "Output format"): per page its state,
+ * What user space can see of a region, in the trace's JSON schema (the
+ * recorder's; docs/mmo.md "The JSON trace"): per page its state,
  * pagemap bits, PFN label, kpageflags, kpagecount and data tag; the VMAs
  * overlapping the region, relative to it.
  */

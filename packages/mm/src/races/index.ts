@@ -5,7 +5,7 @@
  */
 export { RACES, RACE_DIR, findRace, raceFromFile } from './registry.js';
 export type { RaceScenario } from './registry.js';
-export { parseRaceFile, MAX_RACE_BOUND } from './scenario-file.js';
+export { parseRaceFile, MAX_RACE_BOUND, RACE_DIRECTIVES } from './scenario-file.js';
 export type { RaceFile } from './scenario-file.js';
 export { raceProgram, describeState } from './scenario-program.js';
 export type { RaceProgramOptions } from './scenario-program.js';

@@ -39,7 +39,9 @@ export interface RaceFile {
   readonly final: readonly MmoOp[];
 }
 
-const DIRECTIVES = new Set(['scenario', 'source', 'policy', 'fails', 'bound', 'era', 'needs', 'thread', 'final']);
+/** The directives of a race file, in the order docs/mmo.md lists them. */
+export const RACE_DIRECTIVES: readonly string[] = ['scenario', 'source', 'policy', 'fails', 'bound', 'era', 'needs', 'thread', 'final'];
+const DIRECTIVES = new Set(RACE_DIRECTIVES);
 /** directives a file gives at most once (thread and final open sections, as many as wanted) */
 const ONCE = new Set(['scenario', 'source', 'policy', 'fails', 'bound', 'era', 'needs']);
 const NEEDS = ['thp'];

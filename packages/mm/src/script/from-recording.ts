@@ -1,5 +1,5 @@
 /**
- * Turn a host-oracle recording back into a `.mmo` script: every recorded
+ * Turn a recording of a real kernel (test/fixtures/host) back into a `.mmo` script: every recorded
  * step echoes its op and arguments, so compiled scenarios (which ship no
  * script) can be replayed on the simulator step for step.
  */

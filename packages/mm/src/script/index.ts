@@ -1,6 +1,6 @@
 /**
- * `@mmsim/mm/script` — the `.mmo` language (the host oracle's): parse a
- * script, run it to a trace in the oracle's JSON schema, read one from a file
+ * `@mmsim/mm/script` — the `.mmo` language (docs/mmo.md): parse a
+ * script, run it to a trace in the recorder's JSON schema, read one from a file
  * with the size cap, turn a host recording back into a script; the value
  * parsers its ops share; the built-in scenarios shipped in `scenarios/`.
  */
@@ -12,5 +12,9 @@ export { readScriptFile, ScriptFileError, MAX_SCRIPT_BYTES } from './read-file.j
 export { BadValue, choices, nearest, shorten, uint, whole, int32, loffBytes, flagSet, oneOf, tag, protLetters, SHOWN_CHARS, MAX_WORD, LOFF_MAX } from './values.js';
 export type { FlagNames } from './values.js';
 export { recordingToMmo } from './from-recording.js';
+export { OP_SPECS, OPS } from './ops/index.js';
+export { OP_FAMILIES, EXAMPLE_SETUP, EXAMPLE_ERRNO } from './ops/spec.js';
+export type { OpSpec, OpDoc, OpFamily } from './ops/spec.js';
+export { SCRIPT_DIRECTIVES } from './parse.js';
 export type { Recording, RecordedStep } from './from-recording.js';
 export { builtinScenarios, SCENARIO_DIR } from '../scenarios.js';

@@ -1,7 +1,6 @@
 /**
- * The NUMA ops of the `.mmo` language, named and echoed as the host oracle
- * records them (shared/host-oracle sc_misc.c: op_nodes, op_move_pages,
- * op_mbind, op_migrate_pages, op_compact):
+ * The NUMA ops of the `.mmo` language, named and echoed as the recorder
+ * records them (docs/mmo.md "NUMA: policies and migration"):
  *
  *   numa_info                                  node lists, the task policy's mode
  *   move_pages R PAGES NODES FLAGS             PAGES 0,1,2 (- for none); NODES 0,0,1 or query;

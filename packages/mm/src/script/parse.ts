@@ -1,7 +1,8 @@
 /**
- * The `.mmo` scenario language of shared/host-oracle (README "Step
- * vocabulary"): one op per line, `#` comments, `@child` for lines the forked
- * child runs. Our own parser; a bad line is reported with line and column.
+ * The `.mmo` scenario language (docs/mmo.md): one op per line, `#`
+ * comments, `scenario NAME description` for the header, `@child` for lines
+ * the forked child runs. The ops are the table in ops/index.ts; a bad line
+ * is reported with line and column.
  */
 import { OPS } from './ops/index.js';
 import { choices, shorten } from './values.js';
@@ -32,6 +33,9 @@ export class MmoSyntaxError extends Error {
     super(`${file}:${line}:${column}: ${reason}`);
   }
 }
+
+/** The words a script line may start with that are not ops (docs/mmo.md "Directives"); race files add theirs (races/scenario-file.ts). */
+export const SCRIPT_DIRECTIVES: readonly string[] = ['scenario', '@child'];
 
 /** Every op's name, in the table's order (the parser lists them when it refuses an unknown op). */
 const OP_NAMES: readonly string[] = ['scenario', ...OPS.keys()];

@@ -1,6 +1,6 @@
 /**
  * Run a parsed `.mmo` script on a machine and record, after every step,
- * what the acting process can see — the host oracle's JSON schema, so a
+ * what the acting process can see — the recorder's JSON schema (docs/mmo.md), so a
  * simulated trace and a real-kernel recording compare step by step.
  */
 import { SyscallError } from '../model/errno.js';
@@ -45,7 +45,7 @@ export interface Step {
 /**
  * More regions than this, and a step observes only the regions its op names
  * (`r`, `new_r`), not all of them: the oracle holds at most 16 regions
- * (MAX_REGIONS, host-oracle oracle.h), so no recording reaches it, while a
+ * (its MAX_REGIONS), so no recording reaches it, while a
  * script of thousands of regions would otherwise cost regions × steps in
  * time and output.
  */

@@ -27,18 +27,36 @@ function* accessOp(ctx: Runner, op: MmoOp, p: Process): KernelPath<StepResult> {
 export const writeOp: OpSpec = {
   name: 'write',
   arity: [3, 3],
+  doc: {
+    family: 'access',
+    usage: 'R PAGE TAG',
+    text: 'The process stores TAG (a word of 1 … 64 characters naming the page\'s content) into page PAGE of R, faulting as the kernel does (handle_mm_fault: a new anonymous page, COW, a swap-in, a file page). A store nothing lets through is `ret: {ok: false, signal: SIGSEGV|SIGBUS}`; the parent\'s steps report `faults: {minor, major}`.',
+    example: 'write A 1 A1',
+  },
   path: accessOp,
 };
 
 export const readOp: OpSpec = {
   name: 'read',
   arity: [2, 2],
+  doc: {
+    family: 'access',
+    usage: 'R PAGE',
+    text: 'The process loads page PAGE of R; `ret.data` is the tag it reads (`0` for a zero page, a file page\'s own tag as the file made it). A load nothing lets through is `ret: {ok: false, signal}`.',
+    example: 'read A 0',
+  },
   path: accessOp,
 };
 
 export const write_allOp: OpSpec = {
   name: 'write_all',
   arity: [2, 2],
+  doc: {
+    family: 'access',
+    usage: 'R PREFIX',
+    text: '`write R i PREFIXi` for every page i of R, each a store of its own (another thread may run between two); stops at the first that takes a signal and reports it.',
+    example: 'write_all A W',
+  },
   *path(ctx, op, p) {
     const m = ctx.m;
     const r = ctx.region(op, 0);
@@ -49,7 +67,7 @@ export const write_allOp: OpSpec = {
       // each page a store of its own: between two the writer is back in user space, where another thread may run
       if (i > 0) yield* unlocked(m, 'write_all: back in user space, the next page');
       const res = yield* access_path(m, p.mm, r.start + i, true, m.tags.intern(`${prefix}${i}`));
-      // the oracle's op_write_all (host-oracle oracle.c) stops at the first write that takes a signal and
+      // the recorder's write_all (docs/mmo.md) stops at the first write that takes a signal and
       // reports it — SIGSEGV where nothing is mapped, SIGKILL when the OOM killer chose the writer
       if (!res.ok) return { args, ret: { ok: false, signal: res.signal, si_code: res.si_code } };
     }

@@ -13,6 +13,13 @@ import { ExpectationFailed } from '../errors.js';
 export const expectOp: OpSpec = {
   name: 'expect',
   arity: [3, Infinity],
+  doc: {
+    family: 'expect',
+    usage: 'R PAGE TAG [why…]',
+    text: 'The process reads TAG at page PAGE of R (a read as `read` makes it; a signal reads as its name, `SIGBUS`). Anything else ends the run with the reason (the rest of the line) and what was read: exit 1 from `mmsim run`, a failure for the explorer.',
+    example: 'expect A 0 A0 the parent keeps its data',
+    simulatorOnly: true,
+  },
   freeTextFrom: 3,
   // a read as the `read` op makes it: a file fault there stops where the kernel's does
   *path(ctx, op, p) {
@@ -32,6 +39,13 @@ export const expectOp: OpSpec = {
 export const expect_devOp: OpSpec = {
   name: 'expect_dev',
   arity: [2, Infinity],
+  doc: {
+    family: 'expect',
+    usage: 'NAME TAG [why…]',
+    text: 'The device reads TAG through pin NAME; else the run fails as for `expect`.',
+    example: 'expect_dev P A0 the pin still sees the old data',
+    simulatorOnly: true,
+  },
   freeTextFrom: 2,
   run(ctx, op) {
     const m = ctx.m;
@@ -48,6 +62,13 @@ export const expect_devOp: OpSpec = {
 export const expect_pinnedOp: OpSpec = {
   name: 'expect_pinned',
   arity: [3, Infinity],
+  doc: {
+    family: 'expect',
+    usage: 'R PAGE NAME [why…]',
+    text: 'The process maps, at page PAGE of R, the very page pin NAME holds; else the run fails, naming both pfns.',
+    example: 'expect_pinned A 0 P the pin is the mapped page',
+    simulatorOnly: true,
+  },
   freeTextFrom: 3,
   run(ctx, op, p) {
     const m = ctx.m;

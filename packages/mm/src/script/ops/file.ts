@@ -10,6 +10,12 @@ import { LOFF_MAX, loffBytes, oneOf, tag, whole } from '../values.js';
 export const fileOp: OpSpec = {
   name: 'file',
   arity: [4, 4],
+  doc: {
+    family: 'file',
+    usage: 'NAME FS NPAGES PREFIX',
+    text: 'Create file NAME on FS (`tmpfs`, `ext4`, or `dev`) with an i_size of NPAGES pages whose page i holds tag PREFIXi. `dev` (mmsim) is a special device of that size whose ->mmap sets no vm_ops, like kcov (the `vma-is-anonymous` race).',
+    example: 'file G ext4 2 G',
+  },
   step: 'file_create',
   quiet: true,
   run(ctx, op) {
@@ -31,6 +37,12 @@ export const fileOp: OpSpec = {
 export const rmfileOp: OpSpec = {
   name: 'rmfile',
   arity: [1, 1],
+  doc: {
+    family: 'file',
+    usage: 'F',
+    text: 'Remove file F (unlink; its pages go when the last mapping does).',
+    example: 'rmfile F',
+  },
   step: 'file_destroy',
   quiet: true,
   run(ctx, op) {
@@ -45,6 +57,12 @@ export const rmfileOp: OpSpec = {
 export const preadOp: OpSpec = {
   name: 'pread',
   arity: [2, 2],
+  doc: {
+    family: 'file',
+    usage: 'F PAGE',
+    text: 'pread(2) of page PAGE of file F through the page cache; `ret` carries what was read.',
+    example: 'pread F 1',
+  },
   run(ctx, op) {
     const m = ctx.m;
     const inode = ctx.fileArg(op, 0, op.words[0]!);
@@ -58,6 +76,12 @@ export const preadOp: OpSpec = {
 export const pwriteOp: OpSpec = {
   name: 'pwrite',
   arity: [3, 3],
+  doc: {
+    family: 'file',
+    usage: 'F PAGE TAG',
+    text: 'pwrite(2) of TAG into page PAGE of file F through the page cache (growing i_size when PAGE is past it).',
+    example: 'pwrite F 1 F1x',
+  },
   run(ctx, op) {
     const m = ctx.m;
     const inode = ctx.fileArg(op, 0, op.words[0]!);
@@ -72,6 +96,12 @@ export const pwriteOp: OpSpec = {
 export const ftruncateOp: OpSpec = {
   name: 'ftruncate',
   arity: [2, 2],
+  doc: {
+    family: 'file',
+    usage: 'F SIZE',
+    text: 'ftruncate(2) of file F to SIZE: bytes (loff_t, 0 … 2^63 − 1) or `Np` for N pages (mmsim: portable across page sizes). Shrinking unmaps and drops the pages past the new end (truncate_inode_pages_range, unmap_mapping_range).',
+    example: 'ftruncate F 2p',
+  },
   *path(ctx, op) {
     const m = ctx.m;
     const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;
@@ -87,6 +117,12 @@ export const ftruncateOp: OpSpec = {
 export const punchOp: OpSpec = {
   name: 'punch',
   arity: [3, 3],
+  doc: {
+    family: 'file',
+    usage: 'F PAGE NPAGES',
+    text: 'fallocate(2) with FALLOC_FL_PUNCH_HOLE|FALLOC_FL_KEEP_SIZE of NPAGES pages from page PAGE of file F.',
+    example: 'punch F 0 1',
+  },
   step: 'fallocate',
   *path(ctx, op) {
     const m = ctx.m;
@@ -103,6 +139,13 @@ export const punchOp: OpSpec = {
 export const invalidateOp: OpSpec = {
   name: 'invalidate',
   arity: [3, 3],
+  doc: {
+    family: 'file',
+    usage: 'F PAGE NPAGES',
+    text: 'invalidate_inode_pages2_range of NPAGES pages from page PAGE of file F, as an O_DIRECT write or NFS revalidation does (race scenarios).',
+    example: 'invalidate F 2 1',
+    simulatorOnly: true,
+  },
   *path(ctx, op) {
     const m = ctx.m;
     // mmsim extension: invalidate_inode_pages2_range (O_DIRECT write, NFS revalidation)
@@ -118,6 +161,12 @@ export const invalidateOp: OpSpec = {
 export const fadvise_dontneedOp: OpSpec = {
   name: 'fadvise_dontneed',
   arity: [1, 1],
+  doc: {
+    family: 'file',
+    usage: 'F',
+    text: 'fsync(2) then posix_fadvise(2) POSIX_FADV_DONTNEED of the whole file F: clean, unmapped page-cache pages go.',
+    example: 'fadvise_dontneed F',
+  },
   step: 'fadvise',
   run(ctx, op) {
     const m = ctx.m;

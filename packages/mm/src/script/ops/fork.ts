@@ -8,6 +8,12 @@ import { exit_mmap } from '../../kernel/mmap.js';
 export const forkOp: OpSpec = {
   name: 'fork',
   arity: [0, 0],
+  doc: {
+    family: 'process',
+    usage: '',
+    text: 'fork(2) of the parent: the child gets a copy of the address space (dup_mmap, copy_page_range: COW for private pages, DONTFORK and WIPEONFORK obeyed). Lines prefixed `@child` run in the child from then on.',
+    example: 'fork',
+  },
   run(ctx, op, p) {
     const m = ctx.m;
     ctx.procs.child = dup_mmap(m, p, 'child');
@@ -18,6 +24,12 @@ export const forkOp: OpSpec = {
 export const exitOp: OpSpec = {
   name: 'exit',
   arity: [0, 0],
+  doc: {
+    family: 'process',
+    usage: '',
+    text: 'exit(2) of the process the line runs in (`@child exit` for the child): its mappings go (exit_mmap). Later lines for that process are refused.',
+    example: '@child exit',
+  },
   run(ctx, op, p) {
     const m = ctx.m;
     exit_mmap(m, p);

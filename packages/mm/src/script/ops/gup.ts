@@ -15,6 +15,13 @@ const GUP_FLAGS: FlagNames = new Map([
 export const gupOp: OpSpec = {
   name: 'gup',
   arity: [4, 4],
+  doc: {
+    family: 'gup',
+    usage: 'R PAGE FLAGS NAME',
+    text: 'get_user_pages / pin_user_pages of page PAGE of R, the reference named NAME for the ops after it. FLAGS: a comma list of `write` (FOLL_WRITE), `pin` (FOLL_PIN: GUP_PIN_COUNTING_BIAS) and `longterm` (FOLL_LONGTERM), or `none`; a write or unshare fault is taken first where the kernel takes one.',
+    example: 'gup A 1 write,pin Q',
+    simulatorOnly: true,
+  },
   run(ctx, op, p) {
     const m = ctx.m;
     // mmsim extension: get_user_pages / pin_user_pages of one page, the pin named for later ops
@@ -32,6 +39,13 @@ export const gupOp: OpSpec = {
 export const unpinOp: OpSpec = {
   name: 'unpin',
   arity: [1, 1],
+  doc: {
+    family: 'gup',
+    usage: 'NAME',
+    text: 'unpin_user_page (or put_page for a plain get) of pin NAME; the name is free again.',
+    example: 'unpin P',
+    simulatorOnly: true,
+  },
   run(ctx, op) {
     const m = ctx.m;
     const id = ctx.pin(op, 0);
@@ -45,6 +59,13 @@ export const unpinOp: OpSpec = {
 export const dev_writeOp: OpSpec = {
   name: 'dev_write',
   arity: [2, 2],
+  doc: {
+    family: 'gup',
+    usage: 'NAME TAG',
+    text: 'A device writes TAG into the page pin NAME holds (DMA: not through any pte). The pin must have been taken with `write` (else EINVAL: the device may only read).',
+    example: 'dev_write P D0',
+    simulatorOnly: true,
+  },
   run(ctx, op) {
     const m = ctx.m;
     const id = ctx.pin(op, 0);
@@ -58,6 +79,13 @@ export const dev_writeOp: OpSpec = {
 export const dev_readOp: OpSpec = {
   name: 'dev_read',
   arity: [1, 1],
+  doc: {
+    family: 'gup',
+    usage: 'NAME',
+    text: 'A device reads the page pin NAME holds; `ret.data` is its tag.',
+    example: 'dev_read P',
+    simulatorOnly: true,
+  },
   run(ctx, op) {
     const m = ctx.m;
     const id = ctx.pin(op, 0);

@@ -10,6 +10,12 @@ import { split_huge_pages_write } from '../../kernel/huge_memory.split_huge_page
 export const split_huge_pagesOp: OpSpec = {
   name: 'split_huge_pages',
   arity: [1, 3],
+  doc: {
+    family: 'thp',
+    usage: 'R [PAGE [NPAGES]]',
+    text: 'Write `<pid>,0x<start>,0x<end>` of region R (or, mmsim, of NPAGES pages from page PAGE; NPAGES defaults to the rest of R) to debugfs `split_huge_pages`: every THP mapped there is split. The run\'s machine is locked down as the recording machine was, so 6.18 answers EPERM; 2.6.21 has no such file (ENOENT, and nothing is observed).',
+    example: 'split_huge_pages A',
+  },
   quiet: (result) => result.ret['errno'] === 'ENOENT',
   run(ctx, op, p) {
     const m = ctx.m;
@@ -31,6 +37,13 @@ export const split_huge_pagesOp: OpSpec = {
 export const split_huge_pageOp: OpSpec = {
   name: 'split_huge_page',
   arity: [2, 2],
+  doc: {
+    family: 'thp',
+    usage: 'R PAGE',
+    text: 'split_huge_page() of the large folio mapped at page PAGE of R, as the deferred-split shrinker or migration would; `ret.val` is 1 when it split, 0 when there was no large folio or the split failed (an extra reference: EAGAIN in the kernel).',
+    example: 'split_huge_page A 0',
+    simulatorOnly: true,
+  },
   *path(ctx, op, p) {
     const m = ctx.m;
     // mmsim extension: split_huge_page() of the large folio mapped at R PAGE (what the deferred split

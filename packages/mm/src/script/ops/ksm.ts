@@ -1,11 +1,11 @@
 /**
- * The KSM ops of the `.mmo` language, named and echoed as the host oracle
- * records them (shared/host-oracle sc_misc.c: sc_ksm, op_ksm_wait):
+ * The KSM ops of the `.mmo` language, named and echoed as the recorder
+ * records them (docs/mmo.md "KSM"):
  *
  *   ksm_start [run=N] [sleep_millisecs=N] [pages_to_scan=N]
  *        save /sys/kernel/mm/ksm/{sleep_millisecs,pages_to_scan,run}, then
  *        write them (default: the oracle's run=1 sleep_millisecs=10
- *        pages_to_scan=1000); the step is not observed
+ *        pages_to_scan=1000)
  *   ksm_wait N
  *        poll pages_shared every 10 ms, up to 10 s, until it is ≥ N; val is
  *        the last value read
@@ -43,6 +43,12 @@ const KEYS: ReadonlyMap<string, keyof KsmSettings> = new Map([
 export const ksm_startOp: OpSpec = {
   name: 'ksm_start',
   arity: [0, 3],
+  doc: {
+    family: 'ksm',
+    usage: '[run=N] [sleep_millisecs=N] [pages_to_scan=N]',
+    text: 'Save /sys/kernel/mm/ksm/{sleep_millisecs,pages_to_scan,run}, then write them; each is an unsigned int, defaults the recorder\'s: run=1 sleep_millisecs=10 pages_to_scan=1000. 2.6.21 has no KSM: ENOENT.',
+    example: 'ksm_start',
+  },
   quiet: true,
   run(ctx, op) {
     const settings: Record<keyof KsmSettings, number> = { ...ORACLE_KSM_SETTINGS };
@@ -62,6 +68,12 @@ export const ksm_startOp: OpSpec = {
 export const ksm_waitOp: OpSpec = {
   name: 'ksm_wait',
   arity: [1, 1],
+  doc: {
+    family: 'ksm',
+    usage: 'N',
+    text: 'Poll pages_shared every 10 ms, up to 10 s, until it is at least N; `ret.val` is the last value read (0 throughout in 2.6.21).',
+    example: 'ksm_wait 0',
+  },
   run(ctx, op) {
     // pages_shared is an unsigned long; past 2^53 no machine could share that many
     const want = ctx.val(op, 0, (t) => whole(t, Number.MAX_SAFE_INTEGER, 'ksm_wait pages_shared'));
@@ -73,6 +85,12 @@ export const ksm_waitOp: OpSpec = {
 export const ksm_restoreOp: OpSpec = {
   name: 'ksm_restore',
   arity: [0, 0],
+  doc: {
+    family: 'ksm',
+    usage: '',
+    text: 'run=2 (unmerge everything), then the values `ksm_start` saved.',
+    example: 'ksm_restore',
+  },
   quiet: true,
   run(ctx) {
     return { args: { ...ksm_restore(ctx.m) }, ret: { ok: true, val: 0 } };
@@ -86,6 +104,13 @@ const MAX_KSMD_WAKEUPS = 1000;
 export const ksm_scanOp: OpSpec = {
   name: 'ksm_scan',
   arity: [1, 1],
+  doc: {
+    family: 'ksm',
+    usage: 'N | full=N',
+    text: 'ksmd wakes N times (1 … 1000: ten seconds at sleep_millisecs=10), each a batch of pages_to_scan pages while run is 1; `ret.val` is the pages scanned. `full=N`: wake until full_scans has grown by N (1 … 1000) or ksmd would scan nothing more; `ret.val` is full_scans. A recording cannot step ksmd\'s clock; 2.6.21 has no ksmd (ENOENT).',
+    example: 'ksm_scan 1',
+    simulatorOnly: true,
+  },
   run(ctx, op) {
     const word = op.words[0]!;
     const full = keyValue(word, 'full');

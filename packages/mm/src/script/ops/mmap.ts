@@ -1,11 +1,11 @@
 /**
  * The address-space syscalls: mmap, munmap, mprotect, madvise, mremap, remap_file_pages —
- * and, simulator only (the host oracle's script reader does not know them),
+ * and, simulator only (the recorder does not know them: docs/mmo.md),
  * mmap_fixed and mremap_part: the same syscalls at a page inside a region.
  */
 import { ok, type OpSpec } from './spec.js';
 import { ADVICE, do_madvise_path, type Advice } from '../../kernel/madvise.js';
-import { do_mmap, do_munmap } from '../../kernel/mmap.js';
+import { do_mmap, do_munmap, get_unmapped_area } from '../../kernel/mmap.js';
 import { do_mprotect } from '../../kernel/mprotect.js';
 import { MAP_NONBLOCK, sys_remap_file_pages } from '../../kernel/fremap.js';
 import { do_mremap_path } from '../../kernel/mremap.js';
@@ -14,6 +14,9 @@ import type { Inode } from '../../kernel/filemap.js';
 import type { Process } from '../../model/machine.js';
 import type { MmoOp } from '../parse.js';
 import type { Runner } from '../run.js';
+
+/** Pages left unmapped on each side of a region mmap places without slot=: successive regions never touch, so never merge. */
+export const REGION_GUARD_PAGES = 1;
 
 const MMAP_FLAGS: FlagNames = new Map([
   ['private', 1],
@@ -36,7 +39,7 @@ interface Mapping {
   readonly protText: string;
   readonly prot: { read: boolean; write: boolean; exec: boolean };
   readonly flags: string[];
-  /** slot=N, for mmap (-1 for mmap_fixed) */
+  /** slot=N, for mmap (-1 without one, and for mmap_fixed) */
   readonly slot: number;
   readonly inode: Inode | undefined;
   readonly pgoff: bigint;
@@ -59,8 +62,8 @@ function mapping(ctx: Runner, op: MmoOp, protWord: number, withSlot: boolean): M
     else if (word.startsWith('pgoff=') && pgoffWord < 0) pgoffWord = w;
     else ctx.bad(op, w, `${op.op} option '${shorten(word)}' is not ${valid} (each at most once)`);
   }
-  if (withSlot && slotWord < 0) ctx.bad(op, flagsWord + 1, 'mmap needs slot=N');
-  const slot = withSlot ? ctx.slot(op, slotWord, 'slot') : -1;
+  // no slot=: the region goes where get_unmapped_area puts it (mmapOp)
+  const slot = slotWord >= 0 ? ctx.slot(op, slotWord, 'slot') : -1;
   const inode = fileWord >= 0 ? ctx.fileArg(op, fileWord, op.words[fileWord]!.slice(5)) : undefined;
   if (!inode && !flags.includes('anon')) ctx.bad(op, flagsWord, "a mapping is either 'anon' or has file=F");
   // the mapping's file offset in pages: vm_pgoff, an unsigned long (include/linux/mm_types.h)
@@ -88,16 +91,27 @@ function mapAt(ctx: Runner, p: Process, x: Mapping, start: number, pages: number
 
 export const mmapOp: OpSpec = {
   name: 'mmap',
-  arity: [5, 7],
+  arity: [4, 7],
+  doc: {
+    family: 'space',
+    usage: 'R NPAGES PROT FLAGS [slot=N] [file=F] [pgoff=N]',
+    text: 'mmap(2) of NPAGES pages, named R for the ops after it (do_mmap). PROT is three letters `rwx` with `-` for a bit off (`rw-`, `r-x`, `---`). FLAGS is a comma list with exactly one of `private` and `shared`, plus `anon` (no file) and `populate` (MAP_POPULATE); a mapping without `anon` needs `file=F` (a file made by `file`), mapped from page `pgoff=N` (default 0, an unsigned long). `slot=N` places R with MAP_FIXED at slot N of the slot arena (slots are 64 MiB apart, so slotted regions never touch); without it R goes where the kernel\'s get_unmapped_area puts it, kept a page away from every other mapping (see [where regions go](#where-regions-go)). An R mapped again names the new mapping; the old one stays mapped, unnamed.',
+    example: 'mmap C 2 rw- private,anon',
+  },
   run(ctx, op, p) {
     const name = ctx.val(op, 0, (t) => tag(t, 'region name'));
     const pages = ctx.regionPages(op, 1, ctx.count(op, 1));
     const x = mapping(ctx, op, 2, true);
     const slot = x.slot;
-    const start = ctx.arena + slot * ctx.slotPages;
-    ctx.regions.set(name, { name, start, pages });
     const { prot, flags, ...file } = mappingArgs(x);
-    const args = ctx.note({ r: name, pages, prot, flags, ...file, slot });
+    const args = ctx.note({ r: name, pages, prot, flags, ...file, ...(slot >= 0 ? { slot } : {}) });
+    // slot=N: MAP_FIXED in the slot arena (the recorder's placement); none: where the kernel's get_unmapped_area
+    // puts it, with a page kept free each side so regions never merge (docs/mmo.md "Where regions go")
+    const start =
+      slot >= 0
+        ? ctx.arena + slot * ctx.slotPages
+        : get_unmapped_area(ctx.m, p.mm, { pages, shared: x.flags.includes('shared'), guard: REGION_GUARD_PAGES, ...(x.inode ? { inode: x.inode, pgoff: Number(x.pgoff) } : {}) });
+    ctx.regions.set(name, { name, start, pages });
     mapAt(ctx, p, x, start, pages);
     return { args, ret: ok() };
   },
@@ -114,6 +128,13 @@ export const mmapOp: OpSpec = {
 export const mmap_fixedOp: OpSpec = {
   name: 'mmap_fixed',
   arity: [5, 7],
+  doc: {
+    family: 'space',
+    usage: 'R PAGE NPAGES PROT FLAGS [file=F] [pgoff=N]',
+    text: 'mmap(2) with MAP_FIXED at page PAGE of region R: whatever was mapped there goes, as munmap does. R keeps its name and start, and grows to cover the mapping when it ends past R\'s end. PROT and FLAGS as for `mmap`. The kernel\'s refusals are do_mmap\'s: NPAGES 0 is EINVAL, beyond TASK_SIZE ENOMEM, a file offset that wraps EOVERFLOW.',
+    example: 'mmap_fixed A 1 2 r-- private,anon',
+    simulatorOnly: true,
+  },
   run(ctx, op, p) {
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
@@ -130,6 +151,12 @@ export const mmap_fixedOp: OpSpec = {
 export const munmapOp: OpSpec = {
   name: 'munmap',
   arity: [3, 3],
+  doc: {
+    family: 'space',
+    usage: 'R PAGE NPAGES',
+    text: 'munmap(2) of NPAGES pages from page PAGE of R (do_munmap). The region keeps its name: later ops on it meet an unmapped range (SIGSEGV on access).',
+    example: 'munmap A 3 1',
+  },
   run(ctx, op, p) {
     const m = ctx.m;
     const r = ctx.region(op, 0);
@@ -144,6 +171,12 @@ export const munmapOp: OpSpec = {
 export const mprotectOp: OpSpec = {
   name: 'mprotect',
   arity: [4, 4],
+  doc: {
+    family: 'space',
+    usage: 'R PAGE NPAGES PROT',
+    text: 'mprotect(2) of NPAGES pages from page PAGE of R to PROT (`rw-` …), splitting VMAs as the kernel does (mprotect_fixup).',
+    example: 'mprotect A 0 2 r--',
+  },
   run(ctx, op, p) {
     const m = ctx.m;
     const r = ctx.region(op, 0);
@@ -159,6 +192,12 @@ export const mprotectOp: OpSpec = {
 export const madviseOp: OpSpec = {
   name: 'madvise',
   arity: [4, 4],
+  doc: {
+    family: 'space',
+    usage: 'R PAGE NPAGES ADVICE',
+    text: 'madvise(2) of NPAGES pages from page PAGE of R. ADVICE is the `MADV_` name without the prefix: DONTNEED, FREE, PAGEOUT, COLD, WILLNEED, REMOVE, DONTFORK, DOFORK, WIPEONFORK, KEEPONFORK, POPULATE_READ, POPULATE_WRITE, HUGEPAGE, NOHUGEPAGE, GUARD_INSTALL, GUARD_REMOVE, MERGEABLE, UNMERGEABLE, COLLAPSE. Advice newer than the era is EINVAL, as the kernel answers an unknown advice (FREE came in 4.5, PAGEOUT and COLD in 5.4, HUGEPAGE in 2.6.38 …).',
+    example: 'madvise A 0 4 DONTNEED',
+  },
   *path(ctx, op, p) {
     const m = ctx.m;
     const r = ctx.region(op, 0);
@@ -184,6 +223,12 @@ export const madviseOp: OpSpec = {
 export const mremapOp: OpSpec = {
   name: 'mremap',
   arity: [4, 6],
+  doc: {
+    family: 'space',
+    usage: 'R OLD NEW FLAGS [NEWR [NEWSLOT]]',
+    text: 'mremap(2) of region R from OLD to NEW pages. FLAGS: `none` or a comma list of `maymove`, `fixed` (MREMAP_FIXED|MREMAP_MAYMOVE) and `dontunmap`; the step echoes them as the bits they set. NEWSLOT is the new address (a slot, as `mmap slot=`) and is used only under `fixed`, which needs NEWR and NEWSLOT. On success NEWR names the mapping at the returned address and R is forgotten after this step\'s observation when all of it moved away (not under `dontunmap`); without NEWR, R follows the mapping. A failed call renames nothing. `ret.moved` says whether the mapping moved.',
+    example: 'mremap A 4 6 maymove',
+  },
   *path(ctx, op, p) {
     const m = ctx.m;
     const r = ctx.region(op, 0);
@@ -228,6 +273,13 @@ export const mremapOp: OpSpec = {
 export const mremap_partOp: OpSpec = {
   name: 'mremap_part',
   arity: [5, 7],
+  doc: {
+    family: 'space',
+    usage: 'R PAGE OLD NEW FLAGS [NEWR NEWPAGE]',
+    text: 'mremap(2) of OLD pages at page PAGE of region R to NEW pages; with `fixed`, to page NEWPAGE of region NEWR (a name the script has mapped). Regions keep their names and starts: a range moved away leaves R\'s pages unmapped, and a region grows to cover what ends past it. A move the kernel places itself (`maymove` without `fixed`) lands where no region names it. Refusals are do_mremap\'s (NEW 0, a fixed range overlapping the old one, fixed without maymove: EINVAL; an old range that is not one mapping: EFAULT; no room to grow: ENOMEM).',
+    example: 'mremap_part B 2 2 2 maymove',
+    simulatorOnly: true,
+  },
   *path(ctx, op, p) {
     const r = ctx.region(op, 0);
     const page = ctx.page(op, 1);
@@ -261,6 +313,12 @@ export const mremap_partOp: OpSpec = {
 export const remap_file_pagesOp: OpSpec = {
   name: 'remap_file_pages',
   arity: [4, 8],
+  doc: {
+    family: 'space',
+    usage: 'R PAGE NPAGES PGOFF [nonblock] [prot=P] [flags=N] [byteoff=N]',
+    text: 'remap_file_pages(2) of NPAGES pages from page PAGE of the shared file mapping R to file page PGOFF (an unsigned long, or `ULONG_MAX`). In 2.6.21 this writes nonlinear file ptes (sys_remap_file_pages, mm/fremap.c); 6.18 emulates it by splitting the VMA and mapping the range at the new offset. `prot=` must be 0 (`---` or a number: else EINVAL); `flags=` is a number or `nonblock` (MAP_NONBLOCK: nothing is faulted in, 2.6.21); `nonblock` alone is the same; `byteoff=` is accepted and ignored (a recording\'s note).',
+    example: 'remap_file_pages B 0 1 3',
+  },
   run(ctx, op, p) {
     const m = ctx.m;
     const PAGE_SIZE = ctx.m.variant.constants.PAGE_SIZE;

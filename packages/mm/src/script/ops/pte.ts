@@ -1,7 +1,7 @@
 /**
- * The `.mmo` ops for guard regions' neighbours in the host oracle's
- * pagemap_bits scenario (shared/host-oracle sc_misc.c), named and echoed as
- * it records them:
+ * The `.mmo` ops for guard regions' neighbours in the recorder's
+ * pagemap_bits scenario, named and echoed as it records them (docs/mmo.md
+ * "userfaultfd, mlock and clear_refs"):
  *
  *   uffd_register_wp R          userfaultfd(O_CLOEXEC|O_NONBLOCK), UFFDIO_API with
  *                               UFFD_FEATURE_WP_ASYNC|WP_UNPOPULATED, UFFDIO_REGISTER
@@ -33,6 +33,12 @@ import type { OpSpec } from './spec.js';
 export const uffd_register_wpOp: OpSpec = {
   name: 'uffd_register_wp',
   arity: [1, 1],
+  doc: {
+    family: 'pte',
+    usage: 'R',
+    text: 'userfaultfd(O_CLOEXEC|O_NONBLOCK), UFFDIO_API with UFFD_FEATURE_WP_ASYNC|WP_UNPOPULATED, and UFFDIO_REGISTER (MODE_WP) over the whole of R; the new descriptor is the process\'s current userfaultfd. A failing step leaves none current. 2.6.21 has no userfaultfd (ENOSYS); a variant without CONFIG_HAVE_ARCH_USERFAULTFD_WP answers EINVAL.',
+    example: 'uffd_register_wp A',
+  },
   run(ctx, op, proc) {
     const m = ctx.m;
     const r = ctx.region(op, 0);
@@ -55,6 +61,12 @@ export const uffd_register_wpOp: OpSpec = {
 export const uffd_writeprotectOp: OpSpec = {
   name: 'uffd_writeprotect',
   arity: [4, 4],
+  doc: {
+    family: 'pte',
+    usage: 'R PAGE NPAGES 1|0',
+    text: 'UFFDIO_WRITEPROTECT of NPAGES pages from page PAGE of R on the current userfaultfd: `1` protects (MODE_WP), `0` resolves. EBADF without a current userfaultfd.',
+    example: 'uffd_writeprotect A 0 1 1',
+  },
   run(ctx, op, proc) {
     const r = ctx.region(op, 0);
     const page = ctx.count(op, 1, 'page');
@@ -72,6 +84,13 @@ export const uffd_writeprotectOp: OpSpec = {
 export const uffd_closeOp: OpSpec = {
   name: 'uffd_close',
   arity: [0, 0],
+  doc: {
+    family: 'pte',
+    usage: '',
+    text: 'close() of the current userfaultfd (the recorder closes it between steps, unrecorded).',
+    example: 'uffd_close',
+    simulatorOnly: true,
+  },
   run(ctx, _op, proc) {
     const uffd = proc.uffd;
     if (uffd) userfaultfd_release(ctx.m, uffd);
@@ -84,6 +103,12 @@ export const uffd_closeOp: OpSpec = {
 export const clear_refsOp: OpSpec = {
   name: 'clear_refs',
   arity: [1, 1],
+  doc: {
+    family: 'pte',
+    usage: 'VALUE',
+    text: 'Write VALUE to /proc/self/clear_refs: 1 all, 2 anon, 3 mapped (clear the referenced bits), 4 soft-dirty, 5 reset the peak RSS; anything else is EINVAL as the kernel answers. VALUE is at most 64 characters. 2.6.21 has no clear_refs (2.6.22): ENOENT.',
+    example: 'clear_refs 4',
+  },
   run(ctx, op, proc) {
     const value = op.words[0]!;
     // what a write to clear_refs passes: short text (the kernel reads at most PROC_NUMBUF − 1 bytes of it)
@@ -104,5 +129,25 @@ function mlockRun(ctx: Runner, op: MmoOp, proc: Process): StepResult {
   return { args, ret: { ok: true, val: 0 } };
 }
 
-export const mlockOp: OpSpec = { name: 'mlock', arity: [3, 3], run: mlockRun };
-export const munlockOp: OpSpec = { name: 'munlock', arity: [3, 3], run: mlockRun };
+export const mlockOp: OpSpec = {
+  name: 'mlock',
+  arity: [3, 3],
+  doc: {
+    family: 'pte',
+    usage: 'R PAGE NPAGES',
+    text: 'mlock(2) of NPAGES pages from page PAGE of R: VM_LOCKED, and every page faulted in.',
+    example: 'mlock A 0 2',
+  },
+  run: mlockRun,
+};
+export const munlockOp: OpSpec = {
+  name: 'munlock',
+  arity: [3, 3],
+  doc: {
+    family: 'pte',
+    usage: 'R PAGE NPAGES',
+    text: 'munlock(2) of NPAGES pages from page PAGE of R.',
+    example: 'munlock A 0 2',
+  },
+  run: mlockRun,
+};

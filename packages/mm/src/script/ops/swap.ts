@@ -14,6 +14,12 @@ const SWAP_PAGES = 16384;
 export const swaponOp: OpSpec = {
   name: 'swapon',
   arity: [1, 2],
+  doc: {
+    family: 'swap',
+    usage: 'file|zram [NPAGES]',
+    text: 'swapon(2) of a swap device: a swap file on ext4 (`file`) or a zram disk (`zram`, 6.18: the synchronous swap-in). NPAGES (mmsim) is its size, 1 … 16384 pages; the default is the recorder\'s, 16384 (64 MiB at 4 KiB pages). 2.6.21 has no zram (ENOENT).',
+    example: 'swapon file',
+  },
   run(ctx, op) {
     const m = ctx.m;
     const kind = ctx.val(op, 0, (t) => oneOf(t, ['file', 'zram'] as const, 'swap kind'));
@@ -27,6 +33,12 @@ export const swaponOp: OpSpec = {
 export const swapoffOp: OpSpec = {
   name: 'swapoff',
   arity: [0, 0],
+  doc: {
+    family: 'swap',
+    usage: '',
+    text: 'swapoff(2) of the swap device: every swapped page is read back (try_to_unuse). EINVAL when no device is on.',
+    example: 'swapoff',
+  },
   run(ctx, op) {
     const m = ctx.m;
     swapoff(m);
@@ -37,6 +49,12 @@ export const swapoffOp: OpSpec = {
 export const sysstatOp: OpSpec = {
   name: 'sysstat',
   arity: [0, Infinity],
+  doc: {
+    family: 'swap',
+    usage: '[why…]',
+    text: 'The swap counters: `ret.swap_used_kB` and `ret.SwapTotal_kB` (/proc/meminfo). The rest of the line is a note.',
+    example: 'sysstat after the pageout',
+  },
   freeTextFrom: 0,
   quiet: true,
   run(ctx, op) {
@@ -48,6 +66,12 @@ export const sysstatOp: OpSpec = {
 export const settleOp: OpSpec = {
   name: 'settle',
   arity: [0, 0],
+  doc: {
+    family: 'swap',
+    usage: '',
+    text: 'The recorder\'s wait for writeback to finish (Writeback == 0, at most 2 s); the simulator\'s writeback is synchronous, so it does nothing.',
+    example: 'settle',
+  },
   quiet: true,
   run(ctx, op) {
     return { args: { what: 'wait for Writeback==0 (max 2s)' }, ret: ok() };
@@ -58,6 +82,13 @@ export const settleOp: OpSpec = {
 export const reclaimOp: OpSpec = {
   name: 'reclaim',
   arity: [0, 1],
+  doc: {
+    family: 'swap',
+    usage: '[N]',
+    text: 'Memory pressure now: try_to_free_pages of up to N pages (default: every frame of the machine); `ret.val` is the pages freed. For 2.6.21, which has no MADV_PAGEOUT.',
+    example: 'reclaim 8',
+    simulatorOnly: true,
+  },
   run(ctx, op) {
     const m = ctx.m;
     // mmsim extension: memory pressure now (2.6.21 has no MADV_PAGEOUT)
