@@ -22,6 +22,13 @@ import { ok, type OpSpec } from './spec.js';
 export const expect_vmaOp: OpSpec = {
   name: 'expect_vma',
   arity: [4, Infinity],
+  doc: {
+    family: 'expect',
+    usage: 'R PAGE FIRST NPAGES [why…]',
+    text: 'The VMA holding page PAGE of R spans exactly pages FIRST … FIRST+NPAGES−1 of R, as the kernel selftests read it back with PROCMAP_QUERY (merge.c); else the run fails, naming the VMA found.',
+    example: 'expect_vma A 0 0 4 one VMA',
+    simulatorOnly: true,
+  },
   freeTextFrom: 4,
   run(ctx, op, p) {
     const r = ctx.region(op, 0);
@@ -59,6 +66,13 @@ export function pagemapState(m: Machine, mm: Mm, vpn: number): 'present' | 'swap
 export const expect_pagemapOp: OpSpec = {
   name: 'expect_pagemap',
   arity: [4, Infinity],
+  doc: {
+    family: 'expect',
+    usage: 'R PAGE NPAGES populated|swapped|none [why…]',
+    text: 'Each of pages PAGE … PAGE+NPAGES−1 of R is, in /proc/self/pagemap, `populated` (PM_PRESENT or PM_SWAP), `swapped` (PM_SWAP: a swap, migration or device entry) or `none` — what cow.c checks after first touch and MADV_PAGEOUT; else the run fails, naming the page and what pagemap says.',
+    example: 'expect_pagemap A 0 1 populated written, so mapped',
+    simulatorOnly: true,
+  },
   freeTextFrom: 4,
   run(ctx, op, p) {
     const r = ctx.region(op, 0);

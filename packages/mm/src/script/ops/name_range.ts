@@ -11,6 +11,13 @@ import { tag } from '../values.js';
 export const name_rangeOp: OpSpec = {
   name: 'name_range',
   arity: [4, 4],
+  doc: {
+    family: 'space',
+    usage: 'NEWR R PAGE NPAGES',
+    text: 'No syscall: pages PAGE … PAGE+NPAGES−1 of region R get a region name of their own, NEWR — what a C program writes as `mem + PAGE * page_size` (the selftests pass such addresses to mremap()). R keeps its name.',
+    example: 'name_range A2 A 2 2',
+    simulatorOnly: true,
+  },
   quiet: true,
   run(ctx, op) {
     const name = ctx.val(op, 0, (t) => tag(t, 'region name'));
