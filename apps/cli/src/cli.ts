@@ -187,6 +187,11 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? (value as string[]) : [];
 }
 
+/** --arch values, each a name or a comma-separated list of names (`--arch x86_64,ppc64`). */
+function archList(value: unknown): string[] {
+  return strings(value).flatMap((v) => v.split(',').filter((a) => a !== ''));
+}
+
 /** Parse `args` (without node and the script), run, and return the exit status. */
 export async function main(args: readonly string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIo;
@@ -223,7 +228,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
     }
     // Every command: --arch (and the ids of layout and diff) must name variants, and each --config
     // option must exist on at least one of them — checked before the command runs, whatever it does.
-    const named = [...(located.command.variantPositionals ? positionals : []), ...strings(values['arch'])];
+    const named = [...(located.command.variantPositionals ? positionals : []), ...archList(values['arch'])];
     resolveSelection(backends, { arch: named, eras, config, configNames: namedConfig });
     const ctx: RunContext = {
       io,
@@ -236,7 +241,7 @@ export async function main(args: readonly string[], options: MainOptions = {}): 
       positionals,
       cwd,
       print,
-      variants: (ids) => selectVariants(backends, { arch: ids ?? strings(values['arch']), eras, config }),
+      variants: (ids) => selectVariants(backends, { arch: ids ?? archList(values['arch']), eras, config }),
     };
     return await located.command.run(ctx);
   } catch (error) {
