@@ -187,9 +187,22 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? (value as string[]) : [];
 }
 
-/** --arch values, each a name or a comma-separated list of names (`--arch x86_64,ppc64`). */
+/**
+ * --arch values, each a name or a comma-separated list of names (`--arch
+ * x86_64,ppc64`); a variant's own config list (`x86_64@2.6.21+A=n,B=n`)
+ * stays with its variant: a piece after a `+` that is a NAME=VALUE (or
+ * empty, for that config's own error) belongs to it.
+ */
 function archList(value: unknown): string[] {
-  return strings(value).flatMap((v) => v.split(',').filter((a) => a !== ''));
+  return strings(value).flatMap((v) => {
+    const out: string[] = [];
+    for (const piece of v.split(',')) {
+      const last = out.length - 1;
+      if (last >= 0 && out[last]!.includes('+') && (piece === '' || /^[^@+]*=/.test(piece))) out[last] += `,${piece}`;
+      else out.push(piece);
+    }
+    return out.filter((a) => a !== '');
+  });
 }
 
 /** Parse `args` (without node and the script), run, and return the exit status. */

@@ -52,6 +52,17 @@ describe('mmsim run --ptes', () => {
   });
 });
 
+describe('--arch as a list', () => {
+  test('names several variants; a variant\'s own +CONFIG list keeps its commas', async () => {
+    const r = await run(['run', FORK_COW, '--arch', 'i386,x86_64', '--kernel', '2.6.21']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('on i386@2.6.21, x86_64@2.6.21');
+    const c = await run(['run', FORK_COW, '--arch', 'x86_64@2.6.21+NONLINEAR=n,MIGRATION=n,i386']);
+    expect(c.status).toBe(0);
+    expect(c.stdout).toContain('on x86_64@2.6.21+CONFIG_NONLINEAR=n,CONFIG_MIGRATION=n, i386@6.18');
+  });
+});
+
 describe('mmsim run --walk', () => {
   test('each level: its index and entry, down to the pte or the huge pmd', async () => {
     const r = await run(['run', THP, '--walk', 'A', '0']);

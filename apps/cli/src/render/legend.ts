@@ -58,9 +58,11 @@ export const LEGEND: readonly LegendSection[] = [
     title: 'race traces (mmsim replay, mmsim explore)',
     entries: [
       { form: '  6  T0 (preempts)', meaning: 'step 6 ran thread 0, preempting the thread that ran before while it could still run' },
-      { form: '[lock pte lock of #1]', meaning: 'the step took (or dropped: [unlock …]) a lock; `#1` is the mm, inode or anon_vma id, page locks name the pfn' },
-      { form: '{truncate_count sampled=0, now=1}', meaning: 'the values the kernel path read at this step that decide the outcome' },
-      { form: '(rest in thread order)', meaning: 'a step past the given schedule prefix: the lowest-numbered thread that can run' },
+      { form: '[lock pte lock of #1]', meaning: 'the step began by taking (or, [unlock …], dropping) a lock; `#1` is the mm, inode or anon_vma id, a page lock names the pfn' },
+      { form: 'fault: do_no_page: …', meaning: 'the thread\'s name, then the kernel point the step starts from; the step runs the path from there to its next stop' },
+      { form: '{truncate_count sampled=0, truncate_count now=0}', meaning: 'the values the step\'s code read that decide the outcome (the sample and the re-check, mapcount and refcount at a reuse decision, the rmap walk\'s VMAs in chain order as `mm #N address`, …)' },
+      { form: '— the schedule given ends here; the rest runs in thread order —', meaning: 'replay of a prefix: each later step runs the lowest-numbered thread that can run' },
+      { form: 'replay … --svg FILE', meaning: 'the same trace as swimlanes: a lane per thread, coloured bars where a thread holds a lock, orange boxes for preemptions, the failing step in red, the ptes and pages there below; hover a step for the state after it' },
     ],
   },
 ];
