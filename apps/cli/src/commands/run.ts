@@ -195,17 +195,29 @@ export const runCommand: CommandSpec = {
       const encoded = running.map((_, k) => (steps[k] ? [...(ptes ? pteLines(steps[k]!) : []), ...walkLines(steps[k]!)] : []));
       const live = running.map((l, k) => k).filter((k) => shown.includes(running[k]!));
       const sameText = (rows: string[][]) => live.every((k) => rows[k]!.join('\n') === rows[live[0]!]!.join('\n'));
+      // variants that print the same are named together, once
+      const grouped = (rows: string[][]): { keys: string[]; lines: string[] }[] => {
+        const groups = new Map<string, { keys: string[]; lines: string[] }>();
+        for (const k of live) {
+          const text = rows[k]!.join('\n');
+          const g = groups.get(text);
+          if (g) g.keys.push(running[k]!.variant.key);
+          else groups.set(text, { keys: [running[k]!.variant.key], lines: rows[k]! });
+        }
+        return [...groups.values()];
+      };
       if (live.length === 1 || sameText(rendered)) {
         const lines = [...rendered[live[0]!]!];
         if (live.length === 1 || sameText(encoded)) lines.push(...encoded[live[0]!]!);
         else {
           lines.push(c.cyan('    ~ ptes differ only in encoding:'));
-          for (const k of live) lines.push(`      ${c.bold(running[k]!.variant.key)}`, ...encoded[k]!.map((line) => `  ${line}`));
+          for (const g of grouped(encoded)) lines.push(`      ${c.bold(g.keys.join(', '))}`, ...g.lines.map((line) => `  ${line}`));
         }
         ctx.print(lines);
       } else {
         const lines = [c.yellow(`≠ step ${i} differs:`)];
-        for (const k of live) lines.push(`  ${c.bold(running[k]!.variant.key)}`, ...[...rendered[k]!, ...encoded[k]!].map((line) => `    ${line}`));
+        const both = running.map((_, k) => [...rendered[k]!, ...encoded[k]!]);
+        for (const g of grouped(both)) lines.push(`  ${c.bold(g.keys.join(', '))}`, ...g.lines.map((line) => `    ${line}`));
         ctx.print(lines);
       }
     }

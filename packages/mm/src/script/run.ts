@@ -323,7 +323,7 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
     } catch (error) {
       if (error instanceof SyscallError) {
         // an op that failed before noting its arguments keeps the words it was given, so a failing step always says what it was asked
-        const args = Object.keys(runner.noted.args).length ? runner.noted.args : { argv: op.words.join(' ') };
+        const args = Object.keys(runner.noted.args).length || op.words.length === 0 ? runner.noted.args : { argv: op.words.join(' ') };
         result = { ...runner.noted, args, ret: { ok: false, errno: error.errno } };
       } else if (error instanceof ProcessKilled) {
         // only reached when a kill was not noticed after its step (the explorer's threads): end here
