@@ -11,6 +11,7 @@ import { exploreDfs, findRace, replay, RACES } from '../src/index.js';
 import { formatValues, MAX_STEP_VALUES, StepValues, V_MM, V_RMAP_VMA, V_TRUNCATE_NOW } from '../src/model/step-values.js';
 import { Machine } from '../src/model/machine.js';
 import { noteValue } from '../src/model/step-values.js';
+import { vaddr } from '../src/model/vaddr.js';
 
 const x86_64 = (era: '2.6.21' | '6.18') => X86.find((s) => s.id === 'x86_64' && s.era === era)!;
 
@@ -64,6 +65,20 @@ describe('the values that decide each seed race', () => {
     const at = seen.get('reuse')!.indexOf('yes');
     expect(at).toBeGreaterThanOrEqual(0);
     expect(seen.get('mapcount')).toContain('1');
+  });
+});
+
+describe('addresses, not page numbers', () => {
+  test('vaddr: the page number times the page size, exact past 2^53', () => {
+    const m = new Machine({ spec: x86_64('6.18') });
+    expect(vaddr(m, 0x200000001)).toBe('0x200000001000');
+    expect(vaddr(m, 2 ** 52 - 1)).toBe('0xfffffffffffff000');
+  });
+
+  test('vma-is-anonymous: the VM_BUG_ON names the partial unmap by address', () => {
+    const race = findRace('vma-is-anonymous')!;
+    const r = exploreDfs(race.make(x86_64('6.18'), 'vm_ops-null'), { bound: race.bound });
+    expect(r.failure!.message).toContain('for a partial unmap of [0x200000001000, 0x200000400000)');
   });
 });
 

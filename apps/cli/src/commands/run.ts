@@ -141,7 +141,7 @@ export const runCommand: CommandSpec = {
   defaultEras: ['6.18'],
   details: [
     'SCRIPT uses the host oracle\'s .mmo language (shared/host-oracle/README.md); `ftruncate F Np` sizes in pages.',
-    'Without --arch the scenario runs on x86_64; --arch all compares every variant.',
+    'Without --arch the scenario runs on x86_64; --arch all compares every variant, a list (--arch x86_64,ppc64) those it names.',
     'Scripts are read up to 32 MiB. Regions above 4096 pages list their first and last 32 pages (the summary counts all);',
     '--all-pages lists every page, for regions of up to 262144 pages. A failing expect is exit 1.',
     'The JSON trace always carries each listed page\'s `pte` (hex words as the arch stores them; PAE as high:low) and `pte_class`, and a huge mapping\'s `pmd`.',
