@@ -21,7 +21,6 @@ import { mapsPage } from './pagewalk.js';
 import { noteValue, V_MOVED_FROM, V_MOVED_TO } from '../model/step-values.js';
 import { vaddr } from '../model/vaddr.js';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const CLASS = ['none', 'pte', 'protnone pte', 'file pte', 'swap entry', 'migration entry', 'device entry', 'hwpoison entry', 'pte marker'];
 
 /**
