@@ -41,7 +41,7 @@ export const replayCommand: CommandSpec = {
     if (outputs.length) {
       const svg = traceSvg({
         title: `${race.name} under ${policy} on ${variant.key}`,
-        subtitle: `${race.summary}. Schedule ${given}.`,
+        subtitle: `${race.summary}${/[.?!]$/.test(race.summary) ? '' : '.'} Schedule ${given}.`,
         result: r,
       });
       writeOutputs(outputs, [svg]);
