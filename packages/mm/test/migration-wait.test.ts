@@ -95,7 +95,7 @@ describe('a fault on a migration entry waits for the migration', () => {
     p.mm.pgtable.set(slot, m.variant.fast.swp_entry_to_pte_hi(type, 0, freePfn), m.variant.fast.swp_entry_to_pte_lo(type, 0, freePfn));
     expect(checkInvariants(m).map((v) => v.rule)).toContain('migration-entry');
     expect(() => access(m, p.mm, 0x40, false)).toThrow(KernelBug);
-    expect(() => access(m, p.mm, 0x40, false)).toThrow(/migration_entry_wait: the migration entry at 0x40 \(mm 1\) names pfn 0x[0-9a-f]+, which is free/);
+    expect(() => access(m, p.mm, 0x40, false)).toThrow(/migration_entry_wait: the migration entry at 0x40000 \(mm 1\) names pfn 0x[0-9a-f]+, which is free/);
   });
 });
 

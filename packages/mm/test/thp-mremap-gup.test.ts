@@ -120,7 +120,9 @@ for (const spec of THP) {
       const head = largeFolioAt(m, p.mm, A);
       const B = 32 * nr;
       const where = stops(m, do_mremap_path(m, p.mm, move(A, nr, B)));
-      expect(where).toContain(`move_huge_pmd: 0x${A.toString(16)} → 0x${B.toString(16)}: huge pmd moved; pmd locks dropped`);
+      // the stop names addresses, not page numbers
+      const addr = (vpn: number): string => `0x${(vpn * m.variant.constants.PAGE_SIZE).toString(16)}`;
+      expect(where).toContain(`move_huge_pmd: ${addr(A)} → ${addr(B)}: huge pmd moved; pmd locks dropped`);
       expect(where.some((w) => w.includes('split_huge_pmd'))).toBe(false);
       expect(hugeAt(p.mm, A)).toBeUndefined();
       const moved = hugeAt(p.mm, B)!;

@@ -1,7 +1,7 @@
 /**
- * `mmsim explore RACE` and `mmsim replay RACE SCHEDULE`: search the
- * interleavings of one of the simulator's race programs (@mmsim/mm races)
- * under a policy, and re-run a schedule step by step.
+ * `mmsim explore RACE`: search the interleavings of one of the simulator's
+ * race programs (@mmsim/mm races) under a policy. (`mmsim replay`, which
+ * re-runs a schedule step by step, is commands/replay.ts.)
  */
 import { resolve } from 'node:path';
 import type { Variant } from '@mmsim/core';
@@ -10,6 +10,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_STOPPED, UsageError } from '../errors.js';
 import { parseNumber } from '../numbers.js';
 import { jsonDocument } from '../render/json.js';
 import { quote } from '../text.js';
+import { stateLines, traceLines } from '../render/race-trace.js';
 
 /** the simulator's root entry and the explorer's (its caps and error classes), loaded lazily as one namespace */
 type Mm = typeof import('@mmsim/mm') & typeof import('@mmsim/mm/explore');
@@ -64,7 +65,7 @@ function raceArg(name: string, isFile: boolean): string {
   return `'${name.replace(/'/g, `'\\''`)}'`;
 }
 
-async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race; variant: Variant; policies: string[]; arg: string }> {
+export async function pick(ctx: RunContext, verb: string): Promise<{ mm: Mm; race: Race; variant: Variant; policies: string[]; arg: string }> {
   const mm: Mm = { ...(await import('@mmsim/mm')), ...(await import('@mmsim/mm/explore')) };
   const name = ctx.positionals[0];
   const names = mm.RACES.map((r) => r.name).join(', ');
@@ -104,7 +105,7 @@ function fromFile(mm: Mm, path: string, given: string): Race {
  * so is a setup that needs more frames than the race machine has, should
  * the simulator let one through rather than answer ENOMEM.
  */
-function scriptErrors<T>(mm: Mm, run: () => T): T {
+export function scriptErrors<T>(mm: Mm, run: () => T): T {
   try {
     return run();
   } catch (error) {
@@ -112,17 +113,6 @@ function scriptErrors<T>(mm: Mm, run: () => T): T {
     if (error instanceof mm.OutOfFramesError) throw new UsageError(`the race machine ran out of simulated frames: ${error.message}`);
     throw error;
   }
-}
-
-/** A replay's steps, one line each: thread, preemption, the lock taken or dropped, what the kernel path did. */
-function traceLines(ctx: RunContext, r: ReturnType<Mm['replay']>): string[] {
-  const { c } = ctx;
-  return r.steps.map((s) => `${String(s.step).padStart(3)}  T${s.thread}${s.preemption ? c.yellow(' (preempts)') : ''}  ${s.action === 'step' ? '' : c.dim(`[${s.action}] `)}${s.where}`);
-}
-
-/** The state a replay ended in, under a heading. */
-function stateLines(ctx: RunContext, r: ReturnType<Mm['replay']>): string[] {
-  return r.state === undefined ? [] : ['', ctx.c.bold(r.failure ? 'state at the failing step:' : 'state after the last step:'), ...r.state.split('\n').map((l) => `  ${l}`)];
 }
 
 export const exploreCommand: CommandSpec = {
@@ -213,7 +203,7 @@ export const exploreCommand: CommandSpec = {
         const stats = `${r.schedules} schedules, ${r.states} steps${r.distinctStates !== undefined ? `, ${r.distinctStates} distinct states` : ''}, ${r.elapsedMs.toFixed(1)} ms`;
         if (r.failure) {
           lines.push(`${c.red('✗')} ${c.bold(policy)}: ${r.failure.message}`, `    schedule ${r.failure.schedule} (${r.failure.steps} steps, ${r.failure.preemptions} preemptions); ${stats}`, `    ${replayLine(policy, r.failure.schedule)}`);
-          if (trace) lines.push('', ...[...traceLines(ctx, trace), ...stateLines(ctx, trace)].map((l) => (l === '' ? '' : `    ${l}`)), '');
+          if (trace) lines.push('', ...[...traceLines(c, trace), ...stateLines(c, trace)].map((l) => (l === '' ? '' : `    ${l}`)), '');
         } else if (!r.complete) {
           lines.push(`${c.yellow('…')} ${c.bold(policy)}: no failing schedule so far, ${stoppedText(r)}; ${stats}`);
         } else {
@@ -226,41 +216,5 @@ export const exploreCommand: CommandSpec = {
     if (results.some((x) => x.contradicts)) return EXIT_FAILED;
     if (results.some((x) => !x.verdict)) return EXIT_STOPPED;
     return EXIT_OK;
-  },
-};
-
-export const replayCommand: CommandSpec = {
-  name: 'replay',
-  summary: 'run a race program along one schedule, step by step',
-  usage: 'replay RACE|FILE.mmo SCHEDULE',
-  options: {
-    policy: { type: 'string', value: 'NAME', help: 'the policy (default: the race\'s oldest)' },
-  },
-  maxPositionals: 2,
-  defaultEras: ['6.18'],
-  details: ['SCHEDULE names the thread of each step, run-length encoded: 0*2,1 runs thread 0 twice, then thread 1.'],
-  async run(ctx: RunContext): Promise<number> {
-    const { mm, race, variant, policies } = await pick(ctx, 'replay');
-    const schedule = ctx.positionals[1];
-    if (schedule === undefined) throw new UsageError('replay needs a SCHEDULE (e.g. 0*2,1)');
-    const policy = policies[0]!;
-    let r;
-    try {
-      r = scriptErrors(mm, () => mm.replay(race.make(variant.spec, policy), schedule));
-    } catch (error) {
-      if (error instanceof mm.ScheduleSyntaxError) throw new UsageError(error.message);
-      throw error;
-    }
-    if (ctx.json) {
-      ctx.io.out(`${jsonDocument({ command: 'replay', race: race.name, variant: variant.key, policy, schedule, ...r })}\n`);
-    } else {
-      const { c } = ctx;
-      const lines = [c.bold(`== ${race.name} under ${policy} on ${variant.key}: schedule ${schedule}`), ''];
-      lines.push(...traceLines(ctx, r));
-      lines.push('', r.failure ? c.red(`✗ ${r.failure}`) : r.finished ? c.green('✓ every thread finished; every check held') : 'the schedule ended before every thread finished; every check held so far');
-      lines.push(...stateLines(ctx, r));
-      ctx.print(lines);
-    }
-    return r.failure ? EXIT_FAILED : EXIT_OK;
   },
 };

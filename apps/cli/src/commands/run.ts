@@ -5,7 +5,10 @@
  * variants, the steps once where they agree and per variant (marked ≠)
  * where they differ: a remap_file_pages offset one arch's file ptes cannot
  * hold, a swap device larger than a pte can address, an era's COW rule.
- * `--check` verifies the invariants after every step.
+ * `--check` verifies the invariants after every step. `--ptes` adds each
+ * page's entry as the arch stores it (behaviour and encoding are compared
+ * apart: variants that only encode differently are not marked ≠), `--walk
+ * REGION PAGE` one page's walk, `--legend` the notation (render/legend.ts).
  *
  * Steps are printed as they complete (several variants run in lockstep, one
  * step of each at a time), and `--json` streams its document, so memory
@@ -16,40 +19,14 @@ import type { Variant } from '@mmsim/core';
 import { simulatorVariants, type CommandSpec, type RunContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { jsonDocument } from '../render/json.js';
+import { legendLines } from '../render/legend.js';
+import { pteLines, stepLines, walkLines, type Step } from '../render/trace.js';
+import { parseNumber } from '../numbers.js';
+import { quote } from '../text.js';
 
 /** the simulator's root entry and its `.mmo` one (for `shorten`), loaded lazily as one namespace */
 type Mm = typeof import('@mmsim/mm') & typeof import('@mmsim/mm/script');
-type Trace = ReturnType<Mm['runScript']>;
-type Step = Trace['steps'][number];
 type RunEnd = import('@mmsim/mm').RunEnd;
-
-/** One page in the host oracle's compact notation (shared/host-oracle/view.jq). */
-function pageText(p: Step['obs'][string]['pages'][number]): string {
-  if (p.st === 'present') return `${p.i}:${p.pfn}${p.pm.includes('file') ? 'f' : ''}${p.pm.includes('excl') ? 'x' : ''}${(p.kf ?? []).includes('SWAPCACHE') ? '$' : ''}[${p.mapcnt}]=${p.data}`;
-  if (p.st === 'swapped') return `${p.i}:${p.slot}@${p.swap_type}(+${p.slot_rel})`;
-  if (p.st === 'file') return `${p.i}:file(pgoff ${p.pgoff})`;
-  return `${p.i}:-${p.mc ? '(incore)' : ''}`;
-}
-
-/** @mmsim/mm's MANY_REGIONS, as text (this module loads mm lazily; tested against the constant) */
-const MANY_REGIONS_TEXT = '64';
-
-function stepLines(step: Step): string[] {
-  const ret = step.ret['ok']
-    ? Object.entries(step.ret).filter(([k]) => k !== 'ok' && k !== 'val').map(([k, v]) => `${k}=${typeof v === 'object' ? JSON.stringify(v) : String(v)}`).join(' ') || 'ok'
-    : `${String(step.ret['errno'] ?? step.ret['signal'] ?? step.ret['note'] ?? step.ret['oom'])}${step.ret['si_code'] ? `/${String(step.ret['si_code'])}` : ''}`;
-  const lines = [`${step.n} ${step.proc === 'child' ? 'C' : 'P'} ${step.op} ${JSON.stringify(step.args)} -> ${ret}`];
-  for (const [name, r] of Object.entries(step.obs)) {
-    const vmas = r.vmas.map((v) => `[${v.from}-${v.to} ${v.perms} off=${v.pgoff}${v.path ? ` ${v.path}` : ''}]`).join(' ');
-    // a sampled region (a `sample` line, or a big one): say how many of its pages are listed
-    const total = Object.entries(r.summary).reduce((n, [k, v]) => (k === 'present' || k === 'swapped' || k === 'none' || k === 'guard' || k === 'marker' ? n + v : n), 0);
-    const listed = r.pages.length < total ? `  (${r.pages.length} of ${total} pages listed)` : '';
-    lines.push(`      ${name}: ${r.pages.map(pageText).join(' ')}  ${vmas}${listed}`);
-  }
-  // past MANY_REGIONS regions a step observes only the regions it names
-  if (step.unobserved) lines.push(`      (${step.unobserved} other regions not observed: past ${MANY_REGIONS_TEXT} regions a step shows only those it names)`);
-  return lines;
-}
 
 /** The machine sizes `--frames` accepts: from the race machine's 64 frames to 4 Mi frames (16 GiB of 4 KiB pages; ~110 MB of frame tables). */
 const MIN_FRAMES = 64;
@@ -62,6 +39,23 @@ function framesOption(ctx: RunContext): number | undefined {
   const n = /^(\d{1,12}|0x[0-9a-f]{1,10})$/i.test(text) ? Number(text) : NaN;
   if (!(n >= MIN_FRAMES && n <= MAX_FRAMES)) throw new UsageError(`--frames '${text.length > 40 ? `${text.slice(0, 40)}…` : text}' is not a frame count; valid: ${MIN_FRAMES} … ${MAX_FRAMES}`);
   return n;
+}
+
+/** `--walk REGION PAGE` (or `--walk REGION:PAGE`): the region's name and the page index, or undefined. */
+function walkOption(ctx: RunContext): { region: string; page: number } | undefined {
+  const raw = ctx.values['walk'];
+  if (raw === undefined) {
+    if (ctx.positionals.length > 1) throw new UsageError(`unexpected argument ${quote(ctx.positionals[1]!)} (usage: mmsim run SCRIPT [--walk REGION PAGE])`);
+    return undefined;
+  }
+  const text = String(raw);
+  const colon = text.lastIndexOf(':');
+  const region = colon > 0 ? text.slice(0, colon) : text;
+  const pageText = colon > 0 ? text.slice(colon + 1) : ctx.positionals[1];
+  if (pageText === undefined) throw new UsageError(`--walk ${quote(text)} needs a PAGE: --walk REGION PAGE (e.g. --walk A 1), a page index in the region`);
+  if (colon > 0 && ctx.positionals.length > 1) throw new UsageError(`unexpected argument ${quote(ctx.positionals[1]!)} (--walk ${quote(text)} names its page already)`);
+  if (!/^[\w.-]+$/.test(region)) throw new UsageError(`--walk region ${quote(region)} is not a region name; valid: a name an mmap of the script gives (letters, digits, _ . -)`);
+  return { region, page: Number(parseNumber(pageText, '--walk PAGE', 0n, BigInt(Number.MAX_SAFE_INTEGER))) };
 }
 
 /** A failure that ends one variant's run: exit 1, one line naming the step. */
@@ -139,18 +133,31 @@ export const runCommand: CommandSpec = {
     check: { type: 'boolean', help: 'check the invariants after every step (exit 1 on a broken one)' },
     'all-pages': { type: 'boolean', help: 'list every page of every region, not a sample of the big ones (regions up to the all-pages cap)' },
     frames: { type: 'string', value: 'N', help: `physical memory in frames (default 65536; ${MIN_FRAMES} … ${MAX_FRAMES}, at most what the pte's pfn field can address)` },
+    ptes: { type: 'boolean', help: 'after each step, each listed page\'s entry as the arch stores it (hex words and class; the pmd of a huge mapping)' },
+    walk: { type: 'string', value: 'REGION PAGE', help: 'after each step, the page-table walk of page PAGE of REGION: each level\'s index and entry' },
+    legend: { type: 'boolean', help: 'print the trace notation (P0x[1]=A0, S0@T0(+0), …) and exit; also docs/trace-legend.md' },
   },
-  maxPositionals: 1,
+  maxPositionals: 2,
   defaultEras: ['6.18'],
   details: [
     'SCRIPT is a .mmo script: every op, directive and error is in docs/mmo.md (mmo.md in the @mmsim/mm package).',
-    'Without --arch the scenario runs on x86_64; --arch all compares every variant.',
+    'Without --arch the scenario runs on x86_64; --arch all compares every variant, a list (--arch x86_64,ppc64) those it names.',
     'Scripts are read up to 32 MiB. Regions above 4096 pages list their first and last 32 pages (the summary counts all);',
     '--all-pages lists every page, for regions of up to 262144 pages. A failing expect is exit 1.',
+    'The JSON trace always carries each listed page\'s `pte` (hex words as the arch stores them; PAE as high:low) and `pte_class`, and a huge mapping\'s `pmd`.',
+    'With several variants, ≠ marks a step whose behaviour differs (result, signal, page state, data); with --ptes, ~ marks one whose pte words alone differ.',
+    'The notation: mmsim run --legend, or docs/trace-legend.md.',
   ],
   async run(ctx: RunContext): Promise<number> {
+    if (ctx.values['legend'] === true) {
+      if (ctx.json) ctx.io.out(`${jsonDocument({ command: 'run', legend: (await import('../render/legend.js')).LEGEND })}\n`);
+      else ctx.print(legendLines(ctx.c.bold));
+      return EXIT_OK;
+    }
     const path = ctx.positionals[0];
-    if (!path) throw new UsageError('run needs a SCRIPT (a .mmo file)');
+    if (!path) throw new UsageError('run needs a SCRIPT (a .mmo file), or --legend');
+    const walk = walkOption(ctx);
+    const ptes = ctx.values['ptes'] === true;
     const frames = framesOption(ctx);
     const mm: Mm = { ...(await import('@mmsim/mm')), ...(await import('@mmsim/mm/script')) };
     let script: ReturnType<Mm['streamMmo']>;
@@ -164,7 +171,7 @@ export const runCommand: CommandSpec = {
       throw error;
     }
     const variants = simulatorVariants(ctx);
-    const options = { check: ctx.values['check'] === true, allPages: ctx.values['all-pages'] === true };
+    const options = { check: ctx.values['check'] === true, allPages: ctx.values['all-pages'] === true, ...(walk ? { walk } : {}) };
     // every variant once without observing: a bad line (its values are checked against that arch) is refused before anything is printed
     for (const v of variants) {
       try {
@@ -184,15 +191,33 @@ export const runCommand: CommandSpec = {
       const shown = running.filter((l, k) => steps[k] !== undefined || l.end !== undefined);
       if (steps.every((s) => s === undefined)) break;
       const rendered = running.map((_, k) => (steps[k] ? stepLines(steps[k]!) : ['(not reached)']));
-      const live = rendered.filter((_, k) => shown.includes(running[k]!));
-      const same = live.every((r) => r.join('\n') === live[0]!.join('\n'));
-      if (same || live.length === 1) {
-        ctx.print(live[0]!);
+      // the encoding, apart from the behaviour: pte words (--ptes) and the walk (--walk)
+      const encoded = running.map((_, k) => (steps[k] ? [...(ptes ? pteLines(steps[k]!) : []), ...walkLines(steps[k]!)] : []));
+      const live = running.map((l, k) => k).filter((k) => shown.includes(running[k]!));
+      const sameText = (rows: string[][]) => live.every((k) => rows[k]!.join('\n') === rows[live[0]!]!.join('\n'));
+      // variants that print the same are named together, once
+      const grouped = (rows: string[][]): { keys: string[]; lines: string[] }[] => {
+        const groups = new Map<string, { keys: string[]; lines: string[] }>();
+        for (const k of live) {
+          const text = rows[k]!.join('\n');
+          const g = groups.get(text);
+          if (g) g.keys.push(running[k]!.variant.key);
+          else groups.set(text, { keys: [running[k]!.variant.key], lines: rows[k]! });
+        }
+        return [...groups.values()];
+      };
+      if (live.length === 1 || sameText(rendered)) {
+        const lines = [...rendered[live[0]!]!];
+        if (live.length === 1 || sameText(encoded)) lines.push(...encoded[live[0]!]!);
+        else {
+          lines.push(c.cyan('    ~ ptes differ only in encoding:'));
+          for (const g of grouped(encoded)) lines.push(`      ${c.bold(g.keys.join(', '))}`, ...g.lines.map((line) => `  ${line}`));
+        }
+        ctx.print(lines);
       } else {
         const lines = [c.yellow(`≠ step ${i} differs:`)];
-        running.forEach((l, k) => {
-          if (shown.includes(l)) lines.push(`  ${c.bold(l.variant.key)}`, ...rendered[k]!.map((line) => `    ${line}`));
-        });
+        const both = running.map((_, k) => [...rendered[k]!, ...encoded[k]!]);
+        for (const g of grouped(both)) lines.push(`  ${c.bold(g.keys.join(', '))}`, ...g.lines.map((line) => `    ${line}`));
         ctx.print(lines);
       }
     }

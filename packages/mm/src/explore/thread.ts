@@ -36,6 +36,8 @@ export interface Thread {
   step(): void;
   /** where the thread stands, for traces (a kernel function name and what it did) */
   readonly where: string;
+  /** the values the last step read that decide the outcome (truncate_count, mapcount, …), for traces; optional */
+  readonly values?: Readonly<Record<string, string | number>> | undefined;
 }
 
 /** One kind of stop a generator-written thread yields (see fromGenerator). */

@@ -19,6 +19,8 @@ import { VM_WRITE, type Vma } from './vma.js';
 import { folio_get, folio_put } from './mm.js';
 import { folio_remove_rmap_pte } from './rmap.js';
 import { PG_head, PG_large, dropEntire, folioHead, folioLargeMapcount, folioMapped, isHugeZeroPmd, pmdFrame, thpState } from './huge_memory.js';
+import { noteValue, V_FOLIO_MAPCOUNT, V_PTE_NONE } from '../model/step-values.js';
+import { vaddr } from '../model/vaddr.js';
 
 /** A migration entry split_huge_page installed, to restore in remap_page. */
 interface Migrated {
@@ -129,7 +131,8 @@ function* walk_and_migrate(m: Machine, mm: Mm, vma: Vma, head: number, from: num
         yield* pte_lock(m, mm, 'page_vma_mapped_walk: TTU_SYNC: pte lock taken before reading the pte; try_to_migrate_one');
         locked = true;
       } else {
-        if (m.sched.on) yield m.sched.point(`page_vma_mapped_walk: reads the pte of 0x${vpn.toString(16)} without the pte lock`);
+        if (m.sched.on) yield m.sched.point(`page_vma_mapped_walk: reads the pte of ${vaddr(m, vpn)} without the pte lock`);
+        noteValue(m, V_PTE_NONE, slot < 0 || fast.pte_none(pt.hi(slot), pt.lo(slot)));
         if (slot < 0 || fast.pte_none(pt.hi(slot), pt.lo(slot))) continue; // not_found for this pte: skipped
         yield* pte_lock(m, mm, 'page_vma_mapped_walk: a pte that is not none: pte lock taken; try_to_migrate_one');
         locked = true;
@@ -229,6 +232,7 @@ export function* split_huge_page_path(m: Machine, head: number, isolate?: (frame
     yield* walk_and_migrate(m, mm, vma, head, from, to, sync, migrated);
   }
   if (m.sched.on) yield m.sched.point('split_huge_page: unmap_folio done; VM_BUG_ON_FOLIO(folio_mapped(folio))');
+  noteValue(m, V_FOLIO_MAPCOUNT, folioLargeMapcount(m, head));
   if (folioMapped(m, head)) {
     const mapcount = folioLargeMapcount(m, head);
     throw new KernelBug(

@@ -49,6 +49,8 @@ import { anon_vma_prepare } from './rmap.js';
 import { VM_HUGEPAGE, VM_NOHUGEPAGE, VM_WRITE, type Vma } from './vma.js';
 import { folio_get, folio_maybe_dma_pinned, folio_put, vma_is_anonymous } from './mm.js';
 import { folio_remove_rmap_pte } from './rmap.js';
+import { noteValue, V_MMAP_LOCKED, V_VMA_IS_ANONYMOUS } from '../model/step-values.js';
+import { vaddr } from '../model/vaddr.js';
 
 /**
  * Compound page flags (page-flags.h PG_head; PageTail is the compound_head
@@ -171,6 +173,7 @@ export function thp_vma_allowable(m: Machine, vma: Vma, vpn: number): boolean {
   const st = thpState(m);
   if (st === null) return false;
   if ((vma.flags & VM_HUGEPAGE) === 0 || (vma.flags & VM_NOHUGEPAGE) !== 0) return false;
+  noteValue(m, V_VMA_IS_ANONYMOUS, vma_is_anonymous(m, vma)); // a THP for the fault only where it looks anonymous
   if (!vma_is_anonymous(m, vma)) return false;
   const haddr = vpn - (vpn % st.nr);
   return haddr >= vma.start && haddr + st.nr <= vma.end;
@@ -377,9 +380,12 @@ export function zap_huge_pmds(m: Machine, mm: Mm, vma: Vma, start: number, end: 
       zap_huge_pmd(m, mm, ps);
       continue;
     }
+    // the partial unmap's split: what the old VM_BUG_ON_VMA read
+    noteValue(m, V_VMA_IS_ANONYMOUS, vma_is_anonymous(m, vma));
+    noteValue(m, V_MMAP_LOCKED, mmapLocked);
     if (m.policies.anon === 'vm_ops-null' && !mmapLocked && vma_is_anonymous(m, vma)) {
       throw new KernelBug(
-        `VM_BUG_ON_VMA(vma_is_anonymous(vma) && !rwsem_is_locked(&tlb->mm->mmap_sem)): zap_pmd_range must split the THP at 0x${h.vpn.toString(16)} for a partial unmap of [0x${start.toString(16)}, 0x${end.toString(16)}) without mmap_sem, in a VMA that looks anonymous (vm_ops NULL: a private mapping of a device without ->fault)`,
+        `VM_BUG_ON_VMA(vma_is_anonymous(vma) && !rwsem_is_locked(&tlb->mm->mmap_sem)): zap_pmd_range must split the THP at ${vaddr(m, h.vpn)} for a partial unmap of [${vaddr(m, start)}, ${vaddr(m, end)}) without mmap_sem, in a VMA that looks anonymous (vm_ops NULL: a private mapping of a device without ->fault)`,
       );
     }
     __split_huge_pmd(m, mm, vma, ps);

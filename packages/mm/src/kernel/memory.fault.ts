@@ -27,6 +27,7 @@ import { VM_NONLINEAR, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { VM_LOCKED, VM_UFFD_WP } from './vma.js';
 import { mlock_folio } from './mlock.js';
 import { PteClassCode } from '@mmsim/core';
+import { noteValue, V_I_SIZE, V_IN_CACHE, V_INDEX, V_MAPPING_SET, V_TRUNCATE_NOW, V_TRUNCATE_SAMPLED } from '../model/step-values.js';
 
 const FAULT_AROUND_PAGES_BYTES = 64 * 1024;
 const READAHEAD_BYTES = 128 * 1024;
@@ -123,8 +124,11 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
   for (let tries = 0; ; tries++) {
     if (tries > 8) throw new Error(`do_fault: retried ${tries} times at index ${index} of ${inode.name} (livelock)`);
     const sequence = inode.truncateCount;
+    if (m.policies.fault === 'truncate_count') noteValue(m, V_TRUNCATE_SAMPLED, sequence);
     if (m.policies.fault === 'truncate_count') yield* unlocked(m, 'do_no_page: truncate_count sampled; ->nopage');
     else yield* unlocked(m, 'filemap_fault: i_size check, find_get_page');
+    noteValue(m, V_INDEX, index);
+    noteValue(m, V_I_SIZE, pagesOf(m, inode));
     if (index >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // beyond i_size
     // should_fault_around(): not in a uffd-wp VMA (uffd_disable_fault_around)
     if (!write && m.era === '6.18' && (vma.flags & VM_UFFD_WP) === 0) do_fault_around(m, mm, vma, vpn, inode);
@@ -137,6 +141,8 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
     const ret = major ? VM_FAULT_MAJOR : VM_FAULT_OK;
     if (m.policies.fault === 'truncate_count') {
       yield* pte_lock(m, mm, 'do_no_page: pte lock; truncate_count re-checked');
+      noteValue(m, V_TRUNCATE_SAMPLED, sequence);
+      noteValue(m, V_TRUNCATE_NOW, inode.truncateCount);
       if (sequence !== inode.truncateCount) {
         // an unmap_mapping_range ran since the sample: the page may be stale
         yield* pte_unlock(m, mm, 'do_no_page: truncate_count changed: unlock, drop the page, retry');
@@ -149,6 +155,8 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
       return ret;
     }
     yield* lock_page(m, frame, 'filemap_fault: lock_page; still in the mapping and below i_size?');
+    noteValue(m, V_IN_CACHE, inode.cache.get(index) === frame);
+    noteValue(m, V_I_SIZE, pagesOf(m, inode));
     if (inode.cache.get(index) !== frame || index >= pagesOf(m, inode)) {
       // truncated or invalidated while we slept on the lock: unlock, drop, look again
       yield* unlock_page(m, frame, 'filemap_fault: the page left the mapping: unlock_page, retry');
@@ -188,6 +196,8 @@ export function* do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: n
   for (let tries = 0; ; tries++) {
     if (tries > 8) throw new Error(`do_file_page: retried ${tries} times at pgoff ${pgoff} of ${inode.name} (livelock)`);
     yield* unlocked(m, m.policies.fault === 'truncate_count' ? 'filemap_populate: i_size check, filemap_getpage' : 'filemap_fault (nonlinear): i_size check, find_get_page');
+    noteValue(m, V_INDEX, pgoff);
+    noteValue(m, V_I_SIZE, pagesOf(m, inode));
     if (pgoff >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // beyond EOF
     const { frame, major } = find_or_read_page(m, inode, pgoff);
     held.hold(frame);
@@ -195,12 +205,16 @@ export function* do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: n
     if (m.policies.fault === 'truncate_count') {
       yield* pte_lock(m, mm, 'install_page: pte lock; page->mapping and i_size checked');
       const truncated = m.frames.mapping[frame] === 0 || pgoff >= pagesOf(m, inode);
+      noteValue(m, V_MAPPING_SET, m.frames.mapping[frame] !== 0);
+      noteValue(m, V_I_SIZE, pagesOf(m, inode));
       if (!truncated) installNonlinear(m, mm, vma, slot, frame);
       yield* pte_unlock(m, mm, truncated ? 'install_page: the page was truncated: -EINVAL' : 'install_page: pte installed, pte lock dropped');
       held.release(frame);
       return truncated ? VM_FAULT_SIGBUS : ret; // do_file_page: a failed ->populate is SIGBUS
     }
     yield* lock_page(m, frame, 'filemap_fault (nonlinear): lock_page; still in the mapping?');
+    noteValue(m, V_IN_CACHE, inode.cache.get(pgoff) === frame);
+    noteValue(m, V_I_SIZE, pagesOf(m, inode));
     if (inode.cache.get(pgoff) !== frame || pgoff >= pagesOf(m, inode)) {
       yield* unlock_page(m, frame, 'filemap_fault (nonlinear): the page left the mapping: unlock_page, retry');
       held.release(frame);

@@ -44,6 +44,7 @@ import { huge_pmd_mkyoung, thp_vma_allowable, VM_FAULT_FALLBACK } from './huge_m
 import { PMD_HUGE, PMD_NONE } from '../model/pagetable.js';
 import { do_huge_pmd_anonymous_page, do_huge_pmd_wp_page, huge_pmd_access } from './huge_memory.fault.js';
 import { do_wp_page, do_wp_page_path, setAnonPte } from './memory.wp.js';
+import { noteValue, V_VMA_IS_ANONYMOUS } from '../model/step-values.js';
 
 export const FAULT_FLAG_WRITE = 1;
 
@@ -128,6 +129,7 @@ function defer_fault(m: Machine, path: KernelPath<number>): number {
 /** A none pte in a VMA with a file: do_fault, or — for a device that set no vm_ops — the `anon` rule. */
 function do_none_file_pte(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean): number {
   if (vma.noVmOps === true) {
+    noteValue(m, V_VMA_IS_ANONYMOUS, m.policies.anon !== 'dummy_vm_ops'); // vma_is_anonymous() of a VMA without vm_ops (mm.ts)
     // a special device that set no vm_ops: vma_is_anonymous() (vm_ops NULL) gets anonymous memory;
     // under vma_dummy_vm_ops do_fault() finds no ->fault: SIGBUS (6.18 mm/memory.c do_fault; policies.ts `anon`)
     return m.policies.anon === 'dummy_vm_ops' ? VM_FAULT_SIGBUS : do_anonymous_page(m, mm, vma, vpn, slot, write);

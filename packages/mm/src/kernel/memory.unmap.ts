@@ -21,6 +21,7 @@ import { i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from '../model/locks
 import { runPath, type KernelPath } from '../model/sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
 import { mapsPage, next_table_vpn, walk_pte_range } from './pagewalk.js';
+import { noteValue, V_TRUNCATE_NOW } from '../model/step-values.js';
 
 /** Every (mm, vma) mapping the inode: the i_mmap tree, found by a scan. */
 export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
@@ -41,6 +42,7 @@ export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
 export function* unmap_mapping_range_path(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): KernelPath {
   yield* i_mmap_lock(m, inode.id, 'unmap_mapping_range: i_mmap lock; truncate_count++');
   inode.truncateCount++;
+  noteValue(m, V_TRUNCATE_NOW, inode.truncateCount);
   for (const { mm, vma } of i_mmap(m, inode)) {
     yield* pte_lock(m, mm, 'zap_pte_range: pte lock; the file ptes cleared');
     if (vma.flags & VM_NONLINEAR) unmap_nonlinear(m, mm, vma, first, count, evenCows);

@@ -31,6 +31,7 @@ import { munlock_folio } from './mlock.js';
 import { pte_lock, pte_unlock } from '../model/locks.js';
 import { entireMapcount, folioHead, folioLargeMapcount, pmdFrame, PG_large, thpState } from './huge_memory.js';
 import { present_frame } from './pagewalk.js';
+import { noteValue, V_ANON_EXCLUSIVE, V_MAPCOUNT, V_PFN, V_REFCOUNT, V_REUSE } from '../model/step-values.js';
 
 /** Map a new page at the pte: writable and dirty for a write fault. */
 export function setAnonPte(m: Machine, mm: Mm, slot: number, frame: number, vma: Vma, write: boolean): void {
@@ -117,6 +118,16 @@ function wp_can_reuse_anon_folio(m: Machine, frame: number): boolean {
   return f.refs(frame) + lru_batch_refs(m, frame) === 1;
 }
 
+/** The counts do_wp_page's reuse decision read (step-values.ts; the explorer's traces only). */
+function noteReuse(m: Machine, frame: number, reuse: boolean): void {
+  const f = m.frames;
+  noteValue(m, V_PFN, f.pfn(frame));
+  noteValue(m, V_MAPCOUNT, f.maps(frame));
+  noteValue(m, V_REFCOUNT, f.refs(frame));
+  if (m.cowPolicy === 'anon-exclusive') noteValue(m, V_ANON_EXCLUSIVE, (f.flags[frame]! & PG_anon_exclusive) !== 0);
+  noteValue(m, V_REUSE, reuse);
+}
+
 /**
  * The part of do_wp_page done under the pte lock: the uffd-wp bit, a reused
  * anon page made writable, a shared mapping's write. Returns -1 when that
@@ -133,7 +144,9 @@ function wp_in_place(m: Machine, mm: Mm, vma: Vma, slot: number, unshare: boolea
   // so do_wp_page goes to wp_page_copy (6.18 mm/memory.c 4088–4140)
   if (frame === m.zeroFrame) return frame;
   if ((f.flags[frame]! & PG_anon) !== 0 && (f.flags[frame]! & PG_zero) === 0) {
-    if (!can_reuse_anon_page(m, mm, frame)) return frame;
+    const reuse = can_reuse_anon_page(m, mm, frame);
+    if (m.sched.on) noteReuse(m, frame, reuse);
+    if (!reuse) return frame;
     if (m.cowPolicy === 'anon-exclusive') f.flags[frame]! |= PG_anon_exclusive;
     if (unshare) return -1; // exclusive now; the pte stays as it was
     m.pteHi = hi;

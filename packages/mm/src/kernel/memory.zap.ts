@@ -19,6 +19,7 @@ import { mlock_drain_local, mlockBatchPending, munlock_range } from './mlock.js'
 import { pte_lock, pte_unlock } from '../model/locks.js';
 import { zap_huge_pmds } from './huge_memory.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
+import { noteValue, V_MAPCOUNT, V_PFN } from '../model/step-values.js';
 
 /** zap_pte_range's state on the Machine (m.zap) */
 export interface ZapState {
@@ -72,6 +73,8 @@ export function* zap_pte_range_path(m: Machine, mm: Mm, vma: Vma, start: number,
     const z = (m.zap.pages ??= new Map());
     z.set(frame, (z.get(frame) ?? 0) + 1);
     yield m.sched.point('zap_pte_range: folio_remove_rmap_ptes (the pte is none already; the page still counts it as mapped until now)');
+    noteValue(m, V_PFN, m.frames.pfn(frame));
+    noteValue(m, V_MAPCOUNT, m.frames.maps(frame));
     const n = z.get(frame)! - 1;
     if (n === 0) z.delete(frame);
     else z.set(frame, n);

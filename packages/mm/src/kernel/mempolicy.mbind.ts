@@ -19,6 +19,7 @@ import type { KernelPath } from '../model/sched.js';
 import type { Vma } from './vma.js';
 import { mapsPage, next_table_vpn } from './pagewalk.js';
 import { MPOL_BIND, MPOL_DEFAULT, MPOL_F_NUMA_BALANCING, MPOL_F_RELATIVE_NODES, MPOL_F_STATIC_NODES, MPOL_INTERLEAVE, MPOL_LOCAL, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL, MPOL_MF_STRICT, MPOL_MF_VALID, MPOL_MODE_FLAGS, MPOL_MODE_NAMES, MPOL_PREFERRED, MPOL_PREFERRED_MANY, type MemPolicy, type NumaErrno, type SyscallOutcome, done, fail, firstNode, get_nodes, mappedShared, memoryNodes, mpol_equal, nodeIsset, nodeList, nodeRemap, nodesWeight, policy_node, relativeNodemask, setVmaPolicy, vmaPolicy, vma_migratable } from './mempolicy.js';
+import { vaddr } from '../model/vaddr.js';
 
 interface Queue {
   /** folios isolated for migration (their head frames), in address order */
@@ -68,7 +69,7 @@ function* queue_folios_range(m: Machine, mm: Mm, vma: Vma, start: number, end: n
     }
     return true;
   };
-  yield* pte_lock(m, mm, `queue_pages_range: pte lock; scan ${hex(start)}–${hex(end)} of the VMA at ${hex(vma.start)}`);
+  yield* pte_lock(m, mm, `queue_pages_range: pte lock; scan ${vaddr(m, start)}–${vaddr(m, end)} of the VMA at ${vaddr(m, vma.start)}`);
   let ok = true;
   for (let vpn = start; vpn < end && ok; ) {
     if (st !== null && pt.huge.size !== 0) {
@@ -172,7 +173,7 @@ export function* check_range(m: Machine, mm: Mm, start: number, end: number, rul
     if ((flags & MPOL_MF_STRICT) !== 0 || (moveFlags(flags) && vma_migratable(vma))) {
       const stop = Math.min(end, vma.end);
       if (vma.start > from) from = vma.start;
-      yield* pte_lock(m, mm, `check_range: pte lock; scan ${hex(from)}–${hex(stop)} of the VMA at ${hex(vma.start)}`);
+      yield* pte_lock(m, mm, `check_range: pte lock; scan ${vaddr(m, from)}–${vaddr(m, stop)} of the VMA at ${vaddr(m, vma.start)}`);
       let strictHit = false;
       for (let vpn = from; vpn < stop; vpn++) {
         const slot = mm.pgtable.walk(vpn, false);

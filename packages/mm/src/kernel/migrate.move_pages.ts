@@ -56,6 +56,7 @@ import { MAX_NUMNODES, mappedShared, MPOL_MF_MOVE, MPOL_MF_MOVE_ALL } from './me
 import { mmap_lock, mmap_unlock } from './mmap_lock.js';
 import type { KernelPath } from '../model/sched.js';
 import { mapsPage } from './pagewalk.js';
+import { vaddr } from '../model/vaddr.js';
 
 export const EFAULT = 14;
 export const ENOENT = 2;
@@ -156,7 +157,7 @@ function* do_pages_stat(m: Machine, mm: Mm, pages: readonly number[]): KernelPat
         status.push(-EFAULT);
         continue;
       }
-      yield* pte_lock(m, mm, `move_pages: folio_walk_start: pte lock; the pte at ${hex(vpn)}`);
+      yield* pte_lock(m, mm, `move_pages: folio_walk_start: pte lock; the pte at ${vaddr(m, vpn)}`);
       const found = lookup(m, mm, vpn);
       status.push(!found ? -ENOENT : found.zero ? -EFAULT : m.frames.nid(found.frame));
       yield* pte_unlock(m, mm, `move_pages: status ${status[i]}; pte lock dropped`);
@@ -171,10 +172,10 @@ function* do_pages_stat(m: Machine, mm: Mm, pages: readonly number[]): KernelPat
  * `list`, 0 when it is on `node` already, else the negative status.
  */
 function* add_folio_for_migration(m: Machine, mm: Mm, vpn: number, node: number, moveAll: boolean, list: number[]): KernelPath<number> {
-  yield* mmap_lock(m, mm, `move_pages: mmap_lock (read); look up ${hex(vpn)}`);
+  yield* mmap_lock(m, mm, `move_pages: mmap_lock (read); look up ${vaddr(m, vpn)}`);
   let err = -EFAULT;
   if (mm.vmas.lookup(vpn)) {
-    yield* pte_lock(m, mm, `move_pages: folio_walk_start: pte lock; the pte at ${hex(vpn)}`);
+    yield* pte_lock(m, mm, `move_pages: folio_walk_start: pte lock; the pte at ${vaddr(m, vpn)}`);
     const found = lookup(m, mm, vpn);
     if (!found) err = -ENOENT;
     else if (found.zero) err = -EFAULT;
@@ -246,7 +247,7 @@ function* do_pages_stat_2621(m: Machine, mm: Mm, pages: readonly number[]): Kern
       status.push(-EFAULT);
       continue;
     }
-    yield* pte_lock(m, mm, `move_pages: follow_page: pte lock; the pte at ${hex(vpn)}`);
+    yield* pte_lock(m, mm, `move_pages: follow_page: pte lock; the pte at ${vaddr(m, vpn)}`);
     const found = lookup(m, mm, vpn);
     status.push(!found || found.zero ? -ENOENT : m.frames.nid(found.frame));
     yield* pte_unlock(m, mm, `move_pages: status ${status.at(-1)}; pte lock dropped`);
@@ -272,7 +273,7 @@ function* do_move_pages_2621(m: Machine, mm: Mm, pages: readonly number[], nodes
       pm.push(-EFAULT); // vma_migratable() holds for every VMA of the model
       continue;
     }
-    yield* pte_lock(m, mm, `move_pages: follow_page: pte lock; the pte at ${hex(vpn)}`);
+    yield* pte_lock(m, mm, `move_pages: follow_page: pte lock; the pte at ${vaddr(m, vpn)}`);
     const found = lookup(m, mm, vpn);
     let status: number;
     if (!found || found.zero) status = -ENOENT;

@@ -56,6 +56,8 @@ import { bitSet } from './vmscan.js';
 import { VM_SHARED } from './vma.js';
 import { wantsWritenotify } from './memory.fault.js';
 import { hex, walkLock, walkOf, walkUnlock, walkVmas } from './rmap.migrate.js';
+import { noteValue, V_MIGRATION_ENTRY, V_MM, V_RMAP_VMA } from '../model/step-values.js';
+import { vaddr } from '../model/vaddr.js';
 
 // ---------------------------------------------------------------- entries
 
@@ -132,18 +134,26 @@ export function* remove_migration_ptes(m: Machine, old: number, target: number):
   const who = 'remove_migration_ptes';
   yield* walkLock(m, w, who);
   const vmas = walkVmas(m, w);
+  if (m.sched.on) {
+    // the order the walk visits the VMAs (the anon_vma chain's, or the i_mmap tree's)
+    for (const { mm, vma } of vmas) {
+      noteValue(m, V_MM, mm.id);
+      noteValue(m, V_RMAP_VMA, vma.start);
+    }
+  }
   const index = m.frames.index[target]!;
   const pfn = `pfn ${hex(m.frames.pfn(target))}`;
   for (const { mm, vma } of vmas) {
     const vpn = vma_address(vma, index);
     if (vpn < 0) continue;
-    yield* unlocked(m, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: read the pte at ${hex(vpn)}`);
+    yield* unlocked(m, `${who}: VMA at ${vaddr(m, vma.start)} of mm #${mm.id}: read the pte at ${vaddr(m, vpn)}`);
     const slot = mm.pgtable.walk(vpn, false);
+    noteValue(m, V_MIGRATION_ENTRY, slot >= 0 && is_migration_entry_of(m, mm.pgtable.hi(slot), mm.pgtable.lo(slot), old));
     if (slot < 0 || !is_migration_entry_of(m, mm.pgtable.hi(slot), mm.pgtable.lo(slot), old)) continue;
-    yield* pte_lock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: pte lock; the pte at ${hex(vpn)} is a migration entry`);
+    yield* pte_lock(m, mm, `${who}: VMA at ${vaddr(m, vma.start)} of mm #${mm.id}: pte lock; the pte at ${vaddr(m, vpn)} is a migration entry`);
     // mk_pte with vma->vm_page_prot: read-only for a shared mapping under writenotify
     const done = remove_migration_pte(m, mm, slot, old, target, wantsWritenotify(m, vma) ? vma.flags & ~VM_SHARED : vma.flags);
-    yield* pte_unlock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: ${done ? `the pte at ${hex(vpn)} maps ${pfn}` : 'the entry went meanwhile'}; pte lock dropped`);
+    yield* pte_unlock(m, mm, `${who}: VMA at ${vaddr(m, vma.start)} of mm #${mm.id}: ${done ? `the pte at ${vaddr(m, vpn)} maps ${pfn}` : 'the entry went meanwhile'}; pte lock dropped`);
   }
   yield* walkUnlock(m, w, who);
 }
@@ -173,10 +183,10 @@ export function migration_entry_wait(m: Machine, mm: Mm, vpn: number, hi: number
   const free = frame < 0 || frame >= f.highWater || f.isFree(frame);
   if (free || (f.flags[frame]! & PG_locked) === 0) {
     throw new KernelBug(
-      `migration_entry_wait: the migration entry at ${hex(vpn)} (mm ${mm.id}) names pfn ${hex(pfn)}, which ${free ? 'is free' : 'no migration holds locked'}: the fault waits and retries for ever`,
+      `migration_entry_wait: the migration entry at ${vaddr(m, vpn)} (mm ${mm.id}) names pfn ${hex(pfn)}, which ${free ? 'is free' : 'no migration holds locked'}: the fault waits and retries for ever`,
     );
   }
-  if (!m.sched.deferFaults) throw new KernelBug(`migration_entry_wait: a fault at ${hex(vpn)} sleeps on pfn ${hex(pfn)}, locked for a migration nothing can finish (no other thread runs)`);
+  if (!m.sched.deferFaults) throw new KernelBug(`migration_entry_wait: a fault at ${vaddr(m, vpn)} sleeps on pfn ${hex(pfn)}, locked for a migration nothing can finish (no other thread runs)`);
   m.sched.pending = wait_on_migration(m, frame);
   return VM_FAULT_RETRY;
 }

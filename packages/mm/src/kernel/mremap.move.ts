@@ -18,8 +18,9 @@ import type { KernelPath } from '../model/sched.js';
 import { VM_LOCKED, type Vma } from './vma.js';
 import { ksm_unmerge_for_move } from './ksm.js';
 import { mapsPage } from './pagewalk.js';
+import { noteValue, V_MOVED_FROM, V_MOVED_TO } from '../model/step-values.js';
+import { vaddr } from '../model/vaddr.js';
 
-const hex = (n: number): string => `0x${n.toString(16)}`;
 const CLASS = ['none', 'pte', 'protnone pte', 'file pte', 'swap entry', 'migration entry', 'device entry', 'hwpoison entry', 'pte marker'];
 
 /**
@@ -101,7 +102,7 @@ export function* move_vma(m: Machine, mm: Mm, vma: Vma, from: number, n: number,
   }
   if (inode && merged && dst.pgoff <= old.pgoff) needRmapLocks = true; // the i_mmap tree is sorted by pgoff
   if (anon) {
-    const placed = !merged ? 'a new VMA at the tail' : anon_vma_before(m, dst, old) ? `merged into the VMA at ${hex(dst.start)}, before the source` : `merged into the VMA at ${hex(dst.start)}, after the source`;
+    const placed = !merged ? 'a new VMA at the tail' : anon_vma_before(m, dst, old) ? `merged into the VMA at ${vaddr(m, dst.start)}, before the source` : `merged into the VMA at ${vaddr(m, dst.start)}, after the source`;
     yield* anon_vma_unlock(m, anon, `copy_vma: the destination is ${placed} in the anon_vma chain; anon_vma lock dropped`);
   }
   yield* move_page_tables(m, mm, old, from, to, n, anon && needRmapLocks ? anon : 0, inode && (m.era === '2.6.21' || needRmapLocks) ? inode.id : 0);
@@ -187,11 +188,11 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
         // move_pgt_entry(HPAGE_PMD): take_rmap_locks if need_rmap_locks; move_huge_pmd
         if (iLock) yield* i_mmap_lock(m, iLock, 'move_pgt_entry: take_rmap_locks: i_mmap lock');
         if (anonLock) yield* anon_vma_lock(m, anonLock, 'move_pgt_entry: take_rmap_locks: anon_vma lock');
-        yield* pte_lock(m, mm, `move_huge_pmd: pmd locks; ${hex(from + i)} → ${hex(to + i)}`);
+        yield* pte_lock(m, mm, `move_huge_pmd: pmd locks; ${vaddr(m, from + i)} → ${vaddr(m, to + i)}`);
         const h = pt.hugeAt(ops)!;
         move_soft_dirty(m, h.hi, h.lo, PteClassCode.present);
         const moved = move_huge_pmd(m, mm, ops, to + i, m.pteHi, m.pteLo);
-        yield* pte_unlock(m, mm, `move_huge_pmd: ${hex(from + i)} → ${hex(to + i)}: ${moved ? 'huge pmd moved' : 'the new pmd is not none'}; pmd locks dropped`);
+        yield* pte_unlock(m, mm, `move_huge_pmd: ${vaddr(m, from + i)} → ${vaddr(m, to + i)}: ${moved ? 'huge pmd moved' : 'the new pmd is not none'}; pmd locks dropped`);
         if (anonLock) yield* anon_vma_unlock(m, anonLock, 'move_pgt_entry: drop_rmap_locks: anon_vma lock dropped');
         if (iLock) yield* i_mmap_unlock(m, iLock, 'move_pgt_entry: drop_rmap_locks: i_mmap lock dropped');
         if (moved) {
@@ -200,9 +201,9 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
         }
       }
       // split_huge_pmd(vma, old_pmd, old_addr): the same frames, PTE-mapped; then move_ptes
-      yield* pte_lock(m, mm, `move_page_tables: split_huge_pmd at ${hex(from + i)}: pmd lock`);
+      yield* pte_lock(m, mm, `move_page_tables: split_huge_pmd at ${vaddr(m, from + i)}: pmd lock`);
       __split_huge_pmd(m, mm, vma, ops);
-      yield* pte_unlock(m, mm, `move_page_tables: the huge pmd at ${hex(from + i - ((from + i) % per))} split into ptes; pmd lock dropped`);
+      yield* pte_unlock(m, mm, `move_page_tables: the huge pmd at ${vaddr(m, from + i - ((from + i) % per))} split into ptes; pmd lock dropped`);
     }
     if (pt.walk(from + i, false) < 0) {
       i += extent; // get_old_pmd(): no pte table there, nothing to move
@@ -210,7 +211,7 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
     }
     if (iLock) yield* i_mmap_lock(m, iLock, 'move_ptes: i_mmap lock');
     if (anonLock) yield* anon_vma_lock(m, anonLock, 'move_ptes: take_rmap_locks: anon_vma lock');
-    yield* pte_lock(m, mm, `move_ptes: pte locks; ${hex(from + i)} → ${hex(to + i)}`);
+    yield* pte_lock(m, mm, `move_ptes: pte locks; ${vaddr(m, from + i)} → ${vaddr(m, to + i)}`);
     let first = -1;
     let count = 0;
     for (let j = i; j < i + extent; j++) {
@@ -227,7 +228,11 @@ function* move_page_tables(m: Machine, mm: Mm, vma: Vma, from: number, to: numbe
       pt.set(src, 0, 0);
     }
     const what = count === 0 ? 'nothing moved' : count === 1 ? `${CLASS[first] ?? 'entry'} moved` : `${count} ptes moved`;
-    yield* pte_unlock(m, mm, `move_ptes: ${hex(from + i)} → ${hex(to + i)}: ${what}; pte locks dropped`);
+    if (count > 0) {
+      noteValue(m, V_MOVED_FROM, from + i);
+      noteValue(m, V_MOVED_TO, to + i);
+    }
+    yield* pte_unlock(m, mm, `move_ptes: ${vaddr(m, from + i)} → ${vaddr(m, to + i)}: ${what}; pte locks dropped`);
     if (anonLock) yield* anon_vma_unlock(m, anonLock, 'move_ptes: drop_rmap_locks: anon_vma lock dropped');
     if (iLock) yield* i_mmap_unlock(m, iLock, 'move_ptes: i_mmap lock dropped');
     i += extent;

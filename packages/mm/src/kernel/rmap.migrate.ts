@@ -20,6 +20,8 @@ import { i_mmap } from './memory.unmap.js';
 import { bitSet, mkSwapPte } from './vmscan.js';
 import { VM_NONLINEAR, type Vma } from './vma.js';
 import { pte_maps_frame } from './pagewalk.js';
+import { noteValue, V_PTE_MAPS, V_MM, V_RMAP_VMA } from '../model/step-values.js';
+import { vaddr } from '../model/vaddr.js';
 
 /**
  * try_to_migrate_one() for one present pte mapping `frame` (6.18
@@ -142,17 +144,25 @@ export function* try_to_migrate(m: Machine, frame: number): KernelPath {
   const who = 'try_to_migrate';
   yield* walkLock(m, w, who);
   const vmas = walkVmas(m, w); // stable while the walk holds its lock
+  if (m.sched.on) {
+    // the order the walk visits the VMAs (the anon_vma chain's, or the i_mmap tree's)
+    for (const { mm, vma } of vmas) {
+      noteValue(m, V_MM, mm.id);
+      noteValue(m, V_RMAP_VMA, vma.start);
+    }
+  }
   const index = m.frames.index[frame]!;
   for (const { mm, vma } of vmas) {
     const vpn = vma_address(vma, index);
     if (vpn < 0) continue;
-    yield* unlocked(m, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: read the pte at ${hex(vpn)}`);
+    yield* unlocked(m, `${who}: VMA at ${vaddr(m, vma.start)} of mm #${mm.id}: read the pte at ${vaddr(m, vpn)}`);
     const slot = mm.pgtable.walk(vpn, false);
+    noteValue(m, V_PTE_MAPS, pte_maps_frame(m, mm, slot, frame));
     if (!pte_maps_frame(m, mm, slot, frame)) continue;
-    yield* pte_lock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: pte lock; the pte at ${hex(vpn)} maps the page`);
+    yield* pte_lock(m, mm, `${who}: VMA at ${vaddr(m, vma.start)} of mm #${mm.id}: pte lock; the pte at ${vaddr(m, vpn)} maps the page`);
     let ok = true;
     if (pte_maps_frame(m, mm, slot, frame)) ok = try_to_migrate_one(m, mm, slot, frame);
-    yield* pte_unlock(m, mm, `${who}: VMA at ${hex(vma.start)} of mm #${mm.id}: ${ok ? `migration entry installed at ${hex(vpn)}` : 'the page may be pinned: left mapped'}; pte lock dropped`);
+    yield* pte_unlock(m, mm, `${who}: VMA at ${vaddr(m, vma.start)} of mm #${mm.id}: ${ok ? `migration entry installed at ${vaddr(m, vpn)}` : 'the page may be pinned: left mapped'}; pte lock dropped`);
     if (!ok) break;
   }
   yield* walkUnlock(m, w, who);

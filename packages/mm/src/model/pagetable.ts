@@ -244,6 +244,22 @@ export class PageTable {
     return t;
   }
 
+  /**
+   * For an observer (observe/walk.ts), never a hot path: the entry at upper
+   * `level` (0 = top) on vpn's walk — 0 none, -1 a huge pmd, else the id + 1
+   * of the table below — or undefined where a table above is missing.
+   */
+  upperEntry(level: number, vpn: number): number | undefined {
+    if (!(vpn >= 0 && vpn < this.reach) || level > this.depth - 2) return undefined;
+    let t = 0;
+    for (let l = 0; l < level; l++) {
+      const next = this.upper[t]![this.index(vpn, l)]!;
+      if (next <= 0) return undefined;
+      t = next - 1;
+    }
+    return this.upper[t]![this.index(vpn, level)]!;
+  }
+
   /** A zeroed upper table; returns its id + 1 (an entry of the table above). */
   private pushUpper(size: number): number {
     this.upper.push(new Int32Array(size));

@@ -13,6 +13,7 @@
  */
 import { ACT_STEP, lockAct, MAX_LOCKS, unlockAct } from '../explore/thread.js';
 import type { Machine } from './machine.js';
+import { StepValues } from './step-values.js';
 
 export type KernelPath<R = void> = Generator<number, R, void>;
 
@@ -89,6 +90,8 @@ export class Sched {
   pending: KernelPath<number> | null = null;
   /** lock id → a readable name ("page lock of pfn 0x105") */
   readonly lockNames: string[] = [];
+  /** the values the running step read that decide a race (step-values.ts), for traces */
+  readonly values = new StepValues();
 
   constructor(private readonly m: Machine) {
     this.held = new HeldRefs(m);

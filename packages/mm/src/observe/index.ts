@@ -6,3 +6,6 @@
 export { observeRegion, SAMPLE_THRESHOLD, SAMPLE_EDGE, ALL_PAGES_CAP } from './observe.js';
 export type { RegionObs, PageObs, VmaObs, Region, ObserveOptions } from './observe.js';
 export { PfnLabels } from './labels.js';
+export { pteWords, pteClassName } from './pte-words.js';
+export { walkPage } from './walk.js';
+export type { WalkObs, WalkLevel } from './walk.js';

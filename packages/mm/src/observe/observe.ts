@@ -17,6 +17,7 @@ import { pageMlocked, pageUnevictable } from '../kernel/mlock.js';
 import { PageKsm } from '../kernel/ksm.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 import { forEachMapped } from './mapped.js';
+import { pteClassName, pteWords } from './pte-words.js';
 
 export interface Region {
   readonly name: string;
@@ -51,6 +52,12 @@ export interface PageObs {
   swap_type?: string;
   slot?: string;
   slot_rel?: number;
+  /** the pte as the arch stores it (pte-words.ts), where a pte table covers the page */
+  pte?: string;
+  /** its class by the backend's classify: present, none, swap, migration, marker, file (nonlinear), … */
+  pte_class?: string;
+  /** the huge pmd's words, for a page of a PMD-mapped THP or the huge zero folio (no pte table there) */
+  pmd?: string;
 }
 
 export interface VmaObs {
@@ -170,7 +177,7 @@ function observePage(m: Machine, proc: Process, region: Region, i: number, lab: 
       const frame = head + (vpn - h.vpn);
       const mapcnt = zero ? 0 : m.frames.maps(frame) + entireMapcount(m, head);
       const pm = zero ? ['file'] : mapcnt === 1 ? ['excl'] : [];
-      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!) });
+      pages.push({ i, st: 'present', pm, scan: zero ? ['pfnzero', 'huge'] : ['huge'], pfn: lab.label(frame), kf: kpageflags(m, frame), mapcnt, data: m.tags.name(m.frames.tag[frame]!), pmd: pteWords(m.variant, h.hi, h.lo) });
       summary['present']!++;
       summary['thp']!++;
       summary['pmd_mapped']!++;
@@ -229,8 +236,15 @@ function observePage(m: Machine, proc: Process, region: Region, i: number, lab: 
     pages.push(page);
     summary['none']!++;
   }
+  if (slot < 0) return;
   // the uffd-wp bit, pte markers and PAGEMAP_SCAN's wp categories (pte-bits.ts)
-  if (slot >= 0) pteBitsObs(m, proc, vpn, hi, lo, cls, pages[pages.length - 1]!, summary);
+  const page = pages[pages.length - 1]!;
+  pteBitsObs(m, proc, vpn, hi, lo, cls, page, summary);
+  // the entry itself, as the arch stores it (a sample's unlisted pages are counted, never shown: no words for them)
+  if (lab !== UNLABELLED) {
+    page.pte = pteWords(m.variant, hi, lo);
+    page.pte_class = pteClassName(cls);
+  }
 }
 
 /** The VMAs overlapping the region, relative to it, with their smaps counters. */

@@ -22,6 +22,7 @@ import { OutOfFramesError } from '../model/frames.js';
 import type { RaceFile } from './scenario-file.js';
 import { mapsPage } from '../kernel/pagewalk.js';
 import { forEachMapped } from '../observe/mapped.js';
+import { formatValues, MAX_STEP_VALUES } from '../model/step-values.js';
 
 
 const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
@@ -36,6 +37,10 @@ class OpThread implements Thread {
   private did = 'start';
   private pending = '';
   private readonly body: KernelPath;
+  /** the values the last step's code read (model/step-values.ts), copied from the machine's recorder: no allocation per step */
+  private readonly valueKinds = new Int32Array(MAX_STEP_VALUES);
+  private readonly valueVals = new Float64Array(MAX_STEP_VALUES);
+  private valueCount = 0;
 
   constructor(
     private readonly m: Machine,
@@ -66,10 +71,26 @@ class OpThread implements Thread {
     return `${this.name}: ${this.did}`;
   }
 
+  /** the values that decided what the last step did, named only when a trace asks */
+  get values(): Record<string, string | number> | undefined {
+    return this.valueCount === 0 ? undefined : formatValues(this.valueKinds, this.valueVals, this.valueCount, this.m.variant.constants.PAGE_SIZE);
+  }
+
   private advance(): void {
-    const r = this.body.next();
-    this.next = r.done ? ACT_DONE : r.value;
-    this.pending = r.done ? 'done' : this.m.sched.where;
+    const recorded = this.m.sched.values;
+    recorded.n = 0;
+    try {
+      const r = this.body.next();
+      this.next = r.done ? ACT_DONE : r.value;
+      this.pending = r.done ? 'done' : this.m.sched.where;
+    } finally {
+      // a step that ends in a kernel BUG keeps what it read too: those are the values the failure shows
+      this.valueCount = recorded.n;
+      for (let k = 0; k < recorded.n; k++) {
+        this.valueKinds[k] = recorded.kinds[k]!;
+        this.valueVals[k] = recorded.vals[k]!;
+      }
+    }
   }
 
   step(): void {

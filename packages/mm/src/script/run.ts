@@ -10,6 +10,7 @@ import { runPath, type KernelPath } from '../model/sched.js';
 import type { NumaOpContext } from './numa-ops.js';
 import { PfnLabels } from '../observe/labels.js';
 import { ALL_PAGES_CAP, observeRegion, type Region, type RegionObs } from '../observe/observe.js';
+import { walkPage, type WalkObs } from '../observe/walk.js';
 import { MmoSyntaxError, type MmoOp, type MmoSource } from './parse.js';
 import { BadValue, keyValue, shorten, whole } from './values.js';
 import { OutOfFramesError } from '../model/frames.js';
@@ -40,6 +41,8 @@ export interface Step {
   obs: Record<string, RegionObs>;
   /** regions this step did not observe: a script with more than MANY_REGIONS regions observes only those its op names */
   unobserved?: number;
+  /** the walk RunOptions.walk asked for, once its region exists */
+  walk?: WalkObs & { region: string; page: number };
 }
 
 /**
@@ -259,6 +262,8 @@ export interface RunOptions extends ObserveRunOptions {
    * real one meets no error this pass did not.
    */
   readonly validateOnly?: boolean;
+  /** after each observed step, the page-table walk of page `page` of region `region` (the acting process's) */
+  readonly walk?: { readonly region: string; readonly page: number };
 }
 
 /** How a run ended: every op ran, or it stopped early (the trace's last step says why, in words). */
@@ -317,7 +322,9 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
       result = runner.step(op);
     } catch (error) {
       if (error instanceof SyscallError) {
-        result = { ...runner.noted, ret: { ok: false, errno: error.errno } };
+        // an op that failed before noting its arguments keeps the words it was given, so a failing step always says what it was asked
+        const args = Object.keys(runner.noted.args).length || op.words.length === 0 ? runner.noted.args : { argv: op.words.join(' ') };
+        result = { ...runner.noted, args, ret: { ok: false, errno: error.errno } };
       } else if (error instanceof ProcessKilled) {
         // only reached when a kill was not noticed after its step (the explorer's threads): end here
         yield { n, proc: op.proc, op: 'oom_kill', args: { victim: error.proc, pid: error.pid }, ret: { ok: false, note: `${error.message}: it runs nothing more, the run ends here` }, obs: {} };
@@ -333,7 +340,8 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
     const name = result.op ?? op.op;
     const obs = quietStep(name, result) || outOfMemory || run.validateOnly || run.observe === false ? undefined : runner.observe(op.proc, result.args);
     const unobserved = obs && runner.regions.size > MANY_REGIONS ? runner.regions.size - Object.keys(obs).length : 0;
-    yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: obs ?? {}, ...(unobserved ? { unobserved } : {}) };
+    const walk = obs && run.walk ? walkOf(runner, op.proc, run.walk) : undefined;
+    yield { n, proc: op.proc, op: name, args: result.args, ret: result.ret, obs: obs ?? {}, ...(unobserved ? { unobserved } : {}), ...(walk ? { walk } : {}) };
     for (const r of runner.retire.splice(0)) runner.regions.delete(r);
     if (outOfMemory) {
       yield { n: n + 1, proc: op.proc, op: 'out_of_memory', args: { frames: runner.m.frames.max }, ret: { ok: false, note: `${outOfMemory}: the machine cannot go on, the run ends here` }, obs: {} };
@@ -351,6 +359,14 @@ function* scriptSteps(runner: Runner, script: MmoSource, run: RunOptions): Gener
     }
   }
   return { steps: n };
+}
+
+/** The walk of a region's page in the acting process, once the region exists. */
+function walkOf(runner: Runner, proc: 'parent' | 'child', at: { readonly region: string; readonly page: number }): Step['walk'] {
+  const r = runner.regions.get(at.region);
+  const p = runner.procs[proc];
+  if (!r || !p) return undefined;
+  return { region: at.region, page: at.page, ...walkPage(runner.m, p, r.start + at.page) };
 }
 
 /** Run a script on a fresh machine and keep the whole trace (startScript, collected). */
