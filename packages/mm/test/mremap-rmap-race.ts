@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import { exploreDfs, findRace, replay } from '../src/index.js';
 
 export const LEFT_BEHIND =
-  /^migration-entry: pid 1: the pte at vpn 0x[0-9a-f]+ is a migration entry for pfn 0x[0-9a-f]+, which is free: the migration finished without restoring it, and a fault there waits in migration_entry_wait for ever$/;
+  /^migration-entry: pid 1: the pte at 0x[0-9a-f]+ is a migration entry for pfn 0x[0-9a-f]+, which is free: the migration finished without restoring it, and a fault there waits in migration_entry_wait for ever$/;
 
 /** the minimal failing schedule: mremap's copy_vma, the child's migration up to the source's pte, the move, the rest of the migration */
 export const SCHEDULE = { '2.6.21': '0*4,1*17,0*2,1*7', '6.18': '0*4,1*18,0*2,1*7' } as const;

@@ -13,7 +13,7 @@ import { VARIANTS as PPC } from '@mmsim/arch-powerpc';
 import { describe, expect, test } from 'vitest';
 import { explorePct, exploreDfs, exploreRandom, findRace, replay } from '../src/index.js';
 
-const STALE = /^stale-file-pte: pid 1: the pte at vpn 0x[0-9a-f]+ maps pfn 0x[0-9a-f]+, a file page no longer in the page cache \(truncated or invalidated\): the process sees data the file no longer has$/;
+const STALE = /^stale-file-pte: pid 1: the pte at 0x[0-9a-f]+ maps pfn 0x[0-9a-f]+, a file page no longer in the page cache \(truncated or invalidated\): the process sees data the file no longer has$/;
 const invalidate = findRace('fault-invalidate')!;
 const truncate = findRace('fault-truncate')!;
 const nonlinear = findRace('fault-nonlinear-punch')!;

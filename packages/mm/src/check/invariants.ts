@@ -29,6 +29,7 @@ import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_head, PG_tail, t
 import { zappingOf } from '../kernel/memory.zap.js';
 import { ksmViolations } from '../kernel/ksm.sysfs.js';
 import { mapsPage } from '../kernel/pagewalk.js';
+import { vaddr } from '../model/vaddr.js';
 
 export interface Violation {
   readonly rule:
@@ -118,7 +119,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
         if (cls === PteClassCode.none) continue;
         const vpn = pt.vpnOf(slot);
         if (!p.mm.vmas.lookup(vpn)) {
-          out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn, message: `pid ${p.pid}: pte at vpn 0x${vpn.toString(16)} is not inside any VMA` });
+          out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn, message: `pid ${p.pid}: pte at ${vaddr(m, vpn)} is not inside any VMA` });
         }
         if (cls === PteClassCode.swap) {
           const type = fast.pte_to_swp_type(hi, lo);
@@ -141,7 +142,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
               pid: p.pid,
               vpn,
               frame,
-              message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} is a migration entry for pfn 0x${pfn.toString(16)}, which ${free ? 'is free' : 'no migration holds'}: the migration finished without restoring it, and a fault there waits in migration_entry_wait for ever`,
+              message: `pid ${p.pid}: the pte at ${vaddr(m, vpn)} is a migration entry for pfn 0x${pfn.toString(16)}, which ${free ? 'is free' : 'no migration holds'}: the migration finished without restoring it, and a fault there waits in migration_entry_wait for ever`,
             });
           }
           continue;
@@ -156,7 +157,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
         const flags = f.flags[frame]!;
         // KSM (ksm.ts): a KSM page (anon, negative mapping) is write-protected wherever it is mapped
         if ((flags & PG_anon) !== 0 && f.mapping[frame]! < 0 && m.pteWrite(hi, lo)) {
-          out.push({ rule: 'ksm', pid: p.pid, vpn, frame, message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} maps the KSM page pfn 0x${f.pfn(frame).toString(16)} writable` });
+          out.push({ rule: 'ksm', pid: p.pid, vpn, frame, message: `pid ${p.pid}: the pte at ${vaddr(m, vpn)} maps the KSM page pfn 0x${f.pfn(frame).toString(16)} writable` });
         }
         if ((flags & (PG_anon | PG_zero)) === 0 && f.mapping[frame] === 0) {
           out.push({
@@ -164,7 +165,7 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
             pid: p.pid,
             vpn,
             frame,
-            message: `pid ${p.pid}: the pte at vpn 0x${vpn.toString(16)} maps pfn 0x${f.pfn(frame).toString(16)}, a file page no longer in the page cache (truncated or invalidated): the process sees data the file no longer has`,
+            message: `pid ${p.pid}: the pte at ${vaddr(m, vpn)} maps pfn 0x${f.pfn(frame).toString(16)}, a file page no longer in the page cache (truncated or invalidated): the process sees data the file no longer has`,
           });
         }
       }
@@ -181,12 +182,12 @@ export function checkInvariants(m: Machine, held: ReadonlyMap<number, number> = 
       for (const h of p.mm.pgtable.huge.values()) {
         const vma = p.mm.vmas.lookup(h.vpn);
         if (!vma || vma.end < h.vpn + thp.nr) {
-          out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn: h.vpn, message: `pid ${p.pid}: the huge pmd at vpn 0x${h.vpn.toString(16)} is not inside one VMA` });
+          out.push({ rule: 'pte-outside-vma', pid: p.pid, vpn: h.vpn, message: `pid ${p.pid}: the huge pmd at ${vaddr(m, h.vpn)} is not inside one VMA` });
         }
         if (isHugeZeroPmd(m, h)) continue; // the huge zero folio: no rmap accounting
         const head = pmdFrame(m, h.hi, h.lo);
         if (head < 0 || head >= f.highWater || f.isFree(head) || (f.flags[head]! & PG_head) === 0) {
-          out.push({ rule: 'freed-frame', pid: p.pid, frame: head, message: `pid ${p.pid}: the huge pmd at vpn 0x${h.vpn.toString(16)} maps pfn 0x${(head + f.pfnBase).toString(16)}, which is not the head of a live large folio` });
+          out.push({ rule: 'freed-frame', pid: p.pid, frame: head, message: `pid ${p.pid}: the huge pmd at ${vaddr(m, h.vpn)} maps pfn 0x${(head + f.pfnBase).toString(16)}, which is not the head of a live large folio` });
           continue;
         }
         entireCounted.set(head, (entireCounted.get(head) ?? 0) + 1);
