@@ -6,13 +6,19 @@
 //
 //   node tooling/generator/check-gen-arch.mjs [--name demo] [--tracked-only] [--keep] [--quick]
 //
-// The test command runs it with --quick, beside its tests (a turbo task after the builds): steps 1,
-// 2 and 4, and in place of step 3 the new package's own typecheck and tests and the copy's docs:check
-// — what a generated backend can break on its own. Without --quick (`pnpm check:gen-arch`, before
-// changing the generator, a template or anything that lists backends) step 3 runs the whole test
-// command in the copy: every test, script and doc that lists the backends or counts their variants.
-// The full run costs a second test command (~80 s on a 2-core machine); the test command must stay
-// under two minutes (issue 10), so it is the separate command.
+// The test command runs it with --quick, beside its tests (a turbo task after the builds): what a
+// generated backend can break on its own, without rebuilding what ships backends. Step 1 also copies
+// the built dist/ of apps/cli and apps/test-runner (their bundles keep every backend external and find
+// backends at run time through their package.json, so a new backend changes no byte of them); step 2
+// runs gen:arch with --no-install, then `pnpm install --frozen-lockfile --offline` (which checks the
+// lockfile lines gen:arch wrote), builds packages/* (cache hits but the new one), typechecks and tests
+// the new package, and regenerates the docs, which list every backend; step 4 runs as below, so the
+// registration is checked by the CLIs' own discovery. Without --quick (`pnpm check:gen-arch`, before
+// changing the generator, a template or anything that lists backends) gen:arch installs, builds and
+// documents as a contributor's run does, and step 3 runs the whole test command in the copy: every
+// test, script and doc that lists the backends or counts their variants. That costs a second test
+// command (~80 s on a 2-core machine); the test command must stay under two minutes (issue 10), so it
+// is the separate command.
 //
 // 1. copy the repository into a temp dir: the files `git ls-files` lists (tracked, plus untracked
 //    files that are not ignored unless --tracked-only; never node_modules, dist or caches)
@@ -39,7 +45,7 @@
 // Exit status: 0 all good (or skipped inside its own copy), 1 a step failed (its output is
 // printed), 2 bad usage.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,16 +132,23 @@ await step(`copy the repository (git ls-files${trackedOnly ? '' : ' --others --e
     copied++;
   }
   if (existsSync(join(temp, 'packages', `arch-${name}`))) fail(`packages/arch-${name} is part of the repository: pick another --name`);
-  return `${copied} files → ${temp}`;
+  if (quick) {
+    for (const app of ['cli', 'test-runner']) {
+      const dist = join(root, 'apps', app, 'dist');
+      if (!existsSync(join(dist, 'bin.js'))) fail(`apps/${app} is not built (--quick uses its dist/): run pnpm build first`);
+      cpSync(dist, join(temp, 'apps', app, 'dist'), { recursive: true });
+    }
+  }
+  return `${copied} files${quick ? ' and the dist/ of apps/cli and apps/test-runner' : ''} → ${temp}`;
 });
 
-await step(`pnpm gen:arch ${name} --dir TEMP: --dry-run, then for real (install, build, docs)`, () => {
+await step(`pnpm gen:arch ${name} --dir TEMP: --dry-run, then for real (${quick ? '--no-install' : 'install, build, docs'})`, () => {
   const gen = join(temp, 'tooling', 'generator', 'gen-arch.mjs');
   const rootManifest = readFileSync(join(temp, 'package.json'), 'utf8');
   const dry = run('node', [gen, name, '--dir', temp, '--dry-run'], temp);
   if (existsSync(join(temp, 'packages', `arch-${name}`))) fail('--dry-run wrote files');
   const listed = dry.split('\n').filter((l) => l.startsWith('  ')).length;
-  run('node', [gen, name, '--dir', temp], temp, `pnpm gen:arch ${name}`);
+  run('node', [gen, name, '--dir', temp, ...(quick ? ['--no-install'] : [])], temp, `pnpm gen:arch ${name}`);
   if (readFileSync(join(temp, 'package.json'), 'utf8') !== rootManifest) fail('gen:arch changed the root package.json, which docs/adding-an-arch.md says it leaves alone');
   // the same name again must be refused with a one-line error and exit 2
   const again = spawnSync('node', [gen, name, '--dir', temp], { cwd: temp, env, encoding: 'utf8' });
@@ -144,11 +157,15 @@ await step(`pnpm gen:arch ${name} --dir TEMP: --dry-run, then for real (install,
 });
 
 if (quick) {
-  await step(`the new package's typecheck and tests, and docs:check, in the copy (turbo cache: ${env.TURBO_CACHE_DIR})`, () => {
-    const out = run('npx', ['--yes', 'pnpm@10.34.9', 'exec', 'turbo', 'run', 'typecheck', 'test', `--filter=${packageName}`, '--output-logs=errors-only'], temp, `turbo run typecheck test --filter=${packageName} (in the copy)`);
-    run('npx', ['--yes', 'pnpm@10.34.9', 'run', '--silent', 'docs:check'], temp, 'pnpm docs:check (in the copy)');
-    const summary = /^\s*Tasks:\s+(\d+) successful/m.exec(out);
-    return summary ? `${summary[1]} tasks` : '';
+  await step(`install (frozen lockfile), build packages/*, the new package's typecheck and tests, pnpm docs, in the copy (turbo cache: ${env.TURBO_CACHE_DIR})`, () => {
+    const pnpm = (args, what) => run('npx', ['--yes', 'pnpm@10.34.9', ...args], temp, `${what} (in the copy)`);
+    pnpm(['install', '--frozen-lockfile', '--offline'], 'pnpm install --frozen-lockfile --offline');
+    const built = pnpm(['exec', 'turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], 'turbo run build --filter=./packages/*');
+    const tested = pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', `--filter=${packageName}`, '--output-logs=errors-only'], `turbo run typecheck test --filter=${packageName}`);
+    pnpm(['run', '--silent', 'docs'], 'pnpm docs');
+    const cached = /^\s*Cached:\s+(\d+) cached, (\d+) total/m.exec(built);
+    const tasks = /^\s*Tasks:\s+(\d+) successful/m.exec(tested);
+    return [cached && `build: ${cached[1]} of ${cached[2]} cached`, tasks && `${tasks[1]} tasks of ${packageName}`].filter(Boolean).join('; ');
   });
 } else {
   await step(`the README's test command in the copy (npm run test:all; turbo cache: ${env.TURBO_CACHE_DIR})`, () => {
@@ -175,4 +192,4 @@ await step(`mmsim-test and mmsim in the copy list ${packageName}`, () => {
 
 if (!keep) rmSync(temp, { recursive: true, force: true });
 else console.log(`kept ${temp}`);
-console.log(`check-gen-arch: ok — ${packageName} generated, and ${quick ? 'its own checks and docs:check passed (--quick)' : 'the whole test command passed with it'}, in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+console.log(`check-gen-arch: ok — ${packageName} generated, and ${quick ? 'its own checks, registration and docs passed (--quick)' : 'the whole test command passed with it'}, in ${((Date.now() - started) / 1000).toFixed(1)}s`);
