@@ -1,0 +1,107 @@
+/* Labels instead of raw numbers, so a recording compares with a simulated
+ * trace: PFNs become P0, P1 ... in the order first seen (a tail page first
+ * seen inside a compound page is named after its head, "P3+17"); swap
+ * devices T0 ..., slots S0 ... with the offset relative to the first slot
+ * seen. A PFN label is retired once the page is no longer a live user page
+ * (kpageflags without UPTODATE, or BUDDY, SLAB, PGTABLE): the allocator
+ * hands just-freed PFNs out again, which must not look like identity.
+ * The tables are in a MAP_SHARED block: parent and child name pages alike. */
+#include "recorder.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#define MAX_PFN_LABELS 8192
+#define MAX_SLOT_LABELS 8192
+
+/* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
+#define KPF_UPTODATE_BIT 3
+#define KPF_SLAB_BIT 7
+#define KPF_BUDDY_BIT 10
+#define KPF_PGTABLE_BIT 26
+
+struct label_tables {
+    int next_p;                 /* P<next_p> is the next base label */
+    int count;
+    uint64_t pfn[MAX_PFN_LABELS];
+    unsigned char retired[MAX_PFN_LABELS];
+    char text[MAX_PFN_LABELS][24];
+    int nslots;
+    uint64_t slot_key[MAX_SLOT_LABELS];
+    int have_base;
+    long long base;
+    int ntypes;
+    int types[32];
+};
+static struct label_tables *L;
+
+void labels_setup(void)
+{
+    L = mmap(NULL, sizeof *L, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (L == MAP_FAILED) fail_host("cannot map the label tables");
+    labels_reset();
+}
+
+void labels_reset(void) { memset(L, 0, sizeof *L); }
+
+static const char *find_live(uint64_t pfn)
+{
+    for (int i = 0; i < L->count; i++)
+        if (!L->retired[i] && L->pfn[i] == pfn) return L->text[i];
+    return NULL;
+}
+
+static const char *remember(uint64_t pfn, const char *text)
+{
+    if (L->count >= MAX_PFN_LABELS) return "P?";
+    int i = L->count++;
+    L->pfn[i] = pfn;
+    L->retired[i] = 0;
+    snprintf(L->text[i], sizeof L->text[i], "%s", text);
+    return L->text[i];
+}
+
+const char *pfn_label(uint64_t pfn, uint64_t head)
+{
+    const char *known = find_live(pfn);
+    if (known) return known;
+    char text[24];
+    if (head == pfn) snprintf(text, sizeof text, "P%d", L->next_p++);
+    else snprintf(text, sizeof text, "%s+%llu", pfn_label(head, head), (unsigned long long)(pfn - head));
+    return remember(pfn, text);
+}
+
+void labels_retire_freed(void)
+{
+    const uint64_t gone = (1ULL << KPF_BUDDY_BIT) | (1ULL << KPF_SLAB_BIT) | (1ULL << KPF_PGTABLE_BIT);
+    for (int i = 0; i < L->count; i++) {
+        if (L->retired[i]) continue;
+        uint64_t f = kpageflags_of(L->pfn[i]);
+        if (!(f & (1ULL << KPF_UPTODATE_BIT)) || (f & gone)) L->retired[i] = 1;
+    }
+}
+
+const char *swap_type_label(int type, char *buf, size_t n)
+{
+    int k = 0;
+    while (k < L->ntypes && L->types[k] != type) k++;
+    if (k == L->ntypes && k < 32) L->types[L->ntypes++] = type;
+    snprintf(buf, n, "T%d", k);
+    return buf;
+}
+
+const char *swap_slot_label(int type, uint64_t off, char *buf, size_t n, long long *rel)
+{
+    uint64_t key = ((uint64_t)type << 56) | off;
+    int k = 0;
+    while (k < L->nslots && L->slot_key[k] != key) k++;
+    if (k == L->nslots) {
+        if (L->nslots < MAX_SLOT_LABELS) L->slot_key[L->nslots] = key;
+        L->nslots++;
+    }
+    if (!L->have_base) { L->have_base = 1; L->base = (long long)off; }
+    *rel = (long long)off - L->base;
+    snprintf(buf, n, "S%d", k);
+    return buf;
+}
