@@ -282,16 +282,18 @@ static void one_page(const struct region *r, size_t i, uint64_t e, uint32_t cat,
     if (PM_UFFD_WP(e)) out_str(NULL, "uffd_wp");
     if (PM_GUARD(e)) out_str(NULL, "guard");
     out_close();
+    /* always listed (the trace schema's PageObs.scan); empty where PAGEMAP_SCAN
+     * reports no category at all (an empty pte, or no VMA: the same to the model) */
+    out_open_arr("scan");
     if (cat) {
-        out_open_arr("scan");
         if (cat & C_PFNZERO) out_str(NULL, "pfnzero");
         if (cat & C_HUGE) { out_str(NULL, "huge"); c->pmd++; }
         if (cat & C_SOFT_DIRTY) out_str(NULL, "soft_dirty");
         if (cat & C_GUARD) out_str(NULL, "guard");
         if (!(cat & C_WRITTEN)) out_str(NULL, "not_written");
         if (cat & C_WPALLOWED) out_str(NULL, "wpallowed");
-        out_close();
     }
+    out_close();
     if (mc >= 0) out_num("mc", mc);
     if (PM_PRESENT(e)) {
         uint64_t pfn = PM_PFN(e), f = kpageflags_of(pfn), head = head_of(pfn, f);

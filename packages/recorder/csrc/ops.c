@@ -624,12 +624,10 @@ static int op_remap_file_pages(struct line *l)
     }
     step_open("remap_file_pages");
     out_str("r", r->name); out_num("page", page);
-    if (byteoff) out_num("byteoff", byteoff);
     out_num("size", npages * (long long)REC_PAGE); out_num("npages", npages);
     out_str("prot", prot_text);
     if (ulong_max) out_str("pgoff", "ULONG_MAX"); else out_num("pgoff", (long long)pgoff);
     out_num("flags", (long long)flags);
-    if (flags & MAP_NONBLOCK) out_str("flags_names", "MAP_NONBLOCK");
     args_done();
     long rc = syscall(SYS_remap_file_pages, (void *)(r->base + (uintptr_t)(page * (long long)REC_PAGE + byteoff)), (size_t)(npages * (long long)REC_PAGE), prot, pgoff, flags);
     ret_sys(rc, errno);

@@ -12,5 +12,7 @@ export { readScriptFile, ScriptFileError, MAX_SCRIPT_BYTES } from './read-file.j
 export { BadValue, choices, nearest, shorten, uint, whole, int32, loffBytes, flagSet, oneOf, tag, protLetters, SHOWN_CHARS, MAX_WORD, LOFF_MAX } from './values.js';
 export type { FlagNames } from './values.js';
 export { recordingToMmo } from './from-recording.js';
+export { runTimed, timedRuns } from './alternatives.js';
+export type { TimedRun, AlternativesOptions } from './alternatives.js';
 export type { Recording, RecordedStep } from './from-recording.js';
 export { builtinScenarios, SCENARIO_DIR } from '../scenarios.js';
