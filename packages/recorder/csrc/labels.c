@@ -26,6 +26,7 @@ struct label_tables {
     int count;
     uint64_t pfn[MAX_PFN_LABELS];
     unsigned char retired[MAX_PFN_LABELS];
+    unsigned char anon[MAX_PFN_LABELS];   /* PageAnon when the label was given */
     char text[MAX_PFN_LABELS][24];
     int nslots;
     uint64_t slot_key[MAX_SLOT_LABELS];
@@ -45,31 +46,40 @@ void labels_setup(void)
 
 void labels_reset(void) { memset(L, 0, sizeof *L); }
 
-static const char *find_live(uint64_t pfn)
+/* A live label of this PFN. A PFN seen anon under a label and now not (or
+ * the other way) was freed and reused in between, however briefly — an
+ * anon folio never becomes a page-cache one in place — so its label is
+ * retired here: the free went unseen when a per-CPU batch let go of the
+ * page and the allocator handed it out again within one step. */
+static const char *find_live(uint64_t pfn, int anon)
 {
-    for (int i = 0; i < L->count; i++)
-        if (!L->retired[i] && L->pfn[i] == pfn) return L->text[i];
+    for (int i = 0; i < L->count; i++) {
+        if (L->retired[i] || L->pfn[i] != pfn) continue;
+        if (L->anon[i] != anon) { L->retired[i] = 1; continue; }
+        return L->text[i];
+    }
     return NULL;
 }
 
-static const char *remember(uint64_t pfn, const char *text)
+static const char *remember(uint64_t pfn, int anon, const char *text)
 {
     if (L->count >= MAX_PFN_LABELS) return "P?";
     int i = L->count++;
     L->pfn[i] = pfn;
+    L->anon[i] = (unsigned char)anon;
     L->retired[i] = 0;
     snprintf(L->text[i], sizeof L->text[i], "%s", text);
     return L->text[i];
 }
 
-const char *pfn_label(uint64_t pfn, uint64_t head)
+const char *pfn_label(uint64_t pfn, uint64_t head, int anon)
 {
-    const char *known = find_live(pfn);
+    const char *known = find_live(pfn, anon);
     if (known) return known;
     char text[24];
     if (head == pfn) snprintf(text, sizeof text, "P%d", L->next_p++);
-    else snprintf(text, sizeof text, "%s+%llu", pfn_label(head, head), (unsigned long long)(pfn - head));
-    return remember(pfn, text);
+    else snprintf(text, sizeof text, "%s+%llu", pfn_label(head, head, anon), (unsigned long long)(pfn - head));
+    return remember(pfn, anon, text);
 }
 
 void labels_retire_freed(void)

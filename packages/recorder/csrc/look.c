@@ -301,12 +301,12 @@ static void one_page(const struct region *r, size_t i, uint64_t e, uint32_t cat,
         char name[48];
         if (zero && compound) snprintf(name, sizeof name, "HZERO+%llu", (unsigned long long)(pfn - head));
         else if (zero) snprintf(name, sizeof name, "ZERO");
-        else snprintf(name, sizeof name, "%s", pfn_label(pfn, head));
+        else snprintf(name, sizeof name, "%s", pfn_label(pfn, head, anon));
         c->zero += zero;
         c->thp += (f >> F_THP) & 1;
         c->anon += anon;
         out_str("pfn", name);
-        if (compound && !zero) { out_str("folio", pfn_label(head, head)); out_num("fidx", (long long)(pfn - head)); }
+        if (compound && !zero) { out_str("folio", pfn_label(head, head, anon)); out_num("fidx", (long long)(pfn - head)); }
         flag_list(f, anon);
         out_num("mapcnt", kpagecount_of(pfn));
         char tag[80];

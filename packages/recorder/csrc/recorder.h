@@ -48,7 +48,7 @@ int next_step_number(void);
 void reset_step_numbers(void);
 
 /* ---- labels.c ---- */
-const char *pfn_label(uint64_t pfn, uint64_t head);
+const char *pfn_label(uint64_t pfn, uint64_t head, int anon);
 const char *swap_type_label(int type, char *buf, size_t n);
 const char *swap_slot_label(int type, uint64_t off, char *buf, size_t n, long long *rel);
 void labels_retire_freed(void);
