@@ -114,8 +114,6 @@ int driver_fork(void)
     close(down[0]); close(up[1]);
     to_child_fd = down[1]; from_child_fd = up[0];
     child = pid;
-    struct line none = {0};
-    (void)none;
     return 0;
 }
 

@@ -306,7 +306,8 @@ static void one_page(const struct region *r, size_t i, uint64_t e, uint32_t cat,
         c->thp += (f >> F_THP) & 1;
         c->anon += anon;
         out_str("pfn", name);
-        if (compound && !zero) { out_str("folio", pfn_label(head, head, anon)); out_num("fidx", (long long)(pfn - head)); }
+        /* a page of a compound folio is named after its head when first seen ("P3+17"); the trace schema
+         * (packages/mm observe.ts PageObs) has no separate folio fields */
         flag_list(f, anon);
         out_num("mapcnt", kpagecount_of(pfn));
         char tag[80];

@@ -692,8 +692,10 @@ static int op_pread(struct line *l)
     if (rc < 0) ret_errno(errno);
     else {
         char tag[80];
-        if (rc == 0) snprintf(tag, sizeof tag, "<eof>"); else tag_of_page(buf, tag, sizeof tag);
-        out_open_obj("ret"); out_bool("ok", 1); out_num("bytes", rc); out_str("data", tag); out_close();
+        out_open_obj("ret"); out_bool("ok", 1); out_num("bytes", rc);
+        /* nothing read (at or past EOF): no data, as the trace schema has it */
+        if (rc > 0) { tag_of_page(buf, tag, sizeof tag); out_str("data", tag); }
+        out_close();
     }
     step_close(1);
     return 0;

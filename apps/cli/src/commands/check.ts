@@ -10,7 +10,7 @@
  * Exit 0 identical (or equal to a modelled alternative), 1 divergent, 2 bad input.
  */
 import type { CommandSpec, RunContext } from '../command.js';
-import { EXIT_FAILED, EXIT_OK } from '../errors.js';
+import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { loadScript, recordOrRefuse } from './record.js';
 
 type Rec = typeof import('@mmsim/recorder');
@@ -34,7 +34,7 @@ export const checkCommand: CommandSpec = {
       profile = rec.hostProfile();
     } catch (error) {
       if (!(error instanceof rec.NoProfile)) throw error;
-      ctx.io.err(`mmsim: cannot check on this host: ${error.message}\n`);
+      ctx.io.err(`mmsim check: cannot check on this host: ${error.message}\n`);
       return EXIT_FAILED;
     }
     const variant = ctx.variants([profile.id])[0]!;
@@ -46,10 +46,10 @@ export const checkCommand: CommandSpec = {
       runs = mm.timedRuns(script, options, ctx.positionals[0]!);
       model = runs.next().value as import('@mmsim/mm/script').TimedRun;
     } catch (error) {
-      if (error instanceof mm.MmoSyntaxError) throw new (await import('../errors.js')).UsageError(error.message);
+      if (error instanceof mm.MmoSyntaxError) throw new UsageError(error.message);
       throw error;
     }
-    const recording = recordOrRefuse(ctx, rec, full);
+    const recording = recordOrRefuse(ctx, rec, full, 'check');
     if (typeof recording === 'number') return recording;
     const first = rec.compareSteps(recording.steps, model.trace.steps);
     let matched: import('@mmsim/mm/script').TimedRun | undefined = first.identical ? model : undefined;

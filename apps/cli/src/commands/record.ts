@@ -26,13 +26,13 @@ export async function loadScript(ctx: RunContext, path: string | undefined, comm
 }
 
 /** Record on the host: the recording, or the one line why not (exit 1 for the host, 2 for the script). */
-export function recordOrRefuse(ctx: RunContext, rec: Rec, full: string): import('@mmsim/recorder').Recording | number {
+export function recordOrRefuse(ctx: RunContext, rec: Rec, full: string, command: string): import('@mmsim/recorder').Recording | number {
   try {
     return rec.recordScript(full);
   } catch (error) {
     if (error instanceof rec.RecorderScriptError) throw new UsageError(error.message);
     if (error instanceof rec.RecorderUnavailable) {
-      ctx.io.err(`mmsim: cannot record on this host: ${error.message}\n`);
+      ctx.io.err(`mmsim ${command}: cannot record on this host: ${error.message}\n`);
       return EXIT_FAILED;
     }
     throw error;
@@ -53,7 +53,7 @@ export const recordCommand: CommandSpec = {
   async run(ctx: RunContext): Promise<number> {
     const { full } = await loadScript(ctx, ctx.positionals[0], 'record');
     const rec: Rec = await import('@mmsim/recorder');
-    const recording = recordOrRefuse(ctx, rec, full);
+    const recording = recordOrRefuse(ctx, rec, full, 'record');
     if (typeof recording === 'number') return recording;
     if (ctx.json) {
       ctx.io.out(`${JSON.stringify(recording)}\n`);
