@@ -11,7 +11,9 @@
  *             mincore, /proc/self/mem, smaps
  *   undo.c    every system change (swap file, zram, KSM sysfs, temp files)
  *             registered and undone on every exit path, signals included
- *   ops.c     the ops of the `.mmo` vocabulary, one function each, in a table
+ *   ops.c     the table of the `.mmo` vocabulary: the ops run, the ops refused and why
+ *   ops_common.c  step framing, names, regions, files, words (ops.h)
+ *   ops_map.c ops_access.c ops_file.c ops_swap.c ops_ksm.c  the ops, by family
  *   driver.c  reading the script, fork and the baton between the processes
  */
 #ifndef MMSIM_RECORDER_H
