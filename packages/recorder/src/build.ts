@@ -33,7 +33,7 @@ export function findCompiler(env: NodeJS.ProcessEnv = process.env): string | und
   const names = [env['CC'], 'cc', 'gcc'].filter((x): x is string => Boolean(x));
   for (const cc of names) {
     try {
-      execFileSync(cc, ['--version'], { stdio: 'ignore' });
+      execFileSync(cc, ['--version'], { stdio: 'ignore', env });
       return cc;
     } catch {
       // not this one
@@ -64,7 +64,7 @@ export function recorderBinary(env: NodeJS.ProcessEnv = process.env): string {
   const tmp = `${bin}.${process.pid}.tmp`;
   const cc = findCompiler(env)!;
   try {
-    execFileSync(cc, ['-O1', '-std=gnu11', '-o', tmp, ...files.filter((f) => f.endsWith('.c')).map((f) => join(src, f))], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(cc, ['-O1', '-std=gnu11', '-o', tmp, ...files.filter((f) => f.endsWith('.c')).map((f) => join(src, f))], { stdio: ['ignore', 'ignore', 'pipe'], env });
   } catch (error) {
     const text = String((error as { stderr?: Buffer }).stderr ?? '').split('\n').find((l) => l.includes('error')) ?? String(error);
     throw new RecorderUnavailable(`building the recorder with ${cc} failed: ${text.trim()}`);

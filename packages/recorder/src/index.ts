@@ -10,3 +10,5 @@ export { compareSteps, sideBySide, stepEssence } from './compare.js';
 export type { Comparison } from './compare.js';
 export { hostProfile, NoProfile } from './host.js';
 export type { HostProfile } from './host.js';
+export { hostCheckable } from './available.js';
+export type { HostCheck } from './available.js';

@@ -5,7 +5,7 @@
  */
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { compareSteps, hostProfile, NoProfile, sideBySide, stepEssence, type RecordedStep } from '../src/index.js';
+import { compareSteps, hostCheckable, hostProfile, NoProfile, sideBySide, stepEssence, type RecordedStep } from '../src/index.js';
 
 const step = (n: number, pfn: string, extra: Record<string, unknown> = {}): RecordedStep => ({
   n,
@@ -64,5 +64,13 @@ describe('hostProfile', () => {
     expect(() => hostProfile('s390x', '6.18.2')).toThrow(/machine 's390x'/);
     // 6.180 is not 6.18
     expect(() => hostProfile('x86_64', '6.180.1')).toThrow(NoProfile);
+  });
+});
+
+describe('hostCheckable', () => {
+  test('not Linux, or no compiler: the reason, in one line', () => {
+    const r = hostCheckable({ ...process.env, CC: '/nonexistent/cc', PATH: '/nonexistent' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.reason).toMatch(process.platform === 'linux' ? /^no C compiler found \(tried \$CC, cc, gcc\)/ : /runs on Linux only/);
   });
 });
