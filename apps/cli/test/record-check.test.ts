@@ -5,15 +5,16 @@
  * one line). Needs Linux, root, a C compiler and an x86_64 6.18 kernel;
  * elsewhere each is a skip with the reason.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hostProblem, hostProfile, privilegeProblem } from '@mmsim/recorder';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { expectUsageError, run } from './helpers.js';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'packages', 'mm', 'test', 'fixtures', 'host');
 const dir = mkdtempSync(join(tmpdir(), 'mmsim-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const script = (name: string, text: string) => {
   const path = join(dir, name);
   writeFileSync(path, text);

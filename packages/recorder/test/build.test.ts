@@ -4,18 +4,25 @@
  * Linux and a C compiler (not root); elsewhere a skip with the reason.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { cacheDir, hostProblem, recorderBinary, RecorderUnavailable } from '../src/index.js';
 
 const PROBLEM = hostProblem();
+const made: string[] = [];
+afterAll(() => made.forEach((d) => rmSync(d, { recursive: true, force: true })));
+const tempCache = () => {
+  const d = mkdtempSync(join(tmpdir(), 'mmsim-rec-cache-'));
+  made.push(d);
+  return d;
+};
 const buildTest = PROBLEM ? (name: string, _fn: () => unknown) => test.skip(`${name} — skipped: ${PROBLEM}`, () => {}) : (name: string, fn: () => unknown) => test(name, fn, 120_000);
 
 describe('the recorder binary', () => {
   buildTest('built into an empty cache folder on first use, reused after', () => {
-    const cache = mkdtempSync(join(tmpdir(), 'mmsim-rec-cache-'));
+    const cache = tempCache();
     const env = { ...process.env, MMSIM_RECORDER_CACHE: cache };
     const bin = recorderBinary(env);
     expect(bin.startsWith(cache)).toBe(true);
@@ -30,7 +37,7 @@ describe('the recorder binary', () => {
   });
 
   buildTest('no compiler: one line saying so', () => {
-    const env = { ...process.env, CC: '', PATH: '/nonexistent', MMSIM_RECORDER_CACHE: mkdtempSync(join(tmpdir(), 'mmsim-rec-cache-')) };
+    const env = { ...process.env, CC: '', PATH: '/nonexistent', MMSIM_RECORDER_CACHE: tempCache() };
     expect(() => recorderBinary(env)).toThrow(RecorderUnavailable);
     expect(() => recorderBinary(env)).toThrow(/^no C compiler found \(tried \$CC, cc, gcc\): the recorder is built from source on first use$/);
   });

@@ -7,14 +7,15 @@
  * with the reason. Also, without those, the one-line refusals.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { recorderBinary, recordScript, RecorderScriptError } from '../src/index.js';
 import { HOST_SKIP } from './host.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mmsim-rec-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const script = (name: string, text: string) => {
   const p = join(dir, name);
   writeFileSync(p, text);
