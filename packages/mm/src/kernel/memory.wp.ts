@@ -108,14 +108,23 @@ function wp_can_reuse_anon_folio(m: Machine, frame: number): boolean {
   if (f.refs(frame) + lru_batch_refs(m, frame) > 3) return false;
   if ((f.lru[frame]! & PG_lru) === 0) lru_add_drain(m);
   const swapcache = (f.flags[frame]! & PG_swapcache) !== 0;
-  const id = swapcache ? f.swapSlot.get(frame) : undefined;
+  // the batch reference, or (a run exploring timing, swap.ts) the other CPU's answer
+  const batch = m.timing === undefined ? lru_batch_refs(m, frame) : timed_batch_refs(m, frame, swapcache);
+  if (f.refs(frame) + batch > (swapcache ? 2 : 1)) return false;
+  if (swapcache) {
+    const id = f.swapSlot.get(frame);
+    const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+    if (dev && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
+  }
+  return f.refs(frame) + batch === 1;
+}
+
+/** The batch references wp_can_reuse_anon_folio counts in a run exploring timing (swap.ts batch_refs_choice). */
+function timed_batch_refs(m: Machine, frame: number, swapcache: boolean): number {
+  const id = swapcache ? m.frames.swapSlot.get(frame) : undefined;
   const dev = id === undefined ? undefined : m.swaps[slotType(id)];
   const freeable = dev !== undefined && dev.map[slotOffset(id!)] === 0;
-  // the batch reference, or (a run exploring timing, swap.ts) the other CPU's answer
-  const batch = m.timing === undefined ? lru_batch_refs(m, frame) : batch_refs_choice(m, frame, 'wp_can_reuse_anon_folio', (b) => reuses(f.refs(frame), b, swapcache, freeable));
-  if (f.refs(frame) + batch > (swapcache ? 2 : 1)) return false;
-  if (freeable) folio_free_swap(m, dev!, slotOffset(id!));
-  return f.refs(frame) + batch === 1;
+  return batch_refs_choice(m, frame, 'wp_can_reuse_anon_folio', (b) => reuses(m.frames.refs(frame), b, swapcache, freeable));
 }
 
 /** wp_can_reuse_anon_folio's answer for `refs` references and `batch` of a per-CPU batch, the swap cache's dropped when its slot is free. */
