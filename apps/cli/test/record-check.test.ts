@@ -39,7 +39,8 @@ describe('mmsim record', () => {
     const r = await run(['record', join(FIXTURES, 'swap_minimal.mmo')]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^swap_minimal: 12 steps recorded on Linux 6\.18/);
-    expect(r.stdout).toContain('P swapon {"file":"ext4:/tmp swapfile","pages":16384}');
+    expect(r.stdout).toContain('2 P mmap {"r":"A","pages":4,"prot":"rw-","flags":["private","anon"],"slot":0} -> ok');
+    expect(r.stdout).toMatch(/^      A: 0:S\d+@T0\(\+0\) 1:S\d+@T0\(\+1\)/m);
     const j = await run(['record', join(FIXTURES, 'swap_minimal.mmo'), '--json']);
     const rec = JSON.parse(j.stdout);
     expect(rec.steps[2].obs.A.pages[0]).toMatchObject({ i: 0, st: 'present', pfn: 'P0', data: 'A0', mapcnt: 1 });

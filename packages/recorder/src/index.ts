@@ -12,3 +12,4 @@ export { hostProfile, NoProfile } from './host.js';
 export type { HostProfile } from './host.js';
 export { hostCheckable } from './available.js';
 export type { HostCheck } from './available.js';
+export { recordingLines } from './render.js';

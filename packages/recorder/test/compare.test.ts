@@ -5,7 +5,7 @@
  */
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { describe, expect, test } from 'vitest';
-import { compareSteps, hostCheckable, hostProfile, NoProfile, sideBySide, stepEssence, type RecordedStep } from '../src/index.js';
+import { compareSteps, hostCheckable, hostProfile, NoProfile, recordingLines, sideBySide, stepEssence, type RecordedStep } from '../src/index.js';
 
 const step = (n: number, pfn: string, extra: Record<string, unknown> = {}): RecordedStep => ({
   n,
@@ -72,5 +72,13 @@ describe('hostCheckable', () => {
     const r = hostCheckable({ ...process.env, CC: '/nonexistent/cc', PATH: '/nonexistent' });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(process.platform === 'linux' ? /^no C compiler found \(tried \$CC, cc, gcc\)/ : /runs on Linux only/);
+  });
+});
+
+describe('recordingLines', () => {
+  test('a step and its regions in the oracle notation', () => {
+    const s = step(1, 'P0');
+    (s.obs!['A'] as { vmas: unknown[] }).vmas = [{ from: 0, to: 1, perms: 'rw-p', pgoff: 0, path: '' }];
+    expect(recordingLines([s])).toEqual(['1 P write {"r":"A","page":0,"tag":"x"} -> ok', '      A: 0:P0x[1]=x  [0-1 rw-p off=0]']);
   });
 });

@@ -60,7 +60,7 @@ export const recordCommand: CommandSpec = {
       return EXIT_OK;
     }
     ctx.print([`${recording.scenario}: ${recording.steps.length} steps recorded on Linux ${recording.kernel}`]);
-    ctx.print(rec.sideBySide(recording.steps, recording.steps).filter((l) => l.startsWith('=')).map((l) => l.slice(3)));
+    ctx.print(rec.recordingLines(recording.steps));
     return EXIT_OK;
   },
 };
