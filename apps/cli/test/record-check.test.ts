@@ -69,6 +69,19 @@ describe('mmsim check', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^divergent: 1 of 4 steps differ \(first: step 4\)/);
   });
 
+  test('--arch names another machine: one line, exit 2', async () => {
+    expectUsageError(await run(['check', join(FIXTURES, 'anon_fork_cow.mmo'), '--arch', 'ppc64']), 'mmsim check: check runs the simulator profile of this host; --arch is not taken (record elsewhere, or use mmsim run)');
+  });
+
+  hostTest('--json: the verdict, the recording and the model\'s trace', async () => {
+    const r = await run(['check', join(FIXTURES, 'swap_minimal.mmo'), '--json']);
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ command: 'check', verdict: 'identical', alternative: null, differing: [], host: { profile: 'x86_64@6.18' } });
+    expect(j.recording.steps).toHaveLength(12);
+    expect(j.model.steps).toHaveLength(12);
+  });
+
   test('bad input: one line, exit 2, before anything runs on the host', async () => {
     const path = script('bad.mmo', 'mmap A 1 rw- private,anon slot=0\nfrobnicate A\n');
     const r = await run(['check', path]);

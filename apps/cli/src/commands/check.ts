@@ -27,6 +27,8 @@ export const checkCommand: CommandSpec = {
     'a host result equal to one is accepted and named. Exit 0 identical, 1 divergent, 2 bad input.',
   ],
   async run(ctx: RunContext): Promise<number> {
+    // the profile is the host's: an --arch or --kernel would name another machine
+    for (const option of ['arch', 'kernel', 'config', 'backend']) if (ctx.values[option] !== undefined) throw new UsageError(`check runs the simulator profile of this host; --${option} is not taken (record elsewhere, or use mmsim run)`);
     const { mm, full, script } = await loadScript(ctx, ctx.positionals[0], 'check');
     const rec: Rec = await import('@mmsim/recorder');
     let profile: import('@mmsim/recorder').HostProfile;
