@@ -76,6 +76,7 @@ static void pass_to_child(void)
         waitpid(child, &status, 0);
         close(to_child_fd); close(from_child_fd);
         child = -1;
+        labels_retire_child_only();
         if (c != 'X') {
             if (WIFEXITED(status)) exit(WEXITSTATUS(status));   /* it said why on stderr */
             fail_host("the forked child died (%s)", WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "no status");

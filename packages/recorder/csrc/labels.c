@@ -2,9 +2,12 @@
  * trace: PFNs become P0, P1 ... in the order first seen (a tail page first
  * seen inside a compound page is named after its head, "P3+17"); swap
  * devices T0 ..., slots S0 ... with the offset relative to the first slot
- * seen. A PFN label is retired once the page is no longer a live user page
- * (kpageflags without UPTODATE, or BUDDY, SLAB, PGTABLE): the allocator
- * hands just-freed PFNs out again, which must not look like identity.
+ * seen. A PFN label is retired once the page cannot be the same page any
+ * more — freed (kpageflags without UPTODATE, or BUDDY, SLAB, PGTABLE), a
+ * small anon page nothing maps or caches, a page turned from anon to page
+ * cache or back, a private anon page only an exited child showed: the
+ * allocator hands just-freed PFNs out again, which must not look like
+ * identity.
  * The tables are in a MAP_SHARED block: parent and child name pages alike. */
 #include "recorder.h"
 
@@ -14,12 +17,19 @@
 
 #define MAX_PFN_LABELS 8192
 #define MAX_SLOT_LABELS 8192
+#define SEEN_PARENT 1
+#define SEEN_CHILD 2
 
 /* /proc/kpageflags bits (include/uapi/linux/kernel-page-flags.h) */
 #define KPF_UPTODATE_BIT 3
 #define KPF_SLAB_BIT 7
 #define KPF_BUDDY_BIT 10
 #define KPF_PGTABLE_BIT 26
+#define KPF_SWAPCACHE_BIT 13
+#define KPF_KSM_BIT 21
+#define KPF_ANON_BIT 12
+#define KPF_HEAD_BIT 15
+#define KPF_TAIL_BIT 16
 
 struct label_tables {
     int next_p;                 /* P<next_p> is the next base label */
@@ -27,6 +37,7 @@ struct label_tables {
     uint64_t pfn[MAX_PFN_LABELS];
     unsigned char retired[MAX_PFN_LABELS];
     unsigned char anon[MAX_PFN_LABELS];   /* PageAnon when the label was given */
+    unsigned char seen[MAX_PFN_LABELS];   /* SEEN_PARENT | SEEN_CHILD: who observed the page under this label */
     char text[MAX_PFN_LABELS][24];
     int nslots;
     uint64_t slot_key[MAX_SLOT_LABELS];
@@ -56,6 +67,7 @@ static const char *find_live(uint64_t pfn, int anon)
     for (int i = 0; i < L->count; i++) {
         if (L->retired[i] || L->pfn[i] != pfn) continue;
         if (L->anon[i] != anon) { L->retired[i] = 1; continue; }
+        L->seen[i] |= in_child() ? SEEN_CHILD : SEEN_PARENT;
         return L->text[i];
     }
     return NULL;
@@ -67,6 +79,7 @@ static const char *remember(uint64_t pfn, int anon, const char *text)
     int i = L->count++;
     L->pfn[i] = pfn;
     L->anon[i] = (unsigned char)anon;
+    L->seen[i] = in_child() ? SEEN_CHILD : SEEN_PARENT;
     L->retired[i] = 0;
     snprintf(L->text[i], sizeof L->text[i], "%s", text);
     return L->text[i];
@@ -89,6 +102,27 @@ void labels_retire_freed(void)
         if (L->retired[i]) continue;
         uint64_t f = kpageflags_of(L->pfn[i]);
         if (!(f & (1ULL << KPF_UPTODATE_BIT)) || (f & gone)) L->retired[i] = 1;
+        /* a small anon page no pte maps and the swap cache does not hold is
+         * dead even while a per-CPU batch's reference delays its free:
+         * nothing can map it again, and the PFN may be handed out again
+         * before a later check would see it free. (Not a page of a large
+         * folio: an unmapped head names its folio's still-mapped tails.) */
+        else if ((f & (1ULL << KPF_ANON_BIT)) && !(f & ((1ULL << KPF_SWAPCACHE_BIT) | (1ULL << KPF_HEAD_BIT) | (1ULL << KPF_TAIL_BIT))) && kpagecount_of(L->pfn[i]) == 0) L->retired[i] = 1;
+    }
+}
+
+/* The child has exited: a private anon page only it ever showed, not in
+ * the swap cache (where the parent could still find it by its swap entry)
+ * and not a KSM page (which merging can hand to the parent), died with it
+ * — even if a per-CPU batch still holds it for a moment, so that the
+ * allocator may hand the PFN out again within the parent's next step,
+ * where no check would see it free. */
+void labels_retire_child_only(void)
+{
+    const uint64_t alive = (1ULL << KPF_SWAPCACHE_BIT) | (1ULL << KPF_KSM_BIT);
+    for (int i = 0; i < L->count; i++) {
+        if (L->retired[i] || !L->anon[i] || L->seen[i] != SEEN_CHILD) continue;
+        if (!(kpageflags_of(L->pfn[i]) & alive)) L->retired[i] = 1;
     }
 }
 

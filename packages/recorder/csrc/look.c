@@ -36,7 +36,7 @@ uint64_t kpageflags_of(uint64_t pfn)
     return v;
 }
 
-static long long kpagecount_of(uint64_t pfn)
+long long kpagecount_of(uint64_t pfn)
 {
     uint64_t v = 0;
     if (count_fd < 0) count_fd = open("/proc/kpagecount", O_RDONLY | O_CLOEXEC);

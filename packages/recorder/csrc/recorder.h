@@ -54,6 +54,7 @@ const char *pfn_label(uint64_t pfn, uint64_t head, int anon);
 const char *swap_type_label(int type, char *buf, size_t n);
 const char *swap_slot_label(int type, uint64_t off, char *buf, size_t n, long long *rel);
 void labels_retire_freed(void);
+void labels_retire_child_only(void);
 void labels_reset(void);
 void labels_setup(void);
 
@@ -68,6 +69,7 @@ struct region {
 };
 extern struct region regions[REC_MAX_REGIONS];
 uint64_t kpageflags_of(uint64_t pfn);
+long long kpagecount_of(uint64_t pfn);
 void observe_regions(void);
 void file_path_register(const char *path, const char *shown);
 void file_path_forget(const char *path);

@@ -8,12 +8,12 @@
  * a skip with the reason.
  *
  * Each script is recorded up to RECORDINGS times and passes when one
- * recording is identical; every comparison is exact. The host has one
- * nondeterminism the recorder cannot see: a page a per-CPU batch frees
- * while a step runs and the allocator hands out again in the same step
- * keeps its PFN label (labels.c retires a label only on a free it sees, or
- * when the page changed kind). Measured here: about one recording in 20 of
- * mremap_partial and mremap_multi.
+ * recording is identical; every comparison is exact. The retries are for
+ * the host's own noise the recorder cannot always see — a PFN freed late by
+ * a per-CPU batch and handed out again within a step keeps its label
+ * (labels.c retires labels as early as the page's state allows; before
+ * that, about one recording in 20 of mremap_partial and mremap_multi kept
+ * one) — and for timing the model does not enumerate.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
