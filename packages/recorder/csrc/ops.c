@@ -52,6 +52,10 @@ static const struct op_entry {
     { "ksm_start", op_ksm_start, 0, 3, 0 },
     { "ksm_wait", op_ksm_wait, 1, 1, 0 },
     { "ksm_restore", op_ksm_restore, 0, 0, 0 },
+    { "uffd_register_wp", op_uffd_register_wp, 1, 1, 0 },
+    { "uffd_writeprotect", op_uffd_writeprotect, 4, 4, 0 },
+    { "uffd_close", op_uffd_close, 0, 0, 0 },
+    { "split_huge_pages", op_split_huge_pages, 1, 3, 0 },
 };
 
 /* ops of the simulator's vocabulary that a real kernel cannot be made to run from user space, and why */
@@ -65,17 +69,13 @@ static const struct { const char *name; const char *why; } REFUSED[] = {
     { "dev_read", "a driver's access through a pin; no system call does it" },
     { "invalidate", "invalidate_inode_pages2_range has no system call" },
     { "reclaim", "memory-pressure reclaim on a shared host is neither bounded nor repeatable" },
-    { "split_huge_page", "debugfs split_huge_pages, which kernel lockdown refuses (EPERM) on the recording host" },
-    { "split_huge_pages", "debugfs split_huge_pages, which kernel lockdown refuses (EPERM) on the recording host" },
+    { "split_huge_page", "split_huge_page() of one folio has no system call (split_huge_pages, the debugfs write, is recorded)" },
     { "ksm_scan", "ksmd runs on its own clock, which a recording cannot step (use ksm_wait)" },
     { "numa_info", "NUMA ops are not recorded yet (the host has one node)" },
     { "mbind", "NUMA ops are not recorded yet (the host has one node)" },
     { "migrate_pages", "NUMA ops are not recorded yet (the host has one node)" },
     { "move_pages", "NUMA ops are not recorded yet (the host has one node)" },
     { "compact_memory", "global compaction moves pages at random: not repeatable" },
-    { "uffd_register_wp", "userfaultfd is not recorded yet" },
-    { "uffd_writeprotect", "userfaultfd is not recorded yet" },
-    { "uffd_close", "userfaultfd is not recorded yet" },
 };
 
 int op_known(const char *op, const char **why)
@@ -122,6 +122,7 @@ void ops_finish(void)
     for (int i = 0; i < REC_MAX_FILES; i++)
         if (files[i].name[0]) { if (files[i].fd >= 0) close(files[i].fd); unlink(files[i].path); undo_file_done(files[i].path); memset(&files[i], 0, sizeof files[i]); }
     ksm_finish();
+    pte_finish();
 }
 
 /* the fork step (the parent's, observed) and a child's exit step (not observed) */

@@ -70,6 +70,8 @@ extern int swap_kind;
 void swap_off_now(int record);
 /* ops_ksm.c */
 void ksm_finish(void);
+/* ops_pte.c */
+void pte_finish(void);
 
 /* the ops, one function each */
 int op_sample(struct line *l);
@@ -104,5 +106,9 @@ int op_ksm_restore(struct line *l);
 int op_clear_refs(struct line *l);
 int op_fork(struct line *l);
 int op_exit(struct line *l);
+int op_uffd_register_wp(struct line *l);
+int op_uffd_writeprotect(struct line *l);
+int op_uffd_close(struct line *l);
+int op_split_huge_pages(struct line *l);
 
 #endif

@@ -13,7 +13,7 @@
  *             registered and undone on every exit path, signals included
  *   ops.c     the table of the `.mmo` vocabulary: the ops run, the ops refused and why
  *   ops_common.c  step framing, names, regions, files, words (ops.h)
- *   ops_map.c ops_access.c ops_file.c ops_swap.c ops_ksm.c  the ops, by family
+ *   ops_map.c ops_access.c ops_file.c ops_swap.c ops_ksm.c ops_pte.c  the ops, by family
  *   driver.c  reading the script, fork and the baton between the processes
  */
 #ifndef MMSIM_RECORDER_H
@@ -85,6 +85,8 @@ void undo_file_done(const char *path);
 void undo_sysfs(const char *path, const char *old);
 void undo_sysfs_done(const char *path);
 void undo_run_all(void);
+void undo_mount(const char *target);  /* umount */
+void undo_mount_done(void);
 void undo_disown(void);  /* in a forked child: the parent owns every undo */
 void undo_on_crash(int sig);
 

@@ -1,4 +1,5 @@
-/* Every change the recorder makes to the system is registered here before
+/* Every change the recorder makes to the system (swap file, zram, KSM
+ * sysfs, temporary files, a debugfs mount) is registered here before
  * it is made and undone on every way out: normal exit (atexit), a fatal
  * error (fail_* exit through exit()), and the signals that end a process
  * (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, and SIGSEGV/SIGBUS/SIGABRT
@@ -11,13 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/swap.h>
 #include <unistd.h>
 
 #define MAX_UNDO 16
 
 struct undo {
-    enum { U_NONE, U_SWAPFILE, U_ZRAM, U_FILE, U_SYSFS } kind;
+    enum { U_NONE, U_SWAPFILE, U_ZRAM, U_FILE, U_SYSFS, U_MOUNT } kind;
     char path[160];
     char value[64];   /* U_ZRAM: the reset file; U_SYSFS: the value to write back */
 };
@@ -59,6 +61,8 @@ void undo_sysfs(const char *path, const char *old)
     add(U_SYSFS, path, old);
 }
 void undo_sysfs_done(const char *path) { drop(U_SYSFS, path); }
+void undo_mount(const char *target) { add(U_MOUNT, target, NULL); }
+void undo_mount_done(void) { drop(U_MOUNT, NULL); }
 void undo_disown(void) { owner = 0; }
 
 static void put(const char *path, const char *value)
@@ -80,6 +84,7 @@ void undo_run_all(void)
         case U_SWAPFILE: swapoff(u->path); unlink(u->path); break;
         case U_ZRAM: swapoff(u->path); put(u->value, "1"); break;
         case U_FILE: unlink(u->path); break;
+        case U_MOUNT: umount(u->path); break;
         case U_SYSFS:
             if (strstr(u->path, "/ksm/run")) put(u->path, "2");
             put(u->path, u->value);
