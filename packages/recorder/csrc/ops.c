@@ -56,6 +56,11 @@ static const struct op_entry {
     { "uffd_writeprotect", op_uffd_writeprotect, 4, 4, 0 },
     { "uffd_close", op_uffd_close, 0, 0, 0 },
     { "split_huge_pages", op_split_huge_pages, 1, 3, 0 },
+    { "numa_info", op_numa_info, 0, 0, 0 },
+    { "move_pages", op_move_pages, 3, 4, 0 },
+    { "mbind", op_mbind, 6, 7, 0 },
+    { "migrate_pages", op_migrate_pages, 2, 3, 0 },
+    { "compact_memory", op_compact_memory, 0, 0, 0 },
 };
 
 /* ops of the simulator's vocabulary that a real kernel cannot be made to run from user space, and why */
@@ -71,11 +76,6 @@ static const struct { const char *name; const char *why; } REFUSED[] = {
     { "reclaim", "memory-pressure reclaim on a shared host is neither bounded nor repeatable" },
     { "split_huge_page", "split_huge_page() of one folio has no system call (split_huge_pages, the debugfs write, is recorded)" },
     { "ksm_scan", "ksmd runs on its own clock, which a recording cannot step (use ksm_wait)" },
-    { "numa_info", "NUMA ops are not recorded yet (the host has one node)" },
-    { "mbind", "NUMA ops are not recorded yet (the host has one node)" },
-    { "migrate_pages", "NUMA ops are not recorded yet (the host has one node)" },
-    { "move_pages", "NUMA ops are not recorded yet (the host has one node)" },
-    { "compact_memory", "global compaction moves pages at random: not repeatable" },
 };
 
 int op_known(const char *op, const char **why)

@@ -110,5 +110,10 @@ int op_uffd_register_wp(struct line *l);
 int op_uffd_writeprotect(struct line *l);
 int op_uffd_close(struct line *l);
 int op_split_huge_pages(struct line *l);
+int op_numa_info(struct line *l);
+int op_move_pages(struct line *l);
+int op_mbind(struct line *l);
+int op_migrate_pages(struct line *l);
+int op_compact_memory(struct line *l);
 
 #endif

@@ -13,7 +13,8 @@
  *             registered and undone on every exit path, signals included
  *   ops.c     the table of the `.mmo` vocabulary: the ops run, the ops refused and why
  *   ops_common.c  step framing, names, regions, files, words (ops.h)
- *   ops_map.c ops_access.c ops_file.c ops_swap.c ops_ksm.c ops_pte.c  the ops, by family
+ *   ops_map.c ops_access.c ops_file.c ops_swap.c ops_ksm.c ops_pte.c
+ *             ops_numa.c  the ops, by family
  *   driver.c  reading the script, fork and the baton between the processes
  */
 #ifndef MMSIM_RECORDER_H
