@@ -109,3 +109,4 @@ export {
 } from './userfaultfd.js';
 export type { UffdCtx } from './userfaultfd.js';
 export { clear_refs_write } from './task_mmu.js';
+export type { TimingChoices } from './swap.js';

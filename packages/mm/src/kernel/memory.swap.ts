@@ -22,7 +22,7 @@
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_lru, PG_swapbacked, PG_uptodate } from './page-flags.js';
-import { lru_add_drain, lru_batch_refs } from './swap.js';
+import { batch_refs_choice, lru_add_drain, lru_batch_refs } from './swap.js';
 import { anon_vma_prepare } from './rmap.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
 import { can_share_swap_page, folio_free_swap, swap_free } from './swapfile.js';
@@ -76,7 +76,9 @@ export function do_swap_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slotPte:
     // 6.18 mm/memory.c 4785–4790: a write fault drains this CPU's batches for a folio off the LRU; a batch still
     // holding the folio (swap.ts) makes should_try_to_free_swap's count come out wrong, and the slot stays
     if (write && inCache && (f.lru[frame]! & PG_lru) === 0) lru_add_drain(m);
-    if (write && inCache && f.refs(frame) + lru_batch_refs(m, frame) === 2 && dev.map[slot] === 0) {
+    // should_try_to_free_swap (6.18 mm/memory.c 4318–4335): the batch reference, or (a run exploring timing, swap.ts) the other CPU's answer
+    const batch = !(write && inCache && dev.map[slot] === 0) ? 0 : m.timing === undefined ? lru_batch_refs(m, frame) : batch_refs_choice(m, frame, 'should_try_to_free_swap', (b) => f.refs(frame) + b === 2);
+    if (write && inCache && f.refs(frame) + batch === 2 && dev.map[slot] === 0) {
       folio_free_swap(m, dev, slot); // should_try_to_free_swap
       inCache = false;
       exclusive = true; // folio_ref_count() == 1 now

@@ -19,7 +19,7 @@
  */
 import type { Machine, Mm } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_lru, PG_swapcache, PG_zero } from './page-flags.js';
-import { lru_add_drain, lru_batch_refs } from './swap.js';
+import { batch_refs_choice, lru_add_drain, lru_batch_refs } from './swap.js';
 import { free_swap_cache } from './swap_state.js';
 import { anon_vma_prepare, isSpecialZero, page_add_new_anon_rmap, page_remove_rmap } from './rmap.js';
 import { can_share_swap_page, folio_free_swap, slotOffset, slotType } from './swapfile.js';
@@ -109,13 +109,28 @@ function wp_can_reuse_anon_folio(m: Machine, frame: number): boolean {
   if (f.refs(frame) + lru_batch_refs(m, frame) > 3) return false;
   if ((f.lru[frame]! & PG_lru) === 0) lru_add_drain(m);
   const swapcache = (f.flags[frame]! & PG_swapcache) !== 0;
-  if (f.refs(frame) + lru_batch_refs(m, frame) > (swapcache ? 2 : 1)) return false;
+  // the batch reference, or (a run exploring timing, swap.ts) the other CPU's answer
+  const batch = m.timing === undefined ? lru_batch_refs(m, frame) : timed_batch_refs(m, frame, swapcache);
+  if (f.refs(frame) + batch > (swapcache ? 2 : 1)) return false;
   if (swapcache) {
     const id = f.swapSlot.get(frame);
     const dev = id === undefined ? undefined : m.swaps[slotType(id)];
     if (dev && dev.map[slotOffset(id!)] === 0) folio_free_swap(m, dev, slotOffset(id!));
   }
-  return f.refs(frame) + lru_batch_refs(m, frame) === 1;
+  return f.refs(frame) + batch === 1;
+}
+
+/** The batch references wp_can_reuse_anon_folio counts in a run exploring timing (swap.ts batch_refs_choice). */
+function timed_batch_refs(m: Machine, frame: number, swapcache: boolean): number {
+  const id = swapcache ? m.frames.swapSlot.get(frame) : undefined;
+  const dev = id === undefined ? undefined : m.swaps[slotType(id)];
+  const freeable = dev !== undefined && dev.map[slotOffset(id!)] === 0;
+  return batch_refs_choice(m, frame, 'wp_can_reuse_anon_folio', (b) => reuses(m.frames.refs(frame), b, swapcache, freeable));
+}
+
+/** wp_can_reuse_anon_folio's answer for `refs` references and `batch` of a per-CPU batch, the swap cache's dropped when its slot is free. */
+function reuses(refs: number, batch: number, swapcache: boolean, freeable: boolean): boolean {
+  return refs + batch <= (swapcache ? 2 : 1) && refs - (freeable ? 1 : 0) + batch === 1;
 }
 
 /** The counts do_wp_page's reuse decision read (step-values.ts; the explorer's traces only). */

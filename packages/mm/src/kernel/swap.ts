@@ -93,3 +93,51 @@ export function folio_putback_lru_inactive(m: Machine, frame: number): void {
   const lru = m.frames.lru;
   lru[frame] = (lru[frame]! & ~(PG_active | PG_referenced)) | PG_lru;
 }
+
+/**
+ * Timing-dependent choices. On a real machine a folio can sit in another
+ * CPU's per-CPU batch (its lru_add batch after an I/O completion ran
+ * there, say), which holds a reference no local drain removes; and any CPU
+ * may run lru_add_drain_all() (6.18 mm/swap.c 797–894: it queues a drain on
+ * every CPU with something batched), which empties this CPU's batches
+ * under the model's feet. Where a kernel decision counts references — COW
+ * reuse in wp_can_reuse_anon_folio (6.18 mm/memory.c 3986–4025) and
+ * freeing the swap slot on a write fault, should_try_to_free_swap (6.18
+ * mm/memory.c 4318–4335, called at 4917) — either can change the
+ * answer. The model's answer is the single-CPU one; a run given
+ * TimingChoices takes the other branch at the decisions it names:
+ *  - the model counted a batch reference: another CPU drained the batches
+ *    first (lru_add_drain here: every queued folio goes active, its
+ *    reference drops);
+ *  - the model counted none: another CPU's batch held one, for this
+ *    decision.
+ * Only decisions whose outcome the batch reference changes are counted.
+ */
+export interface TimingChoices {
+  /** decisions met so far in this run, numbered from 0 */
+  seen: number;
+  /** the decisions (by number) that take the other branch */
+  readonly flip: ReadonlySet<number>;
+  /** each decision met: the kernel function, and what the model counted */
+  readonly sites: string[];
+}
+
+/**
+ * The per-CPU batch references a decision at `site` counts on `frame`:
+ * lru_batch_refs, or the other branch where m.timing says so. `matters`
+ * says whether the count changes the decision's outcome (only then is it
+ * a decision). Called only when m.timing is set.
+ */
+export function batch_refs_choice(m: Machine, frame: number, site: string, matters: (refs: number) => boolean): number {
+  const timing = m.timing!;
+  const refs = lru_batch_refs(m, frame);
+  if (matters(refs) === matters(1 - refs)) return refs;
+  const k = timing.seen++;
+  timing.sites.push(`${site}: ${refs ? 'a batch on this CPU holds a reference' : 'no batch holds a reference'}`);
+  if (!timing.flip.has(k)) return refs;
+  if (refs === 1) {
+    lru_add_drain(m); // lru_add_drain_all from another CPU got there first
+    return 0;
+  }
+  return 1; // another CPU's batch holds the folio
+}

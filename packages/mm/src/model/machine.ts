@@ -5,6 +5,7 @@
  * (memory.ts ~ mm/memory.c, mmap.ts ~ mm/mmap.c, fork.ts ~ kernel/fork.c …)
  * and take the machine as their first argument.
  */
+import type { TimingChoices } from '../kernel/swap.js';
 import { compileVariant, DEFAULT_CONFIG, type KernelConfig, type ModifierName, type ModifierWords, type Variant, type VariantSpec } from '@mmsim/core';
 import type { FsKind, Inode } from '../kernel/filemap.js';
 import { FrameTable } from './frames.js';
@@ -85,6 +86,13 @@ export interface MachineOptions {
    * size, like memory, is bounded by the machine, not by the script.
    */
   readonly diskPages?: number;
+  /**
+   * The timing-dependent choices a run takes (kernel/swap.ts
+   * batch_refs_choice): which of the decisions that hang on a per-CPU
+   * batch's page reference take the other branch. Absent: the model's own
+   * (single-CPU) answer every time, at no cost.
+   */
+  readonly timing?: TimingChoices;
 }
 
 
@@ -145,6 +153,8 @@ export class Machine {
   uffd: UffdState | undefined = undefined;
   /** swap.ts: the per-CPU lru_activate folio batch */
   lru: LruState | undefined = undefined;
+  /** MachineOptions.timing */
+  readonly timing: TimingChoices | undefined;
   /** swap_state.ts: swapin_nr_pages()'s statics, PG_readahead of swap-cache pages */
   swapRa: RaState | undefined = undefined;
   /** vmscan.reclaim.ts try_to_free_pages(): the clock hand */
@@ -176,6 +186,7 @@ export class Machine {
     this.cowPolicy = options.policies?.cow ?? options.cowPolicy ?? defaultCowPolicy(this.era);
     this.policies = { ...defaultPolicies(this.era), ...options.policies, cow: this.cowPolicy };
     this.lockdown = this.era === '6.18' ? (options.lockdown ?? 'none') : 'none';
+    this.timing = options.timing;
     this.diskPages = options.diskPages ?? 16 * (options.frames ?? 65536);
     if (!policyInEra(this.cowPolicy, this.era)) throw new RangeError(`cowPolicy 'anon-exclusive' needs the 6.18 era (PageAnonExclusive is 5.19+); 2.6.21 allows 'mapcount' or 'refcount'`);
     const pfnLimit = 2 ** Math.min(this.variant.constants.pfnBits, 31);

@@ -16,5 +16,7 @@ export { OP_SPECS, OPS } from './ops/index.js';
 export { OP_FAMILIES, EXAMPLE_SETUP, EXAMPLE_ERRNO } from './ops/spec.js';
 export type { OpSpec, OpDoc, OpFamily } from './ops/spec.js';
 export { SCRIPT_DIRECTIVES } from './parse.js';
+export { runTimed, timedRuns } from './alternatives.js';
+export type { TimedRun, AlternativesOptions } from './alternatives.js';
 export type { Recording, RecordedStep } from './from-recording.js';
 export { builtinScenarios, SCENARIO_DIR } from '../scenarios.js';
