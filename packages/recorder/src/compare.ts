@@ -4,7 +4,10 @@
  * (state, pagemap bits, scan categories, mincore, PFN label, folio, kpageflags,
  * mapcount, data, swap slot), summary and VMAs — except the return's `val`,
  * which the host tests leave out too (settle's Writeback kB, a pwrite's byte
- * count are measurements, not model state).
+ * count are measurements, not model state), and the page-table words the
+ * model's trace carries for each page (`pte`, `pte_class`, `pmd`): user
+ * space cannot read a pte, so a recording has none — what the kernel lets it
+ * see of one (pagemap, kpageflags, mincore) is compared.
  */
 import type { RecordedStep } from './record.js';
 
@@ -18,11 +21,34 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** The fields of a page only the model has: its page-table words (see above). */
+const MODEL_ONLY = ['pte', 'pte_class', 'pmd'] as const;
+
+/** A step's observations without the model-only page fields. */
+function visible(obs: unknown): unknown {
+  if (obs === null || typeof obs !== 'object') return obs;
+  const out: Record<string, unknown> = {};
+  for (const [name, region] of Object.entries(obs as Record<string, unknown>)) {
+    const r = region as { pages?: Record<string, unknown>[] } | null;
+    if (r && typeof r === 'object' && Array.isArray(r.pages)) {
+      out[name] = {
+        ...r,
+        pages: r.pages.map((p) => {
+          const q = { ...p };
+          for (const k of MODEL_ONLY) delete q[k];
+          return q;
+        }),
+      };
+    } else out[name] = region;
+  }
+  return out;
+}
+
 /** What two steps must agree on. */
 export function stepEssence(step: RecordedStep): string {
   const ret = { ...step.ret };
   delete ret['val'];
-  return canonical({ n: step.n, proc: step.proc, op: step.op, args: step.args, ret, obs: step.obs ?? {} });
+  return canonical({ n: step.n, proc: step.proc, op: step.op, args: step.args, ret, obs: visible(step.obs ?? {}) });
 }
 
 export interface Comparison {
@@ -53,6 +79,9 @@ interface PageView {
   slot?: string;
   swap_type?: string;
   slot_rel?: number;
+  pte?: string;
+  pte_class?: string;
+  pmd?: string;
 }
 interface RegionView {
   pages?: PageView[];
@@ -61,7 +90,7 @@ interface RegionView {
 
 /** One page in the host oracle's compact notation (view.jq), with whatever else the page holds after it. */
 function pageText(p: PageView): string {
-  const rest = canonical({ ...p, i: undefined, st: undefined, pfn: undefined, mapcnt: undefined, data: undefined, slot: undefined, swap_type: undefined, slot_rel: undefined, mc: undefined });
+  const rest = canonical({ ...p, i: undefined, st: undefined, pfn: undefined, mapcnt: undefined, data: undefined, slot: undefined, swap_type: undefined, slot_rel: undefined, mc: undefined, pte: undefined, pte_class: undefined, pmd: undefined });
   const extra = rest === '{}' ? '' : ` ${rest}`;
   if (p.st === 'present') return `${p.pfn}[${p.mapcnt}]=${p.data}${extra}`;
   if (p.st === 'swapped') return `${p.slot}@${p.swap_type}(+${p.slot_rel})${extra}`;
