@@ -7,7 +7,8 @@ import { layoutCommand } from './layout.js';
 import { limitsCommand } from './limits.js';
 import { overviewCommand } from './overview.js';
 import { runCommand } from './run.js';
-import { exploreCommand, replayCommand } from './explore.js';
+import { replayCommand } from './explore.js';
+import { exploreCommand } from './explore-command.js';
 
 export { overviewCommand, ENCODE_KINDS };
 

@@ -36,6 +36,13 @@ export interface Thread {
   step(): void;
   /** where the thread stands, for traces (a kernel function name and what it did) */
   readonly where: string;
+  /**
+   * When ≥ 0: the thread holds nothing from its earlier steps but this
+   * number (it is about to enter its op number `fresh`, say), so the state
+   * key may forget its history. −1 or absent: it may hold values read at
+   * any earlier step, and the key keeps its whole history (unbounded.ts).
+   */
+  readonly fresh?: number;
 }
 
 /** One kind of stop a generator-written thread yields (see fromGenerator). */

@@ -33,6 +33,9 @@ const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
  */
 class OpThread implements Thread {
   next = ACT_DONE;
+  /** the op about to be entered, −1 mid-op (Thread.fresh): between ops the path holds nothing */
+  fresh = -1;
+  private entering = -1;
   private did = 'start';
   private pending = '';
   private readonly body: KernelPath;
@@ -51,6 +54,7 @@ class OpThread implements Thread {
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
       // entering the syscall (or the device access) is a stop of its own
+      this.entering = i;
       yield this.m.sched.point(texts[i]!);
       try {
         yield* this.runner.stepPath(op);
@@ -67,7 +71,9 @@ class OpThread implements Thread {
   }
 
   private advance(): void {
+    this.entering = -1;
     const r = this.body.next();
+    this.fresh = this.entering;
     this.next = r.done ? ACT_DONE : r.value;
     this.pending = r.done ? 'done' : this.m.sched.where;
   }
@@ -123,6 +129,8 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
           return broken();
         },
         lockName: (k) => m.sched.lockNames[k] ?? `lock ${k}`,
+        // the runner (its regions, pins, processes) and through it the machine; not what only traces read
+        hashShared: (h) => h.value(runner),
         snapshot: () => describeState(runner),
       };
     },
