@@ -173,63 +173,50 @@ export function prefixes(program: Program, want: number): number[][] {
 /** Lanes of the clocks of trace mode: one pair per lock, then the last unlocked step's and the sum of the steps since. */
 const LOCK_LANES = 2 * MAX_LOCKS;
 
-class Search {
-  readonly ex: Executor;
+/**
+ * The state key of a running instance (the module comment says what goes
+ * in): `begin` at the start of a run, `step` before each step, `key` after
+ * it. The clocks are in `vec` (and the shared-state hash in `ma`, `mb`) so
+ * a search can save and restore them per depth.
+ */
+export class StateKeys {
   readonly hasher = new StateHasher();
-  /** states whose whole subtree this search explores */
-  readonly seen = new KeySet();
-  /** states on a shard prefix's path (only the part of their subtree under the prefix is explored) */
-  readonly onPath = new KeySet(64);
-  schedules = 0;
-  pruned = 0;
-  failure: Failure | null = null;
-  private threads = 0;
-  private cap = 256;
-  private enabledAt = new Int32Array(this.cap);
-  private triedAt = new Int32Array(this.cap);
-  /** the shared-state hash before the step at each depth */
-  private mAt = new Int32Array(this.cap * 2);
-  /**
-   * The clocks now, `width` lanes: each thread's key (2 per thread), then in
-   * trace mode each lock's last step (2 per lock), the last unlocked step
-   * and the sum of the steps since it (2 + 2); and the same before the step
-   * at each depth (vecAt), so a run that replays a prefix need not hash it.
-   */
-  private vec = new Int32Array(0);
-  private vecAt = new Int32Array(0);
-  private width = 0;
+  /** the key `key()` worked out */
+  a = 0;
+  b = 0;
   /** the shared state's hash now */
-  private ma = 0;
-  private mb = 0;
+  ma = 0;
+  mb = 0;
+  /**
+   * The clocks, `width` lanes: each thread's key (2 per thread), then in
+   * trace mode each lock's last step (2 per lock), the last unlocked step
+   * and the sum of the steps since it (2 + 2).
+   */
+  vec = new Int32Array(0);
+  width = 0;
 
   constructor(
-    program: Program,
-    private readonly caps: SearchCaps,
-    private readonly progress: ProgressReporter,
-    private readonly mode: KeyMode,
-  ) {
-    this.ex = new Executor(program);
-  }
+    private readonly ex: Executor,
+    readonly mode: KeyMode,
+  ) {}
 
-  /** The distinct states: those explored whole and those on a prefix's path. */
-  distinct(): KeySet {
-    const u = new KeySet(this.seen.size + this.onPath.size);
-    this.seen.forEach((a, b) => u.add(a, b));
-    this.onPath.forEach((a, b) => u.add(a, b));
-    return u;
-  }
-
-  private start(): Instance {
-    this.ex.start();
-    const inst = this.ex.instance;
+  /** After ex.start(): the initial state's key into (a, b). */
+  begin(inst: Instance): void {
     if (!inst.hashShared) throw new ProgramError(`explore: ${this.ex.program.name} has no state key (Instance.hashShared): an unbounded search cannot end`);
-    if (this.threads === 0) {
-      this.threads = inst.threads.length;
-      this.width = 2 * this.threads + (this.mode === 'trace' ? LOCK_LANES + 4 : 0);
-      this.vec = new Int32Array(this.width);
-      this.vecAt = new Int32Array(this.cap * this.width);
+    const width = 2 * inst.threads.length + (this.mode === 'trace' ? LOCK_LANES + 4 : 0);
+    if (width !== this.width) {
+      this.width = width;
+      this.vec = new Int32Array(width);
     }
-    return inst;
+    this.vec.fill(0);
+    this.hashShared(inst);
+    this.key(inst);
+  }
+
+  /** After a step: the key of the state now into (a, b). */
+  after(inst: Instance): void {
+    this.hashShared(inst);
+    this.key(inst);
   }
 
   private hashShared(inst: Instance): void {
@@ -240,7 +227,7 @@ class Search {
     this.mb = h.b;
   }
 
-  /** The key of the state now into the hasher's lanes: the shared state, each thread, the lock owners. */
+  /** The key of the state now: the shared state, each thread, the lock owners. */
   private key(inst: Instance): void {
     const h = this.hasher.reset(this.ma, this.mb);
     const threads = inst.threads;
@@ -261,10 +248,12 @@ class Search {
     const owner = this.ex.owner;
     for (let k = 0; k < MAX_LOCKS; k++) h.word(owner[k]!);
     h.finish();
+    this.a = h.a;
+    this.b = h.b;
   }
 
-  /** Thread t is about to step (its action `act`) on the shared state (ma, mb): its key after the step. */
-  private fold(inst: Instance, t: number): void {
+  /** Thread t is about to step on the shared state (ma, mb): its key after the step. */
+  before(inst: Instance, t: number): void {
     const th = inst.threads[t]!;
     const h = this.hasher;
     const v = this.vec;
@@ -284,7 +273,7 @@ class Search {
     h.word(t);
     h.word(act);
     const owner = this.ex.owner;
-    const L = 2 * this.threads;
+    const L = 2 * inst.threads.length;
     const G = L + LOCK_LANES;
     const own = isLockAct(act) || isUnlockAct(act) ? lockOf(act) : -1;
     const global = act === ACT_STEP;
@@ -323,6 +312,42 @@ class Search {
       v[G + 3] = (v[G + 3]! + b) | 0;
     }
   }
+}
+
+class Search {
+  readonly ex: Executor;
+  readonly keys: StateKeys;
+  /** states whose whole subtree this search explores */
+  readonly seen = new KeySet();
+  /** states on a shard prefix's path (only the part of their subtree under the prefix is explored) */
+  readonly onPath = new KeySet(64);
+  schedules = 0;
+  pruned = 0;
+  failure: Failure | null = null;
+  private cap = 256;
+  private enabledAt = new Int32Array(this.cap);
+  private triedAt = new Int32Array(this.cap);
+  /** the shared-state hash and the clocks before the step at each depth, so a run that replays a prefix need not hash it */
+  private mAt = new Int32Array(this.cap * 2);
+  private vecAt = new Int32Array(0);
+
+  constructor(
+    program: Program,
+    private readonly caps: SearchCaps,
+    private readonly progress: ProgressReporter,
+    mode: KeyMode,
+  ) {
+    this.ex = new Executor(program);
+    this.keys = new StateKeys(this.ex, mode);
+  }
+
+  /** The distinct states: those explored whole and those on a prefix's path. */
+  distinct(): KeySet {
+    const u = new KeySet(this.seen.size + this.onPath.size);
+    this.seen.forEach((a, b) => u.add(a, b));
+    this.onPath.forEach((a, b) => u.add(a, b));
+    return u;
+  }
 
   private save(d: number): void {
     if (d >= this.cap) {
@@ -330,21 +355,24 @@ class Search {
       this.enabledAt = grow(this.enabledAt, this.cap);
       this.triedAt = grow(this.triedAt, this.cap);
       this.mAt = grow(this.mAt, this.cap * 2);
-      this.vecAt = grow(this.vecAt, this.cap * this.width);
+      this.vecAt = grow(this.vecAt, this.cap * this.keys.width);
     }
-    this.mAt[2 * d] = this.ma;
-    this.mAt[2 * d + 1] = this.mb;
-    const base = this.width * d;
-    const v = this.vec;
-    for (let i = 0; i < this.width; i++) this.vecAt[base + i] = v[i]!;
+    const k = this.keys;
+    if (this.vecAt.length < this.cap * k.width) this.vecAt = grow(this.vecAt, this.cap * k.width);
+    this.mAt[2 * d] = k.ma;
+    this.mAt[2 * d + 1] = k.mb;
+    const base = k.width * d;
+    const v = k.vec;
+    for (let i = 0; i < k.width; i++) this.vecAt[base + i] = v[i]!;
   }
 
   private restore(d: number): void {
-    this.ma = this.mAt[2 * d]!;
-    this.mb = this.mAt[2 * d + 1]!;
-    const base = this.width * d;
-    const v = this.vec;
-    for (let i = 0; i < this.width; i++) v[i] = this.vecAt[base + i]!;
+    const k = this.keys;
+    k.ma = this.mAt[2 * d]!;
+    k.mb = this.mAt[2 * d + 1]!;
+    const base = k.width * d;
+    const v = k.vec;
+    for (let i = 0; i < k.width; i++) v[i] = this.vecAt[base + i]!;
   }
 
   /**
@@ -358,15 +386,15 @@ class Search {
     let branch = 0;
     let first = true;
     for (;;) {
-      const inst = this.start();
+      ex.start();
+      const inst = ex.instance;
+      const keys = this.keys;
       let cut = false;
       if (first) {
-        this.hashShared(inst);
-        this.vec.fill(0);
         // the initial state is one of the states
-        this.key(inst);
-        if (rootDepth === 0) this.seen.add(this.hasher.a, this.hasher.b);
-        else this.onPath.add(this.hasher.a, this.hasher.b);
+        keys.begin(inst);
+        if (rootDepth === 0) this.seen.add(keys.a, keys.b);
+        else this.onPath.add(keys.a, keys.b);
       }
       for (;;) {
         const d = ex.depth;
@@ -387,14 +415,13 @@ class Search {
         if (hashing) {
           if (d === branch && !first) this.restore(d);
           else this.save(d);
-          this.fold(inst, t);
+          keys.before(inst, t);
         }
         if (!ex.exec(t, enabled)) break;
         if (!hashing) continue;
-        this.hashShared(inst);
-        this.key(inst);
-        const a = this.hasher.a;
-        const b = this.hasher.b;
+        keys.after(inst);
+        const a = keys.a;
+        const b = keys.b;
         if (ex.depth < rootDepth) {
           this.onPath.add(a, b);
         } else if (!this.seen.add(a, b)) {
