@@ -26,6 +26,14 @@ export interface Instance {
    * explorer from each thread's history; see Thread.fresh.
    */
   hashShared?(h: StateHasher): void;
+  /**
+   * Threads that run the same code from the same start, so that swapping
+   * two of them maps every state to one that behaves alike: thread t's
+   * class, the lowest thread with its code. The state key then counts the
+   * threads of a class as a multiset (symmetry reduction). Absent: every
+   * thread a class of its own.
+   */
+  symmetry?(): readonly number[];
   /** A readable name of lock k, for traces ("page lock of pfn 0x105"). */
   lockName?(k: number): string;
   /** The state now — ptes and pages — for the report of a failing step. */

@@ -170,6 +170,19 @@ export function prefixes(program: Program, want: number): number[][] {
   return level;
 }
 
+/** Words per thread in the key (StateKeys.key) */
+const TUPLE = 6;
+
+/** Thread a's words against thread b's, in the tuple table. */
+function compareTuples(tu: Int32Array, a: number, b: number): number {
+  for (let w = 0; w < TUPLE; w++) {
+    const x = tu[a * TUPLE + w]!;
+    const y = tu[b * TUPLE + w]!;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Lanes of the clocks of trace mode: one pair per lock, then the last unlocked step's and the sum of the steps since. */
 const LOCK_LANES = 2 * MAX_LOCKS;
 
@@ -194,6 +207,11 @@ export class StateKeys {
    */
   vec = new Int32Array(0);
   width = 0;
+  /** each thread's symmetry class (Instance.symmetry), and the threads in the key's canonical order */
+  private cls = new Int32Array(0);
+  private order = new Int32Array(0);
+  /** per thread: its key's words (class, next, two lanes, the locks it holds as two 32-bit masks) */
+  private tuple = new Int32Array(0);
 
   constructor(
     private readonly ex: Executor,
@@ -207,7 +225,13 @@ export class StateKeys {
     if (width !== this.width) {
       this.width = width;
       this.vec = new Int32Array(width);
+      const n = inst.threads.length;
+      this.cls = new Int32Array(n);
+      this.order = new Int32Array(n);
+      this.tuple = new Int32Array(n * TUPLE);
     }
+    const sym = inst.symmetry?.();
+    for (let t = 0; t < this.cls.length; t++) this.cls[t] = sym?.[t] ?? t;
     this.vec.fill(0);
     this.hashShared(inst);
     this.key(inst);
@@ -227,26 +251,61 @@ export class StateKeys {
     this.mb = h.b;
   }
 
-  /** The key of the state now: the shared state, each thread, the lock owners. */
+  /**
+   * The key of the state now: the shared state, then each thread — its
+   * class, its next action, what it holds (its history's lanes, or that it
+   * holds nothing: between ops, or done) and the locks it owns — in a
+   * canonical order: by class, and within a class by those words, so the
+   * threads of a class count as a multiset (swapping two interchangeable
+   * threads gives the same key).
+   */
   private key(inst: Instance): void {
-    const h = this.hasher.reset(this.ma, this.mb);
     const threads = inst.threads;
+    const n = threads.length;
     const v = this.vec;
-    for (let t = 0; t < threads.length; t++) {
+    const tu = this.tuple;
+    const owner = this.ex.owner;
+    for (let t = 0; t < n; t++) {
       const th = threads[t]!;
       const next = th.next;
-      h.word(next);
-      if (next === ACT_DONE) h.word(DONE_A);
-      else if ((th.fresh ?? -1) >= 0) {
-        h.word(FRESH_A);
-        h.word(th.fresh!);
+      const o = t * TUPLE;
+      tu[o] = this.cls[t]!;
+      tu[o + 1] = next;
+      if (next === ACT_DONE) {
+        tu[o + 2] = DONE_A;
+        tu[o + 3] = 0;
+      } else if ((th.fresh ?? -1) >= 0) {
+        tu[o + 2] = FRESH_A;
+        tu[o + 3] = th.fresh!;
       } else {
-        h.word(v[2 * t]!);
-        h.word(v[2 * t + 1]!);
+        tu[o + 2] = v[2 * t]!;
+        tu[o + 3] = v[2 * t + 1]!;
       }
+      let lo = 0;
+      let hi = 0;
+      for (let k = 0; k < MAX_LOCKS; k++) {
+        if (owner[k] !== t) continue;
+        if (k < 32) lo |= 1 << k;
+        else hi |= 1 << (k - 32);
+      }
+      tu[o + 4] = lo;
+      tu[o + 5] = hi;
     }
-    const owner = this.ex.owner;
-    for (let k = 0; k < MAX_LOCKS; k++) h.word(owner[k]!);
+    // insertion sort of the threads by their words (a few threads: no allocation, no comparator closure)
+    const ord = this.order;
+    for (let i = 0; i < n; i++) {
+      let j = i;
+      while (j > 0 && compareTuples(tu, ord[j - 1]!, i) > 0) {
+        ord[j] = ord[j - 1]!;
+        j--;
+      }
+      ord[j] = i;
+    }
+    const h = this.hasher.reset(this.ma, this.mb);
+    for (let i = 0; i < n; i++) {
+      const o = ord[i]! * TUPLE;
+      for (let w = 0; w < TUPLE; w++) h.word(tu[o + w]!);
+    }
     h.finish();
     this.a = h.a;
     this.b = h.b;
@@ -268,9 +327,9 @@ export class StateKeys {
       v[2 * t + 1] = h.b;
       return;
     }
-    // trace: the step after everything it depends on
+    // trace: the step after everything it depends on (named by its thread's class: interchangeable threads step alike)
     const act = th.next;
-    h.word(t);
+    h.word(this.cls[t]!);
     h.word(act);
     const owner = this.ex.owner;
     const L = 2 * inst.threads.length;
@@ -452,7 +511,7 @@ class Search {
       if (d < rootDepth) return null;
       const stop = this.caps.reached(this.schedules);
       if (stop !== null) return stop;
-      if (this.progress.due(this.schedules)) this.progress.report(this.schedules, ex.steps, from + share * this.fraction(rootDepth, branch + 1), undefined);
+      if (this.progress.due(this.schedules + this.pruned)) this.progress.report(this.schedules, ex.steps, from + share * this.fraction(rootDepth, branch + 1), undefined);
     }
   }
 

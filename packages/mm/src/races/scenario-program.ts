@@ -109,6 +109,9 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
       const m = runner.m;
       m.sched.on = true;
       const threads = race.threads.map((t) => new OpThread(m, runner, t.name, t.ops));
+      // threads with the same ops (in the same process) are interchangeable: the name is only for traces
+      const code = race.threads.map((t) => t.ops.map((op) => `${op.proc} ${opText(op)}`).join('\n'));
+      const classes = code.map((c) => code.indexOf(c));
       const broken = (): string | null => {
         const v = checkInvariants(m);
         return v.length === 0 ? null : `${v[0]!.rule}: ${v[0]!.message}`;
@@ -131,6 +134,7 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
         lockName: (k) => m.sched.lockNames[k] ?? `lock ${k}`,
         // the runner (its regions, pins, processes) and through it the machine; not what only traces read
         hashShared: (h) => h.value(runner),
+        symmetry: () => classes,
         snapshot: () => describeState(runner),
       };
     },
