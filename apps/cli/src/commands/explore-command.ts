@@ -33,7 +33,13 @@ function intOption(ctx: RunContext, name: string, fallback: number, min: number,
 
 /** `--bound N` or `--bound none` */
 function boundOption(ctx: RunContext, fallback: number): number | 'none' {
-  return ctx.values['bound'] === 'none' ? 'none' : intOption(ctx, 'bound', fallback, 0, 64);
+  if (ctx.values['bound'] === 'none') return 'none';
+  try {
+    return intOption(ctx, 'bound', fallback, 0, 64);
+  } catch (error) {
+    if (error instanceof UsageError) throw new UsageError(`${error.message}, or none`);
+    throw error;
+  }
 }
 
 /** `--shard I/N`: shard I of N, 0 ≤ I < N ≤ 4096 */

@@ -2,7 +2,8 @@
  * Which variants `mmsim explore` runs a race on. Without --kernel the race
  * file decides: its `era` line (default both eras), and of those the
  * oldest era in which every policy it names exists — a 2007 race runs on
- * 2.6.21, a race whose fix is PageAnonExclusive on 6.18. Without --arch the
+ * 2.6.21, a race whose fix is PageAnonExclusive on 6.18 — whatever --arch
+ * names. Without --arch the
  * simulator's default arch; `--arch all` (or a list) runs every variant
  * named that the race applies to (its eras, and `needs thp`: a huge pmd
  * layout). A variant the race does not apply to is refused with the
@@ -47,16 +48,13 @@ export function defaultEra(race: RaceLike, variants: readonly Variant[]): string
  */
 export function exploreVariants(ctx: RunContext, race: RaceLike): Variant[] {
   const all = simulatorVariants(ctx);
-  const archGiven = ctx.values['arch'] !== undefined;
   const kernelGiven = ctx.values['kernel'] !== undefined;
   let chosen = all;
-  if (!kernelGiven && !archGiven) {
+  if (!kernelGiven) {
     const era = defaultEra(race, all);
     chosen = all.filter((v) => v.era === era);
   }
   const applicable = chosen.filter((v) => race.policies(v.spec).length > 0);
   if (applicable.length === 0) throw new UsageError(notApplicable(race, chosen[0] ?? all[0]!));
-  // a single named variant the race does not apply to is refused, not skipped
-  if (archGiven && kernelGiven && chosen.length === 1 && applicable.length === 0) throw new UsageError(notApplicable(race, chosen[0]!));
   return applicable;
 }
