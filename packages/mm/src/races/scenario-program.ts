@@ -92,6 +92,9 @@ export interface RaceProgramOptions {
 
 export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, options: RaceProgramOptions = {}): Program {
   if (!race.policies.includes(policy)) throw new RangeError(`${race.name}: policy '${policy}' is not one of ${race.policies.join(', ')}`);
+  // threads with the same ops (in the same process) are interchangeable: the name is only for traces
+  const code = race.threads.map((t) => t.ops.map((op) => `${op.proc} ${opText(op)}`).join('\n'));
+  const classes = code.map((c) => code.indexOf(c));
   return {
     name: `${race.name}/${policy}`,
     instantiate(): Instance {
@@ -109,9 +112,6 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
       const m = runner.m;
       m.sched.on = true;
       const threads = race.threads.map((t) => new OpThread(m, runner, t.name, t.ops));
-      // threads with the same ops (in the same process) are interchangeable: the name is only for traces
-      const code = race.threads.map((t) => t.ops.map((op) => `${op.proc} ${opText(op)}`).join('\n'));
-      const classes = code.map((c) => code.indexOf(c));
       const broken = (): string | null => {
         const v = checkInvariants(m);
         return v.length === 0 ? null : `${v[0]!.rule}: ${v[0]!.message}`;
