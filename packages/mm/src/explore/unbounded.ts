@@ -111,8 +111,15 @@ export function exploreUnbounded(program: Program, options: UnboundedOptions = {
     stoppedBy = search.root(mine[k]!, k / mine.length, 1 / mine.length);
   }
   let failure = search.failure;
-  // the failure to show: the one with the fewest preemptions (the bounded search looks below the one found)
-  if (failure !== null) failure = exploreDfs(program, { bound: Math.min(failure.preemptions, 64), stateCache: false }).failure ?? failure;
+  // the failure to show: the one with the fewest preemptions (the bounded search, deepening from 0, looks
+  // below the one found), given at most twice the time the search took (and what is left of a time cap):
+  // if that runs out, the failure as found
+  if (failure !== null) {
+    const spent = performance.now() - t0;
+    const left = caps.deadline === Infinity ? Infinity : caps.deadline - performance.now();
+    const timeLimitMs = Math.max(0, Math.min(Math.max(1000, 2 * spent), left));
+    failure = exploreDfs(program, { bound: Math.min(failure.preemptions, 64), stateCache: false, timeLimitMs }).failure ?? failure;
+  }
   const wantKeys = options.keys ?? options.shard !== undefined;
   const distinct = search.distinct();
   return {
