@@ -227,7 +227,7 @@ export const exploreCommand: CommandSpec = {
         if (x.result.failure && x.trace && variants.length === 1) lines.push('', ...[...traceLines(ctx, x.trace as Trace), ...stateLines(ctx, x.trace as Trace)].map((l) => (l === '' ? '' : `    ${l}`)), '');
         if (!x.result.failure && !x.result.complete) lines.push(`    ${stoppedText(x.result)}`);
       }
-      if (variants.length > 1 || bound === 'none') lines.push('', ...summaryTable(ctx, outcomes, strategy));
+      if (variants.length > 1 || bound === 'none') lines.push('', ...summaryTable(ctx, outcomes, strategy, shard !== undefined));
       ctx.print(lines);
     }
     if (outcomes.some((x) => x.contradicts)) return EXIT_FAILED;

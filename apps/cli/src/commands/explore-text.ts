@@ -110,12 +110,13 @@ export function verdictLine(ctx: RunContext, x: Outcome, strategy: string, shard
 }
 
 /** The summary: one row per variant and policy. */
-export function summaryTable(ctx: RunContext, outcomes: readonly Outcome[], strategy: string): string[] {
+export function summaryTable(ctx: RunContext, outcomes: readonly Outcome[], strategy: string, shard = false): string[] {
   const { c } = ctx;
   const verdict = (x: Outcome): string => {
     if (x.result.failure) return x.expected === 'fails' ? c.red('fails (as expected)') : c.red('FAILS (unexpected)');
     if (!x.result.complete) return c.yellow('stopped');
     if (strategy !== 'dfs') return c.yellow(`no failure found in ${x.result.schedules} runs`);
+    if (shard) return c.dim('clean in this shard (--merge decides)');
     return x.expected === 'fails' ? c.red('CLEAN (expected to fail)') : c.green(x.result.bound === 'none' ? 'proven clean' : 'clean within bound');
   };
   return table(

@@ -12,6 +12,9 @@
 import type { Variant } from '@mmsim/core';
 import { simulatorVariants, type RunContext } from '../command.js';
 import { UsageError } from '../errors.js';
+import { configNames, resolveSelection } from '../select.js';
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : []);
 
 /** The part of a race entry the choice reads (@mmsim/mm RaceScenario). */
 export interface RaceLike {
@@ -53,6 +56,8 @@ export function exploreVariants(ctx: RunContext, race: RaceLike): Variant[] {
   if (!kernelGiven) {
     const era = defaultEra(race, all);
     chosen = all.filter((v) => v.era === era);
+    // each --config must exist in the era the race chose, as cli.ts checks it for a --kernel given
+    if (era === '2.6.21' || era === '6.18') resolveSelection(ctx.backends, { arch: strings(ctx.values['arch']), eras: [era], config: ctx.config, configNames: configNames(strings(ctx.values['config'])) });
   }
   const applicable = chosen.filter((v) => race.policies(v.spec).length > 0);
   if (applicable.length === 0) throw new UsageError(notApplicable(race, chosen[0] ?? all[0]!));
