@@ -7,7 +7,7 @@ import { layoutCommand } from './layout.js';
 import { limitsCommand } from './limits.js';
 import { overviewCommand } from './overview.js';
 import { runCommand } from './run.js';
-import { exploreCommand } from './explore.js';
+import { exploreCommand } from './explore-command.js';
 import { replayCommand } from './replay.js';
 import { recordCommand } from './record.js';
 import { checkCommand } from './check.js';

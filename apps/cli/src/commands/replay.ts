@@ -4,6 +4,7 @@
  * what each thread did, the values that decided it, and the state at the
  * end; `--svg FILE` draws the trace as swimlanes (render/trace-svg.ts).
  */
+import { ERAS } from '@mmsim/core';
 import { EXIT_FAILED, EXIT_OK, UsageError } from '../errors.js';
 import { planOutputs, writeOutputs } from '../output.js';
 import { jsonDocument } from '../render/json.js';
@@ -21,7 +22,7 @@ export const replayCommand: CommandSpec = {
     svg: { type: 'string', value: 'FILE', help: 'also draw the trace as swimlanes: a lane per thread, lock-held spans, the values each step read, the failing step and the state there' },
   },
   maxPositionals: 2,
-  defaultEras: ['6.18'],
+  defaultEras: ERAS,
   details: [
     'SCHEDULE names the thread of each step, run-length encoded: 0*2,1 runs thread 0 twice, then thread 1.',
     'It may be a prefix: after it the rest runs in thread order (at each step the lowest-numbered thread that can run), to the end.',

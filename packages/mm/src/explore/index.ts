@@ -10,6 +10,9 @@ export type { ExploreResult, Failure, Progress, SearchOptions, StopReason } from
 export { MAX_SCHEDULES_CAP, MAX_TIME_LIMIT_MS } from './caps.js';
 export { exploreDfs } from './dfs.js';
 export type { DfsOptions } from './dfs.js';
+export { exploreUnbounded, prefixes, KEY_MODES, StateKeys } from './unbounded.js';
+export type { UnboundedOptions, UnboundedResult, Shard, KeyMode } from './unbounded.js';
+export { StateHasher, KeySet, keyHex, UNKEYED_FIELDS } from './state-key.js';
 export { exploreRandom, explorePct } from './random.js';
 export type { RandomOptions, PctOptions } from './random.js';
 export { replay, REST_CAP } from './replay.js';

@@ -3,6 +3,7 @@
  * stateless: every schedule is replayed from the start), its threads, and
  * the checks run after every step.
  */
+import type { StateHasher } from './state-key.js';
 import type { Thread } from './thread.js';
 
 export interface Instance {
@@ -17,6 +18,22 @@ export interface Instance {
    * same from there on. Optional: without it the DFS does not cache.
    */
   key?(): string;
+  /**
+   * Feed the shared state — every structure that decides what happens next,
+   * the machine and whatever the program keeps beside it — to the hasher,
+   * for the unbounded search's state cache (explore/unbounded.ts). The
+   * threads' positions and what they hold mid-path are keyed by the
+   * explorer from each thread's history; see Thread.fresh.
+   */
+  hashShared?(h: StateHasher): void;
+  /**
+   * Threads that run the same code from the same start, so that swapping
+   * two of them maps every state to one that behaves alike: thread t's
+   * class, the lowest thread with its code. The state key then counts the
+   * threads of a class as a multiset (symmetry reduction). Absent: every
+   * thread a class of its own.
+   */
+  symmetry?(): readonly number[];
   /** A readable name of lock k, for traces ("page lock of pfn 0x105"). */
   lockName?(k: number): string;
   /** The state now — ptes and pages — for the report of a failing step. */

@@ -37,8 +37,8 @@ export interface Progress {
 export interface ExploreResult {
   readonly program: string;
   readonly strategy: 'dfs' | 'random' | 'pct';
-  /** the preemption bound (dfs) */
-  readonly bound?: number;
+  /** the preemption bound (dfs), or 'none' for the unbounded search (unbounded.ts) */
+  readonly bound?: number | 'none';
   /** the seed (random, pct) */
   readonly seed?: number;
   /** complete schedules run (for dfs within the bound: all of them, unless a failure or a cap stopped it) */

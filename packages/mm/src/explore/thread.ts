@@ -38,6 +38,13 @@ export interface Thread {
   readonly where: string;
   /** the values the last step read that decide the outcome (truncate_count, mapcount, …), for traces; optional */
   readonly values?: Readonly<Record<string, string | number>> | undefined;
+  /**
+   * When ≥ 0: the thread holds nothing from its earlier steps but this
+   * number (it is about to enter its op number `fresh`, say), so the state
+   * key may forget its history. −1 or absent: it may hold values read at
+   * any earlier step, and the key keeps its whole history (unbounded.ts).
+   */
+  readonly fresh?: number;
 }
 
 /** One kind of stop a generator-written thread yields (see fromGenerator). */

@@ -21,6 +21,10 @@ export interface RaceScenario {
   policies(spec: VariantSpec): readonly string[];
   /** the scenario file (scenarios/races/NAME.mmo), when the race is one */
   readonly file?: string;
+  /** the eras the file's `era` line names (default both), what a variant must have (`needs`), every policy it names */
+  readonly eras: readonly string[];
+  readonly needs: readonly string[];
+  readonly allPolicies: readonly string[];
   /** policies whose exhaustive search must find a failure */
   readonly failsUnder: readonly string[];
   /** the preemption bound the acceptance search uses */
@@ -59,6 +63,15 @@ export function raceFromFile(file: string, name = basename(file).replace(/\.mmo$
     },
     get failsUnder() {
       return race().failsUnder;
+    },
+    get eras() {
+      return race().eras;
+    },
+    get needs() {
+      return race().needs;
+    },
+    get allPolicies() {
+      return race().policies;
     },
     get bound() {
       return race().bound;

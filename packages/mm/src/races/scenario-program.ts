@@ -34,6 +34,9 @@ const opText = (op: MmoOp): string => [op.op, ...op.words].join(' ');
  */
 class OpThread implements Thread {
   next = ACT_DONE;
+  /** the op about to be entered, −1 mid-op (Thread.fresh): between ops the path holds nothing */
+  fresh = -1;
+  private entering = -1;
   private did = 'start';
   private pending = '';
   private readonly body: KernelPath;
@@ -56,6 +59,7 @@ class OpThread implements Thread {
     for (let i = 0; i < ops.length; i++) {
       const op = ops[i]!;
       // entering the syscall (or the device access) is a stop of its own
+      this.entering = i;
       yield this.m.sched.point(texts[i]!);
       try {
         yield* this.runner.stepPath(op);
@@ -77,10 +81,12 @@ class OpThread implements Thread {
   }
 
   private advance(): void {
+    this.entering = -1;
     const recorded = this.m.sched.values;
     recorded.n = 0;
     try {
       const r = this.body.next();
+      this.fresh = this.entering;
       this.next = r.done ? ACT_DONE : r.value;
       this.pending = r.done ? 'done' : this.m.sched.where;
     } finally {
@@ -107,6 +113,9 @@ export interface RaceProgramOptions {
 
 export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, options: RaceProgramOptions = {}): Program {
   if (!race.policies.includes(policy)) throw new RangeError(`${race.name}: policy '${policy}' is not one of ${race.policies.join(', ')}`);
+  // threads with the same ops (in the same process) are interchangeable: the name is only for traces
+  const code = race.threads.map((t) => t.ops.map((op) => `${op.proc} ${opText(op)}`).join('\n'));
+  const classes = code.map((c) => code.indexOf(c));
   return {
     name: `${race.name}/${policy}`,
     instantiate(): Instance {
@@ -144,6 +153,9 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
           return broken();
         },
         lockName: (k) => m.sched.lockNames[k] ?? `lock ${k}`,
+        // the runner (its regions, pins, processes) and through it the machine; not what only traces read
+        hashShared: (h) => h.value(runner),
+        symmetry: () => classes,
         snapshot: () => describeState(runner),
       };
     },

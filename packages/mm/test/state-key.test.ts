@@ -1,0 +1,222 @@
+/**
+ * The state key of `--bound none` (explore/state-key.ts, unbounded.ts):
+ * two states with equal keys behave the same. Random walks through a race
+ * program's interleavings find states that different schedules reach with
+ * one key; from each such pair, the same schedule suffix (fast-check) must
+ * give the same enabled threads, the same actions, the same failure or
+ * final verdict, the same ptes and pages, and equal keys at every step.
+ * And the converse where it matters: the search tells apart what differs.
+ */
+import { x86_64_2621, x86_64_618 } from '@mmsim/arch-x86';
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { Executor } from '../src/explore/executor.js';
+import { Prng } from '../src/explore/prng.js';
+import type { Program } from '../src/explore/program.js';
+import { KeySet, StateHasher } from '../src/explore/state-key.js';
+import { exploreUnbounded, StateKeys, type KeyMode } from '../src/explore/unbounded.js';
+import { findRace } from '../src/races/index.js';
+
+const nth = (mask: number, n: number): number => {
+  const k = n % popcount(mask);
+  for (let t = 0, i = 0; ; t++) if (mask & (1 << t) && i++ === k) return t;
+};
+const popcount = (x: number): number => {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
+};
+
+/** Run `choices` (each an index into the runnable threads) from the start; the executor and the key tracker after them. */
+function runTo(program: Program, mode: KeyMode, choices: readonly number[]): { ex: Executor; keys: StateKeys; ok: boolean } {
+  const ex = new Executor(program);
+  const keys = new StateKeys(ex, mode);
+  ex.start();
+  keys.begin(ex.instance);
+  for (const c of choices) {
+    const enabled = ex.enabledMask();
+    if (enabled === 0) break;
+    const t = nth(enabled, c);
+    keys.before(ex.instance, t);
+    if (!ex.exec(t, enabled)) return { ex, keys, ok: false };
+    keys.after(ex.instance);
+  }
+  return { ex, keys, ok: true };
+}
+
+/** What a state does from here under `suffix`: every observable, step by step. */
+function behaviour(program: Program, mode: KeyMode, prefix: readonly number[], suffix: readonly number[]): string[] {
+  const { ex, keys, ok } = runTo(program, mode, prefix);
+  if (!ok) return [`failed in the prefix: ${ex.failure}`];
+  const out: string[] = [];
+  for (const c of suffix) {
+    const enabled = ex.enabledMask();
+    out.push(`enabled ${enabled} next ${ex.instance.threads.map((t) => t.next).join(',')} key ${keys.a},${keys.b}`);
+    if (enabled === 0) break;
+    const t = nth(enabled, c);
+    keys.before(ex.instance, t);
+    if (!ex.exec(t, enabled)) {
+      out.push(`failure ${ex.failure}`);
+      return out;
+    }
+    keys.after(ex.instance);
+    out.push(ex.instance.snapshot?.() ?? '');
+  }
+  // run the rest in thread order, then the final checks
+  for (;;) {
+    const enabled = ex.enabledMask();
+    if (enabled === 0) break;
+    const t = nth(enabled, 0);
+    if (!ex.exec(t, enabled)) {
+      out.push(`failure ${ex.failure}`);
+      return out;
+    }
+  }
+  ex.finish();
+  out.push(`end ${ex.failure ?? 'clean'}`, ex.instance.snapshot?.() ?? '');
+  return out;
+}
+
+/** Pairs of different schedules that reach one key, from random walks. */
+function collisions(program: Program, mode: KeyMode, walks: number, seed: number): [number[], number[]][] {
+  const rng = new Prng(seed);
+  const firstAt = new Map<string, number[]>();
+  const pairs: [number[], number[]][] = [];
+  for (let w = 0; w < walks && pairs.length < 40; w++) {
+    const ex = new Executor(program);
+    const keys = new StateKeys(ex, mode);
+    ex.start();
+    keys.begin(ex.instance);
+    const path: number[] = [];
+    const threads: number[] = [];
+    for (;;) {
+      const enabled = ex.enabledMask();
+      if (enabled === 0) break;
+      const c = rng.below(popcount(enabled));
+      const t = nth(enabled, c);
+      path.push(c);
+      threads.push(t);
+      keys.before(ex.instance, t);
+      if (!ex.exec(t, enabled)) break;
+      keys.after(ex.instance);
+      const k = `${keys.a},${keys.b}`;
+      const was = firstAt.get(k);
+      if (was === undefined) firstAt.set(k, [...path]);
+      else if (was.join(',') !== path.join(',')) pairs.push([was, [...path]]);
+    }
+  }
+  return pairs;
+}
+
+const CASES: [string, string, typeof x86_64_2621][] = [
+  ['fault-invalidate', 'page-lock', x86_64_2621],
+  ['fault-invalidate', 'truncate_count', x86_64_2621],
+  ['fault-truncate', 'truncate_count', x86_64_618],
+  ['cow-gup-vmsplice', 'refcount', x86_64_618],
+  ['mremap-rmap', 'order-tail', x86_64_2621],
+];
+
+describe('the state key: equal keys behave the same', () => {
+  for (const mode of ['trace', 'history'] as const) {
+    test.each(CASES)(`${mode}: %s under %s — two schedules to one key, the same suffix, the same behaviour`, (name, policy, spec) => {
+      const program = findRace(name)!.make(spec, policy);
+      const pairs = collisions(program, mode, 400, 7);
+      // the walks must find merging schedules, or the property says nothing
+      expect(pairs.length).toBeGreaterThan(0);
+      fc.assert(
+        fc.property(fc.constantFrom(...pairs), fc.array(fc.nat(30), { maxLength: 40 }), ([p, q], suffix) => {
+          expect(behaviour(program, mode, q, suffix)).toEqual(behaviour(program, mode, p, suffix));
+        }),
+        { numRuns: 40, seed: 14 },
+      );
+    });
+  }
+
+  test('the truncate_count sample a fault holds is in the key: the states before and after a concurrent invalidation differ', () => {
+    // 0*2: the fault has sampled truncate_count; then the invalidation runs whole (1*4) — or not at all
+    const program = findRace('fault-invalidate')!.make(x86_64_2621, 'truncate_count');
+    for (const mode of ['trace', 'history'] as const) {
+      const a = runTo(program, mode, [0, 0]); // thread 0 twice
+      const b = runTo(program, mode, [1, 1, 1, 1]); // thread 1: the invalidation
+      expect(`${a.keys.a},${a.keys.b}`).not.toBe(`${b.keys.a},${b.keys.b}`);
+    }
+  });
+});
+
+describe('the hasher', () => {
+  test('property: values that differ hash apart, equal graphs hash alike', () => {
+    const h = new StateHasher();
+    const key = (v: unknown) => {
+      h.reset().value(v);
+      h.finish();
+      return `${h.a},${h.b}`;
+    };
+    fc.assert(
+      fc.property(fc.anything({ withTypedArray: true, withMap: true, withSet: true, withBigInt: true }), fc.anything({ withTypedArray: true, withMap: true, withSet: true, withBigInt: true }), (x, y) => {
+        expect(key(structuredClone(x))).toBe(key(x));
+        if (key(x) === key(y)) expect(fc.stringify(y)).toBe(fc.stringify(x));
+      }),
+      { numRuns: 500, seed: 14 },
+    );
+  });
+
+  test('aliasing is state: one array seen twice hashes apart from two equal arrays', () => {
+    const h = new StateHasher();
+    const shared = [1, 2];
+    h.reset().value({ a: shared, b: shared });
+    const one = h.finish().a;
+    h.reset().value({ a: [1, 2], b: [1, 2] });
+    expect(h.finish().a).not.toBe(one);
+  });
+
+  test('KeySet: property — adds what it has not, keeps what it has, through growth', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer(), fc.integer()), { maxLength: 3000 }), (keys) => {
+        const s = new KeySet(4);
+        const m = new Set<string>();
+        for (const [a, b] of keys) expect(s.add(a | 0, b | 0)).toBe(!m.has(`${a | 0},${b | 0}`) && (m.add(`${a | 0},${b | 0}`), true));
+        expect(s.size).toBe(m.size);
+        for (const [a, b] of keys) expect(s.has(a | 0, b | 0)).toBe(true);
+      }),
+      { numRuns: 50, seed: 14 },
+    );
+  });
+});
+
+describe('--bound none', () => {
+  test('the 2007 race: truncate_count fails with its minimal schedule, the page lock is proven clean over the whole state space', () => {
+    const race = findRace('fault-invalidate')!;
+    const bad = exploreUnbounded(race.make(x86_64_2621, 'truncate_count'));
+    expect(bad.failure?.schedule).toBe('0*2,1*4,0');
+    expect(bad.failure?.preemptions).toBe(1);
+    const good = exploreUnbounded(race.make(x86_64_2621, 'page-lock'));
+    expect(good).toMatchObject({ bound: 'none', complete: true, exhaustive: true, failure: null, keyBits: 64 });
+    expect(good.distinctStates).toBeGreaterThan(100);
+  });
+
+  test('shards: every state key of the split adds up to the one run, exactly', () => {
+    const program = findRace('fault-truncate')!.make(x86_64_618, 'page-lock');
+    const one = exploreUnbounded(program, { keys: true });
+    const union = new Set<string>();
+    let prefixes = 0;
+    for (let i = 0; i < 4; i++) {
+      const part = exploreUnbounded(program, { shard: { index: i, count: 4 } });
+      expect(part.complete).toBe(true);
+      expect(part.failure).toBeNull();
+      prefixes += part.shard!.prefixes;
+      for (const k of part.stateKeys!) union.add(k);
+    }
+    expect(prefixes).toBeGreaterThanOrEqual(4 * 8);
+    expect(union.size).toBe(one.distinctStates);
+    expect([...union].sort()).toEqual(one.stateKeys);
+  });
+
+  test('the history key (no stop-point contract) proves the same verdicts on the small races, with more states', () => {
+    const race = findRace('fault-invalidate')!;
+    const trace = exploreUnbounded(race.make(x86_64_2621, 'page-lock'));
+    const history = exploreUnbounded(race.make(x86_64_2621, 'page-lock'), { key: 'history' });
+    expect(history).toMatchObject({ complete: true, failure: null, key: 'history' });
+    expect(history.distinctStates).toBeGreaterThanOrEqual(trace.distinctStates);
+    expect(exploreUnbounded(race.make(x86_64_2621, 'truncate_count'), { key: 'history' }).failure?.schedule).toBe('0*2,1*4,0');
+  });
+});
