@@ -2,7 +2,11 @@
  * The explorer's step loop: exhaustive DFS over a program of hand-written
  * (allocation-free) threads, reported as schedules and steps per second.
  *
- *   node dist/explore.js [--json FILE]
+ *   node dist/explore.js [--json FILE] [--smoke]
+ *
+ * --smoke (the test command's bench smoke): that it runs, not how fast —
+ * the smallest worker programs and the first race on x86_64 in each era
+ * (every race on every variant is the test runner's races suite).
  */
 import { writeFileSync } from 'node:fs';
 import { x86_64_2621, x86_64_618 } from '@mmsim/arch-x86';
@@ -42,16 +46,18 @@ const program = (threads: number): Program => ({
 
 const args = process.argv.slice(2);
 const jsonAt = args.indexOf('--json');
+const smoke = args.includes('--smoke');
 const rows: { threads: number; bound: number; schedules: number; states: number; ms: number; schedulesPerSec: number; stepsPerSec: number }[] = [];
 exploreDfs(program(3), { bound: 2 }); // warm-up
-for (const [threads, bound] of [
+const SIZES = [
   [3, 2],
   [3, 3],
   [4, 2],
   [4, 3],
   [5, 2],
   [4, 4],
-] as const) {
+] as const;
+for (const [threads, bound] of smoke ? SIZES.slice(0, 2) : SIZES) {
   const r = exploreDfs(program(threads), { bound });
   if (r.failure) throw new Error(`explore bench: unexpected failure ${r.failure.message}`);
   rows.push({ threads, bound, schedules: r.schedules, states: r.states, ms: r.elapsedMs, schedulesPerSec: (r.schedules * 1000) / r.elapsedMs, stepsPerSec: (r.states * 1000) / r.elapsedMs });
@@ -67,7 +73,7 @@ for (const r of rows) {
 // the race programs: exhaustive DFS within each race's bound, per policy, on x86_64 in both eras
 const raceRows: { race: string; variant: string; policy: string; bound: number; schedules: number; states: number; ms: number; schedulesPerSec: number; failure: string | null }[] = [];
 for (const spec of [x86_64_2621, x86_64_618]) {
-  for (const race of RACES) {
+  for (const race of smoke ? RACES.slice(0, 1) : RACES) {
     for (const policy of race.policies(spec)) {
       const r = exploreDfs(race.make(spec, policy), { bound: race.bound });
       raceRows.push({ race: race.name, variant: `${spec.id}@${spec.era}`, policy, bound: race.bound, schedules: r.schedules, states: r.states, ms: r.elapsedMs, schedulesPerSec: (r.schedules * 1000) / r.elapsedMs, failure: r.failure?.schedule ?? null });
