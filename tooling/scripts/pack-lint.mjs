@@ -72,16 +72,28 @@ export async function pool(items, body, limit = availableParallelism()) {
   return results;
 }
 
-/** `pnpm pack` one package into `out`; returns { ok, tarball, output }. */
-export async function packPackage(pkg, out) {
-  const pack = await runAsync(PNPM_COMMAND[0], [...PNPM_COMMAND.slice(1), 'pack', '--pack-destination', out, '--json'], pkg.dir);
-  if (pack.status !== 0) return { ok: false, output: pack.stdout + pack.stderr };
+/**
+ * `pnpm pack` every package of `packages` into `out` in one pnpm process (`pnpm -r --filter NAME …
+ * pack --json`): each pnpm start costs about a second, a pack a few milliseconds. Returns, in the
+ * order given, { ok, tarball, files, output } per package.
+ */
+export async function packAll(packages, out) {
+  const filters = packages.flatMap((p) => ['--filter', p.name]);
+  const pack = await runAsync(PNPM_COMMAND[0], [...PNPM_COMMAND.slice(1), '-r', ...filters, 'pack', '--pack-destination', out, '--json'], ROOT);
+  const failed = (why) => packages.map(() => ({ ok: false, output: why }));
+  if (pack.status !== 0) return failed(pack.stdout + pack.stderr);
+  let list;
   try {
-    const json = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('{')));
-    return { ok: true, tarball: resolve(out, json.filename), files: json.files?.map((f) => f.path) ?? [], output: '' };
+    list = JSON.parse(pack.stdout.slice(pack.stdout.search(/[[{]/)));
   } catch {
-    return { ok: false, output: `cannot read pnpm pack's --json output:\n${pack.stdout}${pack.stderr}` };
+    return failed(`cannot read pnpm pack's --json output:\n${pack.stdout}${pack.stderr}`);
   }
+  const byName = new Map((Array.isArray(list) ? list : [list]).map((j) => [j.name, j]));
+  return packages.map((pkg) => {
+    const json = byName.get(pkg.name);
+    if (!json) return { ok: false, output: `pnpm -r pack did not pack ${pkg.name}` };
+    return { ok: true, tarball: resolve(out, json.filename), files: json.files?.map((f) => f.path) ?? [], output: '' };
+  });
 }
 
 /**
@@ -122,8 +134,9 @@ async function main() {
   let problems = 0;
   try {
     const packages = publishablePackages();
-    const results = await pool(packages, async (pkg) => {
-      const packed = await packPackage(pkg, out);
+    const packs = await packAll(packages, out);
+    const results = await pool(packages, async (pkg, i) => {
+      const packed = packs[i];
       return { packed, lint: packed.ok ? await lintTarball(packed.tarball) : undefined };
     });
     for (const [i, pkg] of packages.entries()) {
