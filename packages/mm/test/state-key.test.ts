@@ -93,13 +93,13 @@ function behaviour(program: Program, mode: KeyMode, prefix: readonly number[], s
 }
 
 /** Pairs of different schedules that reach one key, from random walks. */
-function collisions(program: Program, mode: KeyMode, walks: number, seed: number, unpermuted = false): [number[], number[]][] {
+function collisions(program: Program, mode: KeyMode, walks: number, seed: number, unpermuted = false, maxPairs = 40): [number[], number[]][] {
   const rng = new Prng(seed);
   // with interchangeable threads, equal keys may pair thread 0 of one state with thread 1 of the other: `unpermuted`
   // keeps the pairs where every thread is declared and each stands as its namesake does (the suffix then means the same)
   const firstAt = new Map<string, number[]>();
   const pairs: [number[], number[]][] = [];
-  for (let w = 0; w < walks && pairs.length < 40; w++) {
+  for (let w = 0; w < walks && pairs.length < maxPairs; w++) {
     const ex = new Executor(program);
     const keys = new StateKeys(ex, mode);
     ex.start();
@@ -179,13 +179,13 @@ describe('the state key: equal keys behave the same', () => {
 
   test.each(['page-lock', 'truncate_count'])('declared: the 2×2 scaling race under %s — states every thread of which is declared, one key, the same behaviour', (policy) => {
     const program = race2x2.make(x86_64_2621, policy);
-    const pairs = collisions(program, 'declared', 300, 7, true);
+    const pairs = collisions(program, 'declared', 600, 7, true, 80);
     expect(pairs.length).toBeGreaterThan(0);
     fc.assert(
       fc.property(fc.constantFrom(...pairs), fc.array(fc.nat(30), { maxLength: 40 }), ([p, q], suffix) => {
         expect(behaviour(program, 'declared', q, suffix)).toEqual(behaviour(program, 'declared', p, suffix));
       }),
-      { numRuns: 30, seed: 14 },
+      { numRuns: 40, seed: 14 },
     );
   });
 
@@ -199,6 +199,47 @@ describe('the state key: equal keys behave the same', () => {
     const e = runTo(program, 'declared', [1, 1]);
     expect(e.ex.instance.threads[1]!.declaredOp).toBe(0);
     expect(Array.from(e.ex.instance.threads[1]!.declared!.subarray(0, e.ex.instance.threads[1]!.declaredCount!))).toContain(1); // the index it drops
+  });
+
+  test('declared: a fault that sampled truncate_count before an invalidation and one that sampled it after stand at one stop of one machine, keyed apart', () => {
+    // 2×2 under truncate_count: fault 1 maps the page and invalidation 2 unmaps it (truncate_count 0 → 1),
+    // with fault 0 entered (its sample taken) before all that, or after — then the machine is the same, and
+    // so is fault 0's stop; only its sample differs, and with it what it does next (retry, or install)
+    const program = race2x2.make(x86_64_2621, 'truncate_count');
+    const whole = (ex: Executor, keys: StateKeys, t: number, steps = Infinity): void => {
+      for (let k = 0; k < steps && ex.instance.threads[t]!.next !== -1; k++) {
+        keys.before(ex.instance, t);
+        expect(ex.exec(t, ex.enabledMask())).toBe(true);
+        keys.after(ex.instance);
+      }
+    };
+    const reach = (faultFirst: boolean): { ex: Executor; keys: StateKeys } => {
+      const ex = new Executor(program);
+      const keys = new StateKeys(ex, 'declared');
+      ex.start();
+      keys.begin(ex.instance);
+      if (faultFirst) whole(ex, keys, 0, 1);
+      whole(ex, keys, 1);
+      whole(ex, keys, 2);
+      if (!faultFirst) whole(ex, keys, 0, 1);
+      return { ex, keys };
+    };
+    const before = reach(true);
+    const after = reach(false);
+    expect(before.ex.instance.snapshot!()).toBe(after.ex.instance.snapshot!());
+    expect(before.ex.instance.threads[0]!.declaredOp).toBe(0);
+    expect(after.ex.instance.threads[0]!.declaredOp).toBe(0);
+    expect(`${before.keys.a},${before.keys.b}`).not.toBe(`${after.keys.a},${after.keys.b}`);
+    // and they do differ: run fault 0 on alone
+    const wheres = (r: { ex: Executor; keys: StateKeys }): string[] => {
+      const out: string[] = [];
+      while (r.ex.instance.threads[0]!.next !== -1) {
+        expect(r.ex.exec(0, r.ex.enabledMask())).toBe(true);
+        out.push(r.ex.instance.threads[0]!.where);
+      }
+      return out;
+    };
+    expect(wheres(before)).not.toEqual(wheres(after));
   });
 
   test('the truncate_count sample a fault holds is in the key: the states before and after a concurrent invalidation differ', () => {

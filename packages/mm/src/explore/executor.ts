@@ -24,12 +24,7 @@ export class Executor {
   failure: string | null = null;
   /** total steps executed over every run (the explorer's "states") */
   steps = 0;
-  /**
-   * Run the checks after each step (default). A search that replays a
-   * prefix it has already run and checked turns them off for the replay:
-   * the run is deterministic, so they would find what they found then.
-   */
-  checking = true;
+
 
   constructor(readonly program: Program) {}
 
@@ -99,7 +94,6 @@ export class Executor {
       if (e instanceof ProgramError) throw e; // the program is wrong, not the schedule
       return this.fail(e instanceof Error ? e.message : String(e));
     }
-    if (!this.checking) return true;
     const broken = this.instance.check();
     if (broken !== null) return this.fail(broken);
     return true;

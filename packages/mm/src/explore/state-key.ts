@@ -72,6 +72,8 @@ export const UNKEYED_FIELDS: ReadonlySet<string> = new Set([
   'stopDeclared',
   // what the running step read, for traces (model/step-values.ts): the step that wrote it is over
   'values',
+  // checkInvariants' scratch counts (check/invariants.ts): rewritten whole by every check
+  'invariantScratch',
 ]);
 
 /** The lock-id assignment (model/sched.ts): left out where locks are keyed by what they are (Instance.lockKey). */

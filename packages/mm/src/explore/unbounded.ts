@@ -565,7 +565,6 @@ class Search {
           else this.save(d);
           keys.before(inst, t);
         }
-        ex.checking = hashing; // a replayed step was checked when it first ran
         if (!ex.exec(t, enabled)) break;
         if (!hashing) continue;
         keys.after(inst);
