@@ -25,7 +25,6 @@ export class Executor {
   /** total steps executed over every run (the explorer's "states") */
   steps = 0;
 
-
   constructor(readonly program: Program) {}
 
   start(): void {
