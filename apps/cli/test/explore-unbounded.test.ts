@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { run, runJson } from './helpers.js';
 
@@ -35,6 +36,16 @@ describe('--bound none', () => {
     expect(text.status).toBe(0);
     expect(text.stdout).toMatch(/✓ page-lock: no failing schedule over the whole state space \(no bound\)/);
     expect(text.stdout).toMatch(/x86_64@2\.6\.21 +page-lock +proven clean +\d+/);
+  });
+
+  test('--key declared: the 2×2 scaling race file — truncate_count refuted, the page lock proven; the key named in the result', async () => {
+    const file = fileURLToPath(new URL('../../../packages/mm/scenarios/races/scaling/fault-invalidate-2x2.mmo', import.meta.url));
+    const j = (await runJson(['explore', file, '--bound', 'none', '--key', 'declared'])) as { key: string; complete: boolean; results: Res[] };
+    expect(j).toMatchObject({ key: 'declared', complete: true });
+    const [bad, good] = j.results;
+    expect(bad).toMatchObject({ policy: 'truncate_count', key: 'declared', complete: true });
+    expect(bad!.failure).not.toBeNull();
+    expect(good).toMatchObject({ policy: 'page-lock', key: 'declared', complete: true, exhaustive: true, failure: null });
   });
 
   test('--shard 0/4 … 3/4 then --merge: the verdict and the state count of one run', async () => {
@@ -68,7 +79,7 @@ describe('--bound none', () => {
     [['explore', 'fault-invalidate', '--shard', '4/4', '--bound', 'none'], "mmsim explore: --shard '4/4': shard 4 of 4 is out of range; valid: 0 ≤ I < N ≤ 4096"],
     [['explore', 'fault-invalidate', '--shard', 'x'], "mmsim explore: --shard 'x': expected I/N, shard I of N (e.g. 0/4); valid: 0 ≤ I < N ≤ 4096"],
     [['explore', 'fault-invalidate', '--shard', '0/2'], 'mmsim explore: --shard goes with --bound none (the unbounded dfs)'],
-    [['explore', 'fault-invalidate', '--bound', 'none', '--key', 'exact'], "mmsim explore: --key 'exact': expected trace or history"],
+    [['explore', 'fault-invalidate', '--bound', 'none', '--key', 'exact'], "mmsim explore: --key 'exact': expected trace, history or declared"],
     [['explore', 'fault-invalidate', '--bound', 'forever'], "mmsim explore: --bound: 'forever' is not an unsigned integer (hex 0x…, binary 0b…, octal 0o… or decimal, '_' between digits); valid: 0–64, or none"],
     [['explore', '--merge'], 'mmsim explore: --merge needs the shard result files (FILE.json…)'],
     [['explore', '--merge', '/nonexistent/x.json'], "mmsim explore: --merge '/nonexistent/x.json': cannot read it (ENOENT)"],

@@ -15,7 +15,9 @@ import { Prng } from '../src/explore/prng.js';
 import type { Program } from '../src/explore/program.js';
 import { KeySet, StateHasher } from '../src/explore/state-key.js';
 import { exploreUnbounded, StateKeys, type KeyMode } from '../src/explore/unbounded.js';
-import { findRace } from '../src/races/index.js';
+import { findRace, RACE_DIR, raceFromFile } from '../src/races/index.js';
+import { isLockAct, lockOf } from '../src/explore/thread.js';
+import { join } from 'node:path';
 
 const nth = (mask: number, n: number): number => {
   const k = n % popcount(mask);
@@ -44,6 +46,19 @@ function runTo(program: Program, mode: KeyMode, choices: readonly number[]): { e
   return { ex, keys, ok: true };
 }
 
+/** An action by the lock it names (declared keys do not depend on the order lock ids were handed out). */
+const actName = (ex: Executor, a: number): string => (a > 0 ? `${isLockAct(a) ? 'lock' : 'unlock'} ${ex.instance.lockName?.(lockOf(a)) ?? lockOf(a)}` : String(a));
+
+/** Each thread as far as a declared key sees it (its op, its declared values, its next action); null when some thread is keyed by its history. */
+function declaredView(ex: Executor): string | null {
+  const out: string[] = [];
+  for (const t of ex.instance.threads) {
+    if (t.next !== -1 && (t.fresh ?? -1) < 0 && (t.declaredOp ?? -1) < 0) return null;
+    out.push(`${t.fresh}|${t.declaredOp}|${[...t.declared!.subarray(0, t.declaredCount)].join(' ')}|${actName(ex, t.next)}`);
+  }
+  return out.join('; ');
+}
+
 /** What a state does from here under `suffix`: every observable, step by step. */
 function behaviour(program: Program, mode: KeyMode, prefix: readonly number[], suffix: readonly number[]): string[] {
   const { ex, keys, ok } = runTo(program, mode, prefix);
@@ -51,7 +66,7 @@ function behaviour(program: Program, mode: KeyMode, prefix: readonly number[], s
   const out: string[] = [];
   for (const c of suffix) {
     const enabled = ex.enabledMask();
-    out.push(`enabled ${enabled} next ${ex.instance.threads.map((t) => t.next).join(',')} key ${keys.a},${keys.b}`);
+    out.push(`enabled ${enabled} next ${ex.instance.threads.map((t) => actName(ex, t.next)).join(',')} key ${keys.a},${keys.b}`);
     if (enabled === 0) break;
     const t = nth(enabled, c);
     keys.before(ex.instance, t);
@@ -78,11 +93,13 @@ function behaviour(program: Program, mode: KeyMode, prefix: readonly number[], s
 }
 
 /** Pairs of different schedules that reach one key, from random walks. */
-function collisions(program: Program, mode: KeyMode, walks: number, seed: number): [number[], number[]][] {
+function collisions(program: Program, mode: KeyMode, walks: number, seed: number, unpermuted = false, maxPairs = 40): [number[], number[]][] {
   const rng = new Prng(seed);
+  // with interchangeable threads, equal keys may pair thread 0 of one state with thread 1 of the other: `unpermuted`
+  // keeps the pairs where every thread is declared and each stands as its namesake does (the suffix then means the same)
   const firstAt = new Map<string, number[]>();
   const pairs: [number[], number[]][] = [];
-  for (let w = 0; w < walks && pairs.length < 40; w++) {
+  for (let w = 0; w < walks && pairs.length < maxPairs; w++) {
     const ex = new Executor(program);
     const keys = new StateKeys(ex, mode);
     ex.start();
@@ -99,7 +116,12 @@ function collisions(program: Program, mode: KeyMode, walks: number, seed: number
       keys.before(ex.instance, t);
       if (!ex.exec(t, enabled)) break;
       keys.after(ex.instance);
-      const k = `${keys.a},${keys.b}`;
+      let k = `${keys.a},${keys.b}`;
+      if (unpermuted) {
+        const view = declaredView(ex);
+        if (view === null) continue;
+        k += view;
+      }
       const was = firstAt.get(k);
       if (was === undefined) firstAt.set(k, [...path]);
       else if (was.join(',') !== path.join(',')) pairs.push([was, [...path]]);
@@ -116,6 +138,17 @@ const CASES: [string, string, typeof x86_64_2621][] = [
   ['mremap-rmap', 'order-tail', x86_64_2621],
 ];
 
+/** The fault paths that declare their stops (model/sched.ts), and the 2×2 scaling race (interchangeable threads). */
+const DECLARED_CASES: [string, string, typeof x86_64_2621][] = [
+  ['fault-invalidate', 'page-lock', x86_64_2621],
+  ['fault-invalidate', 'truncate_count', x86_64_2621],
+  ['fault-truncate', 'page-lock', x86_64_2621],
+  ['fault-truncate', 'truncate_count', x86_64_618],
+  ['fault-nonlinear-punch', 'page-lock', x86_64_2621],
+  ['fault-nonlinear-punch', 'truncate_count', x86_64_2621],
+];
+const race2x2 = raceFromFile(join(RACE_DIR, 'scaling', 'fault-invalidate-2x2.mmo'));
+
 describe('the state key: equal keys behave the same', () => {
   for (const mode of ['trace', 'history'] as const) {
     test.each(CASES)(`${mode}: %s under %s — two schedules to one key, the same suffix, the same behaviour`, (name, policy, spec) => {
@@ -131,6 +164,83 @@ describe('the state key: equal keys behave the same', () => {
       );
     });
   }
+
+  test.each(DECLARED_CASES)('declared: %s under %s — two schedules to one key, the same suffix, the same behaviour', (name, policy, spec) => {
+    const program = findRace(name)!.make(spec, policy);
+    const pairs = collisions(program, 'declared', 400, 7);
+    expect(pairs.length).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.constantFrom(...pairs), fc.array(fc.nat(30), { maxLength: 40 }), ([p, q], suffix) => {
+        expect(behaviour(program, 'declared', q, suffix)).toEqual(behaviour(program, 'declared', p, suffix));
+      }),
+      { numRuns: 40, seed: 14 },
+    );
+  });
+
+  test.each(['page-lock', 'truncate_count'])('declared: the 2×2 scaling race under %s — states every thread of which is declared, one key, the same behaviour', (policy) => {
+    const program = race2x2.make(x86_64_2621, policy);
+    const pairs = collisions(program, 'declared', 600, 7, true, 80);
+    expect(pairs.length).toBeGreaterThan(0);
+    fc.assert(
+      fc.property(fc.constantFrom(...pairs), fc.array(fc.nat(30), { maxLength: 40 }), ([p, q], suffix) => {
+        expect(behaviour(program, 'declared', q, suffix)).toEqual(behaviour(program, 'declared', p, suffix));
+      }),
+      { numRuns: 40, seed: 14 },
+    );
+  });
+
+  test('declared: the page a fault holds and the truncate_count it sampled are in its key; its stops in the kernel paths are declared', () => {
+    const program = findRace('fault-invalidate')!.make(x86_64_2621, 'truncate_count');
+    const a = runTo(program, 'declared', [0, 0]); // the fault has sampled truncate_count and stands at ->nopage
+    expect(a.ex.instance.threads[0]!.declaredOp).toBe(0);
+    const b = runTo(program, 'declared', [1, 1, 1, 1]); // the invalidation instead
+    expect(`${a.keys.a},${a.keys.b}`).not.toBe(`${b.keys.a},${b.keys.b}`);
+    // the invalidation in the middle of its op: invalidate_inode_pages2 declares its stops too
+    const e = runTo(program, 'declared', [1, 1]);
+    expect(e.ex.instance.threads[1]!.declaredOp).toBe(0);
+    expect(Array.from(e.ex.instance.threads[1]!.declared!.subarray(0, e.ex.instance.threads[1]!.declaredCount!))).toContain(1); // the index it drops
+  });
+
+  test('declared: a fault that sampled truncate_count before an invalidation and one that sampled it after stand at one stop of one machine, keyed apart', () => {
+    // 2×2 under truncate_count: fault 1 maps the page and invalidation 2 unmaps it (truncate_count 0 → 1),
+    // with fault 0 entered (its sample taken) before all that, or after — then the machine is the same, and
+    // so is fault 0's stop; only its sample differs, and with it what it does next (retry, or install)
+    const program = race2x2.make(x86_64_2621, 'truncate_count');
+    const whole = (ex: Executor, keys: StateKeys, t: number, steps = Infinity): void => {
+      for (let k = 0; k < steps && ex.instance.threads[t]!.next !== -1; k++) {
+        keys.before(ex.instance, t);
+        expect(ex.exec(t, ex.enabledMask())).toBe(true);
+        keys.after(ex.instance);
+      }
+    };
+    const reach = (faultFirst: boolean): { ex: Executor; keys: StateKeys } => {
+      const ex = new Executor(program);
+      const keys = new StateKeys(ex, 'declared');
+      ex.start();
+      keys.begin(ex.instance);
+      if (faultFirst) whole(ex, keys, 0, 1);
+      whole(ex, keys, 1);
+      whole(ex, keys, 2);
+      if (!faultFirst) whole(ex, keys, 0, 1);
+      return { ex, keys };
+    };
+    const before = reach(true);
+    const after = reach(false);
+    expect(before.ex.instance.snapshot!()).toBe(after.ex.instance.snapshot!());
+    expect(before.ex.instance.threads[0]!.declaredOp).toBe(0);
+    expect(after.ex.instance.threads[0]!.declaredOp).toBe(0);
+    expect(`${before.keys.a},${before.keys.b}`).not.toBe(`${after.keys.a},${after.keys.b}`);
+    // and they do differ: run fault 0 on alone
+    const wheres = (r: { ex: Executor; keys: StateKeys }): string[] => {
+      const out: string[] = [];
+      while (r.ex.instance.threads[0]!.next !== -1) {
+        expect(r.ex.exec(0, r.ex.enabledMask())).toBe(true);
+        out.push(r.ex.instance.threads[0]!.where);
+      }
+      return out;
+    };
+    expect(wheres(before)).not.toEqual(wheres(after));
+  });
 
   test('the truncate_count sample a fault holds is in the key: the states before and after a concurrent invalidation differ', () => {
     // 0*2: the fault has sampled truncate_count; then the invalidation runs whole (1*4) — or not at all
@@ -209,6 +319,19 @@ describe('--bound none', () => {
     expect(prefixes).toBeGreaterThanOrEqual(4 * 8);
     expect(union.size).toBe(one.distinctStates);
     expect([...union].sort()).toEqual(one.stateKeys);
+  });
+
+  test('the declared key: the 2007 race and its 2×2 growth, the same verdicts in fewer states than the trace key', () => {
+    const race = findRace('fault-invalidate')!;
+    const trace = exploreUnbounded(race.make(x86_64_2621, 'page-lock'));
+    const declared = exploreUnbounded(race.make(x86_64_2621, 'page-lock'), { key: 'declared' });
+    expect(declared).toMatchObject({ complete: true, exhaustive: true, failure: null, key: 'declared' });
+    expect(declared.distinctStates).toBeLessThan(trace.distinctStates);
+    expect(exploreUnbounded(race.make(x86_64_2621, 'truncate_count'), { key: 'declared' }).failure?.schedule).toBe('0*2,1*4,0');
+    const bad = exploreUnbounded(race2x2.make(x86_64_2621, 'truncate_count'), { key: 'declared' });
+    expect(bad.failure?.message).toMatch(/stale-file-pte/);
+    const good = exploreUnbounded(race2x2.make(x86_64_2621, 'page-lock'), { key: 'declared' });
+    expect(good).toMatchObject({ complete: true, exhaustive: true, failure: null });
   });
 
   test('the history key (no stop-point contract) proves the same verdicts on the small races, with more states', () => {

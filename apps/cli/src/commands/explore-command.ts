@@ -60,7 +60,7 @@ export const exploreCommand: CommandSpec = {
     policy: { type: 'string', value: 'NAME', help: 'one policy (default: every policy of the race, oldest first)' },
     strategy: { type: 'string', value: 'dfs|random|pct', help: 'search strategy (default dfs: exhaustive within --bound)' },
     bound: { type: 'string', value: 'N|none', help: "preemption bound for dfs, 0–64, or none: every interleaving, with a state cache (default: the race's)" },
-    key: { type: 'string', value: 'trace|history', help: 'with --bound none: how threads enter the state key (default trace: a partial-order reduction over lock and unlocked steps)' },
+    key: { type: 'string', value: 'trace|history|declared', help: 'with --bound none: how threads enter the state key (default trace: a partial-order reduction over lock and unlocked steps; declared: by what the kernel path declares it holds at its stop)' },
     shard: { type: 'string', value: 'I/N', help: 'with --bound none: run shard I of N (split by schedule prefix); --json carries its state keys for --merge' },
     merge: { type: 'boolean', help: 'join the --json results of the shards named as arguments into one verdict' },
     seed: { type: 'string', value: 'N', help: 'seed for random and pct, 0–0xffffffff (default 1)' },
@@ -90,7 +90,7 @@ export const exploreCommand: CommandSpec = {
     if (!['dfs', 'random', 'pct'].includes(strategy)) throw new UsageError(`--strategy ${quote(strategy)}: expected dfs, random or pct`);
     const bound = boundOption(ctx, race.bound);
     const key = String(ctx.values['key'] ?? 'trace');
-    if (!(mm.KEY_MODES as readonly string[]).includes(key)) throw new UsageError(`--key ${quote(key)}: expected ${mm.KEY_MODES.join(' or ')}`);
+    if (!(mm.KEY_MODES as readonly string[]).includes(key)) throw new UsageError(`--key ${quote(key)}: expected ${mm.KEY_MODES.slice(0, -1).join(', ')} or ${mm.KEY_MODES.at(-1)}`);
     const shard = shardOption(ctx);
     if ((shard || ctx.values['key'] !== undefined) && (bound !== 'none' || strategy !== 'dfs')) throw new UsageError(`--${shard ? 'shard' : 'key'} goes with --bound none (the unbounded dfs)`);
     const seed = intOption(ctx, 'seed', 1, 0, 0xffffffff);
@@ -119,7 +119,7 @@ export const exploreCommand: CommandSpec = {
             strategy !== 'dfs'
               ? (strategy === 'random' ? mm.exploreRandom : mm.explorePct)(program, { seed, runs, ...options })
               : bound === 'none'
-                ? mm.exploreUnbounded(program, { ...options, key: key as 'trace', ...(shard ? { shard } : {}) })
+                ? mm.exploreUnbounded(program, { ...options, key: key as (typeof mm.KEY_MODES)[number], ...(shard ? { shard } : {}) })
                 : mm.exploreDfs(program, { bound, ...options });
           const cpu = process.cpuUsage(cpu0);
           const cpuMs = (cpu.user + cpu.system) / 1000;

@@ -34,6 +34,12 @@ export interface Instance {
    * thread a class of its own.
    */
   symmetry?(): readonly number[];
+  /**
+   * What lock k is, as a number that does not depend on the order locks
+   * were first taken (the lock ids do): `--key declared` keys the locks a
+   * thread holds by it, and then leaves `UNKEYED_LOCK_IDS` out of the hash.
+   */
+  lockKey?(k: number): number;
   /** A readable name of lock k, for traces ("page lock of pfn 0x105"). */
   lockName?(k: number): string;
   /** The state now — ptes and pages — for the report of a failing step. */

@@ -54,7 +54,30 @@ const isGenerator = (o: object): boolean => Object.prototype.isPrototypeOf.call(
  * stop's description, lock names), and what cannot change once a machine is
  * made (the compiled variant, its protection cache, the spec).
  */
-export const UNKEYED_FIELDS: ReadonlySet<string> = new Set(['noted', 'labels', 'observing', 'where', 'lockNames', 'variant', 'prot', 'spec', 'reclaimHook', 'onFree']);
+export const UNKEYED_FIELDS: ReadonlySet<string> = new Set([
+  'noted',
+  'labels',
+  'observing',
+  'where',
+  'lockNames',
+  'variant',
+  'prot',
+  'spec',
+  'reclaimHook',
+  'onFree',
+  // the running thread's declared frames (model/sched.ts): each thread's own, keyed with the thread (unbounded.ts)
+  'declaredLive',
+  'declaredN',
+  'declaredNext',
+  'stopDeclared',
+  // what the running step read, for traces (model/step-values.ts): the step that wrote it is over
+  'values',
+  // checkInvariants' scratch counts (check/invariants.ts): rewritten whole by every check
+  'invariantScratch',
+]);
+
+/** The lock-id assignment (model/sched.ts): left out where locks are keyed by what they are (Instance.lockKey). */
+export const UNKEYED_LOCK_IDS: ReadonlySet<string> = new Set([...UNKEYED_FIELDS, 'lockIds', 'lockKeys']);
 
 export class StateHasher {
   /** the two lanes */

@@ -45,6 +45,16 @@ export interface Thread {
    * any earlier step, and the key keeps its whole history (unbounded.ts).
    */
   readonly fresh?: number;
+  /**
+   * When ≥ 0: the thread stands at a declared stop (model/sched.ts) of its
+   * op number `declaredOp`, and the first `declaredCount` values of
+   * `declared` are everything its future reads besides the machine, so
+   * `--key declared` keys it by them instead of its history. −1 or absent:
+   * not declared.
+   */
+  readonly declaredOp?: number;
+  readonly declared?: Float64Array;
+  readonly declaredCount?: number;
 }
 
 /** One kind of stop a generator-written thread yields (see fromGenerator). */

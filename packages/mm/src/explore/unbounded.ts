@@ -29,8 +29,8 @@ import { Executor } from './executor.js';
 import { ProgramError, type Instance, type Program } from './program.js';
 import { ProgressReporter } from './progress.js';
 import type { ExploreResult, Failure, SearchOptions, StopReason } from './result.js';
-import { KeySet, keyHex, StateHasher } from './state-key.js';
-import { ACT_DONE, ACT_STEP, isLockAct, isUnlockAct, lockOf, MAX_LOCKS } from './thread.js';
+import { KeySet, keyHex, StateHasher, UNKEYED_FIELDS, UNKEYED_LOCK_IDS } from './state-key.js';
+import { ACT_DONE, ACT_STEP, isLockAct, isUnlockAct, lockOf, MAX_LOCKS, type Thread } from './thread.js';
 
 export interface Shard {
   /** this shard, 0 … count − 1 */
@@ -53,9 +53,15 @@ export interface Shard {
  * - `history`: by the shared state at each of its steps: no assumption
  *   about the code between stops, but every order of two steps that change
  *   the machine stays a state of its own (small races only).
+ * - `declared`: at a stop where its kernel path declared what it holds
+ *   (model/sched.ts, declared stops: its op, and each frame's resume point
+ *   and live values) by exactly that, so threads that hold the same values
+ *   are one state however they got there; elsewhere by its history since
+ *   its last declared stop (or its op's start), as `history`. It relies on
+ *   the declaration contract (model/sched.ts).
  */
-export type KeyMode = 'trace' | 'history';
-export const KEY_MODES: readonly KeyMode[] = ['trace', 'history'];
+export type KeyMode = 'trace' | 'history' | 'declared';
+export const KEY_MODES: readonly KeyMode[] = ['trace', 'history', 'declared'];
 
 export interface UnboundedOptions extends SearchOptions {
   readonly shard?: Shard;
@@ -94,6 +100,9 @@ const popcount = (x: number): number => {
 /** Marker lanes for a thread's key where its history is forgotten. */
 const FRESH_A = 0x6a09e667;
 const DONE_A = 0x3c6ef372;
+/** Seed lanes of a thread's key at a declared stop. */
+const DECLARED_A = 0x510e527f;
+const DECLARED_B = 0x1f83d9ab;
 
 export function exploreUnbounded(program: Program, options: UnboundedOptions = {}): UnboundedResult {
   const shard = options.shard ?? { index: 0, count: 1 };
@@ -177,6 +186,16 @@ export function prefixes(program: Program, want: number): number[][] {
   return level;
 }
 
+/** murmur3's finaliser of one word */
+function fmixWord(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h | 0;
+}
+
 /** Words per thread in the key (StateKeys.key) */
 const TUPLE = 6;
 
@@ -200,13 +219,16 @@ const LOCK_LANES = 2 * MAX_LOCKS;
  * a search can save and restore them per depth.
  */
 export class StateKeys {
-  readonly hasher = new StateHasher();
+  readonly hasher: StateHasher;
   /** the key `key()` worked out */
   a = 0;
   b = 0;
   /** the shared state's hash now */
   ma = 0;
   mb = 0;
+  /** a declared thread key (declaredKey) */
+  private da = 0;
+  private db = 0;
   /**
    * The clocks, `width` lanes: each thread's key (2 per thread), then in
    * trace mode each lock's last step (2 per lock), the last unlocked step
@@ -223,7 +245,11 @@ export class StateKeys {
   constructor(
     private readonly ex: Executor,
     readonly mode: KeyMode,
-  ) {}
+  ) {
+    this.hasher = new StateHasher(mode === 'declared' ? UNKEYED_LOCK_IDS : UNKEYED_FIELDS);
+  }
+  /** declared mode with Instance.lockKey: locks keyed by what they are, not their ids */
+  private byLockKey = false;
 
   /** After ex.start(): the initial state's key into (a, b). */
   begin(inst: Instance): void {
@@ -237,6 +263,8 @@ export class StateKeys {
       this.order = new Int32Array(n);
       this.tuple = new Int32Array(n * TUPLE);
     }
+    if (this.mode === 'declared' && !inst.lockKey) throw new ProgramError(`explore: ${this.ex.program.name} names its locks only by id (Instance.lockKey): --key declared cannot key them`);
+    this.byLockKey = this.mode === 'declared';
     const sym = inst.symmetry?.();
     for (let t = 0; t < this.cls.length; t++) this.cls[t] = sym?.[t] ?? t;
     this.vec.fill(0);
@@ -277,13 +305,18 @@ export class StateKeys {
       const next = th.next;
       const o = t * TUPLE;
       tu[o] = this.cls[t]!;
-      tu[o + 1] = next;
+      // a lock action by the lock it names (what it is, with declared keys)
+      tu[o + 1] = this.byLockKey && next > 0 ? (fmixWord(inst.lockKey!(lockOf(next)) * 2 + (next & 1)) & 0x7ffffffe) + 2 : next; // ≥ 2: apart from ACT_STEP and ACT_DONE
       if (next === ACT_DONE) {
         tu[o + 2] = DONE_A;
         tu[o + 3] = 0;
       } else if ((th.fresh ?? -1) >= 0) {
         tu[o + 2] = FRESH_A;
         tu[o + 3] = th.fresh!;
+      } else if (this.mode === 'declared' && (th.declaredOp ?? -1) >= 0) {
+        this.declaredKey(th);
+        tu[o + 2] = this.da;
+        tu[o + 3] = this.db;
       } else {
         tu[o + 2] = v[2 * t]!;
         tu[o + 3] = v[2 * t + 1]!;
@@ -292,7 +325,12 @@ export class StateKeys {
       let hi = 0;
       for (let k = 0; k < MAX_LOCKS; k++) {
         if (owner[k] !== t) continue;
-        if (k < 32) lo |= 1 << k;
+        if (this.byLockKey) {
+          // what the lock is, order-free (a sum of two mixes of its key)
+          const w = inst.lockKey!(k);
+          lo = (lo + fmixWord(w)) | 0;
+          hi = (hi + fmixWord(w ^ 0x5bd1e995)) | 0;
+        } else if (k < 32) lo |= 1 << k;
         else hi |= 1 << (k - 32);
       }
       tu[o + 4] = lo;
@@ -318,6 +356,45 @@ export class StateKeys {
     this.b = h.b;
   }
 
+  /**
+   * The threads of `enabled` worth trying from the state key() last
+   * keyed: with declared keys, of the threads of one class that stand alike
+   * (equal words: the same stop, the same values, the same locks) only the
+   * lowest — running any other reaches a state with the key running it does
+   * (the key counts a class as a multiset). Other modes: all of them.
+   */
+  representatives(enabled: number): number {
+    if (!this.byLockKey) return enabled;
+    const tu = this.tuple;
+    let kept = 0;
+    for (let m = enabled; m !== 0; m &= m - 1) {
+      const t = 31 - Math.clz32(m & -m);
+      let alike = false;
+      for (let k = kept; k !== 0; k &= k - 1) {
+        const u = 31 - Math.clz32(k & -k);
+        if (compareTuples(tu, u, t) === 0) {
+          alike = true;
+          break;
+        }
+      }
+      if (!alike) kept |= 1 << t;
+    }
+    return kept;
+  }
+
+  /** A thread's key at a declared stop, into (da, db): its op and its frames' declared values. */
+  private declaredKey(th: Thread): void {
+    const h = this.hasher.reset(DECLARED_A, DECLARED_B);
+    h.word(th.declaredOp!);
+    const n = th.declaredCount!;
+    h.word(n);
+    const vals = th.declared!;
+    for (let k = 0; k < n; k++) h.num(vals[k]!);
+    h.finish();
+    this.da = h.a;
+    this.db = h.b;
+  }
+
   /** Thread t is about to step on the shared state (ma, mb): its key after the step. */
   before(inst: Instance, t: number): void {
     const th = inst.threads[t]!;
@@ -325,8 +402,12 @@ export class StateKeys {
     const v = this.vec;
     const fresh = th.fresh ?? -1;
     if (fresh >= 0) h.reset(FRESH_A, fresh);
-    else h.reset(v[2 * t]!, v[2 * t + 1]!);
-    if (this.mode === 'history') {
+    else if (this.mode === 'declared' && (th.declaredOp ?? -1) >= 0) {
+      // its history starts again from the declared stop it stands at
+      this.declaredKey(th);
+      h.reset(this.da, this.db);
+    } else h.reset(v[2 * t]!, v[2 * t + 1]!);
+    if (this.mode !== 'trace') {
       h.word(this.ma);
       h.word(this.mb);
       h.finish();
@@ -472,9 +553,10 @@ class Search {
         } else if (!first && d <= branch) {
           t = ex.choices[d]!;
         } else {
-          t = ex.prev >= 0 && (enabled & (1 << ex.prev)) !== 0 ? ex.prev : lowestBit(enabled);
+          const worth = keys.representatives(enabled);
+          t = ex.prev >= 0 && (worth & (1 << ex.prev)) !== 0 ? ex.prev : lowestBit(worth);
           if (d >= this.cap) this.save(d); // grows the arrays
-          this.enabledAt[d] = enabled;
+          this.enabledAt[d] = worth;
           this.triedAt[d] = 1 << t;
         }
         const hashing = first || d >= branch;

@@ -22,7 +22,7 @@ import { page_dup_rmap } from './rmap.js';
 import { alloc_anon_copy } from './memory.wp.js';
 import { VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_SIGBUS } from '../model/signals.js';
 import { lock_page, page_unlocked, pte_lock, pte_unlock, unlock_page, unlocked } from '../model/locks.js';
-import type { KernelPath } from '../model/sched.js';
+import { SITE_DO_FAULT, SITE_DO_FILE_PAGE, type KernelPath } from '../model/sched.js';
 import { VM_NONLINEAR, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 import { VM_LOCKED, VM_UFFD_WP } from './vma.js';
 import { mlock_folio } from './mlock.js';
@@ -103,6 +103,24 @@ function install(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: number, frame:
 }
 
 /**
+ * A fault path's declared frame (model/sched.ts, declared stops): where it
+ * resumes (`site`) and all it reads after the stop — the mm and the vma (by
+ * its place in the mm's list), the address and pte slot, read or write,
+ * the file index, the retry count, the truncate_count sampled (−1 where no
+ * longer read), the page held (−1 before ->fault) and the fault's result so far.
+ */
+function declare_fault(m: Machine, base: number, site: number, mm: Mm, vma: Vma, vpn: number, slot: number, write: boolean, index: number, tries: number, sequence: number, frame: number, ret: number): void {
+  const s = m.sched;
+  if (!s.on) return;
+  const at = mm.vmas.list.indexOf(vma);
+  if (at < 0) {
+    s.lost(); // a vma no longer in the mm: the path holds an object the machine does not
+    return;
+  }
+  s.declare(base, site).and(mm.id).and(at).and(vpn).and(slot).and(write ? 1 : 0).and(index).and(tries).and(sequence).and(frame).and(ret).ready();
+}
+
+/**
  * do_fault(): a none pte in a file or shmem VMA, by the machine's fault
  * rule (policies.ts):
  *
@@ -121,10 +139,13 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
   if (!inode) return VM_FAULT_SIGBUS;
   const index = vma.pgoff + (vpn - vma.start);
   const held = m.sched.held;
+  const base = m.sched.declaredN; // the frames of the callers are below (sched.ts, declared stops)
+  const S = SITE_DO_FAULT;
   for (let tries = 0; ; tries++) {
     if (tries > 8) throw new Error(`do_fault: retried ${tries} times at index ${index} of ${inode.name} (livelock)`);
     const sequence = inode.truncateCount;
     if (m.policies.fault === 'truncate_count') noteValue(m, V_TRUNCATE_SAMPLED, sequence);
+    declare_fault(m, base, S + 1, mm, vma, vpn, slot, write, index, tries, m.policies.fault === 'truncate_count' ? sequence : -1, -1, 0);
     if (m.policies.fault === 'truncate_count') yield* unlocked(m, 'do_no_page: truncate_count sampled; ->nopage');
     else yield* unlocked(m, 'filemap_fault: i_size check, find_get_page');
     noteValue(m, V_INDEX, index);
@@ -140,32 +161,40 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
     held.hold(frame); // ->nopage / ->fault return the page with a reference
     const ret = major ? VM_FAULT_MAJOR : VM_FAULT_OK;
     if (m.policies.fault === 'truncate_count') {
+      declare_fault(m, base, S + 2, mm, vma, vpn, slot, write, index, tries, sequence, frame, ret);
       yield* pte_lock(m, mm, 'do_no_page: pte lock; truncate_count re-checked');
       noteValue(m, V_TRUNCATE_SAMPLED, sequence);
       noteValue(m, V_TRUNCATE_NOW, inode.truncateCount);
       if (sequence !== inode.truncateCount) {
         // an unmap_mapping_range ran since the sample: the page may be stale
+        declare_fault(m, base, S + 3, mm, vma, vpn, slot, write, index, tries, -1, frame, 0);
         yield* pte_unlock(m, mm, 'do_no_page: truncate_count changed: unlock, drop the page, retry');
         held.release(frame);
         continue;
       }
       install(m, mm, vma, vpn, slot, frame, write);
+      declare_fault(m, base, S + 4, mm, vma, vpn, slot, write, index, tries, -1, frame, ret);
       yield* pte_unlock(m, mm, 'do_no_page: pte installed, pte lock dropped');
       held.release(frame);
       return ret;
     }
+    declare_fault(m, base, S + 5, mm, vma, vpn, slot, write, index, tries, -1, frame, ret);
     yield* lock_page(m, frame, 'filemap_fault: lock_page; still in the mapping and below i_size?');
     noteValue(m, V_IN_CACHE, inode.cache.get(index) === frame);
     noteValue(m, V_I_SIZE, pagesOf(m, inode));
     if (inode.cache.get(index) !== frame || index >= pagesOf(m, inode)) {
       // truncated or invalidated while we slept on the lock: unlock, drop, look again
+      declare_fault(m, base, S + 6, mm, vma, vpn, slot, write, index, tries, -1, frame, 0);
       yield* unlock_page(m, frame, 'filemap_fault: the page left the mapping: unlock_page, retry');
       held.release(frame);
       continue;
     }
+    declare_fault(m, base, S + 7, mm, vma, vpn, slot, write, index, tries, -1, frame, ret);
     yield* pte_lock(m, mm, 'finish_fault: pte lock; set_pte_at');
     install(m, mm, vma, vpn, slot, frame, write);
+    declare_fault(m, base, S + 8, mm, vma, vpn, slot, write, index, tries, -1, frame, ret);
     yield* pte_unlock(m, mm, 'finish_fault: pte lock dropped');
+    declare_fault(m, base, S + 9, mm, vma, vpn, slot, write, index, tries, -1, frame, ret);
     yield* unlock_page(m, frame, '__do_fault: unlock_page');
     held.release(frame);
     return ret;
@@ -193,8 +222,11 @@ export function* do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: n
   const f = m.variant.fast;
   const pgoff = f.pte_to_pgoff_hi!(hi, lo) * 2 ** 32 + f.pte_to_pgoff_lo!(hi, lo);
   const held = m.sched.held;
+  const base = m.sched.declaredN;
+  const S = SITE_DO_FILE_PAGE;
   for (let tries = 0; ; tries++) {
     if (tries > 8) throw new Error(`do_file_page: retried ${tries} times at pgoff ${pgoff} of ${inode.name} (livelock)`);
+    declare_fault(m, base, S + 1, mm, vma, vpn, slot, write, pgoff, tries, -1, -1, 0);
     yield* unlocked(m, m.policies.fault === 'truncate_count' ? 'filemap_populate: i_size check, filemap_getpage' : 'filemap_fault (nonlinear): i_size check, find_get_page');
     noteValue(m, V_INDEX, pgoff);
     noteValue(m, V_I_SIZE, pagesOf(m, inode));
@@ -203,26 +235,33 @@ export function* do_file_page(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: n
     held.hold(frame);
     const ret = major ? VM_FAULT_MAJOR : VM_FAULT_OK;
     if (m.policies.fault === 'truncate_count') {
+      declare_fault(m, base, S + 2, mm, vma, vpn, slot, write, pgoff, tries, -1, frame, ret);
       yield* pte_lock(m, mm, 'install_page: pte lock; page->mapping and i_size checked');
       const truncated = m.frames.mapping[frame] === 0 || pgoff >= pagesOf(m, inode);
       noteValue(m, V_MAPPING_SET, m.frames.mapping[frame] !== 0);
       noteValue(m, V_I_SIZE, pagesOf(m, inode));
       if (!truncated) installNonlinear(m, mm, vma, slot, frame);
+      declare_fault(m, base, S + 3, mm, vma, vpn, slot, write, pgoff, tries, truncated ? 1 : 0, frame, ret);
       yield* pte_unlock(m, mm, truncated ? 'install_page: the page was truncated: -EINVAL' : 'install_page: pte installed, pte lock dropped');
       held.release(frame);
       return truncated ? VM_FAULT_SIGBUS : ret; // do_file_page: a failed ->populate is SIGBUS
     }
+    declare_fault(m, base, S + 4, mm, vma, vpn, slot, write, pgoff, tries, -1, frame, ret);
     yield* lock_page(m, frame, 'filemap_fault (nonlinear): lock_page; still in the mapping?');
     noteValue(m, V_IN_CACHE, inode.cache.get(pgoff) === frame);
     noteValue(m, V_I_SIZE, pagesOf(m, inode));
     if (inode.cache.get(pgoff) !== frame || pgoff >= pagesOf(m, inode)) {
+      declare_fault(m, base, S + 5, mm, vma, vpn, slot, write, pgoff, tries, -1, frame, 0);
       yield* unlock_page(m, frame, 'filemap_fault (nonlinear): the page left the mapping: unlock_page, retry');
       held.release(frame);
       continue;
     }
+    declare_fault(m, base, S + 6, mm, vma, vpn, slot, write, pgoff, tries, -1, frame, ret);
     yield* pte_lock(m, mm, '__do_fault (nonlinear): pte lock; set_pte_at');
     installNonlinear(m, mm, vma, slot, frame);
+    declare_fault(m, base, S + 7, mm, vma, vpn, slot, write, pgoff, tries, -1, frame, ret);
     yield* pte_unlock(m, mm, '__do_fault (nonlinear): pte lock dropped');
+    declare_fault(m, base, S + 8, mm, vma, vpn, slot, write, pgoff, tries, -1, frame, ret);
     yield* unlock_page(m, frame, '__do_fault (nonlinear): unlock_page');
     held.release(frame);
     return ret;

@@ -31,7 +31,7 @@ import { do_fault, do_file_page } from './memory.fault.js';
 import { do_swap_page } from './memory.swap.js';
 import { migration_entry_wait } from './migrate.js';
 import { BUS_ADRERR, SEGV_ACCERR, SEGV_MAPERR, VM_FAULT_MAJOR, VM_FAULT_OK, VM_FAULT_RETRY, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, OOM_SIGKILL, type AccessResult } from '../model/signals.js';
-import { runPath, type KernelPath } from '../model/sched.js';
+import { runPath, SITE_ACCESS, type KernelPath } from '../model/sched.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
 import { VM_HUGEPAGE, VM_LOCKED, VM_READ, VM_UFFD_WP, VM_WRITE, type Vma } from './vma.js';
 // --- pte markers (guard regions, uffd-wp), userfaultfd-wp, mlock ---
@@ -299,6 +299,7 @@ export function access(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: nu
 export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, tag?: number): KernelPath<AccessResult> {
   let minor = 0;
   let major = 0;
+  const base = m.sched.declaredN; // declared stops (sched.ts): this frame, then the fault path's
   for (;;) {
     m.sched.deferFaults = m.sched.on;
     let code: number | typeof FAULT_OOM_KILLED;
@@ -311,6 +312,8 @@ export function* access_path(m: Machine, mm: Mm, vpn: number, write: boolean, ta
     if (code === TOUCH_RETRY) {
       const path = m.sched.pending!;
       m.sched.pending = null;
+      // what this frame reads after the fault path: the access (the mm is the op's process) and the counts so far
+      if (m.sched.on) m.sched.declare(base, SITE_ACCESS).and(vpn).and(write ? 1 : 0).and(tag ?? -1).and(minor).and(major);
       const ret = yield* path;
       if (ret === VM_FAULT_SIGBUS) return BUS_ADRERR;
       if (ret === VM_FAULT_MAJOR) major++;

@@ -18,7 +18,7 @@ import { VM_NONLINEAR, VM_UFFD_WP, type Vma } from './vma.js';
 import { setMarker } from './memory.pte_marker.js';
 import { pteUffdWp } from './userfaultfd.js';
 import { i_mmap_lock, i_mmap_unlock, pte_lock, pte_unlock } from '../model/locks.js';
-import { runPath, type KernelPath } from '../model/sched.js';
+import { runPath, SITE_UNMAP_RANGE, type KernelPath } from '../model/sched.js';
 import { unmap_mapping_range_thp } from './huge_memory.js';
 import { mapsPage, next_table_vpn, walk_pte_range } from './pagewalk.js';
 import { noteValue, V_TRUNCATE_NOW } from '../model/step-values.js';
@@ -40,16 +40,47 @@ export function i_mmap(m: Machine, inode: Inode): { mm: Mm; vma: Vma }[] {
  * mm/memory.c 1880–1905), which the 'truncate_count' fault rule reads.
  */
 export function* unmap_mapping_range_path(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): KernelPath {
+  const base = m.sched.declaredN; // declared stops (sched.ts)
+  declare_unmap(m, base, 1, inode, first, count, evenCows, null, 0);
   yield* i_mmap_lock(m, inode.id, 'unmap_mapping_range: i_mmap lock; truncate_count++');
   inode.truncateCount++;
   noteValue(m, V_TRUNCATE_NOW, inode.truncateCount);
-  for (const { mm, vma } of i_mmap(m, inode)) {
+  const list = i_mmap(m, inode);
+  for (let k = 0; k < list.length; k++) {
+    const { mm, vma } = list[k]!;
+    declare_unmap(m, base, 2, inode, first, count, evenCows, list, k);
     yield* pte_lock(m, mm, 'zap_pte_range: pte lock; the file ptes cleared');
     if (vma.flags & VM_NONLINEAR) unmap_nonlinear(m, mm, vma, first, count, evenCows);
     else unmap_linear(m, mm, vma, first, count, evenCows);
+    declare_unmap(m, base, 3, inode, first, count, evenCows, list, k);
     yield* pte_unlock(m, mm, 'zap_pte_range: pte lock dropped');
   }
+  declare_unmap(m, base, 4, inode, first, count, evenCows, null, 0);
   yield* i_mmap_unlock(m, inode.id, 'unmap_mapping_range: i_mmap lock dropped');
+}
+
+/**
+ * unmap_mapping_range's declared frame (sched.ts): the range, and from
+ * entry `k` of the i_mmap list on, each (mm, vma) the walk still visits —
+ * the vma by its place in its mm's list (one the mm no longer holds cannot
+ * be declared).
+ */
+function declare_unmap(m: Machine, base: number, at: number, inode: Inode, first: number, count: number, evenCows: boolean, list: readonly { mm: Mm; vma: Vma }[] | null, k: number): void {
+  const s = m.sched;
+  if (!s.on) return;
+  s.declare(base, SITE_UNMAP_RANGE + at).and(inode.id).and(first).and(count).and(evenCows ? 1 : 0).and(k).and(list === null ? -1 : list.length);
+  if (list !== null) {
+    for (let j = k; j < list.length; j++) {
+      const { mm, vma } = list[j]!;
+      const place = mm.vmas.list.indexOf(vma);
+      if (place < 0) {
+        s.lost();
+        return;
+      }
+      s.and(mm.id).and(place);
+    }
+  }
+  s.ready();
 }
 
 export function unmap_mapping_range(m: Machine, inode: Inode, first: number, count: number, evenCows: boolean): void {

@@ -16,7 +16,7 @@ import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
 import type { Machine } from '../model/machine.js';
 import { free_swap_and_cache, slotOffset, slotType } from './swapfile.js';
 import { lock_page, unlock_page, unlocked } from '../model/locks.js';
-import { runPath, type KernelPath } from '../model/sched.js';
+import { runPath, SITE_CACHED_PAGES, SITE_DROP_CACHED, type KernelPath } from '../model/sched.js';
 import { unmap_mapping_range_path } from './memory.unmap.js';
 
 /**
@@ -53,17 +53,23 @@ export function truncate_inode_pages_range(m: Machine, inode: Inode, first: numb
  */
 function* drop_cached_page(m: Machine, inode: Inode, index: number, who: string, invalidate: boolean): KernelPath {
   const held = m.sched.held;
+  const s = m.sched;
+  const base = s.declaredN; // declared stops (sched.ts): where it resumes, the page it holds (`who` names the caller, as `invalidate` does)
   const frame = inode.cache.get(index);
   if (frame === undefined) return;
   held.hold(frame); // find_get_pages / pagevec_lookup
+  if (s.on) s.declare(base, SITE_DROP_CACHED + 1).and(inode.id).and(index).and(frame).and(invalidate ? 1 : 0).ready();
   yield* lock_page(m, frame, `${who}: lock_page`);
   if (inode.cache.get(index) === frame) {
     if (m.frames.maps(frame) > 0 && (invalidate || m.policies.fault === 'page-lock')) {
+      if (s.on) s.declare(base, SITE_DROP_CACHED + 2).and(inode.id).and(index).and(frame).and(invalidate ? 1 : 0); // unmap_mapping_range declares its own stops
       yield* unmap_mapping_range_path(m, inode, index, 1, false);
     }
+    if (s.on) s.declare(base, SITE_DROP_CACHED + 3).and(inode.id).and(index).and(frame).and(invalidate ? 1 : 0).ready();
     yield* unlocked(m, `${who}: the page leaves the page cache`);
     delete_from_page_cache(m, inode, index);
   }
+  if (s.on) s.declare(base, SITE_DROP_CACHED + 4).and(inode.id).and(index).and(frame).and(invalidate ? 1 : 0).ready();
   yield* unlock_page(m, frame, `${who}: unlock_page`);
   held.release(frame);
 }
@@ -78,7 +84,7 @@ function* drop_cached_page(m: Machine, inode: Inode, index: number, who: string,
 export function* invalidate_inode_pages2_range(m: Machine, inode: Inode, first: number, count: number): KernelPath {
   // find_get_entries() hands over the pages the mapping has (2.6.21 pagevec_lookup; 6.18 mm/truncate.c
   // invalidate_inode_pages2_range): the work is the cached pages in the range, never the range's length
-  yield* for_each_cached_page(inode, first, first + count, (index) => drop_cached_page(m, inode, index, 'invalidate_inode_pages2', true));
+  yield* for_each_cached_page(m, inode, first, first + count, (index) => drop_cached_page(m, inode, index, 'invalidate_inode_pages2', true));
 }
 
 /**
@@ -87,13 +93,22 @@ export function* invalidate_inode_pages2_range(m: Machine, inode: Inode, first: 
  * while `body` runs (a racing fault, under the explorer) is still visited —
  * but looking only at the indices the cache holds.
  */
-function* for_each_cached_page(inode: Inode, first: number, end: number, body: (index: number) => KernelPath): KernelPath {
+function* for_each_cached_page(m: Machine, inode: Inode, first: number, end: number, body: (index: number) => KernelPath): KernelPath {
+  const s = m.sched;
+  const base = s.declaredN; // declared stops (sched.ts): the cursor, the indices looked up and how far, what `body` is compared with
   let cursor = first;
   for (;;) {
     let added = false;
-    for (const index of cachedIndices(inode, cursor, end)) {
+    const indices = cachedIndices(inode, cursor, end);
+    for (let k = 0; k < indices.length; k++) {
+      const index = indices[k]!;
       const had = inode.cache.has(index);
       const before = inode.cache.size;
+      if (s.on) {
+        s.declare(base, SITE_CACHED_PAGES).and(first).and(end).and(cursor).and(k).and(indices.length);
+        for (let j = k + 1; j < indices.length; j++) s.and(indices[j]!);
+        s.and(had ? 1 : 0).and(before);
+      }
       yield* body(index);
       cursor = index + 1;
       // body takes out at most this page: a larger cache means a page came in meanwhile — look again from the cursor

@@ -15,7 +15,7 @@ import { SyscallError } from '../model/errno.js';
 import type { Machine } from '../model/machine.js';
 import { PG_anon, PG_locked } from '../kernel/page-flags.js';
 import { isHugeZeroPmd, pmdFrame } from '../kernel/huge_memory.js';
-import type { KernelPath } from '../model/sched.js';
+import { DECLARING_OPS, MAX_DECLARED, type KernelPath } from '../model/sched.js';
 import { MmoSyntaxError, type MmoOp } from '../script/parse.js';
 import { ExpectationFailed, ProcessKilled, Runner } from '../script/run.js';
 import { OutOfFramesError } from '../model/frames.js';
@@ -44,6 +44,12 @@ class OpThread implements Thread {
   private readonly valueKinds = new Int32Array(MAX_STEP_VALUES);
   private readonly valueVals = new Float64Array(MAX_STEP_VALUES);
   private valueCount = 0;
+  /** the declared stop the thread stands at (Thread.declaredOp; model/sched.ts), and its path frames' declared values, kept between its steps */
+  declaredOp = -1;
+  readonly declared = new Float64Array(MAX_DECLARED);
+  declaredCount = 0;
+  private op = -1;
+  private readonly declaring: readonly boolean[];
 
   constructor(
     private readonly m: Machine,
@@ -51,6 +57,7 @@ class OpThread implements Thread {
     private readonly name: string,
     ops: readonly MmoOp[],
   ) {
+    this.declaring = ops.map((op) => DECLARING_OPS.has(op.op));
     this.body = this.run(ops, ops.map((op) => `${op.proc === 'child' ? '@child ' : ''}${opText(op)}`));
     this.advance();
   }
@@ -60,6 +67,8 @@ class OpThread implements Thread {
       const op = ops[i]!;
       // entering the syscall (or the device access) is a stop of its own
       this.entering = i;
+      this.op = i;
+      this.m.sched.declaredN = 0; // an op starts with no frames
       yield this.m.sched.point(texts[i]!);
       try {
         yield* this.runner.stepPath(op);
@@ -82,13 +91,25 @@ class OpThread implements Thread {
 
   private advance(): void {
     this.entering = -1;
-    const recorded = this.m.sched.values;
+    const sched = this.m.sched;
+    const recorded = sched.values;
     recorded.n = 0;
+    // the path's declared frames are the thread's: in for the step, out after it
+    const n = Math.min(this.declaredCount, MAX_DECLARED);
+    for (let k = 0; k < n; k++) sched.declaredLive[k] = this.declared[k]!;
+    sched.declaredN = this.declaredCount;
+    sched.declaredNext = false;
+    sched.stopDeclared = false;
+    this.declaredOp = -1;
     try {
       const r = this.body.next();
       this.fresh = this.entering;
       this.next = r.done ? ACT_DONE : r.value;
-      this.pending = r.done ? 'done' : this.m.sched.where;
+      this.pending = r.done ? 'done' : sched.where;
+      this.declaredCount = sched.declaredN;
+      const m = Math.min(sched.declaredN, MAX_DECLARED);
+      for (let k = 0; k < m; k++) this.declared[k] = sched.declaredLive[k]!;
+      this.declaredOp = !r.done && sched.stopDeclared && this.op >= 0 && this.declaring[this.op]! ? this.op : -1;
     } finally {
       // a step that ends in a kernel BUG keeps what it read too: those are the values the failure shows
       this.valueCount = recorded.n;
@@ -153,6 +174,7 @@ export function raceProgram(race: RaceFile, spec: VariantSpec, policy: string, o
           return broken();
         },
         lockName: (k) => m.sched.lockNames[k] ?? `lock ${k}`,
+        lockKey: (k) => m.sched.lockKeys[k] ?? -1 - k,
         // the runner (its regions, pins, processes) and through it the machine; not what only traces read
         hashShared: (h) => h.value(runner),
         symmetry: () => classes,
