@@ -8,12 +8,14 @@
 #include "recorder.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -251,6 +253,13 @@ int main(int argc, char **argv)
     script_name = argv[ai];
     if (geteuid() != 0)
         fail_host("needs root: pagemap shows PFNs, /proc/kpageflags and /proc/kpagecount open, and swap and KSM change only with CAP_SYS_ADMIN");
+    /* One recording at a time on a host: swap totals, KSM settings and zram
+     * are system-wide, so a second recorder's swap file would show in this
+     * one's SwapTotal (tests and fuzz campaigns may start several at once).
+     * The lock goes with the process, on every exit path. */
+    int lock = open("/tmp/mmsim-recorder.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0600);
+    if (lock < 0 || flock(lock, LOCK_EX) != 0)
+        fail_host("cannot lock /tmp/mmsim-recorder.lock (one recording at a time: swap and KSM are system-wide)");
     shared_setup();
     undo_setup();
     ops_setup();
