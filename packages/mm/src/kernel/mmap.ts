@@ -110,7 +110,10 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   };
   mm.vmas.insert(vma);
   mm.vmas.mergeAround(vma.start, vma.end);
-  if (req.populate) populate(m, mm, req.start, req.pages, req.prot.write);
+  // mm_populate → populate_vma_page_range: a write fault only for a private writable mapping; a shared one is
+  // read-faulted, not dirtied for nothing (6.18 mm/gup.c 1848–1851). 2.6.21 make_pages_present writes whenever
+  // VM_WRITE is set (2.6.20 mm/memory.c 2548).
+  if (req.populate) populate(m, mm, req.start, req.pages, req.prot.write && (m.era === '2.6.21' || !req.shared));
   return mm.vmas.lookup(req.start)!;
 }
 
@@ -123,7 +126,9 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
   const fast = m.variant.fast;
   for (let vpn = start; vpn < start + pages; vpn++) {
     const vma = mm.vmas.lookup(vpn);
-    if (!vma) continue;
+    // a PROT_NONE VMA is never faulted in: populate_vma_page_range answers -EFAULT for it
+    // (6.18 mm/gup.c 1835–1837, vma_is_accessible; 2.6.20 mm/memory.c 991: get_user_pages without force needs VM_READ|VM_WRITE)
+    if (!vma || (vma.flags & (VM_READ | VM_WRITE | VM_EXEC)) === 0) continue;
     const forWrite = write && (vma.flags & VM_WRITE) !== 0;
     for (let tries = 0; tries < 3; tries++) {
       const slot = mm.pgtable.walk(vpn, false);
