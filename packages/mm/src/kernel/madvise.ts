@@ -28,7 +28,7 @@ import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-f
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swapfile.js';
-import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_READ, VM_SHARED, VM_WIPEONFORK, VM_WRITE, type Vma } from './vma.js';
 import { hasThp, PG_large, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madvise.guard.js';
@@ -221,6 +221,11 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         break;
       case 'POPULATE_READ':
       case 'POPULATE_WRITE':
+        // madvise_populate → faultin_page_range: GUP with FOLL_MADV_POPULATE and no FOLL_FORCE; a VMA
+        // check_vma_flags refuses (a write without VM_WRITE, a read without VM_READ) is -EINVAL, the VMAs
+        // before it already populated (6.18 mm/gup.c 1384–1393, check_vma_flags 1199–1250; mm/madvise.c 988–989)
+        if ((v.flags & (advice === 'POPULATE_WRITE' ? VM_WRITE : VM_READ)) === 0)
+          throw new SyscallError('EINVAL', `madvise: MADV_${advice} of a mapping without ${advice === 'POPULATE_WRITE' ? 'write' : 'read'} permission`);
         populate(m, mm, s, e - s, advice === 'POPULATE_WRITE');
         break;
       case 'DONTFORK':
