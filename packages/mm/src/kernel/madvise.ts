@@ -192,6 +192,8 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
     }
   }
   const vmas = changesFlags ? splitRange(m, mm, start, end) : mm.vmas.overlapping(start, end);
+  // MADV_POPULATE_* walks the range address by address: a hole is -ENOMEM at once (vma_lookup fails, 6.18 mm/gup.c 1384–1388)
+  let populated = start;
   for (const v of vmas) {
     const s = Math.max(v.start, start);
     // can_madv_lru_vma() / madvise_dontneed_free_valid_vma() / madvise_remove(): not on mlocked memory (mlock.ts)
@@ -224,6 +226,8 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         // madvise_populate → faultin_page_range: GUP with FOLL_MADV_POPULATE and no FOLL_FORCE; a VMA
         // check_vma_flags refuses (a write without VM_WRITE, a read without VM_READ) is -EINVAL, the VMAs
         // before it already populated (6.18 mm/gup.c 1384–1393, check_vma_flags 1199–1250; mm/madvise.c 988–989)
+        if (s > populated) throw new SyscallError('ENOMEM', `madvise: MADV_${advice} reached an unmapped hole`);
+        populated = e;
         if ((v.flags & (advice === 'POPULATE_WRITE' ? VM_WRITE : VM_READ)) === 0)
           throw new SyscallError('EINVAL', `madvise: MADV_${advice} of a mapping without ${advice === 'POPULATE_WRITE' ? 'write' : 'read'} permission`);
         populate(m, mm, s, e - s, advice === 'POPULATE_WRITE');
