@@ -23,6 +23,7 @@ import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.zap.js';
 import { do_punch } from './truncate.js';
+import { delete_from_page_cache } from './filemap.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
@@ -140,9 +141,20 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
   if (m.era === '6.18') lru_add_drain(m); // madvise_pageout (6.18 mm/madvise.c 647)
   forEachExclusivePage(m, mm, vma, (_vpn, slot, hi, lo, frame) => {
     if ((f.flags[frame]! & PG_anon) === 0) {
-      // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
       const inode = m.inodeOf(vma);
-      if (!inode || inode.fs === 'ext4' || m.swaps.every((d) => !d)) return;
+      if (!inode) return;
+      // shrink_folio_list (6.18 mm/vmscan.c): the page is unmapped first (1390); a clean one then leaves the page cache
+      // (__remove_mapping, 1553); a dirty ext4 page stays cached, unmapped — only kswapd writes file pages back (1411–1435)
+      const dirty = m.isPteDirty(hi, lo) || (f.flags[frame]! & PG_dirty) !== 0;
+      if (!dirty || inode.fs === 'ext4') {
+        if (dirty) f.flags[frame]! |= PG_dirty;
+        page_remove_rmap(m, frame);
+        mm.pgtable.set(slot, 0, 0);
+        if (!dirty) delete_from_page_cache(m, inode, f.index[frame]!);
+        return;
+      }
+      // a dirty shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
+      if (m.swaps.every((d) => !d)) return;
       const dev = m.swaps.find((d) => d !== undefined)!;
       const swapSlot = get_swap_page(dev);
       if (swapSlot < 0) return;
