@@ -242,7 +242,8 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         populated = e;
         if ((v.flags & (advice === 'POPULATE_WRITE' ? VM_WRITE : VM_READ)) === 0)
           throw new SyscallError('EINVAL', `madvise: MADV_${advice} of a mapping without ${advice === 'POPULATE_WRITE' ? 'write' : 'read'} permission`);
-        populate(m, mm, s, e - s, advice === 'POPULATE_WRITE');
+        // a page the fault cannot give (beyond EOF: VM_FAULT_SIGBUS) is -EFAULT (6.18 mm/madvise.c 992–993)
+        if (populate(m, mm, s, e - s, advice === 'POPULATE_WRITE')) throw new SyscallError('EFAULT', `madvise: MADV_${advice} met a page beyond the end of the file (SIGBUS)`);
         break;
       case 'DONTFORK':
         v.flags |= VM_DONTCOPY;

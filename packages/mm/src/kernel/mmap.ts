@@ -120,10 +120,12 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
 /**
  * __mm_populate() / MADV_POPULATE_*: fault each page in (for write when
  * asked) the way get_user_pages does — through handle_mm_fault, without
- * touching the data. A page beyond EOF just stays unpopulated.
+ * touching the data. A page beyond EOF just stays unpopulated; the
+ * return says whether one did (VM_FAULT_SIGBUS), for MADV_POPULATE_*.
  */
-export function populate(m: Machine, mm: Mm, start: number, pages: number, write: boolean): void {
+export function populate(m: Machine, mm: Mm, start: number, pages: number, write: boolean): boolean {
   const fast = m.variant.fast;
+  let sigbus = false;
   for (let vpn = start; vpn < start + pages; vpn++) {
     const vma = mm.vmas.lookup(vpn);
     // a PROT_NONE VMA is never faulted in: populate_vma_page_range answers -EFAULT for it
@@ -140,9 +142,13 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
       // GUP's fault-in: out of frames → reclaim, the OOM killer; the syscall fails (-ENOMEM) when it kills this process
       const ret = run_fault(m, mm, () => handle_mm_fault(m, mm, vma, vpn, forWrite ? FAULT_FLAG_WRITE : 0));
       if (ret === FAULT_OOM_KILLED) throw new OutOfFramesError(`populate: out of memory at vpn ${vpn}; the OOM killer chose this process`);
-      if (ret === VM_FAULT_SIGBUS) break;
+      if (ret === VM_FAULT_SIGBUS) {
+        sigbus = true;
+        break;
+      }
     }
   }
+  return sigbus;
 }
 
 /** Whether a huge pmd maps vpn with the access allowed (no fault needed). */
