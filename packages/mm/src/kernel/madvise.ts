@@ -17,7 +17,7 @@
  *
  * @kernel mm/madvise.c
  */
-import { lru_add_drain } from './swap.js';
+import { folio_mark_lazyfree, lru_add_drain } from './swap.js';
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
@@ -127,6 +127,7 @@ function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
     // folio_mark_lazyfree(): PG_swapbacked is cleared when the per-CPU lazyfree batch drains,
     // which user space does not see happen at once; PG_lazyfree carries the decision here.
     f.flags[frame]! &= ~PG_dirty;
+    if ((f.flags[frame]! & PG_lazyfree) === 0 && (f.flags[frame]! & PG_swapbacked) !== 0) folio_mark_lazyfree(m, frame);
     f.flags[frame]! |= PG_lazyfree;
     m.pteHi = hi;
     m.pteLo = lo;

@@ -5,6 +5,7 @@
  *
  * @kernel mm/mmap.c
  */
+import { lru_add_drain } from './swap.js';
 import { NotModelled, SyscallError } from '../model/errno.js';
 import type { Inode } from './filemap.js';
 import type { Machine, Mm, Process } from '../model/machine.js';
@@ -148,6 +149,8 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
       }
     }
   }
+  // populate_vma_page_range and faultin_page_range end with lru_add_drain() (6.18 mm/gup.c 1862, 1914)
+  if (m.era === '6.18') lru_add_drain(m);
   return sigbus;
 }
 
