@@ -42,6 +42,8 @@ export interface CampaignResult {
   readonly alternative: number;
   readonly divergent: number;
   readonly invalid: number;
+  /** scripts that matched only on a re-recording (the host's own timing varied) */
+  readonly rerecorded: number;
   readonly stoppedEarly: boolean;
   readonly divergences: readonly Divergence[];
   readonly invalids: readonly { readonly index: number; readonly why: string; readonly script: string }[];
@@ -73,6 +75,7 @@ export async function runCampaign(options: MachineOptions, o: CampaignOptions): 
   const excludedCounts: Record<string, number> = {};
   const shrunk = new Set<string>();
   let ran = 0;
+  let rerecorded = 0;
   let stoppedEarly = false;
   try {
     const all = scriptsFor(o.seed, o.count);
@@ -89,6 +92,7 @@ export async function runCampaign(options: MachineOptions, o: CampaignOptions): 
       const out = checkScript(ck, text, `${name}.mmo`);
       ran++;
       counts[out.verdict]++;
+      if ((out.recordings ?? 1) > 1) rerecorded++;
       if (out.verdict === 'alternative') for (const a of out.alternative ?? []) alternatives[a] = (alternatives[a] ?? 0) + 1;
       if (out.verdict === 'invalid') invalids.push({ index: i, why: out.why ?? '', script: text });
       if (out.verdict === 'divergent') {
@@ -121,6 +125,7 @@ export async function runCampaign(options: MachineOptions, o: CampaignOptions): 
     asked: o.count,
     ran,
     ...counts,
+    rerecorded,
     stoppedEarly,
     divergences,
     invalids,
@@ -138,7 +143,7 @@ export async function runCampaign(options: MachineOptions, o: CampaignOptions): 
 /** The campaign's summary as text lines. */
 export function campaignText(r: CampaignResult): string[] {
   const lines = [
-    `seed ${r.seed}: ${r.ran} of ${r.asked} scripts${r.stoppedEarly ? ' (time limit)' : ''}: ${r.identical} identical, ${r.alternative} equal to a modelled alternative, ${r.divergent} divergent, ${r.invalid} invalid`,
+    `seed ${r.seed}: ${r.ran} of ${r.asked} scripts${r.stoppedEarly ? ' (time limit)' : ''}: ${r.identical} identical, ${r.alternative} equal to a modelled alternative, ${r.divergent} divergent, ${r.invalid} invalid${r.rerecorded ? ` (${r.rerecorded} matched only when recorded again: the host's timing varied)` : ''}`,
     `${r.recordings} host recordings; ${(r.cpuMs / 1000).toFixed(1)} s CPU in this process (the recorder's own is not counted), ${(r.wallMs / 1000).toFixed(1)} s wall`,
   ];
   for (const e of r.exclusions) lines.push(`  exclusion ${e.name}: ${r.excludedCounts[e.name] ?? 0} time(s) — ${e.why}`);

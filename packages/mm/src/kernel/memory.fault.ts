@@ -80,8 +80,11 @@ function do_fault_around(m: Machine, mm: Mm, vma: Vma, vpn: number, inode: Inode
 function readahead(m: Machine, inode: Inode, index: number): void {
   const window = Math.max(1, READAHEAD_BYTES / m.variant.constants.PAGE_SIZE);
   const eof = pagesOf(m, inode);
-  for (let i = index + 1; i < Math.min(eof, index + window); i++) {
-    if (!inode.cache.has(i)) read_page_from_disk(m, inode, i);
+  // mmap read-around: the window starts half a window before the fault (6.18 mm/filemap.c 3330–3334
+  // do_sync_mmap_readahead; 2.6.20 mm/filemap.c 1400–1407, filemap_nopage, likewise)
+  const start = Math.max(0, index - Math.floor(window / 2));
+  for (let i = start; i < Math.min(eof, start + window); i++) {
+    if (i !== index && !inode.cache.has(i)) read_page_from_disk(m, inode, i);
   }
 }
 
