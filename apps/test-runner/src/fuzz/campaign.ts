@@ -45,7 +45,7 @@ export interface Checker {
   close(): void;
 }
 
-export async function makeChecker(options: MachineOptions, runs = 64, rerecord = 2): Promise<Checker> {
+export async function makeChecker(options: MachineOptions, runs = 64, rerecord = 3): Promise<Checker> {
   const rec: Rec = await import('@mmsim/recorder');
   const mm: MmScript = await import('@mmsim/mm/script');
   const dir = mkdtempSync(join(tmpdir(), 'mmsim-fuzz-'));
