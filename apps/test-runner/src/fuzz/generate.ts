@@ -48,7 +48,7 @@ const FS = ['tmpfs', 'ext4'] as const;
 export const EXCLUSIONS: readonly { readonly name: string; readonly why: string }[] = [
   {
     name: 'child-after-new-region',
-    why: "no @child op once the parent mapped a region after the fork: the recorder observes a child step over the child's own regions, the simulator's runner over every name the script has (packages/mm/src/script/run.ts observe) — a script-runner gap, not the kernel's",
+    why: "no @child op once the parent mapped, mremapped or mremap_part'ed a region after the fork: the recorder keeps each process's own regions (a child's R stays where the fork left it), the simulator's runner one table of names for both (packages/mm/src/script/run.ts) — a script-runner gap, not the kernel's",
   },
   {
     name: 'child-exit-at-end',
@@ -238,6 +238,7 @@ const GENS: readonly Gen[] = [
     can: live,
     emit(s, c) {
       const r = pick(s.regions, c.a);
+      if (s.child) s.childStale = true; // the parent's R moves or resizes; the child's does not (child-after-new-region)
       // a region the kernel placed has the host's own mappings around it: nothing may grow past its end there
       const form = r.placed ? pick([1, 3, 4, 5, 6, 7], c.b) : c.b % 8;
       const old = c.c % 4 === 0 ? small(c.c >> 2, r.pages) : r.pages;
