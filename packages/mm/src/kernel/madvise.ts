@@ -154,11 +154,16 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
         if (!dirty) delete_from_page_cache(m, inode, f.index[frame]!);
         return;
       }
-      // a dirty shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
-      if (m.swaps.every((d) => !d)) return;
-      const dev = m.swaps.find((d) => d !== undefined)!;
-      const swapSlot = get_swap_page(dev);
-      if (swapSlot < 0) return;
+      // a dirty shmem/tmpfs page: unmapped, then written to swap by shmem_writeout; with no swap slot the write
+      // fails and the page stays cached, dirty, unmapped (AOP_WRITEPAGE_ACTIVATE: activated, mm/vmscan.c 1390, 1411)
+      const dev = m.swaps.find((d) => d !== undefined);
+      const swapSlot = dev ? get_swap_page(dev) : -1;
+      if (!dev || swapSlot < 0) {
+        f.flags[frame]! |= PG_dirty;
+        page_remove_rmap(m, frame);
+        mm.pgtable.set(slot, 0, 0);
+        return;
+      }
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       page_remove_rmap(m, frame);
       mm.pgtable.set(slot, 0, 0);
