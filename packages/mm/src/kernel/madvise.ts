@@ -29,7 +29,7 @@ import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-f
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swapfile.js';
-import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_READ, VM_SHARED, VM_WIPEONFORK, VM_WRITE, type Vma } from './vma.js';
+import { VM_DONTCOPY, VM_HUGEPAGE, VM_MAYWRITE, VM_NOHUGEPAGE, VM_READ, VM_SHARED, VM_WIPEONFORK, VM_WRITE, type Vma } from './vma.js';
 import { hasThp, PG_large, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madvise.guard.js';
@@ -266,7 +266,11 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
       case 'REMOVE': {
         // madvise_remove(): punch the hole in the backing file of a shared mapping
         const inode = m.inodeOf(v);
-        if (!inode || (v.flags & VM_SHARED) === 0) throw new SyscallError('EINVAL', 'MADV_REMOVE needs a shared file or shmem mapping');
+        // no file: EINVAL; a mapping that cannot write the file: EACCES — 6.18 vma_is_shared_maywrite (VM_SHARED and
+        // VM_MAYWRITE, mm/madvise.c 1028–1033), 2.6.21 VM_SHARED and VM_WRITE (2.6.20 mm/madvise.c 166–172)
+        if (!inode) throw new SyscallError('EINVAL', 'MADV_REMOVE needs a file or shmem mapping');
+        const writes = m.era === '2.6.21' ? VM_WRITE : VM_MAYWRITE;
+        if ((v.flags & VM_SHARED) === 0 || (v.flags & writes) === 0) throw new SyscallError('EACCES', 'MADV_REMOVE needs a shared mapping that may write the file');
         do_punch(m, inode, v.pgoff + (s - v.start), e - s);
         break;
       }
