@@ -23,8 +23,10 @@ describe('fuzz: random scripts against the running kernel', () => {
     const found = await findBackends({});
     const spec = found.backends.flatMap((b) => b.backend.variants).find((v) => v.id === host.profile.arch && v.era === host.profile.era);
     expect(spec, `a backend with ${host.profile.id}`).toBeDefined();
-    // no shrinking here: a divergence is reported with its script; `mmsim-test fuzz` shrinks and writes the fixture
-    const r = await runCampaign({ spec: spec! }, { seed: SEED, count: COUNT, shrink: false });
+    // no shrinking here: a divergence is reported with its script; `mmsim-test fuzz` shrinks and writes the fixture.
+    // Under a loaded CI machine the host's fault counts vary more (a fault retried, a page still under I/O): a
+    // divergent script is recorded again up to 5 times, each recording compared exactly (docs/fuzz.md, Verdicts)
+    const r = await runCampaign({ spec: spec! }, { seed: SEED, count: COUNT, shrink: false, rerecord: 5 });
     const report = campaignText(r).join('\n');
     console.log(report);
     expect(r.ran).toBe(COUNT);

@@ -20,6 +20,8 @@ export interface CampaignOptions {
   readonly shrink?: boolean;
   /** host recordings per shrink */
   readonly shrinkBudget?: number;
+  /** times a divergent script is recorded again before it counts (default 3) */
+  readonly rerecord?: number;
   readonly progress?: (line: string) => void;
 }
 
@@ -64,7 +66,7 @@ export interface CampaignResult {
 export async function runCampaign(options: MachineOptions, o: CampaignOptions): Promise<CampaignResult> {
   const t0 = Date.now();
   const c0 = process.cpuUsage();
-  const ck = await makeChecker(options);
+  const ck = await makeChecker(options, 64, o.rerecord ?? 3);
   const say = o.progress ?? (() => {});
   const counts = { identical: 0, alternative: 0, divergent: 0, invalid: 0 };
   const divergences: Divergence[] = [];
