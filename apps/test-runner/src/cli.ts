@@ -31,6 +31,7 @@ import { DEFAULT_CONFIG, type BackendV1, type VariantSpec } from '@mmsim/core';
 import type { LoadedBackend } from '@mmsim/loader';
 import { findBackends } from './backends.js';
 import type { TestCase } from './cases.js';
+import { fuzzCommand } from './commands/fuzz.js';
 import { conformanceJson, conformancePlan, conformanceResult, conformanceText, runVariantChecksStepwise, type ConformanceOptions } from './commands/conformance.js';
 import { overviewDocument, overviewText } from './commands/overview.js';
 import { backendsLine, runAll, runJson, runText } from './commands/run.js';
@@ -257,7 +258,7 @@ const overviewCommand: RunnerCommand = {
   },
 };
 
-const COMMANDS: readonly RunnerCommand[] = [runCommand, vectorsCommand, conformanceCommand, overviewCommand];
+const COMMANDS: readonly RunnerCommand[] = [runCommand, vectorsCommand, conformanceCommand, overviewCommand, fuzzCommand];
 
 const parser = createParser<RunnerCommand>({
   program: PROGRAM_NAME,

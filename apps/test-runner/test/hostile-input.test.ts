@@ -187,7 +187,7 @@ describe('counts and seeds within range', () => {
 
 describe('options and commands', () => {
   test('help bogus: one line naming the commands (it printed the whole usage)', async () => {
-    expectRefused(await mmsimTest('help', 'bogus'), ["mmsim-test: unknown command 'bogus' (valid: run, vectors, conformance, overview, help; no command: run)"]);
+    expectRefused(await mmsimTest('help', 'bogus'), ["mmsim-test: unknown command 'bogus' (valid: run, vectors, conformance, overview, fuzz, help; no command: run)"]);
     const help = await mmsimTest('help', 'vectors');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('Usage: mmsim-test vectors');

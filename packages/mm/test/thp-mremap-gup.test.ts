@@ -517,11 +517,12 @@ describe('the mremap_part and mmap_fixed ops (a page inside a region)', () => {
     ]);
   });
 
-  test("the kernel's errnos: fixed without maymove, an overlap, a zero new length EINVAL; a grow of a range that is not one mapping EFAULT (a same-size fixed move of it moves on 6.18); dontunmap EINVAL on 2.6.21", () => {
+  test("the kernel's errnos: an overlap, a zero new length EINVAL; a grow of a range that is not one mapping EFAULT (a same-size fixed move of it moves on 6.18); dontunmap EINVAL on 2.6.21; `fixed` is FIXED|MAYMOVE, as the recorder reads it", () => {
     const head = 'mmap A 8 rw- private,anon slot=0\nmmap B 8 rw- private,anon slot=1\nmprotect A 4 1 r--\n';
     const EINVAL = { ok: false, errno: 'EINVAL' };
-    expect(rets(`${head}mremap_part A 0 2 2 fixed B 0\nmremap_part A 0 2 2 maymove,fixed A 1\nmremap_part A 0 2 0 none\nmremap_part A 3 2 3 maymove,fixed B 0\nmremap_part A 0 2 2 maymove,fixed B 6`).slice(3)).toEqual([
-      EINVAL,
+    // the recorder's flag words (csrc/ops_map.c): `fixed` sets MREMAP_FIXED|MREMAP_MAYMOVE, and the step echoes both
+    expect([...script(`${head}mremap_part A 6 1 1 fixed B 7`).steps][3]).toMatchObject({ args: { flags: ['maymove', 'fixed'] }, ret: { ok: true, moved: true } });
+    expect(rets(`${head}mremap_part A 0 2 2 maymove,fixed A 1\nmremap_part A 0 2 0 none\nmremap_part A 3 2 3 maymove,fixed B 0\nmremap_part A 0 2 2 maymove,fixed B 6`).slice(3)).toEqual([
       EINVAL,
       EINVAL,
       { ok: false, errno: 'EFAULT' },

@@ -17,18 +17,19 @@
  *
  * @kernel mm/madvise.c
  */
-import { lru_add_drain } from './swap.js';
+import { folio_mark_lazyfree, lru_add_drain } from './swap.js';
 import { PteClassCode } from '@mmsim/core';
 import { SyscallError } from '../model/errno.js';
 import type { Machine, Mm } from '../model/machine.js';
 import { zap_pte_range_path } from './memory.zap.js';
 import { do_punch } from './truncate.js';
+import { delete_from_page_cache } from './filemap.js';
 import { populate, splitRange } from './mmap.js';
 import { PG_anon, PG_dirty, PG_lazyfree, PG_swapbacked, PG_zero } from './page-flags.js';
 import { page_remove_rmap } from './rmap.js';
 import { pageout_large_folios, reclaim_anon_page } from './vmscan.js';
 import { get_swap_page } from './swapfile.js';
-import { VM_DONTCOPY, VM_HUGEPAGE, VM_NOHUGEPAGE, VM_SHARED, VM_WIPEONFORK, type Vma } from './vma.js';
+import { VM_DONTCOPY, VM_HUGEPAGE, VM_MAYWRITE, VM_NOHUGEPAGE, VM_READ, VM_SHARED, VM_WIPEONFORK, VM_WRITE, type Vma } from './vma.js';
 import { hasThp, PG_large, thpState } from './huge_memory.js';
 import { runPath, type KernelPath } from '../model/sched.js';
 import { GUARD_SINCE, madvise_guard_install, madvise_guard_remove } from './madvise.guard.js';
@@ -126,6 +127,7 @@ function madvise_free(m: Machine, mm: Mm, vma: Vma): void {
     // folio_mark_lazyfree(): PG_swapbacked is cleared when the per-CPU lazyfree batch drains,
     // which user space does not see happen at once; PG_lazyfree carries the decision here.
     f.flags[frame]! &= ~PG_dirty;
+    if ((f.flags[frame]! & PG_lazyfree) === 0 && (f.flags[frame]! & PG_swapbacked) !== 0) folio_mark_lazyfree(m, frame);
     f.flags[frame]! |= PG_lazyfree;
     m.pteHi = hi;
     m.pteLo = lo;
@@ -140,12 +142,28 @@ function madvise_pageout(m: Machine, mm: Mm, vma: Vma): void {
   if (m.era === '6.18') lru_add_drain(m); // madvise_pageout (6.18 mm/madvise.c 647)
   forEachExclusivePage(m, mm, vma, (_vpn, slot, hi, lo, frame) => {
     if ((f.flags[frame]! & PG_anon) === 0) {
-      // a shmem/tmpfs page: unmapped, then written to swap by shmem_writeout
       const inode = m.inodeOf(vma);
-      if (!inode || inode.fs === 'ext4' || m.swaps.every((d) => !d)) return;
-      const dev = m.swaps.find((d) => d !== undefined)!;
-      const swapSlot = get_swap_page(dev);
-      if (swapSlot < 0) return;
+      if (!inode) return;
+      // shrink_folio_list (6.18 mm/vmscan.c): the page is unmapped first (1390); a clean one then leaves the page cache
+      // (__remove_mapping, 1553); a dirty ext4 page stays cached, unmapped — only kswapd writes file pages back (1411–1435)
+      const dirty = m.isPteDirty(hi, lo) || (f.flags[frame]! & PG_dirty) !== 0;
+      if (!dirty || inode.fs === 'ext4') {
+        if (dirty) f.flags[frame]! |= PG_dirty;
+        page_remove_rmap(m, frame);
+        mm.pgtable.set(slot, 0, 0);
+        if (!dirty) delete_from_page_cache(m, inode, f.index[frame]!);
+        return;
+      }
+      // a dirty shmem/tmpfs page: unmapped, then written to swap by shmem_writeout; with no swap slot the write
+      // fails and the page stays cached, dirty, unmapped (AOP_WRITEPAGE_ACTIVATE: activated, mm/vmscan.c 1390, 1411)
+      const dev = m.swaps.find((d) => d !== undefined);
+      const swapSlot = dev ? get_swap_page(dev) : -1;
+      if (!dev || swapSlot < 0) {
+        f.flags[frame]! |= PG_dirty;
+        page_remove_rmap(m, frame);
+        mm.pgtable.set(slot, 0, 0);
+        return;
+      }
       if (m.isPteDirty(hi, lo)) f.flags[frame]! |= PG_dirty;
       page_remove_rmap(m, frame);
       mm.pgtable.set(slot, 0, 0);
@@ -192,6 +210,8 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
     }
   }
   const vmas = changesFlags ? splitRange(m, mm, start, end) : mm.vmas.overlapping(start, end);
+  // MADV_POPULATE_* walks the range address by address: a hole is -ENOMEM at once (vma_lookup fails, 6.18 mm/gup.c 1384–1388)
+  let populated = start;
   for (const v of vmas) {
     const s = Math.max(v.start, start);
     // can_madv_lru_vma() / madvise_dontneed_free_valid_vma() / madvise_remove(): not on mlocked memory (mlock.ts)
@@ -221,7 +241,15 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
         break;
       case 'POPULATE_READ':
       case 'POPULATE_WRITE':
-        populate(m, mm, s, e - s, advice === 'POPULATE_WRITE');
+        // madvise_populate → faultin_page_range: GUP with FOLL_MADV_POPULATE and no FOLL_FORCE; a VMA
+        // check_vma_flags refuses (a write without VM_WRITE, a read without VM_READ) is -EINVAL, the VMAs
+        // before it already populated (6.18 mm/gup.c 1384–1393, check_vma_flags 1199–1250; mm/madvise.c 988–989)
+        if (s > populated) throw new SyscallError('ENOMEM', `madvise: MADV_${advice} reached an unmapped hole`);
+        populated = e;
+        if ((v.flags & (advice === 'POPULATE_WRITE' ? VM_WRITE : VM_READ)) === 0)
+          throw new SyscallError('EINVAL', `madvise: MADV_${advice} of a mapping without ${advice === 'POPULATE_WRITE' ? 'write' : 'read'} permission`);
+        // a page the fault cannot give (beyond EOF: VM_FAULT_SIGBUS) is -EFAULT (6.18 mm/madvise.c 992–993)
+        if (populate(m, mm, s, e - s, advice === 'POPULATE_WRITE')) throw new SyscallError('EFAULT', `madvise: MADV_${advice} met a page beyond the end of the file (SIGBUS)`);
         break;
       case 'DONTFORK':
         v.flags |= VM_DONTCOPY;
@@ -238,7 +266,11 @@ export function* do_madvise_path(m: Machine, mm: Mm, start: number, pages: numbe
       case 'REMOVE': {
         // madvise_remove(): punch the hole in the backing file of a shared mapping
         const inode = m.inodeOf(v);
-        if (!inode || (v.flags & VM_SHARED) === 0) throw new SyscallError('EINVAL', 'MADV_REMOVE needs a shared file or shmem mapping');
+        // no file: EINVAL; a mapping that cannot write the file: EACCES — 6.18 vma_is_shared_maywrite (VM_SHARED and
+        // VM_MAYWRITE, mm/madvise.c 1028–1033), 2.6.21 VM_SHARED and VM_WRITE (2.6.20 mm/madvise.c 166–172)
+        if (!inode) throw new SyscallError('EINVAL', 'MADV_REMOVE needs a file or shmem mapping');
+        const writes = m.era === '2.6.21' ? VM_WRITE : VM_MAYWRITE;
+        if ((v.flags & VM_SHARED) === 0 || (v.flags & writes) === 0) throw new SyscallError('EACCES', 'MADV_REMOVE needs a shared mapping that may write the file');
         do_punch(m, inode, v.pgoff + (s - v.start), e - s);
         break;
       }

@@ -80,8 +80,11 @@ function do_fault_around(m: Machine, mm: Mm, vma: Vma, vpn: number, inode: Inode
 function readahead(m: Machine, inode: Inode, index: number): void {
   const window = Math.max(1, READAHEAD_BYTES / m.variant.constants.PAGE_SIZE);
   const eof = pagesOf(m, inode);
-  for (let i = index + 1; i < Math.min(eof, index + window); i++) {
-    if (!inode.cache.has(i)) read_page_from_disk(m, inode, i);
+  // mmap read-around: the window starts half a window before the fault (6.18 mm/filemap.c 3330–3334
+  // do_sync_mmap_readahead; 2.6.20 mm/filemap.c 1400–1407, filemap_nopage, likewise)
+  const start = Math.max(0, index - Math.floor(window / 2));
+  for (let i = start; i < Math.min(eof, start + window); i++) {
+    if (i !== index && !inode.cache.has(i)) read_page_from_disk(m, inode, i);
   }
 }
 
@@ -150,7 +153,12 @@ export function* do_fault(m: Machine, mm: Mm, vma: Vma, vpn: number, slot: numbe
     else yield* unlocked(m, 'filemap_fault: i_size check, find_get_page');
     noteValue(m, V_INDEX, index);
     noteValue(m, V_I_SIZE, pagesOf(m, inode));
-    if (index >= pagesOf(m, inode)) return VM_FAULT_SIGBUS; // beyond i_size
+    if (index >= pagesOf(m, inode)) {
+      // beyond i_size: ->fault is SIGBUS, but do_read_fault maps the cached neighbours first
+      // (6.18 mm/memory.c 5706–5716: do_fault_around before __do_fault; filemap_map_pages stops at EOF)
+      if (!write && m.era === '6.18' && (vma.flags & VM_UFFD_WP) === 0) do_fault_around(m, mm, vma, vpn, inode);
+      return VM_FAULT_SIGBUS;
+    }
     // should_fault_around(): not in a uffd-wp VMA (uffd_disable_fault_around)
     if (!write && m.era === '6.18' && (vma.flags & VM_UFFD_WP) === 0) do_fault_around(m, mm, vma, vpn, inode);
     const { frame, major } = find_or_read_page(m, inode, index);

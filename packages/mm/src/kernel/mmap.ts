@@ -5,6 +5,7 @@
  *
  * @kernel mm/mmap.c
  */
+import { lru_add_drain } from './swap.js';
 import { NotModelled, SyscallError } from '../model/errno.js';
 import type { Inode } from './filemap.js';
 import type { Machine, Mm, Process } from '../model/machine.js';
@@ -110,20 +111,27 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   };
   mm.vmas.insert(vma);
   mm.vmas.mergeAround(vma.start, vma.end);
-  if (req.populate) populate(m, mm, req.start, req.pages, req.prot.write);
+  // mm_populate → populate_vma_page_range: a write fault only for a private writable mapping; a shared one is
+  // read-faulted, not dirtied for nothing (6.18 mm/gup.c 1848–1851). 2.6.21 make_pages_present writes whenever
+  // VM_WRITE is set (2.6.20 mm/memory.c 2548).
+  if (req.populate) populate(m, mm, req.start, req.pages, req.prot.write && (m.era === '2.6.21' || !req.shared));
   return mm.vmas.lookup(req.start)!;
 }
 
 /**
  * __mm_populate() / MADV_POPULATE_*: fault each page in (for write when
  * asked) the way get_user_pages does — through handle_mm_fault, without
- * touching the data. A page beyond EOF just stays unpopulated.
+ * touching the data. A page beyond EOF just stays unpopulated; the
+ * return says whether one did (VM_FAULT_SIGBUS), for MADV_POPULATE_*.
  */
-export function populate(m: Machine, mm: Mm, start: number, pages: number, write: boolean): void {
+export function populate(m: Machine, mm: Mm, start: number, pages: number, write: boolean): boolean {
   const fast = m.variant.fast;
+  let sigbus = false;
   for (let vpn = start; vpn < start + pages; vpn++) {
     const vma = mm.vmas.lookup(vpn);
-    if (!vma) continue;
+    // a PROT_NONE VMA is never faulted in: populate_vma_page_range answers -EFAULT for it
+    // (6.18 mm/gup.c 1835–1837, vma_is_accessible; 2.6.20 mm/memory.c 991: get_user_pages without force needs VM_READ|VM_WRITE)
+    if (!vma || (vma.flags & (VM_READ | VM_WRITE | VM_EXEC)) === 0) continue;
     const forWrite = write && (vma.flags & VM_WRITE) !== 0;
     for (let tries = 0; tries < 3; tries++) {
       const slot = mm.pgtable.walk(vpn, false);
@@ -135,9 +143,15 @@ export function populate(m: Machine, mm: Mm, start: number, pages: number, write
       // GUP's fault-in: out of frames → reclaim, the OOM killer; the syscall fails (-ENOMEM) when it kills this process
       const ret = run_fault(m, mm, () => handle_mm_fault(m, mm, vma, vpn, forWrite ? FAULT_FLAG_WRITE : 0));
       if (ret === FAULT_OOM_KILLED) throw new OutOfFramesError(`populate: out of memory at vpn ${vpn}; the OOM killer chose this process`);
-      if (ret === VM_FAULT_SIGBUS) break;
+      if (ret === VM_FAULT_SIGBUS) {
+        sigbus = true;
+        break;
+      }
     }
   }
+  // populate_vma_page_range and faultin_page_range end with lru_add_drain() (6.18 mm/gup.c 1862, 1914)
+  if (m.era === '6.18') lru_add_drain(m);
+  return sigbus;
 }
 
 /** Whether a huge pmd maps vpn with the access allowed (no fault needed). */

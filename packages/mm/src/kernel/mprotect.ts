@@ -24,6 +24,7 @@ import { splitRange, protFlags } from './mmap.js';
 import { PG_anon, PG_anon_exclusive } from './page-flags.js';
 import { isHugeZeroPmd, mkHugePmd, pmdFrame, thpState } from './huge_memory.js';
 import { pteUffdWp } from './userfaultfd.js';
+import { vma_is_anonymous } from './mm.js';
 import { VM_ACCOUNT, VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 /** what pte_modify keeps of the old pte besides the pfn: the arch's _PAGE_CHG_MASK, from core */
@@ -68,15 +69,25 @@ function change_pte_range(m: Machine, mm: Mm, vma: Vma): void {
 export function do_mprotect(m: Machine, mm: Mm, start: number, pages: number, prot: { read: boolean; write: boolean; exec: boolean }): void {
   if (pages === 0) return;
   const end = start + pages;
-  let covered = 0;
-  for (const v of mm.vmas.overlapping(start, end)) covered += Math.min(v.end, end) - Math.max(v.start, start);
-  if (covered < pages) throw new SyscallError('ENOMEM', 'mprotect: part of the range is not mapped');
+  // do_mprotect_pkey (6.18 mm/mprotect.c 903–1003): an unmapped start is ENOMEM with nothing changed;
+  // else the VMAs are changed in order up to the first hole, and the hole is ENOMEM (the changes stay)
+  let reach = start;
+  for (const v of mm.vmas.overlapping(start, end)) {
+    if (v.start > reach) break;
+    reach = Math.max(reach, v.end);
+  }
+  if (reach === start) throw new SyscallError('ENOMEM', 'mprotect: the start of the range is not mapped');
+  const done = Math.min(reach, end);
   const want = protFlags(prot);
-  for (const v of splitRange(m, mm, start, end)) {
+  for (const v of splitRange(m, mm, start, done)) {
     v.flags = (v.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
     // mprotect_fixup(): a private mapping made writable is charged; the charge stays after
     if ((want & VM_WRITE) !== 0 && (v.flags & VM_SHARED) === 0) v.flags |= VM_ACCOUNT;
+    // … and (6.18) an anonymous mapping made read-only before it has an anon_vma gives the charge back
+    // (mm/mprotect.c 811–814: VM_ACCOUNT cleared; smaps loses "ac"). 2.6.21 keeps it (no such branch).
+    else if ((want & VM_WRITE) === 0 && m.era !== '2.6.21' && (v.flags & VM_ACCOUNT) !== 0 && v.anonVma === 0 && vma_is_anonymous(m, v)) v.flags &= ~VM_ACCOUNT;
     change_pte_range(m, mm, v);
   }
-  mm.vmas.mergeAround(start, end);
+  mm.vmas.mergeAround(start, done);
+  if (done < end) throw new SyscallError('ENOMEM', 'mprotect: part of the range is not mapped');
 }

@@ -50,5 +50,6 @@ export function shmem_writeout(m: Machine, inode: Inode, index: number, dev: Swa
   m.frames.flags[frame]! &= ~PG_dirty;
   inode.swapped.set(index, slotId(dev.type, slot));
   m.frames.put(frame); // the page cache's reference moved to the swap cache
-  if (dev.kind === 'zram') delete_from_swap_cache(m, dev, slot);
+  // zram is synchronous; a zero-filled page (6.18) only sets its zeromap bit (mm/page_io.c 257–266): no writeback keeps either
+  if (dev.kind === 'zram' || (m.era === '6.18' && m.frames.tag[frame] === 0)) delete_from_swap_cache(m, dev, slot);
 }

@@ -29,7 +29,7 @@
  * @kernel mm/swap.c
  */
 import type { Machine } from '../model/machine.js';
-import { PG_active, PG_lru, PG_lru_batched, PG_referenced } from './page-flags.js';
+import { PG_active, PG_anon, PG_lazyfree, PG_lru, PG_lru_batched, PG_referenced, PG_swapbacked, PG_swapcache } from './page-flags.js';
 import { PG_large } from './huge_memory.js';
 
 /** PAGEVEC_SIZE: a folio batch's capacity (include/linux/pagevec.h, 31) */
@@ -38,10 +38,38 @@ const PAGEVEC_SIZE = 31;
 export interface LruState {
   /** the per-CPU lru_activate batch: frames, each holding a reference (a frame may be queued twice) */
   readonly activate: number[];
+  /**
+   * the per-CPU lru_lazyfree batch (6.18 mm/swap.c folio_mark_lazyfree, lru_lazyfree 610–630): MADV_FREE'd
+   * folios, whose PG_swapbacked goes when the batch drains (its reference is not modelled)
+   */
+  lazyfree?: number[];
 }
 
 function lruState(m: Machine): LruState {
   return (m.lru ??= { activate: [] });
+}
+
+/** folio_mark_lazyfree(): queue a MADV_FREE'd anon page on the lazyfree batch; a full batch moves at once. */
+export function folio_mark_lazyfree(m: Machine, frame: number): void {
+  const st = lruState(m);
+  const batch = (st.lazyfree ??= []);
+  batch.push(frame);
+  if (batch.length >= PAGEVEC_SIZE) lru_lazyfree_drain(m);
+}
+
+/**
+ * lru_lazyfree(): each queued folio still anon, swap-backed, not in the swap cache, loses PG_swapbacked
+ * (kpageflags no longer shows SWAPBACKED) and goes to the inactive file LRU (6.18 mm/swap.c 610–630).
+ */
+function lru_lazyfree_drain(m: Machine): void {
+  const batch = m.lru?.lazyfree;
+  if (batch === undefined || batch.length === 0) return;
+  const flags = m.frames.flags;
+  for (const frame of batch) {
+    const fl = flags[frame]!;
+    if ((fl & (PG_anon | PG_swapbacked | PG_lazyfree)) === (PG_anon | PG_swapbacked | PG_lazyfree) && (fl & PG_swapcache) === 0) flags[frame] = fl & ~PG_swapbacked;
+  }
+  batch.length = 0;
 }
 
 /** folio_mark_accessed() (6.18 mm/swap.c 455–488) on a small or large folio's page. */
@@ -67,6 +95,7 @@ export function folio_mark_accessed(m: Machine, frame: number): void {
 
 /** lru_add_drain() (6.18 mm/swap.c 642–674, this CPU's batches): the queued folios go active, their references drop. */
 export function lru_add_drain(m: Machine): void {
+  lru_lazyfree_drain(m);
   const batch = m.lru?.activate;
   if (batch === undefined || batch.length === 0) return;
   const lru = m.frames.lru;

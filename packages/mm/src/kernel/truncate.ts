@@ -14,6 +14,7 @@
  */
 import { delete_from_page_cache, pagesOf, type Inode } from './filemap.js';
 import type { Machine } from '../model/machine.js';
+import { PG_dirty } from './page-flags.js';
 import { free_swap_and_cache, slotOffset, slotType } from './swapfile.js';
 import { lock_page, unlock_page, unlocked } from '../model/locks.js';
 import { runPath, SITE_CACHED_PAGES, SITE_DROP_CACHED, type KernelPath } from '../model/sched.js';
@@ -166,7 +167,15 @@ export function do_punch(m: Machine, inode: Inode, first: number, count: number)
 /** fadvise(DONTNEED) after fsync: clean, unmapped cached pages are dropped (ext4 writes them first). */
 export function do_fadvise_dontneed(m: Machine, inode: Inode): void {
   for (const [index, frame] of [...inode.cache]) {
-    if (m.frames.maps(frame) > 0) continue;
+    if (m.frames.maps(frame) > 0) {
+      // the recorder's fsync first writes every dirty page back, mapped ones too (6.18 mm/fadvise.c 114
+      // __filemap_fdatawrite_range): the page is clean after (pte dirty bits are not cleaned here: folio_mkclean is not modelled)
+      if (inode.fs === 'ext4' && (m.frames.flags[frame]! & PG_dirty) !== 0) {
+        inode.disk.set(index, m.frames.tag[frame]!);
+        m.frames.flags[frame]! &= ~PG_dirty;
+      }
+      continue;
+    }
     if (inode.fs === 'ext4') {
       inode.disk.set(index, m.frames.tag[frame]!);
       delete_from_page_cache(m, inode, index);

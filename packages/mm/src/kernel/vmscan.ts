@@ -96,8 +96,10 @@ export function reclaim_anon_page(m: Machine, frame: number, shared = false): bo
   // pageout(): a new or dirty page reaches the device; it is clean afterwards
   if (existing === undefined || (f.flags[frame]! & PG_dirty) !== 0) dev.data[slot] = f.tag[frame]!;
   f.flags[frame]! &= ~PG_dirty;
-  // A synchronous device (zram), or memory pressure, frees the clean, unmapped page now.
-  if ((dev.kind === 'zram' || shared) && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
+  // A synchronous device (zram), or memory pressure, frees the clean, unmapped page now; so does 6.18 for a
+  // zero-filled page: swap_writeout sets its zeromap bit and does no IO, so no writeback keeps it
+  // (mm/page_io.c 257–266, is_folio_zero_filled 174).
+  if ((dev.kind === 'zram' || shared || (m.era === '6.18' && f.tag[frame] === 0)) && f.maps(frame) === 0) delete_from_swap_cache(m, dev, slot);
   else if (m.era === '6.18') folio_putback_lru_inactive(m, frame); // kept in the swap cache: back on the LRU (swap.ts)
   f.put(frame);
   return true;

@@ -10,7 +10,8 @@ import type { Machine, Process } from '../model/machine.js';
 import { PG_anon, PG_anon_exclusive, PG_dirty, PG_mappedtodisk, PG_swapbacked, PG_swapcache, PG_uptodate, PG_zero } from '../kernel/page-flags.js';
 import { VM_EXEC, VM_HUGEPAGE, VM_READ, VM_SHARED, VM_WRITE } from '../kernel/vma.js';
 import { smapsKb, vmFlags } from './smaps.js';
-import { entireMapcount, folioHead, folioMapped, isHugeZeroPmd, pmdFrame, PG_head, PG_large } from '../kernel/huge_memory.js';
+import { entireMapcount, folioHead, folioMapped, isHugeZeroPmd, pmdFrame, PG_head, PG_large, thpState } from '../kernel/huge_memory.js';
+import { vma_is_anonymous } from '../kernel/mm.js';
 import type { PfnLabels } from './labels.js';
 import { pteBitsObs } from './pte-bits.js';
 import { pageMlocked, pageUnevictable } from '../kernel/mlock.js';
@@ -262,10 +263,32 @@ function observeVmas(m: Machine, proc: Process, region: Region): VmaObs[] {
         pgoff: v.file ? v.pgoff : 0,
         path,
         kB: smapsKb(m, proc, v),
-        THPeligible: v.flags & VM_HUGEPAGE ? '1' : '0',
+        THPeligible: thpEligible(m, v) ? '1' : '0',
         VmFlags: vmFlags(v),
       });
     }
   }
   return vmas;
+}
+
+/**
+ * smaps THPeligible (6.18 fs/proc/task_mmu.c show_smap: thp_vma_allowable_orders with TVA_SMAPS), the PMD
+ * order with sysfs enabled=madvise: MADV_HUGEPAGE, and an aligned huge page fitting below the VMA's end
+ * (mm/huge_memory.c 147–160: addr = vm_end − HPAGE_PMD_SIZE; include/linux/huge_mm.h 226–237
+ * thp_vma_suitable_order, a file VMA's pgoff aligned too); a shmem or tmpfs VMA then asks
+ * shmem_allowable_huge_orders (167–170), which with shmem_enabled=never and tmpfs huge=never allows none.
+ */
+function thpEligible(m: Machine, v: import('../kernel/vma.js').Vma): boolean {
+  if ((v.flags & VM_HUGEPAGE) === 0) return false;
+  const st = thpState(m);
+  if (st === null) return true; // no THP modelled here: the flag alone, as before
+  const anon = vma_is_anonymous(m, v);
+  if (!anon && (v.start - v.pgoff) % st.nr !== 0) return false;
+  const addr = v.end - st.nr;
+  if (addr < v.start) return false;
+  const haddr = addr - (addr % st.nr);
+  if (haddr < v.start || haddr + st.nr > v.end) return false;
+  if (anon) return true;
+  const fs = m.inodeOf(v)?.fs;
+  return !(v.shmem || fs === 'shmem' || fs === 'tmpfs');
 }

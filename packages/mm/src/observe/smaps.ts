@@ -9,7 +9,7 @@
  */
 import { PteClassCode } from '@mmsim/core';
 import type { Machine, Process } from '../model/machine.js';
-import { PG_anon, PG_dirty, PG_zero } from '../kernel/page-flags.js';
+import { PG_anon, PG_dirty, PG_swapbacked, PG_zero } from '../kernel/page-flags.js';
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_large } from '../kernel/huge_memory.js';
 import {
   VM_ACCOUNT,
@@ -78,6 +78,7 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
   let anonHuge = 0;
   /** smaps_account(): folio_test_ksm pages count in "KSM" (6.18 fs/proc/task_mmu.c) */
   let ksm = 0;
+  let lazyfree = 0;
   /** smaps_account() of one page (mapcount: folio_precise_page_mapcount) */
   const account = (mapcount: number, dirty: boolean, anon: boolean): void => {
     rss += page;
@@ -128,7 +129,11 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
       account(Math.max(1, f.maps(frame) + entireMapcount(m, head)), m.isPteDirty(hi, lo) || (f.flags[head]! & PG_dirty) !== 0, (flags & PG_anon) !== 0);
       return;
     }
-    account(Math.max(1, f.maps(frame)), m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0, (flags & PG_anon) !== 0);
+    const dirty = m.isPteDirty(hi, lo) || (flags & PG_dirty) !== 0;
+    account(Math.max(1, f.maps(frame)), dirty, (flags & PG_anon) !== 0);
+    // smaps_account: an anon page no longer swap-backed (MADV_FREE, its lazyfree batch drained) and clean is LazyFree
+    // (6.18 fs/proc/task_mmu.c 915–921, smaps_account)
+    if ((flags & PG_anon) !== 0 && (flags & PG_swapbacked) === 0 && !dirty) lazyfree += page;
     if (PageKsm(m, frame)) ksm += page;
   };
   // a small VMA page by page; a big one by what its page tables hold (the same pages: none ptes count nothing)
@@ -152,6 +157,7 @@ export function smapsKb(m: Machine, proc: Process, vma: Vma): Record<string, num
   put('Private_Dirty', kb(privateDirty));
   put('Anonymous', kb(anonymous));
   put('KSM', kb(ksm));
+  put('LazyFree', kb(lazyfree));
   put('AnonHugePages', kb(anonHuge));
   put('Swap', kb(swap));
   put('SwapPss', Math.floor(swapPss / 2 ** (10 + PSS_SHIFT)));

@@ -108,7 +108,7 @@ export const ftruncateOp: OpSpec = {
     const inode = ctx.fileArg(op, 0, op.words[0]!);
     // BYTES, or Np for N pages (an mmsim extension: portable across page sizes); loff_t either way
     const bytes = ctx.val(op, 1, (t) => loffBytes(t, PAGE_SIZE, 'size'));
-    const args = ctx.note({ file: inode.name, bytes, pages: bytes / PAGE_SIZE });
+    const args = ctx.note({ file: inode.name, bytes, pages: twoPlaces(bytes / PAGE_SIZE) });
     yield* do_truncate_path(m, inode, bytes);
     return { args, ret: ok() };
   },
@@ -176,3 +176,12 @@ export const fadvise_dontneedOp: OpSpec = {
     return { op: 'fadvise', args, ret: ok() };
   },
 };
+
+/** x as the recorder prints it, printf "%.2f" (csrc/ops_file.c): two decimals, a tie to the even one (glibc's default rounding) */
+function twoPlaces(x: number): number {
+  const scaled = x * 100;
+  const low = Math.floor(scaled);
+  const frac = scaled - low;
+  const n = frac > 0.5 || (frac === 0.5 && low % 2 === 1) ? low + 1 : low;
+  return n / 100;
+}

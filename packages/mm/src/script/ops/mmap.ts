@@ -276,7 +276,7 @@ export const mremap_partOp: OpSpec = {
   doc: {
     family: 'space',
     usage: 'R PAGE OLD NEW FLAGS [NEWR NEWPAGE]',
-    text: 'mremap(2) of OLD pages at page PAGE of region R to NEW pages; with `fixed`, to page NEWPAGE of region NEWR (a name the script has mapped). Regions keep their names and starts: a range moved away leaves R\'s pages unmapped, and a region grows to cover what ends past it. A move the kernel places itself (`maymove` without `fixed`) lands where no region names it. Refusals are do_mremap\'s (NEW 0, a fixed range overlapping the old one, fixed without maymove: EINVAL; an old range that is not one mapping: EFAULT; no room to grow: ENOMEM).',
+    text: 'mremap(2) of OLD pages at page PAGE of region R to NEW pages; FLAGS as for `mremap` (`fixed` is MREMAP_FIXED|MREMAP_MAYMOVE, echoed as the bits set); with `fixed`, to page NEWPAGE of region NEWR (a name the script has mapped). Regions keep their names and starts: a range moved away leaves R\'s pages unmapped, and a region grows to cover what ends past it. A move the kernel places itself (`maymove` without `fixed`) lands where no region names it. Refusals are do_mremap\'s (NEW 0, a fixed range overlapping the old one: EINVAL; an old range that is not one mapping: EFAULT; no room to grow: ENOMEM).',
     example: 'mremap_part B 2 2 2 maymove',
     simulatorOnly: true,
   },
@@ -294,14 +294,18 @@ export const mremap_partOp: OpSpec = {
     const grows = (region: { pages: number }, from: number) => from + newPages > region.pages;
     if (dest && grows(dest, newPage)) ctx.regionPages(op, 3, newPage + newPages);
     else if (!dest && grows(r, page)) ctx.regionPages(op, 3, page + newPages);
-    const args: Record<string, unknown> = ctx.note({ r: r.name, page, old_pages: oldPages, new_pages: newPages, flags: flagWords, ...(dest ? { new_r: dest.name, new_page: newPage } : {}) });
+    // the flag words as the recorder reads them (csrc/ops_map.c, shared with mremap): `fixed` is MREMAP_FIXED|MREMAP_MAYMOVE, echoed as the bits set
+    const maymove = fixed || flagWords.includes('maymove');
+    const dontunmap = flagWords.includes('dontunmap');
+    const flags = [...(maymove ? ['maymove'] : []), ...(fixed ? ['fixed'] : []), ...(dontunmap ? ['dontunmap'] : [])];
+    const args: Record<string, unknown> = ctx.note({ r: r.name, page, old_pages: oldPages, new_pages: newPages, flags, ...(dest ? { new_r: dest.name, new_page: newPage } : {}) });
     const res = yield* do_mremap_path(ctx.m, p.mm, {
       start: r.start + page,
       oldPages,
       newPages,
-      maymove: flagWords.includes('maymove'),
+      maymove,
       fixed,
-      dontunmap: flagWords.includes('dontunmap'),
+      dontunmap,
       ...(dest ? { newStart: dest.start + newPage } : {}),
     });
     if (dest && grows(dest, newPage)) ctx.regions.set(dest.name, { ...dest, pages: newPage + newPages });

@@ -20,6 +20,8 @@ export const swaponOp: OpSpec = {
     text: 'swapon(2) of a swap device: a swap file on ext4 (`file`) or a zram disk (`zram`, 6.18: the synchronous swap-in). NPAGES (mmsim) is its size, 1 … 16384 pages; the default is the recorder\'s, 16384 (64 MiB at 4 KiB pages). 2.6.21 has no zram (ENOENT).',
     example: 'swapon file',
   },
+  // the recorder observes nothing after swapon, done or failed (csrc/ops_swap.c: step_close(0))
+  quiet: true,
   run(ctx, op) {
     const m = ctx.m;
     const kind = ctx.val(op, 0, (t) => oneOf(t, ['file', 'zram'] as const, 'swap kind'));
