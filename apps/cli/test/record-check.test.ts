@@ -57,16 +57,17 @@ describe('mmsim check', () => {
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('identical: 18 steps');
   });
 
-  // a gap in the model when this was written: a read fault past EOF maps the pages fault-around finds
-  // below EOF before __do_fault's SIGBUS (6.18 mm/memory.c do_read_fault: do_fault_around first)
+  // a gap in the model when this was written (the host fuzzer's class "read past the end of a one-page
+  // ext4 file"): the host maps nothing before the SIGBUS there, the model maps page 0 by fault-around
+  // (as the kernel does for a tmpfs file, which the model matches; the ext4 difference is not explained yet)
   hostTest('a divergence: the differing step and rows marked, exit 1', async () => {
-    const path = script('eof.mmo', 'scenario eof read past EOF after a shrink\nfile F tmpfs 2 F\nftruncate F 1p\nmmap S 2 rw- shared file=F slot=2\nread S 1\n');
+    const path = script('eof1.mmo', 'scenario eof1 read past EOF of a one-page ext4 file\nfile F ext4 1 F\nmmap S 2 rw- shared file=F slot=2\nread S 1\n');
     const r = await run(['check', path]);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^≠\s+4 P read \{"page":1,"r":"S"\}$/m);
-    expect(r.stdout).toMatch(/^≠\s+S\[0\]\s+host : P\d+\[1\]=F0/m);
+    expect(r.stdout).toMatch(/^≠\s+3 P read \{"page":1,"r":"S"\}$/m);
+    expect(r.stdout).toMatch(/^≠\s+S\[0\]\s+host : none\(incore\)/m);
     expect(r.stdout).toMatch(/^\s+ret\s+\{"ok":false,"si_code":"BUS_ADRERR","signal":"SIGBUS"\}/m);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^divergent: 1 of 4 steps differ \(first: step 4\)/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^divergent: 1 of 3 steps differ \(first: step 3\)/);
   });
 
   test('--arch names another machine: one line, exit 2', async () => {

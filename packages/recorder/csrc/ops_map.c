@@ -54,7 +54,8 @@ static struct mapping mapping_of(struct line *l, int protw)
         else if (!strcmp(t, "shared")) m.flags |= MAP_SHARED;
         else if (!strcmp(t, "anon")) m.flags |= MAP_ANONYMOUS;
         else if (!strcmp(t, "populate")) m.flags |= MAP_POPULATE;
-        else fail_script(l->lineno, "mmap flag '%s' is not one of private, shared, anon, populate", t);
+        else if (!strcmp(t, "noreserve")) m.flags |= MAP_NORESERVE;
+        else fail_script(l->lineno, "mmap flag '%s' is not one of private, shared, anon, populate, noreserve", t);
     }
     const char *fname = keyed(l, protw + 2, "file"), *pg = keyed(l, protw + 2, "pgoff");
     if (fname) {
@@ -74,6 +75,7 @@ static void mapping_args(const struct mapping *m, const char *prot_text)
     if ((m->flags & MAP_TYPE) == MAP_PRIVATE) out_str(NULL, "private");
     if (m->flags & MAP_ANONYMOUS) out_str(NULL, "anon");
     if (m->flags & MAP_POPULATE) out_str(NULL, "populate");
+    if (m->flags & MAP_NORESERVE) out_str(NULL, "noreserve");
     out_close();
     if (m->file) { out_str("file", m->file); out_num("pgoff", m->pgoff); }
 }

@@ -16,7 +16,7 @@ import { VM_FAULT_SIGBUS } from '../model/signals.js';
 import { split_huge_pmd_if_needed, thpState } from './huge_memory.js';
 import { OutOfFramesError } from '../model/frames.js';
 import { FAULT_OOM_KILLED, run_fault } from './oom_kill.js';
-import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_ACCOUNT, VM_EXEC, VM_MAYEXEC, VM_MAYREAD, VM_MAYSHARE, VM_MAYWRITE, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 export interface MmapRequest {
   /** a file mapping: the inode and the first page's offset (vm_pgoff, an unsigned long: a bigint beyond 2^53) */
@@ -28,6 +28,8 @@ export interface MmapRequest {
   readonly prot: { read: boolean; write: boolean; exec: boolean };
   readonly shared: boolean;
   readonly populate?: boolean;
+  /** MAP_NORESERVE: no VM_ACCOUNT charge (overcommit is not OVERCOMMIT_NEVER on the modelled machine) */
+  readonly noreserve?: boolean;
 }
 
 export function protFlags(prot: { read: boolean; write: boolean; exec: boolean }): number {
@@ -91,9 +93,11 @@ export function do_mmap(m: Machine, mm: Mm, req: MmapRequest): Vma {
   const pgoff = req.inode ? check_mmap_pgoff(m, req.inode, BigInt(req.pgoff ?? 0), req.pages) : 0;
   check_unmapped_area(m, req.start, req.pages, 'mmap');
   do_munmap(m, mm, req.start, req.pages);
-  // accountable_mapping(): a private writable mapping is charged (VM_ACCOUNT)
+  // accountable_mapping(): a private writable mapping is charged (VM_ACCOUNT), unless MAP_NORESERVE —
+  // 6.18 records that as VM_NORESERVE (mm/mmap.c 548–551, 2290); 2.6.21 only skips the charge (mm/mmap.c 1041)
+  const noreserve = req.noreserve === true ? (m.era === '6.18' ? VM_NORESERVE : 0) : 0;
   const flags =
-    protFlags(req.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | (req.shared ? VM_SHARED | VM_MAYSHARE : req.prot.write ? VM_ACCOUNT : 0);
+    protFlags(req.prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC | noreserve | (req.shared ? VM_SHARED | VM_MAYSHARE : req.prot.write && req.noreserve !== true ? VM_ACCOUNT : 0);
   let inode = req.inode;
   const shmem = !inode && req.shared;
   if (shmem) inode = m.newInode('/dev/zero (deleted)', 'shmem', req.pages * m.variant.constants.PAGE_SIZE);

@@ -25,7 +25,7 @@ import { PG_anon, PG_anon_exclusive } from './page-flags.js';
 import { isHugeZeroPmd, mkHugePmd, pmdFrame, thpState } from './huge_memory.js';
 import { pteUffdWp } from './userfaultfd.js';
 import { vma_is_anonymous } from './mm.js';
-import { VM_ACCOUNT, VM_EXEC, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
+import { VM_ACCOUNT, VM_EXEC, VM_NORESERVE, VM_READ, VM_SHARED, VM_WRITE, type Vma } from './vma.js';
 
 /** what pte_modify keeps of the old pte besides the pfn: the arch's _PAGE_CHG_MASK, from core */
 function keepMask(m: Machine): { hi: number; lo: number } {
@@ -81,8 +81,11 @@ export function do_mprotect(m: Machine, mm: Mm, start: number, pages: number, pr
   const want = protFlags(prot);
   for (const v of splitRange(m, mm, start, done)) {
     v.flags = (v.flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | want;
-    // mprotect_fixup(): a private mapping made writable is charged; the charge stays after
-    if ((want & VM_WRITE) !== 0 && (v.flags & VM_SHARED) === 0) v.flags |= VM_ACCOUNT;
+    // mprotect_fixup(): a private mapping made writable is charged (not a VM_NORESERVE one:
+    // 6.18 mm/mprotect.c 803–810); the charge stays after
+    if ((want & VM_WRITE) !== 0) {
+      if ((v.flags & (VM_SHARED | VM_NORESERVE)) === 0) v.flags |= VM_ACCOUNT;
+    }
     // … and (6.18) an anonymous mapping made read-only before it has an anon_vma gives the charge back
     // (mm/mprotect.c 811–814: VM_ACCOUNT cleared; smaps loses "ac"). 2.6.21 keeps it (no such branch).
     else if ((want & VM_WRITE) === 0 && m.era !== '2.6.21' && (v.flags & VM_ACCOUNT) !== 0 && v.anonVma === 0 && vma_is_anonymous(m, v)) v.flags &= ~VM_ACCOUNT;

@@ -19,6 +19,8 @@ export const VM_NONLINEAR = 0x800000;
 export const VM_DONTCOPY = 0x20000;
 /** charged to the commit limit: private writable mappings (accountable_mapping) */
 export const VM_ACCOUNT = 0x100000;
+/** MAP_NORESERVE (6.18 include/linux/mm.h 310, smaps "nr"): never charged, not even when mprotect makes it writable (mm/mmap.c 548–551, mm/mprotect.c 803–804); 2.6.21 has no such flag (its mmap only skips the charge: mm/mmap.c 1041) */
+export const VM_NORESERVE = 0x200000;
 export const VM_WIPEONFORK = 0x2000000;
 /** MADV_HUGEPAGE: a THP may back this VMA (sysfs enabled=madvise) */
 export const VM_HUGEPAGE = 0x20000000;

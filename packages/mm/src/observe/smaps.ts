@@ -13,6 +13,7 @@ import { PG_anon, PG_dirty, PG_swapbacked, PG_zero } from '../kernel/page-flags.
 import { entireMapcount, folioHead, isHugeZeroPmd, pmdFrame, PG_large } from '../kernel/huge_memory.js';
 import {
   VM_ACCOUNT,
+  VM_NORESERVE,
   VM_DONTCOPY,
   VM_EXEC,
   VM_HUGEPAGE,
@@ -50,6 +51,7 @@ const MNEMONICS: readonly [number, string][] = [
   [VM_LOCKED, 'lo'],
   [VM_DONTCOPY, 'dc'],
   [VM_ACCOUNT, 'ac'],
+  [VM_NORESERVE, 'nr'],
   [VM_WIPEONFORK, 'wf'],
   [VM_HUGEPAGE, 'hg'],
   [VM_NOHUGEPAGE, 'nh'],

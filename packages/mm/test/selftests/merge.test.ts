@@ -20,8 +20,8 @@ const suite = new SelftestFile(FILE);
 
 /** FIXTURE_SETUP(merge): the carveout */
 const SETUP = ['mmap C 30 --- private,anon slot=0'];
-/** a fresh R/W private anon mapping at page N of the carveout (MAP_FIXED) */
-const map = (page: number, pages: number, prot = 'rw-'): string => `mmap_fixed C ${page} ${pages} ${prot} private,anon`;
+/** a fresh R/W private anon mapping at page N of the carveout (MAP_FIXED; MAP_NORESERVE, as merge.c maps them: so VM_ACCOUNT never tells two halves apart) */
+const map = (page: number, pages: number, prot = 'rw-'): string => `mmap_fixed C ${page} ${pages} ${prot} private,anon,noreserve`;
 /** sys_mremap(MREMAP_MAYMOVE | MREMAP_FIXED) of 5 pages from page `from` to page `to` of the carveout */
 const move = (from: number, to: number, pages = 5): string => `mremap_part C ${from} ${pages} ${pages} maymove,fixed C ${to}`;
 const fault = (page: number, who = ''): string => `${who}write C ${page} x`;

@@ -23,6 +23,7 @@ const MMAP_FLAGS: FlagNames = new Map([
   ['shared', 2],
   ['anon', 4],
   ['populate', 8],
+  ['noreserve', 16],
 ]);
 
 const MREMAP_FLAGS: FlagNames = new Map([
@@ -85,6 +86,7 @@ function mapAt(ctx: Runner, p: Process, x: Mapping, start: number, pages: number
     prot: x.prot,
     shared: x.flags.includes('shared'),
     populate: x.flags.includes('populate'),
+    noreserve: x.flags.includes('noreserve'),
     ...(x.inode ? { inode: x.inode, pgoff: x.pgoff } : {}),
   });
 }
@@ -95,7 +97,7 @@ export const mmapOp: OpSpec = {
   doc: {
     family: 'space',
     usage: 'R NPAGES PROT FLAGS [slot=N] [file=F] [pgoff=N]',
-    text: 'mmap(2) of NPAGES pages, named R for the ops after it (do_mmap). PROT is three letters `rwx` with `-` for a bit off (`rw-`, `r-x`, `---`). FLAGS is a comma list with exactly one of `private` and `shared`, plus `anon` (no file) and `populate` (MAP_POPULATE); a mapping without `anon` needs `file=F` (a file made by `file`), mapped from page `pgoff=N` (default 0, an unsigned long). `slot=N` places R with MAP_FIXED at slot N of the slot arena (slots are 64 MiB apart, so slotted regions never touch); without it R goes where the kernel\'s get_unmapped_area puts it, kept a page away from every other mapping (see [where regions go](#where-regions-go)). An R mapped again names the new mapping; the old one stays mapped, unnamed.',
+    text: 'mmap(2) of NPAGES pages, named R for the ops after it (do_mmap). PROT is three letters `rwx` with `-` for a bit off (`rw-`, `r-x`, `---`). FLAGS is a comma list with exactly one of `private` and `shared`, plus `anon` (no file), `populate` (MAP_POPULATE) and `noreserve` (MAP_NORESERVE: no VM_ACCOUNT charge; 6.18 marks the VMA VM_NORESERVE, smaps `nr`); a mapping without `anon` needs `file=F` (a file made by `file`), mapped from page `pgoff=N` (default 0, an unsigned long). `slot=N` places R with MAP_FIXED at slot N of the slot arena (slots are 64 MiB apart, so slotted regions never touch); without it R goes where the kernel\'s get_unmapped_area puts it, kept a page away from every other mapping (see [where regions go](#where-regions-go)). An R mapped again names the new mapping; the old one stays mapped, unnamed.',
     example: 'mmap C 2 rw- private,anon',
   },
   run(ctx, op, p) {
