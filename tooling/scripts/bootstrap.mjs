@@ -47,12 +47,15 @@ function printTotals() {
     const dir = join(root, group);
     if (!existsSync(dir)) continue;
     for (const name of readdirSync(dir)) {
-      const report = join(dir, name, '.vitest-result.json');
-      if (!existsSync(report)) continue;
-      const json = JSON.parse(readFileSync(report, 'utf8'));
-      passed += json.numPassedTests;
-      failed += json.numFailedTests;
-      skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+      // .vitest-host-result.json: apps/test-runner's host campaign (its own turbo task, test:host)
+      for (const file of ['.vitest-result.json', '.vitest-host-result.json']) {
+        const report = join(dir, name, file);
+        if (!existsSync(report)) continue;
+        const json = JSON.parse(readFileSync(report, 'utf8'));
+        passed += json.numPassedTests;
+        failed += json.numFailedTests;
+        skipped += (json.numPendingTests ?? 0) + (json.numTodoTests ?? 0);
+      }
     }
   }
   console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
