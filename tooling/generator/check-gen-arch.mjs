@@ -158,7 +158,9 @@ await step(`pnpm gen:arch ${name} --dir TEMP: --dry-run, then for real (${quick 
 
 if (quick) {
   await step(`install (frozen lockfile), build packages/*, the new package's typecheck and tests, pnpm docs, in the copy (turbo cache: ${env.TURBO_CACHE_DIR})`, () => {
-    const pnpm = (args, what) => run('npx', ['--yes', 'pnpm@10.34.9', ...args], temp, `${what} (in the copy)`);
+    // the pnpm the repository names (package.json packageManager), as bootstrap.mjs runs it
+    const manager = JSON.parse(readFileSync(join(temp, 'package.json'), 'utf8')).packageManager;
+    const pnpm = (args, what) => run('npx', ['--yes', manager, ...args], temp, `${what} (in the copy)`);
     pnpm(['install', '--frozen-lockfile', '--offline'], 'pnpm install --frozen-lockfile --offline');
     const built = pnpm(['exec', 'turbo', 'run', 'build', '--filter=./packages/*', '--output-logs=errors-only'], 'turbo run build --filter=./packages/*');
     const tested = pnpm(['exec', 'turbo', 'run', 'typecheck', 'test', `--filter=${packageName}`, '--output-logs=errors-only'], `turbo run typecheck test --filter=${packageName}`);

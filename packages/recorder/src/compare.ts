@@ -10,6 +10,7 @@
  * see of one (pagemap, kpageflags, mincore) is compared.
  */
 import type { RecordedStep } from './record.js';
+import type { Page, Region } from './render.js';
 
 /** A value with its object keys sorted, as text: equal steps give equal text. */
 function canonical(v: unknown): string {
@@ -67,29 +68,8 @@ export function compareSteps(host: readonly RecordedStep[], model: readonly Reco
   return { identical: differing.length === 0, differing };
 }
 
-interface PageView {
-  i: number;
-  st: string;
-  pm?: string[];
-  pfn?: string;
-  kf?: string[];
-  mapcnt?: number;
-  data?: string;
-  mc?: number;
-  slot?: string;
-  swap_type?: string;
-  slot_rel?: number;
-  pte?: string;
-  pte_class?: string;
-  pmd?: string;
-}
-interface RegionView {
-  pages?: PageView[];
-  vmas?: { from: number; to: number; perms: string; pgoff: number; path: string }[];
-}
-
 /** One page in the host oracle's compact notation (view.jq), with whatever else the page holds after it. */
-function pageText(p: PageView): string {
+function pageText(p: Page): string {
   const rest = canonical({ ...p, i: undefined, st: undefined, pfn: undefined, mapcnt: undefined, data: undefined, slot: undefined, swap_type: undefined, slot_rel: undefined, mc: undefined, pte: undefined, pte_class: undefined, pmd: undefined });
   const extra = rest === '{}' ? '' : ` ${rest}`;
   if (p.st === 'present') return `${p.pfn}[${p.mapcnt}]=${p.data}${extra}`;
@@ -109,7 +89,7 @@ function rows(s: RecordedStep | undefined): Map<string, string> {
   if (!s) return out;
   out.set('step', `${s.proc === 'child' ? 'C' : 'P'} ${s.op} ${canonical(s.args)}`);
   out.set('ret', retText(s));
-  for (const [name, r] of Object.entries((s.obs ?? {}) as Record<string, RegionView & Record<string, unknown>>)) {
+  for (const [name, r] of Object.entries((s.obs ?? {}) as Record<string, Region & Record<string, unknown>>)) {
     for (const p of r.pages ?? []) out.set(`${name}[${p.i}]`, pageText(p));
     out.set(`${name} summary`, canonical(r['summary']));
     out.set(`${name} vmas`, (r.vmas ?? []).map((v) => canonical(v)).join(' '));

@@ -6,7 +6,8 @@
  */
 import type { RecordedStep } from './record.js';
 
-interface Page {
+/** A page of a recorded step, as the trace schema has it (what render and compare read of it). */
+export interface Page {
   i: number;
   st: string;
   pm?: string[];
@@ -19,8 +20,12 @@ interface Page {
   swap_type?: string;
   slot_rel?: number;
   marker?: string;
+  /** the model's page-table words (a recording has none: compare.ts leaves them out) */
+  pte?: string;
+  pte_class?: string;
+  pmd?: string;
 }
-interface Region {
+export interface Region {
   pages?: Page[];
   vmas?: { from: number; to: number; perms: string; pgoff: number; path: string }[];
 }

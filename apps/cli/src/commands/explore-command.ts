@@ -8,6 +8,7 @@
  * (explore-merge.ts). The trace and state lines are replay's (explore.ts).
  */
 import type { Variant } from '@mmsim/core';
+import type { Progress } from '@mmsim/mm/explore';
 import type { CommandSpec, RunContext } from '../command.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_STOPPED, UsageError } from '../errors.js';
 import { parseNumber } from '../numbers.js';
@@ -20,7 +21,6 @@ import { findRace, loadMm, scriptErrors, type Mm } from './explore.js';
 import { stateLines, traceLines } from '../render/race-trace.js';
 
 type Trace = ReturnType<Mm['replay']>;
-type Progress = Parameters<NonNullable<Parameters<Mm['exploreDfs']>[1]>['onProgress'] & {}>[0];
 
 /** A whole-number option in any of the CLI's number forms (hex too), from `min` to `max`. */
 function intOption(ctx: RunContext, name: string, fallback: number, min: number, max: number): number {

@@ -5,6 +5,7 @@
  * and pct say what they did — "no failure found in N runs" — for every
  * policy, the buggy ones above all.
  */
+import type { Progress } from '@mmsim/mm/explore';
 import type { RunContext } from '../command.js';
 import { table } from '../render/table.js';
 
@@ -50,19 +51,8 @@ export function duration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
-interface ProgressLike {
-  readonly schedules: number;
-  readonly states: number;
-  readonly elapsedMs: number;
-  readonly bound?: number;
-  readonly targetBound?: number;
-  readonly fraction?: number;
-  readonly etaMs?: number;
-  readonly endsBy?: string;
-}
-
 /** The stderr progress line: what ran, how fast, how far the search is, and the time left where it can be told. */
-export function progressLine(p: ProgressLike): string {
+export function progressLine(p: Progress): string {
   const parts = [`${p.schedules} schedules, ${p.states} steps, ${Math.round((p.schedules * 1000) / p.elapsedMs)} schedules/s`];
   if (p.bound !== undefined) {
     const of = p.targetBound !== undefined ? `bound ${p.bound} of ${p.targetBound}` : `bound ${p.bound}`;

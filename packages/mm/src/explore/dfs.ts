@@ -23,6 +23,7 @@ import { Executor } from './executor.js';
 import { ProgressReporter } from './progress.js';
 import type { Program } from './program.js';
 import type { ExploreResult, Failure, SearchOptions, StopReason } from './result.js';
+import { lowestBit, popcount, grow } from './masks.js';
 
 export interface DfsOptions extends SearchOptions {
   /** preemption bound (default 2) */
@@ -30,13 +31,6 @@ export interface DfsOptions extends SearchOptions {
   /** use Instance.key for a state cache when the program provides it (default true) */
   readonly stateCache?: boolean;
 }
-
-const lowestBit = (mask: number): number => 31 - Math.clz32(mask & -mask);
-const popcount = (x: number): number => {
-  let n = 0;
-  for (; x !== 0; x &= x - 1) n++;
-  return n;
-};
 
 /** One DFS at one bound: what it ran, and why it ended. */
 interface Run {
@@ -221,8 +215,3 @@ function fractionDone(enabledAt: Int32Array, triedAt: Int32Array, prevAt: Int32A
   return done;
 }
 
-function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-}

@@ -10,6 +10,7 @@ import type { Program } from './program.js';
 import { Prng } from './prng.js';
 import type { ExploreResult, Failure, SearchOptions, StopReason } from './result.js';
 import { ProgressReporter } from './progress.js';
+import { popcount } from './masks.js';
 
 export interface RandomOptions extends SearchOptions {
   readonly seed?: number;
@@ -29,11 +30,6 @@ function checkRuns(runs: number, seed: number): void {
 
 const nthBit = (mask: number, n: number): number => {
   for (let t = 0; ; t++) if (mask & (1 << t) && n-- === 0) return t;
-};
-const popcount = (x: number): number => {
-  let n = 0;
-  for (; x !== 0; x &= x - 1) n++;
-  return n;
 };
 
 /** The caps and the progress of one random or PCT search, and how it ended. */

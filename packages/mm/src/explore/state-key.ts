@@ -292,7 +292,8 @@ export class StateHasher {
   }
 }
 
-function fmix(h: number): number {
+/** murmur3's finaliser of one 32-bit word */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -29,8 +29,9 @@ import { Executor } from './executor.js';
 import { ProgramError, type Instance, type Program } from './program.js';
 import { ProgressReporter } from './progress.js';
 import type { ExploreResult, Failure, SearchOptions, StopReason } from './result.js';
-import { KeySet, keyHex, StateHasher, UNKEYED_FIELDS, UNKEYED_LOCK_IDS } from './state-key.js';
+import { fmix, KeySet, keyHex, StateHasher, UNKEYED_FIELDS, UNKEYED_LOCK_IDS } from './state-key.js';
 import { ACT_DONE, ACT_STEP, isLockAct, isUnlockAct, lockOf, MAX_LOCKS, type Thread } from './thread.js';
+import { lowestBit, popcount, grow } from './masks.js';
 
 export interface Shard {
   /** this shard, 0 … count − 1 */
@@ -89,13 +90,6 @@ const PREFIXES_PER_SHARD = 8;
 /** Prefixes deeper than this are not looked for (a tree this narrow is one prefix). */
 const MAX_PREFIX_DEPTH = 64;
 const MAX_SHARDS = 4096;
-
-const lowestBit = (mask: number): number => 31 - Math.clz32(mask & -mask);
-const popcount = (x: number): number => {
-  let n = 0;
-  for (; x !== 0; x &= x - 1) n++;
-  return n;
-};
 
 /** Marker lanes for a thread's key where its history is forgotten. */
 const FRESH_A = 0x6a09e667;
@@ -184,16 +178,6 @@ export function prefixes(program: Program, want: number): number[][] {
     if (!grew) break;
   }
   return level;
-}
-
-/** murmur3's finaliser of one word */
-function fmixWord(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h | 0;
 }
 
 /** Words per thread in the key (StateKeys.key) */
@@ -306,7 +290,7 @@ export class StateKeys {
       const o = t * TUPLE;
       tu[o] = this.cls[t]!;
       // a lock action by the lock it names (what it is, with declared keys)
-      tu[o + 1] = this.byLockKey && next > 0 ? (fmixWord(inst.lockKey!(lockOf(next)) * 2 + (next & 1)) & 0x7ffffffe) + 2 : next; // ≥ 2: apart from ACT_STEP and ACT_DONE
+      tu[o + 1] = this.byLockKey && next > 0 ? (fmix(inst.lockKey!(lockOf(next)) * 2 + (next & 1)) & 0x7ffffffe) + 2 : next; // ≥ 2: apart from ACT_STEP and ACT_DONE
       if (next === ACT_DONE) {
         tu[o + 2] = DONE_A;
         tu[o + 3] = 0;
@@ -328,8 +312,8 @@ export class StateKeys {
         if (this.byLockKey) {
           // what the lock is, order-free (a sum of two mixes of its key)
           const w = inst.lockKey!(k);
-          lo = (lo + fmixWord(w)) | 0;
-          hi = (hi + fmixWord(w ^ 0x5bd1e995)) | 0;
+          lo = (lo + fmix(w)) | 0;
+          hi = (hi + fmix(w ^ 0x5bd1e995)) | 0;
         } else if (k < 32) lo |= 1 << k;
         else hi |= 1 << (k - 32);
       }
@@ -615,11 +599,5 @@ class Search {
     }
     return done;
   }
-}
-
-function grow(a: Int32Array<ArrayBuffer>, n: number): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
 }
 
