@@ -260,10 +260,6 @@ int main(int argc, char **argv)
     int lock = open("/tmp/mmsim-recorder.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0600);
     if (lock < 0 || flock(lock, LOCK_EX) != 0)
         fail_host("cannot lock /tmp/mmsim-recorder.lock (one recording at a time: swap and KSM are system-wide)");
-    /* Other processes' dirty pages written back first: a fault on a file
-     * page can wait behind writeback the script did not start (a busy
-     * machine's I/O showed up as extra faults in a read's count). */
-    sync();
     shared_setup();
     undo_setup();
     ops_setup();
